@@ -1,0 +1,46 @@
+# Two commands do everything on a fresh Debian machine:
+#   make demo   install what is missing, then build the example issue (PDF + EPUB)
+#   make test   install what is missing, then run the whole test suite
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+# System packages: CJK fonts (Song/Hei: Noto CJK; Kai: AR PL UKai, LXGW WenKai), Poppler and qpdf
+# (pdffonts/pdfinfo/qpdf --check in tests), Ghostscript (its CMYK ICC profile for the PDF/X
+# OutputIntent), a JRE (EPUBCheck), Chromium (EPUB render test), fontconfig (font discovery).
+APT_PKGS := fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai poppler-utils qpdf ghostscript \
+            default-jre-headless fontconfig chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+EXAMPLE ?= examples/sample
+OUT ?= out
+
+.PHONY: demo test setup system venv lint bench clean
+
+setup: system venv
+
+system:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+demo: setup
+	$(VENV)/bin/publish show $(EXAMPLE)
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(OUT) .pytest_cache .ruff_cache

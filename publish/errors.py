@@ -1,0 +1,60 @@
+"""The library's error types: every problem a user can cause is one of these.
+
+In: a message, optionally the file and line it concerns and what to do about it.
+Out: an exception whose `str()` is the one-line form `path:line: what is wrong — what to do`,
+which the CLI prints as is (no traceback) before exiting with status 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in the sources or the build, located as precisely as known."""
+
+    message: str
+    path: Path | str | None = None
+    line: int | None = None
+    fix: str = ""
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        text = f"{where}{self.message}"
+        if self.fix:
+            text += f" — {self.fix}"
+        return text
+
+
+class PublishError(Exception):
+    """Base class of every error the library raises on purpose; carries one or more problems."""
+
+    def __init__(self, *problems: Problem | str) -> None:
+        self.problems: tuple[Problem, ...] = tuple(
+            p if isinstance(p, Problem) else Problem(p) for p in problems
+        )
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class SourceError(PublishError):
+    """The issue folder or an article is malformed (TOML, front matter, Markdown conventions)."""
+
+
+class FontError(PublishError):
+    """A font role cannot be resolved, or a character has no glyph in any font of its chain."""
+
+
+class LayoutError(PublishError):
+    """A layout file is invalid, or content cannot be placed with it."""
+
+
+class ImportError_(PublishError):
+    """The printed-text importer cannot make sense of its input."""
+
+
+class BuildError(PublishError):
+    """Rendering the PDF or EPUB failed for a reason the user can act on."""

@@ -1,0 +1,218 @@
+"""The issue model: one immutable tree that every later stage reads.
+
+In: nothing (this module does no I/O). Out: the frozen dataclasses that the source readers build
+(`publish.sources`) and that the composer, paginator, PDF and EPUB writers consume:
+
+    Issue ─► Section ─► Article ─► blocks (Paragraph, Heading, Salutation, Signature, Note,
+                                           ListItem, Figure) ─► inline runs (Text, Emphasis)
+
+Every block remembers the 1-based source line it came from, so that later stages (glyph coverage,
+layout checks) can name the file and line of a problem. `PageStart` is the hand-over from the
+paginator to the EPUB writer: where each printed page begins inside an article.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+# ── inline runs ────────────────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Text:
+    """A run of plain text, exactly as written in the source (no normalisation)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    """A run of emphasised text (Markdown `*…*`); set in the layout's emphasis role."""
+
+    text: str
+
+
+Inline = Text | Emphasis
+
+
+def plain(runs: tuple[Inline, ...]) -> str:
+    """The characters of a sequence of runs, concatenated."""
+    return "".join(r.text for r in runs)
+
+
+# ── blocks ─────────────────────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph: indented first line, justified."""
+
+    runs: tuple[Inline, ...]
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return plain(self.runs)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An in-article heading; level 1 is `一、…` (Markdown `##`), level 2 is `（一）…` (`###`)."""
+
+    level: int
+    runs: tuple[Inline, ...]
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return plain(self.runs)
+
+
+@dataclass(frozen=True)
+class Salutation:
+    """The opening address of a speech (`各位代表：`), set without indent."""
+
+    runs: tuple[Inline, ...]
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return plain(self.runs)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Right-aligned closing lines of a notice: organisation, date. One string per printed line."""
+
+    lines: tuple[str, ...]
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A centred editorial note such as `（讨论稿）` or an adoption note `（……会议通过）`."""
+
+    runs: tuple[Inline, ...]
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return plain(self.runs)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """A numbered item; `label` is printed as written (`1.`, `（一）`, `第一条`), `runs` follow it."""
+
+    label: str
+    runs: tuple[Inline, ...]
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.label + plain(self.runs)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image (JPEG/PNG, path relative to the issue folder resolved to absolute) with a caption."""
+
+    image: Path
+    caption: tuple[Inline, ...] = ()
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return plain(self.caption)
+
+
+Block = Paragraph | Heading | Salutation | Signature | Note | ListItem | Figure
+
+
+# ── articles, sections, issue ──────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Byline:
+    """One byline entry as printed after `●`: the unit (may be empty) and the name(s)."""
+
+    unit: str = ""
+    name: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.unit} {self.name}".strip()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: its title block and its body blocks, in order."""
+
+    slug: str
+    title: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    subtitle: str = ""
+    bylines: tuple[Byline, ...] = ()
+    kind: str = ""
+    source: Path | None = None
+
+    @property
+    def title_text(self) -> str:
+        """The title as one string (printed lines joined without separator)."""
+        return "".join(self.title)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section (栏目) with its articles in print order."""
+
+    title: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A whole issue: magazine metadata, issue metadata and the ordered sections."""
+
+    magazine: str
+    label: str
+    date: _dt.date
+    sections: tuple[Section, ...]
+    language: str = "zh-CN"
+    first_folio: int = 1
+    layout: str = "magazine-16k"
+    publisher: str = ""
+    issn: str = ""
+    root: Path | None = None
+    # Role → ordered font candidates, overriding fonts/default.toml (issue.toml `[fonts]`).
+    fonts: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """All articles in print order."""
+        return tuple(a for s in self.sections for a in s.articles)
+
+    @property
+    def slug(self) -> str:
+        """A file-name-safe identifier for output files, e.g. `issue-2025-01-20`."""
+        return f"issue-{self.date.isoformat()}"
+
+
+# ── hand-over from pagination to the EPUB edition ──────────────────────────────────────────────
+@dataclass(frozen=True)
+class PageStart:
+    """Where printed page `folio` begins inside article `article` (a slug).
+
+    `block` indexes `Article.blocks`; -1 means the page begins with the article's title block.
+    `offset` is the character offset into that block's `.text` where the page's first line starts.
+    """
+
+    folio: int
+    article: str
+    block: int
+    offset: int
+
+    @property
+    def label(self) -> str:
+        return str(self.folio)
