@@ -1,0 +1,126 @@
+"""The paginated document: what pagination produces and the PDF writer draws.
+
+In: nothing (plain frozen dataclasses, no I/O). Out: `Document` — pages of positioned items in PDF
+points, with the page geometry, the running header already composed as text lines, the outline and
+contents entries, and the folio map (`PageStart`s) the EPUB edition needs.
+
+Coordinates: origin at the bottom-left corner of the *trim box*, y upwards, in points. The PDF
+writer adds the bleed and the crop-mark margin around it, so pagination never thinks about them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publish.model import PageStart
+
+
+@dataclass(frozen=True)
+class PlacedGlyph:
+    """One glyph: the character, its x from the line's origin (pt), its set width, its face key."""
+
+    char: str
+    x: float
+    width: float
+    face: str
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of glyphs at baseline (x, y), all at one size; `kind` says what it is (for tests and
+    for tagging): body, title, subtitle, byline, heading, salutation, signature, note, caption,
+    header, folio, toc."""
+
+    x: float
+    y: float
+    size: float
+    glyphs: tuple[PlacedGlyph, ...]
+    kind: str = "body"
+    article: str = ""  # slug of the article the line belongs to ("" for headers, contents)
+    column: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(g.char for g in self.glyphs)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A straight line (e.g. under the running header), in pure black, `width` pt thick."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float = 0.5
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    """A raster image placed with its lower-left corner at (x, y) and size w × h (pt)."""
+
+    path: Path
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+PageItem = TextLine | Rule | PlacedImage
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """A bookmark: `level` 0 = section, 1 = article; it points at page index `page` at height y."""
+
+    title: str
+    level: int
+    page: int
+    y: float
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A contents entry: section title (or article title with bylines) and its first folio."""
+
+    section: str
+    article: str  # slug; "" for a section line
+    title: str
+    byline: str
+    folio: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its folio (None for unnumbered pages), side, section, and the items on it."""
+
+    index: int
+    folio: int | None
+    side: str  # "left" (even folio) or "right" (odd folio)
+    section: str
+    items: tuple[PageItem, ...]
+    kind: str = "body"  # "contents", "body", "blank"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A paginated issue, ready to draw."""
+
+    trim_width: float
+    trim_height: float
+    bleed: float
+    pages: tuple[Page, ...]
+    title: str = ""
+    author: str = ""
+    subject: str = ""
+    keywords: str = ""
+    language: str = "zh-CN"
+    date: str = ""  # ISO date of the issue
+    outline: tuple[OutlineEntry, ...] = ()
+    toc: tuple[TocEntry, ...] = ()
+    page_starts: tuple[PageStart, ...] = ()
+    # Print settings passed through from the layout.
+    output_intent: str = ""  # path of a CMYK ICC profile, or "" for the default (Ghostscript's)
+    output_condition: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
