@@ -63,6 +63,7 @@ def _register() -> None:
         ("publish.fonts.cli", "commands"),
         ("publish.importer_cli", "commands"),
         ("publish.build_cli", "commands"),
+        ("publish.pdf.cli", "commands"),
     ]:
         try:
             module = importlib.import_module(module_name)
