@@ -1,0 +1,43 @@
+"""`publish preview`: PNG proofs of a PDF, page by page or as facing spreads.
+
+In: the command line (`publish preview PDF -o DIR [--pages 1-4] [--spreads] [--dpi N] [--full]`).
+Out: PNG files in DIR (their paths printed one a line), exit status 0; a bad PDF or page selection
+prints one line and exits 1 (through `publish.cli.handle_errors`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from publish.cli import handle_errors
+from publish.pdf.preview import DEFAULT_DPI, render_preview
+
+
+@click.command()
+@click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the PNG files.",
+)
+@click.option("--pages", default=None, help="Pages to render, 1-based positions in the PDF: 1-4, 7, 2,5-9.")
+@click.option(
+    "--spreads", is_flag=True, help="Put facing pages side by side (even folio left, odd folio right)."
+)
+@click.option("--dpi", default=DEFAULT_DPI, show_default=True, type=float, help="Resolution of the PNGs.")
+@click.option(
+    "--full", is_flag=True, help="Show the whole sheet with bleed and crop marks, not the trimmed page."
+)
+@handle_errors
+def preview(pdf: Path, out_dir: Path, pages: str | None, spreads: bool, dpi: float, full: bool) -> None:
+    """Render PNG proofs of PDF into a folder."""
+    for path in render_preview(pdf, out_dir, pages=pages, spreads_=spreads, dpi=dpi, full=full):
+        click.echo(str(path))
+
+
+commands = [preview]

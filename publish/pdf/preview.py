@@ -1,0 +1,169 @@
+"""PDF → PNG proofs: single pages or facing spreads, for proofreading on screen.
+
+In: a PDF (normally one `write_pdf` made), an output folder, optionally a page selection such as
+"1-4" or "2,5-7" (1-based positions in the PDF) and a resolution. Out: PNG files in the folder —
+`page-003.png` per page, or `spread-002-003.png` per pair of facing pages — and their paths.
+
+Each page is shown as it will be after trimming (its TrimBox), unless `full=True` asks for the whole
+sheet with bleed and crop marks. Left and right pages are told apart by the printed folio the writer
+stores as the page label (even folio = left page); a page without a numeric label continues the
+alternation from its neighbours, and with no labels at all the first page is a right-hand page, as
+in any bound publication. Rendering uses PDFium (pypdfium2).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+from publish.errors import BuildError, Problem
+
+DEFAULT_DPI = 100
+
+
+def parse_pages(spec: str, count: int) -> list[int]:
+    """'1-4', '3', '2-', '-3', '1,4-6' → 0-based page indexes (sorted, unique) within `count` pages."""
+    chosen: set[int] = set()
+    for part in spec.replace(" ", "").split(","):
+        if not part:
+            continue
+        try:
+            if "-" in part:
+                start_text, end_text = part.split("-", 1)
+                start = int(start_text) if start_text else 1
+                end = int(end_text) if end_text else count
+            else:
+                start = end = int(part)
+        except ValueError:
+            raise BuildError(
+                Problem(f"page selection {spec!r} is not understood", fix="write pages like 1-4 or 2,5-7")
+            ) from None
+        if start < 1 or end > count or start > end:
+            raise BuildError(
+                Problem(
+                    f"pages {part} are outside the PDF's 1-{count}", fix=f"choose pages between 1 and {count}"
+                )
+            )
+        chosen.update(range(start - 1, end))
+    if not chosen:
+        raise BuildError(Problem(f"page selection {spec!r} selects no page", fix="write pages like 1-4"))
+    return sorted(chosen)
+
+
+def page_sides(pdf: pdfium.PdfDocument) -> list[str]:
+    """'left' or 'right' for every page, from the folio page labels (see module docstring)."""
+    count = len(pdf)
+    anchor: tuple[int, int] | None = None
+    for i in range(count):
+        label = pdf.get_page_label(i)
+        if label.isdigit():
+            anchor = (i, int(label))
+            break
+    if anchor is None:
+        anchor = (0, 1)  # first page recto
+    index, folio = anchor
+    return ["left" if (folio + i - index) % 2 == 0 else "right" for i in range(count)]
+
+
+def spreads(sides: list[str], indexes: list[int]) -> list[tuple[int | None, int | None]]:
+    """Facing pairs (left, right) covering `indexes`; a missing partner is None."""
+    pairs: list[tuple[int | None, int | None]] = []
+    seen: set[int] = set()
+    for i in indexes:
+        if i in seen:
+            continue
+        if sides[i] == "left":
+            right = i + 1 if i + 1 < len(sides) and sides[i + 1] == "right" else None
+            pair = (i, right)
+        else:
+            left = i - 1 if i > 0 and sides[i - 1] == "left" else None
+            pair = (left, i)
+        seen.update(p for p in pair if p is not None)
+        pairs.append(pair)
+    return pairs
+
+
+def render_preview(
+    pdf_path: Path | str,
+    out_dir: Path | str,
+    pages: str | None = None,
+    spreads_: bool = False,
+    dpi: float = DEFAULT_DPI,
+    full: bool = False,
+) -> list[Path]:
+    """Render PNG proofs of `pdf_path` into `out_dir`; returns the files written, in page order."""
+    pdf_path, out_dir = Path(pdf_path), Path(out_dir)
+    if not pdf_path.is_file():
+        raise BuildError(
+            Problem(f"{pdf_path} not found", fix="give the path of a PDF made by `publish build`")
+        )
+    if dpi <= 0 or dpi > 1200:
+        raise BuildError(
+            Problem(f"resolution {dpi} dpi is out of range", fix="choose between 1 and 1200 dpi")
+        )
+    try:
+        pdf = pdfium.PdfDocument(str(pdf_path))
+    except pdfium.PdfiumError as err:
+        raise BuildError(Problem(f"{pdf_path} cannot be opened as a PDF ({err})", pdf_path)) from None
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise BuildError(Problem(f"{pdf_path} has no pages", pdf_path))
+        indexes = parse_pages(pages, count) if pages else list(range(count))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        if not spreads_:
+            for i in indexes:
+                path = out_dir / f"page-{i + 1:03d}.png"
+                _save(_render(pdf, i, dpi, full), path)
+                written.append(path)
+            return written
+        for left, right in spreads(page_sides(pdf), indexes):
+            images = {
+                side: _render(pdf, i, dpi, full) for side, i in (("l", left), ("r", right)) if i is not None
+            }
+            w, h = next(iter(images.values())).size
+            # The missing half of a spread stays paper-white, so every spread has the same size.
+            sheet = Image.new("RGB", (2 * w, h), "white")
+            if "l" in images:
+                sheet.paste(images["l"], (0, 0))
+            if "r" in images:
+                sheet.paste(images["r"], (w, 0))
+            numbers = "-".join(f"{i + 1:03d}" for i in (left, right) if i is not None)
+            path = out_dir / f"spread-{numbers}.png"
+            _save(sheet, path)
+            written.append(path)
+        return written
+    finally:
+        pdf.close()
+
+
+def _render(pdf: pdfium.PdfDocument, index: int, dpi: float, full: bool) -> Image.Image:
+    page = pdf[index]
+    try:
+        crop = (0.0, 0.0, 0.0, 0.0)
+        if not full:
+            ml, mb, mr, mt = page.get_mediabox()
+            tl, tb, tr, tt = page.get_trimbox()
+            crop = (tl - ml, tb - mb, mr - tr, mt - tt)
+        bitmap = page.render(scale=dpi / 72.0, crop=crop)
+        return bitmap.to_pil().convert("RGB")
+    finally:
+        page.close()
+
+
+def _save(image: Image.Image, path: Path) -> None:
+    """Write atomically: a reader never sees half a PNG."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        image.save(tmp, format="PNG")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

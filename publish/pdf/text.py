@@ -1,0 +1,126 @@
+"""Glyph placements → PDF text operators: one text object per line, every glyph where pagination put it.
+
+In: a `TextLine` (glyphs with x positions from the composer, compressed or stretched), the ReportLab
+document the fonts register with, and a function giving the ReportLab font for a face key.
+Out: a string of content-stream operators `BT … ET` that shows the line's characters *in order* as
+real text (so the PDF is searchable and the text layer reads back exactly), each glyph at its x.
+
+Why TJ arrays and not one `Tm` per glyph: a single `[(a) -120 (b) …] TJ` keeps the characters of a
+line in one string for extractors and is a third of the size. The numbers between glyphs are the
+difference between where the pen lands after a glyph (its width in the font's /W array) and where
+the composer placed the next glyph, in thousandths of the font size (PDF 32000-1 §9.4.3, TJ). The pen
+position is tracked with the rounded numbers actually written, so rounding never accumulates along
+a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from publish.errors import BuildError, Problem
+from publish.paginate.pages import TextLine
+
+# Adjustments smaller than this (thousandths of an em) are not written: 0.0005 em is far below what
+# any device can print, and leaving them out keeps plain runs as plain strings.
+_EPSILON = 0.0005
+
+
+def num(value: float) -> str:
+    """A PDF number with at most 3 decimals and no trailing zeros (deterministic, compact)."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+class _Encoded:
+    """One glyph (or the part of it in one font subset) as the PDF needs it."""
+
+    __slots__ = ("font", "raw", "width")
+
+    def __init__(self, font: str, raw: bytes | str, width: float) -> None:
+        self.font = font  # internal font resource name, e.g. "/F1+0"
+        self.raw = raw  # subset bytes (TrueType) or the characters (multi-byte CID font)
+        self.width = width  # advance in text space units of 1/1000 em
+
+
+def _encode(char: str, font: Any, doc: Any) -> list[_Encoded]:
+    """Encode one glyph's characters the way ReportLab's own text object does (textobject._formatText),
+    so any font that works with `canvas.drawString` works here: TrueType subsets (dynamic fonts) and
+    multi-byte CID fonts (ReportLab's UnicodeCIDFont protocol, used for CID-keyed CFF)."""
+    width = font.stringWidth(char, 1000.0)
+    if getattr(font, "_dynamicFont", 0):
+        parts = font.splitString(char, doc)
+        # A glyph is one character; should a sequence span subsets, its width goes on the first part.
+        return [
+            _Encoded(font.getSubsetInternalName(subset, doc), chunk, width if i == 0 else 0.0)
+            for i, (subset, chunk) in enumerate(parts)
+        ]
+    if getattr(font, "_multiByte", 0):
+        return [_Encoded(doc.getInternalFontName(font.fontName), char, width)]
+    # A standard Type 1 font is never embedded: a print shop's preflight rejects it.
+    raise BuildError(
+        Problem(
+            f"font {font.fontName!r} is a standard PDF font that would not be embedded",
+            fix="map every font role to a TrueType or OpenType file (see `publish fonts`)",
+        )
+    )
+
+
+def _literal(pieces: list[bytes | str], font: Any, escape: Callable[[bytes | str], str]) -> str:
+    """One PDF string for glyphs that follow each other with no adjustment."""
+    if getattr(font, "_dynamicFont", 0):
+        return f"({escape(b''.join(pieces))})"  # type: ignore[arg-type]
+    return f"({font.formatForPdf(''.join(pieces))})"  # type: ignore[arg-type]
+
+
+def line_operators(
+    line: TextLine, doc: Any, font_for_face: Callable[[str], Any], escape: Callable[[bytes | str], str]
+) -> str:
+    """The `BT … ET` text object drawing `line` (coordinates as given: the caller sets the CTM)."""
+    if not line.glyphs:
+        return ""
+    size = line.size
+    if size <= 0:
+        raise BuildError(
+            Problem(f"text line {line.text[:20]!r} has font size {size} pt", fix="check the layout's sizes")
+        )
+    out: list[str] = ["BT"]
+    current_font, current_obj = "", None
+    array: list[str] = []
+    pending: list[bytes | str] = []  # glyphs waiting to become one string
+    first_x = line.x + line.glyphs[0].x
+    out.append(f"1 0 0 1 {num(first_x)} {num(line.y)} Tm")
+    pen = 0.0  # pen position in 1/1000 em from first_x, as the viewer computes it
+
+    def close_string() -> None:
+        if pending:
+            array.append(_literal(pending, current_obj, escape))
+            pending.clear()
+
+    def flush() -> None:
+        close_string()
+        if array:
+            out.append("[" + " ".join(array) + "] TJ" if len(array) > 1 else array[0] + " Tj")
+            array.clear()
+
+    for glyph in line.glyphs:
+        target = (line.x + glyph.x - first_x) * 1000.0 / size
+        font = font_for_face(glyph.face)
+        for part in _encode(glyph.char, font, doc):
+            if part.font != current_font:
+                flush()
+                out.append(f"{part.font} {num(size)} Tf")
+                current_font, current_obj = part.font, font
+            gap = target - pen
+            if abs(gap) >= _EPSILON:
+                written = num(-gap)
+                if written != "0":
+                    close_string()
+                    array.append(written)
+                    pen -= float(written)
+            pending.append(part.raw)
+            pen += part.width
+            target = pen  # later parts of the same glyph follow on directly
+    flush()
+    out.append("ET")
+    return "\n".join(out)

@@ -1,0 +1,278 @@
+"""Paginated `Document` → print-ready PDF file, drawn with ReportLab's canvas.
+
+In: a `publish.paginate.pages.Document` (coordinates in pt from the trim box's bottom-left), a font
+set offering `pdf_font(canvas, face_key) -> ReportLab font name`, and the output path.
+Out: the PDF at `out_path`, written to a temporary file in the same folder and renamed into place,
+byte-identical for the same input. Every page has
+- MediaBox = trim + bleed + a margin for crop marks, BleedBox = trim + bleed, TrimBox = trim;
+- crop marks at the trim corners, drawn outside the bleed (so a trimmed sheet never shows them);
+- every glyph as real, positioned text (one text object per line, characters in reading order);
+- all text, rules and marks in pure black, DeviceCMYK 0 0 0 1 (`k`/`K` only, no RGB operators),
+  black set to overprint (ExtGState /OP /op true, /OPM 1) so a misregistered plate leaves no halo;
+- images converted to CMYK or grayscale (`images.py`);
+plus the outline (sections → articles), Info and XMP metadata, and a PDF/X-4 output intent
+(`pdfx.py`). We deliberately do not use ReportLab's `cropMarks`/`bleedWidth`: they scale the page
+content unevenly and set no TrimBox/BleedBox (measured, see DESIGN.md §3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from publish.errors import BuildError, Problem
+from publish.paginate.pages import Document, OutlineEntry, Page, PlacedImage, Rule, TextLine
+from publish.pdf import pdfx
+from publish.pdf.images import ImageConverter
+from publish.pdf.text import line_operators, num
+
+# Crop marks (ISO 12647-2 practice; what InDesign and Acrobat draw): thin lines continuing the trim
+# edges, starting a little outside the bleed so they never print on a trimmed page.
+CROP_MARK_GAP = 1 * mm  # between the bleed edge and the start of a mark
+CROP_MARK_LENGTH = 6 * mm
+CROP_MARK_WIDTH = 0.25  # pt: a hairline that still survives platemaking
+MARKS_MARGIN = CROP_MARK_GAP + CROP_MARK_LENGTH + 3 * mm  # room beyond the bleed for the marks
+
+
+class PdfFonts(Protocol):
+    """What the writer needs from `publish.fonts.FontSet` (see docs/INTERFACES.md)."""
+
+    def pdf_font(self, canvas_or_none: Any, face_key: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Page boxes in PDF user space (pt from the MediaBox's bottom-left)."""
+
+    trim_width: float
+    trim_height: float
+    bleed: float
+    margin: float = MARKS_MARGIN
+
+    @property
+    def offset(self) -> float:
+        """Distance from the MediaBox's corner to the TrimBox's corner."""
+        return self.bleed + self.margin
+
+    @property
+    def media(self) -> tuple[float, float]:
+        return (self.trim_width + 2 * self.offset, self.trim_height + 2 * self.offset)
+
+    @property
+    def trim_box(self) -> tuple[float, float, float, float]:
+        o = self.offset
+        return (o, o, o + self.trim_width, o + self.trim_height)
+
+    @property
+    def bleed_box(self) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = self.trim_box
+        b = self.bleed
+        return (x0 - b, y0 - b, x1 + b, y1 + b)
+
+    def crop_marks(self) -> list[tuple[float, float, float, float]]:
+        """Eight line segments, two per trim corner, each outside the bleed box."""
+        x0, y0, x1, y1 = self.trim_box
+        near = self.bleed + CROP_MARK_GAP
+        far = near + CROP_MARK_LENGTH
+        segments = []
+        for x, sx in ((x0, -1), (x1, 1)):
+            for y, sy in ((y0, -1), (y1, 1)):
+                segments.append((x + sx * near, y, x + sx * far, y))  # horizontal, along the trim edge y
+                segments.append((x, y + sy * near, x, y + sy * far))  # vertical, along the trim edge x
+        return segments
+
+
+def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str, *legacy: Any) -> Path:
+    """Draw `document` into a PDF at `out_path` (atomically) and return the path.
+
+    Also accepts the older call `write_pdf(document, layout, fonts, out_path)` from docs/INTERFACES.md:
+    the layout's print settings already travel in the Document, so the layout is not needed.
+    """
+    if legacy:
+        fonts, out_path = out_path, legacy[0]  # type: ignore[assignment]
+    out_path = Path(out_path)
+    _check_document(document)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    data = render_pdf(document, fonts)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, out_path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return out_path
+
+
+def render_pdf(document: Document, fonts: PdfFonts) -> bytes:
+    """The PDF file's bytes for `document` (what `write_pdf` writes)."""
+    _check_document(document)
+    geometry = Geometry(document.trim_width, document.trim_height, document.bleed)
+    profile = pdfx.load_output_profile(document)
+    digest = hashlib.sha256(repr(document).encode("utf-8")).hexdigest()
+    meta = pdfx.metadata_for(document, digest)
+
+    canvas = _PrintCanvas(
+        None,
+        pagesize=geometry.media,
+        pageCompression=1,
+        invariant=1,  # no clock, no random ids (dates are fixed by pdfx below)
+        pdfVersion=(1, 6),  # PDF/X-4 is based on PDF 1.6 (ISO 15930-7 §4)
+        enforceColorSpace="cmyk",  # any accidental RGB colour is converted, never written
+        trimBox=geometry.trim_box,
+        bleedBox=geometry.bleed_box,
+        lang=document.language or None,
+    )
+    rl_doc = canvas._doc
+    rl_doc.updateSignature(digest)  # the file ID depends on the content, not only on the date
+    drawer = _PageDrawer(canvas, fonts, geometry, ImageConverter(profile.data))
+
+    by_page: dict[int, list[tuple[int, OutlineEntry]]] = {}
+    for n, entry in enumerate(document.outline):
+        by_page.setdefault(entry.page, []).append((n, entry))
+    for position, page in enumerate(document.pages):
+        drawer.draw(page)
+        for n, entry in by_page.get(position, []):
+            o = geometry.offset
+            canvas.bookmarkHorizontalAbsolute(
+                f"outline{n}", top=o + min(entry.y, document.trim_height), left=o
+            )
+        canvas.showPage()
+    _add_outline(canvas, document.outline)
+    _add_page_labels(canvas, document.pages)
+    pdfx.apply_pdfx(rl_doc, meta, profile)
+    return canvas.getpdfdata()
+
+
+def _check_document(document: Document) -> None:
+    problems = []
+    if document.trim_width <= 0 or document.trim_height <= 0:
+        problems.append(
+            Problem(
+                f"trim size {document.trim_width} × {document.trim_height} pt is empty",
+                fix="check the layout's trim",
+            )
+        )
+    if document.bleed < 0:
+        problems.append(Problem(f"bleed {document.bleed} pt is negative", fix="check the layout's bleed"))
+    if not document.pages:
+        problems.append(Problem("the document has no pages", fix="add at least one article to the issue"))
+    for entry in document.outline:
+        if not 0 <= entry.page < len(document.pages):
+            problems.append(
+                Problem(f"outline entry {entry.title!r} points at page {entry.page}, which does not exist")
+            )
+    if problems:
+        raise BuildError(*problems)
+
+
+def _add_outline(canvas: Canvas, outline: tuple[OutlineEntry, ...]) -> None:
+    """Bookmarks: sections at level 0, their articles at level 1 (a level never jumps by more than 1,
+    which ReportLab and the PDF outline tree require)."""
+    if not outline:
+        return
+    previous = -1
+    for n, entry in enumerate(outline):
+        level = max(0, min(entry.level, previous + 1))
+        canvas.addOutlineEntry(entry.title, f"outline{n}", level=level, closed=False)
+        previous = level
+    canvas.showOutline()
+
+
+def _add_page_labels(canvas: Canvas, pages: tuple[Page, ...]) -> None:
+    """Page labels = the printed folios, so a viewer's page box (and `publish preview`) speaks the
+    printer's numbers (PDF 32000-1 §12.4.2). A page without a folio gets an empty label."""
+    previous: int | None = None
+    for position, page in enumerate(pages):
+        folio = page.folio if page.folio is not None and page.folio >= 1 else None
+        if folio is None:
+            if position == 0 or previous is not None:
+                canvas.addPageLabel(position)
+        elif previous is None or folio != previous + 1:
+            canvas.addPageLabel(position, style="ARABIC", start=folio)
+        previous = folio
+
+
+class _PrintCanvas(Canvas):
+    """A canvas whose page preamble sets no font: ReportLab's sets Helvetica (or `initialFontName`)
+    in every page, which lists an unembedded standard font in the PDF — a preflight error."""
+
+    def _make_preamble(self) -> None:
+        self._preamble = "1 0 0 1 0 0 cm"
+
+
+class _PageDrawer:
+    def __init__(self, canvas: Canvas, fonts: PdfFonts, geometry: Geometry, images: ImageConverter) -> None:
+        self.canvas = canvas
+        self.fonts = fonts
+        self.geometry = geometry
+        self.images = images
+        self._faces: dict[str, Any] = {}
+
+    def font(self, face: str) -> Any:
+        if face not in self._faces:
+            try:
+                name = self.fonts.pdf_font(self.canvas, face)
+            except KeyError:
+                raise BuildError(
+                    Problem(f"no font for face {face!r}", fix="check the font roles (`publish fonts`)")
+                ) from None
+            self._faces[face] = pdfmetrics.getFont(name)
+        return self._faces[face]
+
+    def draw(self, page: Page) -> None:
+        c = self.canvas
+        c.saveState()
+        # Black, overprinting, for everything but images (PDF 32000-1 §8.6.7: OPM 1 makes 0-valued
+        # components leave the plates underneath alone).
+        c.setFillColorCMYK(0, 0, 0, 1)
+        c.setStrokeColorCMYK(0, 0, 0, 1)
+        c._setFillOverprint(True)
+        c._setStrokeOverprint(True)
+        c._setOverprintMask(True)
+        c.saveState()
+        c.translate(self.geometry.offset, self.geometry.offset)
+        for item in page.items:
+            if isinstance(item, TextLine):
+                code = line_operators(item, c._doc, self.font, c._escape)
+                if code:
+                    c._code.append(code)
+            elif isinstance(item, Rule):
+                c.setLineWidth(item.width)
+                c.line(item.x1, item.y1, item.x2, item.y2)
+            elif isinstance(item, PlacedImage):
+                self._image(item)
+            else:  # pragma: no cover - the page structure is closed
+                raise BuildError(Problem(f"page {page.index}: cannot draw {type(item).__name__}"))
+        c.restoreState()
+        self._crop_marks()
+        c.restoreState()
+
+    def _image(self, item: PlacedImage) -> None:
+        c = self.canvas
+        c.saveState()
+        # Images knock out: overprinting a CMYK photo would mix it with whatever lies beneath.
+        c._setFillOverprint(False)
+        c._setStrokeOverprint(False)
+        c._setOverprintMask(False)
+        c.drawImage(self.images.reader(item.path), item.x, item.y, width=item.w, height=item.h)
+        c.restoreState()
+
+    def _crop_marks(self) -> None:
+        c = self.canvas
+        c.setLineWidth(CROP_MARK_WIDTH)
+        c.setLineCap(0)
+        path = [
+            f"{num(x1)} {num(y1)} m {num(x2)} {num(y2)} l" for x1, y1, x2, y2 in self.geometry.crop_marks()
+        ]
+        c._code.append(" ".join(path) + " S")
