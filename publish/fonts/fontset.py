@@ -1,0 +1,466 @@
+"""The resolved fonts of one build: roles → faces, metrics, runs, coverage, PDF fonts, subsets.
+
+In: the issue folder (for its `fonts/` and `fonts/fonts.toml`) and role overrides
+(issue.toml `[fonts]`, or a layout's). Out: a `FontSet` (see `publish.fonts` for the contract).
+
+A role is an ordered chain of faces. The first face is the role's face, keyed by the role name
+(`"body"`); later faces are fallbacks keyed `"body~1"`, `"body~2"`, used character by character
+only for what every earlier face lacks. Face keys are what `runs()` hands the composer, what the
+metrics take, and what the paginator puts in `PlacedGlyph.face`.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+import weakref
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publish.errors import FontError, Problem
+from publish.fonts import discovery
+from publish.fonts.config import PROJECT_DIR, RoleConfig, load_config
+from publish.fonts.faceinfo import FaceInfo, face_info
+
+try:  # the composer's run type, when that stage is present
+    from publish.cjk import Run  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - only while the composer is being written
+
+    @dataclass(frozen=True)
+    class Run:  # type: ignore[no-redef]
+        text: str
+        role: str
+
+
+# Characters that are structure, not print: never checked for glyphs.
+IGNORED = frozenset("\n\r")
+
+# Which role sets which part of an article (the layout may say otherwise: `coverage(roles=…)`).
+DEFAULT_ELEMENT_ROLES = {
+    "title": "title",
+    "subtitle": "subtitle",
+    "byline": "byline",
+    "paragraph": "body",
+    "salutation": "body",
+    "signature": "body",
+    "listitem": "body",
+    "heading": "heading",
+    "note": "note",
+    "caption": "caption",
+    "emphasis": "emphasis",
+    "header": "header",
+    "folio": "folio",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedFace:
+    """One face of a role's chain."""
+
+    key: str  # "body", "body~1", …
+    role: str
+    candidate: str  # the candidate string that found it
+    info: FaceInfo = field(repr=False)
+
+    @property
+    def path(self) -> Path:
+        return self.info.path
+
+    @property
+    def index(self) -> int:
+        return self.info.index
+
+    @property
+    def family(self) -> str:
+        return self.info.family
+
+    @property
+    def style(self) -> str:
+        return self.info.style
+
+    @property
+    def format(self) -> str:
+        return self.info.format
+
+    def has(self, char: str) -> bool:
+        return ord(char) in self.info.cmap
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedRole:
+    """A role's chain: the faces found, in order, and the candidates that are not installed."""
+
+    role: str
+    candidates: tuple[str, ...]
+    faces: tuple[ResolvedFace, ...]
+    missing: tuple[str, ...] = ()
+
+    @property
+    def face(self) -> ResolvedFace:
+        return self.faces[0]
+
+    # Convenience for listings: the primary face's file.
+    @property
+    def path(self) -> Path:
+        return self.faces[0].path
+
+    @property
+    def index(self) -> int:
+        return self.faces[0].index
+
+    @property
+    def family(self) -> str:
+        return self.faces[0].family
+
+    @property
+    def format(self) -> str:
+        return self.faces[0].format
+
+    def face_for(self, char: str) -> ResolvedFace | None:
+        for f in self.faces:
+            if f.has(char):
+                return f
+        return None
+
+
+def role_of(key: str) -> str:
+    """The role of a face key: `"body~1"` → `"body"`."""
+    return key.split("~", 1)[0]
+
+
+class FontMetrics:
+    """The composer's `Metrics` protocol over a `FontSet` and a size per role (pt)."""
+
+    def __init__(self, fonts: FontSet, sizes: dict[str, float]) -> None:
+        self._fonts = fonts
+        self._sizes = dict(sizes)
+        self._cache: dict[tuple[str, str], float] = {}
+
+    def em(self, role: str) -> float:
+        """Font size in pt of a role or face key."""
+        r = role_of(role)
+        try:
+            return self._sizes[r]
+        except KeyError:
+            raise KeyError(f"no font size given for role {r!r} (sizes: {sorted(self._sizes)})") from None
+
+    def advance(self, char: str, role: str) -> float:
+        """Advance width in pt of `char` in the face `role` names (a role is its first face).
+
+        A character that face lacks is measured in the first face of the chain that has it (the
+        face `FontSet.runs` would give it), so measuring never silently uses a .notdef width.
+        """
+        k = (char, role)
+        v = self._cache.get(k)
+        if v is None:
+            face = self._fonts.face(role)
+            if not face.has(char):
+                face = self._fonts.roles[role_of(role)].face_for(char) or face
+            info = face.info
+            v = self.em(role) * info.advances[info.cmap.get(ord(char), 0)] / info.units_per_em
+            self._cache[k] = v
+        return v
+
+    def ascent(self, role: str) -> float:
+        """Ascender in pt (typographic ascender of the face)."""
+        info = self._fonts.face(role).info
+        return self.em(role) * info.ascent / info.units_per_em
+
+    def descent(self, role: str) -> float:
+        """Descender in pt (negative)."""
+        info = self._fonts.face(role).info
+        return self.em(role) * info.descent / info.units_per_em
+
+
+class FontSet:
+    """Every role of one build resolved to faces; see the `publish.fonts` docstring."""
+
+    def __init__(self, roles: dict[str, ResolvedRole], config: RoleConfig, issue_root: Path | None) -> None:
+        self.roles = roles
+        self.config = config
+        self.issue_root = issue_root
+        self._faces = {f.key: f for r in roles.values() for f in r.faces}
+        self._pdf: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._unbound: dict[str, object] = {}
+
+    # ── faces ───────────────────────────────────────────────────────────────────────────────
+    def face(self, key: str) -> ResolvedFace:
+        """The face for a face key (`"body~1"`) or a role (its first face)."""
+        f = self._faces.get(key)
+        if f is None:
+            role = self.roles.get(role_of(key))
+            if role is None:
+                raise FontError(
+                    Problem(f"unknown font role {role_of(key)!r}", fix=f"use one of: {', '.join(sorted(self.roles))}")
+                )
+            raise FontError(Problem(f"font role {role.role!r} has no face {key!r}"))
+        return f
+
+    @property
+    def face_keys(self) -> tuple[str, ...]:
+        return tuple(self._faces)
+
+    # ── composer ────────────────────────────────────────────────────────────────────────────
+    def metrics(self, sizes: dict[str, float]) -> FontMetrics:
+        return FontMetrics(self, sizes)
+
+    def runs(self, text: str, role: str) -> list[Run]:
+        """Split `text` into runs, each char in the first face of `role`'s chain that has it.
+
+        A character no face has stays in the role's first face (`coverage` reports it).
+        """
+        chain = self.roles[role_of(role)].faces
+        out: list[Run] = []
+        cur_key, start = None, 0
+        for i, ch in enumerate(text):
+            key = chain[0].key
+            for f in chain:
+                if ord(ch) in f.info.cmap:
+                    key = f.key
+                    break
+            if key != cur_key:
+                if cur_key is not None:
+                    out.append(Run(text[start:i], cur_key))
+                cur_key, start = key, i
+        if cur_key is not None:
+            out.append(Run(text[start:], cur_key))
+        return out
+
+    # ── coverage ────────────────────────────────────────────────────────────────────────────
+    def coverage(self, issue, roles: dict[str, str] | None = None) -> list[Problem]:
+        """One problem per character that no face of its role's chain has, per article and role.
+
+        Names the code point, the character, the article file and the first source line where
+        it occurs, and every face tried. `roles` maps parts of an article (see
+        `DEFAULT_ELEMENT_ROLES`) to font roles, for a layout that assigns them differently.
+        """
+        problems: list[Problem] = []
+        for path, line_hint, role, text in self._texts(issue, roles):
+            chain = self.roles.get(role)
+            if chain is None:
+                continue
+            seen: set[str] = set()
+            for ch in text:
+                if ch in IGNORED or ch in seen:
+                    continue
+                seen.add(ch)
+                if chain.face_for(ch) is None:
+                    problems.append(self._problem(ch, role, chain, path, line_hint))
+        # One problem per (character, file, role): the first occurrence is enough to find it.
+        unique: dict[tuple, Problem] = {}
+        for p in problems:
+            unique.setdefault((p.message, str(p.path)), p)
+        return list(unique.values())
+
+    def coverage_report(self, issue, roles: dict[str, str] | None = None) -> dict[str, dict[str, set[str]]]:
+        """Role → face key (or `"missing"`) → the issue's characters that face sets."""
+        report: dict[str, dict[str, set[str]]] = {}
+        for _path, _line, role, text in self._texts(issue, roles):
+            chain = self.roles.get(role)
+            if chain is None:
+                continue
+            per = report.setdefault(role, {})
+            for ch in set(text) - IGNORED:
+                f = chain.face_for(ch)
+                per.setdefault(f.key if f else "missing", set()).add(ch)
+        return report
+
+    def _problem(self, ch: str, role: str, chain: ResolvedRole, path, line_hint) -> Problem:
+        line = _find_line(path, ch, line_hint)
+        tried = ", ".join(f.info.label for f in chain.faces)
+        name = unicodedata.name(ch, "unnamed character")
+        shown = ch if ch.isprintable() and not ch.isspace() else ""
+        return Problem(
+            f"U+{ord(ch):04X} {shown + ' ' if shown else ''}({name}) has no glyph in any font of role "
+            f"{role!r} (tried: {tried})",
+            path,
+            line,
+            f"add a font that has it to [fonts] {role} in issue.toml or put one in the issue's fonts/ folder",
+        )
+
+    def _texts(self, issue, roles: dict[str, str] | None) -> Iterator[tuple[object, int | None, str, str]]:
+        """(file, line, role, text) for every piece of text the issue prints."""
+        er = {**DEFAULT_ELEMENT_ROLES, **(roles or {})}
+
+        def pick(name: str) -> str:
+            r = er.get(name, "body")
+            return r if r in self.roles else "body"
+
+        root = getattr(issue, "root", None)
+        toml = Path(root) / "issue.toml" if root else None
+        yield toml, None, pick("header"), f"{issue.magazine}{issue.label}"
+        for section in issue.sections:
+            yield toml, None, pick("header"), section.title
+        yield toml, None, pick("folio"), "0123456789"
+        for art in issue.articles:
+            src = art.source
+            yield src, 1, pick("title"), art.title_text
+            if art.subtitle:
+                yield src, 1, pick("subtitle"), art.subtitle
+            for b in art.bylines:
+                yield src, 1, pick("byline"), f"{b.unit}{b.name}"
+            for block in art.blocks:
+                kind = type(block).__name__.lower()
+                line = getattr(block, "line", None) or None
+                runs = getattr(block, "runs", None)
+                if kind == "figure":
+                    runs = block.caption
+                    kind = "caption"
+                if kind == "listitem":
+                    yield src, line, pick(kind), block.label
+                if runs is None:
+                    yield src, line, pick(kind), block.text
+                    continue
+                for run in runs:
+                    emph = type(run).__name__ == "Emphasis"
+                    yield src, line, pick("emphasis" if emph else kind), run.text
+                    if emph and pick("emphasis") != pick(kind):
+                        # Emphasis may fall back to the surrounding role's face in a layout.
+                        pass
+
+    # ── output ──────────────────────────────────────────────────────────────────────────────
+    def pdf_font(self, canvas, face_key: str) -> str:
+        """Register the face with ReportLab for `canvas`'s document; return the name for setFont.
+
+        One registration per face file per document: keys resolving to the same face (e.g.
+        `heading` and `title`, both Noto Sans CJK SC Bold) share one embedded subset.
+        `canvas=None` returns a name not yet bound to a document — for `Canvas(initialFontName=…)`,
+        the canvas then adopts it on the first `pdf_font(canvas, same key)` call.
+        """
+        from reportlab.pdfbase import pdfmetrics
+
+        from publish.fonts.pdffont import CIDSubsetFont
+
+        info = self.face(face_key).info
+        fid = (info.digest, info.index)
+        program = cff_program() if info.format == "CFF" else "truetype"
+        if canvas is None:
+            font = CIDSubsetFont(info, program)
+            pdfmetrics.registerFont(font)
+            self._unbound[font.fontName] = (fid, font)
+            return font.fontName
+        doc = canvas._doc
+        per_doc = self._pdf.setdefault(doc, {})
+        if fid in per_doc:
+            return per_doc[fid]
+        initial = getattr(canvas, "_initialFontName", None)
+        pending = self._unbound.pop(initial, None) if initial else None
+        if pending is not None and pending[0] == fid:
+            per_doc[fid] = initial
+            return initial
+        if pending is not None:
+            self._unbound[initial] = pending
+        font = CIDSubsetFont(info, program)
+        pdfmetrics.registerFont(font)
+        per_doc[fid] = font.fontName
+        return font.fontName
+
+    def subset(self, face_key: str, chars: str | Iterable[str]) -> bytes:
+        """A plain TTF/OTF subset of the face for `chars` (for the EPUB's @font-face)."""
+        from publish.fonts.programs import epub_subset
+
+        text = "".join(sorted(set("".join(chars)) - IGNORED))
+        return epub_subset(self.face(face_key).info, text, self.config.reserved_names)
+
+    def subset_family(self, face_key: str) -> str:
+        """The family name the EPUB subset carries (renamed for OFL Reserved Font Names)."""
+        from publish.fonts.programs import _reserved_rename
+
+        info = self.face(face_key).info
+        return _reserved_rename(info, self.config.reserved_names) or info.family
+
+
+def cff_program() -> str:
+    """How CFF faces go into the PDF: "cff" (path B, default) or "truetype" (path A, cu2qu).
+
+    `PUBLISH_CFF_PATH=truetype` selects path A (kept for the benchmark's comparison).
+    """
+    choice = os.environ.get("PUBLISH_CFF_PATH", "").lower()
+    if choice in ("a", "truetype", "ttf"):
+        return "truetype"
+    if choice in ("b", "cff"):
+        return "cff"
+    return DEFAULT_CFF_PROGRAM
+
+
+DEFAULT_CFF_PROGRAM = "truetype"
+
+
+def _find_line(path, ch: str, hint: int | None) -> int | None:
+    """The first source line at or after `hint` that contains `ch` (`hint` when not found)."""
+    if path is None:
+        return hint
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return hint
+    start = (hint or 1) - 1
+    for i in range(start, len(lines)):
+        if ch in lines[i]:
+            return i + 1
+    for i in range(0, min(start, len(lines))):
+        if ch in lines[i]:
+            return i + 1
+    return hint
+
+
+def search_dirs(issue_root: Path | None) -> list[Path]:
+    dirs = []
+    if issue_root is not None:
+        dirs.append(Path(issue_root) / "fonts")
+    dirs.append(PROJECT_DIR / "fonts")
+    return dirs + discovery.system_font_dirs()
+
+
+def load_fonts(issue_root: Path | str | None = None, overrides: dict | None = None) -> FontSet:
+    """Resolve every role's chain (issue `fonts/` → project `fonts/` → system) to faces."""
+    root = Path(issue_root) if issue_root is not None else None
+    config = load_config(root, overrides)
+    index = discovery.FontIndex(search_dirs(root))
+    file_roots = [p for p in ([root] if root else []) + [PROJECT_DIR]]
+    roles: dict[str, ResolvedRole] = {}
+    problems: list[Problem] = []
+    for role, cands in config.roles.items():
+        faces: list[ResolvedFace] = []
+        missing: list[str] = []
+        seen: set[tuple[str, int]] = set()
+        for cand in cands:
+            name, style, idx, is_file = discovery.parse_candidate(cand)
+            if is_file:
+                found = discovery.resolve_file(name, idx, file_roots)
+            else:
+                rec = index.find(name, style)
+                found = (Path(rec.path), rec.index) if rec else None
+            if found is None:
+                missing.append(cand)
+                continue
+            path, face_index = found
+            ident = (str(path), face_index)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            try:
+                info = face_info(path, face_index)
+            except Exception as err:  # a damaged or unsupported file: say which
+                problems.append(
+                    Problem(f"cannot read font {cand!r} for role {role!r}: {err}", path, None, "remove or replace the file")
+                )
+                continue
+            key = role if not faces else f"{role}~{len(faces)}"
+            faces.append(ResolvedFace(key, role, cand, info))
+        if not faces:
+            problems.append(
+                Problem(
+                    f"no font found for role {role!r} (tried: {', '.join(cands)})",
+                    root / "issue.toml" if root else None,
+                    None,
+                    "install one (make setup installs fonts-noto-cjk, fonts-arphic-ukai, fonts-lxgw-wenkai) "
+                    "or put a font file in the issue's fonts/ folder and name it in [fonts]",
+                )
+            )
+            continue
+        roles[role] = ResolvedRole(role, tuple(cands), tuple(faces), tuple(missing))
+    if problems:
+        raise FontError(*problems)
+    return FontSet(roles, config, root)

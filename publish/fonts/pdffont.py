@@ -1,0 +1,251 @@
+"""A ReportLab font that embeds a subset of any TrueType or CFF face as a CID-keyed Type 0 font.
+
+In: a `FaceInfo` and a ReportLab canvas. Out: a font registered with `reportlab.pdfbase.pdfmetrics`
+under a name unique to that canvas's document, usable with `canvas.setFont` / text objects; when
+the document is saved, a Type 0 font (Identity-H) whose descendant is
+
+* CIDFontType0 with a CIDFontType0C (bare CFF) program for CFF faces — path B, the designer's
+  outlines untouched, no conversion (`programs.pdf_cff`); or
+* CIDFontType2 with a FontFile2 TrueType program for TrueType faces (`programs.pdf_truetype`),
+
+each subset to exactly the characters drawn, with a /W array from the face's advances and a
+/ToUnicode CMap so the text layer extracts as the source characters (U+00A0 and U+0020 stay
+distinct even when a font draws them with the same glyph).
+
+How it plugs into ReportLab: the protocol of its own `UnicodeCIDFont` (`_multiByte = 1`,
+`_dynamicFont = 0`, `formatForPdf`, `stringWidth`, `addObjects(doc)`). The code of each character
+is its Unicode code point (two bytes, Identity-H), so the content stream does not depend on the
+subset; characters outside the BMP get codes from the surrogate block (0xD800–0xDFFF), which no
+character can use. `addObjects` runs at the first `setFont` and registers an empty font dictionary;
+the subset is made lazily, when the document is serialised (`doc.delayedFonts`), from the set of
+characters `formatForPdf` saw. The subset tag (`ABCDEF+`) is derived from the program's bytes, so
+two different subsets never share a tag and identical sources give identical PDFs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import weakref
+
+from reportlab.lib.rl_accel import escapePDF
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+
+from publish.fonts.faceinfo import FaceInfo
+
+_counter = itertools.count(1)
+SURROGATE_FIRST, SURROGATE_LAST = 0xD800, 0xDFFF
+
+
+class _Face:
+    """The minimum of ReportLab's TypeFace interface that the canvas consults."""
+
+    builtIn = 0
+
+    def __init__(self, name: str, info: FaceInfo) -> None:
+        self.name = name
+        self.ascent = info.ascent * 1000 / info.units_per_em
+        self.descent = info.descent * 1000 / info.units_per_em
+
+
+class CIDSubsetFont(pdfmetrics.Font):
+    """One face, in one document, embedded as a subset Type 0 font."""
+
+    _multiByte = 1
+    _dynamicFont = 0
+
+    def __init__(self, info: FaceInfo, program: str, name: str | None = None) -> None:
+        # No call to Font.__init__: it wants an encoding and a Type 1 face.
+        self.info = info
+        self.program = program  # "cff" (path B), "truetype" (FontFile2; cu2qu for CFF = path A)
+        self.fontName = self.name = name or f"publish-{next(_counter)}-{info.ps_name}"
+        self.face = _Face(self.fontName, info)
+        self.encoding = None
+        self.substitutionFonts = []
+        self.ascent = self.face.ascent
+        self.descent = self.face.descent
+        self.used: dict[int, str] = {}  # code → character
+        self._next_surrogate = SURROGATE_FIRST
+        self._code_of_astral: dict[str, int] = {}
+        self._docs: weakref.WeakSet = weakref.WeakSet()
+        self._scale = 1000.0 / info.units_per_em
+
+    # ── text → codes ────────────────────────────────────────────────────────────────────────
+    def code(self, char: str) -> int:
+        cp = ord(char)
+        if cp <= 0xFFFF and not SURROGATE_FIRST <= cp <= SURROGATE_LAST:
+            code = cp
+        else:
+            code = self._code_of_astral.get(char)
+            if code is None:
+                if self._next_surrogate > SURROGATE_LAST:
+                    raise ValueError("more than 2048 characters outside the BMP in one font")
+                code = self._code_of_astral[char] = self._next_surrogate
+                self._next_surrogate += 1
+        self.used[code] = char
+        return code
+
+    def formatForPdf(self, text: str | bytes) -> str:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        data = b"".join(self.code(ch).to_bytes(2, "big") for ch in text)
+        return escapePDF(data)
+
+    def stringWidth(self, text: str | bytes, size: float, encoding: str | None = None) -> float:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        info = self.info
+        return size * sum(info.advances[info.cmap.get(ord(c), 0)] for c in text) / info.units_per_em
+
+    # ── PDF objects ─────────────────────────────────────────────────────────────────────────
+    def addObjects(self, doc) -> None:
+        """Called by ReportLab at the first use in `doc`: reserve the font; fill it in at save."""
+        internal = "F" + repr(len(doc.fontMapping) + 1)
+        type0 = pdfdoc.PDFDictionary()
+        ref = doc.Reference(type0, internal)
+        doc.idToObject["BasicFonts"].dict[internal] = ref
+        doc.fontMapping[self.fontName] = "/" + internal
+        self._docs.add(doc)
+        doc.delayedFonts.append(_Finisher(self, type0))
+
+    def build(self, doc, type0: pdfdoc.PDFDictionary) -> None:
+        from publish.fonts import programs
+
+        info = self.info
+        codes = sorted(self.used)
+        chars = "".join(self.used[c] for c in codes)
+        if self.program == "cff":
+            data, gid_of_code = programs.pdf_cff(info, {c: self.used[c] for c in codes}), None
+        else:
+            data, gid_of_cp = programs.pdf_truetype(info, chars)
+            gid_of_code = {c: gid_of_cp.get(ord(self.used[c]), 0) for c in codes}
+        tag = subset_tag(data)
+        base = f"{tag}+{info.ps_name}"
+        compress = [pdfdoc.PDFZCompress] if doc.compression else None
+
+        # /W: widths in 1/1000 em from the face's own advances, consecutive codes grouped.
+        widths: list = []
+        run_start, run_widths = None, []
+        for code in codes:
+            w = round(info.advances[info.cmap.get(ord(self.used[code]), 0)] * self._scale, 3)
+            if run_start is not None and code == run_start + len(run_widths):
+                run_widths.append(w)
+            else:
+                if run_start is not None:
+                    widths += [run_start, pdfdoc.PDFArrayCompact(run_widths)]
+                run_start, run_widths = code, [w]
+        if run_start is not None:
+            widths += [run_start, pdfdoc.PDFArrayCompact(run_widths)]
+
+        sc = self._scale
+        descriptor = pdfdoc.PDFDictionary(
+            {
+                "Type": "/FontDescriptor",
+                "FontName": pdfdoc.PDFName(base),
+                # Flags: 4 = symbolic (glyphs outside the standard Latin set), as for any CJK font.
+                "Flags": 4,
+                "FontBBox": pdfdoc.PDFArrayCompact([round(v * sc) for v in info.bbox]),
+                "ItalicAngle": info.italic_angle,
+                "Ascent": round(info.ascent * sc),
+                "Descent": round(info.descent * sc),
+                "CapHeight": round(info.cap_height * sc),
+                "StemV": 80,
+            }
+        )
+        if self.program == "cff":
+            stream = pdfdoc.PDFStream(
+                pdfdoc.PDFDictionary({"Subtype": "/CIDFontType0C"}), data, filters=compress
+            )
+            descriptor["FontFile3"] = doc.Reference(stream)
+        else:
+            stream = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Length1": len(data)}), data, filters=compress)
+            descriptor["FontFile2"] = doc.Reference(stream)
+
+        cid_font = pdfdoc.PDFDictionary(
+            {
+                "Type": "/Font",
+                "Subtype": "/CIDFontType0" if self.program == "cff" else "/CIDFontType2",
+                "BaseFont": pdfdoc.PDFName(base),
+                "CIDSystemInfo": pdfdoc.PDFDictionary(
+                    {
+                        "Registry": pdfdoc.PDFString("Adobe"),
+                        "Ordering": pdfdoc.PDFString("Identity"),
+                        "Supplement": 0,
+                    }
+                ),
+                "FontDescriptor": doc.Reference(descriptor),
+                "DW": 1000,
+                "W": pdfdoc.PDFArray(widths),
+            }
+        )
+        if gid_of_code is not None:
+            # CID (= our code) → glyph id in the subset, two bytes per CID from 0 (PDF 32000 §9.7.4.2).
+            top = max(codes, default=0)
+            table = bytearray(2 * (top + 1))
+            for code, gid in gid_of_code.items():
+                table[2 * code : 2 * code + 2] = gid.to_bytes(2, "big")
+            cid_font["CIDToGIDMap"] = doc.Reference(
+                pdfdoc.PDFStream(pdfdoc.PDFDictionary(), bytes(table), filters=[pdfdoc.PDFZCompress])
+            )
+        to_unicode = pdfdoc.PDFStream(
+            pdfdoc.PDFDictionary(), to_unicode_cmap(base, self.used), filters=compress
+        )
+        type0.dict.update(
+            {
+                "Type": "/Font",
+                "Subtype": "/Type0",
+                "BaseFont": pdfdoc.PDFName(base),
+                "Encoding": "/Identity-H",
+                "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font)]),
+                "ToUnicode": doc.Reference(to_unicode),
+            }
+        )
+
+
+class _Finisher:
+    """Sits in `doc.delayedFonts`; ReportLab calls `addObjects(doc)` just before serialising."""
+
+    def __init__(self, font: CIDSubsetFont, type0: pdfdoc.PDFDictionary) -> None:
+        self.font = font
+        self.type0 = type0
+
+    def addObjects(self, doc) -> None:
+        self.font.build(doc, self.type0)
+
+
+def subset_tag(data: bytes) -> str:
+    """Six capital letters derived from the subset program (PDF 32000 §9.6.4 asks for a tag
+    unique to the subset; a content hash is, and it is stable across identical builds)."""
+    n = int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+    letters = []
+    for _ in range(6):
+        n, r = divmod(n, 26)
+        letters.append(chr(ord("A") + r))
+    return "".join(letters)
+
+
+def _utf16_hex(char: str) -> str:
+    return char.encode("utf-16-be").hex().upper()
+
+
+def to_unicode_cmap(name: str, used: dict[int, str]) -> bytes:
+    """A ToUnicode CMap (Adobe TN 5411 / PDF 32000 §9.10.3) mapping each code to its character."""
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        f"/CMapName /{name.replace('+', '-')}-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<0000> <FFFF>",
+        "endcodespacerange",
+    ]
+    items = sorted(used.items())
+    for i in range(0, len(items), 100):  # at most 100 entries per block
+        chunk = items[i : i + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        lines.extend(f"<{code:04X}> <{_utf16_hex(ch)}>" for code, ch in chunk)
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return ("\n".join(lines) + "\n").encode("ascii")

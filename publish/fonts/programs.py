@@ -1,0 +1,177 @@
+"""Font programs ready to embed: subsets of a face for the PDF and for the EPUB.
+
+In: a `FaceInfo` and the characters a document uses. Out: bytes, cached by the font file's hash,
+face index and character set:
+
+* `pdf_truetype(info, chars)` — a TrueType subset (glyf outlines) and the code point → glyph id map,
+  embedded as a CIDFontType2 (FontFile2). For a CFF face this is path A: the subset's cubic
+  outlines are converted to quadratic ones with fontTools' cu2qu (max error 1 unit).
+* `pdf_cff(info, chars)` — path B: a CID-keyed CFF subset whose CIDs are the characters' code
+  points, embedded as CIDFontType0C (FontFile3), the designer's outlines untouched. See
+  `publish/fonts/cffsubset.py`.
+* `epub_subset(info, chars, reserved)` — a plain TTF/OTF subset for @font-face in the EPUB: all name
+  records kept (the OFL notice lives in name IDs 13/14), OpenType layout features fontTools keeps by
+  default (vertical forms, locl, kern), faces whose names carry an OFL Reserved Font Name renamed.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+
+from publish.fonts import cache
+from publish.fonts.faceinfo import FaceInfo
+
+PDF_DROP_TABLES = ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG", "DSIG", "meta", "morx", "FFTM"]
+
+
+def _chars_key(info: FaceInfo, chars: str, what: str) -> str:
+    return f"{what}\0{info.digest}#{info.index}\0{''.join(sorted(set(chars)))}"
+
+
+def _subsetter_font(info: FaceInfo):
+    from fontTools.ttLib import TTFont
+
+    return TTFont(
+        str(info.path),
+        fontNumber=info.index if info.path.suffix.lower() in (".ttc", ".otc") else -1,
+        lazy=True,
+        recalcBBoxes=False,
+        recalcTimestamp=False,
+    )
+
+
+def _cu2qu(font) -> None:
+    """Replace a subset font's CFF outlines by TrueType ones (the fontTools otf2ttf recipe)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        tt_pen = TTGlyphPen(glyph_set)
+        # max_err 1 unit of a 1000-unit em: invisible at any print size; reverse to TrueType winding.
+        glyph_set[name].draw(Cu2QuPen(tt_pen, 1.0, reverse_direction=True))
+        glyphs[name] = tt_pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    del font["CFF "]
+    for tag in ("VORG",):
+        if tag in font:
+            del font[tag]
+    font.recalcBBoxes = True  # the new glyphs need their bounds (glyf headers, head.xMin…)
+    glyf.compile(font)
+    hmtx = font["hmtx"]
+    for name, glyph in glyphs.items():
+        adv, _ = hmtx.metrics[name]
+        hmtx.metrics[name] = (adv, getattr(glyph, "xMin", 0) if glyph.numberOfContours else 0)
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    maxp.maxZones = 1
+    for attr in (
+        "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+        "maxStackElements", "maxSizeOfInstructions", "maxComponentElements",
+    ):  # fmt: skip
+        setattr(maxp, attr, 0)
+    maxp.compile(font)
+    post = font["post"]
+    post.formatType = 3.0
+    font.sfntVersion = "\000\001\000\000"
+
+
+def pdf_truetype(info: FaceInfo, chars: str) -> tuple[bytes, dict[int, int]]:
+    """A TrueType subset of `info` for `chars`, and code point → glyph id in that subset."""
+    key = _chars_key(info, chars, "pdf-ttf")
+    hit = cache.get_object("pdf", key)
+    if isinstance(hit, tuple) and len(hit) == 2:
+        return hit
+    from fontTools import subset
+
+    font = _subsetter_font(info)
+    opts = subset.Options()
+    opts.layout_features = []
+    opts.drop_tables = [*opts.drop_tables, *PDF_DROP_TABLES]
+    opts.notdef_outline = True
+    opts.name_IDs = [1, 2, 3, 4, 6]
+    opts.recalc_bounds = False
+    opts.recalc_timestamp = False
+    opts.desubroutinize = True
+    sub = subset.Subsetter(opts)
+    cps = sorted({ord(c) for c in chars})
+    sub.populate(unicodes=cps)
+    sub.subset(font)
+    if "CFF " in font:
+        _cu2qu(font)
+    order = {g: i for i, g in enumerate(font.getGlyphOrder())}
+    cmap = font.getBestCmap() or {}
+    gid_of = {cp: order[cmap[cp]] for cp in cps if cp in cmap}
+    out = io.BytesIO()
+    font.save(out)
+    result = (out.getvalue(), gid_of)
+    cache.put_bytes("pdf", key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
+
+
+def epub_subset(info: FaceInfo, chars: str, reserved: dict[str, str] | None = None) -> bytes:
+    """A plain TTF/OTF subset for the EPUB, names kept (and renamed if a Reserved Font Name)."""
+    rename = _reserved_rename(info, reserved or {})
+    key = _chars_key(info, chars, f"epub\0{rename}")
+    hit = cache.get_bytes("epub", key)
+    if hit is not None:
+        return hit
+    from fontTools import subset
+
+    font = _subsetter_font(info)
+    opts = subset.Options()
+    opts.name_IDs = ["*"]
+    opts.name_languages = ["*"]
+    opts.name_legacy = True
+    opts.notdef_outline = True
+    opts.recalc_timestamp = False
+    opts.recalc_bounds = False
+    opts.drop_tables = [*opts.drop_tables, "DSIG"]
+    sub = subset.Subsetter(opts)
+    sub.populate(unicodes=sorted({ord(c) for c in chars}))
+    sub.subset(font)
+    if rename:
+        _apply_rename(font, rename, info)
+    out = io.BytesIO()
+    font.save(out)
+    data = out.getvalue()
+    cache.put_bytes("epub", key, data)
+    return data
+
+
+def _reserved_rename(info: FaceInfo, reserved: dict[str, str]) -> str:
+    """The new family name if this face's names carry a Reserved Font Name, else ""."""
+    names = {info.family, *info.family_names}
+    for rfn, replacement in reserved.items():
+        if any(rfn.casefold() in n.casefold() for n in names):
+            return replacement
+    return ""
+
+
+def _apply_rename(font, family: str, info: FaceInfo) -> None:
+    """OFL §3 / FAQ on webfonts: a subset is a Modified Version and may not use the RFN."""
+    name = font["name"]
+    style = info.style or "Regular"
+    ps = f"{''.join(family.split())}-{''.join(style.split())}"
+    values = {1: family, 2: style, 3: ps, 4: f"{family} {style}", 6: ps, 16: family, 17: style}
+    # Drop every record that could carry the reserved name (all languages), then write ours.
+    name.names = [r for r in name.names if r.nameID not in values and r.nameID not in (18, 21, 22)]
+    for name_id, value in values.items():
+        if name_id in (16, 17) and style in ("Regular", "Bold", "Italic", "Bold Italic"):
+            continue  # RIBBI faces need no typographic family
+        name.setName(value, name_id, 3, 1, 0x409)
+        name.setName(value, name_id, 1, 0, 0)
+    if "CFF " in font:
+        cff = font["CFF "].cff
+        cff.fontNames = [ps]
+        top = cff.topDictIndex[0]
+        for attr, value in (("FullName", values[4]), ("FamilyName", family)):
+            if hasattr(top, attr):
+                setattr(top, attr, value)
