@@ -1,0 +1,197 @@
+"""The typographic cover: magazine title, issue label and the issue's highlights, drawn with Pillow.
+
+In: an `Issue` and the font files to draw with (`CoverFonts`; `find_cover_fonts()` picks them).
+Out: PNG bytes (1280 × 1800 px, the 185 × 260 mm page's proportions) and the text shown on it,
+which the cover page repeats as the image's text alternative.
+
+Why drawn and not the PDF's first page rendered: the EPUB must build with `--no-pdf`, and the
+magazine's printed cover is a photograph the sources do not contain; a typographic cover made
+from the issue's own metadata is always available, is legible as a thumbnail and costs ~0.3 s.
+
+Fonts: the cover is drawn with Noto Serif CJK SC Bold (magazine title, contents) and Noto Sans
+CJK SC (labels), which `make` installs (fonts-noto-cjk); when they are missing, the faces the fonts
+stage resolved for the title and body roles are used instead. The fonts are only rasterised, not
+embedded, so no licence question arises for the EPUB.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from publish.errors import BuildError, Problem
+from publish.model import Issue
+
+WIDTH, HEIGHT = 1280, 1800
+RED = (166, 27, 27)
+PAPER = (247, 242, 232)
+INK = (38, 34, 30)
+GREY = (110, 100, 92)
+
+# (file name, family inside the file) looked for in the usual font folders.
+_SERIF_BOLD = [("NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC"), ("NotoSerifCJKsc-Bold.otf", "Noto Serif CJK SC"),
+               ("SourceHanSerifSC-Bold.otf", "Source Han Serif SC")]
+_SANS = [("NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"), ("NotoSansCJKsc-Regular.otf", "Noto Sans CJK SC"),
+         ("SourceHanSansSC-Regular.otf", "Source Han Sans SC")]
+_FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
+              Path.home() / ".fonts", Path("/Library/Fonts"), Path("/System/Library/Fonts")]
+
+
+@dataclass(frozen=True)
+class FaceFile:
+    path: Path
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class CoverFonts:
+    display: FaceFile  # magazine title and contents
+    label: FaceFile  # issue label, section names, date
+
+
+def _face_index(path: Path, family: str) -> int | None:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    try:
+        if path.suffix.lower() in (".ttc", ".otc"):
+            fonts = TTCollection(str(path), lazy=True).fonts
+        else:
+            fonts = [TTFont(str(path), lazy=True)]
+    except Exception:
+        return None
+    for i, font in enumerate(fonts):
+        names = {font["name"].getDebugName(1), font["name"].getDebugName(16)}
+        if family in names:
+            return i
+    return None
+
+
+def _find(candidates: Sequence[tuple[str, str]]) -> FaceFile | None:
+    for file_name, family in candidates:
+        for folder in _FONT_DIRS:
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob(file_name)):
+                index = _face_index(path, family)
+                if index is not None:
+                    return FaceFile(path, index)
+    return None
+
+
+def _role_face(fonts: object | None, role: str) -> FaceFile | None:
+    """The first face the fonts stage resolved for `role` (duck-typed: path and index)."""
+    if fonts is None:
+        return None
+    resolved = getattr(fonts, "roles", {}).get(role)
+    for attr in ("faces", "chain"):
+        chain = getattr(resolved, attr, None)
+        if chain:
+            face = chain[0]
+            path = getattr(face, "path", None)
+            if path:
+                return FaceFile(Path(path), int(getattr(face, "index", 0) or 0))
+    return None
+
+
+def find_cover_fonts(fonts: object | None = None) -> CoverFonts:
+    display = _find(_SERIF_BOLD) or _role_face(fonts, "title") or _role_face(fonts, "body")
+    label = _find(_SANS) or _role_face(fonts, "body") or display
+    if display is None or label is None:
+        raise BuildError(Problem("no CJK font found to draw the EPUB cover",
+                                 fix="install fonts-noto-cjk (make setup) or pass a cover image"))
+    return CoverFonts(display, label)
+
+
+def highlights(issue: Issue, limit: int = 7) -> list[tuple[str, str]]:
+    """(section, article title) pairs for the cover: each section's lead article first."""
+    chosen: list[tuple[str, str]] = []
+    rounds = max((len(s.articles) for s in issue.sections), default=0)
+    for r in range(rounds):
+        for section in issue.sections:
+            if r < len(section.articles) and len(chosen) < limit:
+                chosen.append((section.title, section.articles[r].title_text))
+    return chosen
+
+
+def cover_text(issue: Issue) -> str:
+    """What the cover shows, as text (the cover image's alt text)."""
+    items = "；".join(title for _, title in highlights(issue))
+    text = f"封面：{issue.magazine}，{issue.label}。"
+    if items:
+        text += f"本期要目：{items}。"
+    return text
+
+
+def _font(face: FaceFile, size: int):  # type: ignore[no-untyped-def]
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(face.path), size=size, index=face.index)
+
+
+def _fit(draw, text: str, font, width: int) -> str:  # type: ignore[no-untyped-def]
+    if draw.textlength(text, font=font) <= width:
+        return text
+    while text and draw.textlength(text + "…", font=font) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def draw_cover(issue: Issue, fonts: CoverFonts) -> bytes:
+    """The cover as PNG bytes (deterministic: same issue and fonts → same bytes)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    d = ImageDraw.Draw(img)
+    margin = 100
+    inner = WIDTH - 2 * margin
+
+    # The masthead: the magazine title large on a red band, the issue label under it.
+    band = 640
+    d.rectangle([0, 0, WIDTH, band], fill=RED)
+    size = 230
+    title_font = _font(fonts.display, size)
+    while size > 60 and d.textlength(issue.magazine, font=title_font) > inner:
+        size -= 10
+        title_font = _font(fonts.display, size)
+    d.text((WIDTH / 2, 290), issue.magazine, font=title_font, fill=PAPER, anchor="mm")
+    label_font = _font(fonts.label, 64)
+    d.text((WIDTH / 2, 520), issue.label, font=label_font, fill=PAPER, anchor="mm")
+
+    # 本期要目: section name small in red, the article title under it.
+    y = band + 110
+    head_font = _font(fonts.display, 60)
+    d.text((margin, y), "本期要目", font=head_font, fill=RED, anchor="ls")
+    d.line([margin, y + 28, WIDTH - margin, y + 28], fill=RED, width=4)
+    y += 110
+    section_font = _font(fonts.label, 34)
+    item_font = _font(fonts.display, 48)
+    for section, title in highlights(issue):
+        if y > HEIGHT - 230:
+            break
+        d.text((margin, y), section, font=section_font, fill=RED, anchor="ls")
+        y += 62
+        d.text((margin, y), _fit(d, title, item_font, inner), font=item_font, fill=INK, anchor="ls")
+        y += 88
+
+    # Foot: date and publisher.
+    foot = f"{issue.date.year}年{issue.date.month}月{issue.date.day}日"
+    if issue.publisher:
+        foot += f"　{issue.publisher}"
+    d.line([margin, HEIGHT - 150, WIDTH - margin, HEIGHT - 150], fill=GREY, width=2)
+    d.text((WIDTH / 2, HEIGHT - 90), foot, font=_font(fonts.label, 38), fill=GREY, anchor="mm")
+
+    # A 64-colour palette keeps the flat design sharp and the file small (~100 KB, not ~1 MB RGB).
+    out = io.BytesIO()
+    img.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def image_type(data: bytes) -> tuple[str, str]:
+    """(extension, media type) of a cover image given as bytes: PNG or JPEG only."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return ".png", "image/png"
+    if data[:3] == b"\xff\xd8\xff":
+        return ".jpg", "image/jpeg"
+    raise BuildError(Problem("the cover image is neither PNG nor JPEG", fix="pass a PNG or JPEG file as the cover"))

@@ -1,0 +1,208 @@
+"""Which characters each font face sets in the EPUB, and the subset font files to embed.
+
+In: the issue's text sorted by the font role that prints it (`RoleTexts`), and a `FontSet` from the
+fonts stage (`runs(text, role)` splits text into runs of *face keys* exactly as the print edition
+does: first face of the role's chain that has the character; `subset(face_key, chars)` makes a
+plain TTF/OTF subset). Out: a `FontPlan`: the embedded faces (CSS family name, file, bytes, weight)
+and, per role, the ordered list of CSS families to use — the print edition's fallback chain.
+
+Why subsets per face of what that face actually sets: a whole Noto Serif CJK SC face is 24 MB, the
+subset for a whole issue about 1 MB (docs/epub.md §1.5). Why plain TTF/OTF, not obfuscated, not
+WOFF2: Kobo reads only TTF/OTF, KOReader lacked WOFF2, KindleGen throws obfuscated fonts away
+(docs/epub.md §1.5, kobolabs/epub-spec#3 and #17, koreader/koreader-base#1098); EPUB 3.3 advises
+obfuscation "only when no other options are available".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from publish.model import Emphasis, Figure, Heading, Issue, ListItem, Note, Paragraph, Salutation, Signature
+
+
+class FontSetLike(Protocol):
+    roles: Mapping[str, Any]
+
+    def runs(self, text: str, role: str) -> list[Any]: ...
+
+    def subset(self, face_key: str, chars: str) -> bytes: ...
+
+
+# The roles the EPUB uses and the role to fall back to when a FontSet does not define one.
+ROLE_FALLBACK = {
+    "body": "body", "title": "body", "subtitle": "body", "byline": "body", "heading": "body",
+    "note": "body", "emphasis": "body", "caption": "note",
+}  # fmt: skip
+
+# System families to try after the embedded faces (and the whole stack when fonts are left out),
+# by the kind of face the print edition uses for the role (fonts/default.toml): Song for text,
+# Hei for titles and headings, Kai for bylines, notes, emphasis and captions. "DK-…" are Duokan's
+# built-in faces, which EPUBCheck accepts as plain family names (docs/epub.md §1.4).
+GENERIC = {
+    "song": ['"Noto Serif CJK SC"', '"Source Han Serif SC"', '"Songti SC"', "STSong", "SimSun", '"DK-SONGTI"', "serif"],
+    "hei": ['"Noto Sans CJK SC"', '"Source Han Sans SC"', '"PingFang SC"', '"Heiti SC"', '"Microsoft YaHei"', "SimHei",
+            '"DK-HEITI"', "sans-serif"],
+    "kai": ['"LXGW WenKai"', '"AR PL UKai CN"', '"Kaiti SC"', "STKaiti", "KaiTi", '"DK-KAITI"', "serif"],
+}  # fmt: skip
+ROLE_KIND = {
+    "body": "song", "title": "hei", "subtitle": "hei", "heading": "hei",
+    "byline": "kai", "note": "kai", "emphasis": "kai", "caption": "kai",
+}  # fmt: skip
+# Text that CSS generates or the navigation shows, so the embedded faces cover it too.
+BYLINE_MARK = "●"
+NAV_LABELS = "目录导航页码封面正文本期要目0123456789"
+
+
+@dataclass
+class RoleTexts:
+    """The issue's characters, collected per font role."""
+
+    texts: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, role: str, text: str) -> None:
+        if text:
+            self.texts.setdefault(role, []).append(text)
+
+    def chars(self, role: str) -> str:
+        return "".join(sorted(set("".join(self.texts.get(role, [])))))
+
+
+def collect(issue: Issue, extra_body: Iterable[str] = ()) -> RoleTexts:
+    """Sort every character of the issue by the role that sets it (mirrors the stylesheet)."""
+    rt = RoleTexts()
+
+    def runs(block_role: str, items: Iterable[Any]) -> None:
+        for r in items:
+            rt.add("emphasis" if isinstance(r, Emphasis) else block_role, r.text)
+
+    for section in issue.sections:
+        rt.add("body", section.title)
+        for article in section.articles:
+            rt.add("body", article.title_text)  # the nav lists titles in the body face
+            for line in article.title:
+                rt.add("title", line)
+            rt.add("subtitle", article.subtitle)
+            for b in article.bylines:
+                rt.add("byline", BYLINE_MARK + b.unit + b.name)
+            for block in article.blocks:
+                if isinstance(block, (Paragraph, Salutation)):
+                    runs("body", block.runs)
+                elif isinstance(block, Heading):
+                    runs("heading", block.runs)
+                    rt.add("body", block.text)  # nav entry
+                elif isinstance(block, Note):
+                    runs("note", block.runs)
+                elif isinstance(block, ListItem):
+                    rt.add("body", block.label)
+                    runs("body", block.runs)
+                elif isinstance(block, Signature):
+                    rt.add("body", block.text)
+                elif isinstance(block, Figure):
+                    runs("caption", block.caption)
+    for text in extra_body:
+        rt.add("body", text)
+    rt.add("body", NAV_LABELS)
+    return rt
+
+
+@dataclass(frozen=True)
+class EmbeddedFace:
+    face_key: str
+    family: str  # the CSS family name, e.g. "pub-body"
+    file_name: str  # relative to the package folder, e.g. "fonts/pub-body.otf"
+    media_type: str  # font/otf or font/ttf (EPUB 3.3 core media types)
+    weight: int
+    data: bytes
+    chars: int
+
+
+@dataclass(frozen=True)
+class FontPlan:
+    faces: tuple[EmbeddedFace, ...] = ()
+    stacks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # role → CSS family names
+
+    def stack(self, role: str) -> str:
+        """The CSS `font-family` value for `role`: embedded faces, then system families."""
+        names = [f'"{f}"' for f in self.stacks.get(role, ())]
+        kind = ROLE_KIND.get(role, "song")
+        return ", ".join(names + [g for g in GENERIC[kind] if g not in names])
+
+
+def _css_family(face_key: str) -> str:
+    return "pub-" + re.sub(r"[^A-Za-z0-9]+", "-", face_key).strip("-")
+
+
+def _chain_index(face_key: str) -> int:
+    # Face keys are "<role>" for the role's first face and "<role>~N" for the N-th fallback.
+    m = re.search(r"~(\d+)$", face_key)
+    return int(m.group(1)) if m else 0
+
+
+def _weight(data: bytes) -> int:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), lazy=True)
+    return int(font["OS/2"].usWeightClass) if "OS/2" in font else 400
+
+
+def _physical(fonts: FontSetLike, key: str) -> object:
+    """What identifies the font behind a face key: (file, face index), so that roles sharing a
+    face (title and heading are both Noto Sans CJK SC Bold by default) share one subset."""
+    face = getattr(fonts, "face", None)
+    if face is None:
+        return key
+    f = face(key)
+    return (str(f.path), int(f.index))
+
+
+def plan_fonts(texts: RoleTexts, fonts: FontSetLike) -> FontPlan:
+    """Subset, for every face the print edition would use, exactly the characters it sets."""
+    rep: dict[object, str] = {}  # physical face → the first face key seen for it (names the CSS family)
+    face_chars: dict[object, set[str]] = {}
+    stacks: dict[str, tuple[str, ...]] = {}
+    available = set(fonts.roles)
+    for role in texts.texts:
+        font_role = role
+        while font_role not in available and ROLE_FALLBACK.get(font_role, "body") != font_role:
+            font_role = ROLE_FALLBACK.get(font_role, "body")
+        if font_role not in available:
+            continue
+        text = "".join(texts.texts[role])
+        keys: list[str] = []
+        for run in fonts.runs(text, font_role):
+            if not run.role:
+                continue
+            phys = _physical(fonts, run.role)
+            rep.setdefault(phys, run.role)
+            # Spaces need no glyph of ours (the reading system's space is fine); NBSP is kept
+            # because it is text the sources contain.
+            face_chars.setdefault(phys, set()).update(ch for ch in run.text if not ch.isspace() or ch == "\u00a0")
+            if run.role not in keys:
+                keys.append(run.role)
+        keys.sort(key=_chain_index)
+        families: list[str] = []
+        for k in keys:
+            fam = _css_family(rep[_physical(fonts, k)])
+            if fam not in families:
+                families.append(fam)
+        stacks[role] = tuple(families)
+    faces = []
+    for phys in sorted(face_chars, key=lambda p: _css_family(rep[p])):
+        chars = "".join(sorted(face_chars[phys]))
+        if not chars:
+            continue
+        key = rep[phys]
+        data = fonts.subset(key, chars)
+        is_cff = data[:4] == b"OTTO"
+        family = _css_family(key)
+        faces.append(EmbeddedFace(
+            face_key=key, family=family,
+            file_name=f"fonts/{family}.{'otf' if is_cff else 'ttf'}",
+            media_type="font/otf" if is_cff else "font/ttf",
+            weight=_weight(data), data=data, chars=len(chars),
+        ))
+    return FontPlan(tuple(faces), stacks)

@@ -1,0 +1,252 @@
+"""The issue model (+ the print edition's folio map) → the EPUB 3 file.
+
+In: an `Issue`, where each print page begins (`PageStart`s from the pagination), the fonts stage's
+`FontSet`, and an optional cover image. Out: `out_path`, written atomically (temporary file in the
+same folder, then `os.replace`), byte-identical for identical input (`SOURCE_DATE_EPOCH` sets the
+one timestamp; nothing depends on the clock, the time zone or dict/set order).
+
+The package (EPUB 3.3; docs/epub.md §1 in the shared docs):
+
+    mimetype  META-INF/container.xml  META-INF/com.apple.ibooks.display-options.xml (with fonts)
+    EPUB/content.opf  EPUB/nav.xhtml (目录, in the spine)  EPUB/toc.ncx (navMap + pageList)
+    EPUB/text/cover.xhtml  EPUB/text/a01-<slug>.xhtml …  EPUB/styles/main.css
+    EPUB/fonts/pub-<face>.otf|ttf  EPUB/images/cover.png  EPUB/images/a01-fig1.jpg …
+
+Spine: cover (linear) → nav → one document per article in issue order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ebooklib import epub
+
+from publish.epub import cover as cover_mod
+from publish.epub.css import stylesheet
+from publish.epub.ebook import PageTarget, ReproducibleWriter, ZhHtml
+from publish.epub.fonts import FontPlan, collect, plan_fonts
+from publish.epub.metadata import Contents, apply_metadata, build_time
+from publish.epub.xhtml import (
+    EPUB_TYPE,
+    NSMAP,
+    XHTML_NS,
+    ArticleDoc,
+    HeadingRef,
+    render_article,
+    validate_page_starts,
+    xhtml_document,
+)
+from publish.errors import BuildError, Problem
+from publish.model import Issue, PageStart
+
+CSS_FILE = "styles/main.css"
+COVER_PAGE = "text/cover.xhtml"
+NAV_FILE = "nav.xhtml"
+
+# Apple Books uses embedded fonts only when this file says so (Apple Books Asset Guide 5.2.9).
+APPLE_DISPLAY_OPTIONS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<display_options>
+  <platform name="*">
+    <option name="specified-fonts">true</option>
+  </platform>
+</display_options>
+"""
+
+_IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+def write_epub(
+    issue: Issue,
+    out_path: Path,
+    *,
+    page_starts: Sequence[PageStart] = (),
+    fonts: Any | None = None,
+    embed_fonts: bool = True,
+    cover: bytes | None = None,
+) -> Path:
+    """Write the EPUB 3 edition of `issue` to `out_path`; returns `out_path`.
+
+    `page_starts`: where each print page begins (pagination's `Document.page_starts`); each becomes
+    a page-break marker and a page-list entry. `fonts`: the `FontSet` (loaded from the issue when
+    None and `embed_fonts`); `embed_fonts=False` leaves fonts out (the CSS then names system
+    families). `cover`: PNG/JPEG bytes to use instead of the drawn typographic cover.
+    Raises `BuildError` for page starts that do not fit the issue, missing images and write errors.
+    """
+    out_path = Path(out_path)
+    articles = issue.articles
+    validate_page_starts(articles, page_starts)
+    lang = issue.language or "zh-CN"
+    title = f"{issue.magazine} {issue.label}"
+
+    by_article: dict[str, list[PageStart]] = {}
+    for s in page_starts:
+        by_article.setdefault(s.article, []).append(s)
+    docs = [render_article(a, i, by_article.get(a.slug, ()), lang=lang, stylesheet=f"../{CSS_FILE}")
+            for i, a in enumerate(articles, 1)]
+
+    if embed_fonts:
+        if fonts is None:
+            fonts = _load_fonts(issue)
+        plan = plan_fonts(collect(issue), fonts)
+    else:
+        plan = FontPlan()
+
+    if cover is None:
+        cover = cover_mod.draw_cover(issue, cover_mod.find_cover_fonts(fonts))
+    cover_ext, _ = cover_mod.image_type(cover)
+
+    figures = [fig for d in docs for _, fig in d.images]
+    contents = Contents(
+        has_page_list=bool(page_starts),
+        has_cover_image=True,
+        figures=len(figures),
+        figures_with_text=sum(1 for f in figures if f.text.strip()),
+    )
+
+    book = epub.EpubBook()
+    apply_metadata(book, issue, contents, title=title)
+
+    # Items are added in the order they are written to the zip and listed in the manifest.
+    nav = epub.EpubNav(uid="nav", file_name=NAV_FILE, title="目录")
+    nav.add_link(href=CSS_FILE, rel="stylesheet", type="text/css")
+    book.add_item(nav)
+    cover_page = ZhHtml(uid="cover", file_name=COVER_PAGE, title=f"封面 {title}", lang=lang,
+                        document=_cover_document(issue, f"../images/cover{cover_ext}", lang))
+    book.add_item(cover_page)
+    items = []
+    for i, d in enumerate(docs, 1):
+        item = ZhHtml(uid=f"a{i:02d}", file_name=d.file_name, title=d.title, lang=lang, document=d.content)
+        book.add_item(item)
+        items.append(item)
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubItem(uid="css", file_name=CSS_FILE, media_type="text/css",
+                                content=stylesheet(plan).encode("utf-8")))
+    for n, face in enumerate(plan.faces, 1):
+        book.add_item(epub.EpubItem(uid=f"font-{n:02d}", file_name=face.file_name, media_type=face.media_type,
+                                    content=face.data))
+    # set_cover(create_page=False): ebooklib's own cover page is non-linear and loses its style
+    # (defect #15); ours is the linear cover.xhtml above. This adds the cover-image item and the
+    # EPUB 2 `<meta name="cover">`.
+    book.set_cover(f"images/cover{cover_ext}", cover, create_page=False)
+    seen_images: set[str] = set()
+    for d in docs:
+        for n, (name, fig) in enumerate(d.images, 1):
+            if name in seen_images:
+                continue
+            seen_images.add(name)
+            book.add_item(epub.EpubImage(uid=f"{Path(name).stem}", file_name=name,
+                                         media_type=_image_type(fig, d, n), content=_read_image(fig, d)))
+    if plan.faces:
+        book.add_item(epub.EpubItem(uid="apple-display-options",
+                                    file_name="META-INF/com.apple.ibooks.display-options.xml",
+                                    media_type="application/xml", content=APPLE_DISPLAY_OPTIONS, manifest=False))
+
+    book.spine = [cover_page, nav, *items]
+    book.toc = _toc(issue, docs)
+    first = docs[0].file_name if docs else NAV_FILE
+    book.guide = [
+        {"type": "cover", "href": COVER_PAGE, "title": "封面"},
+        {"type": "toc", "href": NAV_FILE, "title": "目录"},
+        {"type": "text", "href": first, "title": "正文"},  # → landmarks "bodymatter"
+    ]
+    targets = [PageTarget(m.label, f"{d.file_name}#{m.id}") for d in docs for m in d.markers]
+
+    modified = build_time(fallback=issue.date)
+    _atomic_write(out_path, lambda tmp: _write(tmp, book, modified, targets))
+    return out_path
+
+
+def _load_fonts(issue: Issue) -> Any:
+    from publish.fonts import load_fonts
+
+    overrides = {role: list(cands) for role, cands in issue.fonts} or None
+    return load_fonts(issue.root, overrides)
+
+
+def _write(path: str, book: epub.EpubBook, modified: Any, targets: Sequence[PageTarget]) -> None:
+    writer = ReproducibleWriter(path, book, modified=modified, page_targets=targets)
+    writer.process()
+    writer.write()
+
+
+def _atomic_write(out_path: Path, write: Any) -> None:
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out_path)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise BuildError(Problem(f"cannot write the EPUB: {err.strerror or err}", out_path,
+                                 fix="check that the output folder is writable and has space")) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _cover_document(issue: Issue, src: str, lang: str) -> bytes:
+    from lxml import etree
+
+    section = etree.Element(f"{{{XHTML_NS}}}section", nsmap=NSMAP)
+    section.set(EPUB_TYPE, "cover")
+    etree.SubElement(section, f"{{{XHTML_NS}}}img", src=src, alt=cover_mod.cover_text(issue), role="doc-cover")
+    return xhtml_document(section, title=f"封面 {issue.magazine} {issue.label}", lang=lang,
+                          stylesheet=f"../{CSS_FILE}", body_class="cover")
+
+
+def _nest(headings: Sequence[HeadingRef], file_name: str, uid: str) -> list[Any]:
+    """Level-1 headings with their level-2 headings nested under them (ebooklib toc entries)."""
+    out: list[Any] = []
+    for h in headings:
+        link = epub.Link(f"{file_name}#{h.id}", h.text, uid=f"{uid}-{h.id}")
+        if h.level >= 2 and out:
+            parent = out[-1]
+            if isinstance(parent, tuple):
+                parent[1].append(link)
+            else:
+                out[-1] = (parent, [link])
+        else:
+            out.append(link)
+    return out
+
+
+def _toc(issue: Issue, docs: Sequence[ArticleDoc]) -> list[Any]:
+    """sections → articles → in-article headings. Every Link has a uid (defect #14)."""
+    toc: list[Any] = []
+    it = iter(docs)
+    for section in issue.sections:
+        entries: list[Any] = []
+        for _ in section.articles:
+            d = next(it)
+            link = epub.Link(d.file_name, d.title, uid=f"nav-{Path(d.file_name).stem.split('-')[0]}")
+            heads = _nest(d.headings, d.file_name, "nav")
+            entries.append((link, heads) if heads else link)
+        if entries:
+            href = entries[0][0].href if isinstance(entries[0], tuple) else entries[0].href
+            toc.append((epub.Section(section.title, href=href), entries))
+    return toc
+
+
+def _image_type(fig: Any, doc: ArticleDoc, n: int) -> str:
+    media = _IMAGE_TYPES.get(fig.image.suffix.lower())
+    if media is None:
+        raise BuildError(Problem(f"figure image {fig.image.name} is not JPEG or PNG", fig.image, None,
+                                 fix="convert the image to .jpg or .png"))
+    return media
+
+
+def _read_image(fig: Any, doc: ArticleDoc) -> bytes:
+    try:
+        return Path(fig.image).read_bytes()
+    except OSError as err:
+        raise BuildError(Problem(f"cannot read figure image {fig.image}: {err.strerror}", fig.image, fig.line or None,
+                                 fix="check the image path in the article")) from None

@@ -1,0 +1,447 @@
+"""One article of the issue model → one XHTML content document, with the print page breaks in it.
+
+In: an `Article`, its position in the issue (for ASCII file names and fragment ids) and the
+`PageStart`s that fall inside it. Out: an `ArticleDoc` holding the serialised XHTML (bytes), the
+ids of its headings (for the nav) and the page-break markers it contains (for the page-list).
+
+The markup (EPUB 3.3 content documents; EPUB Accessibility 1.1 for the page breaks):
+
+    <section epub:type="chapter" role="doc-chapter" aria-labelledby="a01-title">
+      <header><h1 id="a01-title"><span class="title-line">…</span>…</h1>
+              <p class="subtitle">…</p> <p class="byline"><span class="unit">…</span> …</p></header>
+      <p>…</p> <h2 id="a01-h1">…</h2> <h3 …> <p class="salutation"> <div class="signature"><p>…
+      <p class="note"> <ol class="items"><li><span class="label">1.</span>…</li></ol>
+      <figure><img …/><figcaption>…</figcaption></figure>
+    </section>
+
+Rules this module keeps (see docs/epub.md in the shared docs):
+- No `id` on any element that carries `epub:type`, except the page-break markers: ebooklib 0.20
+  lists every element with `epub:type` and `id` in its page-list (defect #4, aerkalov/ebooklib#339).
+- Fragment ids are ASCII (`a04-h2`): Calibre drops TOC fragments outside `[-A-Za-z0-9_:.]`
+  (calibre `epub_output.py`, `workaround_ade_quirks`).
+- No U+3000 (or other space) indentation; the indent is CSS (Kindle Publishing Guidelines §3.1.5).
+- Text goes in through lxml, so `<条例>` inside `《》` is escaped, never parsed.
+- Empty non-void elements are written `<span …></span>`, not `<span/>` (defect #16): an HTML
+  parser reads `<span/>` as an open tag.
+- A page-break marker sits exactly before character `offset` of its block's `.text`, splitting the
+  text node (and an `<em>`) there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+from publish.errors import BuildError, Problem
+from publish.model import (
+    Article,
+    Block,
+    Emphasis,
+    Figure,
+    Heading,
+    Inline,
+    ListItem,
+    Note,
+    PageStart,
+    Paragraph,
+    Salutation,
+    Signature,
+)
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
+
+_SAFE_SLUG = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def article_stem(index: int, slug: str) -> str:
+    """The ASCII file stem of article number `index` (1-based): `a01` or `a01-<slug>` if ASCII."""
+    stem = f"a{index:02d}"
+    if _SAFE_SLUG.match(slug):
+        stem += f"-{slug}"
+    return stem
+
+
+def marker_id(folio: int | str) -> str:
+    """The fragment id of the page-break marker of print page `folio`."""
+    return f"page-{folio}"
+
+
+@dataclass(frozen=True)
+class HeadingRef:
+    """An in-article heading, for the nav: its level (1 → h2, 2 → h3), id and text."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A page-break marker written into a document: fragment id and label (the print folio)."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ArticleDoc:
+    """The rendered content document of one article."""
+
+    file_name: str  # relative to the package folder, e.g. "text/a01-slug.xhtml"
+    title: str
+    title_id: str
+    headings: tuple[HeadingRef, ...]
+    markers: tuple[Marker, ...]
+    images: tuple[tuple[str, Figure], ...]  # (file name in the package, figure)
+    content: bytes
+
+
+# ── page-break markers ─────────────────────────────────────────────────────────────────────────
+def _marker_element(start: PageStart) -> etree._Element:
+    # EPUB Accessibility Techniques 1.1 §Page markers: epub:type="pagebreak", role="doc-pagebreak",
+    # the page number in aria-label; the id is what the page-list links to.
+    el = etree.Element(f"{{{XHTML_NS}}}span", nsmap=NSMAP)
+    el.set(EPUB_TYPE, "pagebreak")
+    el.set("role", "doc-pagebreak")
+    el.set("id", marker_id(start.folio))
+    el.set("aria-label", start.label)
+    el.text = ""  # serialise as <span …></span> (defect #16)
+    return el
+
+
+class _Sink:
+    """Appends text and child elements to an element in document order (text, then tails)."""
+
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        self.last: etree._Element | None = None
+
+    def text(self, s: str) -> None:
+        if not s:
+            return
+        if self.last is None:
+            self.element.text = (self.element.text or "") + s
+        else:
+            self.last.tail = (self.last.tail or "") + s
+
+    def child(self, tag: str, **attrib: str) -> etree._Element:
+        el = etree.SubElement(self.element, f"{{{XHTML_NS}}}{tag}", attrib)
+        self.last = el
+        return el
+
+    def append(self, el: etree._Element) -> None:
+        self.element.append(el)
+        self.last = el
+
+
+class _Markers:
+    """The page starts of one block, handed out by character offset as the text is written."""
+
+    def __init__(self, starts: Sequence[PageStart]) -> None:
+        self.pending = sorted(starts, key=lambda s: (s.offset, s.folio))
+        self.placed: list[PageStart] = []
+
+    def take(self, lo: int, hi: int, *, inclusive_hi: bool = False) -> list[PageStart]:
+        """Starts with lo <= offset < hi (or <= hi), removed from the pending list."""
+        out = [s for s in self.pending if lo <= s.offset and (s.offset < hi or (inclusive_hi and s.offset == hi))]
+        for s in out:
+            self.pending.remove(s)
+        self.placed.extend(out)
+        return out
+
+
+def _kept(text: str) -> tuple[int, int]:
+    """The [lo, hi) range of `text` without leading/trailing spaces (print indentation, padding).
+
+    Why: U+3000 indentation must not reach the EPUB (Kindle Publishing Guidelines §3.1.5); the
+    text-fidelity check compares whitespace-stripped text, so nothing visible is lost.
+    """
+    lo, hi = 0, len(text)
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return lo, hi
+
+
+def _write_text(sink: _Sink, text: str, base: int, keep: tuple[int, int], markers: _Markers,
+                *, last: bool) -> None:
+    """Write `text` (occupying offsets base…base+len) into `sink`, with markers where they fall."""
+    end = base + len(text)
+    starts = markers.take(base, end, inclusive_hi=last)
+    cut = base
+    for start in starts:
+        sink.text(_clip(text, base, cut, start.offset, keep))
+        sink.append(_marker_element(start))
+        cut = start.offset
+    sink.text(_clip(text, base, cut, end, keep))
+
+
+def _clip(text: str, base: int, lo: int, hi: int, keep: tuple[int, int]) -> str:
+    lo, hi = max(lo, keep[0]), min(hi, keep[1])
+    return text[lo - base : hi - base] if hi > lo else ""
+
+
+Segment = tuple[str, str | None, dict[str, str]]  # (text, wrapper tag or None, wrapper attributes)
+
+
+def _fill(element: etree._Element, segments: Sequence[Segment], base: int, keep: tuple[int, int],
+          markers: _Markers, *, last: bool) -> int:
+    """Fill `element` with `segments` starting at block offset `base`; returns the end offset.
+
+    A marker at the first offset of a wrapped segment goes before the wrapper, not inside it.
+    `last` places a marker at the very end of the block (offset == len(text)) here.
+    """
+    sink = _Sink(element)
+    pos = base
+    for i, (text, tag, attrib) in enumerate(segments):
+        is_last = last and i == len(segments) - 1
+        if tag is None:
+            _write_text(sink, text, pos, keep, markers, last=is_last)
+        else:
+            for start in markers.take(pos, pos + 1 if text else pos, inclusive_hi=not text and is_last):
+                sink.append(_marker_element(start))
+            wrapper = sink.child(tag, **attrib)
+            _write_text(_Sink(wrapper), text, pos, keep, markers, last=False)
+            if is_last:
+                for start in markers.take(pos + len(text), pos + len(text), inclusive_hi=True):
+                    sink.append(_marker_element(start))
+        pos += len(text)
+    if not segments and last:
+        for start in markers.take(base, base, inclusive_hi=True):
+            sink.append(_marker_element(start))
+    return pos
+
+
+def _run_segments(runs: Sequence[Inline]) -> list[Segment]:
+    return [(r.text, "em" if isinstance(r, Emphasis) else None, {}) for r in runs]
+
+
+# ── blocks ─────────────────────────────────────────────────────────────────────────────────────
+class _Renderer:
+    def __init__(self, article: Article, stem: str, starts: Sequence[PageStart]) -> None:
+        self.article = article
+        self.stem = stem
+        self.prefix = stem.split("-", 1)[0]  # "a01": the ASCII prefix of this article's fragment ids
+        self.by_block: dict[int, list[PageStart]] = {}
+        for s in starts:
+            self.by_block.setdefault(s.block, []).append(s)
+        self.headings: list[HeadingRef] = []
+        self.images: list[tuple[str, Figure]] = []
+        self.markers: list[Marker] = []
+        self.heading_count = 0
+
+    def _place(self, starts: Sequence[PageStart]) -> None:
+        for s in sorted(starts, key=lambda s: (s.offset, s.folio)):
+            self.markers.append(Marker(marker_id(s.folio), s.label))
+
+    def render(self) -> etree._Element:
+        a = self.article
+        section = etree.Element(f"{{{XHTML_NS}}}section", nsmap=NSMAP)
+        section.set(EPUB_TYPE, "chapter")
+        section.set("role", "doc-chapter")
+        body = _Sink(section)
+        # Page starts before the title block (block -1): the marker precedes the header.
+        for s in sorted(self.by_block.get(-1, []), key=lambda s: s.folio):
+            body.append(_marker_element(s))
+        self._place(self.by_block.get(-1, []))
+        title_id = f"{self.prefix}-title"
+        if a.title or a.subtitle or a.bylines:
+            header = body.child("header")
+            h = _Sink(header)
+            if a.title:
+                section.set("aria-labelledby", title_id)
+                h1 = h.child("h1", id=title_id)
+                h1s = _Sink(h1)
+                for line in a.title:
+                    h1s.child("span", **{"class": "title-line"}).text = line
+            if a.subtitle:
+                h.child("p", **{"class": "subtitle"}).text = a.subtitle
+            for b in a.bylines:
+                p = h.child("p", **{"class": "byline"})
+                ps = _Sink(p)
+                if b.unit:
+                    ps.child("span", **{"class": "unit"}).text = b.unit
+                if b.unit and b.name:
+                    ps.text(" ")
+                if b.name:
+                    ps.child("span", **{"class": "name"}).text = b.name
+        self.title_id = title_id if a.title else ""
+        items: etree._Element | None = None
+        for index, block in enumerate(a.blocks):
+            if isinstance(block, ListItem):
+                if items is None:
+                    items = body.child("ol", **{"class": "items"})
+                self._block(_Sink(items), index, block)
+            else:
+                items = None
+                self._block(body, index, block)
+        # One block element per line in the file, for people reading the XHTML; the whitespace
+        # between block elements is not rendered and not part of the text.
+        for parent in (section, *section.iterfind(f"{{{XHTML_NS}}}header"),
+                       *section.iterfind(f"{{{XHTML_NS}}}ol"), *section.iterfind(f"{{{XHTML_NS}}}div")):
+            if len(parent):
+                parent.text = (parent.text or "") + "\n" if parent.text is None or not parent.text.strip() else parent.text
+            for child in parent:
+                if child.tail is None or not child.tail.strip():
+                    child.tail = (child.tail or "") + "\n"
+        return section
+
+    def _block(self, sink: _Sink, index: int, block: Block) -> None:
+        markers = _Markers(self.by_block.get(index, []))
+        text = block.text
+        keep = _kept(text)
+        if isinstance(block, Paragraph):
+            _fill(sink.child("p"), _run_segments(block.runs), 0, keep, markers, last=True)
+        elif isinstance(block, Heading):
+            self.heading_count += 1
+            hid = f"{self.prefix}-h{self.heading_count}"
+            tag = "h2" if block.level <= 1 else "h3"
+            _fill(sink.child(tag, id=hid), _run_segments(block.runs), 0, keep, markers, last=True)
+            self.headings.append(HeadingRef(block.level, hid, text[keep[0] : keep[1]]))
+        elif isinstance(block, Salutation):
+            _fill(sink.child("p", **{"class": "salutation"}), _run_segments(block.runs), 0, keep, markers,
+                  last=True)
+        elif isinstance(block, Note):
+            _fill(sink.child("p", **{"class": "note"}), _run_segments(block.runs), 0, keep, markers,
+                  last=True)
+        elif isinstance(block, ListItem):
+            segments: list[Segment] = [(block.label, "span", {"class": "label"})]
+            segments += _run_segments(block.runs)
+            _fill(sink.child("li"), segments, 0, keep, markers, last=True)
+        elif isinstance(block, Signature):
+            div = sink.child("div", **{"class": "signature"})
+            ds = _Sink(div)
+            pos = 0
+            for i, line in enumerate(block.lines):
+                line_keep = _kept(line)
+                lk = (pos + line_keep[0], pos + line_keep[1])
+                pos = _fill(ds.child("p"), [(line, None, {})], pos, lk, markers,
+                            last=i == len(block.lines) - 1)
+            if not block.lines:
+                _fill(ds.child("p"), [], 0, keep, markers, last=True)
+        elif isinstance(block, Figure):
+            # A page that begins with the figure itself: the marker goes before the <figure>.
+            for start in markers.take(0, 1 if text else 0, inclusive_hi=not text):
+                sink.append(_marker_element(start))
+            fig = sink.child("figure")
+            name = f"images/{self.prefix}-fig{len(self.images) + 1}{block.image.suffix.lower()}"
+            self.images.append((name, block))
+            fs = _Sink(fig)
+            # The caption is the text alternative the sources give; without one the image is
+            # announced as an illustration (and the package metadata does not claim alt text).
+            fs.child("img", src=f"../{name}", alt=text[keep[0] : keep[1]] or "插图")
+            if block.caption:
+                _fill(fs.child("figcaption"), _run_segments(block.caption), 0, keep, markers, last=True)
+        else:  # pragma: no cover - the model has no other block types
+            raise TypeError(f"unknown block {block!r}")
+        self._place(markers.placed)
+        if markers.pending:  # pragma: no cover - offsets were validated before rendering
+            raise AssertionError(f"unplaced page starts {markers.pending}")
+
+
+def validate_page_starts(articles: Sequence[Article], page_starts: Sequence[PageStart]) -> None:
+    """Raise `BuildError` for page starts that do not point into the issue's text."""
+    problems: list[Problem] = []
+    by_slug = {a.slug: a for a in articles}
+    seen: set[int] = set()
+    for s in page_starts:
+        where = f"page {s.folio}"
+        if s.folio in seen:
+            problems.append(Problem(f"{where} begins twice in the folio map", fix="report this as a bug in the pagination"))
+        seen.add(s.folio)
+        article = by_slug.get(s.article)
+        if article is None:
+            problems.append(Problem(f"{where} begins in unknown article {s.article!r}",
+                                    fix="pass page starts computed from the same issue"))
+            continue
+        if s.block == -1:
+            continue
+        if not 0 <= s.block < len(article.blocks):
+            problems.append(Problem(f"{where} begins at block {s.block} of {s.article!r}, which has "
+                                    f"{len(article.blocks)} blocks", article.source,
+                                    fix="pass page starts computed from the same issue"))
+            continue
+        block = article.blocks[s.block]
+        if not 0 <= s.offset <= len(block.text):
+            problems.append(Problem(f"{where} begins at offset {s.offset} of a {len(block.text)}-character "
+                                    f"block", article.source, block.line,
+                                    fix="pass page starts computed from the same issue"))
+    if problems:
+        raise BuildError(*problems)
+
+
+def render_article(article: Article, index: int, page_starts: Sequence[PageStart], *, lang: str,
+                   stylesheet: str) -> ArticleDoc:
+    """Render article number `index` (1-based) with the page starts that fall inside it.
+
+    `stylesheet` is the href of the CSS relative to the document (e.g. "../styles/main.css").
+    """
+    stem = article_stem(index, article.slug)
+    renderer = _Renderer(article, stem, page_starts)
+    section = renderer.render()
+    if not len(section) and not (section.text or "").strip():
+        raise BuildError(Problem(f"article {article.slug!r} has no title and no text", article.source,
+                                 fix="give the article a title or remove it from issue.toml"))
+    title = article.title_text or article.slug
+    content = xhtml_document(section, title=title, lang=lang, stylesheet=stylesheet)
+    return ArticleDoc(
+        file_name=f"text/{stem}.xhtml",
+        title=title,
+        title_id=renderer.title_id,
+        headings=tuple(renderer.headings),
+        markers=tuple(renderer.markers),
+        images=tuple(renderer.images),
+        content=content,
+    )
+
+
+def xhtml_document(*body_children: etree._Element, title: str, lang: str, stylesheet: str,
+                   body_class: str = "") -> bytes:
+    """A complete XHTML5 content document: `lang` and `xml:lang` on <html>, a <title>, the CSS link.
+
+    ebooklib's `EpubHtml` discards the supplied <head> and the <body> attributes (defect #8), so
+    our items hand over the finished document instead (see `ebook.ZhHtml`).
+    """
+    html = etree.Element(f"{{{XHTML_NS}}}html", nsmap=NSMAP)
+    # EPUB 3.3 §XHTML content documents + DAISY KB: set both lang and xml:lang.
+    html.set("lang", lang)
+    html.set(XML_LANG, lang)
+    head = etree.SubElement(html, f"{{{XHTML_NS}}}head")
+    etree.SubElement(head, f"{{{XHTML_NS}}}meta", charset="utf-8")
+    etree.SubElement(head, f"{{{XHTML_NS}}}title").text = title
+    etree.SubElement(head, f"{{{XHTML_NS}}}link", rel="stylesheet", type="text/css", href=stylesheet)
+    body = etree.SubElement(html, f"{{{XHTML_NS}}}body")
+    if body_class:
+        body.set("class", body_class)
+    for child in body_children:
+        body.append(child)
+    _close_empty(html)
+    etree.indent(head, space=" ", level=1)
+    return serialise(html)
+
+
+# Void elements of HTML: everything else must not be written self-closing (defect #16).
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def _close_empty(root: etree._Element) -> None:
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        local = etree.QName(el).localname
+        if local not in _VOID and el.text is None and not len(el):
+            el.text = ""
+
+
+def serialise(root: etree._Element) -> bytes:
+    """XML declaration, the HTML5 doctype, then the tree (UTF-8)."""
+    body = etree.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + body + b"\n"
