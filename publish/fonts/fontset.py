@@ -384,7 +384,7 @@ def cff_program() -> str:
     return DEFAULT_CFF_PROGRAM
 
 
-DEFAULT_CFF_PROGRAM = "truetype"
+DEFAULT_CFF_PROGRAM = "cff"
 
 
 def _find_line(path, ch: str, hint: int | None) -> int | None:

@@ -115,8 +115,13 @@ class CIDSubsetFont(pdfmetrics.Font):
         codes = sorted(self.used)
         chars = "".join(self.used[c] for c in codes)
         if self.program == "cff":
-            data, gid_of_code = programs.pdf_cff(info, {c: self.used[c] for c in codes}), None
-        else:
+            from publish.fonts.cffsubset import Unsupported
+
+            try:
+                data, gid_of_code = programs.pdf_cff(info, {c: self.used[c] for c in codes}), None
+            except Unsupported:
+                self.program = "truetype"  # path A for what the fast subsetter cannot read
+        if self.program != "cff":
             data, gid_of_cp = programs.pdf_truetype(info, chars)
             gid_of_code = {c: gid_of_cp.get(ord(self.used[c]), 0) for c in codes}
         tag = subset_tag(data)

@@ -175,3 +175,22 @@ def _apply_rename(font, family: str, info: FaceInfo) -> None:
         for attr, value in (("FullName", values[4]), ("FamilyName", family)):
             if hasattr(top, attr):
                 setattr(top, attr, value)
+
+
+def pdf_cff(info: FaceInfo, used: dict[int, str]) -> bytes:
+    """Path B: a CID-keyed CFF subset in which CID `code` draws character `used[code]`.
+
+    Raises `cffsubset.Unsupported` for CFF the fast subsetter cannot handle (the caller then
+    embeds a TrueType conversion instead).
+    """
+    from publish.fonts.cffsubset import subset_cff
+
+    items = sorted(used.items())
+    key = f"pdf-cff\0{info.digest}#{info.index}\0" + "".join(f"{c:x}={ord(ch):x};" for c, ch in items)
+    hit = cache.get_bytes("pdf", key)
+    if hit is not None:
+        return hit
+    glyphs = {code: info.cmap.get(ord(ch), 0) for code, ch in items}
+    data = subset_cff(info.path, info.index, glyphs, info.ps_name)
+    cache.put_bytes("pdf", key, data)
+    return data
