@@ -155,3 +155,105 @@ def sample_document(fonts: UKaiFonts, image: Path | None = None, **overrides: An
     )
     fields.update(overrides)
     return Document(**fields)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading a PDF back with qpdf (no PDF library needed): objects as JSON, streams decoded.
+
+
+def qpdf_json(pdf: Path) -> dict[str, Any]:
+    """qpdf's JSON v2 view of `pdf`, with every stream's decoded data inline (base64)."""
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        ["qpdf", "--json=2", "--json-stream-data=inline", "--decode-level=generalized", str(pdf)],
+        capture_output=True,
+        check=True,
+    )
+    data = json.loads(done.stdout)
+    objects: dict[str, Any] = {}
+    for key, value in data["qpdf"][1].items():
+        if key.startswith("obj:"):
+            objects[key[4:]] = value
+    return {"objects": objects, "trailer": data["qpdf"][1].get("trailer", {}).get("value", {})}
+
+
+def stream_data(obj: dict[str, Any]) -> bytes:
+    import base64
+
+    return base64.b64decode(obj["stream"]["data"])
+
+
+def page_objects(facts: dict[str, Any]) -> list[dict[str, Any]]:
+    """The page dictionaries in page order."""
+    objects = facts["objects"]
+    root = objects[facts["trailer"]["/Root"]]["value"]
+
+    def walk(ref: str) -> list[dict[str, Any]]:
+        node = objects[ref]["value"]
+        if node.get("/Type") == "/Pages":
+            return [page for kid in node["/Kids"] for page in walk(kid)]
+        return [node]
+
+    return walk(root["/Pages"])
+
+
+def page_content(facts: dict[str, Any], page: dict[str, Any]) -> bytes:
+    refs = page["/Contents"]
+    refs = refs if isinstance(refs, list) else [refs]
+    return b"\n".join(stream_data(facts["objects"][ref]) for ref in refs)
+
+
+_DELIMS = b"()<>[]{}/%"
+_WHITE = b" \t\r\n\f\0"
+
+
+def content_operators(data: bytes) -> list[tuple[str, list[bytes]]]:
+    """Tokenise a content stream into (operator, operands) pairs (PDF 32000-1 §7.2, §7.8.2).
+    Strings, names, numbers and arrays are operands; anything else is an operator."""
+    ops: list[tuple[str, list[bytes]]] = []
+    operands: list[bytes] = []
+    i, n = 0, len(data)
+    while i < n:
+        c = data[i : i + 1]
+        if c in (b" ", b"\t", b"\r", b"\n", b"\f", b"\0"):
+            i += 1
+        elif c == b"%":
+            while i < n and data[i : i + 1] not in (b"\r", b"\n"):
+                i += 1
+        elif c == b"(":
+            depth, j = 1, i + 1
+            while depth:
+                d = data[j : j + 1]
+                if d == b"\\":
+                    j += 2
+                    continue
+                depth += {b"(": 1, b")": -1}.get(d, 0)
+                j += 1
+            operands.append(data[i:j])
+            i = j
+        elif c == b"<" and data[i + 1 : i + 2] != b"<":
+            j = data.index(b">", i)
+            operands.append(data[i : j + 1])
+            i = j + 1
+        elif c in (b"[", b"]", b"<", b">"):
+            operands.append(c)
+            i += 1
+        else:
+            j = i + 1
+            while j < n and data[j] not in _WHITE and data[j] not in _DELIMS:
+                j += 1
+            token = data[i:j]
+            if c == b"/" or token[:1] in b"+-.0123456789":
+                if c == b"/" and j == i + 1:  # a name: read past its first slash
+                    j = i + 1
+                    while j < n and data[j] not in _WHITE and data[j] not in _DELIMS:
+                        j += 1
+                    token = data[i:j]
+                operands.append(token)
+            else:
+                ops.append((token.decode("latin-1"), operands))
+                operands = []
+            i = j
+    return ops

@@ -145,13 +145,17 @@ def render_preview(
 def _render(pdf: pdfium.PdfDocument, index: int, dpi: float, full: bool) -> Image.Image:
     page = pdf[index]
     try:
-        crop = (0.0, 0.0, 0.0, 0.0)
-        if not full:
-            ml, mb, mr, mt = page.get_mediabox()
-            tl, tb, tr, tt = page.get_trimbox()
-            crop = (tl - ml, tb - mb, mr - tr, mt - tt)
-        bitmap = page.render(scale=dpi / 72.0, crop=crop)
-        return bitmap.to_pil().convert("RGB")
+        scale = dpi / 72.0
+        image = page.render(scale=scale).to_pil().convert("RGB")
+        if full:
+            return image
+        # Crop to the TrimBox here rather than in PDFium: its crop rounds each side separately and
+        # can lose two pixels; this way a page is always round(trim size × dpi) pixels.
+        ml, _, _, media_top = page.get_mediabox()
+        tl, tb, tr, tt = page.get_trimbox()
+        left, top = round((tl - ml) * scale), round((media_top - tt) * scale)
+        width, height = round((tr - tl) * scale), round((tt - tb) * scale)
+        return image.crop((left, top, left + width, top + height))
     finally:
         page.close()
 

@@ -1,0 +1,137 @@
+"""Images in the print PDF are press-ready: CMYK or grayscale, never DeviceRGB, at the placed size.
+
+Specification:
+- an RGB JPEG becomes a CMYK JPEG (DCTDecode), an RGB(A) PNG becomes lossless CMYK (Flate), with
+  transparency flattened onto white; a grayscale image stays DeviceGray; a CMYK JPEG is embedded as is;
+- red in sRGB comes out as a magenta/yellow mix, not as black, i.e. colour-managed conversion;
+- each image is drawn where and as large as pagination placed it;
+- an image used twice is embedded once; a missing image is a clear error naming the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pdf_support import MM, UKaiFonts, qpdf_json, sample_document, stream_data
+from PIL import Image
+
+from publish.errors import BuildError
+from publish.paginate.pages import Document, Page, PlacedImage
+from publish.pdf import write_pdf
+from publish.pdf.pdfx import find_default_profile
+
+
+@pytest.fixture(scope="module")
+def fonts() -> UKaiFonts:
+    if find_default_profile() is None:
+        pytest.skip("Ghostscript's default_cmyk.icc is not installed")
+    return UKaiFonts()
+
+
+def images_in(pdf: Path) -> list[dict]:
+    facts = qpdf_json(pdf)
+    found = []
+    for obj in facts["objects"].values():
+        stream = obj.get("stream") if isinstance(obj, dict) else None
+        if stream and stream["dict"].get("/Subtype") == "/Image":
+            found.append({**stream["dict"], "data": stream_data(obj)})
+    return found
+
+
+def one_image_pdf(tmp_path: Path, fonts: UKaiFonts, image: Path, times: int = 1) -> Path:
+    items = tuple(PlacedImage(image, 20 * MM + 5 * i, 30 * MM, 40 * MM, 30 * MM) for i in range(times))
+    doc = Document(100 * MM, 150 * MM, 3 * MM, (Page(0, 1, "right", "", items),), title="图")
+    return write_pdf(doc, fonts, tmp_path / "img.pdf")
+
+
+def red(mode: str = "RGB") -> Image.Image:
+    return Image.new(mode, (40, 30), (220, 20, 30) if mode == "RGB" else (220, 20, 30, 128))
+
+
+def test_rgb_jpeg_becomes_cmyk_jpeg(tmp_path: Path, fonts: UKaiFonts) -> None:
+    src = tmp_path / "photo.jpg"
+    red().save(src, quality=95)
+    [image] = images_in(one_image_pdf(tmp_path, fonts, src))
+    assert image["/ColorSpace"] == "/DeviceCMYK"
+    assert image["/Filter"] in ("/DCTDecode", ["/DCTDecode"])
+    assert (image["/Width"], image["/Height"]) == (40, 30)
+
+
+def test_rgb_png_becomes_lossless_cmyk_and_red_is_magenta_and_yellow(
+    tmp_path: Path, fonts: UKaiFonts
+) -> None:
+    src = tmp_path / "chart.png"
+    red().save(src)
+    [image] = images_in(one_image_pdf(tmp_path, fonts, src))
+    assert image["/ColorSpace"] == "/DeviceCMYK"
+    assert image["/BitsPerComponent"] == 8
+    c, m, y, k = image["data"][:4]  # qpdf decoded the Flate data: the first pixel's CMYK
+    assert m > 180 and y > 150 and c < 60 and k < 60, (c, m, y, k)
+
+
+def test_transparent_png_is_flattened_on_white(tmp_path: Path, fonts: UKaiFonts) -> None:
+    src = tmp_path / "logo.png"
+    red("RGBA").save(src)
+    [image] = images_in(one_image_pdf(tmp_path, fonts, src))
+    assert image["/ColorSpace"] == "/DeviceCMYK"
+    assert "/SMask" not in image and "/Mask" not in image
+    _c, m, _y, _k = image["data"][:4]
+    assert 40 < m < 200, "half-transparent red on white is a light red"
+
+
+def test_grayscale_stays_gray(tmp_path: Path, fonts: UKaiFonts) -> None:
+    src = tmp_path / "scan.png"
+    Image.new("L", (10, 10), 128).save(src)
+    [image] = images_in(one_image_pdf(tmp_path, fonts, src))
+    assert image["/ColorSpace"] == "/DeviceGray"
+
+
+def test_cmyk_jpeg_is_embedded_untouched(tmp_path: Path, fonts: UKaiFonts) -> None:
+    src = tmp_path / "press.jpg"
+    Image.new("CMYK", (16, 16), (0, 100, 100, 0)).save(src, quality=90)
+    [image] = images_in(one_image_pdf(tmp_path, fonts, src))
+    assert image["/ColorSpace"] == "/DeviceCMYK"
+    assert image["data"] == src.read_bytes()
+
+
+def test_an_image_used_twice_is_embedded_once(tmp_path: Path, fonts: UKaiFonts) -> None:
+    src = tmp_path / "photo.jpg"
+    red().save(src)
+    assert len(images_in(one_image_pdf(tmp_path, fonts, src, times=2))) == 1
+
+
+def test_image_is_drawn_at_its_placed_size(tmp_path: Path, fonts: UKaiFonts) -> None:
+    import pdfplumber
+
+    src = tmp_path / "photo.jpg"
+    red().save(src)
+    pdf = one_image_pdf(tmp_path, fonts, src)
+    with pdfplumber.open(pdf) as plumber:
+        [placed] = plumber.pages[0].images
+        trim_x0 = float(plumber.pages[0].trimbox[0])
+        trim_y0 = float(plumber.pages[0].mediabox[3]) - float(plumber.pages[0].trimbox[3])
+    assert placed["x0"] - trim_x0 == pytest.approx(20 * MM, abs=0.01)
+    assert placed["width"] == pytest.approx(40 * MM, abs=0.01)
+    assert placed["height"] == pytest.approx(30 * MM, abs=0.01)
+    assert trim_y0 >= 0
+
+
+def test_the_sample_document_with_a_photo_has_no_rgb(tmp_path: Path, fonts: UKaiFonts) -> None:
+    src = tmp_path / "photo.jpg"
+    red().save(src)
+    pdf = write_pdf(sample_document(fonts, image=src), fonts, tmp_path / "s.pdf")
+    assert "/DeviceRGB" not in str(qpdf_json(pdf)["objects"])
+
+
+def test_a_missing_image_is_a_clear_error(tmp_path: Path, fonts: UKaiFonts) -> None:
+    with pytest.raises(BuildError, match=r"missing\.jpg not found"):
+        one_image_pdf(tmp_path, fonts, tmp_path / "missing.jpg")
+    assert not (tmp_path / "img.pdf").exists()
+
+
+def test_a_file_that_is_not_an_image_is_a_clear_error(tmp_path: Path, fonts: UKaiFonts) -> None:
+    src = tmp_path / "notes.png"
+    src.write_text("not a picture")
+    with pytest.raises(BuildError, match="cannot be read"):
+        one_image_pdf(tmp_path, fonts, src)
