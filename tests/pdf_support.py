@@ -46,12 +46,40 @@ class UKaiFonts:
         return pdfmetrics.stringWidth(char, self.name, size)
 
 
+class RealFonts:
+    """The project's own font set (`publish.fonts.load_fonts()`: Noto CJK as CID-keyed CFF by
+    default), with the same `advance` helper as `UKaiFonts` for setting test lines."""
+
+    def __init__(self) -> None:
+        from publish.errors import PublishError
+
+        try:
+            from publish.fonts import load_fonts
+
+            self.fontset = load_fonts()
+            self._metrics = self.fontset.metrics({"body": 1.0})
+        except (ImportError, PublishError) as err:
+            pytest.skip(f"the project's fonts are not available: {err}")
+        self.calls: list[str] = []
+
+    def pdf_font(self, canvas_or_none: Any, face_key: str) -> str:
+        self.calls.append(face_key)
+        return self.fontset.pdf_font(canvas_or_none, face_key)
+
+    def advance(self, char: str, size: float) -> float:
+        return self._metrics.advance(char, "body") * size
+
+
+def font_set(kind: str) -> UKaiFonts | RealFonts:
+    return UKaiFonts() if kind == "ukai" else RealFonts()
+
+
 def set_line(
     text: str,
     x: float,
     y: float,
     size: float,
-    fonts: UKaiFonts,
+    fonts: UKaiFonts | RealFonts,
     *,
     measure: float | None = None,
     kind: str = "body",
@@ -85,7 +113,7 @@ BODY_RIGHT = [
 ]
 
 
-def sample_document(fonts: UKaiFonts, image: Path | None = None, **overrides: Any) -> Document:
+def sample_document(fonts: UKaiFonts | RealFonts, image: Path | None = None, **overrides: Any) -> Document:
     """A 185 × 260 mm, 3 mm bleed, two-page document with two columns on page 1."""
     width, height = 185 * MM, 260 * MM
     size = 10.5

@@ -23,8 +23,10 @@ import pypdfium2 as pdfium
 import pytest
 from pdf_support import (
     MM,
+    RealFonts,
     UKaiFonts,
     content_operators,
+    font_set,
     page_content,
     page_objects,
     qpdf_json,
@@ -37,18 +39,20 @@ from publish.paginate.pages import Document, OutlineEntry, Page, TextLine
 from publish.pdf import Geometry, render_pdf, write_pdf
 
 
-@pytest.fixture(scope="module")
-def fonts() -> UKaiFonts:
-    return UKaiFonts()
+@pytest.fixture(scope="module", params=["ukai", "real"])
+def fonts(request: pytest.FixtureRequest) -> UKaiFonts | RealFonts:
+    """Every check runs with a TrueType face (AR PL UKai) and with the project's font set (Noto CJK,
+    CID-keyed CFF): the writer must draw both kinds of ReportLab font correctly."""
+    return font_set(request.param)
 
 
 @pytest.fixture(scope="module")
-def document(fonts: UKaiFonts) -> Document:
+def document(fonts: UKaiFonts | RealFonts) -> Document:
     return sample_document(fonts)
 
 
 @pytest.fixture(scope="module")
-def pdf(tmp_path_factory: pytest.TempPathFactory, document: Document, fonts: UKaiFonts) -> Path:
+def pdf(tmp_path_factory: pytest.TempPathFactory, document: Document, fonts: UKaiFonts | RealFonts) -> Path:
     return write_pdf(document, fonts, tmp_path_factory.mktemp("pdf") / "issue.pdf")
 
 
@@ -219,8 +223,8 @@ def test_text_is_extractable_with_pdfium(pdf: Path, document: Document) -> None:
         assert re.sub(r"\s", "", line.text) in squeezed
 
 
-def test_faces_are_asked_of_the_font_set(document: Document) -> None:
-    fonts = UKaiFonts()
+def test_faces_are_asked_of_the_font_set(document: Document, fonts: UKaiFonts | RealFonts) -> None:
+    fonts.calls.clear()
     render_pdf(document, fonts)
     assert {"body", "title", "folio"} <= set(fonts.calls)
 
@@ -271,20 +275,25 @@ def test_document_info_comes_from_the_document(pdf: Path, document: Document) ->
 # --- determinism and atomic writing ------------------------------------------------------------------
 
 
-def test_two_writes_give_identical_bytes(tmp_path: Path, document: Document, fonts: UKaiFonts) -> None:
+def test_two_writes_give_identical_bytes(
+    tmp_path: Path, document: Document, fonts: UKaiFonts | RealFonts
+) -> None:
     a = write_pdf(document, fonts, tmp_path / "a.pdf")
     b = write_pdf(document, fonts, tmp_path / "b.pdf")
     assert a.read_bytes() == b.read_bytes()
 
 
-def test_a_fresh_process_writes_the_same_bytes(tmp_path: Path, pdf: Path) -> None:
+def test_a_fresh_process_writes_the_same_bytes(
+    tmp_path: Path, pdf: Path, fonts: UKaiFonts | RealFonts
+) -> None:
     """No hash seed, clock or process state leaks into the file."""
+    kind = "ukai" if isinstance(fonts, UKaiFonts) else "real"
     script = (
         "import sys; sys.path.insert(0, 'tests')\n"
         "from pathlib import Path\n"
-        "from pdf_support import UKaiFonts, sample_document\n"
+        "from pdf_support import font_set, sample_document\n"
         "from publish.pdf import write_pdf\n"
-        "f = UKaiFonts()\n"
+        f"f = font_set({kind!r})\n"
         f"write_pdf(sample_document(f), f, Path({str(tmp_path / 'fresh.pdf')!r}))\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -294,7 +303,9 @@ def test_a_fresh_process_writes_the_same_bytes(tmp_path: Path, pdf: Path) -> Non
     assert (tmp_path / "fresh.pdf").read_bytes() == pdf.read_bytes()
 
 
-def test_different_content_gives_a_different_file_id(document: Document, fonts: UKaiFonts) -> None:
+def test_different_content_gives_a_different_file_id(
+    document: Document, fonts: UKaiFonts | RealFonts
+) -> None:
     other = Document(**{**document.__dict__, "title": "另一期"})
     id_of = lambda data: re.search(rb"/ID\s*\[\s*<([0-9a-fA-F]+)>", data)[1]  # noqa: E731
     assert id_of(render_pdf(document, fonts)) != id_of(render_pdf(other, fonts))
@@ -317,7 +328,9 @@ def test_without_source_date_epoch_the_issue_date_is_used(
     assert b"D:20250120000000+00'00'" in render_pdf(document, fonts)
 
 
-def test_the_file_appears_whole_or_not_at_all(tmp_path: Path, document: Document, fonts: UKaiFonts) -> None:
+def test_the_file_appears_whole_or_not_at_all(
+    tmp_path: Path, document: Document, fonts: UKaiFonts | RealFonts
+) -> None:
     out = tmp_path / "issue.pdf"
     out.write_bytes(b"old")
     broken = Document(**{**document.__dict__, "outline": (OutlineEntry("x", 0, 7, 0.0),)})
@@ -346,13 +359,13 @@ def test_the_older_four_argument_call_still_works(
     ],
 )
 def test_an_impossible_document_is_a_clear_error(
-    document: Document, fonts: UKaiFonts, change: dict, message: str
+    document: Document, fonts: UKaiFonts | RealFonts, change: dict, message: str
 ) -> None:
     with pytest.raises(BuildError, match=message):
         render_pdf(Document(**{**document.__dict__, **change}), fonts)
 
 
-def test_an_empty_page_still_has_its_boxes_and_marks(tmp_path: Path, fonts: UKaiFonts) -> None:
+def test_an_empty_page_still_has_its_boxes_and_marks(tmp_path: Path, fonts: UKaiFonts | RealFonts) -> None:
     doc = Document(100 * MM, 150 * MM, 3 * MM, (Page(0, None, "right", "", (), "blank"),), title="空白")
     out = write_pdf(doc, fonts, tmp_path / "blank.pdf")
     assert subprocess.run(["qpdf", "--check", str(out)], capture_output=True).returncode == 0
@@ -360,7 +373,7 @@ def test_an_empty_page_still_has_its_boxes_and_marks(tmp_path: Path, fonts: UKai
     assert run("pdffonts", str(out)).splitlines()[2:] == []  # no font at all, not even Helvetica
 
 
-def test_faces_can_change_within_a_line(tmp_path: Path, fonts: UKaiFonts) -> None:
+def test_faces_can_change_within_a_line(tmp_path: Path, fonts: UKaiFonts | RealFonts) -> None:
     line = set_line("中文Latin混排", 20, 100, 10, fonts)
     mixed = TextLine(
         line.x,
