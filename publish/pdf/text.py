@@ -43,39 +43,57 @@ class _Encoded:
         self.width = width  # advance in text space units of 1/1000 em
 
 
-def _encode(char: str, font: Any, doc: Any) -> list[_Encoded]:
-    """Encode one glyph's characters the way ReportLab's own text object does (textobject._formatText),
-    so any font that works with `canvas.drawString` works here: TrueType subsets (dynamic fonts) and
-    multi-byte CID fonts (ReportLab's UnicodeCIDFont protocol, used for CID-keyed CFF)."""
-    width = font.stringWidth(char, 1000.0)
-    if getattr(font, "_dynamicFont", 0):
-        parts = font.splitString(char, doc)
-        # A glyph is one character; should a sequence span subsets, its width goes on the first part.
-        return [
-            _Encoded(font.getSubsetInternalName(subset, doc), chunk, width if i == 0 else 0.0)
-            for i, (subset, chunk) in enumerate(parts)
-        ]
-    if getattr(font, "_multiByte", 0):
-        return [_Encoded(doc.getInternalFontName(font.fontName), char, width)]
-    # A standard Type 1 font is never embedded: a print shop's preflight rejects it.
-    raise BuildError(
-        Problem(
-            f"font {font.fontName!r} is a standard PDF font that would not be embedded",
-            fix="map every font role to a TrueType or OpenType file (see `publish fonts`)",
+class GlyphEncoder:
+    """Encodes glyphs for one ReportLab document, the way ReportLab's own text object does
+    (textobject._formatText), so any font that works with `canvas.drawString` works here: TrueType
+    subsets (dynamic fonts) and multi-byte CID fonts (ReportLab's UnicodeCIDFont protocol, used for
+    CID-keyed CFF). Results are cached per (face, character): a magazine issue sets some 70,000
+    glyphs from about 2,000 distinct ones."""
+
+    def __init__(
+        self, doc: Any, font_for_face: Callable[[str], Any], escape: Callable[[bytes | str], str]
+    ) -> None:
+        self.doc = doc
+        self.font_for_face = font_for_face
+        self.escape = escape
+        self._cache: dict[tuple[str, str], tuple[Any, list[_Encoded]]] = {}
+
+    def encode(self, face: str, char: str) -> tuple[Any, list[_Encoded]]:
+        key = (face, char)
+        hit = self._cache.get(key)
+        if hit is None:
+            font = self.font_for_face(face)
+            hit = self._cache[key] = (font, self._encode(char, font))
+        return hit
+
+    def _encode(self, char: str, font: Any) -> list[_Encoded]:
+        doc = self.doc
+        width = font.stringWidth(char, 1000.0)
+        if getattr(font, "_dynamicFont", 0):
+            parts = font.splitString(char, doc)
+            # A glyph is one character; should a sequence span subsets, its width goes on the first part.
+            return [
+                _Encoded(font.getSubsetInternalName(subset, doc), chunk, width if i == 0 else 0.0)
+                for i, (subset, chunk) in enumerate(parts)
+            ]
+        if getattr(font, "_multiByte", 0):
+            return [_Encoded(doc.getInternalFontName(font.fontName), char, width)]
+        # A standard Type 1 font is never embedded: a print shop's preflight rejects it.
+        raise BuildError(
+            Problem(
+                f"font {font.fontName!r} is a standard PDF font that would not be embedded",
+                fix="map every font role to a TrueType or OpenType file (see `publish fonts`)",
+            )
         )
-    )
+
+    def literal(self, pieces: list[bytes | str], font: Any) -> str:
+        """One PDF string for glyphs that follow each other with no adjustment."""
+        if getattr(font, "_dynamicFont", 0):
+            return f"({self.escape(b''.join(pieces))})"  # type: ignore[arg-type]
+        return f"({font.formatForPdf(''.join(pieces))})"  # type: ignore[arg-type]
 
 
-def _literal(pieces: list[bytes | str], font: Any, escape: Callable[[bytes | str], str]) -> str:
-    """One PDF string for glyphs that follow each other with no adjustment."""
-    if getattr(font, "_dynamicFont", 0):
-        return f"({escape(b''.join(pieces))})"  # type: ignore[arg-type]
-    return f"({font.formatForPdf(''.join(pieces))})"  # type: ignore[arg-type]
-
-
-def line_operators(
-    line: TextLine, doc: Any, font_for_face: Callable[[str], Any], escape: Callable[[bytes | str], str]
-) -> str:
+def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
     """The `BT … ET` text object drawing `line` (coordinates as given: the caller sets the CTM)."""
     if not line.glyphs:
         return ""
@@ -91,10 +109,11 @@ def line_operators(
     first_x = line.x + line.glyphs[0].x
     out.append(f"1 0 0 1 {num(first_x)} {num(line.y)} Tm")
     pen = 0.0  # pen position in 1/1000 em from first_x, as the viewer computes it
+    scale = 1000.0 / size
 
     def close_string() -> None:
         if pending:
-            array.append(_literal(pending, current_obj, escape))
+            array.append(encoder.literal(pending, current_obj))
             pending.clear()
 
     def flush() -> None:
@@ -104,15 +123,15 @@ def line_operators(
             array.clear()
 
     for glyph in line.glyphs:
-        target = (line.x + glyph.x - first_x) * 1000.0 / size
-        font = font_for_face(glyph.face)
-        for part in _encode(glyph.char, font, doc):
+        target = (line.x + glyph.x - first_x) * scale
+        font, parts = encoder.encode(glyph.face, glyph.char)
+        for part in parts:
             if part.font != current_font:
                 flush()
                 out.append(f"{part.font} {num(size)} Tf")
                 current_font, current_obj = part.font, font
             gap = target - pen
-            if abs(gap) >= _EPSILON:
+            if gap >= _EPSILON or gap <= -_EPSILON:
                 written = num(-gap)
                 if written != "0":
                     close_string()

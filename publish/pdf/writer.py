@@ -33,7 +33,7 @@ from publish.errors import BuildError, Problem
 from publish.paginate.pages import Document, OutlineEntry, Page, PlacedImage, Rule, TextLine
 from publish.pdf import pdfx
 from publish.pdf.images import ImageConverter
-from publish.pdf.text import line_operators, num
+from publish.pdf.text import GlyphEncoder, line_operators, num
 
 # Crop marks (ISO 12647-2 practice; what InDesign and Acrobat draw): thin lines continuing the trim
 # edges, starting a little outside the bleed so they never print on a trimmed page.
@@ -131,9 +131,6 @@ def render_pdf(document: Document, fonts: PdfFonts) -> bytes:
 def _render(document: Document, fonts: PdfFonts) -> bytes:
     geometry = Geometry(document.trim_width, document.trim_height, document.bleed)
     profile = pdfx.load_output_profile(document)
-    digest = hashlib.sha256(repr(document).encode("utf-8")).hexdigest()
-    meta = pdfx.metadata_for(document, digest)
-
     canvas = _PrintCanvas(
         None,
         pagesize=geometry.media,
@@ -146,7 +143,6 @@ def _render(document: Document, fonts: PdfFonts) -> bytes:
         lang=document.language or None,
     )
     rl_doc = canvas._doc
-    rl_doc.updateSignature(digest)  # the file ID depends on the content, not only on the date
     drawer = _PageDrawer(canvas, fonts, geometry, ImageConverter(profile.data))
 
     by_page: dict[int, list[tuple[int, OutlineEntry]]] = {}
@@ -162,8 +158,37 @@ def _render(document: Document, fonts: PdfFonts) -> bytes:
         canvas.showPage()
     _add_outline(canvas, document.outline)
     _add_page_labels(canvas, document.pages)
-    pdfx.apply_pdfx(rl_doc, meta, profile)
+    digest = _content_digest(document, rl_doc)
+    rl_doc.updateSignature(digest)  # the file ID depends on the content, not only on the date
+    pdfx.apply_pdfx(rl_doc, pdfx.metadata_for(document, digest), profile)
     return canvas.getpdfdata()
+
+
+def _content_digest(document: Document, rl_doc: Any) -> str:
+    """A digest of what the file shows: the drawn page streams (which name images by a digest of
+    their data) plus everything else the writer takes from the Document. Hashing the streams is
+    ten times cheaper than hashing the Document's repr."""
+    h = hashlib.sha256()
+    rest = (
+        document.trim_width,
+        document.trim_height,
+        document.bleed,
+        document.title,
+        document.author,
+        document.subject,
+        document.keywords,
+        document.language,
+        document.date,
+        document.outline,
+        document.output_intent,
+        document.output_condition,
+        tuple(p.folio for p in document.pages),
+    )
+    h.update(repr(rest).encode("utf-8"))
+    for page in rl_doc.Pages.pages:
+        h.update(b"\0page\0")
+        h.update(page.stream.encode("utf-8") if isinstance(page.stream, str) else page.stream)
+    return h.hexdigest()
 
 
 def _check_document(document: Document) -> None:
@@ -230,6 +255,7 @@ class _PageDrawer:
         self.geometry = geometry
         self.images = images
         self._faces: dict[str, Any] = {}
+        self.encoder = GlyphEncoder(canvas._doc, self.font, canvas._escape)
 
     def font(self, face: str) -> Any:
         if face not in self._faces:
@@ -256,7 +282,7 @@ class _PageDrawer:
         c.translate(self.geometry.offset, self.geometry.offset)
         for item in page.items:
             if isinstance(item, TextLine):
-                code = line_operators(item, c._doc, self.font, c._escape)
+                code = line_operators(item, self.encoder)
                 if code:
                     c._code.append(code)
             elif isinstance(item, Rule):
