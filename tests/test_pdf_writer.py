@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,7 @@ from pdf_support import (
     sample_document,
     set_line,
 )
+from PIL import Image
 
 from publish.errors import BuildError
 from publish.paginate.pages import Document, OutlineEntry, Page, TextLine
@@ -123,6 +125,34 @@ def test_all_colour_is_pure_black_cmyk_and_nothing_is_rgb(pdf: Path) -> None:
                 assert [float(v) for v in operands] == [0, 0, 0, 1]
     assert seen == {"k", "K"}
     assert "/DeviceRGB" not in str(facts["objects"])
+
+
+@pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript is not installed")
+def test_only_the_black_plate_carries_ink(tmp_path: Path, pdf: Path) -> None:
+    """Ghostscript separates the pages into C, M, Y, K as a RIP would: C, M and Y stay empty."""
+    subprocess.run(
+        [
+            "gs",
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-dSAFER",
+            "-sDEVICE=tiff32nc",
+            "-r36",
+            "-o",
+            str(tmp_path / "p%d.tif"),
+            str(pdf),
+        ],
+        check=True,
+    )
+    plates = sorted(tmp_path.glob("p*.tif"))
+    assert plates
+    for tif in plates:
+        with Image.open(tif) as image:
+            assert image.mode == "CMYK"
+            c, m, y, k = (band.getextrema() for band in image.split())
+        assert c == m == y == (0, 0)
+        assert k[1] > 200, "the black plate carries the text"
 
 
 def test_black_is_set_to_overprint(pdf: Path) -> None:

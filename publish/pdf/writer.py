@@ -158,6 +158,8 @@ def _render(document: Document, fonts: PdfFonts) -> bytes:
         canvas.showPage()
     _add_outline(canvas, document.outline)
     _add_page_labels(canvas, document.pages)
+    for rl_page in rl_doc.Pages.pages:
+        rl_page.Trans = None  # ReportLab writes an empty /Trans << >> (a slide-show transition) otherwise
     digest = _content_digest(document, rl_doc)
     rl_doc.updateSignature(digest)  # the file ID depends on the content, not only on the date
     pdfx.apply_pdfx(rl_doc, pdfx.metadata_for(document, digest), profile)
