@@ -37,7 +37,7 @@ from pdf_support import (
 from PIL import Image
 
 from publish.errors import BuildError
-from publish.paginate.pages import Document, OutlineEntry, Page, TextLine
+from publish.paginate.pages import Document, OutlineEntry, Page, Rule, TextLine
 from publish.pdf import Geometry, render_pdf, write_pdf
 
 
@@ -417,3 +417,17 @@ def test_faces_can_change_within_a_line(tmp_path: Path, fonts: UKaiFonts | RealF
     out = write_pdf(doc, fonts, tmp_path / "mixed.pdf")
     with pdfplumber.open(out) as plumber:
         assert "".join(c["text"] for c in plumber.pages[0].chars) == "中文Latin混排"
+
+
+def test_rules_are_stroked_at_their_width_and_zero_width_rules_are_left_out(
+    tmp_path: Path, fonts: UKaiFonts | RealFonts
+) -> None:
+    rules = (Rule(10, 100, 200, 100, 0.5), Rule(10, 50, 200, 50, 0))
+    doc = Document(100 * MM, 150 * MM, 3 * MM, (Page(0, 1, "right", "", rules),), title="线")
+    facts = qpdf_json(write_pdf(doc, fonts, tmp_path / "rules.pdf"))
+    ops = content_operators(page_content(facts, page_objects(facts)[0]))
+    widths = [float(operands[0]) for op, operands in ops if op == "w"]
+    assert widths == [0.5, 0.25]  # the rule, then the crop marks
+    moves = [[float(v) for v in operands] for op, operands in ops if op == "m"]
+    assert [10.0, 100.0] in moves
+    assert [10.0, 50.0] not in moves

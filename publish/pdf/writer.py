@@ -288,8 +288,11 @@ class _PageDrawer:
                 if code:
                     c._code.append(code)
             elif isinstance(item, Rule):
-                c.setLineWidth(item.width)
-                c.line(item.x1, item.y1, item.x2, item.y2)
+                # A width of 0 means "the thinnest line the device can draw", which differs from
+                # press to press and is a preflight error: such a rule is left out instead.
+                if item.width > 0:
+                    c.setLineWidth(item.width)
+                    c.line(item.x1, item.y1, item.x2, item.y2)
             elif isinstance(item, PlacedImage):
                 self._image(item)
             else:  # pragma: no cover - the page structure is closed
