@@ -1,0 +1,69 @@
+"""Reproducible EPUBs: same sources + same SOURCE_DATE_EPOCH → same bytes, in any time zone.
+
+The builds run in fresh interpreters with different `TZ` (ebooklib 0.20 stamps zip entries with
+`time.localtime()` and writes local time as `…Z`: defects #1 and #2 of docs/epub.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from publish.epub.inspect import EpubContents
+from publish.epub.metadata import build_time
+from publish.errors import BuildError
+
+REPO = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+
+SCRIPT = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from epub_cases import make_issue, page_starts
+from publish.epub import write_epub
+tmp = Path(sys.argv[1])
+issue = make_issue(tmp)
+write_epub(issue, tmp / "x.epub", page_starts=page_starts(issue), embed_fonts={fonts})
+"""
+
+
+def _build(tmp: Path, tz: str, epoch: str, *, fonts: bool = False) -> Path:
+    tmp.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "TZ": tz, "SOURCE_DATE_EPOCH": epoch}
+    subprocess.run([sys.executable, "-c", SCRIPT.format(tests=str(TESTS), fonts=fonts), str(tmp)],
+                   check=True, env=env, cwd=REPO, timeout=300)
+    return tmp / "x.epub"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_two_builds_in_different_time_zones_are_byte_identical(tmp_path):
+    a = _build(tmp_path / "a", "UTC", "1736899200", fonts=True)
+    b = _build(tmp_path / "b", "Asia/Shanghai", "1736899200", fonts=True)
+    assert _sha(a) == _sha(b)
+
+
+def test_the_timestamp_is_source_date_epoch_in_utc(tmp_path):
+    path = _build(tmp_path / "c", "Asia/Shanghai", "1736899200")  # 2025-01-15 00:00:00 UTC
+    epub = EpubContents(path)
+    modified = epub.opf.find(".//{*}meta[@property='dcterms:modified']").text
+    assert modified == "2025-01-15T00:00:00Z"
+    with zipfile.ZipFile(path) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(2025, 1, 15, 0, 0, 0)}
+    other = _build(tmp_path / "d", "UTC", "1736985600")
+    assert _sha(other) != _sha(path), "the timestamp does reach the file"
+
+
+def test_a_malformed_source_date_epoch_is_a_clear_error():
+    with pytest.raises(BuildError, match="SOURCE_DATE_EPOCH"):
+        build_time({"SOURCE_DATE_EPOCH": "yesterday"})
+    assert build_time({}).year == 1980
