@@ -129,3 +129,12 @@ def test_an_rgb_profile_is_refused(tmp_path: Path, document: Document, fonts: UK
     doc = Document(**{**document.__dict__, "output_intent": str(rgb)})
     with pytest.raises(BuildError, match="not a CMYK output profile"):
         write_pdf(doc, fonts, tmp_path / "x.pdf")
+
+
+def test_publisher_and_issn_reach_the_xmp(tmp_path: Path, document: Document, fonts: UKaiFonts) -> None:
+    doc = Document(
+        **{**document.__dict__, "meta": {"publisher": "巴彦淖尔市人大常委会", "issn": "1234-5678"}}
+    )
+    root = xmp(qpdf_json(write_pdf(doc, fonts, tmp_path / "m.pdf")))
+    assert root.find(".//dc:publisher/rdf:Bag/rdf:li", NS).text == "巴彦淖尔市人大常委会"
+    assert root.find(".//dc:identifier", NS).text == "urn:issn:1234-5678"

@@ -431,3 +431,14 @@ def test_rules_are_stroked_at_their_width_and_zero_width_rules_are_left_out(
     moves = [[float(v) for v in operands] for op, operands in ops if op == "m"]
     assert [10.0, 100.0] in moves
     assert [10.0, 50.0] not in moves
+
+
+def test_writing_onto_a_folder_or_under_a_file_is_a_clear_error(
+    tmp_path: Path, document: Document, fonts: UKaiFonts | RealFonts
+) -> None:
+    with pytest.raises(BuildError, match="is a folder"):
+        write_pdf(document, fonts, tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(BuildError, match="cannot write"):
+        write_pdf(document, fonts, blocker / "issue.pdf")

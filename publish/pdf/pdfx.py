@@ -1,6 +1,7 @@
 """PDF/X-4 conventions on a ReportLab document: output intent, document info, XMP metadata, dates.
 
-In: the `Document` (title, author, subject, keywords, language, issue date, output intent settings)
+In: the `Document` (title, author, subject, keywords, language, issue date, output intent settings,
+and `meta["publisher"]`, `meta["issn"]` when pagination passes them on)
 and a ReportLab `PDFDocument` about to be saved. Out: the same ReportLab document with
 - an OutputIntent `/GTS_PDFX` whose DestOutputProfile is an embedded CMYK ICC profile,
 - an Info dictionary with `GTS_PDFXVersion (PDF/X-4)`, `Trapped /False` and fixed dates,
@@ -201,6 +202,8 @@ class Metadata:
     creator: str
     document_id: str
     instance_id: str
+    publisher: str = ""
+    identifier: str = ""  # e.g. "urn:issn:1234-5678"
 
 
 def metadata_for(document: Document, content_digest: str) -> Metadata:
@@ -222,6 +225,8 @@ def metadata_for(document: Document, content_digest: str) -> Metadata:
         creator=f"publish {__version__}",
         document_id=f"uuid:{uuid.UUID(bytes=hashlib.md5(doc_seed).digest())}",
         instance_id=f"uuid:{uuid.UUID(bytes=bytes.fromhex(content_digest[:32]))}",
+        publisher=document.meta.get("publisher", ""),
+        identifier=f"urn:issn:{document.meta['issn']}" if document.meta.get("issn") else "",
     )
 
 
@@ -269,6 +274,12 @@ def xmp_packet(meta: Metadata) -> bytes:
     lines.append(f"   <dc:language><rdf:Bag><rdf:li>{e(meta.language)}</rdf:li></rdf:Bag></dc:language>")
     if meta.issue_date:
         lines.append(f"   <dc:date><rdf:Seq><rdf:li>{e(meta.issue_date)}</rdf:li></rdf:Seq></dc:date>")
+    if meta.publisher:
+        lines.append(
+            f"   <dc:publisher><rdf:Bag><rdf:li>{e(meta.publisher)}</rdf:li></rdf:Bag></dc:publisher>"
+        )
+    if meta.identifier:
+        lines.append(f"   <dc:identifier>{e(meta.identifier)}</dc:identifier>")
     lines += [
         f"   <xmp:CreateDate>{when}</xmp:CreateDate>",
         f"   <xmp:ModifyDate>{when}</xmp:ModifyDate>",

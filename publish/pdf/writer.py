@@ -101,14 +101,26 @@ def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str, *legacy
         fonts, out_path = out_path, legacy[0]  # type: ignore[assignment]
     out_path = Path(out_path)
     _check_document(document)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
+    if out_path.is_dir():
+        raise BuildError(Problem(f"{out_path} is a folder", fix="give the path of the PDF file to write"))
     data = render_pdf(document, fonts)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    except OSError as err:
+        raise BuildError(
+            Problem(f"cannot write {out_path}: {err.strerror}", fix="choose a folder you can write to")
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, out_path)
+    except OSError as err:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise BuildError(
+            Problem(f"cannot write {out_path}: {err.strerror}", fix="check free space and permissions")
+        ) from None
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
