@@ -327,3 +327,19 @@ def test_head_has_charset_title_and_stylesheet(built):
         assert head.findtext("h:title", namespaces=H), name
         assert head.find("h:link[@rel='stylesheet']", H) is not None, name
     assert len(re.findall(rb"<head[ >]", etree.tostring(epub.xml(epub.articles[0])))) == 1
+
+
+def test_a_missing_figure_image_is_a_build_error_naming_the_file(tmp_path):
+    issue = make_issue(tmp_path)
+    (tmp_path / "meeting.png").unlink()
+    with pytest.raises(BuildError, match=r"meeting\.png"):
+        write_epub(issue, tmp_path / "x.epub", embed_fonts=False)
+    assert not (tmp_path / "x.epub").exists()
+
+
+def test_an_issue_without_articles_is_a_build_error(tmp_path):
+    import dataclasses
+
+    issue = dataclasses.replace(make_issue(tmp_path), sections=())
+    with pytest.raises(BuildError, match="no articles"):
+        write_epub(issue, tmp_path / "x.epub", embed_fonts=False)

@@ -76,7 +76,7 @@ h1 .title-line {{ display: block; }}
 header p {{ text-indent: 0; text-align: center; }}
 .subtitle {{ font-family: {plan.stack("subtitle")}; font-size: 1.05em; margin: 0 0 0.5em; }}
 .byline {{ font-family: {plan.stack("byline")}; font-size: 0.95em; margin: 0; }}
-.byline::before {{ content: "{_css_string("●")}"; margin-right: 0.25em; }}
+.byline::before {{ content: "{_css_string("●")}"; font-size: 0.75em; vertical-align: 0.1em; margin-right: 0.3em; }}
 .byline .unit + .name, .byline .name {{ margin-left: 0.5em; }}
 .byline .name:first-child {{ margin-left: 0; }}
 h2, h3 {{

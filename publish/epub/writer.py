@@ -79,6 +79,9 @@ def write_epub(
     """
     out_path = Path(out_path)
     articles = issue.articles
+    if not articles:
+        raise BuildError(Problem("the issue has no articles", issue.root,
+                                 fix="list article files under [[sections]] in issue.toml"))
     validate_page_starts(articles, page_starts)
     lang = issue.language or "zh-CN"
     title = f"{issue.magazine} {issue.label}"

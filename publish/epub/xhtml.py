@@ -423,8 +423,11 @@ def xhtml_document(*body_children: etree._Element, title: str, lang: str, styles
         body.set("class", body_class)
     for child in body_children:
         body.append(child)
+        child.tail = "\n"
     _close_empty(html)
+    # Line breaks between the top-level elements, for people reading the files (not rendered).
     etree.indent(head, space=" ", level=1)
+    html.text, head.tail, body.text = "\n", "\n", "\n"
     return serialise(html)
 
 
