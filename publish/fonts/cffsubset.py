@@ -24,8 +24,6 @@ import struct
 from bisect import bisect_right
 from pathlib import Path
 
-from fontTools.cffLib import cffStandardStrings
-
 
 class Unsupported(Exception):
     """This CFF uses a feature the fast subsetter does not handle."""
@@ -195,16 +193,19 @@ class CFF:
             self._fd_of = lambda gid: 0
 
     def string(self, sid: int) -> bytes:
-        if sid < len(STANDARD_STRINGS):
-            return STANDARD_STRINGS[sid].encode("latin-1")
-        return self.strings[sid - len(STANDARD_STRINGS)]
+        if sid < 391:
+            return _standard_strings()[sid].encode("latin-1")
+        return self.strings[sid - 391]
 
     def fd_of(self, gid: int) -> int:
         return self._fd_of(gid)
 
 
-# TN 5176 Appendix A: SIDs below 391 name standard strings.
-STANDARD_STRINGS: list[str] = list(cffStandardStrings)
+def _standard_strings() -> list[str]:
+    """TN 5176 Appendix A: SIDs below 391 name standard strings (imported only when needed)."""
+    from fontTools.cffLib import cffStandardStrings
+
+    return list(cffStandardStrings)
 
 
 # ── interpreting just enough of a charstring ───────────────────────────────────────────────────

@@ -52,6 +52,8 @@ class FaceRecord:
     full_names: tuple[str, ...]  # normalised full and PostScript names (IDs 4, 6)
     weight: int
     format: str  # "CFF" or "TrueType"
+    family: str = ""  # display names (English where the font has them)
+    style: str = ""
 
 
 def norm(name: str) -> str:
@@ -75,7 +77,7 @@ def system_font_dirs() -> list[Path]:
 
 def _list_files(dirs: list[Path]) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()
     for d in dirs:
         for root, subdirs, files in os.walk(d, followlinks=True):
             subdirs.sort()
@@ -87,10 +89,10 @@ def _list_files(dirs: list[Path]) -> list[tuple[str, int, int]]:
                     st = os.stat(p)
                 except OSError:
                     continue
-                real = os.path.realpath(p)
-                if real in seen:
+                ident = (st.st_dev, st.st_ino)  # the same file through a symlink: list it once
+                if ident in seen:
                     continue
-                seen.add(real)
+                seen.add(ident)
                 out.append((p, st.st_size, st.st_mtime_ns))
     return out
 
@@ -122,6 +124,9 @@ def _read_records(path: str) -> list[FaceRecord]:
         for i in range(count):
             f = TTFont(path, fontNumber=i if count > 1 or path.lower().endswith((".ttc", ".otc")) else -1, lazy=True)
             name = f["name"]
+            from publish.fonts.faceinfo import _best_name
+
+            display = (_best_name(name, (16, 1)), _best_name(name, (17, 2)))
             by_id: dict[int, set[str]] = {1: set(), 2: set(), 16: set(), 17: set(), 4: set(), 6: set()}
             for r in name.names:
                 if r.nameID not in by_id:
@@ -137,7 +142,9 @@ def _read_records(path: str) -> list[FaceRecord]:
             weight = f["OS/2"].usWeightClass if "OS/2" in f else 400
             fmt = "CFF" if ("CFF " in f or "CFF2" in f) else "TrueType"
             records.append(
-                FaceRecord(path, i, tuple(sorted(fams)), tuple(sorted(pairs)), tuple(sorted(fulls)), weight, fmt)
+                FaceRecord(
+                    path, i, tuple(sorted(fams)), tuple(sorted(pairs)), tuple(sorted(fulls)), weight, fmt, *display
+                )
             )
         return records
     except Exception:
