@@ -104,6 +104,9 @@ nav ol {{ list-style: none; margin: 0; padding: 0 0 0 1.5em; }}
 nav > ol {{ padding-left: 0; }}
 nav h1 {{ margin-bottom: 1em; }}
 nav li {{ margin: 0.2em 0; }}
+nav > ol > li {{ margin-top: 0.8em; }}
+nav > ol > li > a {{ font-family: {plan.stack("heading")}; font-weight: {heading_weight}; }}
+nav > ol > li > ol > li > ol {{ font-size: 0.9em; }}
 nav a {{ text-decoration: none; color: inherit; }}
 /* the cover page */
 body.cover {{ margin: 0; padding: 0; text-align: center; }}

@@ -79,8 +79,9 @@ def collect(issue: Issue, extra_body: Iterable[str] = ()) -> RoleTexts:
         for r in items:
             rt.add("emphasis" if isinstance(r, Emphasis) else block_role, r.text)
 
+    rt.add("title", "目录")  # the nav's heading, set like an article title
     for section in issue.sections:
-        rt.add("body", section.title)
+        rt.add("heading", section.title)  # the nav's section entries, set like headings
         for article in section.articles:
             rt.add("body", article.title_text)  # the nav lists titles in the body face
             for line in article.title:
