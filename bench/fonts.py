@@ -45,11 +45,13 @@ def _role_texts(issue_dir: Path | None):
     text = SEED.read_text(encoding="utf-8").replace("\n", "")
     lines = [ln.strip() for ln in SEED.read_text(encoding="utf-8").splitlines() if ln.strip()]
     short = "".join(ln for ln in lines if len(ln) <= 16)  # titles, headings, bylines, headers
-    return None, {}, {
+    texts = {
         "body": text, "title": short, "heading": short, "byline": short,
         "header": "巴彦淖尔人大特别报道领导动态工作动态代表风采代表工作立法工作监督工作调查报告机关工作机关党建旗县区工作",
         "folio": "0123456789/",
     }  # fmt: skip
+    # Each role's distinct characters (what the issue reader would hand over as its character set).
+    return None, {}, {role: "".join(dict.fromkeys(t)) for role, t in texts.items()}
 
 
 def child(issue_dir: Path | None, epub: bool) -> dict:
@@ -73,7 +75,7 @@ def child(issue_dir: Path | None, epub: bool) -> dict:
         problems = []
         per_face = {}
         for role, text in texts.items():
-            for run in fonts.runs("".join(dict.fromkeys(text)), role):  # distinct characters
+            for run in fonts.runs(text, role):
                 per_face.setdefault(run.role, set()).update(run.text)
     t_load = time.perf_counter()
     # One program per physical face, as the PDF writer embeds them.

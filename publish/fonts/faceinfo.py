@@ -20,6 +20,8 @@ from pathlib import Path
 
 from publish.fonts import cache
 
+_MISS = object()
+
 
 class CharMap(Mapping):
     """Code point → glyph id, as two sorted arrays (loads in microseconds from the cache).
@@ -40,14 +42,26 @@ class CharMap(Mapping):
         return cls(array.array("I", (k for k, _ in items)), array.array("H", (v for _, v in items)))
 
     def _find(self, cp: int) -> int | None:
-        try:
-            return self._memo[cp]
-        except KeyError:
-            pass
-        i = bisect_left(self._cps, cp)
-        gid = self._gids[i] if i < len(self._cps) and self._cps[i] == cp else None
-        self._memo[cp] = gid
-        return gid
+        gid = self._memo.get(cp, _MISS)
+        if gid is _MISS:
+            cps = self._cps
+            i = bisect_left(cps, cp)
+            gid = self._gids[i] if i < len(cps) and cps[i] == cp else None
+            self._memo[cp] = gid
+        return gid  # type: ignore[return-value]
+
+    def covered(self, cps: set[int]) -> set[int]:
+        """The code points of `cps` this map has (one call for a whole character set)."""
+        memo, arr, gids, n = self._memo, self._cps, self._gids, len(self._cps)
+        out = set()
+        for cp in cps:
+            gid = memo.get(cp, _MISS)
+            if gid is _MISS:
+                i = bisect_left(arr, cp)
+                gid = memo[cp] = gids[i] if i < n and arr[i] == cp else None
+            if gid is not None:
+                out.add(cp)
+        return out
 
     def __getitem__(self, cp: int) -> int:
         gid = self._find(cp)

@@ -211,13 +211,17 @@ class FontSet:
         r = role_of(role)
         chain = self.roles[r].faces
         memo = self._run_memo.setdefault(r, {})
-        for ch in set(text).difference(memo):
-            key = chain[0].key
+        new = set(text).difference(memo)
+        if new:
+            todo = {ord(ch) for ch in new}
             for f in chain:
-                if ord(ch) in f.info.cmap:
-                    key = f.key
+                for cp in f.info.cmap.covered(todo):
+                    memo[chr(cp)] = f.key
+                todo -= {ord(ch) for ch in new if ch in memo}
+                if not todo:
                     break
-            memo[ch] = key
+            for cp in todo:  # no face has it: the role's first face (coverage reports it)
+                memo[chr(cp)] = chain[0].key
         out: list[Run] = []
         pos = 0
         # groupby over C-level lookups: runs() is called for every paragraph the composer sets.

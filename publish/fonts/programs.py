@@ -186,7 +186,9 @@ def pdf_cff(info: FaceInfo, used: dict[int, str]) -> bytes:
     from publish.fonts.cffsubset import subset_cff
 
     items = sorted(used.items())
-    key = f"pdf-cff\0{info.digest}#{info.index}\0" + "".join(f"{c:x}={ord(ch):x};" for c, ch in items)
+    # Codes are code points except outside the BMP: the characters in code order say it all.
+    astral = [(c, ch) for c, ch in items if ord(ch) != c]
+    key = f"pdf-cff\0{info.digest}#{info.index}\0{''.join(ch for _, ch in items)}\0{astral!r}"
     hit = cache.get_bytes("pdf", key)
     if hit is not None:
         return hit
