@@ -137,3 +137,22 @@ def test_epub_subset_of_a_reserved_font_name_face_is_renamed(fonts):
 
 def test_subsets_are_deterministic(fonts):
     assert fonts.subset("byline", "人大代表") == fonts.subset("byline", "代表人大")
+
+
+def test_epub_cff_subset_draws_the_source_outlines_and_keeps_vertical_metrics(fonts):
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    chars = "人大代表，。《》" + RARE
+    font = TTFont(io.BytesIO(fonts.subset("body", chars)))
+    info = fonts.face("body").info
+    src = TTFont(str(info.path), fontNumber=info.index, lazy=True)
+    got, want = font.getGlyphSet(), src.getGlyphSet()
+    for name in font.getGlyphOrder():
+        a, b = RecordingPen(), RecordingPen()
+        got[name].draw(a)
+        want[name].draw(b)
+        assert a.value == b.value, name
+        assert font["hmtx"][name] == src["hmtx"][name]
+    assert "vmtx" in font and "VORG" in font  # vertical setting stays possible
+    assert font["CFF "].cff.fontNames == [info.ps_name]

@@ -399,7 +399,23 @@ _STRING_TOP = (0, 1, 1200, 2, 3, 4)
 
 
 def subset_cff(path: Path, face_index: int, glyphs: dict[int, int], font_name: str | None = None) -> bytes:
-    """CID-keyed CFF bytes in which CID `cid` draws source glyph `glyphs[cid]` (CID 0: .notdef)."""
+    """CID-keyed CFF bytes in which CID `cid` draws source glyph `glyphs[cid]` (CID 0: .notdef);
+    glyphs in CID order."""
+    order = [(0, 0), *sorted((cid, gid) for cid, gid in glyphs.items() if cid != 0)]
+    return subset_cff_ordered(path, face_index, order, font_name)
+
+
+def subset_cff_ordered(
+    path: Path, face_index: int, order: list[tuple[int, int]], font_name: str | None = None,
+    names: dict[int, str] | None = None,
+) -> bytes:
+    """CID-keyed CFF bytes whose glyph k has CID `order[k][0]` and draws source glyph `order[k][1]`.
+
+    `order[0]` must be `(0, 0)` (.notdef). `names` overrides Top DICT strings by operator
+    (2 FullName, 3 FamilyName), e.g. to drop a Reserved Font Name.
+    """  # fmt: skip
+    if not order or order[0] != (0, 0):
+        raise ValueError("the first glyph must be .notdef (CID 0, glyph 0)")
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
         if data[:4] in (b"OTTO", b"ttcf"):
             try:
@@ -412,11 +428,10 @@ def subset_cff(path: Path, face_index: int, glyphs: dict[int, int], font_name: s
         else:
             raise Unsupported("not an OpenType/CFF font")
         cff = CFF(data, off)
-        return _build(cff, glyphs, font_name)
+        return _build(cff, order, font_name, names or {})
 
 
-def _build(cff: CFF, glyphs: dict[int, int], font_name: str | None) -> bytes:
-    order = [(0, 0), *sorted((cid, gid) for cid, gid in glyphs.items() if cid != 0)]
+def _build(cff: CFF, order: list[tuple[int, int]], font_name: str | None, names: dict[int, str]) -> bytes:
     scan = _Scan(cff)
     codes: list[tuple[int, bytes, int]] = []  # (source gid, charstring, fd)
     for _cid, gid in order:
@@ -468,7 +483,9 @@ def _build(cff: CFF, glyphs: dict[int, int], font_name: str | None) -> bytes:
     registry, ordering = sid(b"Adobe"), sid(b"Identity")
     fixed_top = bytearray(_int(registry) + _int(ordering) + _int(0) + _op(1230))
     for op in _STRING_TOP:
-        if op in top_ops and top_ops[op][0]:
+        if op in names:
+            fixed_top += _int(sid(names[op].encode("latin-1", "replace"))) + _op(op)
+        elif op in top_ops and top_ops[op][0]:
             fixed_top += _int(sid(cff.string(int(top_ops[op][0][0])))) + _op(op)
     for op in _COPY_TOP:
         if op in top_ops:
