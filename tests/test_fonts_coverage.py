@@ -109,3 +109,13 @@ def test_runs_give_each_character_the_first_face_that_has_it(tmp_path):
         pytest.skip("DejaVu Serif not installed")
     runs = fonts.runs("GDP增长5%。", "body")
     assert [(r.text, r.role) for r in runs] == [("GDP", "body"), ("增长", "body~1"), ("5%", "body"), ("。", "body~1")]
+
+
+def test_a_layout_can_set_latin_and_digits_in_the_latin_role():
+    need_cjk_fonts()
+    fonts = load_fonts(None, {"latin": ["DejaVu Serif"]})
+    if fonts.roles["latin"].family != "DejaVu Serif":
+        pytest.skip("DejaVu Serif not installed")
+    runs = fonts.runs("增长5.2%·GDP", "body", latin="latin")
+    assert [(r.text, r.role) for r in runs] == [("增长", "body"), ("5.2%", "latin"), ("·", "body"), ("GDP", "latin")]
+    assert [r.role for r in fonts.runs("增长5.2%", "body")] == ["body"]  # without: the body face has all

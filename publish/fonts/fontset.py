@@ -121,6 +121,12 @@ class ResolvedRole:
         return None
 
 
+def is_western(ch: str) -> bool:
+    """Latin-script letters, digits, ASCII punctuation and spaces — not the CJK middle dot (·,
+    clreq's 间隔号) nor anything from U+2000 on (dashes, quotes and ellipsis are set CJK-wide)."""
+    return ord(ch) < 0x2000 and ch != "\u00b7"
+
+
 def role_of(key: str) -> str:
     """The role of a face key: `"body~1"` → `"body"`."""
     return key.split("~", 1)[0]
@@ -180,7 +186,7 @@ class FontSet:
         self._faces = {f.key: f for r in roles.values() for f in r.faces}
         self._pdf: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._unbound: dict[str, object] = {}
-        self._run_memo: dict[str, dict[str, str]] = {}
+        self._run_memo: dict[tuple[str, str | None], dict[str, str]] = {}
 
     # ── faces ───────────────────────────────────────────────────────────────────────────────
     def face(self, key: str) -> ResolvedFace:
@@ -203,15 +209,25 @@ class FontSet:
     def metrics(self, sizes: dict[str, float]) -> FontMetrics:
         return FontMetrics(self, sizes)
 
-    def runs(self, text: str, role: str) -> list[Run]:
+    def runs(self, text: str, role: str, latin: str | None = None) -> list[Run]:
         """Split `text` into runs, each char in the first face of `role`'s chain that has it.
 
         A character no face has stays in the role's first face (`coverage` reports it).
+        With `latin` (a role, e.g. "latin"), Latin letters, digits and ASCII punctuation try that
+        role's chain first — for a layout that sets them in a separate face.
         """
         r = role_of(role)
         chain = self.roles[r].faces
-        memo = self._run_memo.setdefault(r, {})
+        memo = self._run_memo.setdefault((r, latin), {})
         new = set(text).difference(memo)
+        if new and latin is not None and latin != r:
+            latin_faces = self.roles[role_of(latin)].faces
+            western = {ord(ch) for ch in new if is_western(ch)}
+            for f in latin_faces:
+                for cp in f.info.cmap.covered(western):
+                    memo[chr(cp)] = f.key
+                western -= {ord(ch) for ch in new if ch in memo}
+            new = {ch for ch in new if ch not in memo}
         if new:
             todo = {ord(ch) for ch in new}
             for f in chain:
