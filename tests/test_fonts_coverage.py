@@ -119,3 +119,8 @@ def test_a_layout_can_set_latin_and_digits_in_the_latin_role():
     runs = fonts.runs("增长5.2%·GDP", "body", latin="latin")
     assert [(r.text, r.role) for r in runs] == [("增长", "body"), ("5.2%", "latin"), ("·", "body"), ("GDP", "latin")]
     assert [r.role for r in fonts.runs("增长5.2%", "body")] == ["body"]  # without: the body face has all
+
+
+def test_strings_made_by_later_stages_can_be_checked_too(fonts):
+    assert fonts.uncovered("巴彦淖尔人大 /57", "header") == ""
+    assert fonts.uncovered(f"第{NO_FONT_HAS}页{NO_FONT_HAS}", "folio") == NO_FONT_HAS

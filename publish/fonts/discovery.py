@@ -151,6 +151,18 @@ def _read_records(path: str) -> list[FaceRecord]:
         return []  # not a font we can read: ignore it like fontconfig does
 
 
+def _cached_records(path: str, size: int, mtime: int) -> list[FaceRecord]:
+    """A file's face records, cached by (path, size, mtime): a new issue folder costs a stat per
+    system font, not a re-read of every name table."""
+    key = f"{path}\0{size}\0{mtime}"
+    hit = cache.get_object("names", key)
+    if isinstance(hit, list):
+        return hit
+    records = _read_records(path)
+    cache.put_object("names", key, records)
+    return records
+
+
 class FontIndex:
     """Every face in a list of folders (plus fontconfig's), in priority order."""
 
@@ -164,7 +176,7 @@ class FontIndex:
             records = stored["records"]
             extra = stored.get("fontconfig", [])
         else:
-            records = [r for p, _, _ in files for r in _read_records(p)]
+            records = [r for p, size, mtime in files for r in _cached_records(p, size, mtime)]
             known = {os.path.realpath(p) for p, _, _ in files}
             extra = []
             if use_fontconfig:

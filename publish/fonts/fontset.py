@@ -269,6 +269,12 @@ class FontSet:
             unique.setdefault((p.message, str(p.path)), p)
         return list(unique.values())
 
+    def uncovered(self, text: str, role: str) -> str:
+        """The distinct characters of `text` that no face of `role`'s chain has, in order — for
+        strings a later stage makes up (running headers, folios, a table of contents)."""
+        chain = self.roles[role_of(role)]
+        return "".join(ch for ch in dict.fromkeys(text) if ch not in IGNORED and chain.face_for(ch) is None)
+
     def coverage_report(self, issue, roles: dict[str, str] | None = None) -> dict[str, dict[str, set[str]]]:
         """Role → face key (or `"missing"`) → the issue's characters that face sets."""
         report: dict[str, dict[str, set[str]]] = {}
