@@ -159,3 +159,20 @@ def test_characters_outside_the_bmp_get_codes_and_read_back(tmp_path):
     path = tmp_path / "astral.pdf"
     draw_pdf(fonts, path, [("body", text)])
     assert pdfium.PdfDocument(str(path))[0].get_textpage().get_text_range() == text
+
+
+def test_cff_the_fast_subsetter_cannot_read_falls_back_to_truetype_outlines(fonts, tmp_path, monkeypatch):
+    import pypdfium2 as pdfium
+
+    from publish.fonts import cffsubset
+
+    def refuse(*args, **kwargs):
+        raise cffsubset.Unsupported("pretend CFF2")
+
+    monkeypatch.setattr(cffsubset, "subset_cff", refuse)
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "fallback.pdf"
+    draw_pdf(fonts, path, [("body", "人大" + RARE)])
+    (row,) = pdffonts(path)
+    assert "CID TrueType" in row["row"] and (row["emb"], row["sub"], row["uni"]) == ("yes", "yes", "yes")
+    assert pdfium.PdfDocument(str(path))[0].get_textpage().get_text_range() == "人大" + RARE

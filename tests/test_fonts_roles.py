@@ -102,3 +102,15 @@ def _FONTS():
         need_cjk_fonts()
         _cached.append(load_fonts())
     return _cached[0]
+
+
+def test_a_damaged_font_file_is_an_error_naming_the_file(tmp_path):
+    (tmp_path / "fonts").mkdir()
+    bad = tmp_path / "fonts" / "Broken.ttf"
+    bad.write_bytes(b"\x00\x01\x00\x00" + b"not really a font" * 10)
+    with pytest.raises(FontError) as err:
+        load_fonts(tmp_path, {"body": ["fonts/Broken.ttf"]})
+    assert "Broken.ttf" in str(err.value) and "'body'" in str(err.value)
+    # Merely lying in the folder is harmless: discovery skips files it cannot read.
+    need_cjk_fonts()
+    assert load_fonts(tmp_path).roles["body"].family == "Noto Serif CJK SC"
