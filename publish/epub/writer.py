@@ -136,14 +136,10 @@ def write_epub(
     # (defect #15); ours is the linear cover.xhtml above. This adds the cover-image item and the
     # EPUB 2 `<meta name="cover">`.
     book.set_cover(f"images/cover{cover_ext}", cover, create_page=False)
-    seen_images: set[str] = set()
     for d in docs:
-        for n, (name, fig) in enumerate(d.images, 1):
-            if name in seen_images:
-                continue
-            seen_images.add(name)
-            book.add_item(epub.EpubImage(uid=f"{Path(name).stem}", file_name=name,
-                                         media_type=_image_type(fig, d, n), content=_read_image(fig, d)))
+        for name, fig in d.images:  # names are unique: a01-fig1, a01-fig2, …
+            book.add_item(epub.EpubImage(uid=Path(name).stem, file_name=name, media_type=_image_type(fig),
+                                         content=_read_image(fig)))
     if plan.faces:
         book.add_item(epub.EpubItem(uid="apple-display-options",
                                     file_name="META-INF/com.apple.ibooks.display-options.xml",
@@ -242,7 +238,7 @@ def _toc(issue: Issue, docs: Sequence[ArticleDoc]) -> list[Any]:
     return toc
 
 
-def _image_type(fig: Any, doc: ArticleDoc, n: int) -> str:
+def _image_type(fig: Any) -> str:
     media = _IMAGE_TYPES.get(fig.image.suffix.lower())
     if media is None:
         raise BuildError(Problem(f"figure image {fig.image.name} is not JPEG or PNG", fig.image, None,
@@ -250,7 +246,7 @@ def _image_type(fig: Any, doc: ArticleDoc, n: int) -> str:
     return media
 
 
-def _read_image(fig: Any, doc: ArticleDoc) -> bytes:
+def _read_image(fig: Any) -> bytes:
     try:
         return Path(fig.image).read_bytes()
     except OSError as err:

@@ -237,6 +237,7 @@ class _Renderer:
         self.images: list[tuple[str, Figure]] = []
         self.markers: list[Marker] = []
         self.heading_count = 0
+        self.title_id = ""
 
     def _place(self, starts: Sequence[PageStart]) -> None:
         for s in sorted(starts, key=lambda s: (s.offset, s.folio)):
