@@ -176,3 +176,30 @@ def test_cff_the_fast_subsetter_cannot_read_falls_back_to_truetype_outlines(font
     (row,) = pdffonts(path)
     assert "CID TrueType" in row["row"] and (row["emb"], row["sub"], row["uni"]) == ("yes", "yes", "yes")
     assert pdfium.PdfDocument(str(path))[0].get_textpage().get_text_range() == "人大" + RARE
+
+
+def test_a_font_whose_licence_forbids_embedding_is_refused_with_a_clear_error(tmp_path):
+    """OS/2 fsType 2 ("restricted license embedding"): some commercial CJK fonts set it."""
+    import io
+    from pathlib import Path
+
+    from fontTools.ttLib import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    from publish.errors import FontError
+
+    src = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not src.exists():
+        pytest.skip("DejaVu Sans not installed")
+    font = TTFont(str(src))
+    font["OS/2"].fsType = 2
+    (tmp_path / "fonts").mkdir()
+    buf = io.BytesIO()
+    font.save(buf)
+    (tmp_path / "fonts" / "Restricted.ttf").write_bytes(buf.getvalue())
+    fonts = load_fonts(tmp_path, {"body": ["fonts/Restricted.ttf"]})
+    c = Canvas(str(tmp_path / "x.pdf"))
+    with pytest.raises(FontError, match="forbids embedding"):
+        fonts.pdf_font(c, "body")
+    with pytest.raises(FontError, match=r"Restricted\.ttf"):
+        fonts.subset("body", "abc")

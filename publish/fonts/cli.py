@@ -60,6 +60,8 @@ def fonts(issue_dir: Path | None, clear_cache: bool) -> None:
                     line += f"  — {len(used or ())} characters"
                 elif used:
                     line += f"  — fallback for {len(used)}: {_preview(used)}"
+            if face.key == role and info.embedding_problem:
+                line += f"  — NOT EMBEDDABLE: {info.embedding_problem}"
             click.echo(line)
         if resolved.missing:
             click.echo(f"  (not installed: {', '.join(resolved.missing)})")

@@ -107,6 +107,23 @@ class FaceInfo:
     cmap: CharMap = field(repr=False)  # code point → glyph id
     advances: array.array = field(repr=False)  # glyph id → advance width
     family_names: tuple[str, ...] = ()  # every family name in the name table (all languages)
+    fs_type: int = 0  # OS/2 fsType: the foundry's embedding permissions
+
+    @property
+    def embedding_problem(self) -> str:
+        """Why this face may not be embedded as we embed it (subset), or "" when it may.
+
+        OS/2 fsType (OpenType spec, OS/2 table): bits 0–3 = 2 "Restricted License embedding" (must
+        not be embedded at all); bit 8 (0x0100) "No subsetting"; bit 9 (0x0200) "Bitmap embedding
+        only". 0 (installable), 4 (preview & print) and 8 (editable) all allow embedding in a PDF.
+        """
+        if self.fs_type & 0x000F == 0x0002:
+            return "its licence forbids embedding (OS/2 fsType: restricted license)"
+        if self.fs_type & 0x0200:
+            return "its licence allows only bitmap embedding (OS/2 fsType)"
+        if self.fs_type & 0x0100:
+            return "its licence forbids subsetting (OS/2 fsType: no subsetting)"
+        return ""
 
     def has(self, char: str) -> bool:
         return ord(char) in self.cmap
@@ -181,6 +198,7 @@ def _read(path: Path, index: int, digest: str) -> FaceInfo:
         cmap=cmap,
         advances=advances,
         family_names=tuple(family_names),
+        fs_type=int(os2.fsType) if os2 is not None else 0,
     )
 
 

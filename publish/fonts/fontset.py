@@ -356,6 +356,7 @@ class FontSet:
 
         face = self.face(face_key)
         info = face.info
+        self._check_embedding(face)
         fid = (str(face.path), face.index)
         program = cff_program() if info.format == "CFF" else "truetype"
         if canvas is None:
@@ -384,7 +385,21 @@ class FontSet:
         from publish.fonts.programs import epub_subset
 
         text = "".join(sorted(set("".join(chars)) - IGNORED))
-        return epub_subset(self.face(face_key).info, text, self.config.reserved_names)
+        face = self.face(face_key)
+        self._check_embedding(face)
+        return epub_subset(face.info, text, self.config.reserved_names)
+
+    def _check_embedding(self, face: ResolvedFace) -> None:
+        why = face.info.embedding_problem
+        if why:
+            raise FontError(
+                Problem(
+                    f"font {face.family} {face.style} (role {face.role!r}) cannot be embedded: {why}",
+                    face.path,
+                    None,
+                    "use a font whose licence permits embedding, or ask the foundry for one",
+                )
+            )
 
     def subset_family(self, face_key: str) -> str:
         """The family name the EPUB subset carries (renamed for OFL Reserved Font Names)."""
