@@ -114,3 +114,10 @@ def test_a_damaged_font_file_is_an_error_naming_the_file(tmp_path):
     # Merely lying in the folder is harmless: discovery skips files it cannot read.
     need_cjk_fonts()
     assert load_fonts(tmp_path).roles["body"].family == "Noto Serif CJK SC"
+
+
+def test_an_unknown_role_is_a_font_error_not_a_key_error(fonts):
+    with pytest.raises(FontError, match="unknown font role 'quote'"):
+        fonts.runs("文字", "quote")
+    with pytest.raises(FontError, match="no face 'body~9'"):
+        fonts.face("body~9")

@@ -193,13 +193,18 @@ class FontSet:
         """The face for a face key (`"body~1"`) or a role (its first face)."""
         f = self._faces.get(key)
         if f is None:
-            role = self.roles.get(role_of(key))
-            if role is None:
-                raise FontError(
-                    Problem(f"unknown font role {role_of(key)!r}", fix=f"use one of: {', '.join(sorted(self.roles))}")
-                )
+            role = self.role(key)
             raise FontError(Problem(f"font role {role.role!r} has no face {key!r}"))
         return f
+
+    def role(self, name: str) -> ResolvedRole:
+        """The chain of a role (or of a face key's role); a clear error for an unknown role."""
+        r = self.roles.get(role_of(name))
+        if r is None:
+            raise FontError(
+                Problem(f"unknown font role {role_of(name)!r}", fix=f"use one of: {', '.join(sorted(self.roles))}")
+            )
+        return r
 
     @property
     def face_keys(self) -> tuple[str, ...]:
@@ -217,11 +222,11 @@ class FontSet:
         role's chain first — for a layout that sets them in a separate face.
         """
         r = role_of(role)
-        chain = self.roles[r].faces
+        chain = self.role(r).faces
         memo = self._run_memo.setdefault((r, latin), {})
         new = set(text).difference(memo)
         if new and latin is not None and latin != r:
-            latin_faces = self.roles[role_of(latin)].faces
+            latin_faces = self.role(latin).faces
             western = {ord(ch) for ch in new if is_western(ch)}
             for f in latin_faces:
                 for cp in f.info.cmap.covered(western):
@@ -272,7 +277,7 @@ class FontSet:
     def uncovered(self, text: str, role: str) -> str:
         """The distinct characters of `text` that no face of `role`'s chain has, in order — for
         strings a later stage makes up (running headers, folios, a table of contents)."""
-        chain = self.roles[role_of(role)]
+        chain = self.role(role)
         return "".join(ch for ch in dict.fromkeys(text) if ch not in IGNORED and chain.face_for(ch) is None)
 
     def coverage_report(self, issue, roles: dict[str, str] | None = None) -> dict[str, dict[str, set[str]]]:
