@@ -7,7 +7,8 @@ the embedding-ready PDF program of every face the issue uses (path B: CID-keyed 
 CFF faces, TrueType subsets for TrueType faces). The EPUB subsets are timed separately, and path A
 (CFF converted to TrueType with cu2qu) is timed cold for comparison.
 
-Characters per face: from the issue when `ISSUE_DIR` (default examples/sample) loads; otherwise
+Characters per face: from the issue when `ISSUE_DIR` (default examples/sample, else
+examples/bayannaoer-2025-01) loads; otherwise
 the seed's text layer (../shared/seed) stands in, every distinct character for body, and the
 Chinese numerals, section names and bylines' characters for the other roles.
 
@@ -127,9 +128,8 @@ def main() -> None:
         print(json.dumps(child(Path(arg) if arg else None, "--epub" in sys.argv)))
         return
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
-    issue_dir = Path(args[0]) if args else ROOT / "examples" / "sample"
-    if not (issue_dir / "issue.toml").is_file():
-        issue_dir = None
+    candidates = [Path(args[0])] if args else [ROOT / "examples" / "sample", ROOT / "examples" / "bayannaoer-2025-01"]
+    issue_dir = next((d for d in candidates if (d / "issue.toml").is_file()), None)
     print(f"font preparation for {issue_dir or 'the seed text (no sample issue yet)'}")
     with tempfile.TemporaryDirectory() as tmp:
         cold = run(tmp, issue_dir, epub=False)

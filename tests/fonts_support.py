@@ -9,7 +9,9 @@ import pytest
 
 SEED_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
 SEED_FILE = SEED_DIR / "000_2b68d11822460efc.txt"
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "examples" / "sample"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+# The sample issue: the Makefile's demo issue, or the importer's output of the seed.
+SAMPLE_DIRS = (EXAMPLES / "sample", EXAMPLES / "bayannaoer-2025-01")
 
 # Characters the acceptance criteria name: rare in the seed, or easily lost in a font.
 RARE = "撖磴菅婧"
@@ -28,8 +30,10 @@ def need_cjk_fonts() -> None:
 def sample_chars() -> str:
     """The distinct characters of the sample issue (the seed's text layer when no sample yet)."""
     texts = []
-    if SAMPLE_DIR.is_dir():
-        texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLE_DIR.rglob("*.md"))]
+    for sample in SAMPLE_DIRS:
+        if (sample / "issue.toml").is_file():
+            texts = [p.read_text(encoding="utf-8") for p in sorted(sample.rglob("*.md"))]
+            break
     if not texts:
         if not SEED_FILE.is_file():
             pytest.skip(f"no sample issue and no seed text at {SEED_FILE}")
