@@ -442,3 +442,21 @@ def test_writing_onto_a_folder_or_under_a_file_is_a_clear_error(
     blocker.write_text("x")
     with pytest.raises(BuildError, match="cannot write"):
         write_pdf(document, fonts, blocker / "issue.pdf")
+
+
+def test_an_outline_that_starts_with_an_article_is_still_a_valid_tree(
+    tmp_path: Path, document: Document, fonts: UKaiFonts | RealFonts
+) -> None:
+    """An article before any section (or a level jump) is lifted to the nearest valid level."""
+    outline = (
+        OutlineEntry("卷首语", 1, 0, 100.0),
+        OutlineEntry("特别报道", 0, 0, 90.0),
+        OutlineEntry("深层", 3, 1, 80.0),
+    )
+    out = write_pdf(Document(**{**document.__dict__, "outline": outline}), fonts, tmp_path / "o.pdf")
+    doc = pdfium.PdfDocument(str(out))
+    try:
+        toc = [(item.level, item.get_title()) for item in doc.get_toc()]
+    finally:
+        doc.close()
+    assert toc == [(0, "卷首语"), (0, "特别报道"), (1, "深层")]
