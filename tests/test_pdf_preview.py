@@ -124,3 +124,9 @@ def test_cli_not_a_pdf_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "cannot be opened as a PDF" in result.output
     assert not (tmp_path / "png").exists() or not any((tmp_path / "png").iterdir())
+
+
+def test_cli_default_resolution_matches_the_library() -> None:
+    from publish.pdf import cli, preview
+
+    assert cli.DEFAULT_DPI == preview.DEFAULT_DPI

@@ -2,12 +2,33 @@
 
 In: `publish.paginate.pages.Document` and a font set (`publish.fonts`). Out: a PDF file.
 Public: `write_pdf(document, fonts, out_path) -> Path`, `render_pdf(document, fonts) -> bytes`,
-`render_preview(pdf, out_dir, pages=None, spreads=False) -> list[Path]` (PNG proofs).
+`render_preview(pdf, out_dir, pages=None, spreads_=False, dpi=100, full=False) -> list[Path]`.
+
+Imports are lazy: ReportLab, Pillow and PDFium cost about 0.3 s, which every `publish` command would
+otherwise pay just because the CLI registers `publish preview`.
 """
 
 from __future__ import annotations
 
-from publish.pdf.preview import render_preview
-from publish.pdf.writer import Geometry, render_pdf, write_pdf
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from publish.pdf.preview import render_preview
+    from publish.pdf.writer import Geometry, render_pdf, write_pdf
 
 __all__ = ["Geometry", "render_pdf", "render_preview", "write_pdf"]
+
+_WHERE = {
+    "Geometry": "publish.pdf.writer",
+    "render_pdf": "publish.pdf.writer",
+    "write_pdf": "publish.pdf.writer",
+    "render_preview": "publish.pdf.preview",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        import importlib
+
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'publish.pdf' has no attribute {name!r}")

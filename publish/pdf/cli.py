@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from publish.cli import handle_errors
-from publish.pdf.preview import DEFAULT_DPI, render_preview
+
+DEFAULT_DPI = 100  # = publish.pdf.preview.DEFAULT_DPI, not imported here to keep `publish --help` fast
 
 
 @click.command()
@@ -36,6 +37,8 @@ from publish.pdf.preview import DEFAULT_DPI, render_preview
 @handle_errors
 def preview(pdf: Path, out_dir: Path, pages: str | None, spreads: bool, dpi: float, full: bool) -> None:
     """Render PNG proofs of PDF into a folder."""
+    from publish.pdf.preview import render_preview
+
     for path in render_preview(pdf, out_dir, pages=pages, spreads_=spreads, dpi=dpi, full=full):
         click.echo(str(path))
 
