@@ -228,6 +228,9 @@ class _Scan:
         self.sites: dict[tuple, dict[int, tuple[int, str, int]]] = {}
         self._gcache: dict[int, bytes] = {}
         self._lcache: dict[tuple[int, int], bytes] = {}
+        # (subr owner, fd) → (clears the stack, depth change, ends the glyph), or None when the
+        # subroutine declares hints or does arithmetic and must be walked with the glyph's state.
+        self._summaries: dict[tuple, tuple[bool, int, bool] | None] = {}
 
     def gsubr(self, k: int) -> bytes:
         b = self._gcache.get(k)
@@ -244,10 +247,104 @@ class _Scan:
             b = self._lcache[(fd, k)] = subrs[k]
         return b
 
+    def _call(self, b: int, value: float, fd: int, lbias: int) -> tuple[str, int, bytes, tuple]:
+        """Resolve a call: (kind, subr index, its body, its owner key); marks it used."""
+        if not float(value).is_integer():
+            raise Unsupported("computed subroutine number")
+        if b == 29:
+            k = int(value) + self.gbias
+            body = self.gsubr(k)
+            self.used_g.add(k)
+            return "g", k, body, ("g", k)
+        k = int(value) + lbias
+        body = self.lsubr(fd, k)
+        self.used_l.setdefault(fd, set()).add(k)
+        return "l", k, body, ("l", fd, k)
+
+    def _site(self, owner: tuple, start: int, end: int, kind: str, k: int) -> None:
+        site = self.sites.setdefault(owner, {})
+        prev = site.get(start)
+        if prev is not None and prev != (end, kind, k):
+            raise Unsupported("a subroutine calls different local subrs for different FDs")
+        site[start] = (end, kind, k)
+
+    def summary(self, owner: tuple, code: bytes, fd: int, lbias: int) -> tuple[bool, int, bool] | None:
+        """The effect of a subroutine on the stack depth, if it does not depend on the glyph.
+
+        Most subroutines of a CJK font are outline fragments: they clear the stack or push a few
+        numbers, whoever calls them. Summarising each once makes every later call O(1); the
+        subroutine's own calls are resolved (and their sites recorded) on the way.
+        """
+        key = (owner, fd)
+        if key in self._summaries:
+            return self._summaries[key]
+        self._summaries[key] = None  # while scanning (and for recursion): walk it for real
+        cleared, delta = False, 0
+        result: tuple[bool, int, bool] | None = None
+        i, n = 0, len(code)
+        last_start = last_end = -1
+        last_val: float = 0
+        while True:
+            if i >= n:  # implicit return at the end of a subroutine
+                result = (cleared, delta, False)
+                break
+            b = code[i]
+            if b >= 32:
+                if b <= 246:
+                    last_val, j = b - 139, i + 1
+                elif b <= 250:
+                    last_val, j = (b - 247) * 256 + code[i + 1] + 108, i + 2
+                elif b <= 254:
+                    last_val, j = -(b - 251) * 256 - code[i + 1] - 108, i + 2
+                else:
+                    last_val, j = struct.unpack_from(">i", code, i + 1)[0] / 65536, i + 5
+                delta += 1
+                last_start, last_end, i = i, j, j
+                continue
+            if b == 28:
+                last_val = struct.unpack_from(">h", code, i + 1)[0]
+                delta += 1
+                last_start, last_end, i = i, i + 3, i + 3
+                continue
+            if b == 10 or b == 29:
+                if last_end != i:
+                    raise Unsupported("computed subroutine number")
+                kind, k, body, callee = self._call(b, last_val, fd, lbias)
+                self._site(owner, last_start, i, kind, k)
+                delta -= 1
+                sub = self.summary(callee, body, fd, lbias)
+                if sub is None:
+                    break
+                if sub[0]:
+                    cleared, delta = True, sub[1]
+                else:
+                    delta += sub[1]
+                if sub[2]:
+                    result = (cleared, delta, True)
+                    break
+                i += 1
+                last_end = -1
+                continue
+            last_end = -1
+            if b == 11:
+                result = (cleared, delta, False)
+                break
+            if b == 14:
+                if not self.cff.cid_keyed:
+                    break  # endchar may be seac: let the walk with real depths decide
+                result = (True, 0, True)
+                break
+            if b in (1, 3, 18, 23, 19, 20) or (b == 12 and 1200 + code[i + 1] in _ARITH):
+                break  # hints or arithmetic: depends on the caller's state
+            cleared, delta = True, 0
+            i += 2 if b == 12 else 1
+        self._summaries[key] = result
+        return result
+
     def glyph(self, gid: int, code: bytes, fd: int) -> None:
         local = self.cff.fds[fd].subrs
         lbias = _bias(len(local)) if local is not None else 0
-        used_l = self.used_l.setdefault(fd, set())
+        self.used_l.setdefault(fd, set())
         depth = 0
         nstems = 0
         owner: tuple = ("c", gid)
@@ -283,24 +380,19 @@ class _Scan:
                 last_start, last_end, i = i, i + 3, i + 3
                 continue
             if b == 10 or b == 29:  # callsubr / callgsubr
-                if last_end != i or not float(last_val).is_integer():
+                if last_end != i:
                     raise Unsupported("computed subroutine number")
-                if b == 29:
-                    k = int(last_val) + self.gbias
-                    body = self.gsubr(k)
-                    self.used_g.add(k)
-                    kind, callee = "g", ("g", k)
-                else:
-                    k = int(last_val) + lbias
-                    body = self.lsubr(fd, k)
-                    used_l.add(k)
-                    kind, callee = "l", ("l", fd, k)
-                site = self.sites.setdefault(owner, {})
-                prev = site.get(last_start)
-                if prev is not None and prev != (i, kind, k):
-                    raise Unsupported("a subroutine calls different local subrs for different FDs")
-                site[last_start] = (i, kind, k)
+                kind, k, body, callee = self._call(b, last_val, fd, lbias)
+                self._site(owner, last_start, i, kind, k)
                 depth -= 1
+                sub = self.summary(callee, body, fd, lbias)
+                if sub is not None:
+                    depth = sub[1] if sub[0] else max(0, depth + sub[1])
+                    if sub[2]:
+                        return
+                    i += 1
+                    last_end = -1
+                    continue
                 if len(frames) > 10:
                     raise Unsupported("subroutine nesting deeper than 10")
                 frames.append((code, i + 1, owner))
