@@ -156,3 +156,42 @@ def test_epub_cff_subset_draws_the_source_outlines_and_keeps_vertical_metrics(fo
         assert font["hmtx"][name] == src["hmtx"][name]
     assert "vmtx" in font and "VORG" in font  # vertical setting stays possible
     assert font["CFF "].cff.fontNames == [info.ps_name]
+
+
+_SOURCE_CACHE: dict = {}
+
+
+def _source_glyphset(info):
+    from fontTools.ttLib import TTFont
+
+    key = (str(info.path), info.index)
+    if key not in _SOURCE_CACHE:
+        font = TTFont(str(info.path), fontNumber=info.index, lazy=True)
+        _SOURCE_CACHE[key] = (font.getGlyphOrder(), font.getGlyphSet())
+    return _SOURCE_CACHE[key]
+
+
+def test_cff_subsets_of_random_character_sets_keep_every_outline():
+    """Property: for any set of characters of the face, every subset glyph draws its source."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    need_cjk_fonts()
+    fonts = load_fonts(None, {"title": ["Noto Sans CJK SC:Bold"]})
+    info = fonts.face("title").info
+    cps = [cp for cp in info.cmap if cp <= 0xFFFF and not 0xD800 <= cp <= 0xDFFF]
+    order, gs = _source_glyphset(info)
+
+    @settings(max_examples=12, deadline=None)
+    @given(st.lists(st.sampled_from(cps), min_size=1, max_size=40, unique=True))
+    def check(sample):
+        glyphs = {cp: info.cmap[cp] for cp in sample}
+        got = _outlines_of_subset(subset_cff(info.path, info.index, glyphs))
+        assert set(got) == set(glyphs) | {0}
+        for cp, gid in glyphs.items():
+            pen = RecordingPen()
+            gs[order[gid]].draw(pen)
+            assert got[cp] == pen.value, f"U+{cp:04X}"
+
+    check()
