@@ -342,9 +342,6 @@ class FontSet:
                 for run in runs:
                     emph = type(run).__name__ == "Emphasis"
                     yield src, line, pick("emphasis" if emph else kind), run.text
-                    if emph and pick("emphasis") != pick(kind):
-                        # Emphasis may fall back to the surrounding role's face in a layout.
-                        pass
 
     # ── output ──────────────────────────────────────────────────────────────────────────────
     def pdf_font(self, canvas, face_key: str) -> str:
@@ -457,7 +454,12 @@ def search_dirs(issue_root: Path | None) -> list[Path]:
 
 
 def load_fonts(issue_root: Path | str | None = None, overrides: dict | None = None) -> FontSet:
-    """Resolve every role's chain (issue `fonts/` → project `fonts/` → system) to faces."""
+    """Resolve every role's chain (issue `fonts/` → project `fonts/` → system) to faces.
+
+    `overrides` maps roles to candidate lists and replaces those roles' chains. A build that has
+    both a layout's font roles and the issue's `[fonts]` passes `{**layout_fonts, **dict(issue.fonts)}`
+    (the issue wins). Raises `FontError` listing every role none of whose candidates is installed.
+    """
     root = Path(issue_root) if issue_root is not None else None
     config = load_config(root, overrides)
     index = discovery.FontIndex(search_dirs(root))
