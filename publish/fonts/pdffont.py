@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import weakref
 
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -67,7 +66,6 @@ class CIDSubsetFont(pdfmetrics.Font):
         self.used: dict[int, str] = {}  # code → character
         self._next_surrogate = SURROGATE_FIRST
         self._code_of_astral: dict[str, int] = {}
-        self._docs: weakref.WeakSet = weakref.WeakSet()
         self._scale = 1000.0 / info.units_per_em
 
     # ── text → codes ────────────────────────────────────────────────────────────────────────
@@ -105,7 +103,6 @@ class CIDSubsetFont(pdfmetrics.Font):
         ref = doc.Reference(type0, internal)
         doc.idToObject["BasicFonts"].dict[internal] = ref
         doc.fontMapping[self.fontName] = "/" + internal
-        self._docs.add(doc)
         doc.delayedFonts.append(_Finisher(self, type0))
 
     def build(self, doc, type0: pdfdoc.PDFDictionary) -> None:
