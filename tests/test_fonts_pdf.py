@@ -7,6 +7,7 @@ seed's rare characters plus U+00B7, U+2014, U+00A0 are drawn with real glyphs, n
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -95,8 +96,8 @@ def _render_glyph(fonts, tmp_path, key: str, ch: str):
     import pypdfium2 as pdfium
     from reportlab.pdfgen.canvas import Canvas
 
-    path = tmp_path / f"g{ord(ch):x}-{key.replace('~', '_')}.pdf"
-    c = Canvas(str(path), pagesize=(120, 120), invariant=1, initialFontName=fonts.pdf_font(None, key))
+    path = tmp_path / f"g{'-'.join(f'{ord(c):x}' for c in ch)}-{key.replace('~', '_')}.pdf"
+    c = Canvas(str(path), pagesize=(40 + 80 * len(ch), 120), invariant=1, initialFontName=fonts.pdf_font(None, key))
     c.setFont(fonts.pdf_font(c, key), 72)
     c.drawString(20, 30, ch)
     c.save()
@@ -203,3 +204,26 @@ def test_a_font_whose_licence_forbids_embedding_is_refused_with_a_clear_error(tm
         fonts.pdf_font(c, "body")
     with pytest.raises(FontError, match=r"Restricted\.ttf"):
         fonts.subset("body", "abc")
+
+
+@pytest.mark.parametrize("key", ["body", "title", "byline"])
+def test_the_chinese_dash_is_one_continuous_two_em_stroke(fonts, tmp_path, key):
+    """破折号 `——` must not show a break between its halves (clreq: one 2-em unit)."""
+    pixels = _render_glyph(fonts, tmp_path, key, "——")
+    assert pixels
+    # Take the row through the middle of the stroke and look for a gap in it.
+    ys = sorted({y for _, y in pixels})
+    mid = ys[len(ys) // 2]
+    xs = sorted(x for x, y in pixels if y == mid)
+    assert xs[-1] - xs[0] > 100  # two em at 72 pt is 144 px wide
+    gaps = [b - a for a, b in itertools.pairwise(xs) if b - a > 1]
+    assert not gaps, f"gap of {max(gaps)} px in —— ({fonts.face(key).family})"
+    m = fonts.metrics({key: 10})
+    assert m.advance("—", key) == pytest.approx(10)
+
+
+def test_the_interpunct_is_set_full_width_where_the_face_has_the_form(fonts):
+    """间隔号 `·` nominally takes a full em in Chinese text (clreq §1.4); Noto Serif CJK SC maps
+    U+00B7 to a 0.33 em Latin middle dot but offers the full-width one through 'fwid'."""
+    m = fonts.metrics({"body": 10})
+    assert m.advance("·", "body") == pytest.approx(10)

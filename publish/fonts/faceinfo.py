@@ -160,8 +160,15 @@ def _read(path: Path, index: int, digest: str) -> FaceInfo:
     name = font["name"]
     glyph_order = font.getGlyphOrder()
     gid_of = {g: i for i, g in enumerate(glyph_order)}
-    cmap = CharMap.from_dict({cp: gid_of.get(g, 0) for cp, g in (font.getBestCmap() or {}).items()})
+    best = dict(font.getBestCmap() or {})
     hmtx = font["hmtx"].metrics
+    upem = font["head"].unitsPerEm
+    for cp, alt in _full_width_forms(font, best).items():
+        # Only a narrower default gives way to a full-em alternate (never the other way round).
+        if hmtx[best[cp]][0] < upem and hmtx[alt][0] == upem:
+            best[cp] = alt
+    best.update(_continuous_dashes(font, best, hmtx, upem))
+    cmap = CharMap.from_dict({cp: gid_of.get(g, 0) for cp, g in best.items()})
     advances = array.array("H", (hmtx[g][0] if g in hmtx else 0 for g in glyph_order))
     is_cff = "CFF " in font
     cid_keyed = False
@@ -200,6 +207,78 @@ def _read(path: Path, index: int, digest: str) -> FaceInfo:
         family_names=tuple(family_names),
         fs_type=int(os2.fsType) if os2 is not None else 0,
     )
+
+
+# Chinese punctuation that clreq sets one em wide (§1.4 of docs/clreq.md: "punctuation occupies
+# 1 em, except dashes and ellipses (2 em)", i.e. `——` is two full-em U+2014; interpuncts are
+# reduced from 1 em, never set narrower by default) but that CJK fonts shared with Latin text map
+# to proportional glyphs: Noto Serif CJK SC's U+2014 is 0.89 em and its U+00B7 0.33 em, which
+# leaves gaps in `——` and a cramped 间隔号. When the face offers a full-width form through its
+# OpenType 'fwid' feature, the metrics and the PDF use that glyph.
+FULL_WIDTH_FORMS = frozenset(map(ord, "\u2014\u2015\u00b7\u2026\u2018\u2019\u201c\u201d"))
+
+
+def _full_width_forms(font, cmap: dict[int, str]) -> dict[int, str]:
+    """Code point → glyph name of its 'fwid' single substitution, for FULL_WIDTH_FORMS."""
+    wanted = {cmap[cp]: cp for cp in FULL_WIDTH_FORMS if cp in cmap}
+    if not wanted or "GSUB" not in font:
+        return {}
+    table = font["GSUB"].table
+    if not table.FeatureList or not table.LookupList:
+        return {}
+    out: dict[int, str] = {}
+    for record in table.FeatureList.FeatureRecord:
+        if record.FeatureTag != "fwid":
+            continue
+        for index in record.Feature.LookupListIndex:
+            lookup = table.LookupList.Lookup[index]
+            for sub in lookup.SubTable:
+                if lookup.LookupType == 7:  # Extension: the real subtable is inside
+                    sub = sub.ExtSubTable
+                mapping = getattr(sub, "mapping", None)  # single substitution (type 1) only
+                if not mapping:
+                    continue
+                for glyph, cp in wanted.items():
+                    if glyph in mapping and cp not in out:
+                        out[cp] = mapping[glyph]
+    return out
+
+
+def _continuous_dashes(font, cmap: dict[int, str], hmtx, upem: int) -> dict[int, str]:
+    """U+2014/U+2015 → the face's U+2500 glyph, where that draws the dash as a continuous stroke.
+
+    The Chinese dash 破折号 `——` is one 2-em unit that must not be broken (docs/clreq.md §1.3;
+    GB/T 15834—2011: 占两个字的位置，中间不能断开). Faces shared with Japanese (Noto/Source Han
+    CJK, AR PL UKai) draw U+2014 and its full-width form with side bearings, so two in a row show
+    a gap; their box-drawing U+2500 is the same centred stroke across the whole em. Faces whose
+    own U+2014 already spans its full em (LXGW WenKai) keep it.
+    """
+    from fontTools.pens.boundsPen import BoundsPen
+
+    bar = cmap.get(0x2500)
+    if bar is None or hmtx[bar][0] != upem:
+        return {}
+    glyphs = font.getGlyphSet()
+
+    def bounds(name: str):
+        pen = BoundsPen(glyphs)
+        glyphs[name].draw(pen)
+        return pen.bounds
+
+    tol = upem / 50
+    b = bounds(bar)
+    if not b or b[0] > tol or b[2] < upem - tol or b[3] - b[1] > upem / 10:
+        return {}  # not a thin full-em stroke: leave the dashes alone
+    out = {}
+    for cp in (0x2014, 0x2015):
+        name = cmap.get(cp)
+        if name is None:
+            continue
+        g = bounds(name)
+        if hmtx[name][0] == upem and g and g[0] <= tol and g[2] >= upem - tol:
+            continue  # already continuous
+        out[cp] = bar
+    return out
 
 
 def _decodable(rec) -> bool:

@@ -101,14 +101,17 @@ def pdf_truetype(info: FaceInfo, chars: str) -> tuple[bytes, dict[int, int]]:
     opts.recalc_timestamp = False
     opts.desubroutinize = True
     sub = subset.Subsetter(opts)
-    cps = sorted({ord(c) for c in chars})
-    sub.populate(unicodes=cps)
+    # By glyph, not by code point: the glyph for a character is the one FaceInfo chose (its
+    # full-width form for some punctuation), so drawing matches the composer's metrics.
+    cps = sorted({ord(c) for c in chars if ord(c) in info.cmap})
+    source_names = font.getGlyphOrder()
+    wanted = {cp: source_names[info.cmap[cp]] for cp in cps}
+    sub.populate(gids=sorted({info.cmap[cp] for cp in cps}))
     sub.subset(font)
     if "CFF " in font:
         _cu2qu(font)
     order = {g: i for i, g in enumerate(font.getGlyphOrder())}
-    cmap = font.getBestCmap() or {}
-    gid_of = {cp: order[cmap[cp]] for cp in cps if cp in cmap}
+    gid_of = {cp: order[name] for cp, name in wanted.items() if name in order}
     out = io.BytesIO()
     font.save(out)
     result = (out.getvalue(), gid_of)
