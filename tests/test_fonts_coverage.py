@@ -124,3 +124,14 @@ def test_a_layout_can_set_latin_and_digits_in_the_latin_role():
 def test_strings_made_by_later_stages_can_be_checked_too(fonts):
     assert fonts.uncovered("巴彦淖尔人大 /57", "header") == ""
     assert fonts.uncovered(f"第{NO_FONT_HAS}页{NO_FONT_HAS}", "folio") == NO_FONT_HAS
+
+
+def test_fallback_notes_name_the_face_and_the_characters(tmp_path):
+    need_cjk_fonts()
+    fonts = load_fonts(None, {"body": ["DejaVu Serif", "Noto Serif CJK SC"]})
+    if fonts.roles["body"].family != "DejaVu Serif":
+        pytest.skip("DejaVu Serif not installed")
+    issue = _issue(tmp_path, ["GDP 增长"])
+    notes = [n for n in fonts.fallback_notes(issue) if n.startswith("body:")]
+    assert len(notes) == 1
+    assert "Noto Serif CJK SC" in notes[0] and "增" in notes[0] and "长" in notes[0]

@@ -293,6 +293,21 @@ class FontSet:
                 per.setdefault(f.key if f else "missing", set()).add(ch)
         return report
 
+    def fallback_notes(self, issue, roles: dict[str, str] | None = None) -> list[str]:
+        """One line per fallback face that sets some of the issue's characters, e.g.
+        `body: 2 characters from fallback Noto Sans CJK SC Regular: 㐀𠀀` — for `publish check`
+        to print as information (not an error)."""
+        notes = []
+        for role, per in self.coverage_report(issue, roles).items():
+            for key in sorted(k for k in per if k not in (role, "missing")):
+                chars = "".join(sorted(per[key]))
+                face = self.face(key)
+                notes.append(
+                    f"{role}: {len(chars)} character{'s' if len(chars) != 1 else ''} from fallback "
+                    f"{face.family} {face.style}: {chars[:20]}{'…' if len(chars) > 20 else ''}"
+                )
+        return notes
+
     def _problem(self, ch: str, role: str, chain: ResolvedRole, path, line_hint) -> Problem:
         line = _find_line(path, ch, line_hint)
         tried = ", ".join(f.info.label for f in chain.faces)
