@@ -195,3 +195,18 @@ def test_cff_subsets_of_random_character_sets_keep_every_outline():
             assert got[cp] == pen.value, f"U+{cp:04X}"
 
     check()
+
+
+def test_epub_subset_falls_back_to_fonttools_for_cff_the_fast_subsetter_refuses(fonts, tmp_path, monkeypatch):
+    from fontTools.ttLib import TTFont
+
+    from publish.fonts import cffsubset
+
+    def refuse(*args, **kwargs):
+        raise cffsubset.Unsupported("pretend")
+
+    monkeypatch.setattr(cffsubset, "subset_cff_ordered", refuse)
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path))
+    data = fonts.subset("title", "人大")
+    font = TTFont(io.BytesIO(data))
+    assert data[:4] == b"OTTO" and {ord("人"), ord("大")} <= set(font.getBestCmap())

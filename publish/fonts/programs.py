@@ -126,6 +126,17 @@ def epub_subset(info: FaceInfo, chars: str, reserved: dict[str, str] | None = No
     hit = cache.get_bytes("epub", key)
     if hit is not None:
         return hit
+    from publish.fonts.cffsubset import Unsupported
+
+    try:
+        data = _epub_subset(info, chars, rename, fast_cff=True)
+    except Unsupported:  # CFF our subsetter does not read: fontTools does it all (slower)
+        data = _epub_subset(info, chars, rename, fast_cff=False)
+    cache.put_bytes("epub", key, data)
+    return data
+
+
+def _epub_subset(info: FaceInfo, chars: str, rename: str, *, fast_cff: bool) -> bytes:
     from fontTools import subset
 
     font = _subsetter_font(info)
@@ -137,7 +148,7 @@ def epub_subset(info: FaceInfo, chars: str, reserved: dict[str, str] | None = No
     opts.recalc_timestamp = False
     opts.recalc_bounds = False
     opts.drop_tables = [*opts.drop_tables, "DSIG"]
-    fast_cff = "CFF " in font and "CFF2" not in font
+    fast_cff = fast_cff and "CFF " in font and "CFF2" not in font
     if fast_cff:
         # fontTools' CFF subsetting takes ~5 s for an issue's worth of Noto CJK; the other tables
         # (cmap, hmtx, vmtx, VORG, GSUB/GPOS closure, name) take well under a second. Let it do
@@ -169,9 +180,7 @@ def epub_subset(info: FaceInfo, chars: str, reserved: dict[str, str] | None = No
         font["CFF "] = table
     out = io.BytesIO()
     font.save(out)
-    data = out.getvalue()
-    cache.put_bytes("epub", key, data)
-    return data
+    return out.getvalue()
 
 
 def _name(font, name_id: int) -> str:
