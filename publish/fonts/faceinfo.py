@@ -258,12 +258,15 @@ def _continuous_dashes(font, cmap: dict[int, str], hmtx, upem: int) -> dict[int,
     bar = cmap.get(0x2500)
     if bar is None or hmtx[bar][0] != upem:
         return {}
-    glyphs = font.getGlyphSet()
-
     def bounds(name: str):
-        pen = BoundsPen(glyphs)
-        glyphs[name].draw(pen)
-        return pen.bounds
+        # Straight from the outline table: font.getGlyphSet() would decompile hmtx and vmtx
+        # again (~0.25 s for a CJK face).
+        if "CFF " in font:
+            pen = BoundsPen(None)
+            font["CFF "].cff.topDictIndex[0].CharStrings[name].draw(pen)
+            return pen.bounds
+        glyph = font["glyf"][name]
+        return (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax) if glyph.numberOfContours else None
 
     tol = upem / 50
     b = bounds(bar)
