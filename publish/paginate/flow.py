@@ -1,0 +1,87 @@
+"""Column filling on the line grid: which rows go into which column, obeying break rules.
+
+In: a sequence of `Row`s (each a whole number of grid lines high, with whether a column may end just
+before it) and column capacities. Out: (first, end) index ranges per column. No fonts, no geometry:
+the break rules (no widow/orphan lines, headings kept with what follows, figures never split) are
+encoded in `Row.breakable` by `publish.paginate.setting`, and obeyed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Row:
+    """A unit of the flow. `breakable`: a column may end just before this row. `space`: blank
+    space (before a heading), dropped when it would open a column."""
+
+    height: int
+    breakable: bool = True
+    space: bool = False
+    payload: Any = None
+
+
+def fit(rows: Sequence[Row], start: int, capacity: int, *, force: bool) -> tuple[int, int]:
+    """Rows for one column of `capacity` lines from `start`: returns (first, end).
+
+    Leading space rows are skipped (`first`). `end` is the last legal break that fits; with no
+    legal break that fits, `end == first` (nothing placed) unless `force` (a fresh, full column,
+    where nothing better can come) — then as many rows as fit, at least one.
+    """
+    n = len(rows)
+    first = start
+    while first < n and rows[first].space:
+        first += 1
+    used = 0
+    j = first
+    best = None
+    while j < n and used + rows[j].height <= capacity:
+        used += rows[j].height
+        j += 1
+        if j == n or rows[j].breakable:
+            best = j
+    if best is None:
+        best = max(j, first + 1) if force and first < n else first
+    return first, min(best, n)
+
+
+def height(rows: Sequence[Row], first: int, end: int) -> int:
+    return sum(r.height for r in rows[first:end])
+
+
+def fill(rows: Sequence[Row], start: int, columns: int, capacity: int, *, force: bool) -> list[tuple[int, int, int]]:
+    """Fill up to `columns` columns of `capacity` lines from `start`: [(column, first, end)]."""
+    out: list[tuple[int, int, int]] = []
+    i = start
+    for col in range(columns):
+        if i >= len(rows):
+            break
+        first, end = fit(rows, i, capacity, force=force)
+        if end > first:
+            out.append((col, first, end))
+        i = end if end > first else first
+        if end == first and not force:
+            # Nothing fits in this column with a legal break; the next column is no taller.
+            break
+    return out
+
+
+def balance(rows: Sequence[Row], start: int, columns: int, capacity: int) -> tuple[int, list[tuple[int, int, int]]] | None:
+    """The shortest equal column height ≤ `capacity` that takes all rows from `start` in
+    `columns` columns under the break rules: (height, placements), or None if there is none."""
+    first = start
+    while first < len(rows) and rows[first].space:
+        first += 1
+    total = height(rows, first, len(rows))
+    if total == 0:
+        return 0, []
+    lo = max(1, -(-total // columns))
+    for h in range(lo, capacity + 1):
+        placed = fill(rows, first, columns, h, force=False)
+        if placed and placed[-1][2] == len(rows):
+            used = max(height(rows, f, e) for _c, f, e in placed)
+            return used, placed
+    return None

@@ -1,0 +1,317 @@
+"""Pagination: an issue set on pages.
+
+In: an `Issue`, its `Layout`, the fonts (`runs`, `metrics`) and the composer (default `publish.cjk`).
+Out: a `Document` (`publish.paginate.pages`): the contents pages, then the articles section by
+section — each opening with its title block across the columns, the body flowing column by column
+on the line grid, columns balanced where an article ends mid-page — with running headers and folios,
+the outline (sections → articles), the contents entries and the folio of every page start.
+
+How: articles are first placed on abstract pages (column, grid line); folios are assigned once the
+contents' own length is known; only then are x/y computed (left and right pages mirror the margins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from publish.layout.model import Layout
+from publish.model import Issue, PageStart
+from publish.paginate import flow
+from publish.paginate.contents import ContentsItem, set_contents
+from publish.paginate.flow import Row
+from publish.paginate.pages import (
+    Document,
+    OutlineEntry,
+    Page,
+    PlacedGlyph,
+    PlacedImage,
+    Rule,
+    TextLine,
+    TocEntry,
+)
+from publish.paginate.setting import SetImage, SetLine, Setter, byline_text
+
+SPAN = -1  # "column" of a row that spans all columns (a title block)
+
+
+@dataclass
+class Placed:
+    """A row on an abstract page: in `column` (or SPAN) with its top at grid line `slot`."""
+
+    row: Row
+    column: int
+    slot: int
+    article: str
+
+
+@dataclass
+class PageDraft:
+    section: str
+    placed: list[Placed] = field(default_factory=list)
+    top: int = 0  # first grid line free across all columns
+    openings: list[str] = field(default_factory=list)  # slugs of articles whose title is here
+
+
+def _composer() -> ModuleType:
+    import publish.cjk as cjk
+
+    return cjk
+
+
+def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None) -> Document:
+    """Set `issue` on pages; see the module docstring. `composer` must offer `compose` and `Style`
+    as `publish.cjk` does (tests pass a stand-in)."""
+    setter = Setter(layout, fonts, composer or _composer())
+    drafts: list[PageDraft] = []
+    for section in issue.sections:
+        first_in_section = True
+        for article in section.articles:
+            _place_article(article, section.title, layout, setter, drafts, new_page=first_in_section)
+            first_in_section = False
+
+    # The contents: its length decides the body's folios only when it cannot go before first_folio.
+    items = _contents_items(issue, drafts)
+    n_contents = 0
+    contents_pages: list[list[TextLine]] = []
+    for _ in range(4):  # converges in one or two rounds: folio text width does not change line count
+        first_contents, first_body = _folios(issue.first_folio, n_contents)
+        folio_of = {slug: first_body + i for slug, i in _opening_pages(drafts).items()}
+        contents_pages = set_contents(issue, layout, setter, items, folio_of)
+        if len(contents_pages) == n_contents:
+            break
+        n_contents = len(contents_pages)
+    first_contents, first_body = _folios(issue.first_folio, n_contents)
+    folio_of = {slug: first_body + i for slug, i in _opening_pages(drafts).items()}
+
+    pages: list[Page] = []
+    for k, lines in enumerate(contents_pages):
+        folio = first_contents + k
+        side = _side(folio)
+        page_items: list = []
+        if layout.header_on_contents:
+            page_items.extend(_header(issue, layout, setter, layout.contents_title.replace("\u3000", ""), folio, side))
+        page_items.extend(_shift(line, layout.block_left(side)) for line in lines)
+        pages.append(Page(len(pages), folio, side, "", tuple(page_items), "contents"))
+
+    outline: list[OutlineEntry] = []
+    page_starts: list[PageStart] = []
+    seen_sections: set[str] = set()
+    for k, d in enumerate(drafts):
+        folio = first_body + k
+        side = _side(folio)
+        body_items, title_ys = _materialize(d, layout, side)
+        page_items = []
+        if d.placed and (layout.header_on_article_start or not d.openings or d.placed[0].column != SPAN or
+                         d.placed[0].slot > 0):
+            page_items.extend(_header(issue, layout, setter, d.section, folio, side))
+        page_items.extend(body_items)
+        page_index = len(pages)
+        for slug in d.openings:
+            if d.section not in seen_sections:
+                seen_sections.add(d.section)
+                outline.append(OutlineEntry(d.section, 0, page_index, title_ys[slug]))
+            art = next(a for a in issue.articles if a.slug == slug)
+            outline.append(OutlineEntry(art.title_text, 1, page_index, title_ys[slug]))
+        start = _page_start(d, folio)
+        if start is not None:
+            page_starts.append(start)
+        pages.append(Page(page_index, folio, side, d.section, tuple(page_items), "body"))
+
+    toc = tuple(
+        TocEntry(it.section, it.slug, it.title, it.byline, folio_of[it.first_slug]) for it in items
+    )
+    return Document(
+        trim_width=layout.trim_width,
+        trim_height=layout.trim_height,
+        bleed=layout.bleed,
+        pages=tuple(pages),
+        title=f"{issue.magazine} {issue.label}",
+        author=issue.publisher or issue.magazine,
+        subject=issue.label,
+        keywords=", ".join(s.title for s in issue.sections),
+        language=issue.language,
+        date=issue.date.isoformat(),
+        outline=tuple(outline),
+        toc=toc,
+        page_starts=tuple(page_starts),
+        output_intent=layout.output_intent,
+        output_condition=layout.output_condition,
+        meta={k: v for k, v in (("publisher", issue.publisher), ("issn", issue.issn)) if v},
+    )
+
+
+# ── placing articles on abstract pages ─────────────────────────────────────────────────────────
+def _place_article(article, section: str, L: Layout, setter: Setter, drafts: list[PageDraft], *,
+                   new_page: bool) -> None:
+    title = setter.title_block(article)
+    rows = setter.body(article)
+    body_h = sum(r.height for r in rows)
+    need = title.height + min(L.min_lines_after_title, body_h)
+    page: PageDraft | None = None
+    slot = 0
+    if not new_page and L.article_start == "same-page" and drafts and drafts[-1].section == section:
+        cur = drafts[-1]
+        gap = 1 if cur.top > 0 else 0
+        if cur.top + gap + need <= L.lines:
+            page, slot = cur, cur.top + gap
+    if page is None:
+        page = PageDraft(section)
+        drafts.append(page)
+    page.placed.append(Placed(title, SPAN, slot, article.slug))
+    page.openings.append(article.slug)
+    slot += title.height
+    page.top = slot
+
+    i = 0
+    while i < len(rows):
+        placements = flow.fill(rows, i, L.columns, L.lines - slot, force=slot == 0)
+        if placements:
+            end = placements[-1][2]
+            last_page = end >= len(rows)
+            if last_page and L.balance_columns and L.columns > 1:
+                balanced = flow.balance(rows, i, L.columns, L.lines - slot)
+                if balanced is not None:
+                    placements = balanced[1]
+            for col, first, stop in placements:
+                y = slot
+                for r in rows[first:stop]:
+                    page.placed.append(Placed(r, col, y, article.slug))
+                    y += r.height
+            used = max(flow.height(rows, f, e) for _c, f, e in placements)
+            page.top = slot + used if last_page else L.lines
+            i = placements[-1][2]
+        else:
+            page.top = L.lines
+            # Skip the space rows fit() skipped, so the next page does not start with them.
+            while i < len(rows) and rows[i].space:
+                i += 1
+        if i < len(rows):
+            page = PageDraft(section)
+            drafts.append(page)
+            slot = 0
+
+
+def _opening_pages(drafts: list[PageDraft]) -> dict[str, int]:
+    return {slug: k for k, d in enumerate(drafts) for slug in d.openings}
+
+
+def _folios(first_folio: int, n_contents: int) -> tuple[int, int]:
+    """(first contents folio, first body folio). The contents take the folios just before
+    `first_folio` (the folio of the first body page); when there are not enough (first_folio 1),
+    they take `first_folio` onwards and the body follows them."""
+    if first_folio - n_contents >= 1:
+        return first_folio - n_contents, first_folio
+    return first_folio, first_folio + n_contents
+
+
+def _side(folio: int) -> str:
+    return "right" if folio % 2 else "left"
+
+
+def _contents_items(issue: Issue, drafts: list[PageDraft]) -> list[ContentsItem]:
+    items: list[ContentsItem] = []
+    for s in issue.sections:
+        if not s.articles:
+            continue
+        items.append(ContentsItem(s.title, "", s.title, "", s.articles[0].slug))
+        for a in s.articles:
+            by = "　".join(byline_text(b) for b in a.bylines)
+            items.append(ContentsItem(s.title, a.slug, a.title_text, by, a.slug))
+    return items
+
+
+# ── from abstract positions to coordinates ─────────────────────────────────────────────────────
+def _materialize(d: PageDraft, L: Layout, side: str) -> tuple[list, dict[str, float]]:
+    """The page's items in reading order (each row's items, rows in placement order) and the
+    y of each opening title."""
+    out: list = []
+    title_ys: dict[str, float] = {}
+    for p in d.placed:
+        x0 = L.block_left(side) if p.column == SPAN else L.column_x(p.column, side)
+        if p.column == SPAN:
+            title_ys[p.article] = L.slot_top(p.slot)
+        for item in p.row.payload or ():
+            if isinstance(item, SetImage):
+                top = L.slot_top(p.slot + item.slot)
+                x = x0 + (item.measure - item.width) / 2
+                out.append(PlacedImage(item.path, x, top - item.height, item.width, item.height))
+            elif isinstance(item, SetLine):
+                size = item.style.size
+                y = L.baseline(p.slot + item.slot, size, item.slots)
+                col = max(p.column, 0)
+                out.append(_text_line(item.line, x0, y, size, item.kind, p.article, col))
+    return out, title_ys
+
+
+def _text_line(line, x: float, y: float, size: float, kind: str, article: str, column: int) -> TextLine:
+    glyphs = tuple(PlacedGlyph(g.char, g.x, g.width, g.role) for g in line.glyphs)
+    return TextLine(x, y, size, glyphs, kind, article, column)
+
+
+def _shift(line: TextLine, dx: float) -> TextLine:
+    return TextLine(line.x + dx, line.y, line.size, line.glyphs, line.kind, line.article, line.column)
+
+
+def _page_start(d: PageDraft, folio: int) -> PageStart | None:
+    for p in d.placed:
+        for item in p.row.payload or ():
+            if isinstance(item, SetLine | SetImage):
+                offset = item.offset if isinstance(item, SetLine) else 0
+                return PageStart(folio, p.article, item.block, offset if item.block >= 0 else 0)
+    return None
+
+
+# ── running headers ────────────────────────────────────────────────────────────────────────────
+def _header(issue: Issue, L: Layout, setter: Setter, section: str, folio: int, side: str) -> list:
+    fmt = L.header_right if side == "right" else L.header_left
+    values = {"section": section, "magazine": issue.magazine, "folio": str(folio), "label": issue.label}
+    y = L.trim_height - L.header_baseline
+    left = L.block_left(side)
+    right = left + L.block_width
+    # On a right (odd) page the inner edge is the left one; on a left page, the right one.
+    inner_left = side == "right"
+    out: list = []
+    for which in ("inner", "outer"):
+        template = getattr(fmt, which)
+        if not template:
+            continue
+        text = template.format(**values)
+        element = "folio" if "{folio}" in template else "header"
+        line = _single_line(setter, element, text, L.block_width)
+        if line is None:
+            continue
+        extent = max((g.x + g.width for g in line.glyphs), default=0.0)
+        at_left = (which == "inner") == inner_left
+        x = left if at_left else right - extent
+        out.append(_text_line(line, x, y, L.style(element).size, element, "", 0))
+    if out and L.header_rule > 0:
+        out.append(Rule(left, y - L.header_rule_gap, right, y - L.header_rule_gap, L.header_rule))
+    return out
+
+
+def _single_line(setter: Setter, element: str, text: str, width: float):
+    lines = setter.text_lines(element, text, width, align="left")
+    if not lines:
+        return None
+    if len(lines) == 1:
+        return lines[0]
+    # Too long for one line (a very long section name): keep every character on one line anyway.
+    glyphs = []
+    x = 0.0
+    for ln in lines:
+        for g in ln.glyphs:
+            glyphs.append(type(g)(g.char, x, g.width, g.role) if _is_dataclass_glyph(g) else g)
+            x += g.width
+    return _Line(tuple(glyphs))
+
+
+def _is_dataclass_glyph(g) -> bool:
+    return hasattr(g, "__dataclass_fields__")
+
+
+@dataclass(frozen=True)
+class _Line:
+    glyphs: tuple
+

@@ -1,0 +1,240 @@
+"""Setting an article's parts as lines: from model blocks to flow rows.
+
+In: an `Article`, the `Layout`, the fonts (`runs`, `metrics`) and the composer (`publish.cjk`:
+`compose`, `Style`). Out: the title block (one row spanning all columns) and the body as `Row`s of
+`SetLine`/`SetImage` payloads, with the break rules of the print edition written into
+`Row.breakable`:
+
+- no orphan or widow: a column never ends after a paragraph's first line nor before its last
+  (孤行; clreq §"adjustments of orphans and widows"), so paragraphs of 2–3 lines never split;
+- a heading stays with the next `keep_heading_with` lines (and never ends a column);
+- a figure with its caption is one row (never split); signatures are kept together.
+Every line knows its block index and the character offset where it starts (for `PageStart`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from publish.layout.model import ElementStyle, Layout, figure_size
+from publish.model import (
+    Article,
+    Emphasis,
+    Figure,
+    Heading,
+    ListItem,
+    Note,
+    Paragraph,
+    Salutation,
+    Signature,
+    Text,
+)
+from publish.paginate.flow import Row
+
+BYLINE_MARK = "●"
+BYLINE_GAP = "\u3000"  # between unit and name (the printed issue has a wide gap there)
+
+
+@dataclass(frozen=True)
+class SetLine:
+    """A composed line: `line` is the composer's Line (glyph x from the frame's left edge); `slot`
+    is its top within its row, `slots` its height, both in grid lines."""
+
+    line: Any
+    style: ElementStyle
+    kind: str
+    block: int
+    offset: int
+    slot: float
+    slots: float
+    measure: float
+
+
+@dataclass(frozen=True)
+class SetImage:
+    path: Path
+    width: float
+    height: float
+    block: int
+    slot: float
+    slots: float
+    measure: float
+
+
+def byline_text(byline) -> str:
+    if byline.unit and byline.name:
+        return f"{BYLINE_MARK}{byline.unit}{BYLINE_GAP}{byline.name}"
+    return f"{BYLINE_MARK}{byline.unit or byline.name}"
+
+
+class Setter:
+    """Composes text in a layout's element styles; caches metrics per (role, size)."""
+
+    def __init__(self, layout: Layout, fonts, composer) -> None:
+        self.layout = layout
+        self.fonts = fonts
+        self.composer = composer
+        self._metrics: dict[tuple[str, float], Any] = {}
+        self._styles: dict[str, Any] = {}
+
+    def metrics(self, style: ElementStyle):
+        key = (style.role, style.size)
+        m = self._metrics.get(key)
+        if m is None:
+            m = self.fonts.metrics({style.role: style.size, "emphasis": style.size})
+            self._metrics[key] = m
+        return m
+
+    def composer_style(self, element: str, align: str | None = None):
+        key = f"{element}/{align}"
+        s = self._styles.get(key)
+        if s is None:
+            kw = self.layout.typography_for(element)
+            if align is not None:
+                kw["align"] = align
+            s = self.composer.Style(**kw)
+            self._styles[key] = s
+        return s
+
+    def runs(self, inlines, style: ElementStyle) -> list:
+        out: list = []
+        for r in inlines:
+            if not r.text:
+                continue
+            role = "emphasis" if isinstance(r, Emphasis) else style.role
+            out.extend(self.fonts.runs(r.text, role))
+        return out
+
+    def compose(self, element: str, inlines, measure: float, align: str | None = None) -> list:
+        style = self.layout.style(element)
+        runs = self.runs(inlines, style)
+        if not runs:
+            return []
+        return self.composer.compose(runs, measure, self.metrics(style), self.composer_style(element, align))
+
+    def text_lines(self, element: str, text: str, measure: float, align: str | None = None) -> list:
+        return self.compose(element, (Text(text),), measure, align)
+
+    def slots(self, style: ElementStyle) -> float:
+        """Grid lines one line of `style` takes (whole lines, so text after it stays on the grid)."""
+        return max(1, math.ceil(style.leading / self.layout.leading - 1e-6))
+
+    # ── the title block ─────────────────────────────────────────────────────────────────────
+    def title_block(self, article: Article) -> Row:
+        """Title lines, subtitle, bylines: one row spanning the columns, a whole number of lines."""
+        L = self.layout
+        width = L.block_width
+        items: list[SetLine] = []
+        y = 0.0
+        offset = 0
+
+        def add(element: str, text: str, kind: str) -> None:
+            nonlocal y, offset
+            st = L.style(element)
+            lines = self.text_lines(element, text, width)
+            if not lines:
+                return
+            y += st.space_before
+            step = st.leading / L.leading  # title lines may sit off the grid; the block is rounded up
+            for ln in lines:
+                items.append(SetLine(ln, st, kind, -1, offset, y, step, width))
+                offset += sum(len(g.char) for g in ln.glyphs)
+                y += step
+            y += st.space_after
+
+        for t in article.title:
+            add("title", t, "title")
+        if article.subtitle:
+            add("subtitle", article.subtitle, "subtitle")
+        for b in article.bylines:
+            add("byline", byline_text(b), "byline")
+        return Row(height=max(1, math.ceil(y - 1e-6)), breakable=True, payload=tuple(items))
+
+    # ── the body ───────────────────────────────────────────────────────────────────────────
+    def body(self, article: Article) -> list[Row]:
+        L = self.layout
+        rows: list[Row] = []
+        keep_next = 0  # rows after a heading that must stay with it
+        for bi, block in enumerate(article.blocks):
+            block_rows = self._block_rows(bi, block)
+            if not block_rows:
+                continue
+            if isinstance(block, Heading):
+                st = L.style("heading1" if block.level <= 1 else "heading2")
+                if st.space_before and rows:
+                    rows.append(Row(height=max(1, round(st.space_before)), breakable=True, space=True))
+            for k, row in enumerate(block_rows):
+                breakable = row.breakable if k else True
+                if keep_next > 0:
+                    breakable = False
+                    keep_next -= 1
+                if rows and rows[-1].space and k == 0:
+                    breakable = False  # the space belongs to the heading after it
+                rows.append(Row(row.height, breakable, False, row.payload))
+            if isinstance(block, Heading):
+                keep_next = L.keep_heading_with
+        return rows
+
+    def _lines_to_rows(self, lines: list, element: str, kind: str, bi: int, offset: int, measure: float,
+                       *, keep_together: bool = False) -> tuple[list[Row], int]:
+        st = self.layout.style(element)
+        h = self.slots(st)
+        n = len(lines)
+        rows: list[Row] = []
+        for k, ln in enumerate(lines):
+            # A column may end after line k-1 only if ≥ 2 lines stay on each side (no 孤行).
+            breakable = not keep_together and k >= 2 and n - k >= 2
+            rows.append(Row(h, breakable, False, (SetLine(ln, st, kind, bi, offset, 0.0, h, measure),)))
+            offset += sum(len(g.char) for g in ln.glyphs)
+        return rows, offset
+
+    def _block_rows(self, bi: int, block) -> list[Row]:
+        m = self.layout.measure
+        if isinstance(block, Paragraph):
+            return self._lines_to_rows(self.compose("paragraph", block.runs, m), "paragraph", "body", bi, 0, m)[0]
+        if isinstance(block, ListItem):
+            runs = (Text(block.label), *block.runs)
+            return self._lines_to_rows(self.compose("listitem", runs, m), "listitem", "body", bi, 0, m)[0]
+        if isinstance(block, Salutation):
+            return self._lines_to_rows(self.compose("salutation", block.runs, m), "salutation", "salutation",
+                                       bi, 0, m)[0]
+        if isinstance(block, Heading):
+            el = "heading1" if block.level <= 1 else "heading2"
+            return self._lines_to_rows(self.compose(el, block.runs, m), el, "heading", bi, 0, m,
+                                       keep_together=True)[0]
+        if isinstance(block, Note):
+            return self._lines_to_rows(self.compose("note", block.runs, m), "note", "note", bi, 0, m)[0]
+        if isinstance(block, Signature):
+            rows: list[Row] = []
+            offset = 0
+            for text in block.lines:
+                r, offset = self._lines_to_rows(self.text_lines("signature", text, m), "signature", "signature",
+                                                bi, offset, m, keep_together=True)
+                rows.extend(r)
+            # A signature (organisation, date) is read as one unit: keep its lines in one column.
+            return [Row(r.height, k == 0, False, r.payload) for k, r in enumerate(rows)]
+        if isinstance(block, Figure):
+            return [self._figure_row(bi, block)]
+        raise TypeError(f"cannot set block {type(block).__name__}")
+
+    def _figure_row(self, bi: int, fig: Figure) -> Row:
+        from publish.layout.check import image_pixels
+
+        L = self.layout
+        try:
+            px_w, px_h = image_pixels(fig.image)
+        except Exception:  # missing/unreadable images are reported by check_issue before a build
+            px_w, px_h = 4, 3
+        w, h, slots = figure_size(L, px_w, px_h)
+        items: list = [SetImage(Path(fig.image), w, h, bi, 0.0, slots, L.measure)]
+        y = float(slots)
+        offset = 0
+        st = L.style("caption")
+        for ln in self.compose("caption", fig.caption, L.measure):
+            items.append(SetLine(ln, st, "caption", bi, offset, y, self.slots(st), L.measure))
+            offset += sum(len(g.char) for g in ln.glyphs)
+            y += self.slots(st)
+        return Row(height=math.ceil(y), breakable=True, payload=tuple(items))
