@@ -15,6 +15,7 @@ from publish.errors import (
     SourceError,
 )
 from publish.model import Issue
+from publish.sources import load_issue
 
 __version__ = "0.1.0"
 
@@ -27,4 +28,5 @@ __all__ = [
     "PublishError",
     "SourceError",
     "__version__",
+    "load_issue",
 ]

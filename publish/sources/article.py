@@ -1,0 +1,206 @@
+"""One article file (TOML front matter between `+++` lines, then Markdown) → `Article`.
+
+In: the article's text (or its path), the name to show in messages, the issue folder. Out: an
+`Article` whose slug is the file stem, or a `SourceError` listing every problem found in the file.
+
+Front matter keys (docs/INTERFACES.md): `title` (a string, or a list of the printed lines),
+`subtitle`, `byline = [{unit = "…", name = "…"}]`, `kind` (article, speech, notice, news) and
+`section` (must equal the issue.toml section the article is listed under).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from publish.errors import Problem, SourceError
+from publish.model import Article, Byline
+from publish.sources.files import LINE_BREAK, control_characters, key_line, normalize, parse_toml, read_text
+from publish.sources.markdown import read_body
+
+FRONT_MATTER_KEYS = ("title", "subtitle", "byline", "kind", "section")
+BYLINE_KEYS = ("unit", "name")
+KINDS = ("article", "speech", "notice", "news")
+_DELIMITER = re.compile(r"^\+\+\+[ \t]*$")
+
+
+def parse_article(
+    text: str,
+    path: Path | str,
+    root: Path | None = None,
+    problems: list[Problem] | None = None,
+    slug: str | None = None,
+    source: Path | None = None,
+) -> tuple[Article | None, str | None]:
+    """Parse an article's text; returns (article or None, its `section` key) and fills `problems`.
+
+    Why a list and not an exception: `publish check` lists every problem of every file at once.
+    """
+    problems = [] if problems is None else problems
+    before = len(problems)
+    shown = path
+    slug = slug if slug is not None else Path(path).stem
+    control_characters(text, shown, 1, problems)
+    lines = LINE_BREAK.split(text)
+    if not lines or not _DELIMITER.match(lines[0]):
+        problems.append(
+            Problem(
+                "no front matter: the file must start with a line '+++'",
+                shown,
+                1,
+                "begin with '+++', the keys (title = \"…\"), and another '+++' line",
+            )
+        )
+        return None, None
+    closing = next((i for i in range(1, len(lines)) if _DELIMITER.match(lines[i])), None)
+    if closing is None:
+        problems.append(
+            Problem(
+                "front matter is never closed",
+                shown,
+                1,
+                "add a line '+++' after the title, subtitle and byline keys",
+            )
+        )
+        return None, None
+    meta_lines = lines[1:closing]
+    meta = parse_toml("\n".join(meta_lines), shown, 2, problems)
+    body_first_line = closing + 2
+    blocks = read_body("\n".join(lines[closing + 1 :]), body_first_line, shown, root, problems)
+    if meta is None:
+        return None, None
+
+    def where(key: str) -> int:
+        return key_line(meta_lines, key, 2)
+
+    for key in meta:
+        if key not in FRONT_MATTER_KEYS:
+            problems.append(
+                Problem(
+                    f"unknown front matter key '{key}'",
+                    shown,
+                    where(key),
+                    f"use only {', '.join(FRONT_MATTER_KEYS)} (check the spelling)",
+                )
+            )
+
+    title = _title(meta.get("title"), shown, where("title"), problems)
+    subtitle = _string(meta, "subtitle", shown, where, problems)
+    kind = _string(meta, "kind", shown, where, problems)
+    if kind and kind not in KINDS:
+        problems.append(
+            Problem(f"unknown kind '{kind}'", shown, where("kind"), f"use one of {', '.join(KINDS)}")
+        )
+    section = _string(meta, "section", shown, where, problems) if "section" in meta else None
+    bylines = _bylines(meta.get("byline", []), shown, meta_lines, where("byline"), problems)
+    if not blocks and len(problems) == before:
+        problems.append(
+            Problem(
+                "the article has no text after its front matter",
+                shown,
+                body_first_line - 1,
+                "write the article's paragraphs after the closing '+++', or remove it from issue.toml",
+            )
+        )
+    if len(problems) > before:
+        return None, section
+    article = Article(
+        slug=slug,
+        title=title,
+        blocks=blocks,
+        subtitle=subtitle,
+        bylines=bylines,
+        kind=kind,
+        source=source if source is not None else Path(path),
+    )
+    return article, section
+
+
+def _title(value: Any, path: Path | str, line: int, problems: list[Problem]) -> tuple[str, ...]:
+    fix = 'write title = "…", or title = ["first printed line", "second printed line"]'
+    if value is None:
+        problems.append(Problem("the front matter has no title", path, line, fix))
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(Problem("title must be a string or a list of strings", path, line, fix))
+        return ()
+    if not "".join(value).strip():
+        problems.append(Problem("the title is empty", path, line, fix))
+        return ()
+    return tuple(value)
+
+
+def _string(meta: dict[str, Any], key: str, path: Path | str, where: Any, problems: list[Problem]) -> str:
+    value = meta.get(key, "")
+    if not isinstance(value, str):
+        problems.append(Problem(f"{key} must be a string", path, where(key), f'write {key} = "…" (in double quotes)'))
+        return ""
+    return value
+
+
+def _bylines(
+    value: Any, path: Path | str, meta_lines: list[str], line: int, problems: list[Problem]
+) -> tuple[Byline, ...]:
+    fix = 'write byline = [{unit = "…", name = "…"}] (one table per person or group)'
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        problems.append(Problem("byline must be a list of {unit, name} tables", path, line, fix))
+        return ()
+    bylines = []
+    for entry in value:
+        if not isinstance(entry, dict):
+            problems.append(Problem("byline must be a list of {unit, name} tables", path, line, fix))
+            continue
+        for key in entry:
+            if key not in BYLINE_KEYS:
+                problems.append(
+                    Problem(
+                        f"unknown byline key '{key}'",
+                        path,
+                        key_line(meta_lines, key, 2, line - 2),
+                        "a byline has only unit and name",
+                    )
+                )
+        unit, name = entry.get("unit", ""), entry.get("name", "")
+        if not isinstance(unit, str) or not isinstance(name, str):
+            problems.append(Problem("byline unit and name must be strings", path, line, fix))
+            continue
+        if not (unit.strip() or name.strip()):
+            problems.append(Problem("empty byline", path, line, "give a unit or a name, or remove it"))
+            continue
+        bylines.append(Byline(unit=unit, name=name))
+    return tuple(bylines)
+
+
+def read_article(
+    path: Path | str,
+    root: Path | None = None,
+    shown: Path | str | None = None,
+    normal_form: str | None = None,
+) -> Article:
+    """Read one article file; raises `SourceError` with every problem found in it."""
+    path = Path(path)
+    shown = shown if shown is not None else path
+    problems: list[Problem] = []
+    text = read_text(path, shown, problems)
+    article = None
+    if text is not None:
+        article, _ = parse_article(
+            normalize(text, normal_form), shown, root, problems, slug=path.stem, source=path.resolve()
+        )
+    if problems or article is None:
+        raise SourceError(*problems)
+    return article
+
+
+def article_from_text(text: str, path: Path | str = "article.md", root: Path | None = None) -> Article:
+    """Parse article text (no file needed); raises `SourceError` listing every problem."""
+    problems: list[Problem] = []
+    article, _ = parse_article(text, path, root, problems)
+    if problems or article is None:
+        raise SourceError(*(problems or [Problem("cannot read the article", path, 1)]))
+    return article

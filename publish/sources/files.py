@@ -1,0 +1,107 @@
+"""Reading source files as text, and TOML with line numbers in its errors.
+
+In: a path (or bytes) and the list that collects problems. Out: the decoded text (UTF-8, an
+optional byte-order mark dropped), or parsed TOML tables; every failure is a `Problem` naming the
+file and the line (invalid UTF-8: the line of the first bad byte; bad TOML: the parser's line).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from publish.errors import Problem
+
+NORMAL_FORMS = ("NFC", "NFD", "NFKC", "NFKD")
+
+# C0/C1 control characters other than tab, LF and CR: never meant, and Markdown would rewrite some
+# (NUL becomes U+FFFD), so they are reported rather than passed on or silently replaced.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def decode(data: bytes, path: Path | str, problems: list[Problem]) -> str | None:
+    """UTF-8 bytes → text; None (and a problem at the bad byte's line) when not UTF-8."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        problems.append(
+            Problem(
+                f"not valid UTF-8 (byte 0x{data[err.start]:02X} at offset {err.start})",
+                path,
+                line,
+                "save the file as UTF-8",
+            )
+        )
+        return None
+    # A byte-order mark is an encoding signature, not text of the article.
+    return text.removeprefix("\ufeff")
+
+
+def read_text(path: Path, shown: Path | str, problems: list[Problem]) -> str | None:
+    """Read a UTF-8 text file; None (with a problem) when it is missing or not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem("file not found", shown, None, "create it or correct the path"))
+        return None
+    except IsADirectoryError:
+        problems.append(Problem("is a folder, not a file", shown, None, "name a .md file"))
+        return None
+    except OSError as err:
+        problems.append(Problem(f"cannot be read ({err.strerror})", shown, None, "check its permissions"))
+        return None
+    return decode(data, shown, problems)
+
+
+def control_characters(text: str, path: Path | str, first_line: int, problems: list[Problem]) -> bool:
+    """Report each control character (one problem per line that has any); True when clean."""
+    clean = True
+    for number, line in enumerate(LINE_BREAK.split(text), start=first_line):
+        found = _CONTROL.search(line)
+        if found:
+            clean = False
+            problems.append(
+                Problem(
+                    f"control character U+{ord(found.group()):04X} in the text",
+                    path,
+                    number,
+                    "delete it (it is invisible in most editors)",
+                )
+            )
+    return clean
+
+
+def normalize(text: str, form: str | None) -> str:
+    """Apply the Unicode normal form the issue asked for (`normalize = "NFC"`); else unchanged."""
+    return unicodedata.normalize(form, text) if form else text
+
+
+def parse_toml(text: str, path: Path | str, first_line: int, problems: list[Problem]) -> dict[str, Any] | None:
+    """TOML text → dict; on a syntax error, a problem at the file line the parser names."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        found = _TOML_LINE.search(message)
+        line = first_line + int(found.group(1)) - 1 if found else first_line
+        what = _TOML_LINE.sub("", message).strip().rstrip(".")
+        hint = "fix the TOML syntax (strings in double quotes, dates as YYYY-MM-DD without quotes)"
+        problems.append(Problem(f"invalid TOML: {what}", path, line, hint))
+        return None
+
+
+def key_line(lines: list[str], key: str, first_line: int, start: int = 0) -> int:
+    """The file line where `key = …` (or a `[key]` table) is written; `first_line` if not found."""
+    pattern = re.compile(
+        rf"""^\s*(?:\[\[?\s*{re.escape(key)}\s*\]\]?|["']?{re.escape(key)}["']?\s*=)|[{{,]\s*["']?{re.escape(key)}["']?\s*="""
+    )
+    for index in range(start, len(lines)):
+        if pattern.search(lines[index]):
+            return first_line + index
+    return first_line

@@ -1,0 +1,377 @@
+"""An issue folder (`issue.toml` + the articles it lists) → `Issue`, or every problem in it.
+
+In: the folder (or its `issue.toml`). Out: `load_issue` returns the immutable `Issue`;
+`check_sources` returns the list of `Problem`s (empty when the sources are sound), each naming the
+file and line and what to do. Problems found: bad TOML (with its line), unknown tables and keys,
+missing or mistyped values, bad dates, invalid UTF-8, articles missing, listed twice, or in no
+section, duplicate slugs, and whatever the article reader finds (publish/sources/article.py).
+
+Paths in messages are shown as the user gave the folder (e.g. `examples/sample/articles/01-x.md`),
+so that they can be pasted into an editor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from publish.errors import Problem, SourceError
+from publish.model import Article, Issue, Section
+from publish.sources.article import parse_article
+from publish.sources.files import (
+    LINE_BREAK,
+    NORMAL_FORMS,
+    control_characters,
+    key_line,
+    normalize,
+    parse_toml,
+    read_text,
+)
+
+ISSUE_FILE = "issue.toml"
+TABLES = ("magazine", "issue", "fonts", "sections")
+MAGAZINE_KEYS = ("title", "language", "publisher", "issn")
+ISSUE_KEYS = ("label", "date", "first_folio", "layout", "normalize")
+SECTION_KEYS = ("title", "articles")
+
+
+@dataclass
+class _Reading:
+    root: Path
+    shown_root: Path
+    problems: list[Problem] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def toml_path(self) -> Path:
+        return self.shown_root / ISSUE_FILE
+
+    def problem(self, message: str, line: int | None, fix: str) -> None:
+        self.problems.append(Problem(message, self.toml_path, line, fix))
+
+    def line_of(self, key: str, start: int = 0) -> int:
+        return key_line(self.lines, key, 1, start)
+
+    def table_line(self, table: str) -> int:
+        return self.line_of(table)
+
+
+def _find_root(path: Path | str) -> tuple[Path, Path]:
+    shown = Path(path)
+    if shown.name == ISSUE_FILE or (shown.suffix == ".toml" and shown.is_file()):
+        shown = shown.parent
+    return shown.resolve(), shown
+
+
+def _read(path: Path | str) -> tuple[Issue | None, list[Problem]]:
+    root, shown_root = _find_root(path)
+    reading = _Reading(root, shown_root)
+    if not root.is_dir():
+        reading.problems.append(
+            Problem("not an issue folder (it does not exist)", shown_root, None, "give the folder that holds issue.toml")
+        )
+        return None, reading.problems
+    if not (root / ISSUE_FILE).is_file():
+        reading.problems.append(
+            Problem(
+                f"no {ISSUE_FILE} in this folder",
+                shown_root,
+                None,
+                "give the issue folder, or create one with `publish new DIR`",
+            )
+        )
+        return None, reading.problems
+    text = read_text(root / ISSUE_FILE, reading.toml_path, reading.problems)
+    if text is None:
+        return None, reading.problems
+    reading.lines = LINE_BREAK.split(text)
+    control_characters(text, reading.toml_path, 1, reading.problems)
+    data = parse_toml(text, reading.toml_path, 1, reading.problems)
+    if data is None:
+        return None, reading.problems
+    form = _normal_form(data, reading)
+    if form:
+        data = parse_toml(normalize(text, form), reading.toml_path, 1, reading.problems) or data
+    issue = _issue(data, reading, form)
+    if reading.problems:
+        return None, reading.problems
+    return issue, reading.problems
+
+
+def _normal_form(data: dict[str, Any], reading: _Reading) -> str | None:
+    issue = data.get("issue")
+    value = issue.get("normalize") if isinstance(issue, dict) else None
+    if value is None:
+        return None
+    if value not in NORMAL_FORMS:
+        reading.problem(
+            f"normalize = {value!r} is not a Unicode normal form",
+            reading.line_of("normalize"),
+            f"use one of {', '.join(NORMAL_FORMS)}, or remove the key to keep the text as written",
+        )
+        return None
+    return str(value)
+
+
+def _table(data: dict[str, Any], name: str, reading: _Reading, required: bool) -> dict[str, Any]:
+    value = data.get(name)
+    if value is None:
+        if required:
+            reading.problem(f"no [{name}] table", 1, f"add a [{name}] table (see README 'Writing an issue')")
+        return {}
+    if not isinstance(value, dict):
+        reading.problem(f"'{name}' must be a table", reading.table_line(name), f"write it as [{name}] with keys below")
+        return {}
+    return value
+
+
+def _unknown_keys(table: dict[str, Any], known: tuple[str, ...], where: str, reading: _Reading, start: int) -> None:
+    for key in table:
+        if key not in known:
+            reading.problem(
+                f"unknown key '{key}' in {where}",
+                reading.line_of(key, max(start - 1, 0)),
+                f"use only {', '.join(known)} (check the spelling)",
+            )
+
+
+def _text(table: dict[str, Any], key: str, where: str, reading: _Reading, start: int, default: str | None) -> str:
+    value = table.get(key, default)
+    line = reading.line_of(key, max(start - 1, 0)) if key in table else start
+    if value is None:
+        reading.problem(f"{where} has no {key}", line, f'add {key} = "…"')
+        return ""
+    if not isinstance(value, str):
+        reading.problem(f"{where} {key} must be a string", line, f'write {key} = "…" (in double quotes)')
+        return ""
+    if default is None and not value.strip():
+        reading.problem(f"{where} {key} is empty", line, f'write the {key} between the quotes')
+    return value
+
+
+def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue | None:
+    for key in data:
+        if key not in TABLES:
+            reading.problem(
+                f"unknown table or key '{key}'",
+                reading.line_of(key),
+                f"use only [{'], ['.join(TABLES[:3])}] and [[sections]] (check the spelling)",
+            )
+    magazine = _table(data, "magazine", reading, required=True)
+    magazine_line = reading.table_line("magazine")
+    _unknown_keys(magazine, MAGAZINE_KEYS, "[magazine]", reading, magazine_line)
+    title = _text(magazine, "title", "[magazine]", reading, magazine_line, None)
+    language = _text(magazine, "language", "[magazine]", reading, magazine_line, "zh-CN")
+    publisher = _text(magazine, "publisher", "[magazine]", reading, magazine_line, "")
+    issn = _text(magazine, "issn", "[magazine]", reading, magazine_line, "")
+
+    meta = _table(data, "issue", reading, required=True)
+    issue_line = reading.table_line("issue")
+    _unknown_keys(meta, ISSUE_KEYS, "[issue]", reading, issue_line)
+    label = _text(meta, "label", "[issue]", reading, issue_line, None)
+    layout = _text(meta, "layout", "[issue]", reading, issue_line, "magazine-16k")
+    date = _date(meta, reading, issue_line)
+    first_folio = meta.get("first_folio", 1)
+    if isinstance(first_folio, bool) or not isinstance(first_folio, int) or first_folio < 1:
+        reading.problem(
+            f"first_folio = {first_folio!r} is not a page number",
+            reading.line_of("first_folio", issue_line - 1),
+            "write the folio of the first body page as a whole number, e.g. first_folio = 3",
+        )
+        first_folio = 1
+
+    fonts = _fonts(data, reading)
+    sections = _sections(data, reading, form)
+    if reading.problems or date is None:
+        return None
+    return Issue(
+        magazine=title,
+        label=label,
+        date=date,
+        sections=sections,
+        language=language,
+        first_folio=first_folio,
+        layout=layout,
+        publisher=publisher,
+        issn=issn,
+        root=reading.root,
+        fonts=fonts,
+    )
+
+
+def _date(meta: dict[str, Any], reading: _Reading, issue_line: int) -> dt.date | None:
+    fix = "write the issue date as a TOML date without quotes, e.g. date = 2025-01-20"
+    if "date" not in meta:
+        reading.problem("[issue] has no date", issue_line, fix)
+        return None
+    value = meta["date"]
+    line = reading.line_of("date", issue_line - 1)
+    if isinstance(value, dt.datetime) or isinstance(value, dt.time):
+        reading.problem(f"date {value} has a time of day", line, fix)
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            dt.date.fromisoformat(value.strip())
+        except ValueError:
+            reading.problem(f"date {value!r} is not a real calendar date", line, fix)
+            return None
+        reading.problem(f"date {value!r} is a string, not a date", line, fix)
+        return None
+    reading.problem(f"date {value!r} is not a date", line, fix)
+    return None
+
+
+def _fonts(data: dict[str, Any], reading: _Reading) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    fonts = _table(data, "fonts", reading, required=False)
+    result = []
+    for role, value in fonts.items():
+        candidates = [value] if isinstance(value, str) else value
+        if not isinstance(candidates, list) or not all(isinstance(c, str) and c for c in candidates):
+            reading.problem(
+                f"[fonts] {role} must be a list of font names or files",
+                reading.line_of(role, reading.table_line("fonts") - 1),
+                f'write {role} = ["Family Name", "fonts/file.otf"]',
+            )
+            continue
+        result.append((str(role), tuple(candidates)))
+    return tuple(result)
+
+
+def _occurrence_line(lines: list[str], needle: str, nth: int) -> int | None:
+    seen = 0
+    for number, line in enumerate(lines, start=1):
+        count = line.count(needle)
+        if seen + count > nth:
+            return number
+        seen += count
+    return None
+
+
+def _sections(data: dict[str, Any], reading: _Reading, form: str | None) -> tuple[Section, ...]:
+    value = data.get("sections")
+    fix_sections = '[[sections]] with title = "…" and articles = ["articles/01-….md", …]'
+    if value is None:
+        reading.problem("no [[sections]]", len(reading.lines), f"add at least one {fix_sections}")
+        return ()
+    if not isinstance(value, list) or not all(isinstance(s, dict) for s in value):
+        reading.problem("'sections' must be a list of [[sections]] tables", reading.line_of("sections"), fix_sections)
+        return ()
+    sections: list[Section] = []
+    listed: dict[Path, int] = {}  # resolved file → its first listing's line
+    slugs: dict[str, Path] = {}
+    occurrences: dict[str, int] = {}
+    for number, table in enumerate(value):
+        start = _occurrence_line(reading.lines, "[[sections]]", number) or 1
+        _unknown_keys(table, SECTION_KEYS, "[[sections]]", reading, start)
+        title = _text(table, "title", "[[sections]]", reading, start, None)
+        entries = table.get("articles")
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            reading.problem(
+                f"section '{title}' needs articles = [\"articles/….md\", …]",
+                reading.line_of("articles", start - 1) if "articles" in table else start,
+                "list the section's article files in print order",
+            )
+            continue
+        if not entries:
+            reading.problem(f"section '{title}' lists no articles", start, "add its articles, or remove the section")
+        articles: list[Article] = []
+        for entry in entries:
+            nth = occurrences.get(entry, 0)
+            occurrences[entry] = nth + 1
+            line = _occurrence_line(reading.lines, f'"{entry}"', nth) or _occurrence_line(
+                reading.lines, entry, nth
+            )
+            article = _article(entry, title, line, reading, listed, slugs, form)
+            if article is not None:
+                articles.append(article)
+        sections.append(Section(title=title, articles=tuple(articles)))
+    _unlisted(reading, listed)
+    return tuple(sections)
+
+
+def _article(
+    entry: str,
+    section_title: str,
+    line: int | None,
+    reading: _Reading,
+    listed: dict[Path, int],
+    slugs: dict[str, Path],
+    form: str | None,
+) -> Article | None:
+    relative = Path(entry)
+    path = (reading.root / relative).resolve()
+    shown = reading.shown_root / relative
+    if path in listed:
+        reading.problem(
+            f"{entry} is listed twice (first on line {listed[path]})",
+            line,
+            "an article belongs to exactly one section: remove one of the entries",
+        )
+        return None
+    listed[path] = line or 0
+    if relative.suffix != ".md":
+        reading.problem(f"{entry} is not a Markdown (.md) file", line, "list the article's .md file")
+        return None
+    if not path.is_file():
+        reading.problem(f"article file not found: {entry}", line, f"create {shown} or correct the path")
+        return None
+    slug = relative.stem
+    if slug in slugs:
+        reading.problem(
+            f"two articles share the slug '{slug}': {entry} and {slugs[slug]}",
+            line,
+            "rename one file (the slug is the file name without .md)",
+        )
+        return None
+    slugs[slug] = Path(entry)
+    text = read_text(path, shown, reading.problems)
+    if text is None:
+        return None
+    article, section = parse_article(
+        normalize(text, form), shown, reading.root, reading.problems, slug=slug, source=path
+    )
+    if section is not None and section != section_title:
+        reading.problems.append(
+            Problem(
+                f"front matter says section = {section!r} but issue.toml lists it under {section_title!r}",
+                shown,
+                key_line(LINE_BREAK.split(text), "section", 1),
+                "make them agree (or remove the section key)",
+            )
+        )
+    return article
+
+
+def _unlisted(reading: _Reading, listed: dict[Path, int]) -> None:
+    folder = reading.root / "articles"
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*.md")):
+        if path.resolve() not in listed:
+            relative = path.relative_to(reading.root)
+            reading.problems.append(
+                Problem(
+                    "article is in no section",
+                    reading.shown_root / relative,
+                    None,
+                    f"list \"{relative.as_posix()}\" in a [[sections]] of issue.toml, or delete the file",
+                )
+            )
+
+
+def check_sources(path: Path | str) -> list[Problem]:
+    """Every problem in the issue's sources (an empty list when `load_issue` would succeed)."""
+    return _read(path)[1]
+
+
+def load_issue(path: Path | str) -> Issue:
+    """Read an issue folder into the model; raises `SourceError` listing every problem found."""
+    issue, problems = _read(path)
+    if problems or issue is None:
+        raise SourceError(*(problems or [Problem("cannot read the issue", path)]))
+    return issue

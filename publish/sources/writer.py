@@ -1,0 +1,342 @@
+r"""The model → source files: the exact format `publish.sources` reads back.
+
+In: an `Article` (or a whole `Issue` and where its articles go). Out: Markdown with TOML front
+matter (`article_to_markdown`), the `issue.toml` text (`issue_to_toml`), or both written to a folder
+(`write_issue`). The promise, tested with generated articles: reading what is written gives the same
+model back — `parse(article_to_markdown(a)) == a` for every article whose runs are in canonical form
+(adjacent runs of one kind merged, none empty) and whose list labels are numbers (`1.`, `2)`).
+
+Escaping keeps the text readable: only what would otherwise parse is escaped — `\\ * _ [ ] \``
+everywhere, `&` before something that looks like an entity, `#`, `>`, `-`, `+`, `=`, `:`, `|`,
+`~` and `1.` at the start of a block, every `#` in a heading. `<条例>` stays as written (the
+reader has raw HTML and autolinks off). Whitespace at either end of a block, which Markdown would
+trim, is written as a numeric character reference (`&#x20;`), as is a neighbour of an emphasis
+mark where CommonMark's flanking rules would otherwise not see the `*` as emphasis (CJK text next
+to punctuation such as `“`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+
+from publish.errors import Problem, SourceError
+from publish.model import (
+    Article,
+    Block,
+    Emphasis,
+    Figure,
+    Heading,
+    Inline,
+    Issue,
+    ListItem,
+    Note,
+    Paragraph,
+    Salutation,
+    Signature,
+    Text,
+)
+from publish.sources.markdown import merge_runs
+
+_ALWAYS = set("\\*_[]`")
+_LINE_START = set("#>-+=:|~")
+_ENTITY_LIKE = re.compile(r"&(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)")
+_ORDERED = re.compile(r"^[0-9]{1,9}[.)]")
+_LABEL = re.compile(r"^[0-9]{1,9}[.)]$")
+# Characters a numeric reference cannot carry (CommonMark turns them into U+FFFD).
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+LIT, ESC, ENT, DELIM = 0, 1, 2, 3
+
+
+def _punct(char: str) -> bool:
+    return isMdAsciiPunct(ord(char)) or isPunctChar(char)
+
+
+class _Atom:
+    __slots__ = ("char", "mode")
+
+    def __init__(self, char: str, mode: int) -> None:
+        self.char = char
+        self.mode = mode
+
+    def render(self) -> str:
+        if self.mode == ESC:
+            return "\\" + self.char
+        if self.mode == ENT:
+            return f"&#x{ord(self.char):X};"
+        return self.char  # LIT, or the `*` of an emphasis (DELIM)
+
+    def first(self) -> str:
+        return {ESC: "\\", ENT: "&"}.get(self.mode, self.char)
+
+    def last(self) -> str:
+        return ";" if self.mode == ENT else self.char
+
+
+def _check_writable(text: str, what: str) -> None:
+    bad = _UNWRITABLE.search(text)
+    if bad:
+        raise SourceError(
+            Problem(
+                f"{what} contains control character U+{ord(bad.group()):04X}, which Markdown cannot carry",
+                fix="remove it from the text",
+            )
+        )
+
+
+def inline_markdown(runs: Sequence[Inline], *, heading: bool = False, emphasis: bool = True) -> str:
+    """Runs → inline Markdown that parses back to the same runs, as the start of a block."""
+    runs = merge_runs(tuple(runs))
+    atoms: list[_Atom] = []
+    for run in runs:
+        _check_writable(run.text, "text")
+        emphasised = isinstance(run, Emphasis)
+        if emphasised and not emphasis:
+            raise SourceError(Problem("emphasis cannot be written here", fix="use plain text"))
+        if emphasised:
+            atoms.append(_Atom("*", DELIM))
+        atoms += [_Atom(c, LIT) for c in run.text]
+        if emphasised:
+            atoms.append(_Atom("*", DELIM))
+    chars = [a for a in atoms if a.mode != DELIM]
+    flat = "".join(a.char for a in chars)
+    for index, atom in enumerate(chars):
+        if atom.char in _ALWAYS or (heading and atom.char == "#"):
+            atom.mode = ESC
+        elif atom.char == "&" and _ENTITY_LIKE.match(flat, index):
+            atom.mode = ESC
+        elif atom.char in "\n\r":
+            atom.mode = ENT
+    # Markdown trims whitespace (Python's str.isspace, as markdown-it-py strips) at a block's ends.
+    for sequence in (chars, list(reversed(chars))):
+        for atom in sequence:
+            if not atom.char.isspace():
+                break
+            atom.mode = ENT
+    if chars and chars[0].mode == LIT:
+        if chars[0].char in _LINE_START:
+            chars[0].mode = ESC
+        else:
+            ordered = _ORDERED.match(flat)
+            if ordered:
+                chars[ordered.end() - 1].mode = ESC
+    _fix_flanking(atoms)
+    return "".join(a.render() for a in atoms)
+
+
+def _fix_flanking(atoms: list[_Atom]) -> None:
+    """Make every emphasis `*` open or close as meant (CommonMark §6.2, markdown-it's scanDelims).
+
+    A `*` opens only if left-flanking: not followed by whitespace, and if followed by punctuation,
+    preceded by whitespace or punctuation. A neighbour written as `&#x…;` is punctuation on both
+    sides, so changing the offending neighbour into a reference always satisfies the rule.
+    """
+    opening = True
+    for index, atom in enumerate(atoms):
+        if atom.mode != DELIM:
+            continue
+        before = atoms[index - 1] if index > 0 else None
+        after = atoms[index + 1] if index + 1 < len(atoms) else None
+        if opening:
+            inner, outer = after, before
+            assert inner is not None  # an emphasis run is never empty (merge_runs)
+            if isWhiteSpace(ord(inner.first())):
+                inner.mode = ENT
+            outer_char = outer.last() if outer is not None else " "
+            if _punct(inner.first()) and not (isWhiteSpace(ord(outer_char)) or _punct(outer_char)):
+                assert outer is not None
+                outer.mode = ENT
+        else:
+            inner, outer = before, after
+            assert inner is not None
+            if isWhiteSpace(ord(inner.last())):
+                inner.mode = ENT
+            outer_char = outer.first() if outer is not None else " "
+            if _punct(inner.last()) and not (isWhiteSpace(ord(outer_char)) or _punct(outer_char)):
+                assert outer is not None
+                outer.mode = ENT
+        opening = not opening
+
+
+def _toml_string(value: str) -> str:
+    out = []
+    for char in value:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"':
+            out.append('\\"')
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _block(block: Block, root: Path | None) -> str:
+    if isinstance(block, Paragraph):
+        if not block.runs:
+            raise SourceError(Problem("an empty paragraph cannot be written", fix="drop the block"))
+        return inline_markdown(block.runs)
+    if isinstance(block, Heading):
+        if block.level not in (1, 2):
+            raise SourceError(Problem(f"heading level {block.level} cannot be written", fix="use level 1 or 2"))
+        return "#" * (block.level + 1) + " " + inline_markdown(block.runs, heading=True)
+    if isinstance(block, ListItem):
+        if not _LABEL.match(block.label):
+            raise SourceError(
+                Problem(f"list label {block.label!r} cannot be written", fix="use a number and . or ), e.g. 1.")
+            )
+        if not block.runs:
+            raise SourceError(Problem(f"numbered item {block.label!r} has no text", fix="drop the block"))
+        return f"{block.label} {inline_markdown(block.runs)}"
+    if isinstance(block, Salutation | Note):
+        name = "salutation" if isinstance(block, Salutation) else "note"
+        return f"::: {name}\n{inline_markdown(block.runs)}\n:::"
+    if isinstance(block, Signature):
+        if not block.lines or not all(block.lines):
+            raise SourceError(Problem("a signature line is empty", fix="drop empty lines"))
+        body = "\n".join(inline_markdown([_plain(line)], emphasis=False) for line in block.lines)
+        return f"::: signature\n{body}\n:::"
+    if isinstance(block, Figure):
+        return _figure(block, root)
+    raise TypeError(f"not a block: {block!r}")
+
+
+def _plain(text: str) -> Inline:
+    return Text(text)
+
+
+def _figure(figure: Figure, root: Path | None) -> str:
+    path = figure.image
+    if root is not None and path.is_absolute():
+        try:
+            path = path.relative_to(root)
+        except ValueError:
+            pass
+    target = path.as_posix()
+    if re.search(r"[\s()<>\\]", target) or not target:
+        target = "<" + re.sub(r"([<>\\])", r"\\\1", target) + ">"
+    caption = inline_markdown(figure.caption) if figure.caption else ""
+    return f"![{caption}]({target})"
+
+
+def article_to_markdown(article: Article, *, section: str | None = None, root: Path | None = None) -> str:
+    """An article → its source file text (front matter + Markdown body), ending with a newline.
+
+    `section` adds the optional `section = "…"` key; `root` (the issue folder) makes absolute
+    figure paths relative to it.
+    """
+    for line in article.title:
+        _check_writable(line, "the title")
+    front = []
+    if len(article.title) == 1:
+        front.append(f"title = {_toml_string(article.title[0])}")
+    else:
+        front.append("title = [" + ", ".join(_toml_string(t) for t in article.title) + "]")
+    if article.subtitle:
+        front.append(f"subtitle = {_toml_string(article.subtitle)}")
+    if article.bylines:
+        entries = [
+            f"  {{unit = {_toml_string(b.unit)}, name = {_toml_string(b.name)}}}," for b in article.bylines
+        ]
+        front.append("byline = [\n" + "\n".join(entries) + "\n]")
+    if article.kind:
+        front.append(f"kind = {_toml_string(article.kind)}")
+    if section is not None:
+        front.append(f"section = {_toml_string(section)}")
+    body = "\n\n".join(_block(b, root) for b in article.blocks)
+    return "+++\n" + "\n".join(front) + "\n+++\n\n" + body + "\n"
+
+
+def _paths_for(issue: Issue, article_paths: Mapping[str, str | Path] | Sequence[str | Path]) -> list[str]:
+    articles = issue.articles
+    if isinstance(article_paths, Mapping):
+        paths = [article_paths[a.slug] for a in articles]
+    else:
+        paths = list(article_paths)
+        if len(paths) != len(articles):
+            raise ValueError(f"{len(paths)} paths for {len(articles)} articles")
+    result = []
+    for article, path in zip(articles, paths, strict=True):
+        posix = Path(path).as_posix()
+        if Path(posix).stem != article.slug:
+            raise ValueError(f"path {posix} does not give the slug {article.slug!r} (the slug is the file stem)")
+        result.append(posix)
+    return result
+
+
+def issue_to_toml(issue: Issue, article_paths: Mapping[str, str | Path] | Sequence[str | Path]) -> str:
+    """The `issue.toml` text for an issue; `article_paths` maps slug → path (or lists them in order).
+
+    Paths are relative to the issue folder and their stem must be the article's slug.
+    """
+    paths = iter(_paths_for(issue, article_paths))
+    out = ["[magazine]", f"title = {_toml_string(issue.magazine)}", f"language = {_toml_string(issue.language)}"]
+    if issue.publisher:
+        out.append(f"publisher = {_toml_string(issue.publisher)}")
+    if issue.issn:
+        out.append(f"issn = {_toml_string(issue.issn)}")
+    out += [
+        "",
+        "[issue]",
+        f"label = {_toml_string(issue.label)}",
+        f"date = {issue.date.isoformat()}",
+        f"first_folio = {issue.first_folio}",
+        f"layout = {_toml_string(issue.layout)}",
+    ]
+    if issue.fonts:
+        out += ["", "[fonts]"]
+        for role, candidates in issue.fonts:
+            out.append(f"{role} = [" + ", ".join(_toml_string(c) for c in candidates) + "]")
+    for section in issue.sections:
+        out += ["", "[[sections]]", f"title = {_toml_string(section.title)}", "articles = ["]
+        out += [f"  {_toml_string(next(paths))}," for _ in section.articles]
+        out.append("]")
+    return "\n".join(out) + "\n"
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def write_issue(
+    issue: Issue,
+    folder: Path | str,
+    article_paths: Mapping[str, str | Path] | Sequence[str | Path] | None = None,
+) -> list[Path]:
+    """Write `issue.toml` and every article into `folder` (each file written whole, then renamed).
+
+    Default article paths are `articles/<slug>.md` (the slug is the file stem). Returns the files written. Raises `SourceError` if something cannot be written.
+    """
+    folder = Path(folder)
+    if article_paths is None:
+        article_paths = {a.slug: f"articles/{a.slug}.md" for a in issue.articles}
+    paths = _paths_for(issue, article_paths)
+    texts: list[tuple[Path, str]] = []
+    index = 0
+    for section in issue.sections:
+        for article in section.articles:
+            texts.append((folder / paths[index], article_to_markdown(article, root=folder.resolve())))
+            index += 1
+    texts.append((folder / "issue.toml", issue_to_toml(issue, paths)))
+    for path, text in texts:  # everything rendered before the first file is written
+        _atomic_write(path, text)
+    return [p for p, _ in texts]
