@@ -135,3 +135,15 @@ def test_fallback_notes_name_the_face_and_the_characters(tmp_path):
     notes = [n for n in fonts.fallback_notes(issue) if n.startswith("body:")]
     assert len(notes) == 1
     assert "Noto Serif CJK SC" in notes[0] and "增" in notes[0] and "长" in notes[0]
+
+
+def test_heading_levels_can_have_their_own_roles(tmp_path):
+    need_cjk_fonts()
+    fonts = load_fonts(None, {"subtitle": ["DejaVu Sans"]})
+    if fonts.roles["subtitle"].family != "DejaVu Sans":
+        pytest.skip("DejaVu Sans not installed")
+    issue = _issue(tmp_path, ["## 一、总体要求", "", "正文。"])
+    assert fonts.coverage(issue) == []
+    problems = fonts.coverage(issue, roles={"heading1": "subtitle"})
+    assert problems and all("'subtitle'" in str(p) for p in problems)
+    assert {p.line for p in problems} == {6}

@@ -47,7 +47,7 @@ DEFAULT_ELEMENT_ROLES = {
     "salutation": "body",
     "signature": "body",
     "listitem": "body",
-    "heading": "heading",
+    "heading": "heading",  # both levels, unless "heading1"/"heading2" are given
     "note": "note",
     "caption": "caption",
     "emphasis": "emphasis",
@@ -344,6 +344,8 @@ class FontSet:
                 yield src, 1, pick("byline"), f"{b.unit}{b.name}"
             for block in art.blocks:
                 kind = type(block).__name__.lower()
+                if kind == "heading" and f"heading{block.level}" in er:
+                    kind = f"heading{block.level}"  # a layout may set the levels differently
                 line = getattr(block, "line", None) or None
                 runs = getattr(block, "runs", None)
                 if kind == "figure":
