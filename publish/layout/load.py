@@ -323,6 +323,8 @@ def _check_fit(layout: Layout, r: _Reader) -> None:
             f"but the margins leave {room / MM:.1f} mm",
             "use fewer lines, a smaller [body] leading or smaller [margins] top/bottom",
         )
+    if layout.figure_max_lines > layout.lines - 2:
+        r.problem("[figure] max_height_lines", f"must leave room for a caption: at most {layout.lines - 2}")
     if layout.header_baseline >= layout.margin_top and (layout.header_right.inner or layout.header_right.outer):
         r.problem("[header] baseline_mm", "puts the header inside the text block",
                   "make it smaller than [margins] top_mm")

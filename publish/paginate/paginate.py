@@ -12,6 +12,7 @@ contents' own length is known; only then are x/y computed (left and right pages 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -60,16 +61,21 @@ def _composer() -> ModuleType:
     return cjk
 
 
-def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None) -> Document:
+def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None,
+             progress: Callable[[int], None] | None = None) -> Document:
     """Set `issue` on pages; see the module docstring. `composer` must offer `compose` and `Style`
-    as `publish.cjk` does (tests pass a stand-in)."""
+    as `publish.cjk` does (tests pass a stand-in). `progress(n)` is called after each article."""
     setter = Setter(layout, fonts, composer or _composer())
     drafts: list[PageDraft] = []
+    done = 0
     for section in issue.sections:
         first_in_section = True
         for article in section.articles:
             _place_article(article, section.title, layout, setter, drafts, new_page=first_in_section)
             first_in_section = False
+            done += 1
+            if progress is not None:
+                progress(done)
 
     # The contents: its length decides the body's folios only when it cannot go before first_folio.
     items = _contents_items(issue, drafts)

@@ -1,0 +1,132 @@
+"""Building an issue: the whole pipeline from an issue folder to the PDF and EPUB files.
+
+In: an issue folder and an output folder. Out: `OUT_DIR/<issue.slug>.pdf` and `.epub`, and a
+`BuildResult` naming them (with any warnings, e.g. photos under 300 dpi).
+
+Order, so that bad input never leaves half-written output: read the issue (`SourceError` listing
+every source problem), load the layout, run the print checks (`publish.layout.check_issue`) and the
+font coverage check, and stop with a `BuildError` listing every error *before* anything is written.
+Then paginate — always, even without a PDF: the EPUB's page-list needs the print folios — and write
+both files to temporary names in the output folder, renamed into place only when both succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publish.errors import BuildError, Problem
+
+# progress(stage, done, total): called with done == 0 when a stage starts and done == total when
+# it ends; pagination also reports each article set.
+Progress = Callable[[str, int, int], None]
+
+STAGES = ("read", "check", "fonts", "paginate", "pdf", "epub")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pdf_path: Path | None
+    epub_path: Path | None
+    pages: int = 0
+    warnings: tuple[Problem, ...] = field(default=())
+
+
+def element_roles(layout) -> dict[str, str]:
+    """The layout's element → font role map, in the names `FontSet.coverage` uses."""
+    st = layout.styles
+    return {
+        "title": st["title"].role,
+        "subtitle": st["subtitle"].role,
+        "byline": st["byline"].role,
+        "paragraph": st["paragraph"].role,
+        "salutation": st["salutation"].role,
+        "signature": st["signature"].role,
+        "listitem": st["listitem"].role,
+        "heading": st["heading1"].role,
+        "note": st["note"].role,
+        "caption": st["caption"].role,
+        "header": st["header"].role,
+        "folio": st["folio"].role,
+    }
+
+
+def build(
+    issue_dir: Path | str,
+    out_dir: Path | str,
+    *,
+    pdf: bool = True,
+    epub: bool = True,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the issue in `issue_dir` into `out_dir`; see the module docstring."""
+    from publish.layout import load_layout
+    from publish.layout.check import check_issue, is_error
+    from publish.sources import load_issue
+
+    report = progress or (lambda stage, done, total: None)
+    out = Path(out_dir)
+
+    report("read", 0, 1)
+    issue = load_issue(issue_dir)
+    report("read", 1, 1)
+
+    report("check", 0, 1)
+    layout = load_layout(issue.layout, issue.root)
+    problems = check_issue(issue, layout)
+    errors = [p for p in problems if is_error(p)]
+    warnings = tuple(p for p in problems if not is_error(p))
+    if out.exists() and not out.is_dir():
+        errors.append(Problem(f"the output folder {out} is a file", fix="give a folder with -o"))
+    if errors:
+        raise BuildError(*errors)
+    report("check", 1, 1)
+
+    report("fonts", 0, 1)
+    from publish.fonts import load_fonts
+
+    fonts = load_fonts(issue.root, dict(issue.fonts))
+    uncovered = fonts.coverage(issue, roles=element_roles(layout))
+    if uncovered:
+        raise BuildError(*uncovered)
+    report("fonts", 1, 1)
+
+    from publish.paginate import paginate
+
+    total = len(issue.articles)
+    report("paginate", 0, total)
+    document = paginate(issue, layout, fonts, progress=lambda done: report("paginate", done, total))
+    report("paginate", total, total)
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BuildError(Problem(f"cannot create the output folder {out}: {err.strerror}")) from None
+    pdf_path = out / f"{issue.slug}.pdf" if pdf else None
+    epub_path = out / f"{issue.slug}.epub" if epub else None
+    # Both files are written into a private temporary folder inside `out` (same file system, so
+    # the final renames are atomic) and moved into place only when every writer succeeded.
+    tmp = Path(tempfile.mkdtemp(prefix=".publish-", dir=out))
+    try:
+        if pdf_path is not None:
+            from publish.pdf import write_pdf
+
+            report("pdf", 0, 1)
+            write_pdf(document, fonts, tmp / pdf_path.name)
+            report("pdf", 1, 1)
+        if epub_path is not None:
+            from publish.epub import write_epub
+
+            report("epub", 0, 1)
+            write_epub(issue, tmp / epub_path.name, page_starts=document.page_starts, fonts=fonts)
+            report("epub", 1, 1)
+        for final in (pdf_path, epub_path):
+            if final is not None:
+                os.replace(tmp / final.name, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return BuildResult(pdf_path, epub_path, len(document.pages), warnings)

@@ -1,0 +1,73 @@
+"""`publish build ISSUE_DIR -o OUT_DIR`: the command over `publish.build.build`.
+
+In: the issue folder, the output folder, which editions to write. Out: the files, their paths on
+stdout (one a line), warnings on stderr, a progress bar per stage when stderr is a terminal (none
+with `--quiet` or when not a terminal), exit status 0, or 1 with one line per problem.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from publish.cli import handle_errors
+
+
+class _Bars:
+    """One click progress bar per stage, drawn only on a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.stage = ""
+        self.done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage or self.bar is None:
+            self.close()
+            self.stage = stage
+            self.done = 0
+            self.bar = click.progressbar(length=max(total, 1), label=f"{stage:<9}", file=sys.stderr,
+                                         show_eta=False)
+            self.bar.__enter__()
+        if done > self.done:
+            self.bar.update(done - self.done)
+            self.done = done
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.command("build")
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
+              show_default=True, help="Folder for the PDF and EPUB (created if missing).")
+@click.option("--pdf/--no-pdf", default=True, help="Write the print PDF.")
+@click.option("--epub/--no-epub", default=True, help="Write the EPUB 3 edition.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars and no output paths.")
+@handle_errors
+def build(issue_dir: Path, out_dir: Path, pdf: bool, epub: bool, quiet: bool) -> None:
+    """Build ISSUE_DIR into OUT_DIR/<issue>.pdf and .epub (pagination always runs: the EPUB's
+    page-list uses the print folios)."""
+    from publish.build import build as run_build
+
+    bars = _Bars() if not quiet and sys.stderr.isatty() else None
+    try:
+        result = run_build(issue_dir, out_dir, pdf=pdf, epub=epub, progress=bars)
+    finally:
+        if bars is not None:
+            bars.close()
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    if not quiet:
+        for path in (result.pdf_path, result.epub_path):
+            if path is not None:
+                click.echo(str(path))
+
+
+commands = [build]
