@@ -1,0 +1,158 @@
+"""Total-fit line breaking (Knuth–Plass style) over a prepared paragraph.
+
+In: a `Prepared` paragraph (publish.cjk.glue), the measure of the first and of the other lines, and
+whether lines are justified. Out: the break positions (character indices; the last is len(text)).
+
+Each candidate line (j, i) gets a cost from its natural width and its reducible / expandable space
+(all O(1) from prefix sums); the cheapest sum of costs over the paragraph wins. The costs encode:
+- reduction before expansion (clreq 先挤压、后拉伸): reducing punctuation space costs at most ~80,
+  while opening Han gaps by 0.05 em already costs 125 and by 0.1 em 1000 — so pulling a mark back
+  onto a line by compressing punctuation (先挤进) wins over pushing a character down (后推出)
+  whenever compression can do it;
+- a cost for very loose lines (cubic in the per-gap letter-spacing, as TeX's badness);
+- a strong penalty for a last line with fewer than two characters (孤字, clreq
+  §adjustments_of_orphans_and_widows);
+- prohibitions and unbreakable units are hard: such positions are not break candidates at all.
+
+Speed: only break positions are candidates, and a line start j only tries ends i whose natural width
+lies within `window` of the measure (found by bisection) up to the first overfull end. If that finds
+no solution (pathological text), the search is repeated with no window, and then once more with the
+prohibitions turned into large penalties and overfull lines allowed — so composing never fails and
+never loses text.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from publish.cjk.classes import breakable
+from publish.cjk.glue import Prepared
+
+INF = float("inf")
+ORPHAN_PENALTY = 1e7  # 孤字: outweighs any realistic sum of line costs
+RELAXED_BREAK_PENALTY = 1e8  # a break the prohibition level forbids (remedy of clreq note n033)
+UNBREAKABLE_PENALTY = 1e10  # a break inside a Western word, number or 2-em mark
+OVERFULL_PENALTY = 1e9
+WINDOW_EM = 3.0  # first pass: lines at most this much shorter than the measure (in em)
+EPS = 1e-9
+
+
+def find_breaks(p: Prepared, measure: float, first_measure: float, justify: bool) -> list[int]:
+    """Break positions for the paragraph (the last is len(p.text))."""
+    n = len(p.text)
+    if n == 0:
+        return []
+    em = p.base_em
+    result = _search(p, measure, first_measure, justify, WINDOW_EM * em, relax=False)
+    if result is None:
+        result = _search(p, measure, first_measure, justify, INF, relax=False)
+    if result is None:
+        result = _search(p, measure, first_measure, justify, INF, relax=True)
+    assert result is not None  # the relaxed search accepts every position and every width
+    return result
+
+
+def _search(p: Prepared, measure: float, first: float, justify: bool, window: float, relax: bool):
+    n = len(p.text)
+    ok = p.ok
+    if relax:
+        words_ok = breakable(p.text, p.cls, "none")
+        cand = list(range(1, n + 1))
+        pen = [0.0] * (n + 1)
+        for i in range(1, n):
+            if not ok[i]:
+                pen[i] = RELAXED_BREAK_PENALTY if words_ok[i] else UNBREAKABLE_PENALTY
+    else:
+        cand = [i for i in range(1, n + 1) if ok[i]]
+        pen = None
+    E, S, ESH, SSH, EST, SST = p.E, p.S, p.ESH, p.SSH, p.EST, p.SST
+    EG3, SG3, EG4, SG4, LET = p.EG3, p.SG3, p.EG4, p.SG4, p.LET
+    em = p.base_em
+    # running maximum of E over candidates: a sorted key for bisection (E itself may dip by a
+    # discarded line-end space)
+    key = []
+    top = -INF
+    for i in cand:
+        e = E[i]
+        if e > top:
+            top = e
+        key.append(top)
+    ncand = len(cand)
+    dp = [INF] * (n + 1)
+    prev = [-1] * (n + 1)
+    dp[0] = 0.0
+    inv_tenth = 10.0 / em  # per-gap spacing in units of 0.1 em
+    starts = [0, *cand[:-1]]
+    first_after = 0  # index in cand of the first candidate > j
+    for j in starts:
+        dj = dp[j]
+        while first_after < ncand and cand[first_after] <= j:
+            first_after += 1
+        if dj == INF:
+            continue
+        m = first if j == 0 else measure
+        Sj = S[j]
+        SSHj = SSH[j]
+        SSTj = SST[j]
+        SG3j = SG3[j]
+        SG4j = SG4[j]
+        if window == INF:
+            lo = first_after
+        else:
+            lo = bisect_left(key, Sj + m - window, first_after)
+            if lo >= ncand:
+                lo = ncand - 1
+                if lo < first_after:
+                    continue
+        for t in range(lo, ncand):
+            i = cand[t]
+            diff = m - (E[i] - Sj)
+            last = i == n
+            if diff < -EPS:
+                sh = ESH[i] - SSHj
+                if -diff > sh + EPS:
+                    if not relax:
+                        break  # overfull even fully reduced; every later end is longer still
+                    bad = OVERFULL_PENALTY * (1.0 - (diff + sh) / em)
+                else:
+                    r = -diff / sh
+                    bad = 30.0 * r * r
+            elif last or not justify:
+                # a last line, or a ragged one: set at natural width; ragged lines prefer fullness
+                bad = 0.0 if last else (diff / em) ** 2
+            else:
+                st = EST[i] - SSTj
+                if diff <= st:
+                    r = diff / st if st > 0 else 0.0
+                    bad = 20.0 * r * r
+                else:
+                    g = EG3[i] - SG3j
+                    if g > 0:
+                        x = (diff - st) / g * inv_tenth
+                        bad = 20.0 + 1000.0 * x * x * x
+                    else:
+                        g = EG4[i] - SG4j
+                        if g > 0:  # letter-spacing inside a Western word: a last resort
+                            x = (diff - st) / g * inv_tenth
+                            bad = 5000.0 + 1000.0 * x * x * x
+                        elif relax:
+                            bad = OVERFULL_PENALTY
+                        else:
+                            continue  # cannot be justified
+            c = dj + 1.0 + bad
+            if last and j and LET[n] - LET[j] < 2:
+                c += ORPHAN_PENALTY
+            if pen is not None:
+                c += pen[i]
+            if c < dp[i]:
+                dp[i] = c
+                prev[i] = j
+    if dp[n] == INF:
+        return None
+    out = []
+    i = n
+    while i > 0:
+        out.append(i)
+        i = prev[i]
+    out.reverse()
+    return out

@@ -1,0 +1,114 @@
+"""Style switches of the composer, the input runs and the output lines.
+
+In: what a layout chooses (`Style`), the text (`Run`s, each with a font role). Out: `Line`s of
+`Glyph`s — the composer's whole contract with the paginator (docs/INTERFACES.md, "composer").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from publish.cjk.classes import LEVELS
+
+PUNCTUATION_STYLES = ("quanjiao", "kaiming")
+ALIGNS = ("justify", "left", "center", "right")
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a paragraph is set. Defaults follow clreq's recommendations for mainland body text.
+
+    - `prohibition`: line-start/line-end rules, clreq §prohibition_rules_for_line_start_end
+      ("none", "basic", "gb", "strict").
+    - `punctuation`: "quanjiao" (全角式: every mark full width, compressed where needed) or
+      "kaiming" (开明式: only 。！？ full width, other marks half width); clreq §punctuation_width_adjustment.
+    - `compress_periods`: may justification reduce 。！？ (last step of clreq's reduction order)?
+    - `han_latin_space`: ¼ em (+¼, −⅛) between Han and Western letters/digits, clreq
+      §mixed_text_composition_in_horizontal_writing_mode.
+    - `indent_em`: first-line indent in em of the paragraph's first run (clreq §first_line_indents).
+    - `hanging`: hang one line-end pause/stop mark outside the measure (clreq
+      §hanging_punctuation_marks_at_line_end; off: "most Chinese publications do not").
+    - `trim_opening_at_line_start`: an opening mark starting a line loses its leading half em.
+    - `adjacent_compression`: width in em of two adjacent full-width marks (1.5, or 1.0 by style).
+    - `align`: "justify" (body), or "left"/"center"/"right" (headings, signatures): lines at natural width.
+    """
+
+    prohibition: str = "strict"
+    punctuation: str = "quanjiao"
+    compress_periods: bool = True
+    han_latin_space: bool = True
+    indent_em: float = 2.0
+    hanging: bool = False
+    trim_opening_at_line_start: bool = True
+    adjacent_compression: float = 1.5
+    align: str = "justify"
+
+    def __post_init__(self) -> None:
+        if self.prohibition not in LEVELS:
+            raise ValueError(f"prohibition must be one of {LEVELS}, not {self.prohibition!r}")
+        if self.punctuation not in PUNCTUATION_STYLES:
+            raise ValueError(f"punctuation must be one of {PUNCTUATION_STYLES}, not {self.punctuation!r}")
+        if self.align not in ALIGNS:
+            raise ValueError(f"align must be one of {ALIGNS}, not {self.align!r}")
+        if not 1.0 <= self.adjacent_compression <= 2.0:
+            raise ValueError(f"adjacent_compression must be between 1.0 and 2.0 em, not {self.adjacent_compression}")
+        if self.indent_em < 0:
+            raise ValueError(f"indent_em must not be negative, not {self.indent_em}")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text set in one font role (a key the metrics understand, e.g. "body" or "body~1")."""
+
+    text: str
+    role: str
+
+
+class Glyph(NamedTuple):
+    """One placed character. A NamedTuple (immutable, like the frozen dataclasses elsewhere) because
+    the composer makes one per character of the issue and tuple construction is several times cheaper.
+
+    - `x`: pen position (where the glyph is drawn) in pt from the column's left edge; the first
+      line's indent is included.
+    - `width`: the advance as set, in pt (a mark compressed to half width has 0.5 em; a word space
+      at a line end has 0).
+    - `offset`: how far right of `x` the set box starts: a mark whose leading space was removed is
+      drawn `offset` to the left of its box. The set box is `[x + offset, x + offset + width]`.
+    """
+
+    char: str
+    x: float
+    width: float
+    role: str
+    offset: float = 0.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """One composed line.
+
+    - `natural`: width in pt at natural spacing (indent included, line-end/-start trims and
+      adjacent-mark compression applied), before justification.
+    - `width`: width as set, indent included: equals the measure for every non-last justified line.
+    - `ratio`: adjustment ratio. Expansion: (measure − natural) / (capacity of word spaces and
+      Han–Western spaces up to ½ em + 0.1 em per expandable gap), so ratio > 1 means gaps between
+      Han characters are opened by more than 0.1 em. Reduction: −(natural − measure) / (all
+      reducible space), in [−1, 0). 0 for lines set at natural width.
+    - `last`: the paragraph's last line (set at natural width when justifying).
+    - `indent`: the first-line indent in pt (0 on other lines).
+    - `align`: the alignment the line was set with; `hung`: a mark hangs past the measure.
+    """
+
+    glyphs: tuple[Glyph, ...]
+    natural: float
+    width: float
+    ratio: float
+    last: bool
+    indent: float = 0.0
+    align: str = "justify"
+    hung: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(g.char for g in self.glyphs)
