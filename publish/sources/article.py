@@ -65,7 +65,7 @@ def parse_article(
         )
         return None, None
     meta_lines = lines[1:closing]
-    meta = parse_toml("\n".join(meta_lines), shown, 2, problems)
+    meta = parse_toml("\n".join(meta_lines) + "\n", shown, 2, problems)
     body_first_line = closing + 2
     blocks = read_body("\n".join(lines[closing + 1 :]), body_first_line, shown, root, problems)
     if meta is None:

@@ -89,8 +89,13 @@ def parse_toml(text: str, path: Path | str, first_line: int, problems: list[Prob
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         found = _TOML_LINE.search(message)
-        line = first_line + int(found.group(1)) - 1 if found else first_line
-        what = _TOML_LINE.sub("", message).strip().rstrip(".")
+        if found:
+            line = first_line + int(found.group(1)) - 1
+        elif "end of document" in message:
+            line = first_line + max(len(LINE_BREAK.split(text.rstrip("\r\n"))) - 1, 0)
+        else:
+            line = first_line
+        what = _TOML_LINE.sub("", message).replace("(at end of document)", "at the end").strip().rstrip(".")
         hint = "fix the TOML syntax (strings in double quotes, dates as YYYY-MM-DD without quotes)"
         problems.append(Problem(f"invalid TOML: {what}", path, line, hint))
         return None
