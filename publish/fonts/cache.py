@@ -25,7 +25,7 @@ from typing import Any
 
 ENV_VAR = "PUBLISH_CACHE_DIR"
 # Bump when the layout of cached objects changes, so old entries are simply not found.
-FORMAT_VERSION = "8"
+FORMAT_VERSION = "9"
 
 
 def cache_dir() -> Path:

@@ -249,37 +249,24 @@ def _continuous_dashes(font, cmap: dict[int, str], hmtx, upem: int) -> dict[int,
 
     The Chinese dash 破折号 `——` is one 2-em unit that must not be broken (docs/clreq.md §1.3;
     GB/T 15834—2011: 占两个字的位置，中间不能断开). Faces shared with Japanese (Noto/Source Han
-    CJK, AR PL UKai) draw U+2014 and its full-width form with side bearings, so two in a row show
-    a gap; their box-drawing U+2500 is the same centred stroke across the whole em. Faces whose
-    own U+2014 already spans its full em (LXGW WenKai) keep it.
+    CJK, AR PL UKai) draw U+2014 and its full-width form with side bearings (Noto Serif CJK SC: 43
+    units each side), so two in a row show a gap; their box-drawing U+2500 — made to join its
+    neighbours — is the same centred stroke across the whole em. Faces whose own U+2014 is a
+    full em with no side bearing (LXGW WenKai) keep it. Judged from hmtx (advance, left side
+    bearing = xMin) only: reading outlines would cost a CFF decompile per face.
     """
-    from fontTools.pens.boundsPen import BoundsPen
-
-    bar = cmap.get(0x2500)
-    if bar is None or hmtx[bar][0] != upem:
-        return {}
-    def bounds(name: str):
-        # Straight from the outline table: font.getGlyphSet() would decompile hmtx and vmtx
-        # again (~0.25 s for a CJK face).
-        if "CFF " in font:
-            pen = BoundsPen(None)
-            font["CFF "].cff.topDictIndex[0].CharStrings[name].draw(pen)
-            return pen.bounds
-        glyph = font["glyf"][name]
-        return (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax) if glyph.numberOfContours else None
-
     tol = upem / 50
-    b = bounds(bar)
-    if not b or b[0] > tol or b[2] < upem - tol or b[3] - b[1] > upem / 10:
-        return {}  # not a thin full-em stroke: leave the dashes alone
+    bar = cmap.get(0x2500)
+    if bar is None or hmtx[bar][0] != upem or hmtx[bar][1] > tol:
+        return {}
     out = {}
     for cp in (0x2014, 0x2015):
         name = cmap.get(cp)
         if name is None:
             continue
-        g = bounds(name)
-        if hmtx[name][0] == upem and g and g[0] <= tol and g[2] >= upem - tol:
-            continue  # already continuous
+        advance, lsb = hmtx[name]
+        if advance == upem and lsb <= tol:
+            continue  # already a full-em stroke
         out[cp] = bar
     return out
 
