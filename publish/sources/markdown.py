@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -213,7 +214,8 @@ class BodyReader:
         if not images or len(children) != 1:
             return None
         image = images[0]
-        src = str(image.attrGet("src") or "")
+        # markdown-it percent-encodes the destination (`图.jpg` → `%E5%9B%BE.jpg`): undo it.
+        src = unquote(str(image.attrGet("src") or ""))
         if image.attrGet("title"):
             self.problem("figure has a title in quotes", line, "put all text in the caption: ![caption](path)")
         if not src:
