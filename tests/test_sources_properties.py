@@ -31,7 +31,8 @@ SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 
 # Characters that mean something to Markdown, TOML or this project's conventions, and the seed's
 # mixed punctuation (ASCII `,` inside Chinese, NBSP, full-width space, `——`, `<条例>`).
-TRICKY = list("*_#<>`[]()!\\&;:.,-+=|~{}\"'1２0 \t\n\u00a0\u3000\u2028") + [
+TRICKY = [
+    *"*_#<>`[]()!\\&;:.,-+=|~{}\"'1２0 \t\n\u00a0\u3000\u2028",
     "<条例>", "1.", "2)", ":::", "+++", "&amp;", "&#32;", "——", "……", "“", "”", "《", "》", "，", "。",
     "：", "中", "文", "a", "Z", "é", "e\u0301", "𠀀", "\ufeff", "\u200b",
 ]
