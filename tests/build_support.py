@@ -1,0 +1,118 @@
+"""Reading a built print PDF back for the acceptance checks, and matching it to the sources.
+
+In: a PDF written by `publish build` and the issue/layout it was built from. Out: per page its label
+(the folio), its running header split at the page's centre into left and right strings, and its
+other lines in the order they are drawn (the text layer's reading order), in pt from the trim box's
+bottom-left corner. Nothing here knows how pagination works: it reads what a print shop would get.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+ROOT = Path(__file__).resolve().parents[1]
+FULL_EXAMPLE = ROOT / "examples" / "bayannaoer-2025-01"
+SAMPLE = ROOT / "examples" / "sample"
+
+
+@dataclass
+class PdfLine:
+    y: float  # baseline, from the trim bottom
+    size: float
+    chars: list[tuple[str, float, float]]  # (char, x0, x1) from the trim left
+
+    @property
+    def text(self) -> str:
+        return "".join(c for c, _x0, _x1 in self.chars)
+
+    @property
+    def x0(self) -> float:
+        return self.chars[0][1]
+
+    @property
+    def x1(self) -> float:
+        return self.chars[-1][2]
+
+
+@dataclass
+class PdfPage:
+    index: int
+    label: str
+    trim: tuple[float, float, float, float]
+    header_left: str
+    header_right: str
+    lines: list[PdfLine]
+
+    @property
+    def text(self) -> str:
+        return "".join(line.text for line in self.lines)
+
+
+def read_pdf(path: Path, header_below_top: float) -> list[PdfPage]:
+    """Lines whose baseline is within `header_below_top` pt of the trim top are the header."""
+    labels = []
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        labels = [doc.get_page_label(i) for i in range(len(doc))]
+    finally:
+        doc.close()
+    pages = []
+    with pdfplumber.open(str(path)) as pdf:
+        for i, page in enumerate(pdf.pages):
+            tx0, ty0, tx1, ty1 = page.trimbox
+            # pdfplumber's trimbox is in top-down coordinates; the char matrix is PDF user space.
+            media_h = float(page.mediabox[3])
+            trim_bottom = media_h - ty1
+            lines: list[PdfLine] = []
+            for ch in page.chars:
+                x0 = ch["matrix"][4] - tx0
+                y = ch["matrix"][5] - trim_bottom
+                x1 = x0 + ch["width"]
+                if ch["text"].isspace():
+                    continue
+                last = lines[-1] if lines else None
+                if last is not None and abs(last.y - y) < 0.01 and abs(last.size - ch["size"]) < 0.01 \
+                        and last.chars[-1][1] - 0.01 <= x0 <= last.chars[-1][2] + 2 * ch["size"]:
+                    last.chars.append((ch["text"], x0, x1))
+                else:
+                    lines.append(PdfLine(y, ch["size"], [(ch["text"], x0, x1)]))
+            height = ty1 - ty0
+            width = tx1 - tx0
+            header = [ln for ln in lines if ln.y > height - header_below_top]
+            body = [ln for ln in lines if ln.y <= height - header_below_top]
+            left = "".join(ln.text for ln in sorted(header, key=lambda ln: ln.x0) if ln.x0 < width / 2)
+            right = "".join(ln.text for ln in sorted(header, key=lambda ln: ln.x0) if ln.x0 >= width / 2)
+            pages.append(PdfPage(i, labels[i], (tx0, ty0, tx1, ty1), left, right, body))
+    return pages
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace (a PDF text layer has no spaces to compare)."""
+    return "".join(text.split())
+
+
+def is_subsequence(needle: str, hay: str) -> tuple[bool, int]:
+    """Whether `needle` appears in order in `hay`; and how many of its characters were found."""
+    it = iter(hay)
+    found = 0
+    for ch in needle:
+        for h in it:
+            if h == ch:
+                found += 1
+                break
+        else:
+            return False, found
+    return True, found
+
+
+def article_source_text(article) -> str:
+    from publish.paginate.setting import byline_text
+
+    parts = ["".join(article.title), article.subtitle]
+    parts += [byline_text(b) for b in article.bylines]
+    parts += [b.text for b in article.blocks]
+    return squeeze("".join(parts))
