@@ -187,6 +187,7 @@ class FontSet:
         self._pdf: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._unbound: dict[str, object] = {}
         self._run_memo: dict[tuple[str, str | None], dict[str, str]] = {}
+        self._cover_memo: dict[str, dict[str, str | None]] = {}
 
     # ── faces ───────────────────────────────────────────────────────────────────────────────
     def face(self, key: str) -> ResolvedFace:
@@ -260,38 +261,62 @@ class FontSet:
         it occurs, and every face tried. `roles` maps parts of an article (see
         `DEFAULT_ELEMENT_ROLES`) to font roles, for a layout that assigns them differently.
         """
-        problems: list[Problem] = []
-        for path, line_hint, role, text in self._texts(issue, roles):
-            chain = self.roles.get(role)
-            if chain is None:
-                continue
+        texts = list(self._texts(issue, roles))
+        missing = {
+            role: {ch for ch, key in self._faces_for(role, chars).items() if key is None}
+            for role, chars in self._chars_by_role(texts).items()
+        }
+        if not any(missing.values()):
+            return []
+        # Find where each missing character occurs: one problem per (character, file, role).
+        problems: dict[tuple, Problem] = {}
+        for path, line_hint, role, text in texts:
             for ch in dict.fromkeys(text):  # distinct characters, in order of appearance
-                if ch not in IGNORED and chain.face_for(ch) is None:
-                    problems.append(self._problem(ch, role, chain, path, line_hint))
-        # One problem per (character, file, role): the first occurrence is enough to find it.
-        unique: dict[tuple, Problem] = {}
-        for p in problems:
-            unique.setdefault((p.message, str(p.path)), p)
-        return list(unique.values())
+                if ch in missing.get(role, ()) and (ch, role, str(path)) not in problems:
+                    problems[(ch, role, str(path))] = self._problem(ch, role, self.roles[role], path, line_hint)
+        return list(problems.values())
 
     def uncovered(self, text: str, role: str) -> str:
         """The distinct characters of `text` that no face of `role`'s chain has, in order — for
         strings a later stage makes up (running headers, folios, a table of contents)."""
-        chain = self.role(role)
-        return "".join(ch for ch in dict.fromkeys(text) if ch not in IGNORED and chain.face_for(ch) is None)
+        faces = self._faces_for(self.role(role).role, set(text) - IGNORED)
+        return "".join(ch for ch in dict.fromkeys(text) if ch not in IGNORED and faces[ch] is None)
 
     def coverage_report(self, issue, roles: dict[str, str] | None = None) -> dict[str, dict[str, set[str]]]:
         """Role → face key (or `"missing"`) → the issue's characters that face sets."""
         report: dict[str, dict[str, set[str]]] = {}
-        for _path, _line, role, text in self._texts(issue, roles):
-            chain = self.roles.get(role)
-            if chain is None:
-                continue
+        for role, chars in self._chars_by_role(list(self._texts(issue, roles))).items():
             per = report.setdefault(role, {})
-            for ch in set(text) - IGNORED:
-                f = chain.face_for(ch)
-                per.setdefault(f.key if f else "missing", set()).add(ch)
+            for ch, key in self._faces_for(role, chars).items():
+                per.setdefault(key or "missing", set()).add(ch)
         return report
+
+    def _chars_by_role(self, texts) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for _path, _line, role, text in texts:
+            if role in self.roles:
+                out.setdefault(role, set()).update(text)
+        for chars in out.values():
+            chars -= IGNORED
+        return out
+
+    def _faces_for(self, role: str, chars: set[str]) -> dict[str, str | None]:
+        """Character → key of the first face of `role`'s chain that has it (None: no face has it),
+        for `chars`; looked up a whole set at a time and remembered."""
+        memo = self._cover_memo.setdefault(role, {})
+        new = {ch for ch in chars if ch not in memo}
+        if new:
+            todo = {ord(ch) for ch in new}
+            for f in self.roles[role].faces:
+                got = f.info.cmap.covered(todo)
+                for cp in got:
+                    memo[chr(cp)] = f.key
+                todo -= got
+                if not todo:
+                    break
+            for cp in todo:
+                memo[chr(cp)] = None
+        return {ch: memo[ch] for ch in chars}
 
     def fallback_notes(self, issue, roles: dict[str, str] | None = None) -> list[str]:
         """One line per fallback face that sets some of the issue's characters, e.g.
