@@ -139,15 +139,17 @@ def test_a_folio_given_twice_is_a_build_error(tmp_path):
 
 
 # ── the EPUB's page-list against a PDF ─────────────────────────────────────────────────────────
-def pdf_body_texts(pdf_path: Path, running_words: set[str]) -> dict[int, str]:
+def pdf_body_texts(pdf_path: Path, running_words: set[str], ornaments: str = "") -> dict[int, str]:
     """Folio → the body text of that PDF page, in reading order, whitespace removed.
 
     Read from the PDF's text layer (pdfplumber), not from the pagination's model: characters are
     grouped into rows by baseline and split into segments at gaps wider than 1.5 em; a segment
     in the top or bottom 12 % of the trim box made only of running-header words (magazine title,
-    section names), digits and `/` is the running header or folio (its number is the page's folio); a segment that crosses the trim
-    box's centre spans both columns (a title block). Reading order: spanning segments top to
+    section names), digits and `/` is the running header or folio (its number is the page's
+    folio); a segment that crosses the trim box's centre spans both columns (a title block). Reading order: spanning segments top to
     bottom, and between two of them the left column, then the right column.
+    `ornaments`: characters the print layout adds that are not source text (the `●` before a
+    byline, which the EPUB draws with CSS); they are left out of the body text.
     """
     import pdfplumber
     import pypdfium2 as pdfium
@@ -196,7 +198,7 @@ def pdf_body_texts(pdf_path: Path, running_words: set[str]) -> dict[int, str]:
                     band[kind].append(text)
             ordered += band["left"] + band["right"]
             if folio is not None:
-                out[folio] = "".join(ordered)
+                out[folio] = "".join(c for c in "".join(ordered) if c not in ornaments)
     return out
 
 
@@ -311,5 +313,8 @@ def test_page_list_matches_the_pdf_page_by_page(tmp_path):
     issue = load_issue(sample)
     result = build(sample, tmp_path)
     words = {issue.magazine, *(s.title for s in issue.sections)}
-    bodies = pdf_body_texts(result.pdf_path, words)
+    source = "".join(t for a in issue.articles for t in (*a.title, a.subtitle, *(b.unit + b.name for b in a.bylines),
+                                                         *(b.text for b in a.blocks)))
+    ornaments = "".join(c for c in "●" if c not in source)  # the print's byline mark
+    bodies = pdf_body_texts(result.pdf_path, words, ornaments)
     assert_page_list_matches_pdf(EpubContents(result.epub_path), bodies)
