@@ -6,6 +6,7 @@ and (once built) the PDF and EPUB files. Errors the user can act on are `Publish
 
 from __future__ import annotations
 
+from publish.build import BuildResult, build
 from publish.errors import (
     BuildError,
     FontError,
@@ -21,6 +22,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
+    "BuildResult",
     "FontError",
     "Issue",
     "LayoutError",
@@ -28,5 +30,6 @@ __all__ = [
     "PublishError",
     "SourceError",
     "__version__",
+    "build",
     "load_issue",
 ]

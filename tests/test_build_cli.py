@@ -1,0 +1,122 @@
+"""`publish build`: what the user sees and gets — the output files and their paths, the editions
+asked for, clear one-line errors with nothing written, warnings that do not stop the build, and
+byte-identical rebuilds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from build_support import SAMPLE
+from click.testing import CliRunner
+
+from publish.cli import main
+
+pytestmark = pytest.mark.skipif(not (SAMPLE / "issue.toml").is_file(), reason="examples/sample is missing")
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory):
+    a = tmp_path_factory.mktemp("a")
+    b = tmp_path_factory.mktemp("b")
+    env = {"SOURCE_DATE_EPOCH": "1737331200"}
+    first = run("build", str(SAMPLE), "-o", str(a), env=env)
+    second = run("build", str(SAMPLE), "-o", str(b), "--quiet", env=env)
+    return first, second, a, b
+
+
+def test_build_writes_the_pdf_and_the_epub_and_prints_their_paths(two_builds):
+    first, _second, a, _b = two_builds
+    assert first.exit_code == 0, first.output
+    pdf, epub = a / "issue-2025-01-20.pdf", a / "issue-2025-01-20.epub"
+    assert first.stdout.split() == [str(pdf), str(epub)]
+    assert pdf.read_bytes().startswith(b"%PDF-") and epub.read_bytes().startswith(b"PK")
+    assert sorted(p.name for p in a.iterdir()) == [epub.name, pdf.name]  # no temporary files left
+
+
+def test_two_builds_are_byte_identical_and_quiet_is_quiet(two_builds):
+    _first, second, a, b = two_builds
+    assert second.exit_code == 0 and second.output == ""
+    for name in ("issue-2025-01-20.pdf", "issue-2025-01-20.epub"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_no_progress_bars_when_not_on_a_terminal(two_builds):
+    first, _second, _a, _b = two_builds
+    assert first.stderr == ""
+
+
+def test_epub_only_still_paginates_for_the_page_list(tmp_path):
+    result = run("build", str(SAMPLE), "-o", str(tmp_path), "--no-pdf")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["issue-2025-01-20.epub"]
+    from publish.epub.inspect import EpubContents
+
+    pages = EpubContents(tmp_path / "issue-2025-01-20.epub").page_list()
+    assert [int(p.label) for p in pages] == list(range(3, 3 + len(pages)))
+    assert len(pages) >= 4
+
+
+def test_pdf_only(tmp_path):
+    result = run("build", str(SAMPLE), "-o", str(tmp_path), "--no-epub", "-q")
+    assert result.exit_code == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["issue-2025-01-20.pdf"]
+
+
+def copy_sample(tmp_path: Path) -> Path:
+    dst = tmp_path / "issue"
+    shutil.copytree(SAMPLE, dst)
+    return dst
+
+
+def add_figure(issue: Path, image: str) -> None:
+    art = sorted((issue / "articles").glob("*.md"))[-1]
+    art.write_text(art.read_text(encoding="utf-8") + f"\n\n![会议现场]({image})\n", encoding="utf-8")
+
+
+def test_a_missing_image_stops_the_build_before_anything_is_written(tmp_path):
+    issue = copy_sample(tmp_path)
+    add_figure(issue, "images/gone.jpg")
+    out = tmp_path / "out"
+    result = run("build", str(issue), "-o", str(out))
+    assert result.exit_code == 1
+    assert "gone.jpg" in result.stderr and "Traceback" not in result.output
+    assert all(line.startswith("error: ") for line in result.stderr.splitlines())
+    assert not out.exists()
+
+
+def test_a_bad_layout_is_one_line_naming_the_key(tmp_path):
+    issue = copy_sample(tmp_path)
+    text = (Path(__file__).resolve().parents[1] / "layouts" / "magazine-16k.toml").read_text(encoding="utf-8")
+    (issue / "bad.toml").write_text(text.replace("lines = 38", "lines = 80"), encoding="utf-8")
+    toml = issue / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('layout = "magazine-16k"', 'layout = "bad.toml"'),
+                    encoding="utf-8")
+    result = run("build", str(issue), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "bad.toml" in result.stderr and "[grid] lines" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_issue_folder_is_a_clear_error(tmp_path):
+    result = run("build", str(tmp_path / "nope"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("error: ")
+
+
+def test_a_low_resolution_photo_is_a_warning_and_the_build_goes_on(tmp_path):
+    from PIL import Image
+
+    issue = copy_sample(tmp_path)
+    (issue / "images").mkdir()
+    Image.new("RGB", (400, 300), (200, 200, 200)).save(issue / "images" / "small.jpg", quality=80)
+    add_figure(issue, "images/small.jpg")
+    result = run("build", str(issue), "-o", str(tmp_path / "out"), "--no-epub")
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and "small.jpg" in result.stderr and "dpi" in result.stderr
+    assert (tmp_path / "out" / "issue-2025-01-20.pdf").is_file()
