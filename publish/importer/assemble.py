@@ -1,0 +1,421 @@
+"""Glue: text layer → pages → body stream + title blocks → articles → `Issue` + report.
+
+In: the bytes or text of an extraction (and optional issue metadata). Out: `ImportResult(issue,
+report)`; `write_import` writes the issue folder (built in a temporary folder, then renamed, so a
+failure leaves nothing half-written).
+
+How a title finds its body (the PDF puts a title block *after* the first page of its article's
+body): on each page with title blocks we choose as many article starts as there are titles among
+the page's paragraph openings, and which title goes with which start, by a score over everything
+measurable — a start right after a title group inside the page or after a break in the text (an
+unfinished full line followed by a paragraph opening) is strong; the page's first line is good only
+if the text before it ended a sentence; and the title's character pairs found in the start's first
+lines (`孟长云副主任带队赴杭州招商引资` ↔ `孟长云…杭州…招商`). A page whose text resumes an
+unfinished paragraph after another article ended (a short item set inside a longer article)
+continues the article that left the paragraph open.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from publish.errors import ImportError_, Problem
+from publish.importer.blocks import to_blocks
+from publish.importer.lines import ends_sentence, looks_first, measure, paragraphs
+from publish.importer.pages import SourceLine, infer_folios, split_pages
+from publish.importer.report import ImportReport, account
+from publish.importer.sections import assign_sections
+from publish.importer.titles import TitleBlock, page_parts, parse_group, split_block, split_points
+from publish.model import Article, Byline, Issue, Salutation, Signature
+
+_DATE = re.compile(r"(20\d\d|19\d\d)年(\d{1,2})月(\d{1,2})日")
+UNTITLED = "（标题未识别）"
+
+
+@dataclass
+class _Start:
+    index: int  # index into the body stream
+    block: TitleBlock | None
+
+
+@dataclass
+class ImportResult:
+    issue: Issue
+    report: ImportReport
+
+
+@dataclass
+class _Draft:
+    """An article being assembled: its title block and its body lines (in stream order)."""
+
+    block: TitleBlock | None
+    lines: list[SourceLine] = field(default_factory=list)
+    page: int = 0
+    pages: set[int] = field(default_factory=set)
+
+
+def decode(data: bytes, name: str = "input") -> str:
+    """Bytes → text, refusing what is not a UTF-8 text layer."""
+    if not data.strip():
+        raise ImportError_(Problem("the file is empty", name, None, "give the text layer of a printed issue"))
+    if b"\x00" in data[:65536]:
+        raise ImportError_(Problem("this is a binary file, not a text layer", name, None, "extract the text first (e.g. pdftotext)"))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ImportError_(
+            Problem(f"not UTF-8 text (byte {err.start})", name, None, "convert the extraction to UTF-8")
+        ) from None
+    if sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t") > len(text) // 100:
+        raise ImportError_(Problem("this looks like a binary file, not a text layer", name, None, "give a UTF-8 text file"))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if not c.isspace() and c not in "，。、：；“”《》（）——●"]
+    return {a + b for a, b in itertools.pairwise(chars)}
+
+
+def _similarity(title: str, body: str) -> float:
+    grams = _bigrams(title)
+    if not grams:
+        return 0.0
+    return len(grams & _bigrams(body)) / len(grams)
+
+
+def _window(stream: list[SourceLine], start: int, stop: int | None = None, chars: int = 240) -> str:
+    out, n = [], 0
+    end = len(stream) if stop is None else stop
+    for line in stream[start:end]:
+        out.append(line.text)
+        n += len(line.text)
+        if n >= chars:
+            break
+    return "".join(out)
+
+
+def import_text(
+    text: str,
+    *,
+    name: str = "input",
+    magazine: str | None = None,
+    label: str | None = None,
+    date: _dt.date | None = None,
+) -> ImportResult:
+    """Import an extraction's text into an `Issue` and an `ImportReport` (which has the account)."""
+    if not text.strip():
+        raise ImportError_(Problem("the file is empty", name, None, "give the text layer of a printed issue"))
+    pages = split_pages(text)
+    has_structure = any(p.folio_line for p in pages) or text.lstrip("\n").startswith(" ") or len(pages) > 1
+    if not has_structure:
+        raise ImportError_(
+            Problem(
+                "no page structure found (no line starts a page with a space, no running header or folio)",
+                name,
+                None,
+                "this importer reads a print PDF's text layer; write a plain article as Markdown instead",
+            )
+        )
+    report = ImportReport(source=name)
+    report.uncertain += infer_folios(pages)
+    all_lines = [line for p in pages for line in p.lines]
+    full = measure(all_lines)
+    report.measure = full
+
+    # 1. Pages → body stream + title blocks (with the stream position they sit at).
+    stream: list[SourceLine] = []
+    page_of: list[int] = []
+    blocks_on: dict[int, list[tuple[int, list[TitleBlock]]]] = {}
+    after_group: set[int] = set()  # stream indices right after a title group inside a page
+    for page in pages:
+        for part in page_parts(page.lines, full):
+            if part.kind == "body":
+                stream += part.lines
+                page_of += [page.index] * len(part.lines)
+            else:
+                blocks_on.setdefault(page.index, []).append((len(stream), parse_group(part.lines, page.index)))
+                after_group.add(len(stream))
+    if not stream:
+        raise ImportError_(Problem("no body text found", name, None, "is this the text layer of a printed issue?"))
+
+    # 2. Paragraph openings over the stream; breaks in the text (an unfinished full line followed
+    #    by a paragraph opening whose next line is full) are strong article starts.
+    breaks: set[int] = set()
+    for i in range(1, len(stream)):
+        prev, cur = stream[i - 1], stream[i]
+        nxt = stream[i + 1] if i + 1 < len(stream) else None
+        if (
+            prev.width >= full - 1
+            and not ends_sentence(prev.text)
+            and cur.width <= full - 2.5
+            and not ends_sentence(cur.text)
+            and nxt is not None
+            and nxt.width >= full - 1
+            and looks_first(cur, full)
+        ):
+            breaks.add(i)
+    opens: set[int] = {0}
+    cuts = sorted(breaks | {i for i in after_group if i < len(stream)} | {len(stream)})
+    lo = 0
+    for hi in cuts:
+        pos = lo
+        for para in paragraphs(stream[lo:hi], full):
+            opens.add(pos)
+            pos += len(para)
+        if hi < len(stream):
+            opens.add(hi)
+        lo = hi
+
+    # 3. Choose the article starts on each page that has title blocks.
+    starts: list[_Start] = []
+    for page_index in sorted(blocks_on):
+        titles = [b for _, group in blocks_on[page_index] for b in group]
+        on_page = [i for i in range(len(stream)) if page_of[i] == page_index]
+        candidates = [i for i in on_page if i in opens]
+        if not candidates:
+            later = [i for i in sorted(opens) if i >= (on_page[-1] + 1 if on_page else 0) and i < len(stream)]
+            nxt_open = later[0] if later else None
+            first_after = next((i for i in range(len(stream)) if page_of[i] > page_index), None)
+            chosen = nxt_open if nxt_open is not None else first_after
+            for b in titles:
+                report.uncertain.append(
+                    f"page {pages[page_index].folio}: title {b.title_text!r} has no paragraph opening on its page; "
+                    f"attached to the next one (line {stream[chosen].no if chosen is not None else '?'})"
+                )
+                starts.append(_Start(chosen if chosen is not None else len(stream), b))
+            continue
+        strong = {i for i in candidates if i in breaks or i in after_group}
+        first = on_page[0]
+
+        def bonus(i: int, strong: set[int] = strong, first: int = first) -> float:
+            if i in strong:
+                return 2.0
+            if i == first:
+                return 3.0 if i == 0 or ends_sentence(stream[i - 1].text) else -3.0
+            return 0.0
+
+        options = [titles]
+        if len(strong | ({first} if bonus(first) > 0 else set())) > len(titles):
+            for t_index, b in enumerate(titles):
+                for k in split_points(b):
+                    a, c = split_block(b, k)
+                    options.append([*titles[:t_index], a, c, *titles[t_index + 1:]])
+        best: tuple[float, list[TitleBlock], tuple[int, ...], tuple[int, ...]] | None = None
+        for option in options:
+            k = min(len(option), len(candidates))
+            for combo in itertools.combinations(candidates, k):
+                bounds = [*list(combo), on_page[-1] + 1]
+                for perm in itertools.permutations(range(len(option)), k):
+                    score = 0.0
+                    for slot, t in enumerate(perm):
+                        window = _window(stream, combo[slot], bounds[slot + 1])
+                        score += 3.0 * _similarity(option[t].title_text, window) + bonus(combo[slot])
+                    missed = len(strong - set(combo))
+                    score -= 1.5 * missed
+                    if best is None or score > best[0] + 1e-9:
+                        best = (score, option, combo, perm)
+        assert best is not None
+        _, option, combo, perm = best
+        if len(option) > len(titles):
+            report.uncertain.append(
+                f"page {pages[page_index].folio}: one title group split into two titles "
+                + " | ".join(repr(b.title_text) for b in option)
+                + " because the page holds two article openings"
+            )
+        used = set()
+        for slot, t in enumerate(perm):
+            starts.append(_Start(combo[slot], option[t]))
+            used.add(t)
+            sim = _similarity(option[t].title_text, _window(stream, combo[slot]))
+            if len(option) > 1 or (combo[slot] not in strong and combo[slot] != first):
+                report.uncertain.append(
+                    f"page {pages[page_index].folio}: title {option[t].title_text!r} attached to the body opening at "
+                    f"line {stream[combo[slot]].no} (title words found there: {sim:.0%})"
+                )
+        for t, b in enumerate(option):
+            if t not in used:
+                report.uncertain.append(
+                    f"page {pages[page_index].folio}: more titles than paragraph openings; {b.title_text!r} attached "
+                    f"to the last opening"
+                )
+                starts.append(_Start(combo[-1], b))
+
+    # 4. Articles: from each start to the next; a page that resumes a paragraph left open before a
+    #    short item goes back to the article that left it open.
+    starts.sort(key=lambda s: (s.index, s.block.lines[0].no if s.block else 0))
+    drafts: list[_Draft] = []
+    if not starts or starts[0].index > 0:
+        drafts.append(_Draft(None))
+        report.uncertain.append(
+            f"the text before line {stream[starts[0].index].no if starts and starts[0].index < len(stream) else '?'} "
+            f"has no title block: imported as an article titled {UNTITLED!r}"
+        )
+    start_at = {}
+    for s in starts:
+        if s.index in start_at:  # two titles on one opening: the second one is its own (empty) draft
+            report.uncertain.append(
+                f"two titles chose the opening at line {stream[min(s.index, len(stream) - 1)].no}: "
+                f"{s.block.title_text if s.block else ''!r} kept as an article without body"
+            )
+        start_at.setdefault(s.index, []).append(s)
+    open_lines: dict[int, list[tuple[int, int]]] = {}  # page → (stream index, draft) of open lines
+    current = len(drafts) - 1
+    for i, line in enumerate(stream):
+        if i in start_at:
+            for s in start_at[i]:
+                drafts.append(_Draft(s.block, page=page_of[i]))
+            current = len(drafts) - 1
+        elif i > 0 and page_of[i] != page_of[i - 1]:
+            prev = stream[i - 1]
+            if ends_sentence(prev.text) and not looks_first(line, full):
+                # The page resumes a paragraph; the one left open on the previous page just before a
+                # break in the text is the only one it can resume.
+                opened = open_lines.get(page_of[i - 1], [])
+                if opened and opened[-1][1] != current:
+                    j, current = opened[-1]
+                    report.uncertain.append(
+                        f"page {pages[page_of[i]].folio}: line {line.no} resumes the paragraph left open at line "
+                        f"{stream[j].no}; the text between them is a separate item"
+                    )
+        drafts[current].lines.append(line)
+        drafts[current].pages.add(page_of[i])
+        if i + 1 in breaks:
+            open_lines.setdefault(page_of[i], []).append((i, current))
+
+    # 5. Drafts → model articles.
+    articles: list[Article] = []
+    spans: list[dict] = []
+    for n, d in enumerate(drafts, start=1):
+        block = d.block
+        paras = paragraphs(d.lines, full) if d.lines else []
+        notes = block.notes if block else []
+        body = to_blocks(paras, notes)
+        title = tuple(s.text for s in block.title) if block and block.title else (UNTITLED,)
+        subtitle = "".join(s.text for s in block.subtitle) if block else ""
+        bylines = tuple(_byline(s.text) for s in block.bylines) if block else ()
+        kind = ""
+        if any(isinstance(b, Salutation) for b in body):
+            kind = "speech"
+        elif any(isinstance(b, Signature) for b in body):
+            kind = "notice"
+        folio = pages[d.page].folio if d.page < len(pages) else 0
+        slug = f"{n:02d}-p{folio:02d}"
+        articles.append(Article(slug=slug, title=title, blocks=tuple(body), subtitle=subtitle, bylines=bylines, kind=kind))
+        spans.append(
+            {
+                "slug": slug,
+                "title": "".join(title),
+                "title_lines": [s.no for s in block.title] if block else [],
+                "subtitle_lines": [s.no for s in block.subtitle] if block else [],
+                "byline_lines": [s.no for s in block.bylines] if block else [],
+                "note_lines": [s.no for s in block.notes] if block else [],
+                "body_lines": [d.lines[0].no, d.lines[-1].no] if d.lines else [],
+                "pages": sorted(pages[p].folio for p in d.pages),
+                "paragraphs": len(paras),
+                "title_page": pages[block.page].folio if block else None,
+            }
+        )
+
+    sections, how = assign_sections(articles, drafts_pages=[sorted(d.pages) for d in drafts], pages=pages)
+    for span, (section_title, source) in zip(spans, how, strict=True):
+        span["section"] = section_title
+        span["section_from"] = source
+    magazine_name = magazine or next((p.magazine for p in pages if p.magazine), "") or "未命名刊物"
+    if date is None:
+        found = [_dt.date(int(y), int(m), int(d)) for y, m, d in _DATE.findall(text) if _valid(y, m, d)]
+        date = max(found) if found else _dt.date(2000, 1, 1)
+        report.uncertain.append(f"issue date {date.isoformat()} taken from the latest date in the text; give --date")
+    if label is None:
+        label = f"{date.year}年{date.month}月"
+        report.uncertain.append(f"issue label {label!r} made from the date; give --label")
+    issue = Issue(
+        magazine=magazine_name,
+        label=label,
+        date=date,
+        sections=tuple(sections),
+        first_folio=pages[0].folio if pages else 1,
+    )
+    report.pages = [
+        {
+            "index": p.index,
+            "folio": p.folio,
+            "folio_printed": p.folio_printed is not None,
+            "header": p.header,
+            "lines": [p.start, p.end],
+        }
+        for p in pages
+    ]
+    report.articles = spans
+    consumed = [line.no for line in stream]
+    consumed += [line.no for d in drafts if d.block for line in d.block.lines]
+    consumed += [n for p in pages for n in (p.header_line, p.folio_line) if n]
+    account(text, pages, issue, report, consumed)
+    return ImportResult(issue, report)
+
+
+def _valid(y: str, m: str, d: str) -> bool:
+    try:
+        _dt.date(int(y), int(m), int(d))
+    except ValueError:
+        return False
+    return True
+
+
+def _byline(text: str) -> Byline:
+    """`●unit  name` → Byline(unit, name); a name with an inner space (`杨 菁`) is kept as printed."""
+    body = text.lstrip("●").strip()
+    m = re.match(r"^(.*?\S)[\s\u00a0]{2,}(\S.*)$", body)
+    if m is None:
+        m = re.match(r"^(.*\S)[\s\u00a0]+(\S+)$", body)
+    if m is None:
+        return Byline(unit="", name=body)
+    return Byline(unit=m.group(1), name=m.group(2))
+
+
+def import_file(path: Path | str, **meta) -> ImportResult:
+    """Read a text layer from a file and import it."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ImportError_(Problem(f"cannot read the file: {err.strerror}", path)) from None
+    return import_text(decode(data, str(path)), name=str(path), **meta)
+
+
+def write_import(result: ImportResult, folder: Path | str, *, force: bool = False) -> Path:
+    """Write the issue folder (issue.toml, articles/, import-report.json) atomically."""
+    from publish.sources.writer import write_issue
+
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise ImportError_(Problem("the output folder exists and is not empty", folder, None, "choose another -o or pass --force"))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        write_issue(result.issue, temp)
+        (temp / "import-report.json").write_text(
+            json.dumps(result.report.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        if folder.exists():
+            old = folder.with_name(f".{folder.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(folder, old)
+            os.replace(temp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temp, folder)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return folder
+
+
+__all__ = ["ImportResult", "decode", "import_file", "import_text", "replace", "write_import"]

@@ -1,0 +1,78 @@
+"""Printed lines → paragraphs: widths in em and where a hard-wrapped paragraph ends.
+
+In: body lines (`SourceLine`s) in reading order. Out: the measure of the page (the width of a full
+line, in em) and the lines grouped into paragraphs.
+
+Why width *and* punctuation: a paragraph's first line is short by its lost 2-em indent, a line in
+the middle is full, its last line can be anything. A line ending in `。` is the paragraph's end only
+when the next line is short by an indent (the README: punctuation alone is wrong a third of the
+time); a short line ends its paragraph whatever it ends with, unless it is a first line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from publish.importer.pages import SourceLine
+
+# Characters that end a sentence (full and half width) and closers that may follow them.
+TERMINAL = set("。！？!?；;…：:")
+CLOSERS = set("”’）)」』》")
+# Characters a line cannot start with (clreq line-start prohibition: closing punctuation).
+NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)")
+
+
+def width(text: str) -> float:
+    """Printed width in em: CJK and full-width characters 1, ASCII (and NBSP) half."""
+    return sum(0.5 if ord(c) < 0x80 or c == "\u00a0" else 1.0 for c in text)
+
+
+def ends_sentence(text: str) -> bool:
+    """Does the line end with sentence-final punctuation (possibly followed by closers)?"""
+    t = text.rstrip()
+    while t and t[-1] in CLOSERS:
+        t = t[:-1]
+    return bool(t) and t[-1] in TERMINAL
+
+
+def measure(lines: Sequence[SourceLine]) -> float:
+    """The full measure of a body line: the most common width among the longer lines."""
+    widths = Counter(round(line.width) for line in lines if line.width >= 12)
+    if not widths:
+        return 21.0
+    return float(widths.most_common(1)[0][0])
+
+
+def looks_first(line: SourceLine, full: float) -> bool:
+    """Could this line open a paragraph (short by the 2-em indent, not starting with a closer)?"""
+    return line.width <= full - 1.75 and bool(line.text) and line.text[0] not in NO_LINE_START
+
+
+def ends_paragraph(line: SourceLine, is_first: bool, nxt: SourceLine | None, full: float) -> bool:
+    """Is `line` the last line of its paragraph, given the line that follows it (or None)?"""
+    if nxt is None:
+        return True
+    short = line.width < (full - 4.25 if is_first else full - 2.25)
+    if short:
+        return True
+    if ends_sentence(line.text) and looks_first(nxt, full):
+        return True
+    return False
+
+
+def paragraphs(lines: Sequence[SourceLine], full: float) -> list[list[SourceLine]]:
+    """Group consecutive body lines into paragraphs."""
+    out: list[list[SourceLine]] = []
+    current: list[SourceLine] = []
+    for i, line in enumerate(lines):
+        current.append(line)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if ends_paragraph(line, len(current) == 1, nxt, full):
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
