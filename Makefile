@@ -10,7 +10,8 @@ PY    := $(VENV)/bin/python
 APT_PKGS := fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai poppler-utils qpdf ghostscript \
             default-jre-headless fontconfig chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-EXAMPLE ?= examples/sample
+# The complete seed issue once imported, else the small sample.
+EXAMPLE ?= $(if $(wildcard examples/bayannaoer-2025-01/issue.toml),examples/bayannaoer-2025-01,examples/sample)
 OUT ?= out
 
 .PHONY: demo test setup system venv lint bench clean
@@ -33,7 +34,8 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 demo: setup
-	$(VENV)/bin/publish show $(EXAMPLE)
+	@echo "Building $(EXAMPLE) into $(OUT)/"
+	$(VENV)/bin/publish build $(EXAMPLE) -o $(OUT)
 
 test: setup
 	$(VENV)/bin/ruff check .
