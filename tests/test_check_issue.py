@@ -1,0 +1,49 @@
+"""`publish.check.check_issue_dir`: sources first, then font coverage and layout checks."""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+from sources_support import make_issue
+
+from publish.check import check_issue_dir
+from publish.errors import Problem
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample"
+
+
+def test_the_sample_is_sound():
+    assert check_issue_dir(SAMPLE) == []
+
+
+def test_source_problems_stop_before_the_later_stages(tmp_path, monkeypatch):
+    called = []
+    fake = types.ModuleType("publish.layout")
+    fake.check_issue = lambda issue: called.append(issue) or []  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "publish.layout", fake)
+    root = make_issue(tmp_path, {"articles/a.md": "no front matter\n"})
+    problems = check_issue_dir(root)
+    assert [p.message for p in problems] == ["no front matter: the file must start with a line '+++'"]
+    assert called == []
+
+
+def test_a_character_no_font_has_is_a_problem_at_its_line(tmp_path):
+    root = make_issue(tmp_path, {"articles/a.md": '+++\ntitle = "标题"\n+++\n\n正文。\n\n象形文字𓀀。\n'})
+    problems = check_issue_dir(root)
+    assert len(problems) == 1, problems
+    assert str(problems[0]).startswith(f"{root / 'articles' / 'a.md'}:7: U+13000")
+
+
+def test_layout_problems_are_included_when_the_layout_stage_has_check_issue(tmp_path, monkeypatch):
+    fake = types.ModuleType("publish.layout")
+    fake.check_issue = lambda issue: [Problem("image is 72 dpi", "x.md", 3, "use 300 dpi")]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "publish.layout", fake)
+    assert [str(p) for p in check_issue_dir(make_issue(tmp_path))] == ["x.md:3: image is 72 dpi — use 300 dpi"]
+
+
+def test_stages_that_are_missing_are_skipped(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "publish.layout", types.ModuleType("publish.layout"))  # no check_issue
+    monkeypatch.setitem(sys.modules, "publish.fonts", None)  # import fails
+    assert check_issue_dir(make_issue(tmp_path)) == []
