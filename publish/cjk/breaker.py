@@ -66,7 +66,7 @@ def _search(p: Prepared, measure: float, first: float, justify: bool, window: fl
         cand = [i for i in range(1, n + 1) if ok[i]]
         pen = None
     E, S, ESH, SSH, EST, SST = p.E, p.S, p.ESH, p.SSH, p.EST, p.SST
-    EG3, SG3, EG4, SG4, LET = p.EG3, p.SG3, p.EG4, p.SG4, p.LET
+    EG3, SG3, LET = p.EG3, p.SG3, p.LET
     em = p.base_em
     # running maximum of E over candidates: a sorted key for bisection (E itself may dip by a
     # discarded line-end space)
@@ -95,7 +95,6 @@ def _search(p: Prepared, measure: float, first: float, justify: bool, window: fl
         SSHj = SSH[j]
         SSTj = SST[j]
         SG3j = SG3[j]
-        SG4j = SG4[j]
         if window == INF:
             lo = first_after
         else:
@@ -131,7 +130,7 @@ def _search(p: Prepared, measure: float, first: float, justify: bool, window: fl
                         x = (diff - st) / g * inv_tenth
                         bad = 20.0 + 1000.0 * x * x * x
                     else:
-                        g = EG4[i] - SG4j
+                        g = p.g4(j, i)
                         if g > 0:  # letter-spacing inside a Western word: a last resort
                             x = (diff - st) / g * inv_tenth
                             bad = 5000.0 + 1000.0 * x * x * x

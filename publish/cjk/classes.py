@@ -184,33 +184,45 @@ def break_table(level: str) -> list[list[bool]]:
 BREAK_TABLES = {level: break_table(level) for level in LEVELS}
 
 
-def breakable(text: str, classes: list[int], level: str) -> list[bool]:
+def breakable(text: str, classes: list[int], level: str, special: list[int] | None = None) -> list[bool]:
     """`ok[i]` for 0 < i < len(text): may a line break fall between text[i-1] and text[i]?
+    (`ok[len(text)]`, the paragraph end, is True.)
 
     Runs of DASH / ELLIPSIS characters break only at even offsets from the run's start, so each
     `——` / `……` pair stays whole; several together may be split between pairs (clreq
     §prohibition_rules_for_unbreakable_marks: "When several such marks occur together, they may
     be split").
+
+    Between two Han characters a break is always allowed, so only the gaps next to the `special`
+    (non-Han) positions are looked up — the composer passes the list it already has.
     """
     table = BREAK_TABLES[level]
-    n = len(text)
-    ok = [False] * (n + 1)
-    prev = classes[0] if n else 0
-    run_start = 0
-    for i in range(1, n):
-        c = classes[i]
-        if c == prev and (c == DASH or c == ELLIPSIS):
+    n = len(classes)
+    ok = [True] * (n + 1)
+    ok[0] = False
+    if special is None:
+        special = [k for k, c in enumerate(classes) if c != HAN]
+    last = n - 1
+    for k in special:
+        c = classes[k]
+        row = table[c]
+        if k:
+            ok[k] = table[classes[k - 1]][c]
+        if k < last:
+            ok[k + 1] = row[classes[k + 1]]
+    if DASH in classes or ELLIPSIS in classes:
+        k = 0
+        while k < n:
+            c = classes[k]
+            if c != DASH and c != ELLIPSIS:
+                k += 1
+                continue
+            end = k + 1
+            while end < n and classes[end] == c:
+                end += 1
             # inside a run: a break only between whole pairs, never leaving a lone half behind
-            if (i - run_start) % 2 == 0:
-                end = i
-                while end < n and classes[end] == c:
-                    end += 1
-                ok[i] = end - i >= 2 and table[c][c]
-            prev = c
-            continue
-        if c == DASH or c == ELLIPSIS:
-            run_start = i
-        ok[i] = table[prev][c]
-        prev = c
+            for i in range(k + 1, end):
+                ok[i] = (i - k) % 2 == 0 and end - i >= 2 and table[c][c]
+            k = end
     ok[n] = True
     return ok

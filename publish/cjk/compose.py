@@ -22,16 +22,9 @@ def compose(runs: Sequence[Run], measure: float, metrics: Metrics, style: Style 
     """Break and justify one paragraph. An empty paragraph gives no lines."""
     if measure <= 0:
         raise ValueError(f"measure must be positive, not {measure}")
-    parts = []
-    roles: list[str] = []
-    for run in runs:
-        if run.text:
-            parts.append(run.text)
-            roles.extend([run.role] * len(run.text))
-    text = "".join(parts)
-    if not text:
+    if not any(run.text for run in runs):
         return []
-    p = prepare(text, roles, metrics, style)
+    p = prepare(runs, metrics, style)
     indent = style.indent_em * p.base_em
     if indent >= measure:
         indent = 0.0  # a measure narrower than the indent: the indent cannot apply

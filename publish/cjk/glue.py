@@ -29,7 +29,10 @@ Step 1 (the line-end mark) is not a choice here: it is always halved.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate, compress
 
 from publish.cjk.classes import (
     CLOSE,
@@ -41,6 +44,7 @@ from publish.cjk.classes import (
     LCLOSE,
     LOPEN,
     MIDDOT,
+    N_CLASSES,
     NBSP,
     NEWLINE,
     OPEN,
@@ -52,10 +56,10 @@ from publish.cjk.classes import (
     WESTERN_ALNUM,
     WORDISH,
     breakable,
-    classes_of,
+    classify,
 )
 from publish.cjk.metrics import Metrics
-from publish.cjk.style import Style
+from publish.cjk.style import Run, Style
 
 # Reduction priority of each class's own adjustable space (clreq §procedures_for_inter-character_spacing_reduction).
 P_SPACE, P_MIDDOT, P_BRACKET, P_COMMA, P_HANLATIN, P_PERIOD = 2, 3, 4, 5, 6, 7
@@ -68,7 +72,7 @@ NO_EXPAND_NEIGHBOURS = frozenset({CONNECTOR, SOLIDUS, HYPHEN, SPACE, NBSP, NEWLI
 
 @dataclass(slots=True)
 class Prepared:
-    """A paragraph ready for breaking: per-character lists (index k) and prefix sums (index 0..n)."""
+    """A paragraph ready for breaking: per-character sequences (index k) and prefix sums (index 0..n)."""
 
     text: str
     roles: list[str]
@@ -79,14 +83,15 @@ class Prepared:
     dlg: list[float]  # designed space left of the ink inside the advance (opening marks, interpuncts)
     lg: list[float]  # own adjustable space on the left as set naturally (after adjacency)
     rg: list[float]  # own adjustable space on the right
-    lg0: list[float]  # own left space before adjacency: what a line-start mark keeps if not trimmed
     gpr: list[int]  # reduction priority of the own space (0: none)
     hl: list[float]  # Han–Western space in the gap before k
     x3: list[int]  # gap before k expandable by even letter-spacing (expansion step 3)
     x4: list[int]  # gap before k openable as a last resort (inside Western words)
     ok: list[bool]  # ok[i]: a break may fall before character i (ok[n] is the paragraph end)
+    special: list[int]  # positions of non-Han characters, ascending (everything else is a plain box)
+    nat: list[float]  # natural set width of each character (own spaces included, after adjacency)
     # prefix sums: line (j, i) natural = E[i] - S[j], reducible = ESH[i] - SSH[j], expandable at
-    # priorities 1–2 = EST[i] - SST[j], expandable gaps = EG3[i] - SG3[j] (and 4 likewise)
+    # priorities 1–2 = EST[i] - SST[j], expandable gaps = EG3[i] - SG3[j]
     S: list[float]
     E: list[float]
     SSH: list[float]
@@ -95,185 +100,305 @@ class Prepared:
     EST: list[float]
     SG3: list[int]
     EG3: list[int]
-    SG4: list[int]
-    EG4: list[int]
     LET: list[int]  # prefix count of non-punctuation characters (for 孤字)
     lead: list[float]  # left space kept by character j when it starts a line
     hang: list[bool]  # hang[i]: the mark before break i hangs past the measure
+    _G4: list[int] | None = None
+
+    def g4(self, j: int, i: int) -> int:
+        """Gaps of line (j, i) that may open as a last resort (made on first use: rarely needed)."""
+        if self._G4 is None:
+            self._G4 = list(accumulate(self.x4, initial=0))
+        return self._G4[i] - self._G4[j + 1]
 
 
-def prepare(text: str, roles: list[str], metrics: Metrics, style: Style) -> Prepared:
+# Per-character properties, memoised per metrics object, role and the style switches they depend on.
+# Field order of the tuples:
+F_CLS, F_EM, F_BOX, F_DLG, F_LG, F_RG, F_GPR, F_FW, F_LET, F_LEAD, F_SH, F_ST, F_RG_SH, F_SP_SH, F_TRAIL, F_NAT, F_LG_SH, F_SP_ST = range(18)
+_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class _Advances(dict):
+    """char → natural advance in pt (a hard line break: 0), asked of the metrics once."""
+
+    def __init__(self, metrics: Metrics, role: str) -> None:
+        super().__init__()
+        self.metrics, self.role = metrics, role
+
+    def __missing__(self, ch: str) -> float:
+        a = self[ch] = 0.0 if ch in "\n\r" else float(self.metrics.advance(ch, self.role))
+        return a
+
+
+class _CharTable(dict):
+    """char → properties tuple, computed on first use (`__missing__`), so a paragraph's lookups
+    are one C-level dict access per character."""
+
+    def __init__(self, metrics: Metrics, role: str, kaiming: bool, periods: bool, trim: bool) -> None:
+        super().__init__()
+        self.metrics, self.role, self.kaiming, self.periods, self.trim = metrics, role, kaiming, periods, trim
+        self.em = float(metrics.em(role))
+        self.advances = _Advances(metrics, role)
+
+    def __missing__(self, ch: str) -> tuple:
+        c = classify(ch)
+        e = self.em
+        a = self.advances[ch]
+        box, dlg, lg, rg, gpr, fw = a, 0.0, 0.0, 0.0, 0, False
+        p = _GLUE_PRIORITY.get(c)
+        if p is not None and a >= FULLWIDTH_MIN * e:
+            fw = True
+            gpr = 0 if (p == P_PERIOD and not self.periods) else p
+            half = 0.5 * e
+            box = a - half
+            if c == MIDDOT:
+                dlg = lg = rg = half / 2
+            elif c == OPEN:
+                dlg = half
+                lg = 0.0 if self.kaiming else half
+            else:
+                # 开明式: only 。！？ keep their full width (clreq §punctuation_width_adjustment)
+                rg = half if (c == STOP or not self.kaiming) else 0.0
+        lead = 0.0 if (self.trim and c == OPEN) else lg
+        lg_sh = lg if gpr else 0.0
+        rg_sh = rg if gpr else 0.0
+        sp_sh = sp_st = 0.0
+        if c == SPACE:
+            sp_sh = max(0.0, a - 0.25 * e)  # word space reducible to ¼ em
+            sp_st = max(0.0, 0.5 * e - a)  # and expandable to ½ em
+        trail = box if c in (SPACE, NEWLINE) else 0.0
+        let = 0 if c in PUNCTUATION else 1
+        props = (c, e, box, dlg, lg, rg, gpr, fw, let, lead, lg_sh + rg_sh + sp_sh, sp_st, rg_sh, sp_sh, trail,
+                 lg + box + rg, lg_sh, sp_st)
+        self[ch] = props
+        return props
+
+
+class _ClassTable(dict):
+    def __missing__(self, ch: str) -> int:
+        c = self[ch] = classify(ch)
+        return c
+
+
+_CLASSES = _ClassTable()
+_LETTER = [0 if c in PUNCTUATION else 1 for c in range(N_CLASSES)]  # counts toward 孤字's "characters"
+
+
+def _table(metrics: Metrics, role: str, style: Style) -> _CharTable:
+    key = (role, style.punctuation == "kaiming", style.compress_periods, style.trim_opening_at_line_start)
+    try:
+        per = _TABLES.get(metrics)
+        if per is None:
+            per = _TABLES[metrics] = {}
+    except TypeError:  # metrics that cannot be weakly referenced: memoise for this call only
+        per = {}
+    t = per.get(key)
+    if t is None:
+        t = per[key] = _CharTable(metrics, role, *key[1:])
+    return t
+
+
+def _gap_tables(hls: bool) -> tuple[list[list[int]], list[list[int]]]:
+    """x3[a][b], x4[a][b]: may the gap between classes a and b open up (expansion step 3 / last resort)?"""
+    x3 = [[1] * N_CLASSES for _ in range(N_CLASSES)]
+    x4 = [[1] * N_CLASSES for _ in range(N_CLASSES)]
+    for a in range(N_CLASSES):
+        for b in range(N_CLASSES):
+            if hls and ((a == HAN and b in WESTERN_ALNUM) or (b == HAN and a in WESTERN_ALNUM)):
+                x3[a][b] = x4[a][b] = 0  # this gap is Han–Western space: it expands at priority 2
+            elif (a == b and a in (DASH, ELLIPSIS)) or NEWLINE in (a, b):
+                x3[a][b] = x4[a][b] = 0  # never inside 2-em marks (clreq §procedures_for_inter-character_space_expansion)
+            elif a in WORDISH and b in WORDISH:
+                x3[a][b] = 0  # inside a Western word or number: only as a last resort
+            elif a in NO_EXPAND_NEIGHBOURS or b in NO_EXPAND_NEIGHBOURS:
+                x3[a][b] = 0  # avoid expanding around connectors and solidi; word spaces stretch themselves
+            elif a in (OPEN, LOPEN) or b in (CLOSE, LCLOSE):
+                x3[a][b] = 0  # brackets hug what they enclose (clreq §h-adjustment_of_adjacent_punctuation_marks)
+    return x3, x4
+
+
+GAP_TABLES = {True: _gap_tables(True), False: _gap_tables(False)}
+
+
+def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
+    """Prepare a paragraph given as runs (empty runs are skipped; the text must not be empty)."""
+    # Han characters are plain boxes with no adjustable space: whole columns are made with C-level
+    # list operations (slices, `map`, `accumulate`), and only the non-Han `special` positions are
+    # visited one by one to add their space, adjacency and Han–Western corrections.
+    parts = []
+    roles: list[str] = []
+    box: list[float] = []
+    em: list[float] = []
+    tables = []
+    for run in runs:
+        t = run.text
+        if not t:
+            continue
+        table = _table(metrics, run.role, style)
+        parts.append(t)
+        roles += [run.role] * len(t)
+        em += [table.em] * len(t)
+        box += map(table.advances.__getitem__, t)
+        tables.append((len(box), table))
+    text = "".join(parts)
     n = len(text)
-    cls = classes_of(text)
-    # advances and ems, memoised per role for this call (metrics calls are the slow part)
-    em_of: dict[str, float] = {}
-    adv_of: dict[str, dict[str, float]] = {}
-    em: list[float] = [0.0] * n
-    adv: list[float] = [0.0] * n
-    for k, ch in enumerate(text):
-        r = roles[k]
-        table = adv_of.get(r)
-        if table is None:
-            table = adv_of[r] = {}
-            em_of[r] = float(metrics.em(r))
-        a = table.get(ch)
-        if a is None:
-            a = table[ch] = 0.0 if cls[k] == NEWLINE else float(metrics.advance(ch, r))
-        adv[k] = a
-        em[k] = em_of[r]
-    base_em = em[0] if n else 12.0
+    cls = list(map(_CLASSES.__getitem__, text))
+    special = list(compress(range(n), cls))  # HAN == 0: every other class is special
+    base_em = em[0]
+    last = n - 1
+    if "\u2014" in text:  # a lone U+2014 is a connector, two or more a dash (clreq.md §1.2)
+        for k in special:
+            if text[k] == "\u2014" and (k == 0 or text[k - 1] != "\u2014") and (k == last or text[k + 1] != "\u2014"):
+                cls[k] = CONNECTOR
 
-    kaiming = style.punctuation == "kaiming"
-    allow = [True] * 8
-    allow[P_PERIOD] = style.compress_periods
-    box = adv[:]
+    nat = box[:]  # natural set width; for Han the advance
     dlg = [0.0] * n
     lg = [0.0] * n
     rg = [0.0] * n
     gpr = [0] * n
+    lead = [0.0] * n
     fw = [False] * n
-    for k in range(n):
+    sh = [0.0] * n  # reducible space of each character (own spaces, word space)
+    st = [0.0] * n  # expandable space (word space)
+    has_space = False
+    ti = 0
+    for k in special:
+        while k >= tables[ti][0]:
+            ti += 1
+        props = tables[ti][1][text[k]]
         c = cls[k]
-        p = _GLUE_PRIORITY.get(c)
-        if p is None:
-            continue
-        e = em[k]
-        a = adv[k]
-        if a < FULLWIDTH_MIN * e:
-            continue
-        fw[k] = True
-        gpr[k] = p if allow[p] else 0
-        half = 0.5 * e
-        if c == MIDDOT:
-            dlg[k] = lg[k] = rg[k] = half / 2
-            box[k] = a - half
-        elif c == OPEN:
-            dlg[k] = half
-            box[k] = a - half
-            lg[k] = 0.0 if kaiming else half
-        else:
-            box[k] = a - half
-            # 开明式: only 。！？ keep their full width (clreq §punctuation_width_adjustment)
-            rg[k] = half if (c == STOP or not kaiming) else 0.0
-    lg0 = lg[:]
+        if props[F_FW]:
+            fw[k] = True
+            box[k] = props[F_BOX]
+            dlg[k] = props[F_DLG]
+            lg[k] = props[F_LG]
+            rg[k] = props[F_RG]
+            gpr[k] = props[F_GPR]
+            lead[k] = props[F_LEAD]
+            sh[k] = props[F_SH]
+        elif c == SPACE:
+            has_space = True
+            sh[k] = props[F_SP_SH]
+            st[k] = props[F_SP_ST]
+        elif c == NEWLINE:
+            nat[k] = box[k] = 0.0
 
     # adjacent full-width marks: at most `adjacent_compression` em for the pair
     target = style.adjacent_compression
-    for k in range(1, n):
-        if fw[k] and fw[k - 1]:
+    prev = -2
+    for k in special:
+        if fw[k] and prev == k - 1 and fw[prev]:
             e = em[k]
-            pair = lg[k - 1] + box[k - 1] + rg[k - 1] + lg[k] + box[k] + rg[k]
-            r = pair - target * e
+            r = lg[prev] + box[prev] + rg[prev] + lg[k] + box[k] + rg[k] - target * e
             if r > 1e-9:
                 t = min(r, lg[k])
                 lg[k] -= t
                 r -= t
-                t = min(r, rg[k - 1])
-                rg[k - 1] -= t
+                t = min(r, rg[prev])
+                rg[prev] -= t
                 r -= t
                 if r > 1e-9:  # 1-em style: the outer spaces too
                     t = min(r, rg[k])
                     rg[k] -= t
                     r -= t
-                    t = min(r, lg[k - 1])
-                    lg[k - 1] -= t
+                    t = min(r, lg[prev])
+                    lg[prev] -= t
+                for q in (prev, k):
+                    sh[q] = lg[q] + rg[q] if gpr[q] else 0.0
+        prev = k
+    for k in special:
+        if fw[k]:
+            nat[k] = lg[k] + box[k] + rg[k]
 
-    # Han–Western spaces and expandable gaps
+    # Han–Western space (clreq §1.7), in the gap before a position: ¼ em, reducible to ⅛ em,
+    # expandable to ½ em
     hl = [0.0] * n
-    x3 = [0] * n
-    x4 = [0] * n
-    hls = style.han_latin_space
-    for k in range(1, n):
-        a, b = cls[k - 1], cls[k]
-        if hls and ((a == HAN and b in WESTERN_ALNUM) or (b == HAN and a in WESTERN_ALNUM)):
-            hl[k] = 0.25 * (em[k] if b == HAN else em[k - 1])
-            continue  # this gap expands at priority 2, not by letter-spacing
-        if a == b and (a == DASH or a == ELLIPSIS):
-            continue  # never inside 2-em marks (clreq §procedures_for_inter-character_space_expansion)
-        if a == NEWLINE or b == NEWLINE:
-            continue
-        x4[k] = 1
-        if a in WORDISH and b in WORDISH:
-            continue  # inside a Western word or number: only as a last resort
-        if a in NO_EXPAND_NEIGHBOURS or b in NO_EXPAND_NEIGHBOURS:
-            continue  # avoid expanding around connectors and solidi; word spaces stretch themselves
-        if a == OPEN or a == LOPEN or b == CLOSE or b == LCLOSE:
-            continue  # brackets hug what they enclose (clreq §h-adjustment_of_adjacent_punctuation_marks)
-        x3[k] = 1
+    hl_at = []
+    if style.han_latin_space:
+        for k in special:
+            if cls[k] in WESTERN_ALNUM:
+                if k and cls[k - 1] == HAN:
+                    hl[k] = 0.25 * em[k - 1]
+                    hl_at.append(k)
+                if k < last and cls[k + 1] == HAN:
+                    hl[k + 1] = 0.25 * em[k + 1]
+                    hl_at.append(k + 1)
 
-    # per-character reducible / expandable amounts
-    lg_sh = [lg[k] if gpr[k] else 0.0 for k in range(n)]
-    rg_sh = [rg[k] if gpr[k] else 0.0 for k in range(n)]
-    hl_sh = [h * 0.5 for h in hl]  # ¼ em down to ⅛ em
-    hl_st = [h for h in hl]  # ¼ em up to ½ em
-    sp_sh = [0.0] * n
-    sp_st = [0.0] * n
-    for k in range(n):
-        if cls[k] == SPACE:
-            e = em[k]
-            sp_sh[k] = max(0.0, box[k] - 0.25 * e)
-            sp_st[k] = max(0.0, 0.5 * e - box[k])
+    # expandable gaps: every Han–Han gap; the others by class pair
+    X3, X4 = GAP_TABLES[style.han_latin_space]
+    x3 = [1] * n
+    x4 = [1] * n
+    x3[0] = x4[0] = 0
+    for k in special:
+        c = cls[k]
+        if k:
+            a = cls[k - 1]
+            x3[k] = X3[a][c]
+            x4[k] = X4[a][c]
+        if k < last:
+            b = cls[k + 1]
+            x3[k + 1] = X3[c][b]
+            x4[k + 1] = X4[c][b]
 
-    trim = style.trim_opening_at_line_start
-    lead = [0.0] * n
-    for k in range(n):
-        if lg0[k] and not (trim and cls[k] == OPEN):
-            lead[k] = lg0[k]
+    c_contrib = nat
+    if hl_at:
+        c_contrib = nat[:]
+        sh_c = sh[:]
+        st_c = st[:]
+        for k in hl_at:
+            h = hl[k]
+            c_contrib[k] += h
+            sh_c[k] += 0.5 * h
+            st_c[k] += h
+    else:
+        sh_c, st_c = sh, st
+    C = list(accumulate(c_contrib, initial=0.0))
+    SH = list(accumulate(sh_c, initial=0.0))
+    ST = list(accumulate(st_c, initial=0.0)) if (hl_at or has_space) else [0.0] * (n + 1)
+    G3 = list(accumulate(x3, initial=0))
+    LET = list(accumulate(map(_LETTER.__getitem__, cls), initial=0))
+
+    # line (j, i): the start side drops the gap before j and keeps `lead` of an opening mark; the
+    # end side drops the right space of the last character (line-end mark set half width, GB/T
+    # 15834 §5.1.10) and a trailing word space. Han positions need no correction.
+    S = C[:]
+    SSH = SH[:]
+    SST = ST[:] if hl_at else ST
+    E = C[:]
+    ESH = SH[:]
+    EST = ST[:] if has_space else ST
+    for k in special:
+        if fw[k]:
+            S[k] += lg[k] - lead[k]
+            if gpr[k]:
+                SSH[k] += lg[k] - lead[k]
+                ESH[k + 1] -= rg[k]
+            E[k + 1] -= rg[k]
+        else:
+            c = cls[k]
+            if c == SPACE:
+                E[k + 1] -= box[k]
+                ESH[k + 1] -= sh[k]
+                EST[k + 1] -= st[k]
+            elif c == NEWLINE:
+                E[k + 1] -= box[k]
+    for k in hl_at:
+        h = hl[k]
+        S[k] += h
+        SSH[k] += 0.5 * h
+        SST[k] += h
 
     hang = [False] * (n + 1)
     if style.hanging:
-        for i in range(1, n + 1):
-            c = cls[i - 1]
-            if (c == PAUSE or c == STOP) and fw[i - 1] and (i < 2 or cls[i - 2] not in PUNCTUATION):
-                hang[i] = True
+        for k in special:
+            c = cls[k]
+            if (c == PAUSE or c == STOP) and fw[k] and (k == 0 or cls[k - 1] not in PUNCTUATION):
+                hang[k + 1] = True
+                E[k + 1] -= box[k]
 
-    C = [0.0] * (n + 1)
-    SH = [0.0] * (n + 1)
-    ST = [0.0] * (n + 1)
-    G3 = [0] * (n + 1)
-    G4 = [0] * (n + 1)
-    LET = [0] * (n + 1)
-    c_ = sh_ = st_ = 0.0
-    g3 = g4 = let = 0
-    for k in range(n):
-        c_ += hl[k] + lg[k] + box[k] + rg[k]
-        sh_ += hl_sh[k] + lg_sh[k] + rg_sh[k] + sp_sh[k]
-        st_ += hl_st[k] + sp_st[k]
-        g3 += x3[k]
-        g4 += x4[k]
-        if cls[k] not in PUNCTUATION:
-            let += 1
-        C[k + 1] = c_
-        SH[k + 1] = sh_
-        ST[k + 1] = st_
-        G3[k + 1] = g3
-        G4[k + 1] = g4
-        LET[k + 1] = let
-
-    S = [0.0] * (n + 1)
-    SSH = [0.0] * (n + 1)
-    SST = [0.0] * (n + 1)
-    SG3 = [0] * (n + 1)
-    SG4 = [0] * (n + 1)
-    for j in range(n):
-        S[j] = C[j] + hl[j] + lg[j] - lead[j]
-        SSH[j] = SH[j] + hl_sh[j] + lg_sh[j] - (lead[j] if gpr[j] else 0.0)
-        SST[j] = ST[j] + hl_st[j]
-        SG3[j] = G3[j + 1]
-        SG4[j] = G4[j + 1]
-    E = [0.0] * (n + 1)
-    ESH = [0.0] * (n + 1)
-    EST = [0.0] * (n + 1)
-    for i in range(1, n + 1):
-        k = i - 1
-        trail = box[k] if cls[k] == SPACE or cls[k] == NEWLINE else 0.0
-        E[i] = C[i] - rg[k] - trail - (box[k] if hang[i] else 0.0)
-        ESH[i] = SH[i] - rg_sh[k] - sp_sh[k]
-        EST[i] = ST[i] - sp_st[k]
-    ok = breakable(text, cls, style.prohibition) if n else [True]
-
+    ok = breakable(text, cls, style.prohibition, special)
     return Prepared(
         text=text, roles=roles, cls=cls, em=em, base_em=base_em, box=box, dlg=dlg, lg=lg, rg=rg,
-        lg0=lg0, gpr=gpr, hl=hl, x3=x3, x4=x4, ok=ok, S=S, E=E, SSH=SSH, ESH=ESH, SST=SST, EST=EST,
-        SG3=SG3, EG3=G3, SG4=SG4, EG4=G4, LET=LET, lead=lead, hang=hang,
+        gpr=gpr, hl=hl, x3=x3, x4=x4, ok=ok, special=special, nat=nat, S=S, E=E, SSH=SSH, ESH=ESH,
+        SST=SST, EST=EST, SG3=[*G3[1:], G3[n]], EG3=G3, LET=LET, lead=lead, hang=hang,
     )
