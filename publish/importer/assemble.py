@@ -138,6 +138,14 @@ def import_text(
     for page in pages:
         for part in page_parts(page.lines, full):
             if part.kind == "body":
+                k = reversed_columns(part.lines, full)
+                if k:
+                    report.uncertain.append(
+                        f"page {page.folio}: columns came out in reverse order (line {part.lines[k - 1].no} ends a "
+                        f"paragraph, line {part.lines[k].no} continues one): lines {part.lines[k].no}–"
+                        f"{part.lines[-1].no} read before lines {part.lines[0].no}–{part.lines[k - 1].no}"
+                    )
+                    part.lines[:] = part.lines[k:] + part.lines[:k]
                 stream += part.lines
                 page_of += [page.index] * len(part.lines)
             else:
@@ -359,6 +367,30 @@ def import_text(
     consumed += [n for p in pages for n in (p.header_line, p.folio_line) if n]
     account(text, pages, issue, report, consumed)
     return ImportResult(issue, report)
+
+
+def reversed_columns(lines: list[SourceLine], full: float) -> int:
+    """Where a page's body must be cut and its two halves swapped, or 0 if it reads in order.
+
+    The signature of columns extracted right before left: inside the page a short line ends a
+    paragraph and the next line is a full line that continues one (no indent, no opening); the part
+    from there ends with a paragraph left open, and the page's first line is itself a continuation.
+    Read the second part first and every seam fits.
+    """
+    if len(lines) < 4 or looks_first(lines[0], full):
+        return 0
+    for k in range(2, len(lines) - 1):
+        a, b = lines[k - 1], lines[k]
+        if (
+            ends_sentence(a.text)
+            and a.width < full - 2.25
+            and b.width >= full - 0.5
+            and not looks_first(b, full)
+            and not ends_sentence(lines[-1].text)
+            and lines[-1].width >= full - 1
+        ):
+            return k
+    return 0
 
 
 def _valid(y: str, m: str, d: str) -> bool:

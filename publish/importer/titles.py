@@ -107,6 +107,10 @@ def mark_titles(lines: list[SourceLine], full: float) -> list[bool]:
     """Which lines of a page belong to title blocks."""
     n = len(lines)
     mark = [i > 0 and _strong(lines, i, full) for i in range(len(lines))]
+    # Body lines are always set apart by a blank line; two lines without one are a title block.
+    for i in range(2, n):
+        if lines[i].adjacent:
+            mark[i] = mark[i - 1] = True
     changed = True
     while changed:  # lines printed without a blank between them stay together
         changed = False
