@@ -56,19 +56,19 @@ def test_heading_levels_one_and_two():
 
 def test_salutation_container():
     a = article("::: salutation\n各位代表、同志们：\n:::\n\n正文。\n")
-    assert a.blocks[0] == Salutation((Text("各位代表、同志们："),), 5)
+    assert a.blocks[0] == Salutation((Text("各位代表、同志们："),), 6)  # the line of its text
     roundtrip(a)
 
 
 def test_signature_keeps_one_string_per_printed_line_without_padding():
     a = article("正文。\n\n::: signature\n巴彦淖尔市人大工作研究会\n      《巴彦淖尔人大》编辑部 \n2024年11月29日\n:::\n")
-    assert a.blocks[1] == Signature(("巴彦淖尔市人大工作研究会", "《巴彦淖尔人大》编辑部", "2024年11月29日"), 7)
+    assert a.blocks[1] == Signature(("巴彦淖尔市人大工作研究会", "《巴彦淖尔人大》编辑部", "2024年11月29日"), 8)
     roundtrip(a)
 
 
 def test_note_container():
     a = article("::: note\n（讨论稿）\n:::\n\n正文。\n")
-    assert a.blocks[0] == Note((Text("（讨论稿）"),), 5)
+    assert a.blocks[0] == Note((Text("（讨论稿）"),), 6)
     roundtrip(a)
 
 

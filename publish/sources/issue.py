@@ -352,6 +352,8 @@ def _unlisted(reading: _Reading, listed: dict[Path, int]) -> None:
     if not folder.is_dir():
         return
     for path in sorted(folder.rglob("*.md")):
+        if path.name.startswith("."):
+            continue  # editors' lock and backup files, not articles
         if path.resolve() not in listed:
             relative = path.relative_to(reading.root)
             reading.problems.append(

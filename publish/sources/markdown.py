@@ -135,7 +135,7 @@ class BodyReader:
             if not signature_lines:
                 self.problem("empty '::: signature' block", opening, "write one printed line per line, or remove it")
                 return None
-            return Signature(tuple(signature_lines), opening)
+            return Signature(tuple(signature_lines), first)  # the line of its first printed line
         blocks = self.markdown("\n".join(inner), opening + 1)
         paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
         if len(blocks) != 1 or len(paragraphs) != 1:
@@ -145,8 +145,9 @@ class BodyReader:
                 "put one paragraph between the ':::' lines; use one block per paragraph",
             )
             return None
-        runs = paragraphs[0].runs
-        return Salutation(runs, opening) if name == "salutation" else Note(runs, opening)
+        # The block's line is its text's line (not the fence's): messages point at the characters.
+        runs, line = paragraphs[0].runs, paragraphs[0].line
+        return Salutation(runs, line) if name == "salutation" else Note(runs, line)
 
     # ── CommonMark → blocks ─────────────────────────────────────────────────────────────────────
     def markdown(self, text: str, first_line: int) -> list[Block]:
