@@ -25,7 +25,7 @@ from typing import Any
 
 ENV_VAR = "PUBLISH_CACHE_DIR"
 # Bump when the layout of cached objects changes, so old entries are simply not found.
-FORMAT_VERSION = "9"
+FORMAT_VERSION = "10"
 
 
 def cache_dir() -> Path:

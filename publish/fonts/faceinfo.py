@@ -12,7 +12,9 @@ the file's SHA-256 and the face index) ~5 ms.
 from __future__ import annotations
 
 import array
+import mmap
 import os
+import struct
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -156,28 +158,43 @@ def _best_name(name_table, ids: tuple[int, ...]) -> str:
 def _read(path: Path, index: int, digest: str) -> FaceInfo:
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(path), fontNumber=index, lazy=True)
+    from publish.fonts import sfnt
+
+    font = TTFont(str(path), fontNumber=index, lazy=True)  # for the small tables (names, OS/2…)
+    tables = sfnt.read_tables(path, index, (b"cmap", b"hmtx", b"GSUB"))
+    head, hhea = font["head"], font["hhea"]
+    upem = head.unitsPerEm
+    num_glyphs = font["maxp"].numGlyphs
+    advances, lsb = sfnt.parse_hmtx(tables[b"hmtx"], hhea.numberOfHMetrics, num_glyphs)
+    parsed = sfnt.parse_cmap(tables[b"cmap"]) if b"cmap" in tables else None
+    if parsed is None:  # a cmap format we do not read: let fontTools (by glyph name) do it
+        order = {g: i for i, g in enumerate(font.getGlyphOrder())}
+        pairs = sorted((cp, order.get(g, 0)) for cp, g in (font.getBestCmap() or {}).items())
+        parsed = (array.array("I", (c for c, _ in pairs)), array.array("H", (g for _, g in pairs)))
+    cps, gids = parsed
+    cmap = CharMap(cps, gids)
+    # Chinese forms of some punctuation (see FULL_WIDTH_FORMS and _continuous_dashes).
+    chosen: dict[int, int] = {}
+    wanted = {cp: cmap[cp] for cp in FULL_WIDTH_FORMS if cp in cmap}
+    if wanted and b"GSUB" in tables:
+        try:
+            alternates = sfnt.single_substitutions(tables[b"GSUB"], b"fwid", set(wanted.values()))
+        except struct.error:  # a damaged GSUB: keep the default glyphs
+            alternates = {}
+        for cp, gid in wanted.items():
+            alt = alternates.get(gid)
+            # Only a narrower default gives way to a full-em alternate, never the other way round.
+            if alt is not None and alt < num_glyphs and advances[gid] < upem and advances[alt] == upem:
+                chosen[cp] = alt
+    current = {cp: chosen.get(cp, cmap.get(cp)) for cp in (0x2014, 0x2015, 0x2500)}
+    chosen.update(_continuous_dashes(current, advances, lsb, upem))
+    for cp, gid in chosen.items():
+        gids[bisect_left(cps, cp)] = gid
+    cmap = CharMap(cps, gids)
+
     name = font["name"]
-    glyph_order = font.getGlyphOrder()
-    gid_of = {g: i for i, g in enumerate(glyph_order)}
-    best = dict(font.getBestCmap() or {})
-    hmtx = font["hmtx"].metrics
-    upem = font["head"].unitsPerEm
-    for cp, alt in _full_width_forms(font, best).items():
-        # Only a narrower default gives way to a full-em alternate (never the other way round).
-        if hmtx[best[cp]][0] < upem and hmtx[alt][0] == upem:
-            best[cp] = alt
-    best.update(_continuous_dashes(font, best, hmtx, upem))
-    cmap = CharMap.from_dict({cp: gid_of.get(g, 0) for cp, g in best.items()})
-    advances = array.array("H", (hmtx[g][0] if g in hmtx else 0 for g in glyph_order))
     is_cff = "CFF " in font
-    cid_keyed = False
-    if is_cff:
-        top = font["CFF "].cff.topDictIndex[0]
-        cid_keyed = hasattr(top, "ROS")
     os2 = font["OS/2"] if "OS/2" in font else None
-    hhea = font["hhea"]
-    head = font["head"]
     ascent = os2.sTypoAscender if os2 is not None and os2.sTypoAscender else hhea.ascent
     descent = os2.sTypoDescender if os2 is not None and os2.sTypoDescender else hhea.descent
     cap = getattr(os2, "sCapHeight", 0) if os2 is not None else 0
@@ -194,19 +211,33 @@ def _read(path: Path, index: int, digest: str) -> FaceInfo:
         ps_name=_best_name(name, (6,)) or path.stem,
         weight=os2.usWeightClass if os2 is not None else 400,
         format="CFF" if is_cff else "TrueType",
-        cid_keyed=cid_keyed,
-        units_per_em=head.unitsPerEm,
+        cid_keyed=is_cff and _cff_is_cid_keyed(path, index),
+        units_per_em=upem,
         ascent=int(ascent),
         descent=int(descent),
         cap_height=int(cap or ascent),
         bbox=(head.xMin, head.yMin, head.xMax, head.yMax),
         italic_angle=float(font["post"].italicAngle) if "post" in font else 0.0,
-        num_glyphs=len(glyph_order),
+        num_glyphs=num_glyphs,
         cmap=cmap,
         advances=advances,
         family_names=tuple(family_names),
         fs_type=int(os2.fsType) if os2 is not None else 0,
     )
+
+
+def _cff_is_cid_keyed(path: Path, index: int) -> bool:
+    """Whether the CFF Top DICT has ROS (TN 5176 §18), read without decompiling the CFF."""
+    from publish.fonts.cffsubset import Index, Unsupported, parse_dict, sfnt_table
+
+    try:
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            off, _ = sfnt_table(data, index, b"CFF ")
+            names = Index(data, off + data[off + 2])
+            top = Index(data, names.end)
+            return any(op == 1230 for op, _, _ in parse_dict(top[0]))
+    except (Unsupported, struct.error, IndexError, OSError):
+        return False
 
 
 # Chinese punctuation that clreq sets one em wide (§1.4 of docs/clreq.md: "punctuation occupies
@@ -218,33 +249,7 @@ def _read(path: Path, index: int, digest: str) -> FaceInfo:
 FULL_WIDTH_FORMS = frozenset(map(ord, "\u2014\u2015\u00b7\u2026\u2018\u2019\u201c\u201d"))
 
 
-def _full_width_forms(font, cmap: dict[int, str]) -> dict[int, str]:
-    """Code point → glyph name of its 'fwid' single substitution, for FULL_WIDTH_FORMS."""
-    wanted = {cmap[cp]: cp for cp in FULL_WIDTH_FORMS if cp in cmap}
-    if not wanted or "GSUB" not in font:
-        return {}
-    table = font["GSUB"].table
-    if not table.FeatureList or not table.LookupList:
-        return {}
-    out: dict[int, str] = {}
-    for record in table.FeatureList.FeatureRecord:
-        if record.FeatureTag != "fwid":
-            continue
-        for index in record.Feature.LookupListIndex:
-            lookup = table.LookupList.Lookup[index]
-            for sub in lookup.SubTable:
-                if lookup.LookupType == 7:  # Extension: the real subtable is inside
-                    sub = sub.ExtSubTable
-                mapping = getattr(sub, "mapping", None)  # single substitution (type 1) only
-                if not mapping:
-                    continue
-                for glyph, cp in wanted.items():
-                    if glyph in mapping and cp not in out:
-                        out[cp] = mapping[glyph]
-    return out
-
-
-def _continuous_dashes(font, cmap: dict[int, str], hmtx, upem: int) -> dict[int, str]:
+def _continuous_dashes(gid_of: dict[int, int | None], advances, lsb, upem: int) -> dict[int, int]:
     """U+2014/U+2015 → the face's U+2500 glyph, where that draws the dash as a continuous stroke.
 
     The Chinese dash 破折号 `——` is one 2-em unit that must not be broken (docs/clreq.md §1.3;
@@ -256,16 +261,15 @@ def _continuous_dashes(font, cmap: dict[int, str], hmtx, upem: int) -> dict[int,
     bearing = xMin) only: reading outlines would cost a CFF decompile per face.
     """
     tol = upem / 50
-    bar = cmap.get(0x2500)
-    if bar is None or hmtx[bar][0] != upem or hmtx[bar][1] > tol:
+    bar = gid_of.get(0x2500)
+    if bar is None or advances[bar] != upem or lsb[bar] > tol:
         return {}
     out = {}
     for cp in (0x2014, 0x2015):
-        name = cmap.get(cp)
-        if name is None:
+        gid = gid_of.get(cp)
+        if gid is None:
             continue
-        advance, lsb = hmtx[name]
-        if advance == upem and lsb <= tol:
+        if advances[gid] == upem and lsb[gid] <= tol:
             continue  # already a full-em stroke
         out[cp] = bar
     return out
