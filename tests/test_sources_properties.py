@@ -119,3 +119,29 @@ def test_writer_output_reads_back_as_the_same_article(article):
     written = article_to_markdown(article)
     again = article_from_text(written, "a.md")
     assert without_lines(again) == without_lines(article), written
+
+
+ISSUE_LINES = [
+    "[magazine]", 'title = "巴彦淖尔人大"', "[issue]", 'label = "第1期"', "date = 2025-01-20", 'date = "x"',
+    "first_folio = 0", "first_folio = 3", 'normalize = "NFC"', 'normalize = "X"', "[fonts]", 'body = ["x"]',
+    "body = 3", "[[sections]]", 'title = "栏目"', 'articles = ["articles/a.md"]', 'articles = ["../a.md"]',
+    'articles = ["articles/a.md", "articles/a.md"]', "articles = [1]", "[extra]", "sections = 1", "[",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(ISSUE_LINES), st.text(max_size=15)), max_size=16))
+@settings(max_examples=100, deadline=None)
+def test_issue_reader_returns_an_issue_or_raises_source_error(lines):
+    from publish import load_issue
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "articles").mkdir()
+        (root / "articles" / "a.md").write_text('+++\ntitle = "t"\n+++\n\n正文。\n', encoding="utf-8")
+        (root / "issue.toml").write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
+        try:
+            issue = load_issue(root)
+        except SourceError as err:
+            assert err.problems
+        else:
+            assert issue.sections and issue.magazine and issue.label
