@@ -35,11 +35,13 @@ def num(value: float) -> str:
 class _Encoded:
     """One glyph (or the part of it in one font subset) as the PDF needs it."""
 
-    __slots__ = ("font", "raw", "width")
+    __slots__ = ("font", "string", "width")
 
-    def __init__(self, font: str, raw: bytes | str, width: float) -> None:
+    def __init__(self, font: str, string: str, width: float) -> None:
         self.font = font  # internal font resource name, e.g. "/F1+0"
-        self.raw = raw  # subset bytes (TrueType) or the characters (multi-byte CID font)
+        # The glyph's bytes, already escaped for a PDF literal string. Escaped pieces concatenate
+        # safely: ReportLab's escapePDF writes every octal escape with three digits.
+        self.string = string
         self.width = width  # advance in text space units of 1/1000 em
 
 
@@ -47,8 +49,9 @@ class GlyphEncoder:
     """Encodes glyphs for one ReportLab document, the way ReportLab's own text object does
     (textobject._formatText), so any font that works with `canvas.drawString` works here: TrueType
     subsets (dynamic fonts) and multi-byte CID fonts (ReportLab's UnicodeCIDFont protocol, used for
-    CID-keyed CFF). Results are cached per (face, character): a magazine issue sets some 70,000
-    glyphs from about 2,000 distinct ones."""
+    CID-keyed CFF). Results are cached per (face, character) — a magazine issue sets some 70,000
+    glyphs from about 2,000 distinct ones — and the cache lives exactly as long as the document,
+    because encoding is also how a font learns which characters its subset must contain."""
 
     def __init__(
         self, doc: Any, font_for_face: Callable[[str], Any], escape: Callable[[bytes | str], str]
@@ -56,28 +59,29 @@ class GlyphEncoder:
         self.doc = doc
         self.font_for_face = font_for_face
         self.escape = escape
-        self._cache: dict[tuple[str, str], tuple[Any, list[_Encoded]]] = {}
+        self._cache: dict[tuple[str, str], tuple[_Encoded, ...]] = {}
 
-    def encode(self, face: str, char: str) -> tuple[Any, list[_Encoded]]:
+    def encode(self, face: str, char: str) -> tuple[_Encoded, ...]:
         key = (face, char)
         hit = self._cache.get(key)
         if hit is None:
-            font = self.font_for_face(face)
-            hit = self._cache[key] = (font, self._encode(char, font))
+            hit = self._cache[key] = self._encode(char, self.font_for_face(face))
         return hit
 
-    def _encode(self, char: str, font: Any) -> list[_Encoded]:
+    def _encode(self, char: str, font: Any) -> tuple[_Encoded, ...]:
         doc = self.doc
         width = font.stringWidth(char, 1000.0)
         if getattr(font, "_dynamicFont", 0):
             parts = font.splitString(char, doc)
             # A glyph is one character; should a sequence span subsets, its width goes on the first part.
-            return [
-                _Encoded(font.getSubsetInternalName(subset, doc), chunk, width if i == 0 else 0.0)
+            return tuple(
+                _Encoded(
+                    font.getSubsetInternalName(subset, doc), self.escape(chunk), width if i == 0 else 0.0
+                )
                 for i, (subset, chunk) in enumerate(parts)
-            ]
+            )
         if getattr(font, "_multiByte", 0):
-            return [_Encoded(doc.getInternalFontName(font.fontName), char, width)]
+            return (_Encoded(doc.getInternalFontName(font.fontName), font.formatForPdf(char), width),)
         # A standard Type 1 font is never embedded: a print shop's preflight rejects it.
         raise BuildError(
             Problem(
@@ -86,60 +90,54 @@ class GlyphEncoder:
             )
         )
 
-    def literal(self, pieces: list[bytes | str], font: Any) -> str:
-        """One PDF string for glyphs that follow each other with no adjustment."""
-        if getattr(font, "_dynamicFont", 0):
-            return f"({self.escape(b''.join(pieces))})"  # type: ignore[arg-type]
-        return f"({font.formatForPdf(''.join(pieces))})"  # type: ignore[arg-type]
-
 
 def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
     """The `BT … ET` text object drawing `line` (coordinates as given: the caller sets the CTM)."""
-    if not line.glyphs:
+    glyphs = line.glyphs
+    if not glyphs:
         return ""
     size = line.size
     if size <= 0:
         raise BuildError(
             Problem(f"text line {line.text[:20]!r} has font size {size} pt", fix="check the layout's sizes")
         )
-    out: list[str] = ["BT"]
-    current_font, current_obj = "", None
-    array: list[str] = []
-    pending: list[bytes | str] = []  # glyphs waiting to become one string
-    first_x = line.x + line.glyphs[0].x
-    out.append(f"1 0 0 1 {num(first_x)} {num(line.y)} Tm")
+    first_x = line.x + glyphs[0].x
+    out: list[str] = ["BT", f"1 0 0 1 {num(first_x)} {num(line.y)} Tm"]
+    size_text = num(size)
+    array: list[str] = []  # the current TJ array's elements
+    pending: list[str] = []  # escaped glyph strings waiting to become one PDF string
+    current_font = ""
     pen = 0.0  # pen position in 1/1000 em from first_x, as the viewer computes it
     scale = 1000.0 / size
+    encode = encoder.encode
 
-    def close_string() -> None:
-        if pending:
-            array.append(encoder.literal(pending, current_obj))
-            pending.clear()
-
-    def flush() -> None:
-        close_string()
-        if array:
-            out.append("[" + " ".join(array) + "] TJ" if len(array) > 1 else array[0] + " Tj")
-            array.clear()
-
-    for glyph in line.glyphs:
-        target = (line.x + glyph.x - first_x) * scale
-        font, parts = encoder.encode(glyph.face, glyph.char)
-        for part in parts:
+    for glyph in glyphs:
+        target = (glyph.x - glyphs[0].x) * scale
+        for part in encode(glyph.face, glyph.char):
             if part.font != current_font:
-                flush()
-                out.append(f"{part.font} {num(size)} Tf")
-                current_font, current_obj = part.font, font
+                if pending:
+                    array.append("(" + "".join(pending) + ")")
+                    pending.clear()
+                if array:
+                    out.append("[" + " ".join(array) + "] TJ" if len(array) > 1 else array[0] + " Tj")
+                    array.clear()
+                out.append(f"{part.font} {size_text} Tf")
+                current_font = part.font
             gap = target - pen
             if gap >= _EPSILON or gap <= -_EPSILON:
                 written = num(-gap)
                 if written != "0":
-                    close_string()
+                    if pending:
+                        array.append("(" + "".join(pending) + ")")
+                        pending.clear()
                     array.append(written)
                     pen -= float(written)
-            pending.append(part.raw)
+            pending.append(part.string)
             pen += part.width
             target = pen  # later parts of the same glyph follow on directly
-    flush()
+    if pending:
+        array.append("(" + "".join(pending) + ")")
+    if array:
+        out.append("[" + " ".join(array) + "] TJ" if len(array) > 1 else array[0] + " Tj")
     out.append("ET")
     return "\n".join(out)
