@@ -222,18 +222,52 @@ def test_no_empty_element_is_written_self_closing_except_void_elements(built):
             assert tag in void, f"<{tag}/> in {name}"
 
 
+def _rules(css: str) -> dict[str, dict[str, str]]:
+    """selector → {property: value} of the stylesheet's plain rules (later rules win)."""
+    out: dict[str, dict[str, str]] = {}
+    for selector, body in re.findall(r"(?m)^([^@{}\n][^{}\n]*?) \{([^{}]*)\}", css):
+        props = out.setdefault(selector.strip(), {})
+        for decl in body.split(";"):
+            if ":" in decl:
+                k, v = decl.split(":", 1)
+                props[k.strip()] = v.strip()
+    return out
+
+
 def test_css_sets_chinese_text_like_print(built):
     _, _, epub = built
     css = epub.files["EPUB/styles/main.css"].decode()
     assert "-epub-line-break: strict; line-break: strict;" in css
-    assert "text-align: justify" in css
     assert re.search(r"@supports \(text-spacing-trim: [a-z-]+\) \{\s*/\*.*?\*/\s*body \{ text-spacing-trim", css, re.S)
     assert re.search(r"@supports \(text-autospace: normal\) \{", css)
-    for selector in ("h1", "h2, h3", "p.salutation", "div.signature p", "p.note", ".byline"):
-        assert re.search(rf"(^|\n){re.escape(selector)} \{{", css), selector
-    assert re.search(r"div\.signature p \{[^}]*text-align: right", css)
-    assert re.search(r"p\.salutation \{[^}]*text-indent: 0", css)
     assert "direction" not in css and "unicode-bidi" not in css
+    r = _rules(css)
+    # layouts/magazine-16k.toml [styles], in em of the body size (10 pt)
+    assert r["p"]["text-indent"] == "2em" and r["p"]["text-align"] == "justify"
+    assert r["h1"]["text-align"] == "center" and r["h1"]["font-size"] == "1.8em" and r["h1"]["font-weight"] == "700"
+    assert r["h2"]["text-indent"] == "0em" and r["h3"]["text-indent"] == "2em"
+    assert r["p.salutation"]["text-indent"] == "0em"
+    assert r["div.signature p"]["text-align"] == "right"
+    assert r["p.note"]["text-align"] == "center"
+    assert r["header p.byline"]["text-align"] == "center"
+    assert r["figcaption"]["font-size"] == "0.9em"
+    assert r["body"]["line-height"] == "1.64"  # 16.4 pt leading on 10 pt type
+    # the faces: title in the (bold) title face, bylines in the byline (Kai) face
+    assert r["h1"]["font-family"].startswith('"pub-title"')
+    assert r["header p.byline"]["font-family"].startswith('"pub-byline"')
+    assert "serif" in r["p"]["font-family"]
+
+
+def test_css_follows_another_layout(tmp_path):
+    from publish.layout import load_layout
+
+    issue = make_issue(tmp_path)
+    path = write_epub(issue, tmp_path / "a5.epub", embed_fonts=False, layout=load_layout("a5-book"))
+    r = _rules(EpubContents(path).files["EPUB/styles/main.css"].decode())
+    assert r["h1"]["text-align"] == "left" and r["h1"]["font-size"] == "1.524em"  # 16 / 10.5
+    assert r["h3"]["text-indent"] == "0em"
+    assert r["h2"]["margin"].startswith("1.682em")  # one grid line (18.5 pt) before, at 11 pt
+    assert r["p"]["font-weight"] == "400" and r["h1"]["font-weight"] == "700"
 
 
 def test_fonts_are_plain_subsets_of_the_role_faces_covering_exactly_their_characters(built, fonts):

@@ -16,6 +16,10 @@ Sources (docs/epub.md §1.4 and clreq):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from publish.epub.fonts import FontPlan
 
 
@@ -34,10 +38,90 @@ def font_faces(plan: FontPlan, *, base: str = "../") -> str:
     return "".join(rules)
 
 
-def stylesheet(plan: FontPlan) -> str:
-    """The whole stylesheet (deterministic for a given plan)."""
-    title_weight = _weight(plan, "title")
-    heading_weight = _weight(plan, "heading")
+@dataclass(frozen=True)
+class Style:
+    """The part of a layout element style the EPUB uses (duck-compatible with
+    `publish.layout.ElementStyle`): font role, size and leading in pt, alignment, indent in em,
+    space before/after in grid lines."""
+
+    role: str
+    size: float
+    leading: float
+    align: str = "justify"
+    indent_em: float = 0.0
+    space_before: float = 0.0
+    space_after: float = 0.0
+
+
+# What layouts/magazine-16k.toml says, for when no layout is given.
+DEFAULT_STYLES: dict[str, Style] = {
+    "title": Style("title", 18, 26, "center", 0, 0, 0.5),
+    "subtitle": Style("subtitle", 11, 16.4, "center"),
+    "byline": Style("byline", 10.5, 16.4, "center", 0, 0, 1),
+    "heading1": Style("heading", 10, 16.4, "left", 0),
+    "heading2": Style("heading", 10, 16.4, "left", 2),
+    "paragraph": Style("body", 10, 16.4, "justify", 2),
+    "listitem": Style("body", 10, 16.4, "justify", 2),
+    "salutation": Style("body", 10, 16.4, "left", 0),
+    "signature": Style("body", 10, 16.4, "right", 0),
+    "note": Style("note", 10, 16.4, "center", 0),
+    "caption": Style("caption", 9, 16.4, "center", 0),
+}
+
+# Layout element → the selector of our markup (publish.epub.xhtml).
+SELECTORS = {
+    "paragraph": "p",
+    "title": "h1",
+    "subtitle": "header p.subtitle",
+    "byline": "header p.byline",
+    "heading1": "h2",
+    "heading2": "h3",
+    "listitem": "ol.items li",
+    "salutation": "p.salutation",
+    "signature": "div.signature p",
+    "note": "p.note",
+    "caption": "figcaption",
+}
+BOLD_ROLES = {"title", "heading"}  # print titles and headings are set in a bold Hei face
+
+
+def element_roles(styles: Mapping[str, Any]) -> dict[str, str]:
+    """Element → font role from a layout's styles (for `publish.epub.fonts.collect`)."""
+    return {element: styles[element].role for element in SELECTORS if element in styles}
+
+
+def _num(x: float) -> str:
+    return f"{x:.3f}".rstrip("0").rstrip(".") or "0"
+
+
+def _element_rule(selector: str, st: Any, plan: FontPlan, body_size: float, body_leading: float) -> str:
+    """One element's rule, in em of the element's own size, so the reader's font size scales it."""
+    align = {"justify": "justify", "left": "left", "center": "center", "right": "right"}.get(st.align, "justify")
+    size = st.size / body_size
+    # Space before/after is counted in grid lines (the body leading) in the layout.
+    before = st.space_before * body_leading / st.size
+    after = st.space_after * body_leading / st.size
+    return (
+        f"{selector} {{\n"
+        f"  font-family: {plan.stack(st.role)};\n"
+        f"  font-weight: {_weight(plan, st.role)};\n"
+        f"  font-size: {_num(size)}em; line-height: {_num(st.leading / st.size)};\n"
+        f"  text-align: {align}; text-indent: {_num(st.indent_em)}em;\n"
+        f"  margin: {_num(before)}em 0 {_num(after)}em;\n"
+        "}\n"
+    )
+
+
+def stylesheet(plan: FontPlan, styles: Mapping[str, Any] | None = None) -> str:
+    """The whole stylesheet (deterministic for a given plan and layout styles).
+
+    Element fonts, relative sizes, leading, alignment, indents and spacing come from the layout's
+    [styles] (the print edition's), so the EPUB is set like the magazine.
+    """
+    st = {**DEFAULT_STYLES, **{k: v for k, v in (styles or {}).items() if k in SELECTORS}}
+    body = st["paragraph"]
+    rules = "".join(_element_rule(SELECTORS[e], st[e], plan, body.size, body.leading) for e in SELECTORS)
+    emphasis = plan.stack("emphasis")
     return f"""@charset "utf-8";
 /* publish: the EPUB edition's stylesheet. Chinese text set like the print edition. */
 {font_faces(plan)}
@@ -47,8 +131,8 @@ html {{
   -epub-hyphens: none; hyphens: none;
 }}
 body {{
-  font-family: {plan.stack("body")};
-  line-height: 1.8;
+  font-family: {plan.stack(body.role)};
+  line-height: {_num(body.leading / body.size)};
   text-align: justify;
   margin: 0 1em;
 }}
@@ -61,51 +145,25 @@ body {{
   /* a quarter-em space between Han and Latin letters or digits, as in print (clreq §3.2.1) */
   body {{ text-autospace: normal; }}
 }}
-p {{ text-indent: 2em; margin: 0; }}
 section {{ page-break-before: always; break-before: page; }}
-header {{ margin: 1em 0 1.5em; text-align: center; }}
-h1 {{
-  font-family: {plan.stack("title")};
-  font-weight: {title_weight};
-  font-size: 1.6em; line-height: 1.4;
-  text-align: center; text-indent: 0;
-  margin: 0 0 0.5em;
-  page-break-after: avoid; break-after: avoid;
-}}
-h1 .title-line {{ display: block; }}
-header p {{ text-indent: 0; text-align: center; }}
-.subtitle {{ font-family: {plan.stack("subtitle")}; font-size: 1.05em; margin: 0 0 0.5em; }}
-.byline {{ font-family: {plan.stack("byline")}; font-size: 0.95em; margin: 0; }}
+header {{ margin: 1em 0 1.5em; }}
+{rules}h1 .title-line {{ display: block; }}
+h1, h2, h3 {{ page-break-after: avoid; break-after: avoid; }}
 .byline::before {{ content: "{_css_string("●")}"; font-size: 0.75em; vertical-align: 0.1em; margin-right: 0.3em; }}
-.byline .unit + .name, .byline .name {{ margin-left: 0.5em; }}
-.byline .name:first-child {{ margin-left: 0; }}
-h2, h3 {{
-  font-family: {plan.stack("heading")};
-  font-weight: {heading_weight};
-  text-align: justify; text-indent: 2em;
-  margin: 0.8em 0 0.2em;
-  page-break-after: avoid; break-after: avoid;
-}}
-h2 {{ font-size: 1.05em; }}
-h3 {{ font-size: 1em; }}
-p.salutation {{ text-indent: 0; }}
-p.note {{ font-family: {plan.stack("note")}; text-align: center; text-indent: 0; margin: 0.5em 0; }}
+.byline .unit + .name {{ margin-left: 0.5em; }}
 div.signature {{ margin: 1em 0 0; }}
-div.signature p {{ text-align: right; text-indent: 0; }}
 ol.items {{ list-style: none; margin: 0; padding: 0; }}
-ol.items li {{ text-indent: 2em; }}
 ol.items .label {{ margin-right: 0.25em; }}
-em {{ font-family: {plan.stack("emphasis")}; font-style: normal; }}
+em {{ font-family: {emphasis}; font-style: normal; }}
 figure {{ margin: 1em 0; text-align: center; page-break-inside: avoid; break-inside: avoid; }}
 figure img {{ max-width: 100%; }}
-figcaption {{ font-family: {plan.stack("caption")}; font-size: 0.9em; text-indent: 0; text-align: center; }}
 /* the navigation document (目录) */
 nav ol {{ list-style: none; margin: 0; padding: 0 0 0 1.5em; }}
 nav > ol {{ padding-left: 0; }}
 nav h1 {{ margin-bottom: 1em; }}
-nav li {{ margin: 0.2em 0; }}
+nav li {{ margin: 0.2em 0; text-indent: 0; }}
 nav > ol > li {{ margin-top: 0.8em; }}
-nav > ol > li > a {{ font-family: {plan.stack("heading")}; font-weight: {heading_weight}; }}
+nav > ol > li > a {{ font-family: {plan.stack(st["heading1"].role)}; font-weight: {_weight(plan, st["heading1"].role)}; }}
 nav > ol > li > ol > li > ol {{ font-size: 0.9em; }}
 nav a {{ text-decoration: none; color: inherit; }}
 /* the cover page */
@@ -115,12 +173,13 @@ body.cover img {{ max-width: 100%; max-height: 100vh; }}
 
 
 def _weight(plan: FontPlan, role: str) -> int:
-    """The CSS weight for a role: the embedded face's weight, else bold (print titles are bold)."""
+    """The CSS weight for a role: its embedded face's weight; without one, bold for title and
+    heading roles (the print sets them in a bold face), else normal."""
     families = plan.stacks.get(role, ())
     for face in plan.faces:
         if families and face.family == families[0]:
             return 700 if face.weight >= 600 else 400
-    return 700
+    return 700 if role in BOLD_ROLES else 400
 
 
 def _css_string(text: str) -> str:

@@ -71,42 +71,57 @@ class RoleTexts:
         return "".join(sorted(set("".join(self.texts.get(role, [])))))
 
 
-def collect(issue: Issue, extra_body: Iterable[str] = ()) -> RoleTexts:
-    """Sort every character of the issue by the role that sets it (mirrors the stylesheet)."""
+# Element → font role, as in layouts/magazine-16k.toml; a layout's [styles] override these.
+DEFAULT_ELEMENT_ROLES = {
+    "title": "title", "subtitle": "subtitle", "byline": "byline", "heading1": "heading",
+    "heading2": "heading", "paragraph": "body", "listitem": "body", "salutation": "body",
+    "signature": "body", "note": "note", "caption": "caption", "emphasis": "emphasis",
+}  # fmt: skip
+
+
+def collect(issue: Issue, element_roles: Mapping[str, str] | None = None,
+            extra_body: Iterable[str] = ()) -> RoleTexts:
+    """Sort every character of the issue by the font role that sets it (mirrors the stylesheet).
+
+    `element_roles` maps the layout's element names (title, heading1, paragraph, …) to roles.
+    """
+    roles = {**DEFAULT_ELEMENT_ROLES, **(element_roles or {})}
     rt = RoleTexts()
 
-    def runs(block_role: str, items: Iterable[Any]) -> None:
+    def runs(element: str, items: Iterable[Any]) -> None:
         for r in items:
-            rt.add("emphasis" if isinstance(r, Emphasis) else block_role, r.text)
+            rt.add(roles["emphasis"] if isinstance(r, Emphasis) else roles[element], r.text)
 
-    rt.add("title", "目录")  # the nav's heading, set like an article title
+    rt.add(roles["title"], "目录")  # the nav's heading is an h1, set like an article title
     for section in issue.sections:
-        rt.add("heading", section.title)  # the nav's section entries, set like headings
+        rt.add(roles["heading1"], section.title)  # the nav's section entries, set like headings
         for article in section.articles:
-            rt.add("body", article.title_text)  # the nav lists titles in the body face
+            rt.add(roles["paragraph"], article.title_text)  # the nav lists titles in the body face
             for line in article.title:
-                rt.add("title", line)
-            rt.add("subtitle", article.subtitle)
+                rt.add(roles["title"], line)
+            rt.add(roles["subtitle"], article.subtitle)
             for b in article.bylines:
-                rt.add("byline", BYLINE_MARK + b.unit + b.name)
+                rt.add(roles["byline"], BYLINE_MARK + b.unit + b.name)
             for block in article.blocks:
-                if isinstance(block, (Paragraph, Salutation)):
-                    runs("body", block.runs)
+                if isinstance(block, Paragraph):
+                    runs("paragraph", block.runs)
+                elif isinstance(block, Salutation):
+                    runs("salutation", block.runs)
                 elif isinstance(block, Heading):
-                    runs("heading", block.runs)
-                    rt.add("body", block.text)  # nav entry
+                    runs("heading1" if block.level <= 1 else "heading2", block.runs)
+                    rt.add(roles["paragraph"], block.text)  # nav entry
                 elif isinstance(block, Note):
                     runs("note", block.runs)
                 elif isinstance(block, ListItem):
-                    rt.add("body", block.label)
-                    runs("body", block.runs)
+                    rt.add(roles["listitem"], block.label)
+                    runs("listitem", block.runs)
                 elif isinstance(block, Signature):
-                    rt.add("body", block.text)
+                    rt.add(roles["signature"], block.text)
                 elif isinstance(block, Figure):
                     runs("caption", block.caption)
     for text in extra_body:
-        rt.add("body", text)
-    rt.add("body", NAV_LABELS)
+        rt.add(roles["paragraph"], text)
+    rt.add(roles["paragraph"], NAV_LABELS)
     return rt
 
 

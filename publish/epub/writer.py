@@ -27,7 +27,7 @@ from typing import Any
 from ebooklib import epub
 
 from publish.epub import cover as cover_mod
-from publish.epub.css import stylesheet
+from publish.epub.css import DEFAULT_STYLES, element_roles, stylesheet
 from publish.epub.ebook import PageTarget, ReproducibleWriter, ZhHtml
 from publish.epub.fonts import FontPlan, collect, plan_fonts
 from publish.epub.metadata import Contents, apply_metadata, build_time
@@ -68,13 +68,16 @@ def write_epub(
     fonts: Any | None = None,
     embed_fonts: bool = True,
     cover: bytes | None = None,
+    layout: Any | None = None,
 ) -> Path:
     """Write the EPUB 3 edition of `issue` to `out_path`; returns `out_path`.
 
     `page_starts`: where each print page begins (pagination's `Document.page_starts`); each becomes
     a page-break marker and a page-list entry. `fonts`: the `FontSet` (loaded from the issue when
     None and `embed_fonts`); `embed_fonts=False` leaves fonts out (the CSS then names system
-    families). `cover`: PNG/JPEG bytes to use instead of the drawn typographic cover.
+    families). `cover`: PNG/JPEG bytes to use instead of the drawn typographic cover. `layout`:
+    the print `Layout` (loaded from `issue.layout` when None): its element styles — font roles,
+    relative sizes, leading, alignment, indents — are the stylesheet's.
     Raises `BuildError` for page starts that do not fit the issue, missing images and write errors.
     """
     out_path = Path(out_path)
@@ -92,10 +95,15 @@ def write_epub(
     docs = [render_article(a, i, by_article.get(a.slug, ()), lang=lang, stylesheet=f"../{CSS_FILE}")
             for i, a in enumerate(articles, 1)]
 
+    if layout is None:
+        from publish.layout import load_layout
+
+        layout = load_layout(issue.layout, issue.root)
+    styles = dict(getattr(layout, "styles", {}) or {})
     if embed_fonts:
         if fonts is None:
             fonts = _load_fonts(issue)
-        plan = plan_fonts(collect(issue), fonts)
+        plan = plan_fonts(collect(issue, element_roles({**DEFAULT_STYLES, **styles})), fonts)
     else:
         plan = FontPlan()
 
@@ -128,7 +136,7 @@ def write_epub(
         items.append(item)
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubItem(uid="css", file_name=CSS_FILE, media_type="text/css",
-                                content=stylesheet(plan).encode("utf-8")))
+                                content=stylesheet(plan, styles).encode("utf-8")))
     for n, face in enumerate(plan.faces, 1):
         book.add_item(epub.EpubItem(uid=f"font-{n:02d}", file_name=face.file_name, media_type=face.media_type,
                                     content=face.data))
