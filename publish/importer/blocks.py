@@ -75,9 +75,33 @@ def to_blocks(paras: list[list[SourceLine]], notes: list[SourceLine] = ()) -> li
             blocks.append(Note((Text(text),), line))
         else:
             blocks.append(Paragraph((Text(text),), line))
+    blocks = _unnumbered_headings(blocks, paras[:sig], len(notes))
     if sig < len(paras):
         blocks.append(Signature(tuple(p[0].text for p in paras[sig:]), paras[sig][0].no))
     return blocks
+
+
+def _unnumbered_headings(blocks: list[Block], paras: list[list[SourceLine]], offset: int) -> list[Block]:
+    """Short one-line paragraphs that end no sentence and stand between finished paragraphs and a
+    longer paragraph are headings without numbers (`机关党组高度重视，精心安排扎实推进`). They sit
+    one level below numbered `一、` headings when the article has those."""
+    has_level1 = any(isinstance(b, Heading) and b.level == 1 for b in blocks)
+    out = list(blocks)
+    for k, para in enumerate(paras):
+        i = k + offset
+        block = out[i]
+        if type(block) is not Paragraph or len(para) > 2 or k + 1 >= len(paras):
+            continue
+        text = block.text
+        if ends_sentence(text) or text[-1] in "，、,；;" or len(text) > 30 or len(paras[k + 1]) < 2:
+            continue
+        if any(c.isspace() for c in text):  # `张鸿杰 市人大常委会…`: a list entry, not a heading
+            continue
+        before = out[i - 1] if i > 0 else None
+        if before is not None and type(before) is Paragraph and not ends_sentence(before.text):
+            continue
+        out[i] = Heading(2 if has_level1 else 1, block.runs, block.line)
+    return out
 
 
 def is_note_text(text: str) -> bool:

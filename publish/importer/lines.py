@@ -11,12 +11,14 @@ time); a short line ends its paragraph whatever it ends with, unless it is a fir
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from publish.importer.pages import SourceLine
 
+HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 # Characters that end a sentence (full and half width) and closers that may follow them.
 TERMINAL = set("。！？!?；;…：:")
 CLOSERS = set("”’）)」』》")
@@ -55,8 +57,22 @@ def looks_first(line: SourceLine, full: float) -> bool:
     return line.width <= full - 1.75 and bool(line.text) and line.text[0] not in NO_LINE_START
 
 
-def ends_paragraph(line: SourceLine, is_first: bool, nxt: SourceLine | None, full: float) -> bool:
-    """Is `line` the last line of its paragraph, given the line that follows it (or None)?"""
+def opens_paragraph(line: SourceLine, full: float) -> bool:
+    """Stricter than `looks_first`: a line as wide as a paragraph's opening line and no wider.
+
+    The seed's opening lines measure 17–18.5 em (the 2-em indent, plus punctuation set tight);
+    lines that carry on a paragraph are 19 em or wider unless they end it.
+    """
+    return full - 4.5 <= line.width <= full - 2.5 and looks_first(line, full)
+
+
+def ends_paragraph(
+    line: SourceLine, is_first: bool, nxt: SourceLine | None, full: float, heading: bool = False
+) -> bool:
+    """Is `line` the last line of its paragraph, given the line that follows it (or None)?
+
+    `heading`: the paragraph so far opens with a heading number (`一、`, `（一）`).
+    """
     if nxt is None:
         return True
     short = line.width < (full - 4.25 if is_first else full - 2.25)
@@ -64,7 +80,16 @@ def ends_paragraph(line: SourceLine, is_first: bool, nxt: SourceLine | None, ful
         return True
     if ends_sentence(line.text) and looks_first(nxt, full):
         return True
+    # A heading (numbered, or a short unnumbered line) ends without punctuation; what shows its end
+    # is the next line opening a paragraph.
+    if line.text[-1] not in "，、,；;" and opens_paragraph(nxt, full):
+        if heading or (is_first and not ends_sentence(nxt.text)):
+            return True
     return False
+
+
+def join_text(lines: Sequence[SourceLine]) -> str:
+    return "".join(line.text for line in lines)
 
 
 def paragraphs(lines: Sequence[SourceLine], full: float) -> list[list[SourceLine]]:
@@ -74,7 +99,8 @@ def paragraphs(lines: Sequence[SourceLine], full: float) -> list[list[SourceLine
     for i, line in enumerate(lines):
         current.append(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if ends_paragraph(line, len(current) == 1, nxt, full):
+        heading = len(current) <= 2 and bool(HEADING_NUMBER.match(current[0].text)) and "。" not in join_text(current)
+        if ends_paragraph(line, len(current) == 1, nxt, full, heading):
             out.append(current)
             current = []
     if current:
