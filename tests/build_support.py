@@ -27,7 +27,7 @@ class PdfLine:
 
     @property
     def text(self) -> str:
-        return "".join(c for c, _x0, _x1 in self.chars)
+        return "".join(c for c, _x0, _x1 in self.chars if not c.isspace())
 
     @property
     def x0(self) -> float:
@@ -72,11 +72,12 @@ def read_pdf(path: Path, header_below_top: float) -> list[PdfPage]:
                 x0 = ch["matrix"][4] - tx0
                 y = ch["matrix"][5] - trim_bottom
                 x1 = x0 + ch["width"]
-                if ch["text"].isspace():
-                    continue
                 last = lines[-1] if lines else None
+                # One drawn line: same baseline and size, left to right, no gap wider than 1 em
+                # (justification opens gaps by far less; a header's two parts or a contents
+                # folio are much further apart).
                 if last is not None and abs(last.y - y) < 0.01 and abs(last.size - ch["size"]) < 0.01 \
-                        and last.chars[-1][1] - 0.01 <= x0 <= last.chars[-1][2] + 2 * ch["size"]:
+                        and last.chars[-1][1] - 0.01 <= x0 <= last.chars[-1][2] + ch["size"]:
                     last.chars.append((ch["text"], x0, x1))
                 else:
                     lines.append(PdfLine(y, ch["size"], [(ch["text"], x0, x1)]))

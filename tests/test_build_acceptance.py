@@ -105,17 +105,19 @@ def test_each_body_page_header_shows_its_folio_and_section(built):
 
 
 def contents_entries(contents_pages) -> list[tuple[str, int]]:
-    """(text since the previous folio, folio) for every line that ends with a right-aligned folio."""
+    """(text since the previous folio, folio) for every folio: a number set on the baseline of the
+    line drawn just before it (an entry's last title line), to its right."""
     entries = []
     text = ""
     for page in contents_pages:
-        right = max(ln.x1 for ln in page.lines)
+        prev = None
         for line in page.lines:
-            if re.fullmatch(r"\d+", line.text) and line.x1 > right - 1:
+            if re.fullmatch(r"\d+", line.text) and prev is not None and prev.y == line.y and line.x0 > prev.x1:
                 entries.append((text, int(line.text)))
                 text = ""
             elif not line.text.startswith("●"):
                 text += line.text
+            prev = line
     return entries
 
 

@@ -99,9 +99,10 @@ def test_contents_lists_sections_and_articles_with_their_opening_folios():
     lines = [line for p in contents for line in body_lines(p)]
     for e in doc.toc:
         if e.article:  # the folio is printed right-aligned on the title's line
-            title_line = next(ln for ln in lines if ln.text == e.title)
-            folio_line = next(ln for ln in lines if ln.y == title_line.y and ln is not title_line)
-            assert folio_line.text == str(e.folio)
+            k = next(k for k, ln in enumerate(lines) if ln.text == e.title)
+            title_line, folio_line = lines[k], lines[k + 1]
+            assert folio_line.text == str(e.folio) and folio_line.y == title_line.y
+            assert folio_line.x > title_line.x
 
 
 def test_when_the_contents_cannot_precede_first_folio_the_body_follows_it():

@@ -203,6 +203,7 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
 
     contents_title = r.get("contents", "title", str, "目录")
     folio_format = r.get("contents", "folio_format", str, "{folio}")
+    contents_columns = r.get("contents", "columns", int, 1, minimum=1, maximum=6)
     fig_lines = r.get("figure", "max_height_lines", int, 16, minimum=2)
 
     styles: dict[str, ElementStyle] = {}
@@ -282,6 +283,7 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
         header_left=formats["left"],
         contents_title=contents_title,
         contents_folio_format=folio_format,
+        contents_columns=contents_columns,
         figure_max_lines=fig_lines,
         styles=styles,
         output_intent=output_intent,

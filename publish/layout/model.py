@@ -102,6 +102,7 @@ class Layout:
     header_left: HeaderFormat
     contents_title: str
     contents_folio_format: str
+    contents_columns: int
     figure_max_lines: int
     styles: dict[str, ElementStyle] = field(default_factory=dict)
     output_intent: str = ""

@@ -25,44 +25,60 @@ class ContentsItem:
 
 
 def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: dict[str, int]) -> list[list[TextLine]]:
-    width = L.block_width
+    cols = L.contents_columns
+    gutter = L.gutter if cols > 1 else 0.0
+    width = (L.block_width - (cols - 1) * gutter) / cols
     top = L.block_top
     bottom = L.block_top - L.lines * L.leading
     pages: list[list[TextLine]] = []
     cur: list[TextLine] = []
+    col = 0
+    col_top = top  # where columns start on this page (below the contents title on the first)
     y = top
 
-    def lines_of(element: str, text: str, measure: float, kind: str, align: str | None = None):
+    def lines_of(element: str, text: str, measure: float, kind: str):
         st = L.style(element)
-        out = []
-        for ln in setter.text_lines(element, text, measure, align=align):
-            out.append((st, ln, kind))
-        return out
+        return [(st, ln, kind) for ln in setter.text_lines(element, text, measure)]
 
-    def place(group: list, folio_text: str | None) -> None:
-        nonlocal cur, y
-        need = sum(st.leading for st, _ln, _k in group) + (group[0][0].space_before * L.leading if group else 0)
-        if cur and y - need < bottom:
+    def next_column() -> None:
+        nonlocal cur, col, y, col_top
+        col += 1
+        if col >= cols:
             pages.append(cur)
             cur = []
-            y = top
-        if group and cur:
-            y -= group[0][0].space_before * L.leading
+            col = 0
+            col_top = top
+        y = col_top
+
+    def place(group: list, folio_text: str | None, *, span: bool = False) -> None:
+        nonlocal y, col_top
+        if not group:
+            return
+        before = group[0][0].space_before * L.leading if y < col_top else 0.0
+        need = before + sum(st.leading for st, _ln, _k in group)
+        if y - need < bottom and (cur or col):
+            next_column()
+            before = 0.0
+        y -= before
+        x0 = 0.0 if span else col * (width + gutter)
+        last_title = max(k for k, (st, _ln, _kind) in enumerate(group) if st is group[0][0])
         for n, (st, ln, kind) in enumerate(group):
             base = y - (st.leading - st.size) / 2 - 0.88 * st.size
             glyphs = tuple(PlacedGlyph(g.char, g.x, g.width, g.role) for g in ln.glyphs)
-            cur.append(TextLine(0.0, base, st.size, glyphs, kind, ""))
-            if folio_text is not None and n == _last_title_line(group):
+            cur.append(TextLine(x0, base, st.size, glyphs, kind, "", col))
+            if folio_text is not None and n == last_title:
                 fl = setter.text_lines("contents_entry", folio_text, width, align="left")
                 if fl:
                     f = fl[0]
                     ext = max(g.x + g.width for g in f.glyphs)
                     fg = tuple(PlacedGlyph(g.char, g.x, g.width, g.role) for g in f.glyphs)
-                    cur.append(TextLine(width - ext, base, st.size, fg, "toc", ""))
+                    cur.append(TextLine(x0 + width - ext, base, st.size, fg, "toc", "", col))
             y -= st.leading
+        if span:
+            col_top = y
 
-    place(lines_of("contents_title", L.contents_title, width, "toc"), None)
-    folio_room = 4 * L.style("contents_entry").size  # room at the right for the folio
+    place(lines_of("contents_title", L.contents_title, L.block_width, "toc"), None, span=True)
+    folio_room = 3 * L.style("contents_entry").size  # room at the right for the folio
     for it in items:
         folio_text = L.contents_folio_format.format(folio=folio_of.get(it.first_slug, 0))
         if not it.slug:
@@ -75,11 +91,3 @@ def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: 
     if cur:
         pages.append(cur)
     return pages
-
-
-def _last_title_line(group: list) -> int:
-    n = 0
-    for k, (_st, _ln, _kind) in enumerate(group):
-        if _st is group[0][0]:
-            n = k
-    return n
