@@ -130,3 +130,10 @@ def test_cli_default_resolution_matches_the_library() -> None:
     from publish.pdf import cli, preview
 
     assert cli.DEFAULT_DPI == preview.DEFAULT_DPI
+
+
+def test_without_folios_the_first_page_is_a_right_hand_page(tmp_path: Path, fonts: UKaiFonts) -> None:
+    pages = tuple(Page(i, None, "", "", ()) for i in range(3))
+    pdf = write_pdf(Document(100 * MM, 150 * MM, 3 * MM, pages, title="无页码"), fonts, tmp_path / "n.pdf")
+    files = render_preview(pdf, tmp_path / "png", spreads_=True, dpi=20)
+    assert [f.name for f in files] == ["spread-001.png", "spread-002-003.png"]
