@@ -70,7 +70,7 @@ def test_article_in_no_section_names_the_file(tmp_path):
     root = make_issue(tmp_path, {"articles/stray.md": ARTICLE})
     problem = only(problems_of(root), "in no section")
     assert problem.path == root / "articles" / "stray.md"
-    assert str(problem).startswith(f"{root / 'articles' / 'stray.md'}: ")
+    assert str(problem).startswith(f"{root / 'articles' / 'stray.md'}:1: ")
     assert '"articles/stray.md"' in problem.fix
 
 

@@ -360,7 +360,7 @@ def _unlisted(reading: _Reading, listed: dict[Path, int]) -> None:
                 Problem(
                     "article is in no section",
                     reading.shown_root / relative,
-                    None,
+                    1,
                     f"list \"{relative.as_posix()}\" in a [[sections]] of issue.toml, or delete the file",
                 )
             )
