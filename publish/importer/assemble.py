@@ -310,10 +310,10 @@ def import_text(
         subtitle = "".join(s.text for s in block.subtitle) if block else ""
         bylines = tuple(_byline(s.text) for s in block.bylines) if block else ()
         kind = ""
-        if any(isinstance(b, Salutation) for b in body):
+        if any(isinstance(b, Signature) for b in body):
+            kind = "notice"  # a notice opens with an address too; its signature decides
+        elif any(isinstance(b, Salutation) for b in body):
             kind = "speech"
-        elif any(isinstance(b, Signature) for b in body):
-            kind = "notice"
         folio = pages[d.page].folio if d.page < len(pages) else 0
         slug = f"{n:02d}-p{folio:02d}"
         articles.append(Article(slug=slug, title=title, blocks=tuple(body), subtitle=subtitle, bylines=bylines, kind=kind))

@@ -42,6 +42,8 @@ def infer_section(article: Article) -> str:
         return "代表风采"
     if "研究会" in title or "研究会" in byline:
         return "研究会工作"
+    if byline and any(w in byline.split()[0] for w in _COUNTIES if w != "临河") and "市人大" not in byline:
+        return "旗县区工作"
     if any(w in title for w in ("调研报告", "调查报告", "思考")):
         return "调查报告"
     if any(w in title for w in ("执法检查", "专题询问", "监督")):
@@ -56,8 +58,6 @@ def infer_section(article: Article) -> str:
         return "特别报道"
     if "主任" in title and any(w in title for w in ("带队", "调研", "陪同", "出席", "一行")):
         return "领导动态"
-    if byline and any(w in byline.split()[0] for w in _COUNTIES if w != "临河") and "市人大" not in byline:
-        return "旗县区工作"
     if "机关" in title + opening or "数字人大" in title:
         return "机关工作"
     return "工作动态"
