@@ -133,3 +133,22 @@ def test_the_imported_issue_loads_back(tmp_path, result):
     loaded = load_issue(tmp_path / "issue")
     assert [a.title for a in loaded.articles] == [a.title for a in result.issue.articles]
     assert [body(a) for a in loaded.articles] == [body(a) for a in result.issue.articles]
+
+
+def test_the_example_issue_holds_every_character_of_the_seed(result):
+    """examples/bayannaoer-2025-01 is the seed's import plus hand fixes that move text, never lose it."""
+    from collections import Counter
+
+    from publish import load_issue
+
+    example = load_issue(Path(__file__).resolve().parents[1] / "examples" / "bayannaoer-2025-01")
+    assert len(example.articles) == 34 and example.label == "2025年第1期" and example.first_folio == 3
+    text = SEEDS[0].read_text(encoding="utf-8")
+    seed = Counter(c for c in text if not c.isspace())
+    got = Counter()
+    for a in example.articles:
+        fields = "".join(a.title) + a.subtitle + "".join("●" + b.unit + b.name for b in a.bylines)
+        got += Counter(c for c in fields + "".join(b.text for b in a.blocks) if not c.isspace())
+    account = result.report.account
+    assert sum((seed - got).values()) == account["header"] + account["folio"]
+    assert not got - seed

@@ -11,12 +11,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from import_support import RIVER, SCHOOL, SHEEP, issue, page, wrap
 
 from publish.errors import ImportError_
 from publish.importer import import_text, write_import
 from publish.importer.lines import width
-from publish.model import Heading, ListItem, Note, Paragraph, Salutation, Signature
-from import_support import RIVER, SCHOOL, SHEEP, issue, page, wrap
+from publish.model import ListItem, Note, Paragraph, Salutation, Signature
 
 META = {"label": "2025年第1期", "date": dt.date(2025, 1, 1)}
 
@@ -76,12 +76,7 @@ def test_a_word_cut_by_a_page_break_is_joined():
 
 def test_headings_numbered_items_and_run_in_enumerations():
     body = (
-        wrap(RIVER)
-        + ["一、基本情况"]
-        + wrap(SHEEP)
-        + ["（一）缺少农业高新技术产业示范区发展", "整体规划"]
-        + wrap("一是" + SCHOOL)
-        + wrap("1.由市人大工作研究会提出本年度课题研究选题参考名单，及时确定并落实年度研究课题任务。")
+        [*wrap(RIVER), "一、基本情况", *wrap(SHEEP), "（一）缺少农业高新技术产业示范区发展", "整体规划", *wrap("一是" + SCHOOL), *wrap("1.由市人大工作研究会提出本年度课题研究选题参考名单，及时确定并落实年度研究课题任务。")]
     )
     article = import_text(issue(page(body, ["灌区水利建设"])), **META).issue.articles[0]
     kinds = [(type(b).__name__, getattr(b, "level", None)) for b in article.blocks]
@@ -97,9 +92,24 @@ def test_headings_numbered_items_and_run_in_enumerations():
     assert isinstance(article.blocks[5], ListItem) and article.blocks[5].label == "1."
 
 
+def test_a_heading_ends_where_the_next_line_opens_a_paragraph():
+    # `一、…` on one line of 17 em, then a paragraph opening of 18 em: two blocks, not one.
+    body = wrap(RIVER) + ["一、初心如磐践使命，履职尽责显担当"] + wrap(SHEEP)
+    body += ["机关党组高度重视，精心安排扎实推进"] + wrap(SCHOOL)  # the same without a number
+    article = import_text(issue(page(body, ["灌区水利建设"])), **META).issue.articles[0]
+    assert [(type(b).__name__, b.text) for b in article.blocks] == [
+        ("Paragraph", RIVER),
+        ("Heading", "一、初心如磐践使命，履职尽责显担当"),
+        ("Paragraph", SHEEP),
+        ("Heading", "机关党组高度重视，精心安排扎实推进"),
+        ("Paragraph", SCHOOL),
+    ]
+    assert article.blocks[3].level == 2  # below the article's numbered headings
+
+
 def test_speech_salutation_notice_signature_and_notes():
-    speech = ["各位领导、同志们："] + wrap(RIVER)
-    notice = wrap(SHEEP) + ["巴彦淖尔市人大工作研究会", "               《巴彦淖尔人大》编辑部 ", "                   2024年11月29日"]
+    speech = ["各位领导、同志们：", *wrap(RIVER)]
+    notice = [*wrap(SHEEP), "巴彦淖尔市人大工作研究会", "               《巴彦淖尔人大》编辑部 ", "                   2024年11月29日"]
     text = issue(
         page(speech, ["在灌区工作会议上的讲话", "●市人大常委会副主任  孟长云"]),
         page(notice, ["关于表彰肉羊产业先进单位的通报", "（讨论稿）"]),
@@ -107,7 +117,7 @@ def test_speech_salutation_notice_signature_and_notes():
     first, second = import_text(text, **META).issue.articles
     assert isinstance(first.blocks[0], Salutation) and first.kind == "speech"
     assert isinstance(second.blocks[0], Note) and second.blocks[0].text == "（讨论稿）"
-    assert isinstance(second.blocks[-1], Signature)
+    assert isinstance(second.blocks[-1], Signature) and second.kind == "notice"
     assert second.blocks[-1].lines == ("巴彦淖尔市人大工作研究会", "《巴彦淖尔人大》编辑部", "2024年11月29日")
 
 
