@@ -94,8 +94,8 @@ def test_headings_numbered_items_and_run_in_enumerations():
 
 def test_a_heading_ends_where_the_next_line_opens_a_paragraph():
     # `一、…` on one line of 17 em, then a paragraph opening of 18 em: two blocks, not one.
-    body = wrap(RIVER) + ["一、初心如磐践使命，履职尽责显担当"] + wrap(SHEEP)
-    body += ["机关党组高度重视，精心安排扎实推进"] + wrap(SCHOOL)  # the same without a number
+    body = [*wrap(RIVER), "一、初心如磐践使命，履职尽责显担当", *wrap(SHEEP)]
+    body += ["机关党组高度重视，精心安排扎实推进", *wrap(SCHOOL)]  # the same without a number
     article = import_text(issue(page(body, ["灌区水利建设"])), **META).issue.articles[0]
     assert [(type(b).__name__, b.text) for b in article.blocks] == [
         ("Paragraph", RIVER),
