@@ -135,3 +135,11 @@ def test_a_file_that_is_not_an_image_is_a_clear_error(tmp_path: Path, fonts: UKa
     src.write_text("not a picture")
     with pytest.raises(BuildError, match="cannot be read"):
         one_image_pdf(tmp_path, fonts, src)
+
+
+def test_an_image_placed_with_no_area_is_a_clear_error(tmp_path: Path, fonts: UKaiFonts) -> None:
+    src = tmp_path / "photo.jpg"
+    red().save(src)
+    page = Page(0, 1, "right", "", (PlacedImage(src, 10, 10, 0, 30),))
+    with pytest.raises(BuildError, match="placed 0"):
+        write_pdf(Document(100 * MM, 150 * MM, 3 * MM, (page,), title="图"), fonts, tmp_path / "z.pdf")

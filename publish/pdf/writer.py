@@ -314,6 +314,14 @@ class _PageDrawer:
         c.restoreState()
 
     def _image(self, item: PlacedImage) -> None:
+        if not (item.w > 0 and item.h > 0):
+            raise BuildError(
+                Problem(
+                    f"image {item.path} is placed {item.w} × {item.h} pt",
+                    item.path,
+                    fix="check the figure's size",
+                )
+            )
         c = self.canvas
         c.saveState()
         # Images knock out: overprinting a CMYK photo would mix it with whatever lies beneath.
