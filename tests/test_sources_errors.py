@@ -213,3 +213,15 @@ def test_all_problems_are_reported_together(tmp_path):
 def test_not_an_issue_folder(tmp_path):
     assert "does not exist" in problems_of(tmp_path / "nothing")[0].message
     assert "no issue.toml" in problems_of(tmp_path)[0].message
+
+
+def test_an_empty_issue_toml_gives_one_problem_per_missing_table(tmp_path):
+    root = make_issue(tmp_path, {"issue.toml": ""})
+    assert [p.message for p in problems_of(root)] == ["no [magazine] table", "no [issue] table", "no [[sections]]"]
+
+
+def test_a_folder_listed_as_an_article(tmp_path):
+    (tmp_path / "articles" / "dir.md").mkdir(parents=True)
+    root = make_issue(tmp_path, {"issue.toml": ISSUE_TOML.replace("articles/a.md", "articles/dir.md")})
+    problem = only(problems_of(root), "is a folder")
+    assert (problem.path, problem.line) == (root / "issue.toml", 10)

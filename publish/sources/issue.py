@@ -160,20 +160,23 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
                 reading.line_of(key),
                 f"use only [{'], ['.join(TABLES[:3])}] and [[sections]] (check the spelling)",
             )
+    had_magazine = isinstance(data.get("magazine"), dict)
     magazine = _table(data, "magazine", reading, required=True)
     magazine_line = reading.table_line("magazine")
     _unknown_keys(magazine, MAGAZINE_KEYS, "[magazine]", reading, magazine_line)
-    title = _text(magazine, "title", "[magazine]", reading, magazine_line, None)
+    # A missing table is one problem, not one more per required key in it.
+    title = _text(magazine, "title", "[magazine]", reading, magazine_line, None if had_magazine else "")
     language = _text(magazine, "language", "[magazine]", reading, magazine_line, "zh-CN")
     publisher = _text(magazine, "publisher", "[magazine]", reading, magazine_line, "")
     issn = _text(magazine, "issn", "[magazine]", reading, magazine_line, "")
 
+    had_issue = isinstance(data.get("issue"), dict)
     meta = _table(data, "issue", reading, required=True)
     issue_line = reading.table_line("issue")
     _unknown_keys(meta, ISSUE_KEYS, "[issue]", reading, issue_line)
-    label = _text(meta, "label", "[issue]", reading, issue_line, None)
+    label = _text(meta, "label", "[issue]", reading, issue_line, None if had_issue else "")
     layout = _text(meta, "layout", "[issue]", reading, issue_line, "magazine-16k")
-    date = _date(meta, reading, issue_line)
+    date = _date(meta, reading, issue_line) if had_issue else None
     first_folio = meta.get("first_folio", 1)
     if isinstance(first_folio, bool) or not isinstance(first_folio, int) or first_folio < 1:
         reading.problem(
@@ -317,6 +320,9 @@ def _article(
     if relative.suffix != ".md":
         reading.problem(f"{entry} is not a Markdown (.md) file", line, "list the article's .md file")
         return None
+    if path.is_dir():
+        reading.problem(f"{entry} is a folder, not an article file", line, "list the article's .md file")
+        return None
     if not path.is_file():
         reading.problem(f"article file not found: {entry}", line, f"create {shown} or correct the path")
         return None
@@ -352,7 +358,7 @@ def _unlisted(reading: _Reading, listed: dict[Path, int]) -> None:
     if not folder.is_dir():
         return
     for path in sorted(folder.rglob("*.md")):
-        if path.name.startswith("."):
+        if path.name.startswith(".") or not path.is_file():
             continue  # editors' lock and backup files, not articles
         if path.resolve() not in listed:
             relative = path.relative_to(reading.root)
