@@ -44,6 +44,9 @@ def find_breaks(p: Prepared, measure: float, first_measure: float, justify: bool
         return []
     em = p.base_em
     result = _search(p, measure, first_measure, justify, WINDOW_EM * em, relax=False)
+    if result is not None and len(result) > 1 and p.LET[n] - p.LET[result[-2]] < 2:
+        # a 孤字 left by the window: the cure may need a looser line than the window admits
+        result = _search(p, measure, first_measure, justify, INF, relax=False) or result
     if result is None:
         result = _search(p, measure, first_measure, justify, INF, relax=False)
     if result is None:
