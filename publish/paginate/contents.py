@@ -22,6 +22,7 @@ class ContentsItem:
     title: str
     byline: str
     first_slug: str  # the article whose folio this entry shows
+    bylines: tuple = ()  # the article's Byline objects (set one per line in the contents)
 
 
 def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: dict[str, int]) -> list[list[TextLine]]:
@@ -85,8 +86,9 @@ def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: 
             place(lines_of("contents_section", it.title, width, "toc"), None)
             continue
         group = lines_of("contents_entry", it.title, width - folio_room, "toc")
-        if it.byline:
-            group += lines_of("contents_byline", it.byline, width - folio_room, "toc")
+        st = L.style("contents_byline")
+        for b in it.bylines:
+            group += [(st, ln, "toc") for ln in setter.byline_lines("contents_byline", b, width - folio_room)]
         place(group, folio_text)
     if cur:
         pages.append(cur)

@@ -224,7 +224,7 @@ def _contents_items(issue: Issue, drafts: list[PageDraft]) -> list[ContentsItem]
         items.append(ContentsItem(s.title, "", s.title, "", s.articles[0].slug))
         for a in s.articles:
             by = "　".join(byline_text(b) for b in a.bylines)
-            items.append(ContentsItem(s.title, a.slug, a.title_text, by, a.slug))
+            items.append(ContentsItem(s.title, a.slug, a.title_text, by, a.slug, a.bylines))
     return items
 
 

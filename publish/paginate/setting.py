@@ -118,6 +118,15 @@ class Setter:
     def text_lines(self, element: str, text: str, measure: float, align: str | None = None) -> list:
         return self.compose(element, (Text(text),), measure, align)
 
+    def byline_lines(self, element: str, byline, measure: float, align: str | None = None) -> list:
+        """`●unit　name` on one line when it fits; otherwise the unit and the name on lines of their
+        own, so a person's name is never broken across lines."""
+        lines = self.text_lines(element, byline_text(byline), measure, align)
+        if len(lines) <= 1 or not (byline.unit and byline.name):
+            return lines
+        return (self.text_lines(element, f"{BYLINE_MARK}{byline.unit}{BYLINE_GAP}", measure, align)
+                + self.text_lines(element, byline.name, measure, align))
+
     def slots(self, style: ElementStyle) -> float:
         """Grid lines one line of `style` takes (whole lines, so text after it stays on the grid)."""
         return max(1, math.ceil(style.leading / self.layout.leading - 1e-6))
@@ -131,10 +140,11 @@ class Setter:
         y = 0.0
         offset = 0
 
-        def add(element: str, text: str, kind: str) -> None:
+        def add(element: str, text, kind: str) -> None:
             nonlocal y, offset
             st = L.style(element)
-            lines = self.text_lines(element, text, width)
+            lines = self.text_lines(element, text, width) if isinstance(text, str) else \
+                self.byline_lines(element, text, width)
             if not lines:
                 return
             y += st.space_before
@@ -150,7 +160,7 @@ class Setter:
         if article.subtitle:
             add("subtitle", article.subtitle, "subtitle")
         for b in article.bylines:
-            add("byline", byline_text(b), "byline")
+            add("byline", b, "byline")
         return Row(height=max(1, math.ceil(y - 1e-6)), breakable=True, payload=tuple(items))
 
     # ── the body ───────────────────────────────────────────────────────────────────────────
