@@ -40,6 +40,7 @@ MARKDOWN_LINES = [
     "+++", 'title = "标题"', "title = [", "## 一、", "### （一）", "::: salutation", "::: signature",
     "::: note", ":::", "1. 项", "- 项", "![图](images/x.jpg)", "*着重*", "**粗**", "> 引", "    缩进",
     "```", "<b>粗</b>", "[链](x)", "---", "===", "\\", "&#0;", "&#x110000;", "",
+    "![c](a%00.jpg)", "![c](" + "a" * 300 + ".png)", "![c](<a b.jpg> \"t\")",
 ]
 
 
@@ -59,11 +60,11 @@ def documents(draw) -> str:
     return draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines)
 
 
-@given(documents())
+@given(documents(), st.sampled_from([None, Path(tempfile.gettempdir()) / "no-such-issue"]))
 @SETTINGS
-def test_reader_returns_an_article_or_raises_source_error(text):
+def test_reader_returns_an_article_or_raises_source_error(text, root):
     try:
-        article = article_from_text(text, "a.md")
+        article = article_from_text(text, "a.md", root)
     except SourceError as err:
         assert err.problems and all(str(p) for p in err.problems)
     else:
@@ -126,6 +127,7 @@ ISSUE_LINES = [
     "first_folio = 0", "first_folio = 3", 'normalize = "NFC"', 'normalize = "X"', "[fonts]", 'body = ["x"]',
     "body = 3", "[[sections]]", 'title = "栏目"', 'articles = ["articles/a.md"]', 'articles = ["../a.md"]',
     'articles = ["articles/a.md", "articles/a.md"]', "articles = [1]", "[extra]", "sections = 1", "[",
+    'articles = ["a\\u0000.md"]', 'articles = ["' + "a" * 300 + '.md"]', 'articles = ["articles"]',
 ]
 
 

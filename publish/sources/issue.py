@@ -307,8 +307,13 @@ def _article(
     form: str | None,
 ) -> Article | None:
     relative = Path(entry)
-    path = (reading.root / relative).resolve()
     shown = reading.shown_root / relative
+    try:
+        path = (reading.root / relative).resolve()
+        path.is_file()
+    except (OSError, ValueError) as err:  # a NUL byte, a name too long for the file system
+        reading.problem(f"unusable article path {entry[:60]!r} ({err})", line, "list the article's .md file")
+        return None
     if path in listed:
         reading.problem(
             f"{entry} is listed twice (first on line {listed[path]})",

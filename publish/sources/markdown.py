@@ -224,10 +224,13 @@ class BodyReader:
         elif not src.lower().endswith(_IMAGE_SUFFIXES):
             self.problem(f"figure '{src}' is not a JPEG or PNG", line, "convert it to .jpg or .png")
         path = Path(src)
-        if self.root is not None and not path.is_absolute():
-            path = (self.root / path).resolve()
-        if src and self.root is not None and not path.is_file():
-            self.problem(f"image not found: {src}", line, "give the path relative to the issue folder")
+        try:
+            if self.root is not None and not path.is_absolute():
+                path = (self.root / path).resolve()
+            if src and self.root is not None and not path.is_file():
+                self.problem(f"image not found: {src}", line, "give the path relative to the issue folder")
+        except (OSError, ValueError) as err:  # a NUL byte, a name too long for the file system
+            self.problem(f"unusable image path {src[:60]!r} ({err})", line, "rename the image file")
         return Figure(path, self.children_runs(image.children or [], line), line)
 
     def runs(self, inline: Token, line: int) -> tuple[Inline, ...]:
