@@ -79,7 +79,8 @@ def test_interleaved_titles_on_folio_7(by_title):
     # The extraction gives: Hangzhou body, training title (+ a second line), Hangzhou title, training body.
     hangzhou = by_title["孟长云副主任带队赴杭州招商引资"]
     assert body(hangzhou).startswith("11月22日，市人大常委会副主任孟长云带领磴口县政府领导赴杭州")
-    training = next(a for t, a in by_title.items() if t.startswith("市人大常委会举办市五届人大代表履职能力提升培训班"))
+    training = by_title["市人大常委会举办市五届人大代表履职能力提升培训班"]
+    assert training.subtitle == "市人大常委会副主任孟长云出席并作开班动员讲话"  # a secondary headline
     assert body(training).startswith("为进一步提升市五届人大代表履职能力")
 
 

@@ -49,6 +49,18 @@ def test_title_block_after_the_body_gives_title_subtitle_and_byline_with_inner_s
     assert article.bylines[0].name == "杨 菁"
 
 
+def test_a_full_width_line_under_a_complete_full_width_title_is_a_secondary_headline():
+    titles = "市人大常委会举办市五届人大代表履职能力提升培训班\n市人大常委会副主任孟长云出席并作开班动员讲话"
+    text = " " + "\n\n".join(wrap(RIVER) + wrap(RIVER)) + "\n\n" + titles + "\n"
+    article = import_text(text, **META).issue.articles[0]
+    assert article.title == ("市人大常委会举办市五届人大代表履职能力提升培训班",)
+    assert article.subtitle == "市人大常委会副主任孟长云出席并作开班动员讲话"
+    # A title that wraps onto a shorter line keeps both lines as its title.
+    titles = "巴彦淖尔市人民代表大会常务委员会关于召开巴彦\n淖尔市第五届人民代表大会第四次会议的决定"
+    text = " " + "\n\n".join(wrap(RIVER)) + "\n\n" + titles + "\n"
+    assert len(import_text(text, **META).issue.articles[0].title) == 2
+
+
 def test_running_headers_and_folios_are_removed_and_missing_folios_inferred():
     pages = [
         page(wrap(RIVER) + wrap(RIVER)[:2], ["灌区水利建设"]),

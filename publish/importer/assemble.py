@@ -33,7 +33,15 @@ from publish.importer.lines import ends_sentence, looks_first, measure, paragrap
 from publish.importer.pages import SourceLine, infer_folios, split_pages
 from publish.importer.report import ImportReport, account
 from publish.importer.sections import assign_sections
-from publish.importer.titles import TitleBlock, page_parts, parse_group, split_block, split_points
+from publish.importer.titles import (
+    TitleBlock,
+    evidence,
+    page_parts,
+    parse_group,
+    secondary_headline,
+    split_block,
+    split_points,
+)
 from publish.model import Article, Byline, Issue, Salutation, Signature
 
 _DATE = re.compile(r"(20\d\d|19\d\d)年(\d{1,2})月(\d{1,2})日")
@@ -303,6 +311,18 @@ def import_text(
     spans: list[dict] = []
     for n, d in enumerate(drafts, start=1):
         block = d.block
+        if block is not None and secondary_headline(block, full):
+            report.uncertain.append(
+                f"page {pages[block.page].folio}: line {block.subtitle[0].no} ({block.subtitle[0].text!r}) is a "
+                "secondary headline under a complete full-width title: made the subtitle"
+            )
+        if block is not None and evidence(block, full)[0].startswith("shape only") and d.lines:
+            sim = _similarity(block.title_text, _window(stream, stream.index(d.lines[0])))
+            if sim < 0.25:
+                report.uncertain.append(
+                    f"page {pages[block.page].folio}: title {block.title_text!r} found by its shape only, and few of "
+                    f"its words ({sim:.0%}) open the body it was given (line {d.lines[0].no})"
+                )
         paras = paragraphs(d.lines, full) if d.lines else []
         notes = block.notes if block else []
         body = to_blocks(paras, notes)
@@ -329,6 +349,7 @@ def import_text(
                 "pages": sorted(pages[p].folio for p in d.pages),
                 "paragraphs": len(paras),
                 "title_page": pages[block.page].folio if block else None,
+                "title_evidence": evidence(block, full) if block else [],
             }
         )
 

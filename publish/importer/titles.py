@@ -245,6 +245,40 @@ def parse_group(lines: list[SourceLine], page: int) -> list[TitleBlock]:
     return merged
 
 
+def secondary_headline(block: TitleBlock, full: float) -> bool:
+    """Turn a title's last line into the subtitle when it is a secondary headline; True if done.
+
+    A title that wraps ends on a shorter line, or leaves a bracket open; a secondary headline is a
+    full line of its own printed right under a complete full-width title line (folio 7 of the seed:
+    `市人大常委会举办…培训班` / `市人大常委会副主任孟长云出席并作开班动员讲话`).
+    """
+    if block.subtitle or len(block.title) < 2:
+        return False
+    last, prev = block.title[-1], block.title[-2]
+    wide = full + 0.75
+    if last.adjacent and last.width > wide and prev.width > wide and _balanced("".join(s.text for s in block.title[:-1])):
+        block.subtitle = [last]
+        block.title = block.title[:-1]
+        return True
+    return False
+
+
+def evidence(block: TitleBlock, full: float) -> list[str]:
+    """What marked this block as a title block (for the report)."""
+    found = []
+    if block.bylines:
+        found.append("byline")
+    if block.subtitle and is_subtitle(block.subtitle[0].text):
+        found.append("subtitle")
+    if block.notes:
+        found.append("note")
+    if any(s.width > full + 0.75 for s in block.title):
+        found.append("wider than the body")
+    if any(s.adjacent for s in block.lines[1:]):
+        found.append("lines printed together")
+    return found or ["shape only (short lines ending no sentence)"]
+
+
 def split_points(block: TitleBlock) -> list[int]:
     """Where a title block's lines could be cut into two titles: between title lines separated by a
     blank line, where the title so far closes every bracket it opened."""
