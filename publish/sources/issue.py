@@ -312,7 +312,8 @@ def _article(
         path = (reading.root / relative).resolve()
         path.is_file()
     except (OSError, ValueError) as err:  # a NUL byte, a name too long for the file system
-        reading.problem(f"unusable article path {entry[:60]!r} ({err})", line, "list the article's .md file")
+        why = err.strerror if isinstance(err, OSError) else err
+        reading.problem(f"unusable article path {entry[:60]!r} ({why})", line, "list the article's .md file")
         return None
     if path in listed:
         reading.problem(

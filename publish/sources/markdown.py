@@ -230,7 +230,8 @@ class BodyReader:
             if src and self.root is not None and not path.is_file():
                 self.problem(f"image not found: {src}", line, "give the path relative to the issue folder")
         except (OSError, ValueError) as err:  # a NUL byte, a name too long for the file system
-            self.problem(f"unusable image path {src[:60]!r} ({err})", line, "rename the image file")
+            why = err.strerror if isinstance(err, OSError) else err
+            self.problem(f"unusable image path {src[:60]!r} ({why})", line, "rename the image file")
         return Figure(path, self.children_runs(image.children or [], line), line)
 
     def runs(self, inline: Token, line: int) -> tuple[Inline, ...]:
