@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish.errors import BuildError, Problem
+from publish.errors import BuildError, LayoutError, Problem
 
 # progress(stage, done, total): called with done == 0 when a stage starts and done == total when
 # it ends; pagination also reports each article set.
@@ -90,6 +90,13 @@ def build(
     from publish.fonts import load_fonts
 
     fonts = load_fonts(issue.root, dict(issue.fonts))
+    unknown = [
+        Problem(f"[styles] {element}.role: unknown font role {st.role!r}", layout.path, None,
+                f"use one of: {', '.join(sorted(fonts.roles))}")
+        for element, st in layout.styles.items() if st.role not in fonts.roles
+    ]
+    if unknown:
+        raise LayoutError(*unknown)
     uncovered = fonts.coverage(issue, roles=element_roles(layout))
     if uncovered:
         raise BuildError(*uncovered)

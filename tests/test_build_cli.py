@@ -120,3 +120,16 @@ def test_a_low_resolution_photo_is_a_warning_and_the_build_goes_on(tmp_path):
     assert result.exit_code == 0, result.output
     assert "warning:" in result.stderr and "small.jpg" in result.stderr and "dpi" in result.stderr
     assert (tmp_path / "out" / "issue-2025-01-20.pdf").is_file()
+
+
+def test_a_layout_naming_an_unknown_font_role_is_refused_with_the_key(tmp_path):
+    issue = copy_sample(tmp_path)
+    text = (Path(__file__).resolve().parents[1] / "layouts" / "magazine-16k.toml").read_text(encoding="utf-8")
+    (issue / "odd.toml").write_text(text.replace('note       = { role = "note"', 'note       = { role = "fangsong"'),
+                                    encoding="utf-8")
+    toml = issue / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('layout = "magazine-16k"', 'layout = "odd.toml"'),
+                    encoding="utf-8")
+    result = run("build", str(issue), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "odd.toml" in result.stderr and "[styles] note.role" in result.stderr and "fangsong" in result.stderr
