@@ -133,3 +133,34 @@ def test_a_layout_naming_an_unknown_font_role_is_refused_with_the_key(tmp_path):
     result = run("build", str(issue), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "odd.toml" in result.stderr and "[styles] note.role" in result.stderr and "fangsong" in result.stderr
+
+
+def test_on_a_terminal_each_stage_shows_a_progress_bar(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    publish = Path(sys.executable).with_name("publish")
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run([str(publish), "build", str(SAMPLE), "-o", str(tmp_path), "--no-epub"],
+                              stdin=slave, stdout=subprocess.PIPE, stderr=slave, timeout=120)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0
+    for stage in ("read", "check", "fonts", "paginate", "pdf"):
+        assert stage in shown
+    assert "epub" not in shown
+    assert proc.stdout.decode().strip() == str(tmp_path / "issue-2025-01-20.pdf")
