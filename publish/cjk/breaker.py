@@ -24,6 +24,7 @@ never loses text.
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import accumulate, compress
 
 from publish.cjk.classes import breakable
 from publish.cjk.glue import Prepared
@@ -33,7 +34,10 @@ ORPHAN_PENALTY = 1e7  # 孤字: outweighs any realistic sum of line costs
 RELAXED_BREAK_PENALTY = 1e8  # a break the prohibition level forbids (remedy of clreq note n033)
 UNBREAKABLE_PENALTY = 1e10  # a break inside a Western word, number or 2-em mark
 OVERFULL_PENALTY = 1e9
-WINDOW_EM = 3.0  # first pass: lines at most this much shorter than the measure (in em)
+# First pass: only lines at most this much shorter than the measure — a tenth of an em per
+# character of the measure (at least 2 em), i.e. about the 0.1-em letter-spacing the quality
+# checks allow. Looser lines are tried only if nothing within the window works (or leaves a 孤字).
+WINDOW_SHARE, WINDOW_MIN_EM = 0.1, 2.0
 EPS = 1e-9
 
 
@@ -43,7 +47,8 @@ def find_breaks(p: Prepared, measure: float, first_measure: float, justify: bool
     if n == 0:
         return []
     em = p.base_em
-    result = _search(p, measure, first_measure, justify, WINDOW_EM * em, relax=False)
+    window = max(WINDOW_MIN_EM * em, WINDOW_SHARE * measure)
+    result = _search(p, measure, first_measure, justify, window, relax=False)
     if result is not None and len(result) > 1 and p.LET[n] - p.LET[result[-2]] < 2:
         # a 孤字 left by the window: the cure may need a looser line than the window admits
         result = _search(p, measure, first_measure, justify, INF, relax=False) or result
@@ -56,6 +61,108 @@ def find_breaks(p: Prepared, measure: float, first_measure: float, justify: bool
 
 
 def _search(p: Prepared, measure: float, first: float, justify: bool, window: float, relax: bool):
+    if relax or not justify:
+        return _search_general(p, measure, first, justify, window, relax)
+    return _search_justified(p, measure, first, window)
+
+
+def _search_justified(p: Prepared, measure: float, first: float, window: float):
+    """The common case, kept lean: justified lines, hard prohibitions. Same costs as `_search_general`."""
+    n = len(p.text)
+    cand = list(compress(range(1, n + 1), p.ok[1:]))
+    E, S, ESH, SSH, EST, SST = p.E, p.S, p.ESH, p.SSH, p.EST, p.SST
+    EG3, SG3, LET = p.EG3, p.SG3, p.LET
+    has_st = EST[n] > 0  # any word space or Han–Western space at all?
+    em = p.base_em
+    # running maximum of E over candidates: a sorted key for bisection (E itself may dip by a
+    # discarded line-end space)
+    key = list(accumulate(map(E.__getitem__, cand), max))
+    ncand = len(cand)
+    last_t = ncand - 1  # cand[last_t] == n, the paragraph end, handled after each scan
+    En = E[n]
+    ESHn = ESH[n]
+    orphan_from = LET[n] - 2  # a last line from j holds < 2 characters iff LET[j] > this
+    dp = [INF] * (n + 1)
+    prev = [-1] * (n + 1)
+    dp[0] = 0.0
+    inv_tenth = 10.0 / em  # per-gap spacing in units of 0.1 em
+    first_after = 0  # index in cand of the first candidate > j
+    for j in (0, *cand[:-1]):
+        dj = dp[j]
+        while cand[first_after] <= j:
+            first_after += 1
+        if dj == INF:
+            continue
+        dj += 1.0  # every line costs 1: fewer lines when all else is equal
+        m = first if j == 0 else measure
+        Sj = S[j]
+        SSHj = SSH[j]
+        SSTj = SST[j]
+        SG3j = SG3[j]
+        lo = bisect_left(key, Sj + m - window, first_after)
+        for t in range(lo, last_t):
+            i = cand[t]
+            diff = m - E[i] + Sj
+            if diff >= -EPS:
+                st = EST[i] - SSTj if has_st else 0.0
+                if diff <= st:
+                    r = diff / st if st > 0 else 0.0
+                    bad = 20.0 * r * r
+                else:
+                    g = EG3[i] - SG3j
+                    if g > 0:
+                        x = (diff - st) / g * inv_tenth
+                        bad = 20.0 + 1000.0 * x * x * x
+                    else:
+                        g = p.g4(j, i)
+                        if g <= 0:
+                            continue  # nothing on this line can open: it cannot be justified
+                        x = (diff - st) / g * inv_tenth  # letter-spacing inside a Western word
+                        bad = 5000.0 + 1000.0 * x * x * x
+            else:
+                sh = ESH[i] - SSHj
+                if -diff > sh + EPS:
+                    break  # overfull even fully reduced; every later end is longer still
+                r = diff / sh
+                bad = 30.0 * r * r
+            c = dj + bad
+            if c < dp[i]:
+                dp[i] = c
+                prev[i] = j
+        else:
+            # the paragraph's last line from j: natural width, unless it must be reduced
+            diff = m - En + Sj
+            if diff >= -EPS:
+                c = dj
+            else:
+                sh = ESHn - SSHj
+                if -diff > sh + EPS:
+                    continue
+                r = diff / sh
+                c = dj + 30.0 * r * r
+            if j and LET[j] > orphan_from:
+                c += ORPHAN_PENALTY
+            if c < dp[n]:
+                dp[n] = c
+                prev[n] = j
+    return _path(dp, prev, n)
+
+
+def _path(dp: list[float], prev: list[int], n: int) -> list[int] | None:
+    if dp[n] == INF:
+        return None
+    out = []
+    i = n
+    while i > 0:
+        out.append(i)
+        i = prev[i]
+    out.reverse()
+    return out
+
+
+def _search_general(p: Prepared, measure: float, first: float, justify: bool, window: float, relax: bool):
+    """Any alignment; with `relax`, every position is a candidate (forbidden ones at a penalty)
+    and overfull or unjustifiable lines are allowed at a penalty, so a solution always exists."""
     n = len(p.text)
     ok = p.ok
     if relax:
@@ -66,28 +173,19 @@ def _search(p: Prepared, measure: float, first: float, justify: bool, window: fl
             if not ok[i]:
                 pen[i] = RELAXED_BREAK_PENALTY if words_ok[i] else UNBREAKABLE_PENALTY
     else:
-        cand = [i for i in range(1, n + 1) if ok[i]]
+        cand = list(compress(range(1, n + 1), ok[1:]))
         pen = None
     E, S, ESH, SSH, EST, SST = p.E, p.S, p.ESH, p.SSH, p.EST, p.SST
     EG3, SG3, LET = p.EG3, p.SG3, p.LET
     em = p.base_em
-    # running maximum of E over candidates: a sorted key for bisection (E itself may dip by a
-    # discarded line-end space)
-    key = []
-    top = -INF
-    for i in cand:
-        e = E[i]
-        if e > top:
-            top = e
-        key.append(top)
+    key = list(accumulate(map(E.__getitem__, cand), max))
     ncand = len(cand)
     dp = [INF] * (n + 1)
     prev = [-1] * (n + 1)
     dp[0] = 0.0
-    inv_tenth = 10.0 / em  # per-gap spacing in units of 0.1 em
-    starts = [0, *cand[:-1]]
-    first_after = 0  # index in cand of the first candidate > j
-    for j in starts:
+    inv_tenth = 10.0 / em
+    first_after = 0
+    for j in (0, *cand[:-1]):
         dj = dp[j]
         while first_after < ncand and cand[first_after] <= j:
             first_after += 1
@@ -98,14 +196,8 @@ def _search(p: Prepared, measure: float, first: float, justify: bool, window: fl
         SSHj = SSH[j]
         SSTj = SST[j]
         SG3j = SG3[j]
-        if window == INF:
-            lo = first_after
-        else:
-            lo = bisect_left(key, Sj + m - window, first_after)
-            if lo >= ncand:
-                lo = ncand - 1
-                if lo < first_after:
-                    continue
+        lo = first_after if window == INF else bisect_left(key, Sj + m - window, first_after)
+        lo = min(lo, ncand - 1)
         for t in range(lo, ncand):
             i = cand[t]
             diff = m - (E[i] - Sj)
@@ -149,12 +241,4 @@ def _search(p: Prepared, measure: float, first: float, justify: bool, window: fl
             if c < dp[i]:
                 dp[i] = c
                 prev[i] = j
-    if dp[n] == INF:
-        return None
-    out = []
-    i = n
-    while i > 0:
-        out.append(i)
-        i = prev[i]
-    out.reverse()
-    return out
+    return _path(dp, prev, n)
