@@ -133,9 +133,9 @@ def _font(face: FaceFile, size: int):  # type: ignore[no-untyped-def]
 def _fit(draw, text: str, font, width: int) -> str:  # type: ignore[no-untyped-def]
     if draw.textlength(text, font=font) <= width:
         return text
-    while text and draw.textlength(text + "…", font=font) > width:
+    while text and draw.textlength(text + "……", font=font) > width:  # 省略号: two U+2026
         text = text[:-1]
-    return text + "…"
+    return text + "……"
 
 
 def draw_cover(issue: Issue, fonts: CoverFonts) -> bytes:
@@ -182,9 +182,10 @@ def draw_cover(issue: Issue, fonts: CoverFonts) -> bytes:
     d.line([margin, HEIGHT - 150, WIDTH - margin, HEIGHT - 150], fill=GREY, width=2)
     d.text((WIDTH / 2, HEIGHT - 90), foot, font=_font(fonts.label, 38), fill=GREY, anchor="mm")
 
-    # A 64-colour palette keeps the flat design sharp and the file small (~100 KB, not ~1 MB RGB).
+    # A 64-colour palette keeps the flat design sharp and the file small (~70 KB; JPEG ~220 KB with
+    # ringing around the type). Fast octree without PNG `optimize`: 0.14 s instead of 0.7 s, +10 %.
     out = io.BytesIO()
-    img.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, format="PNG", optimize=True)
+    img.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, format="PNG")
     return out.getvalue()
 
 
