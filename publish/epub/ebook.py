@@ -72,7 +72,8 @@ class _FixedTimeZip:
         info.external_attr = 0o100644 << 16  # regular file, rw-r--r--
         if isinstance(data, str):
             data = data.encode("utf-8")
-        self.zf.writestr(info, data, compresslevel=9 if compress_type == zipfile.ZIP_DEFLATED else None)
+        # Level 6: the fonts (most of the bytes) barely compress; level 9 cost 0.24 s for 0.4 %.
+        self.zf.writestr(info, data, compresslevel=6 if compress_type == zipfile.ZIP_DEFLATED else None)
 
     def close(self) -> None:
         self.zf.close()
