@@ -201,7 +201,7 @@ def test_headings_are_kept_with_the_next_two_lines():
 
 
 def test_an_article_ending_mid_page_has_balanced_columns_and_the_next_follows_on_that_page():
-    issue = make_issue([("工作动态", [article("a", [200, 200, 200]), article("b", [300, 200])])])
+    issue = make_issue([("工作动态", [article("a", [200, 200, 200]), article("b", [100, 60])])])
     doc = run(issue)
     page = next(p for p in doc.pages if p.kind == "body")
     cols = columns_of(page)
