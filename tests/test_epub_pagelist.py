@@ -299,15 +299,16 @@ def test_the_page_list_check_against_a_pdf_works_on_a_hand_paginated_issue(tmp_p
 
 
 @pytest.mark.slow
-def test_page_list_matches_the_pdf_page_by_page(tmp_path):
-    """The real pipeline: build the sample (PDF + EPUB) and compare page by page."""
+@pytest.mark.parametrize("name", ["sample", "bayannaoer-2025-01"])
+def test_page_list_matches_the_pdf_page_by_page(tmp_path, name):
+    """The real pipeline: build the example (PDF + EPUB) and compare page by page."""
     try:
         from publish.build import build
     except ModuleNotFoundError:
         pytest.skip("publish.build (the pagination engineer's build) is not there yet")
-    sample = REPO / "examples" / "sample"
+    sample = REPO / "examples" / name
     if not (sample / "issue.toml").exists():
-        pytest.skip("examples/sample is not there yet")
+        pytest.skip(f"examples/{name} is not there yet")
     from publish.sources import load_issue
 
     issue = load_issue(sample)
