@@ -295,3 +295,35 @@ def test_a_second_layout_is_only_data():
                                                               if isinstance(ln, TextLine)))
     folio = next(ln for ln in right.items if isinstance(ln, TextLine) and ln.kind == "folio")
     assert folio.text == str(right.folio)
+
+
+def test_a_title_never_stands_alone_at_the_foot_of_a_page():
+    # b's first unit is a figure-like unbreakable block of 16 lines: it cannot follow a's title
+    # low on the page, so b's title goes to the next page with it.
+    from publish.paginate.flow import Row
+    from publish.paginate.setting import Setter
+
+    class TallFirst(Setter):
+        def body(self, article):
+            rows = super().body(article)
+            if article.slug == "b":
+                return [Row(16, True, payload=()), *rows]
+            return rows
+
+    import importlib
+
+    pag = importlib.import_module("publish.paginate.paginate")
+
+    issue = make_issue([("工作动态", [article("a", [200, 200, 100]), article("b", [60])])])
+    layout = dataclasses.replace(MAG, min_lines_after_title=1)
+    original = pag.Setter
+    pag.Setter = TallFirst
+    try:
+        doc = run(issue, layout)
+    finally:
+        pag.Setter = original
+    body = [p for p in doc.pages if p.kind == "body"]
+    assert len(body) == 2
+    b_title_page = next(p for p in body if any(ln.article == "b" and ln.kind == "title" for ln in body_lines(p)))
+    assert b_title_page is body[1]
+    assert any(ln.article == "b" and ln.kind == "body" for ln in body_lines(body[1]))

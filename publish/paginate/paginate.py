@@ -171,8 +171,27 @@ def _place_article(article, section: str, L: Layout, setter: Setter, drafts: lis
     page.top = slot
 
     i = 0
+    first_page = True
     while i < len(rows):
+        # Under a title block nothing is forced: if the body cannot start there, the title moves.
         placements = flow.fill(rows, i, L.columns, L.lines - slot, force=slot == 0)
+        if not placements and first_page:
+            # A title never stands alone at a page foot: it goes to the top of the next page
+            # (the page keeps the previous article), and there the body is forced if even a
+            # fresh page cannot take its first unit by the rules.
+            if page.placed[-1].slot > 0:
+                page.placed.pop()
+                page.openings.pop()
+                page.top = L.lines
+                page = PageDraft(section)
+                drafts.append(page)
+                page.placed.append(Placed(title, SPAN, 0, article.slug))
+                page.openings.append(article.slug)
+                slot = title.height
+                placements = flow.fill(rows, i, L.columns, L.lines - slot, force=False)
+            if not placements:
+                placements = flow.fill(rows, i, L.columns, L.lines - slot, force=True)
+        first_page = False
         if placements:
             end = placements[-1][2]
             last_page = end >= len(rows)
