@@ -67,3 +67,23 @@ def test_a_malformed_source_date_epoch_is_a_clear_error():
     with pytest.raises(BuildError, match="SOURCE_DATE_EPOCH"):
         build_time({"SOURCE_DATE_EPOCH": "yesterday"})
     assert build_time({}).year == 1980
+
+
+@pytest.mark.slow
+def test_publish_build_gives_the_same_epub_in_two_time_zones(tmp_path):
+    """The whole pipeline through the CLI (`publish build --no-pdf`), fonts embedded."""
+    sample = REPO / "examples" / "sample"
+    if not (sample / "issue.toml").exists():
+        pytest.skip("examples/sample is not there yet")
+    cli = Path(sys.executable).with_name("publish")
+    if not cli.exists():
+        pytest.skip("the publish command is not installed in this environment")
+    shas = []
+    for tz in ("UTC", "Asia/Shanghai"):
+        out = tmp_path / tz.replace("/", "-")
+        env = {**os.environ, "TZ": tz, "SOURCE_DATE_EPOCH": "1736899200"}
+        subprocess.run([str(cli), "build", str(sample), "-o", str(out), "--no-pdf", "-q"],
+                       check=True, env=env, cwd=REPO, timeout=600, capture_output=True)
+        (epub,) = out.glob("*.epub")
+        shas.append(_sha(epub))
+    assert shas[0] == shas[1]
