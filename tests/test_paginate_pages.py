@@ -327,3 +327,23 @@ def test_a_title_never_stands_alone_at_the_foot_of_a_page():
     b_title_page = next(p for p in body if any(ln.article == "b" and ln.kind == "title" for ln in body_lines(p)))
     assert b_title_page is body[1]
     assert any(ln.article == "b" and ln.kind == "body" for ln in body_lines(body[1]))
+
+
+def test_a_composer_that_loses_a_character_is_a_build_error_naming_the_article():
+    from types import SimpleNamespace
+
+    from paginate_support import compose as good_compose
+
+    from publish.errors import BuildError
+
+    def lossy(runs, measure, metrics, style):
+        lines = good_compose(runs, measure, metrics, style)
+        if len(lines) > 3:  # drop the last glyph of a long paragraph
+            last = lines[-1]
+            lines[-1] = dataclasses.replace(last, glyphs=last.glyphs[:-1])
+        return lines
+
+    issue = make_issue([("工作动态", [article("lossy", [300])])])
+    with pytest.raises(BuildError) as err:
+        paginate(issue, MAG, FakeFonts(), composer=SimpleNamespace(compose=lossy, Style=FAKE.Style))
+    assert "lossy" in str(err.value) and "articles/lossy.md" in str(err.value)

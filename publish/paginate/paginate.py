@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from publish.errors import BuildError, Problem
 from publish.layout.model import Layout
 from publish.model import Issue, PageStart
 from publish.paginate import flow
@@ -153,6 +154,7 @@ def _place_article(article, section: str, L: Layout, setter: Setter, drafts: lis
                    new_page: bool) -> None:
     title = setter.title_block(article)
     rows = setter.body(article)
+    _check_nothing_lost(article, title, rows)
     body_h = sum(r.height for r in rows)
     need = title.height + min(L.min_lines_after_title, body_h)
     page: PageDraft | None = None
@@ -216,6 +218,22 @@ def _place_article(article, section: str, L: Layout, setter: Setter, drafts: lis
             page = PageDraft(section)
             drafts.append(page)
             slot = 0
+
+
+def _check_nothing_lost(article, title: Row, rows: list[Row]) -> None:
+    """Every source character must be set: a composer that dropped or added one is a build error
+    naming the article, never a silently different print edition."""
+    want = "".join(article.title) + article.subtitle + "".join(byline_text(b) for b in article.bylines)
+    want += "".join(b.text for b in article.blocks)
+    got = "".join(g.char for r in (title, *rows) for it in (r.payload or ()) if isinstance(it, SetLine)
+                  for g in it.line.glyphs)
+    if got != want:
+        k = next((n for n, (a, b) in enumerate(zip(got, want, strict=False)) if a != b), min(len(got), len(want)))
+        raise BuildError(Problem(
+            f"article {article.slug!r}: the set text differs from the source at character {k} "
+            f"({want[k:k + 10]!r} set as {got[k:k + 10]!r})",
+            article.source, None, "report this as a bug in the composer",
+        ))
 
 
 def _opening_pages(drafts: list[PageDraft]) -> dict[str, int]:
