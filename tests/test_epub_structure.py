@@ -113,6 +113,9 @@ def test_ncx_has_a_nav_map_and_a_page_list_for_epub2_readers(built):
         f"{e.file.removeprefix('EPUB/')}#{e.fragment}" for e in epub.page_list()
     ]
     meta = {m.get("name"): m.get("content") for m in ncx.iterfind("n:head/n:meta", NCX)}
+    assert meta["dtb:uid"] == epub.opf.findtext("opf:metadata/dc:identifier", namespaces=OPF)
+    ids = [el.get("id") for el in ncx.iter() if el.get("id")]
+    assert len(ids) == len(set(ids)) and all(re.fullmatch(r"[A-Za-z_][-A-Za-z0-9_.]*", i) for i in ids)
     assert meta["dtb:totalPageCount"] == str(len(targets))
     assert meta["dtb:maxPageNumber"] == "10"
     assert meta["dtb:depth"] == "4"  # section → article → 一、 → （一）
