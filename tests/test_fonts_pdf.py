@@ -227,3 +227,16 @@ def test_the_interpunct_is_set_full_width_where_the_face_has_the_form(fonts):
     U+00B7 to a 0.33 em Latin middle dot but offers the full-width one through 'fwid'."""
     m = fonts.metrics({"body": 10})
     assert m.advance("·", "body") == pytest.approx(10)
+
+
+def test_the_dash_is_continuous_in_ar_pl_ukai_too(tmp_path):
+    need_cjk_fonts()
+    fonts = load_fonts(None, {"body": ["AR PL UKai CN"]})
+    if fonts.roles["body"].family != "AR PL UKai CN":
+        pytest.skip("AR PL UKai CN not installed")
+    pixels = _render_glyph(fonts, tmp_path, "body", "——")
+    ys = sorted({y for _, y in pixels})
+    mid = ys[len(ys) // 2]
+    xs = sorted(x for x, y in pixels if y == mid)
+    assert xs[-1] - xs[0] > 100
+    assert all(b - a <= 1 for a, b in itertools.pairwise(xs))
