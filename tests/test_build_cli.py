@@ -164,3 +164,24 @@ def test_on_a_terminal_each_stage_shows_a_progress_bar(tmp_path):
         assert stage in shown
     assert "epub" not in shown
     assert proc.stdout.decode().strip() == str(tmp_path / "issue-2025-01-20.pdf")
+
+
+def test_the_same_issue_builds_on_the_a5_book_layout(tmp_path):
+    import pypdfium2 as pdfium
+
+    issue = copy_sample(tmp_path)
+    toml = issue / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('layout = "magazine-16k"', 'layout = "a5-book"'),
+                    encoding="utf-8")
+    a5 = run("build", str(issue), "-o", str(tmp_path / "a5"), "--no-epub", "-q")
+    mag = run("build", str(SAMPLE), "-o", str(tmp_path / "mag"), "--no-epub", "-q")
+    assert a5.exit_code == 0 and mag.exit_code == 0
+    a5_pdf = pdfium.PdfDocument(tmp_path / "a5" / "issue-2025-01-20.pdf")
+    mag_pdf = pdfium.PdfDocument(tmp_path / "mag" / "issue-2025-01-20.pdf")
+    try:
+        left, bottom, right, top = a5_pdf[0].get_trimbox()
+        assert (right - left, top - bottom) == pytest.approx((148 * 72 / 25.4, 210 * 72 / 25.4), abs=0.01)
+        assert len(a5_pdf) > len(mag_pdf)
+    finally:
+        a5_pdf.close()
+        mag_pdf.close()
