@@ -15,6 +15,8 @@ defaults, which add the Latin brackets, `%`, `℃` and currency prefixes we also
 
 from __future__ import annotations
 
+import re
+
 # --- class codes (small ints: the composer keeps one per character in a plain list) ---------------
 HAN = 0  # ideographs, kana, other full-width letters and symbols: a 1-em box, breakable both sides
 OPEN = 1  # opening quotes / brackets / book-title marks (clreq Appendix A, bracket indication marks)
@@ -102,6 +104,17 @@ def classify(ch: str) -> int:
         return HAN  # full-width digits behave as 1-em boxes
     return HAN
 
+
+def _special_pattern() -> re.Pattern[str]:
+    """A regex matching exactly the characters whose class is not HAN (checked by a test against
+    `classify` over the BMP): the composer finds a paragraph's non-Han positions with it in C,
+    without making a Python object per Han character."""
+    ranges = ["\\x00-\u245f", "\u27c0-\u2e7f"]  # below the CJK blocks, except enclosed/symbol ranges
+    singles = sorted(ch for ch, c in _EXPLICIT.items() if c != HAN and ord(ch) >= 0x2460 and not 0x27C0 <= ord(ch) <= 0x2E7F)
+    return re.compile("[" + "".join(ranges) + "".join(re.escape(ch) for ch in singles) + "]")
+
+
+SPECIAL_RE = _special_pattern()
 
 _CACHE: dict[str, int] = {}
 

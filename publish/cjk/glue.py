@@ -32,7 +32,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress
+from itertools import accumulate
 
 from publish.cjk.classes import (
     CLOSE,
@@ -52,6 +52,7 @@ from publish.cjk.classes import (
     PUNCTUATION,
     SOLIDUS,
     SPACE,
+    SPECIAL_RE,
     STOP,
     WESTERN_ALNUM,
     WORDISH,
@@ -100,7 +101,8 @@ class Prepared:
     EST: list[float]
     SG3: list[int]
     EG3: list[int]
-    LET: list[int]  # prefix count of non-punctuation characters (for 孤字)
+    orphan_after: int  # a last line starting after this position would be a 孤字
+    chars: list[str]  # the text as one string object per character
     lead: list[float]  # left space kept by character j when it starts a line
     hang: list[bool]  # hang[i]: the mark before break i hangs past the measure
     _G4: list[int] | None = None
@@ -181,7 +183,6 @@ class _ClassTable(dict):
 
 
 _CLASSES = _ClassTable()
-_LETTER = [0 if c in PUNCTUATION else 1 for c in range(N_CLASSES)]  # counts toward 孤字's "characters"
 
 
 def _table(metrics: Metrics, role: str, style: Style) -> _CharTable:
@@ -226,6 +227,7 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     # list operations (slices, `map`, `accumulate`), and only the non-Han `special` positions are
     # visited one by one to add their space, adjacency and Han–Western corrections.
     parts = []
+    chars: list[str] = []
     roles: list[str] = []
     box: list[float] = []
     em: list[float] = []
@@ -236,14 +238,20 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
             continue
         table = _table(metrics, run.role, style)
         parts.append(t)
+        # one Python string per character, made once: later lookups and the glyphs reuse them
+        # (and their cached hashes) instead of slicing the text again
+        cs = list(t)
+        chars += cs
         roles += [run.role] * len(t)
         em += [table.em] * len(t)
-        box += map(table.advances.__getitem__, t)
+        box += map(table.advances.__getitem__, cs)
         tables.append((len(box), table))
     text = "".join(parts)
     n = len(text)
-    cls = list(map(_CLASSES.__getitem__, text))
-    special = list(compress(range(n), cls))  # HAN == 0: every other class is special
+    special = [m.start() for m in SPECIAL_RE.finditer(text)]  # every non-Han position
+    cls = [HAN] * n
+    for k in special:
+        cls[k] = _CLASSES[chars[k]]
     base_em = em[0]
     last = n - 1
     if "\u2014" in text:  # a lone U+2014 is a connector, two or more a dash (clreq.md §1.2)
@@ -265,7 +273,7 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     for k in special:
         while k >= tables[ti][0]:
             ti += 1
-        props = tables[ti][1][text[k]]
+        props = tables[ti][1][chars[k]]
         c = cls[k]
         if props[F_FW]:
             fw[k] = True
@@ -356,7 +364,16 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     SH = list(accumulate(sh_c, initial=0.0))
     ST = list(accumulate(st_c, initial=0.0)) if (hl_at or has_space) else [0.0] * (n + 1)
     G3 = list(accumulate(x3, initial=0))
-    LET = list(accumulate(map(_LETTER.__getitem__, cls), initial=0))
+    # 孤字: a last line starting after `orphan_after` holds fewer than two characters besides
+    # punctuation (clreq §adjustments_of_orphans_and_widows)
+    orphan_after = -1
+    seen = 0
+    for k in range(last, -1, -1):
+        if cls[k] not in PUNCTUATION:
+            seen += 1
+            if seen == 2:
+                orphan_after = k
+                break
 
     # line (j, i): the start side drops the gap before j and keeps `lead` of an opening mark; the
     # end side drops the right space of the last character (line-end mark set half width, GB/T
@@ -400,5 +417,6 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     return Prepared(
         text=text, roles=roles, cls=cls, em=em, base_em=base_em, box=box, dlg=dlg, lg=lg, rg=rg,
         gpr=gpr, hl=hl, x3=x3, x4=x4, ok=ok, special=special, nat=nat, S=S, E=E, SSH=SSH, ESH=ESH,
-        SST=SST, EST=EST, SG3=[*G3[1:], G3[n]], EG3=G3, LET=LET, lead=lead, hang=hang,
+        SST=SST, EST=EST, SG3=[*G3[1:], G3[n]], EG3=G3, orphan_after=orphan_after, chars=chars, lead=lead,
+        hang=hang,
     )

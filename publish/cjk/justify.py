@@ -143,7 +143,7 @@ def set_line(
     lefts = list(accumulate(map(add, ws, gaps), initial=shift + indent))
     line_end = lefts[-1] if p.hang[i] else lefts[-1] + ws[-1]
     xs = lefts if not spec else list(map(float.__sub__, lefts, offs))
-    glyphs = tuple(map(_new, repeat(Glyph), zip(p.text[j:i], xs, ws, p.roles[j:i], offs, strict=False)))
+    glyphs = tuple(map(_new, repeat(Glyph), zip(p.chars[j:i], xs, ws, p.roles[j:i], offs, strict=False)))
     return Line(
         glyphs=glyphs,
         natural=indent + nat,
