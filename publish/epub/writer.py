@@ -217,6 +217,8 @@ def _nest(headings: Sequence[HeadingRef], file_name: str, uid: str) -> list[Any]
     """Level-1 headings with their level-2 headings nested under them (ebooklib toc entries)."""
     out: list[Any] = []
     for h in headings:
+        if not h.text:
+            continue  # an empty heading would be an empty nav label (invalid nav document)
         link = epub.Link(f"{file_name}#{h.id}", h.text, uid=f"{uid}-{h.id}")
         if h.level >= 2 and out:
             parent = out[-1]
