@@ -129,7 +129,11 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, progress: Progr
     epub_path = out / f"{issue.slug}.epub" if epub else None
     # Both files are written into a private temporary folder inside `out` (same file system, so
     # the final renames are atomic) and moved into place only when every writer succeeded.
-    tmp = Path(tempfile.mkdtemp(prefix=".publish-", dir=out))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=".publish-", dir=out))
+    except OSError as err:
+        raise BuildError(Problem(f"cannot write into the output folder {out}: {err.strerror}",
+                                 fix="choose another folder with -o")) from None
     try:
         if pdf_path is not None:
             from publish.pdf import write_pdf
@@ -145,7 +149,10 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, progress: Progr
             report("epub", 1, 1)
         for final in (pdf_path, epub_path):
             if final is not None:
-                os.replace(tmp / final.name, final)
+                try:
+                    os.replace(tmp / final.name, final)
+                except OSError as err:
+                    raise BuildError(Problem(f"cannot write {final}: {err.strerror}")) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return BuildResult(pdf_path, epub_path, len(document.pages), warnings)

@@ -185,3 +185,12 @@ def test_the_same_issue_builds_on_the_a5_book_layout(tmp_path):
     finally:
         a5_pdf.close()
         mag_pdf.close()
+
+
+def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("not a folder", encoding="utf-8")
+    result = run("build", str(SAMPLE), "-o", str(target), "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "taken" in result.stderr
+    assert target.read_text(encoding="utf-8") == "not a folder"
