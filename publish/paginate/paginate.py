@@ -347,26 +347,7 @@ def _header(issue: Issue, L: Layout, setter: Setter, section: str, folio: int, s
 
 
 def _single_line(setter: Setter, element: str, text: str, width: float):
-    lines = setter.text_lines(element, text, width, align="left")
-    if not lines:
-        return None
-    if len(lines) == 1:
-        return lines[0]
-    # Too long for one line (a very long section name): keep every character on one line anyway.
-    glyphs = []
-    x = 0.0
-    for ln in lines:
-        for g in ln.glyphs:
-            glyphs.append(type(g)(g.char, x, g.width, g.role) if _is_dataclass_glyph(g) else g)
-            x += g.width
-    return _Line(tuple(glyphs))
-
-
-def _is_dataclass_glyph(g) -> bool:
-    return hasattr(g, "__dataclass_fields__")
-
-
-@dataclass(frozen=True)
-class _Line:
-    glyphs: tuple
-
+    """One header line. Set on a measure far wider than the page so that even an over-long section
+    name stays on one line (and visibly overruns, rather than losing characters)."""
+    lines = setter.text_lines(element, text, width * 10, align="left")
+    return lines[0] if lines else None
