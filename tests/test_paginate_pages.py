@@ -347,3 +347,17 @@ def test_a_composer_that_loses_a_character_is_a_build_error_naming_the_article()
     with pytest.raises(BuildError) as err:
         paginate(issue, MAG, FakeFonts(), composer=SimpleNamespace(compose=lossy, Style=FAKE.Style))
     assert "lossy" in str(err.value) and "articles/lossy.md" in str(err.value)
+
+
+def test_a_contents_section_name_never_ends_a_column():
+    sections = [(f"栏目{k}", [article(f"s{k}a{j}", [40], title=f"第{k}栏第{j}篇稍长一些的文章标题") for j in range(k % 4 + 1)])
+                for k in range(30)]
+    doc = run(make_issue(sections, first_folio=1))
+    names = {f"栏目{k}" for k in range(30)}
+    contents = [p for p in doc.pages if p.kind == "contents"]
+    assert len(contents) >= 2
+    for p in contents:
+        for col in range(MAG.contents_columns):
+            lines = [ln for ln in body_lines(p) if ln.column == col and ln.text != MAG.contents_title]
+            if lines:
+                assert min(lines, key=lambda ln: ln.y).text not in names

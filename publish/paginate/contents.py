@@ -38,8 +38,11 @@ def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: 
     y = top
 
     def lines_of(element: str, text: str, measure: float, kind: str):
+        # In the contents an element's indent applies to all its lines (a block indent), so a
+        # long title's second line aligns under its first.
         st = L.style(element)
-        return [(st, ln, kind) for ln in setter.text_lines(element, text, measure)]
+        shift = st.indent_em * st.size
+        return [(st, ln, kind, shift) for ln in setter.text_lines(element, text, measure - shift, indent_em=0.0)]
 
     def next_column() -> None:
         nonlocal cur, col, y, col_top
@@ -56,17 +59,18 @@ def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: 
         if not group:
             return
         before = group[0][0].space_before * L.leading if y < col_top else 0.0
-        need = before + sum(st.leading for st, _ln, _k in group)
+        need = before + sum(st.leading for st, _ln, _k, _x in group)
         if y - need < bottom and (cur or col):
             next_column()
             before = 0.0
         y -= before
         x0 = 0.0 if span else col * (width + gutter)
-        last_title = max(k for k, (st, _ln, _kind) in enumerate(group) if st is group[0][0])
-        for n, (st, ln, kind) in enumerate(group):
+        entry = L.style("contents_entry")
+        last_title = max((k for k, (st, _ln, _kind, _x) in enumerate(group) if st is entry), default=-1)
+        for n, (st, ln, kind, shift) in enumerate(group):
             base = y - (st.leading - st.size) / 2 - 0.88 * st.size
             glyphs = tuple(PlacedGlyph(g.char, g.x, g.width, g.role) for g in ln.glyphs)
-            cur.append(TextLine(x0, base, st.size, glyphs, kind, "", col))
+            cur.append(TextLine(x0 + shift, base, st.size, glyphs, kind, "", col))
             if folio_text is not None and n == last_title:
                 fl = setter.text_lines("contents_entry", folio_text, width, align="left")
                 if fl:
@@ -80,16 +84,24 @@ def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: 
 
     place(lines_of("contents_title", L.contents_title, L.block_width, "toc"), None, span=True)
     folio_room = 3 * L.style("contents_entry").size  # room at the right for the folio
+    pending: list = []  # a section's name, kept with its first entry (never alone at a column foot)
     for it in items:
         folio_text = L.contents_folio_format.format(folio=folio_of.get(it.first_slug, 0))
         if not it.slug:
-            place(lines_of("contents_section", it.title, width, "toc"), None)
+            if pending:
+                place(pending, None)
+            pending = lines_of("contents_section", it.title, width, "toc")
             continue
-        group = lines_of("contents_entry", it.title, width - folio_room, "toc")
+        group = pending + lines_of("contents_entry", it.title, width - folio_room, "toc")
+        pending = []
         st = L.style("contents_byline")
+        shift = st.indent_em * st.size
         for b in it.bylines:
-            group += [(st, ln, "toc") for ln in setter.byline_lines("contents_byline", b, width - folio_room)]
+            group += [(st, ln, "toc", shift)
+                      for ln in setter.byline_lines("contents_byline", b, width - folio_room - shift, indent_em=0.0)]
         place(group, folio_text)
+    if pending:
+        place(pending, None)
     if cur:
         pages.append(cur)
     return pages

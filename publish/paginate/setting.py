@@ -88,13 +88,15 @@ class Setter:
             self._metrics[key] = m
         return m
 
-    def composer_style(self, element: str, align: str | None = None):
-        key = f"{element}/{align}"
+    def composer_style(self, element: str, align: str | None = None, indent_em: float | None = None):
+        key = f"{element}/{align}/{indent_em}"
         s = self._styles.get(key)
         if s is None:
             kw = self.layout.typography_for(element)
             if align is not None:
                 kw["align"] = align
+            if indent_em is not None:
+                kw["indent_em"] = indent_em
             s = self.composer.Style(**kw)
             self._styles[key] = s
         return s
@@ -108,24 +110,28 @@ class Setter:
             out.extend(self.fonts.runs(r.text, role))
         return out
 
-    def compose(self, element: str, inlines, measure: float, align: str | None = None) -> list:
+    def compose(self, element: str, inlines, measure: float, align: str | None = None,
+                indent_em: float | None = None) -> list:
         style = self.layout.style(element)
         runs = self.runs(inlines, style)
         if not runs:
             return []
-        return self.composer.compose(runs, measure, self.metrics(style), self.composer_style(element, align))
+        return self.composer.compose(runs, measure, self.metrics(style),
+                                     self.composer_style(element, align, indent_em))
 
-    def text_lines(self, element: str, text: str, measure: float, align: str | None = None) -> list:
-        return self.compose(element, (Text(text),), measure, align)
+    def text_lines(self, element: str, text: str, measure: float, align: str | None = None,
+                   indent_em: float | None = None) -> list:
+        return self.compose(element, (Text(text),), measure, align, indent_em)
 
-    def byline_lines(self, element: str, byline, measure: float, align: str | None = None) -> list:
+    def byline_lines(self, element: str, byline, measure: float, align: str | None = None,
+                     indent_em: float | None = None) -> list:
         """`●unit　name` on one line when it fits; otherwise the unit and the name on lines of their
         own, so a person's name is never broken across lines."""
-        lines = self.text_lines(element, byline_text(byline), measure, align)
+        lines = self.text_lines(element, byline_text(byline), measure, align, indent_em)
         if len(lines) <= 1 or not (byline.unit and byline.name):
             return lines
-        return (self.text_lines(element, f"{BYLINE_MARK}{byline.unit}{BYLINE_GAP}", measure, align)
-                + self.text_lines(element, byline.name, measure, align))
+        return (self.text_lines(element, f"{BYLINE_MARK}{byline.unit}{BYLINE_GAP}", measure, align, indent_em)
+                + self.text_lines(element, byline.name, measure, align, indent_em))
 
     def slots(self, style: ElementStyle) -> float:
         """Grid lines one line of `style` takes (whole lines, so text after it stays on the grid)."""
