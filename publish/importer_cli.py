@@ -26,8 +26,8 @@ def _date(value: str | None) -> _dt.date | None:
 
 
 @click.command("import")
-@click.argument("text_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "output", required=True, type=click.Path(file_okay=False, path_type=Path), help="Issue folder to create.")
+@click.argument("text_file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="Issue folder to create.")
 @click.option("--label", default=None, help="Issue label, e.g. 2025年第1期 (default: from the latest date in the text).")
 @click.option("--date", "date", default=None, help="Issue date YYYY-MM-DD (default: the latest date in the text).")
 @click.option("--magazine", default=None, help="Magazine title (default: from the running headers).")

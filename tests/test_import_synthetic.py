@@ -11,6 +11,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from import_support import RIVER, SCHOOL, SHEEP, issue, page, wrap
 
 from publish.errors import ImportError_
@@ -221,6 +223,21 @@ def test_bad_input_is_one_clear_line_and_exit_1_with_nothing_written(tmp_path, d
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".issue")]
 
 
+def test_cli_refuses_a_folder_as_input_and_a_file_as_output(tmp_path):
+    from publish.cli import main
+
+    run = CliRunner().invoke(main, ["import", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert run.exit_code == 1 and "folder, not a text file" in run.output
+    source = tmp_path / "in.txt"
+    source.write_text(issue(page(wrap(RIVER), ["灌区水利建设"])), encoding="utf-8")
+    target = tmp_path / "taken"
+    target.write_text("x", encoding="utf-8")
+    run = CliRunner().invoke(main, ["import", str(source), "-o", str(target)])
+    assert run.exit_code == 1 and "is a file" in run.output and "Traceback" not in run.output
+    run = CliRunner().invoke(main, ["import", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "o")])
+    assert run.exit_code == 1 and "no such file" in run.output
+
+
 def test_cli_writes_an_issue_that_the_reader_loads(tmp_path):
     from publish import load_issue
     from publish.cli import main
@@ -252,3 +269,45 @@ def test_write_import_replaces_with_force(tmp_path):
     assert (out / "issue.toml").exists()
     with pytest.raises(ImportError_):
         write_import(result, out)
+
+
+LINE_PIECES = [
+    "",
+    " ",
+    "巴彦淖尔人大 /41 ",
+    "62/ 巴彦淖尔人大",
+    "机关党建" + " " * 40,
+    "●市人大常委会  杨 菁",
+    "●●",
+    "——记某某",
+    "（讨论稿）",
+    "一、基本情况",
+    "（一）加强",
+    "1.由",
+    "各位领导、同志们：",
+    "   2024年11月29日",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(LINE_PIECES),
+            st.text(alphabet="巴彦淖尔人大会议工作，。、：；“”《》（）—●一二三1234567890ab \u00a0", max_size=26),
+        ),
+        max_size=60,
+    ),
+    st.booleans(),
+)
+def test_any_line_soup_imports_with_a_balanced_account_or_fails_cleanly(lines, page_start):
+    """Whatever the lines, the import either accounts for every character or refuses the input with
+    a clear message — never a crash, never an unbalanced account."""
+    text = (" " if page_start else "") + "\n\n".join(lines)
+    try:
+        result = import_text(text, **META)
+    except ImportError_ as err:
+        assert "account" not in str(err) and "never used" not in str(err), str(err)
+        return
+    assert result.report.account["ok"]
+    assert result.report.account["input"] == sum(1 for c in text if not c.isspace())

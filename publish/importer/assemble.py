@@ -226,18 +226,9 @@ def import_text(
                     options.append([*titles[:t_index], a, c, *titles[t_index + 1:]])
         best: tuple[float, list[TitleBlock], tuple[int, ...], tuple[int, ...]] | None = None
         for option in options:
-            k = min(len(option), len(candidates))
-            for combo in itertools.combinations(candidates, k):
-                bounds = [*list(combo), on_page[-1] + 1]
-                for perm in itertools.permutations(range(len(option)), k):
-                    score = 0.0
-                    for slot, t in enumerate(perm):
-                        window = _window(stream, combo[slot], bounds[slot + 1])
-                        score += 3.0 * _similarity(option[t].title_text, window) + bonus(combo[slot])
-                    missed = len(strong - set(combo))
-                    score -= 1.5 * missed
-                    if best is None or score > best[0] + 1e-9:
-                        best = (score, option, combo, perm)
+            score, combo, perm = _match(option, candidates, stream, bonus, strong)
+            if best is None or score > best[0] + 1e-9:
+                best = (score, option, combo, perm)
         assert best is not None
         _, option, combo, perm = best
         if len(option) > len(titles):
@@ -305,6 +296,11 @@ def import_text(
         drafts[current].pages.add(page_of[i])
         if i + 1 in breaks:
             open_lines.setdefault(page_of[i], []).append((i, current))
+    for s in start_at.get(len(stream), []):  # a title after the last body line: an article without body
+        report.uncertain.append(
+            f"title {s.block.title_text if s.block else ''!r} comes after the last body text: imported without body"
+        )
+        drafts.append(_Draft(s.block, page=s.block.page if s.block else 0))
 
     # 5. Drafts → model articles.
     articles: list[Article] = []
@@ -390,6 +386,55 @@ def import_text(
     return ImportResult(issue, report)
 
 
+def _match(
+    titles: list[TitleBlock], candidates: list[int], stream: list[SourceLine], bonus, strong: set[int]
+) -> tuple[float, tuple[int, ...], tuple[int, ...]]:
+    """Pair titles with paragraph openings: a maximum-weight matching of min(titles, openings)
+    pairs, weight = 3 × (title's character pairs found in the opening's first lines) + the opening's
+    bonus + 1.5 for a strong opening (a strong opening left without a title costs that much).
+
+    Exhaustive for the small cases a printed page gives (≤ 3 titles, ≤ 40 openings); greedy beyond,
+    which only a damaged extraction reaches. Returns (score, chosen openings, title index per opening)
+    with the openings in stream order.
+    """
+    k = min(len(titles), len(candidates))
+    # An opening's text runs to the next strong opening (a break in the text or a title group).
+    stops = {c: next((s for s in sorted(strong) if s > c), None) for c in candidates}
+    weight = [
+        [
+            3.0 * _similarity(t.title_text, _window(stream, c, stops[c])) + bonus(c) + (1.5 if c in strong else 0.0)
+            for c in candidates
+        ]
+        for t in titles
+    ]
+    best: tuple[float, tuple[int, ...], tuple[int, ...]] = (float("-inf"), (), ())
+    if k <= 3 and len(candidates) <= 40:
+        for combo in itertools.combinations(range(len(candidates)), k):
+            for perm in itertools.permutations(range(len(titles)), k):
+                score = sum(weight[t][c] for c, t in zip(combo, perm, strict=True))
+                if score > best[0] + 1e-9:
+                    best = (score, tuple(candidates[c] for c in combo), perm)
+        return best
+    pairs = sorted(
+        ((weight[t][c], t, c) for t in range(len(titles)) for c in range(len(candidates))), reverse=True
+    )
+    used_t: set[int] = set()
+    used_c: set[int] = set()
+    chosen: list[tuple[int, int]] = []
+    total = 0.0
+    for w, t, c in pairs:
+        if t in used_t or c in used_c:
+            continue
+        used_t.add(t)
+        used_c.add(c)
+        chosen.append((c, t))
+        total += w
+        if len(chosen) == k:
+            break
+    chosen.sort()
+    return total, tuple(candidates[c] for c, _ in chosen), tuple(t for _, t in chosen)
+
+
 def reversed_columns(lines: list[SourceLine], full: float) -> int:
     """Where a page's body must be cut and its two halves swapped, or 0 if it reads in order.
 
@@ -424,7 +469,7 @@ def _valid(y: str, m: str, d: str) -> bool:
 
 def _byline(text: str) -> Byline:
     """`●unit  name` → Byline(unit, name); a name with an inner space (`杨 菁`) is kept as printed."""
-    body = text.lstrip("●").strip()
+    body = text[1:].strip() if text.startswith("●") else text.strip()  # only the mark: the layout prints it
     m = re.match(r"^(.*?\S)[\s\u00a0]{2,}(\S.*)$", body)
     if m is None:
         m = re.match(r"^(.*\S)[\s\u00a0]+(\S+)$", body)
@@ -436,6 +481,8 @@ def _byline(text: str) -> Byline:
 def import_file(path: Path | str, **meta) -> ImportResult:
     """Read a text layer from a file and import it."""
     path = Path(path)
+    if path.is_dir():
+        raise ImportError_(Problem("this is a folder, not a text file", path, None, "give the extracted text of an issue"))
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -448,10 +495,15 @@ def write_import(result: ImportResult, folder: Path | str, *, force: bool = Fals
     from publish.sources.writer import write_issue
 
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ImportError_(Problem("the output path is a file, not a folder", folder, None, "choose another -o"))
     if folder.exists() and any(folder.iterdir()) and not force:
         raise ImportError_(Problem("the output folder exists and is not empty", folder, None, "choose another -o or pass --force"))
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as err:
+        raise ImportError_(Problem(f"cannot create the output folder: {err.strerror}", folder)) from None
     try:
         write_issue(result.issue, temp)
         (temp / "import-report.json").write_text(
@@ -465,6 +517,9 @@ def write_import(result: ImportResult, folder: Path | str, *, force: bool = Fals
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(temp, folder)
+    except OSError as err:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise ImportError_(Problem(f"cannot write the issue folder: {err.strerror or err}", folder)) from None
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
