@@ -125,3 +125,13 @@ def test_numbers_words_and_nbsp_hold_together():
 def test_level_none_keeps_only_the_unbreakables():
     assert _breaks("甲，乙", "none") == [1, 2]
     assert _breaks("甲，乙", "basic") == [2]
+
+
+def test_the_fast_non_han_pattern_agrees_with_classify_over_the_bmp():
+    from publish.cjk.classes import SPECIAL_RE
+
+    wrong = [
+        cp for cp in range(0x10000)
+        if not 0xD800 <= cp <= 0xDFFF and (SPECIAL_RE.fullmatch(chr(cp)) is not None) != (classify(chr(cp)) != HAN)
+    ]
+    assert wrong == []

@@ -98,16 +98,16 @@ def set_line(
         cap = st1 + st2 + 0.1 * p.base_em * g3
         ratio = diff / cap if cap > 0 else float("inf")
 
-    # widths (Han: the box) and the gaps before each character but the first
+    # widths (Han: the box) and the gaps before each character but the first (None: all zero)
     ws = p.nat[j:i]
     if e3:
         gaps = [e3 * x for x in p.x3[j + 1 : i]]
     elif e4:
         gaps = [e4 * x for x in p.x4[j + 1 : i]]
     else:
-        gaps = [0.0] * (i - j - 1)
-    n_line = i - j
-    offs = [0.0] * n_line
+        gaps = None
+    offs = [0.0] * (i - j)
+    shifted = []  # (t, offset) of glyphs drawn left of their set box: opening marks, interpuncts
     hl_factor = 1.0 - 0.5 * f[P_HANLATIN] + hl_st_f
     dlg = p.dlg
     for k in spec:
@@ -127,11 +127,21 @@ def set_line(
         elif c == NEWLINE:
             b = 0.0
         ws[t] = left + b + right
-        offs[t] = dlg[k] - left
-        if k > j and hl[k]:
-            gaps[t - 1] += hl[k] * hl_factor
-        if k < end and hl[k + 1] and cls[k + 1] == HAN:
-            gaps[t] += hl[k + 1] * hl_factor
+        off = dlg[k] - left
+        if off:
+            offs[t] = off
+            shifted.append((t, off))
+        h = hl[k]
+        if k > j and h:
+            if gaps is None:
+                gaps = [0.0] * (i - j - 1)
+            gaps[t - 1] += h * hl_factor
+        if k < end and cls[k + 1] == HAN:
+            h = hl[k + 1]
+            if h:
+                if gaps is None:
+                    gaps = [0.0] * (i - j - 1)
+                gaps[t] += h * hl_factor
 
     shift = 0.0
     if not justify and diff > 0:
@@ -139,10 +149,14 @@ def set_line(
             shift = diff / 2
         elif align == "right":
             shift = diff
-    # set-box starts: start, then each previous width plus the gap before
-    lefts = list(accumulate(map(add, ws, gaps), initial=shift + indent))
-    line_end = lefts[-1] if p.hang[i] else lefts[-1] + ws[-1]
-    xs = lefts if not spec else list(map(float.__sub__, lefts, offs))
+    # set-box starts: start, then each previous width plus the gap before; pens = starts − offsets
+    if gaps is None:
+        xs = list(accumulate(ws[:-1], initial=shift + indent))
+    else:
+        xs = list(accumulate(map(add, ws, gaps), initial=shift + indent))
+    line_end = xs[-1] if p.hang[i] else xs[-1] + ws[-1]
+    for t, off in shifted:
+        xs[t] -= off
     glyphs = tuple(map(_new, repeat(Glyph), zip(p.chars[j:i], xs, ws, p.roles[j:i], offs, strict=False)))
     return Line(
         glyphs=glyphs,
