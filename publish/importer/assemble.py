@@ -68,6 +68,7 @@ class _Draft:
     lines: list[SourceLine] = field(default_factory=list)
     page: int = 0
     pages: set[int] = field(default_factory=set)
+    indices: list[int] = field(default_factory=list)  # stream positions of `lines`
 
 
 def decode(data: bytes, name: str = "input") -> str:
@@ -293,6 +294,7 @@ def import_text(
                         f"{stream[j].no}; the text between them is a separate item"
                     )
         drafts[current].lines.append(line)
+        drafts[current].indices.append(i)
         drafts[current].pages.add(page_of[i])
         if i + 1 in breaks:
             open_lines.setdefault(page_of[i], []).append((i, current))
@@ -342,6 +344,7 @@ def import_text(
                 "byline_lines": [s.no for s in block.bylines] if block else [],
                 "note_lines": [s.no for s in block.notes] if block else [],
                 "body_lines": [d.lines[0].no, d.lines[-1].no] if d.lines else [],
+                "body_segments": _segments(d, stream),
                 "pages": sorted(pages[p].folio for p in d.pages),
                 "paragraphs": len(paras),
                 "title_page": pages[block.page].folio if block else None,
@@ -457,6 +460,20 @@ def reversed_columns(lines: list[SourceLine], full: float) -> int:
         ):
             return k
     return 0
+
+
+def _segments(d: _Draft, stream: list[SourceLine]) -> list[list[int]]:
+    """The article's body as [first line, last line] runs of the input (a run ends where the stream
+    jumps: a title block, another article's text, or reversed columns)."""
+    runs: list[list[int]] = []
+    previous = None
+    for i, line in zip(d.indices, d.lines, strict=True):
+        if previous is not None and i == previous + 1 and 0 < line.no - stream[previous].no <= 3:
+            runs[-1][1] = line.no
+        else:
+            runs.append([line.no, line.no])
+        previous = i
+    return runs
 
 
 def _valid(y: str, m: str, d: str) -> bool:
