@@ -361,3 +361,32 @@ def test_a_contents_section_name_never_ends_a_column():
             lines = [ln for ln in body_lines(p) if ln.column == col and ln.text != MAG.contents_title]
             if lines:
                 assert min(lines, key=lambda ln: ln.y).text not in names
+
+
+def test_a_wide_picture_spans_the_columns_with_the_text_before_it_balanced_above(tmp_path):
+    from PIL import Image
+
+    img = tmp_path / "wide.png"
+    Image.new("L", (1600, 800), 128).save(img)  # 2:1, wider than [figure] span_aspect (1.6)
+    fig = Figure(img, (Text("会议全景"),), line=4)
+    a = article("w", [150, 150, 150, 600, 600])
+    a = dataclasses.replace(a, blocks=(*a.blocks[:3], fig, *a.blocks[3:]))
+    doc = run(make_issue([("工作动态", [a])]))
+    page = next(p for p in doc.pages if any(isinstance(it, PlacedImage) for it in p.items))
+    image = next(it for it in page.items if isinstance(it, PlacedImage))
+    assert image.w == pytest.approx(MAG.block_width)
+    assert image.x == pytest.approx(MAG.block_left(page.side))
+    lines = body_lines(page)
+    k_caption = next(k for k, ln in enumerate(lines) if ln.kind == "caption")
+    before = [ln for ln in lines[:k_caption] if ln.kind == "body"]
+    after = [ln for ln in lines[k_caption + 1:] if ln.kind == "body"]
+    assert before and after
+    assert min(ln.y for ln in before) > image.y + image.h  # the text before is above the picture
+    assert max(ln.y for ln in after) < image.y  # the text after is below it
+    per_col = [sum(1 for ln in before if ln.column == c) for c in (0, 1)]
+    assert abs(per_col[0] - per_col[1]) <= 1  # balanced above the picture
+    assert {ln.column for ln in after} == {0, 1}
+    # Reading order: everything before the figure, the figure's caption, then the rest.
+    text = "".join(ln.text for p in doc.pages for ln in body_lines(p)
+                   if ln.article == "w" and ln.kind not in ("title", "byline"))
+    assert text == "".join(b.text for b in a.blocks)

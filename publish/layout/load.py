@@ -205,6 +205,7 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
     folio_format = r.get("contents", "folio_format", str, "{folio}")
     contents_columns = r.get("contents", "columns", int, 1, minimum=1, maximum=6)
     fig_lines = r.get("figure", "max_height_lines", int, 16, minimum=2)
+    span_aspect = r.get("figure", "span_aspect", float, 0.0, minimum=0.0, maximum=20.0)
 
     styles: dict[str, ElementStyle] = {}
     styles_t = r.table("styles")
@@ -285,6 +286,7 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
         contents_folio_format=folio_format,
         contents_columns=contents_columns,
         figure_max_lines=fig_lines,
+        figure_span_aspect=span_aspect,
         styles=styles,
         output_intent=output_intent,
         output_condition=output_condition,

@@ -104,6 +104,7 @@ class Layout:
     contents_folio_format: str
     contents_columns: int
     figure_max_lines: int
+    figure_span_aspect: float
     styles: dict[str, ElementStyle] = field(default_factory=dict)
     output_intent: str = ""
     output_condition: str = ""
@@ -161,14 +162,22 @@ class Layout:
         return kw
 
 
+def figure_spans(layout: Layout, px_width: int, px_height: int) -> bool:
+    """Whether a figure is set across all columns: a layout with several columns and a
+    `[figure] span_aspect` spans pictures at least that many times wider than tall."""
+    return layout.columns > 1 and layout.figure_span_aspect > 0 and \
+        px_width >= layout.figure_span_aspect * max(px_height, 1)
+
+
 def figure_size(layout: Layout, px_width: int, px_height: int) -> tuple[float, float, int]:
     """Where a figure of `px_width` × `px_height` pixels goes: (width pt, height pt, grid lines).
 
-    A figure takes the column's width, unless that would make it taller than the layout's
-    `[figure] max_height_lines`, in which case it is scaled down to that height. Its height is
-    rounded up to whole grid lines so the body text after it stays on the grid.
+    A figure takes the column's width (the text block's width when it spans, see `figure_spans`),
+    unless that would make it taller than the layout's `[figure] max_height_lines`, in which case it
+    is scaled down to that height. Its height is rounded up to whole grid lines so the body text
+    after it stays on the grid.
     """
-    width = layout.measure
+    width = layout.block_width if figure_spans(layout, px_width, px_height) else layout.measure
     height = width * px_height / max(px_width, 1)
     max_h = layout.figure_max_lines * layout.leading - layout.leading * 0.5
     if height > max_h:

@@ -16,12 +16,13 @@ from typing import Any
 @dataclass(frozen=True)
 class Row:
     """A unit of the flow. `breakable`: a column may end just before this row. `space`: blank
-    space (before a heading), dropped when it would open a column."""
+    space (before a heading), dropped when it would open a column. `span`: across all columns."""
 
     height: int
     breakable: bool = True
     space: bool = False
     payload: Any = None
+    span: bool = False  # spans all columns (a page-width figure): pagination places it between segments
 
 
 def fit(rows: Sequence[Row], start: int, capacity: int, *, force: bool) -> tuple[int, int]:

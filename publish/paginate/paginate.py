@@ -12,6 +12,7 @@ contents' own length is known; only then are x/y computed (left and right pages 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -172,8 +173,77 @@ def _place_article(article, section: str, L: Layout, setter: Setter, drafts: lis
     slot += title.height
     page.top = slot
 
+    # Spanning figures cut the body into segments: the text before one is balanced above it, the
+    # text after it flows in columns below it (so the page still reads column by column).
+    segments: list[list[Row]] = [[]]
+    spans: list[Row] = []
+    for r in rows:
+        if r.span:
+            # Rows glued to the figure (a heading just before it) go into the spanning band with
+            # it, above the picture, rather than being stranded at the foot of the columns.
+            glued: list[Row] = []
+            nxt = r
+            while segments[-1] and not nxt.breakable:
+                nxt = segments[-1].pop()
+                glued.insert(0, nxt)
+            spans.append(_stack([*glued, r]) if glued else r)
+            segments.append([])
+        else:
+            segments[-1].append(r)
+
+    state = {"page": page, "slot": slot}
+    for k, seg in enumerate(segments):
+        _flow_segment(seg, article, section, title, L, drafts, state, first=k == 0,
+                      balance=(L.balance_columns or k < len(spans)) and L.columns > 1)
+        if k < len(spans):
+            span = spans[k]
+            page = state["page"]
+            at = page.top
+            if at + span.height > L.lines:
+                if not seg and k == 0 and page.placed and page.placed[-1].row is title and \
+                        page.placed[-1].slot > 0:
+                    # The title would stand alone: it goes to the next page with the figure.
+                    page.placed.pop()
+                    page.openings.pop()
+                    page.top = L.lines
+                    page = PageDraft(section)
+                    drafts.append(page)
+                    page.placed.append(Placed(title, SPAN, 0, article.slug))
+                    page.openings.append(article.slug)
+                    at = title.height
+                elif page.placed:
+                    page.top = L.lines
+                    page = PageDraft(section)
+                    drafts.append(page)
+                    at = 0
+            page.placed.append(Placed(span, SPAN, at, article.slug))
+            page.top = at + span.height
+            state["page"], state["slot"] = page, page.top
+            if page.top >= L.lines and (k + 1 < len(segments) and segments[k + 1]):
+                page = PageDraft(section)
+                drafts.append(page)
+                state["page"], state["slot"] = page, 0
+
+
+def _stack(rows: list[Row]) -> Row:
+    """One spanning row made of rows set one under the other (their items moved down)."""
+    items: list = []
+    top = 0
+    for r in rows:
+        for it in r.payload or ():
+            items.append(dataclasses.replace(it, slot=it.slot + top))
+        top += r.height
+    return Row(top, rows[0].breakable, False, tuple(items), True)
+
+
+def _flow_segment(rows: list[Row], article, section: str, title: Row, L: Layout, drafts: list[PageDraft],
+                  state: dict, *, first: bool, balance: bool) -> None:
+    """Flow `rows` in columns from `state` (page, slot) on; leaves `state` at the page and grid line
+    where the next element may start. `first`: the rows directly under the article's title."""
+    page: PageDraft = state["page"]
+    slot: int = state["slot"]
     i = 0
-    first_page = True
+    first_page = first
     while i < len(rows):
         # Under a title block nothing is forced: if the body cannot start there, the title moves.
         placements = flow.fill(rows, i, L.columns, L.lines - slot, force=slot == 0)
@@ -181,7 +251,7 @@ def _place_article(article, section: str, L: Layout, setter: Setter, drafts: lis
             # A title never stands alone at a page foot: it goes to the top of the next page
             # (the page keeps the previous article), and there the body is forced if even a
             # fresh page cannot take its first unit by the rules.
-            if page.placed[-1].slot > 0:
+            if page.placed and page.placed[-1].row is title and page.placed[-1].slot > 0:
                 page.placed.pop()
                 page.openings.pop()
                 page.top = L.lines
@@ -197,13 +267,13 @@ def _place_article(article, section: str, L: Layout, setter: Setter, drafts: lis
         if placements:
             end = placements[-1][2]
             last_page = end >= len(rows)
-            if last_page and L.balance_columns and L.columns > 1:
+            if last_page and balance:
                 balanced = flow.balance(rows, i, L.columns, L.lines - slot)
                 if balanced is not None:
                     placements = balanced[1]
-            for col, first, stop in placements:
+            for col, first_row, stop in placements:
                 y = slot
-                for r in rows[first:stop]:
+                for r in rows[first_row:stop]:
                     page.placed.append(Placed(r, col, y, article.slug))
                     y += r.height
             used = max(flow.height(rows, f, e) for _c, f, e in placements)
@@ -218,6 +288,7 @@ def _place_article(article, section: str, L: Layout, setter: Setter, drafts: lis
             page = PageDraft(section)
             drafts.append(page)
             slot = 0
+    state["page"], state["slot"] = page, page.top
 
 
 def _check_nothing_lost(article, title: Row, rows: list[Row]) -> None:

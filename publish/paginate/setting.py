@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from publish.layout.model import ElementStyle, Layout, figure_size
+from publish.layout.model import ElementStyle, Layout, figure_size, figure_spans
 from publish.model import (
     Article,
     Emphasis,
@@ -189,7 +189,7 @@ class Setter:
                     keep_next -= 1
                 if rows and rows[-1].space and k == 0:
                     breakable = False  # the space belongs to the heading after it
-                rows.append(Row(row.height, breakable, False, row.payload))
+                rows.append(Row(row.height, breakable, False, row.payload, row.span))
             if isinstance(block, Heading):
                 keep_next = L.keep_heading_with
         return rows
@@ -245,12 +245,15 @@ class Setter:
         except Exception:  # missing/unreadable images are reported by check_issue before a build
             px_w, px_h = 4, 3
         w, h, slots = figure_size(L, px_w, px_h)
-        items: list = [SetImage(Path(fig.image), w, h, bi, 0.0, slots, L.measure)]
+        span = figure_spans(L, px_w, px_h)
+        measure = L.block_width if span else L.measure
+        items: list = [SetImage(Path(fig.image), w, h, bi, 0.0, slots, measure)]
         y = float(slots)
         offset = 0
         st = L.style("caption")
-        for ln in self.compose("caption", fig.caption, L.measure):
-            items.append(SetLine(ln, st, "caption", bi, offset, y, self.slots(st), L.measure))
+        for ln in self.compose("caption", fig.caption, measure):
+            items.append(SetLine(ln, st, "caption", bi, offset, y, self.slots(st), measure))
             offset += sum(len(g.char) for g in ln.glyphs)
             y += self.slots(st)
-        return Row(height=math.ceil(y), breakable=True, payload=tuple(items))
+        # A spanning figure is followed by a blank line before the columns resume.
+        return Row(height=math.ceil(y) + (1 if span else 0), breakable=True, payload=tuple(items), span=span)
