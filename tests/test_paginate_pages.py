@@ -390,3 +390,23 @@ def test_a_wide_picture_spans_the_columns_with_the_text_before_it_balanced_above
     text = "".join(ln.text for p in doc.pages for ln in body_lines(p)
                    if ln.article == "w" and ln.kind not in ("title", "byline"))
     assert text == "".join(b.text for b in a.blocks)
+
+
+def test_a_heading_just_before_a_wide_picture_stays_with_it(tmp_path):
+    from PIL import Image
+
+    from publish.model import Heading
+
+    img = tmp_path / "wide.png"
+    Image.new("L", (1600, 800), 128).save(img)
+    a = article("h", [300, 300, 200, 600])
+    heading = Heading(1, (Text("二、主要工作"),), line=3)
+    fig = Figure(img, (Text("全景"),), line=4)
+    a = dataclasses.replace(a, blocks=(*a.blocks[:3], heading, fig, *a.blocks[3:]))
+    doc = run(make_issue([("工作动态", [a])]))
+    page = next(p for p in doc.pages if any(isinstance(it, PlacedImage) for it in p.items))
+    image = next(it for it in page.items if isinstance(it, PlacedImage))
+    head = next(ln for ln in body_lines(page) if ln.kind == "heading")
+    top = image.y + image.h
+    assert top < head.y < top + 2 * MAG.leading  # directly above the picture
+    assert all(ln.y > head.y for ln in body_lines(page) if ln.kind == "body" and ln.y > image.y)
