@@ -64,7 +64,7 @@ def _is_header_line(lines: list[str], i: int) -> bool:
     """Is input line i the section half of a running header (padded, set apart by blank lines)?"""
     line = lines[i]
     text = line.strip()
-    if not text or len(text) > 12 or _PAGE_START.match(line):
+    if not text or len(text) > 12 or _PAGE_START.match(line) or _folio(line) is not None:
         return False
     padding = len(line) - len(line.rstrip())
     blanks_before = 0
