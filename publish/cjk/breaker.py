@@ -70,73 +70,66 @@ def _search(p: Prepared, measure: float, first: float, justify: bool, window: fl
 def _search_justified(p: Prepared, measure: float, first: float, window: float):
     """The common case, kept lean: justified lines, hard prohibitions. Same costs as `_search_general`.
 
-    Everything is indexed by candidate number (t), not character position, so the inner loop reads
-    a handful of list items and does a few float operations per candidate line.
+    No per-paragraph tables beyond `dp`/`prev`: the first end worth trying from a start is found by
+    bisection on the natural-width prefix sums C (non-decreasing, and never below E, so no end
+    within the window is skipped), then ends are scanned until the line is overfull.
     """
     n = len(p.text)
-    cand = list(compress(range(1, n + 1), p.ok[1:]))
-    ncand = len(cand)
-    last_t = ncand - 1  # cand[last_t] == n, the paragraph end, handled after each scan
-    getter = [X.__getitem__ for X in (p.E, p.ESH, p.EST, p.EG3)]
-    Ec, ESHc, ESTc, G3c = (list(map(g, cand)) for g in getter)
-    has_st = p.EST[n] > 0  # any word space or Han–Western space at all?
-    # running maximum of E over candidates: a sorted key for bisection (E itself may dip by a
-    # discarded line-end space)
-    key = list(accumulate(Ec, max))
+    ok, C, E, ESH, EST, EG3 = p.ok, p.C, p.E, p.ESH, p.EST, p.EG3
     S, SSH, SST, SG3 = p.S, p.SSH, p.SST, p.SG3
-    En = Ec[last_t]
-    ESHn = ESHc[last_t]
+    has_st = EST[n] > 0  # any word space or Han–Western space at all?
+    En = E[n]
+    ESHn = ESH[n]
     orphan_after = p.orphan_after  # a last line from j > this holds < 2 characters: 孤字
-    dp = [INF] * ncand  # best cost of a paragraph prefix ending at candidate t
-    prev = [-1] * ncand  # candidate index of that prefix's last line start (-1: paragraph start)
+    dp = [INF] * (n + 1)
+    prev = [-1] * (n + 1)
+    dp[0] = 0.0
     # badness of letter-spacing d pt per gap: 1000 × (d / 0.1 em)³, the cube folded into one constant
     k3 = 1000.0 * (10.0 / p.base_em) ** 3
     neg_eps = -EPS
-    for s in range(-1, last_t):
-        if s < 0:
-            j = 0
-            dj = 0.0
-            m = first
-        else:
-            dj = dp[s]
-            if dj == INF:
-                continue
-            j = cand[s]
-            m = measure
+    m = first
+    for j in range(n):
+        dj = dp[j]
+        if dj == INF:
+            continue
         dj += 1.0  # every line costs 1: fewer lines when all else is equal
+        if j:
+            m = measure
         Sj = S[j]
         base = m + Sj
         SSHj = SSH[j]
         SSTj = SST[j]
         SG3j = SG3[j]
-        for t in range(bisect_left(key, base - window, s + 1), last_t):
-            diff = base - Ec[t]
+        for i in range(bisect_left(C, base - window, j + 1), n):
+            if not ok[i]:
+                continue
+            diff = base - E[i]
             if diff >= neg_eps:
-                st = ESTc[t] - SSTj if has_st else 0.0
+                st = EST[i] - SSTj if has_st else 0.0
                 if diff <= st:
                     r = diff / st if st > 0 else 0.0
                     bad = 20.0 * r * r
                 else:
-                    g = G3c[t] - SG3j
+                    g = EG3[i] - SG3j
                     if g > 0:
                         d = (diff - st) / g
                         bad = 20.0 + k3 * d * d * d
                     else:
-                        g = p.g4(j, cand[t])
+                        g = p.g4(j, i)
                         if g <= 0:
                             continue  # nothing on this line can open: it cannot be justified
                         d = (diff - st) / g  # letter-spacing inside a Western word
                         bad = 5000.0 + k3 * d * d * d
             else:
-                sh = ESHc[t] - SSHj
+                sh = ESH[i] - SSHj
                 if diff + sh < neg_eps:
                     break  # overfull even fully reduced; every later end is longer still
                 r = diff / sh
                 bad = 30.0 * r * r
             c = dj + bad
-            if c < dp[t]:
-                dp[t] = c
-                prev[t] = s
+            if c < dp[i]:
+                dp[i] = c
+                prev[i] = j
         else:
             # the paragraph's last line from j: natural width, unless it must be reduced
             diff = base - En
@@ -150,18 +143,10 @@ def _search_justified(p: Prepared, measure: float, first: float, window: float):
                 c = dj + 30.0 * r * r
             if j > orphan_after and j:
                 c += ORPHAN_PENALTY
-            if c < dp[last_t]:
-                dp[last_t] = c
-                prev[last_t] = s
-    if dp[last_t] == INF:
-        return None
-    out = []
-    t = last_t
-    while t >= 0:
-        out.append(cand[t])
-        t = prev[t]
-    out.reverse()
-    return out
+            if c < dp[n]:
+                dp[n] = c
+                prev[n] = j
+    return _path(dp, prev, n)
 
 
 def _path(dp: list[float], prev: list[int], n: int) -> list[int] | None:

@@ -93,6 +93,7 @@ class Prepared:
     nat: list[float]  # natural set width of each character (own spaces included, after adjacency)
     # prefix sums: line (j, i) natural = E[i] - S[j], reducible = ESH[i] - SSH[j], expandable at
     # priorities 1–2 = EST[i] - SST[j], expandable gaps = EG3[i] - SG3[j]
+    C: list[float]  # natural width of text[0:k] (non-decreasing; E[k] <= C[k])
     S: list[float]
     E: list[float]
     SSH: list[float]
@@ -416,7 +417,7 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     ok = breakable(text, cls, style.prohibition, special)
     return Prepared(
         text=text, roles=roles, cls=cls, em=em, base_em=base_em, box=box, dlg=dlg, lg=lg, rg=rg,
-        gpr=gpr, hl=hl, x3=x3, x4=x4, ok=ok, special=special, nat=nat, S=S, E=E, SSH=SSH, ESH=ESH,
+        gpr=gpr, hl=hl, x3=x3, x4=x4, ok=ok, special=special, nat=nat, C=C, S=S, E=E, SSH=SSH, ESH=ESH,
         SST=SST, EST=EST, SG3=[*G3[1:], G3[n]], EG3=G3, orphan_after=orphan_after, chars=chars, lead=lead,
         hang=hang,
     )
