@@ -224,18 +224,24 @@ def breakable(text: str, classes: list[int], level: str, special: list[int] | No
         if k < last:
             ok[k + 1] = row[classes[k + 1]]
     if DASH in classes or ELLIPSIS in classes:
-        k = 0
-        while k < n:
-            c = classes[k]
-            if c != DASH and c != ELLIPSIS:
-                k += 1
-                continue
-            end = k + 1
-            while end < n and classes[end] == c:
-                end += 1
-            # inside a run: a break only between whole pairs, never leaving a lone half behind
-            for i in range(k + 1, end):
-                ok[i] = (i - k) % 2 == 0 and end - i >= 2 and table[c][c]
-            k = end
+        fix_unit_runs(ok, classes, table)
     ok[n] = True
     return ok
+
+
+def fix_unit_runs(ok: list[bool], classes: list[int], table: list[list[bool]]) -> None:
+    """Inside a run of DASH or ELLIPSIS characters, allow a break only between whole pairs, never
+    leaving a lone half behind (see `breakable`)."""
+    n = len(classes)
+    k = 0
+    while k < n:
+        c = classes[k]
+        if c != DASH and c != ELLIPSIS:
+            k += 1
+            continue
+        end = k + 1
+        while end < n and classes[end] == c:
+            end += 1
+        for i in range(k + 1, end):
+            ok[i] = (i - k) % 2 == 0 and end - i >= 2 and table[c][c]
+        k = end

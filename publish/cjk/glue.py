@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from publish.cjk.classes import (
+    BREAK_TABLES,
     CLOSE,
     CONNECTOR,
     DASH,
@@ -56,8 +57,8 @@ from publish.cjk.classes import (
     STOP,
     WESTERN_ALNUM,
     WORDISH,
-    breakable,
     classify,
+    fix_unit_runs,
 )
 from publish.cjk.metrics import Metrics
 from publish.cjk.style import Run, Style
@@ -222,6 +223,24 @@ def _gap_tables(hls: bool) -> tuple[list[list[int]], list[list[int]]]:
 GAP_TABLES = {True: _gap_tables(True), False: _gap_tables(False)}
 
 
+def _sparse_prefix(values: list[float], special: list[int], extra: list[int], n: int) -> list[float]:
+    """Prefix sums of `values`, which are zero except at `special` and `extra` positions: filled
+    run by run (C-level list fills) instead of adding n numbers."""
+    out = [0.0] * (n + 1)
+    cur = 0.0
+    start = 1
+    for k in sorted(set(special).union(extra)) if extra else special:
+        v = values[k]
+        if v:
+            if cur:
+                out[start : k + 1] = [cur] * (k + 1 - start)
+            cur += v
+            start = k + 1
+    if cur:
+        out[start:] = [cur] * (n + 1 - start)
+    return out
+
+
 def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     """Prepare a paragraph given as runs (empty runs are skipped; the text must not be empty)."""
     # Han characters are plain boxes with no adjustable space: whole columns are made with C-level
@@ -338,16 +357,25 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     x3 = [1] * n
     x4 = [1] * n
     x3[0] = x4[0] = 0
+    # and the break opportunities (publish.cjk.classes.breakable, inlined: same loop)
+    brk = BREAK_TABLES[style.prohibition]
+    ok = [True] * (n + 1)
+    ok[0] = False
     for k in special:
         c = cls[k]
         if k:
             a = cls[k - 1]
             x3[k] = X3[a][c]
             x4[k] = X4[a][c]
+            ok[k] = brk[a][c]
         if k < last:
             b = cls[k + 1]
             x3[k + 1] = X3[c][b]
             x4[k + 1] = X4[c][b]
+            ok[k + 1] = brk[c][b]
+    if DASH in cls or ELLIPSIS in cls:
+        fix_unit_runs(ok, cls, brk)
+    ok[n] = True
 
     c_contrib = nat
     if hl_at:
@@ -362,8 +390,8 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     else:
         sh_c, st_c = sh, st
     C = list(accumulate(c_contrib, initial=0.0))
-    SH = list(accumulate(sh_c, initial=0.0))
-    ST = list(accumulate(st_c, initial=0.0)) if (hl_at or has_space) else [0.0] * (n + 1)
+    SH = _sparse_prefix(sh_c, special, hl_at, n)
+    ST = _sparse_prefix(st_c, special, hl_at, n) if (hl_at or has_space) else [0.0] * (n + 1)
     G3 = list(accumulate(x3, initial=0))
     # 孤字: a last line starting after `orphan_after` holds fewer than two characters besides
     # punctuation (clreq §adjustments_of_orphans_and_widows)
@@ -414,7 +442,6 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
                 hang[k + 1] = True
                 E[k + 1] -= box[k]
 
-    ok = breakable(text, cls, style.prohibition, special)
     return Prepared(
         text=text, roles=roles, cls=cls, em=em, base_em=base_em, box=box, dlg=dlg, lg=lg, rg=rg,
         gpr=gpr, hl=hl, x3=x3, x4=x4, ok=ok, special=special, nat=nat, C=C, S=S, E=E, SSH=SSH, ESH=ESH,
