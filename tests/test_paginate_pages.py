@@ -410,3 +410,11 @@ def test_a_heading_just_before_a_wide_picture_stays_with_it(tmp_path):
     top = image.y + image.h
     assert top < head.y < top + 2 * MAG.leading  # directly above the picture
     assert all(ln.y > head.y for ln in body_lines(page) if ln.kind == "body" and ln.y > image.y)
+
+
+def test_a_section_name_listed_twice_gets_an_outline_entry_each_time():
+    issue = make_issue([("监督工作", [article("a", [100])]), ("调查报告", [article("b", [100])]),
+                        ("监督工作", [article("c", [100])])])
+    doc = run(issue)
+    assert [(e.level, e.title) for e in doc.outline] == [
+        (0, "监督工作"), (1, "关于a的报告"), (0, "调查报告"), (1, "关于b的报告"), (0, "监督工作"), (1, "关于c的报告")]

@@ -105,7 +105,10 @@ def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None,
 
     outline: list[OutlineEntry] = []
     page_starts: list[PageStart] = []
-    seen_sections: set[str] = set()
+    # Which section each article belongs to, by position: an issue may list a section name twice.
+    section_of = {a.slug: n for n, s in enumerate(issue.sections) for a in s.articles}
+    articles = {a.slug: a for a in issue.articles}
+    last_section = -1
     for k, d in enumerate(drafts):
         folio = first_body + k
         side = _side(folio)
@@ -117,11 +120,10 @@ def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None,
         page_items.extend(body_items)
         page_index = len(pages)
         for slug in d.openings:
-            if d.section not in seen_sections:
-                seen_sections.add(d.section)
-                outline.append(OutlineEntry(d.section, 0, page_index, title_ys[slug]))
-            art = next(a for a in issue.articles if a.slug == slug)
-            outline.append(OutlineEntry(art.title_text, 1, page_index, title_ys[slug]))
+            if section_of[slug] != last_section:
+                last_section = section_of[slug]
+                outline.append(OutlineEntry(issue.sections[last_section].title, 0, page_index, title_ys[slug]))
+            outline.append(OutlineEntry(articles[slug].title_text, 1, page_index, title_ys[slug]))
         start = _page_start(d, folio)
         if start is not None:
             page_starts.append(start)
