@@ -29,3 +29,19 @@ def test_fixed_metrics_satisfies_the_protocol():
 
 def test_empty_paragraph_gives_no_lines():
     assert compose([Run("", "body")], 100.0, M, Style()) == []
+
+
+def test_style_rejects_unknown_switch_values():
+    import pytest
+
+    for bad in ({"prohibition": "loose"}, {"punctuation": "western"}, {"align": "justified"},
+                {"adjacent_compression": 0.5}, {"indent_em": -1}):
+        with pytest.raises(ValueError):
+            Style(**bad)
+
+
+def test_a_bad_measure_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError):
+        compose([Run("中文", "body")], 0, M, Style())

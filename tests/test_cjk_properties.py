@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from publish.cjk import FixedMetrics, Run, Style, check, compose
-from publish.cjk.classes import NOT_END, NOT_START, PUNCTUATION, classes_of
+from publish.cjk.classes import NEWLINE, NOT_END, NOT_START, PUNCTUATION, SPACE, classes_of
 
 EM = 10.0
 M = FixedMetrics(EM)
@@ -55,6 +55,7 @@ styles = st.builds(
     indent_em=st.sampled_from([2.0, 1.0, 0.0]),
     trim_opening_at_line_start=st.booleans(),
     adjacent_compression=st.sampled_from([1.5, 1.0]),
+    hanging=st.sampled_from([False, False, True]),
 )
 measures = st.floats(min_value=8 * EM, max_value=40 * EM, allow_nan=False)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -66,7 +67,8 @@ def test_every_non_last_line_fills_the_measure_exactly(text, measure, style):
     lines = compose([Run(text, "body")], measure, M, style)
     for line in lines[:-1]:
         assert abs(line.width - measure) <= 1e-6, (line.text, line.width, measure)
-        assert abs(line.glyphs[-1].x + line.glyphs[-1].offset + line.glyphs[-1].width - measure) <= 1e-6
+        g = line.glyphs[-1] if not line.hung else line.glyphs[-2]
+        assert abs(g.x + g.offset + g.width - measure) <= 1e-6
 
 
 @SETTINGS
@@ -111,3 +113,36 @@ def test_nothing_lost_nothing_added(text, measure, style):
     lines = compose([Run(text[: len(text) // 2], "body"), Run(text[len(text) // 2 :], "latin")], measure, M, style)
     assert "".join(g.char for line in lines for g in line.glyphs) == text
     assert [line.last for line in lines] == [False] * (len(lines) - 1) + [True]
+
+
+@SETTINGS
+@given(paragraphs, styles)
+def test_prepared_prefix_sums_match_their_definition(text, style):
+    # the breaker reads every line's widths from prefix sums built sparsely for speed: they must
+    # equal a plain running sum of the per-character amounts they summarise
+    from itertools import accumulate
+
+    from publish.cjk.glue import prepare
+
+    p = prepare([Run(text, "body")], M, style)
+    n = len(text)
+    nat = [p.nat[k] + p.hl[k] for k in range(n)]
+    assert p.C == list(accumulate(nat, initial=0.0))
+    x3 = list(accumulate(p.x3, initial=0))
+    assert p.EG3 == x3
+    for j in range(n):
+        for i in range(j + 1, min(n, j + 12) + 1):
+            # natural width of the line j..i computed directly: boxes and spaces inside, the
+            # start's kept lead, no space after the last character, a trailing word space dropped
+            w = sum(p.nat[k] for k in range(j + 1, i - 1)) + sum(p.hl[k] for k in range(j + 1, i))
+            first = p.lead[j] + p.box[j] + (p.rg[j] if i - 1 > j else 0.0)
+            last = (p.lg[i - 1] + p.box[i - 1]) if i - 1 > j else 0.0
+            if p.cls[i - 1] in (SPACE, NEWLINE):  # a word space at the end: zero width
+                last = p.lg[i - 1] if i - 1 > j else 0.0
+                if i - 1 == j:
+                    first = p.lead[j]
+            if p.hang[i]:
+                last -= p.box[i - 1] if i - 1 > j else 0.0
+                if i - 1 == j:
+                    first -= p.box[j]
+            assert abs((p.E[i] - p.S[j]) - (w + first + last)) < 1e-9, (text[j:i], j, i)
