@@ -47,6 +47,8 @@ def find_breaks(p: Prepared, measure: float, first_measure: float, justify: bool
     n = len(p.text)
     if n == 0:
         return []
+    if p.E[n] - p.S[0] <= first_measure + EPS:
+        return [n]  # the whole paragraph fits on its first line (titles, short items): nothing to choose
     em = p.base_em
     window = max(WINDOW_MIN_EM * em, WINDOW_SHARE * measure)
     result = _search(p, measure, first_measure, justify, window, relax=False)
