@@ -418,3 +418,14 @@ def test_a_section_name_listed_twice_gets_an_outline_entry_each_time():
     doc = run(issue)
     assert [(e.level, e.title) for e in doc.outline] == [
         (0, "监督工作"), (1, "关于a的报告"), (0, "调查报告"), (1, "关于b的报告"), (0, "监督工作"), (1, "关于c的报告")]
+
+
+def test_placed_glyphs_are_ordinary_frozen_placed_glyphs():
+    from publish.paginate import PlacedGlyph
+
+    doc = run(make_issue([("工作动态", [article("g", [50])])]))
+    g = next(ln for p in doc.pages for ln in body_lines(p) if ln.kind == "body").glyphs[0]
+    same = PlacedGlyph(g.char, g.x, g.width, g.face)
+    assert type(g) is PlacedGlyph and g == same and hash(g) == hash(same) and repr(g) == repr(same)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        g.x = 0.0  # type: ignore[misc]
