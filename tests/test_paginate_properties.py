@@ -65,9 +65,10 @@ def issues(draw):
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(issues(), st.sampled_from(["mag", "mag-newpage", "a5"]))
+@given(issues(), st.sampled_from(["mag", "mag-newpage", "a5", "three-columns"]))
 def test_pagination_invariants(issue, which):
-    layout = {"mag": MAG, "a5": A5, "mag-newpage": dataclasses.replace(MAG, article_start="new-page")}[which]
+    layout = {"mag": MAG, "a5": A5, "mag-newpage": dataclasses.replace(MAG, article_start="new-page"),
+              "three-columns": dataclasses.replace(MAG, columns=3, chars=13, contents_columns=3)}[which]
     doc = paginate(issue, layout, FakeFonts(), composer=FAKE)
     folios = [p.folio for p in doc.pages]
     assert folios == list(range(folios[0], folios[0] + len(folios)))
