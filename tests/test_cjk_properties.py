@@ -129,7 +129,9 @@ def test_prepared_prefix_sums_match_their_definition(text, style):
     nat = [p.nat[k] + p.hl[k] for k in range(n)]
     assert p.C == list(accumulate(nat, initial=0.0))
     x3 = list(accumulate(p.x3, initial=0))
-    assert p.EG3 == x3
+    # a line ending at i opens the gaps before characters j+1 .. i-1, but never the one before a hung mark
+    assert p.EG3 == [x3[i] - (p.x3[i - 1] if p.hang[i] else 0) for i in range(n + 1)]
+    assert p.SG3[:n] == x3[1:]
     for j in range(n):
         for i in range(j + 1, min(n, j + 12) + 1):
             # natural width of the line j..i computed directly: boxes and spaces inside, the

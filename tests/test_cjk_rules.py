@@ -227,3 +227,14 @@ def test_checker_agrees_on_a_real_paragraph():
     st = Style()
     lines = compose([Run(text, "body")], 21 * EM, M, st)
     assert check(lines, 21 * EM, M, st).ok
+
+
+def test_a_hung_mark_stays_attached_when_the_line_is_spaced_out():
+    # 7 em measure, 2 em indent: "一二三四，" fills 4 em + a hung comma; the line must be spaced,
+    # and the space goes between the Han characters, not between "四" and its comma
+    lines = compose([Run("一二三四，五六七八九十一二三四五六。", "body")], 7 * EM, M, Style(hanging=True))
+    for line in lines[:-1]:
+        if line.hung:
+            a, b = line.glyphs[-2], line.glyphs[-1]
+            assert b.x + b.offset == pytest.approx(a.x + a.offset + a.width)
+            assert a.x + a.offset + a.width == pytest.approx(7 * EM)

@@ -210,7 +210,8 @@ def _search_general(p: Prepared, measure: float, first: float, justify: bool, wi
                 if -diff > sh + EPS:
                     if not relax:
                         break  # overfull even fully reduced; every later end is longer still
-                    bad = OVERFULL_PENALTY * (1.0 - (diff + sh) / em)
+                    over = 1.0 - (diff + sh) / em  # 1 + overflow in em: grows fast, so a word wider
+                    bad = OVERFULL_PENALTY * over * over  # than the measure is split rather than left sticking out
                 else:
                     r = -diff / sh
                     bad = 30.0 * r * r

@@ -435,16 +435,20 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
         SST[k] += h
 
     hang = [False] * (n + 1)
+    EG3 = G3
     if style.hanging:
+        EG3 = G3[:]
         for k in special:
             c = cls[k]
             if (c == PAUSE or c == STOP) and fw[k] and (k == 0 or cls[k - 1] not in PUNCTUATION):
                 hang[k + 1] = True
                 E[k + 1] -= box[k]
+                # the hung mark stays attached to the character before it: that gap never opens
+                EG3[k + 1] -= x3[k]
 
     return Prepared(
         text=text, roles=roles, cls=cls, em=em, base_em=base_em, box=box, dlg=dlg, lg=lg, rg=rg,
         gpr=gpr, hl=hl, x3=x3, x4=x4, ok=ok, special=special, nat=nat, C=C, S=S, E=E, SSH=SSH, ESH=ESH,
-        SST=SST, EST=EST, SG3=[*G3[1:], G3[n]], EG3=G3, orphan_after=orphan_after, chars=chars, lead=lead,
+        SST=SST, EST=EST, SG3=[*G3[1:], G3[n]], EG3=EG3, orphan_after=orphan_after, chars=chars, lead=lead,
         hang=hang,
     )

@@ -43,6 +43,12 @@ def set_line(
     diff = m - nat
     justify = align == "justify"
     end = i - 1
+    hung = p.hang[i]
+    if hung and (last or not justify) and nat + box[end] <= m + 1e-9:
+        # a line set at natural width hangs its mark only if the mark would cross the measure
+        hung = False
+        nat += box[end]
+        diff = m - nat
 
     # how far each reduction step is used (index = priority), or the expansion amounts
     f = [0.0] * 8
@@ -106,6 +112,8 @@ def set_line(
         gaps = [e4 * x for x in p.x4[j + 1 : i]]
     else:
         gaps = None
+    if gaps is not None and hung and i - j > 1:
+        gaps[-1] = 0.0  # a hung mark stays attached to the character before it
     offs = [0.0] * (i - j)
     shifted = []  # (t, offset) of glyphs drawn left of their set box: opening marks, interpuncts
     hl_factor = 1.0 - 0.5 * f[P_HANLATIN] + hl_st_f
@@ -154,7 +162,7 @@ def set_line(
         xs = list(accumulate(ws[:-1], initial=shift + indent))
     else:
         xs = list(accumulate(map(add, ws, gaps), initial=shift + indent))
-    line_end = xs[-1] if p.hang[i] else xs[-1] + ws[-1]
+    line_end = xs[-1] if hung else xs[-1] + ws[-1]
     for t, off in shifted:
         xs[t] -= off
     glyphs = tuple(map(_new, repeat(Glyph), zip(p.chars[j:i], xs, ws, p.roles[j:i], offs, strict=False)))
@@ -166,5 +174,5 @@ def set_line(
         last=last,
         indent=indent,
         align=align,
-        hung=p.hang[i],
+        hung=hung,
     )
