@@ -47,3 +47,30 @@ def test_stages_that_are_missing_are_skipped(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "publish.layout", types.ModuleType("publish.layout"))  # no check_issue
     monkeypatch.setitem(sys.modules, "publish.fonts", None)  # import fails
     assert check_issue_dir(make_issue(tmp_path)) == []
+
+
+def test_a_low_resolution_photo_is_a_warning_and_the_check_still_passes(tmp_path):
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from publish.cli import main
+
+    root = make_issue(tmp_path, {"articles/a.md": '+++\ntitle = "标题"\n+++\n\n正文。\n\n![小图](small.jpg)\n'})
+    Image.new("RGB", (300, 200), "white").save(root / "small.jpg")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "small.jpg" in result.output and "dpi" in result.output
+
+
+def test_a_missing_photo_beside_a_low_resolution_one_fails_the_check(tmp_path):
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from publish.cli import main
+
+    body = '+++\ntitle = "标题"\n+++\n\n正文。\n\n![小图](small.jpg)\n\n![没有](gone.png)\n'
+    root = make_issue(tmp_path, {"articles/a.md": body})
+    Image.new("RGB", (300, 200), "white").save(root / "small.jpg")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    assert "gone.png" in result.output

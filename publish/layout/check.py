@@ -24,6 +24,8 @@ MIN_DPI = 300
 class ImageWarning(Problem):
     """A problem that does not stop the build (a photo with too few pixels for print)."""
 
+    is_warning = True
+
 
 def is_error(problem: Problem) -> bool:
     return not isinstance(problem, ImageWarning)
