@@ -62,6 +62,7 @@ def build(
     *,
     pdf: bool = True,
     epub: bool = True,
+    epub_fonts: bool = True,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the issue in `issue_dir` into `out_dir`; see the module docstring."""
@@ -71,12 +72,14 @@ def build(
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 50_000), max(thresholds[1], 20), max(thresholds[2], 100))
     try:
-        return _build(Path(issue_dir), Path(out_dir), pdf=pdf, epub=epub, progress=progress)
+        return _build(Path(issue_dir), Path(out_dir), pdf=pdf, epub=epub, epub_fonts=epub_fonts,
+                      progress=progress)
     finally:
         gc.set_threshold(*thresholds)
 
 
-def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, progress: Progress | None) -> BuildResult:
+def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool,
+           progress: Progress | None) -> BuildResult:
     from publish.layout import load_layout
     from publish.layout.check import check_issue, is_error
     from publish.sources import load_issue
@@ -145,7 +148,8 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, progress: Progr
             from publish.epub import write_epub
 
             report("epub", 0, 1)
-            write_epub(issue, tmp / epub_path.name, page_starts=document.page_starts, fonts=fonts)
+            write_epub(issue, tmp / epub_path.name, page_starts=document.page_starts, fonts=fonts,
+                       embed_fonts=epub_fonts, layout=layout)
             report("epub", 1, 1)
         for final in (pdf_path, epub_path):
             if final is not None:

@@ -49,16 +49,18 @@ class _Bars:
               show_default=True, help="Folder for the PDF and EPUB (created if missing).")
 @click.option("--pdf/--no-pdf", default=True, help="Write the print PDF.")
 @click.option("--epub/--no-epub", default=True, help="Write the EPUB 3 edition.")
+@click.option("--epub-fonts/--no-epub-fonts", default=True,
+              help="Embed subset fonts in the EPUB (off: the reader's own fonts are used).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no output paths.")
 @handle_errors
-def build(issue_dir: Path, out_dir: Path, pdf: bool, epub: bool, quiet: bool) -> None:
+def build(issue_dir: Path, out_dir: Path, pdf: bool, epub: bool, epub_fonts: bool, quiet: bool) -> None:
     """Build ISSUE_DIR into OUT_DIR/<issue>.pdf and .epub (pagination always runs: the EPUB's
     page-list uses the print folios)."""
     from publish.build import build as run_build
 
     bars = _Bars() if not quiet and sys.stderr.isatty() else None
     try:
-        result = run_build(issue_dir, out_dir, pdf=pdf, epub=epub, progress=bars)
+        result = run_build(issue_dir, out_dir, pdf=pdf, epub=epub, epub_fonts=epub_fonts, progress=bars)
     finally:
         if bars is not None:
             bars.close()

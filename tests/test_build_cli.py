@@ -194,3 +194,20 @@ def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "taken" in result.stderr
     assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_no_epub_fonts_leaves_the_fonts_out_of_the_epub(tmp_path):
+    import zipfile
+
+    with_fonts, without = tmp_path / "with", tmp_path / "without"
+    assert run("build", str(SAMPLE), "-o", str(with_fonts), "--no-pdf", "-q").exit_code == 0
+    result = run("build", str(SAMPLE), "-o", str(without), "--no-pdf", "--no-epub-fonts", "-q")
+    assert result.exit_code == 0, result.output
+
+    def font_files(folder: Path) -> list[str]:
+        (epub,) = folder.glob("*.epub")
+        names = zipfile.ZipFile(epub).namelist()
+        return [n for n in names if n.lower().endswith((".ttf", ".otf"))]
+
+    assert font_files(with_fonts) != []
+    assert font_files(without) == []
