@@ -118,7 +118,8 @@ class Prepared:
 
 # Per-character properties, memoised per metrics object, role and the style switches they depend on.
 # Field order of the tuples:
-F_CLS, F_EM, F_BOX, F_DLG, F_LG, F_RG, F_GPR, F_FW, F_LET, F_LEAD, F_SH, F_ST, F_RG_SH, F_SP_SH, F_TRAIL, F_NAT, F_LG_SH, F_SP_ST = range(18)
+(F_CLS, F_EM, F_BOX, F_DLG, F_LG, F_RG, F_GPR, F_FW, F_LET, F_LEAD, F_SH, F_ST, F_RG_SH, F_SP_SH, F_TRAIL, F_NAT,
+ F_LG_SH, F_SP_ST) = range(18)
 _TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

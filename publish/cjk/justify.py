@@ -98,7 +98,7 @@ def set_line(
             if g3 > 0:
                 e3 = rem / g3
             else:
-                g4 = p.g4(j, i)
+                g4 = p.g4(j, i) - (p.x4[end] if hung else 0)  # a hung mark's gap never opens
                 if g4 > 0:
                     e4 = rem / g4
         cap = st1 + st2 + 0.1 * p.base_em * g3
