@@ -1,6 +1,6 @@
 """Benchmark: the Chinese line composer on every paragraph of the sample issue.
 
-    .venv/bin/python bench/compose.py [--runs 7] [--measure 21] [--real-fonts] [--profile]
+    .venv/bin/python bench/compose.py [--runs 7] [--measure 21] [--real-fonts] [--profile] [--no-gc]
 
 Composes each paragraph of the seed's text layer (../shared/seed, recovered by
 `publish.cjk.seedtext`) at a `--measure`-character measure, `--runs` times, each run with a fresh
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import pstats
 import statistics
@@ -69,6 +70,9 @@ def main() -> None:
     ap.add_argument("--measure", type=float, default=21.0, help="measure in characters (em)")
     ap.add_argument("--real-fonts", action="store_true")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--no-gc", action="store_true",
+                    help="disable the cyclic GC while composing, to show its share (the composer's objects form no "
+                         "cycles, but one tracked Glyph per character makes the collector rescan them)")
     args = ap.parse_args()
     if not SEED.is_file():
         raise SystemExit(f"the sample issue is not at {SEED}")
@@ -78,17 +82,22 @@ def main() -> None:
     measure = args.measure * SIZE
     if args.real_fonts:
         make_metrics(True)  # font discovery and face loading are the fonts stage's cost, not ours
+    if args.no_gc:
+        gc.disable()
     walls, cpus = [], []
     cal = []
     lines: list = []
     for _ in range(args.runs):
         cal.append(calibrate())
+        lines = []  # let the previous run's lines go first: one build holds one issue's lines
+        gc.collect()
         wall, cpu, lines = run_once(paras, measure, args.real_fonts, style)
         walls.append(wall)
         cpus.append(cpu)
     med = statistics.median(walls)
     print(f"seed: {len(paras)} paragraphs, {chars} characters, {len(lines)} lines at {args.measure:g} em"
-          f" ({'real body face' if args.real_fonts else 'fixed-width metrics'})")
+          f" ({'real body face' if args.real_fonts else 'fixed-width metrics'}"
+          f"{', cyclic GC disabled' if args.no_gc else ''})")
     print(f"runs: {' '.join(f'{w:.3f}' for w in walls)} s")
     print(f"total time: median {med:.3f} s, min {min(walls):.3f} s (CPU median {statistics.median(cpus):.3f} s)")
     print(f"characters/second: {chars / med:,.0f} (median), {chars / min(walls):,.0f} (best)")
