@@ -90,3 +90,10 @@ def test_several_paragraphs_in_one_column():
     assert check(lines, 21 * EM, M, st).counts["unflush"] == 1
     summary = ratio_summary(lines)
     assert sum(summary.values()) == sum(1 for ln in lines if not ln.last)
+
+
+def test_a_paragraph_continued_from_the_previous_column_is_judged_whole():
+    # a column whose first line is the end of a paragraph begun in the previous column
+    tail = [line("六。", [1, 0.5], last=True), line("七八九十一"), line("二三", last=True)]
+    assert kinds(tail)["orphan"] == 0  # seen alone, "六。" is a one-line paragraph
+    assert check(tail, MEASURE, M, continued=True).counts["orphan"] == 1

@@ -65,9 +65,12 @@ class Report:
         return f"{self.lines} lines: " + ", ".join(f"{k} {v}" for k, v in self.counts.items())
 
 
-def check(lines: Sequence[Line], measure: float, metrics: Metrics, style: Style | None = None) -> Report:
+def check(lines: Sequence[Line], measure: float, metrics: Metrics, style: Style | None = None,
+          continued: bool = False) -> Report:
     """Check composed lines. `lines` may hold several paragraphs; a paragraph ends at a `last` line
-    (lines after the final `last` are taken as an unfinished paragraph, continued elsewhere)."""
+    (lines after the final `last` are taken as an unfinished paragraph, continued elsewhere).
+    `continued`: the first lines finish a paragraph begun before them (a column or page top), so
+    its last line is judged for 孤字 even when it is the only line given."""
     style = style or Style()
     findings: list[Finding] = []
     add = findings.append
@@ -78,7 +81,7 @@ def check(lines: Sequence[Line], measure: float, metrics: Metrics, style: Style 
     for idx, line in enumerate(lines):
         if line.last or idx == len(lines) - 1:
             para = lines[start : idx + 1]
-            if len(para) > 1:
+            if len(para) > 1 or (continued and start == 0):
                 _check_breaks(para, start, style, add)
                 if line.last:
                     tail = classes_of(line.text)
