@@ -50,6 +50,23 @@ def test_a_layout_can_be_given_by_path_relative_to_the_issue(tmp_path):
     assert load_layout("house", tmp_path).path == tmp_path / "layouts" / "house.toml"
 
 
+def test_an_output_profile_is_found_beside_the_layout_file(tmp_path, monkeypatch):
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "press.icc").write_bytes(b"icc")
+    text = MAG_FILE.read_text(encoding="utf-8")
+    old = 'output_intent = ""'
+    assert old in text
+    (tmp_path / "house.toml").write_text(text.replace(old, 'output_intent = "profiles/press.icc"', 1),
+                                         encoding="utf-8")
+    monkeypatch.chdir("/")  # the build may run from anywhere
+    assert load_layout(tmp_path / "house.toml").output_intent == str(tmp_path / "profiles" / "press.icc")
+
+
+def test_a_missing_output_profile_is_a_problem_naming_the_key(tmp_path):
+    err = broken(tmp_path, 'output_intent = ""', 'output_intent = "nowhere.icc"')
+    assert "[print] output_intent" in str(err) and "nowhere.icc" in str(err)
+
+
 def test_an_unknown_layout_lists_the_shipped_ones():
     with pytest.raises(LayoutError) as err:
         load_layout("tabloid")

@@ -246,6 +246,14 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
 
     output_intent = r.get("print", "output_intent", str, "")
     output_condition = r.get("print", "output_condition", str, "")
+    if output_intent:
+        # A profile named in a layout belongs to that layout: resolve it against the layout
+        # file's folder, not wherever the build happens to be run from.
+        profile = (path.parent / output_intent).resolve()
+        if not profile.is_file():
+            r.problem("[print] output_intent", f"no such ICC profile: {output_intent}",
+                      "give the profile's path relative to the layout file")
+        output_intent = str(profile)
     for sect in _TABLES:
         if sect not in ("styles", "header"):
             r.unknown_keys(sect)
