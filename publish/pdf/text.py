@@ -110,10 +110,17 @@ def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
     pen = 0.0  # pen position in 1/1000 em from first_x, as the viewer computes it
     scale = 1000.0 / size
     encode = encoder.encode
+    cache_get = encoder._cache.get  # the hot path: almost every (face, char) is already encoded
+    x0 = glyphs[0].x
 
     for glyph in glyphs:
-        target = (glyph.x - glyphs[0].x) * scale
-        for part in encode(glyph.face, glyph.char):
+        target = (glyph.x - x0) * scale
+        face = glyph.face
+        char = glyph.char
+        parts = cache_get((face, char))
+        if parts is None:
+            parts = encode(face, char)
+        for part in parts:
             if part.font != current_font:
                 if pending:
                     array.append("(" + "".join(pending) + ")")
