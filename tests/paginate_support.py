@@ -13,10 +13,11 @@ concatenate to the input, non-last justified lines are exactly `measure` wide.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
+from publish.cjk import Style
 from publish.model import Article, Byline, Heading, Issue, Paragraph, Section, Text
 
 NO_START = set("，。、；：？！）》」』”’")
@@ -46,20 +47,7 @@ class Line:
     indent: float
 
 
-@dataclass(frozen=True)
-class Style:
-    prohibition: str = "strict"
-    punctuation: str = "quanjiao"
-    compress_periods: bool = True
-    han_latin_space: bool = True
-    indent_em: float = 2.0
-    hanging: bool = False
-    trim_opening_at_line_start: bool = True
-    adjacent_compression: float = 1.5
-    align: str = "justify"
-    extra: dict = field(default_factory=dict)
-
-
+# The style is the real one: pagination must hand the stand-in exactly what it hands the composer.
 class FakeMetrics:
     def __init__(self, sizes: dict[str, float]) -> None:
         self.sizes = sizes
