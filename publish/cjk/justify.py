@@ -16,20 +16,18 @@ words only when a line has no other (a last resort, never inside `——`/`…�
 
 Speed: Han characters are plain boxes, so widths and gaps start as list slices and only the
 paragraph's `special` (non-Han) positions inside the line are visited one by one; positions come
-from `itertools.accumulate` and glyphs are built by `map` without a Python-level constructor call.
+from `itertools.accumulate`, and the line keeps them column-wise (`GlyphRun`): no object per glyph.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from itertools import accumulate, repeat
+from itertools import accumulate
 from operator import add
 
 from publish.cjk.classes import HAN, NEWLINE, SPACE
 from publish.cjk.glue import P_HANLATIN, P_SPACE, Prepared
-from publish.cjk.style import Glyph, Line
-
-_new = tuple.__new__
+from publish.cjk.style import GlyphRun, Line
 
 
 def set_line(
@@ -165,7 +163,7 @@ def set_line(
     line_end = xs[-1] if hung else xs[-1] + ws[-1]
     for t, off in shifted:
         xs[t] -= off
-    glyphs = tuple(map(_new, repeat(Glyph), zip(p.chars[j:i], xs, ws, p.roles[j:i], offs, strict=False)))
+    glyphs = GlyphRun(tuple(p.chars[j:i]), tuple(xs), tuple(ws), tuple(p.roles[j:i]), tuple(offs))
     return Line(
         glyphs=glyphs,
         natural=indent + nat,

@@ -6,10 +6,13 @@ In: what a layout chooses (`Style`), the text (`Run`s, each with a font role). O
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import NamedTuple
 
 from publish.cjk.classes import LEVELS
+from publish.columns import Columns
 
 PUNCTUATION_STYLES = ("quanjiao", "kaiming")
 ALIGNS = ("justify", "left", "center", "right")
@@ -84,6 +87,28 @@ class Glyph(NamedTuple):
     offset: float = 0.0
 
 
+_new = tuple.__new__
+
+
+class GlyphRun(Columns):
+    """The glyphs of one composed line, held column-wise (see `publish.columns`): what the composer
+    puts in `Line.glyphs`. Indexing or iterating gives `Glyph`s; it equals the tuple of them."""
+
+    __slots__ = ("chars", "offsets", "roles", "widths", "xs")
+    FIELDS = ("chars", "xs", "widths", "roles", "offsets")
+
+    def __init__(self, chars: tuple[str, ...], xs: tuple[float, ...], widths: tuple[float, ...],
+                 roles: tuple[str, ...], offsets: tuple[float, ...]) -> None:
+        self.chars, self.xs, self.widths, self.roles, self.offsets = chars, xs, widths, roles, offsets
+
+    def _make(self, values: tuple) -> Glyph:
+        return _new(Glyph, values)
+
+    def __iter__(self):
+        return map(_new, repeat(Glyph, len(self.chars)),
+                   zip(self.chars, self.xs, self.widths, self.roles, self.offsets, strict=True))
+
+
 @dataclass(frozen=True)
 class Line:
     """One composed line.
@@ -100,7 +125,7 @@ class Line:
     - `align`: the alignment the line was set with; `hung`: a mark hangs past the measure.
     """
 
-    glyphs: tuple[Glyph, ...]
+    glyphs: Sequence[Glyph]  # a GlyphRun from the composer; any sequence of Glyphs is accepted
     natural: float
     width: float
     ratio: float
@@ -111,4 +136,7 @@ class Line:
 
     @property
     def text(self) -> str:
-        return "".join(g.char for g in self.glyphs)
+        g = self.glyphs
+        if type(g) is GlyphRun:
+            return "".join(g.chars)
+        return "".join(x.char for x in g)

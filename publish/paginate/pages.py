@@ -10,9 +10,11 @@ writer adds the bleed and the crop-mark margin around it, so pagination never th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish.columns import Columns
 from publish.model import PageStart
 
 
@@ -26,6 +28,28 @@ class PlacedGlyph:
     face: str
 
 
+_new = object.__new__
+
+
+class PlacedRun(Columns):
+    """The glyphs of a `TextLine` held column-wise (see `publish.columns`); indexing or iterating
+    gives `PlacedGlyph`s, and it equals the tuple of them. Pagination shares the composer's columns
+    instead of copying each glyph."""
+
+    __slots__ = ("chars", "faces", "widths", "xs")
+    FIELDS = ("chars", "xs", "widths", "faces")
+
+    def __init__(self, chars: tuple[str, ...], xs: tuple[float, ...], widths: tuple[float, ...],
+                 faces: tuple[str, ...]) -> None:
+        self.chars, self.xs, self.widths, self.faces = chars, xs, widths, faces
+
+    def _make(self, values: tuple) -> PlacedGlyph:
+        # built without the frozen dataclass's __init__ (object.__setattr__ per field): same instance
+        g = _new(PlacedGlyph)
+        g.__dict__.update(zip(("char", "x", "width", "face"), values, strict=True))
+        return g
+
+
 @dataclass(frozen=True)
 class TextLine:
     """A line of glyphs at baseline (x, y), all at one size; `kind` says what it is (for tests and
@@ -35,14 +59,17 @@ class TextLine:
     x: float
     y: float
     size: float
-    glyphs: tuple[PlacedGlyph, ...]
+    glyphs: Sequence[PlacedGlyph]  # a PlacedRun from pagination; any sequence of PlacedGlyphs is accepted
     kind: str = "body"
     article: str = ""  # slug of the article the line belongs to ("" for headers, contents)
     column: int = 0
 
     @property
     def text(self) -> str:
-        return "".join(g.char for g in self.glyphs)
+        g = self.glyphs
+        if type(g) is PlacedRun:
+            return "".join(g.chars)
+        return "".join(x.char for x in g)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from publish.cjk.style import GlyphRun
 from publish.errors import BuildError, Problem
 from publish.layout.model import Layout
 from publish.model import Issue, PageStart
@@ -30,11 +31,12 @@ from publish.paginate.pages import (
     Page,
     PlacedGlyph,
     PlacedImage,
+    PlacedRun,
     Rule,
     TextLine,
     TocEntry,
 )
-from publish.paginate.setting import SetImage, SetLine, Setter, byline_text
+from publish.paginate.setting import SetImage, SetLine, Setter, byline_text, line_text
 
 SPAN = -1  # "column" of a row that spans all columns (a title block)
 
@@ -298,8 +300,7 @@ def _check_nothing_lost(article, title: Row, rows: list[Row]) -> None:
     naming the article, never a silently different print edition."""
     want = "".join(article.title) + article.subtitle + "".join(byline_text(b) for b in article.bylines)
     want += "".join(b.text for b in article.blocks)
-    got = "".join(g.char for r in (title, *rows) for it in (r.payload or ()) if isinstance(it, SetLine)
-                  for g in it.line.glyphs)
+    got = "".join(line_text(it.line) for r in (title, *rows) for it in (r.payload or ()) if isinstance(it, SetLine))
     if got != want:
         k = next((n for n, (a, b) in enumerate(zip(got, want, strict=False)) if a != b), min(len(got), len(want)))
         raise BuildError(Problem(
@@ -365,14 +366,15 @@ _new = object.__new__
 
 
 def _text_line(line, x: float, y: float, size: float, kind: str, article: str, column: int) -> TextLine:
-    # `PlacedGlyph(char, x, width, face)` built without its __init__: an issue has ~75,000 glyphs
-    # and a frozen dataclass's __init__ goes through object.__setattr__ per field (2–3× slower).
-    # The instances are the same (same fields, equality, hash and repr).
+    g = line.glyphs
+    if type(g) is GlyphRun:
+        # the composer's columns are shared, not copied: no object per glyph (publish.columns)
+        return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.roles), kind, article, column)
     glyphs = []
     append = glyphs.append
-    for g in line.glyphs:
-        pg = _new(PlacedGlyph)
-        pg.__dict__.update(char=g.char, x=g.x, width=g.width, face=g.role)
+    for gl in g:
+        pg = _new(PlacedGlyph)  # as PlacedGlyph(char, x, width, face), without the slow frozen __init__
+        pg.__dict__.update(char=gl.char, x=gl.x, width=gl.width, face=gl.role)
         append(pg)
     return TextLine(x, y, size, tuple(glyphs), kind, article, column)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from publish.cjk.style import GlyphRun
 from publish.layout.model import ElementStyle, Layout, figure_size, figure_spans
 from publish.model import (
     Article,
@@ -62,6 +63,14 @@ class SetImage:
     slot: float
     slots: float
     measure: float
+
+
+def line_text(line) -> str:
+    """The characters of a composed line (any composer's `Line`: only `glyphs` is relied on)."""
+    g = line.glyphs
+    if type(g) is GlyphRun:
+        return "".join(g.chars)
+    return "".join(x.char for x in g)
 
 
 def byline_text(byline) -> str:
@@ -157,7 +166,7 @@ class Setter:
             step = st.leading / L.leading  # title lines may sit off the grid; the block is rounded up
             for ln in lines:
                 items.append(SetLine(ln, st, kind, -1, offset, y, step, width))
-                offset += sum(len(g.char) for g in ln.glyphs)
+                offset += len(line_text(ln))
                 y += step
             y += st.space_after
 
@@ -204,7 +213,7 @@ class Setter:
             # A column may end after line k-1 only if ≥ 2 lines stay on each side (no 孤行).
             breakable = not keep_together and k >= 2 and n - k >= 2
             rows.append(Row(h, breakable, False, (SetLine(ln, st, kind, bi, offset, 0.0, h, measure),)))
-            offset += sum(len(g.char) for g in ln.glyphs)
+            offset += len(line_text(ln))
         return rows, offset
 
     def _block_rows(self, bi: int, block) -> list[Row]:
@@ -253,7 +262,7 @@ class Setter:
         st = L.style("caption")
         for ln in self.compose("caption", fig.caption, measure):
             items.append(SetLine(ln, st, "caption", bi, offset, y, self.slots(st), measure))
-            offset += sum(len(g.char) for g in ln.glyphs)
+            offset += len(line_text(ln))
             y += self.slots(st)
         # A spanning figure is followed by a blank line before the columns resume.
         return Row(height=math.ceil(y) + (1 if span else 0), breakable=True, payload=tuple(items), span=span)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from publish.errors import BuildError, Problem
-from publish.paginate.pages import TextLine
+from publish.paginate.pages import PlacedRun, TextLine
 
 # Adjustments smaller than this (thousandths of an em) are not written: 0.0005 em is far below what
 # any device can print, and leaving them out keeps plain runs as plain strings.
@@ -101,25 +101,37 @@ def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
         raise BuildError(
             Problem(f"text line {line.text[:20]!r} has font size {size} pt", fix="check the layout's sizes")
         )
-    first_x = line.x + glyphs[0].x
-    out: list[str] = ["BT", f"1 0 0 1 {num(first_x)} {num(line.y)} Tm"]
+    if type(glyphs) is PlacedRun:  # pagination's column-wise glyphs: read the columns directly
+        chars, xs, faces = glyphs.chars, glyphs.xs, glyphs.faces
+    else:
+        chars = [g.char for g in glyphs]
+        xs = [g.x for g in glyphs]
+        faces = [g.face for g in glyphs]
+    x0 = xs[0]
+    out: list[str] = ["BT", f"1 0 0 1 {num(line.x + x0)} {num(line.y)} Tm"]
     size_text = num(size)
     array: list[str] = []  # the current TJ array's elements
     pending: list[str] = []  # escaped glyph strings waiting to become one PDF string
+    append_pending = pending.append
     current_font = ""
-    pen = 0.0  # pen position in 1/1000 em from first_x, as the viewer computes it
+    pen = 0.0  # pen position in 1/1000 em from the line's first glyph, as the viewer computes it
     scale = 1000.0 / size
     encode = encoder.encode
     cache_get = encoder._cache.get  # the hot path: almost every (face, char) is already encoded
-    x0 = glyphs[0].x
 
-    for glyph in glyphs:
-        target = (glyph.x - x0) * scale
-        face = glyph.face
-        char = glyph.char
+    for char, x, face in zip(chars, xs, faces, strict=True):
         parts = cache_get((face, char))
         if parts is None:
             parts = encode(face, char)
+        target = (x - x0) * scale
+        if len(parts) == 1:
+            part = parts[0]
+            gap = target - pen
+            if part.font == current_font and -_EPSILON < gap < _EPSILON:
+                # the common case: same font, the pen already where the glyph goes
+                append_pending(part.string)
+                pen += part.width
+                continue
         for part in parts:
             if part.font != current_font:
                 if pending:
@@ -139,7 +151,7 @@ def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
                         pending.clear()
                     array.append(written)
                     pen -= float(written)
-            pending.append(part.string)
+            append_pending(part.string)
             pen += part.width
             target = pen  # later parts of the same glyph follow on directly
     if pending:
