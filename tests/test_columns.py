@@ -43,23 +43,19 @@ def test_the_composer_returns_glyph_runs_whose_characters_are_the_input():
 
 
 def test_a_placed_run_reads_as_placed_glyphs_and_draws_like_them():
-    from publish.pdf.text import line_operators
+    from publish.pdf.text import GlyphEncoder, _Encoded, line_operators
 
     placed = PlacedRun(RUN.chars, RUN.xs, RUN.widths, RUN.roles)
     as_tuple = tuple(PlacedGlyph(g.char, g.x, g.width, g.role) for g in AS_TUPLE)
     assert placed == as_tuple and hash(placed) == hash(as_tuple)
     assert TextLine(1.0, 2.0, 10.0, placed).text == "人，a"
 
-    class Encoded:
-        def __init__(self, font: str, string: str, width: float) -> None:
-            self.font, self.string, self.width = font, string, width
-
-    class Encoder:  # one font per face, each glyph 1000 units wide except "a" (500)
+    class Encoder(GlyphEncoder):  # one font per face; every glyph 1000 units wide except "a" (500)
         def __init__(self) -> None:
-            self._cache: dict = {}
+            super().__init__(None, lambda face: face, str)
 
-        def encode(self, face: str, char: str):
-            return (Encoded("/F" + face[-1], char, 500.0 if char == "a" else 1000.0),)
+        def _encode(self, char: str, font):
+            return (_Encoded("/F" + font[-1], char, 500.0 if char == "a" else 1000.0),)
 
     a = line_operators(TextLine(1.0, 2.0, 10.0, placed), Encoder())
     b = line_operators(TextLine(1.0, 2.0, 10.0, as_tuple), Encoder())

@@ -225,7 +225,8 @@ class FontSet:
         r = role_of(role)
         chain = self.role(r).faces
         memo = self._run_memo.setdefault((r, latin), {})
-        new = set(text).difference(memo)
+        distinct = set(text)
+        new = distinct.difference(memo)
         if new and latin is not None and latin != r:
             latin_faces = self.role(latin).faces
             western = {ord(ch) for ch in new if is_western(ch)}
@@ -244,11 +245,16 @@ class FontSet:
                     break
             for cp in todo:  # no face has it: the role's first face (coverage reports it)
                 memo[chr(cp)] = chain[0].key
+        # runs() is called for every paragraph the composer sets, and nearly every paragraph is
+        # set in one face: look at the distinct characters first (a C-level set), and split
+        # character by character only when they need more than one face.
+        keys = set(map(memo.__getitem__, distinct))
+        if len(keys) == 1:
+            return [Run(text, keys.pop())]
         out: list[Run] = []
         pos = 0
-        # groupby over C-level lookups: runs() is called for every paragraph the composer sets.
         for key, group in groupby(map(memo.__getitem__, text)):
-            n = sum(1 for _ in group)
+            n = len(list(group))
             out.append(Run(text[pos : pos + n], key))
             pos += n
         return out

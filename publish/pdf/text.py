@@ -60,13 +60,25 @@ class GlyphEncoder:
         self.font_for_face = font_for_face
         self.escape = escape
         self._cache: dict[tuple[str, str], tuple[_Encoded, ...]] = {}
+        # per face: char → (font, string, width) of the glyphs encoded as one part (nearly all),
+        # so the per-glyph hot loop is one lookup by character, without a key tuple or attributes
+        self._single: dict[str, dict[str, tuple[str, str, float]]] = {}
 
     def encode(self, face: str, char: str) -> tuple[_Encoded, ...]:
         key = (face, char)
         hit = self._cache.get(key)
         if hit is None:
             hit = self._cache[key] = self._encode(char, self.font_for_face(face))
+            if len(hit) == 1:
+                self.single(face)[char] = (hit[0].font, hit[0].string, hit[0].width)
         return hit
+
+    def single(self, face: str) -> dict[str, tuple[str, str, float]]:
+        """The one-part encodings of `face` found so far (filled by `encode`)."""
+        table = self._single.get(face)
+        if table is None:
+            table = self._single[face] = {}
+        return table
 
     def _encode(self, char: str, font: Any) -> tuple[_Encoded, ...]:
         doc = self.doc
@@ -117,31 +129,36 @@ def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
     pen = 0.0  # pen position in 1/1000 em from the line's first glyph, as the viewer computes it
     scale = 1000.0 / size
     encode = encoder.encode
-    cache_get = encoder._cache.get  # the hot path: almost every (face, char) is already encoded
+    table_face = None
+    table: dict[str, tuple[str, str, float]] = {}
 
     for char, x, face in zip(chars, xs, faces, strict=True):
-        parts = cache_get((face, char))
-        if parts is None:
-            parts = encode(face, char)
-        target = (x - x0) * scale
-        if len(parts) == 1:
-            part = parts[0]
-            gap = target - pen
-            if part.font == current_font and -_EPSILON < gap < _EPSILON:
+        if face != table_face:
+            table = encoder.single(face)
+            table_face = face
+        one = table.get(char)
+        if one is None:
+            parts = [(part.font, part.string, part.width) for part in encode(face, char)]
+        else:
+            font, string, width = one
+            gap = (x - x0) * scale - pen
+            if font == current_font and -_EPSILON < gap < _EPSILON:
                 # the common case: same font, the pen already where the glyph goes
-                append_pending(part.string)
-                pen += part.width
+                append_pending(string)
+                pen += width
                 continue
-        for part in parts:
-            if part.font != current_font:
+            parts = (one,)
+        target = (x - x0) * scale
+        for font, string, width in parts:
+            if font != current_font:
                 if pending:
                     array.append("(" + "".join(pending) + ")")
                     pending.clear()
                 if array:
                     out.append("[" + " ".join(array) + "] TJ" if len(array) > 1 else array[0] + " Tj")
                     array.clear()
-                out.append(f"{part.font} {size_text} Tf")
-                current_font = part.font
+                out.append(f"{font} {size_text} Tf")
+                current_font = font
             gap = target - pen
             if gap >= _EPSILON or gap <= -_EPSILON:
                 written = num(-gap)
@@ -151,8 +168,8 @@ def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
                         pending.clear()
                     array.append(written)
                     pen -= float(written)
-            append_pending(part.string)
-            pen += part.width
+            append_pending(string)
+            pen += width
             target = pen  # later parts of the same glyph follow on directly
     if pending:
         array.append("(" + "".join(pending) + ")")
