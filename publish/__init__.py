@@ -6,6 +6,8 @@ and (once built) the PDF and EPUB files. Errors the user can act on are `Publish
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from publish.build import BuildResult, build
 from publish.errors import (
     BuildError,
@@ -15,10 +17,32 @@ from publish.errors import (
     PublishError,
     SourceError,
 )
-from publish.model import Issue
-from publish.sources import load_issue
+
+if TYPE_CHECKING:
+    from publish.model import Issue
+    from publish.sources import load_issue
 
 __version__ = "0.1.0"
+
+# Imported on first use (PEP 562), not with the package: every `publish` command starts by importing
+# this package, and the sources (the Markdown parser) and the model cost ~50 ms that `publish
+# --help`, `--version`, `preview` or `import` never need. `build` stays eager: `publish.build` must
+# name the function, not the submodule of the same name.
+_LAZY = {"Issue": "publish.model", "load_issue": "publish.sources"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'publish' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "BuildError",

@@ -4,13 +4,16 @@ In: command-line arguments. Out: files written by the API, messages on stdout/st
 status: 0 on success, 1 when the sources, fonts, layout or build have a problem the user can fix
 (one line per problem, no traceback unless `--debug`), 2 for usage errors (click's own).
 
-Each command lives with its stage (e.g. `publish/fonts/cli.py`) and is registered at the bottom.
+Each command lives with its stage (e.g. `publish/fonts/cli.py`, exporting `commands = [cmd, …]`)
+and is registered in `COMMAND_MODULES`. A command's module is imported only when that command is
+looked up, so `publish build` pays for no other command's imports; `publish --help` imports them all.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -22,7 +25,80 @@ from publish.errors import PublishError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Which module holds each command: name → module exporting `commands`. A stage adding a command
+# adds its name here (tests/test_cli_lazy.py checks this table against the modules' `commands`);
+# a name missing from it still works, at the price of importing every command module to find it.
+COMMAND_MODULES: dict[str, str] = {
+    "new": "publish.sources.cli",
+    "check": "publish.sources.cli",
+    "show": "publish.sources.cli",
+    "fonts": "publish.fonts.cli",
+    "import": "publish.importer_cli",
+    "build": "publish.build_cli",
+    "preview": "publish.pdf.cli",
+}
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The group's name → command mapping, importing a command's module on first look-up.
+
+    Why a mapping and not a `click.Group` subclass: click (and code using `main.commands`) reads
+    the group's commands through this one mapping — `get_command` looks a name up, `list_commands`
+    and the "No such command" suggestions iterate it — so being lazy here keeps every path
+    identical to the eager registration it replaces. Iterating imports every module, so `--help`,
+    completion and `len()` see all commands.
+    """
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._modules = modules
+        self._commands: dict[str, click.Command] = {}
+        self._imported: set[str] = set()
+
+    def _import(self, module_name: str) -> None:
+        if module_name in self._imported:
+            return
+        self._imported.add(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            # A stage not written yet contributes no commands; any other missing module is a bug.
+            if err.name != module_name:
+                raise
+            return
+        for command in module.commands:
+            # A command registered explicitly (`main.add_command`) wins over a module's.
+            if command.name is not None:
+                self._commands.setdefault(command.name, command)
+
+    def _import_all(self) -> None:
+        for module_name in dict.fromkeys(self._modules.values()):
+            self._import(module_name)
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._commands and name in self._modules:
+            self._import(self._modules[name])
+        if name not in self._commands:
+            self._import_all()
+        return self._commands[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._commands[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._import_all()
+        del self._commands[name]
+
+    def __iter__(self) -> Iterator[str]:
+        self._import_all()
+        return iter(list(self._commands))
+
+    def __len__(self) -> int:
+        self._import_all()
+        return len(self._commands)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             commands=LazyCommands(COMMAND_MODULES))
 @click.version_option(__version__, prog_name="publish")
 @click.option("--debug", is_flag=True, help="Show a traceback for errors (for developers).")
 @click.pass_context
@@ -52,28 +128,3 @@ def handle_errors(func: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
-
-
-# Commands registered by their stages (imported here so `publish --help` lists them all).
-def _register() -> None:
-    import importlib
-
-    for module_name, attr in [
-        ("publish.sources.cli", "commands"),
-        ("publish.fonts.cli", "commands"),
-        ("publish.importer_cli", "commands"),
-        ("publish.build_cli", "commands"),
-        ("publish.pdf.cli", "commands"),
-    ]:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            # A stage not written yet contributes no commands; any other missing module is a bug.
-            if err.name != module_name:
-                raise
-            continue
-        for command in getattr(module, attr):
-            main.add_command(command)
-
-
-_register()

@@ -35,6 +35,28 @@ The code of each glyph in the content stream is its Unicode code point (Identity
 has a ToUnicode CMap and a /W array, and subset tags are derived from the subset's bytes.
 """
 
-from publish.fonts.fontset import FontMetrics, FontSet, ResolvedFace, ResolvedRole, load_fonts
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from publish.fonts.fontset import FontMetrics, FontSet, ResolvedFace, ResolvedRole, load_fonts
 
 __all__ = ["FontMetrics", "FontSet", "ResolvedFace", "ResolvedRole", "load_fonts"]
+
+
+# The names above come from `publish.fonts.fontset`, imported on first use (PEP 562): importing a
+# submodule (`publish.fonts.cli` to list the `fonts` command, `publish.fonts.cache`) loads this
+# package first, and fontset with the composer's tables behind it costs ~40 ms they do not need.
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module 'publish.fonts' has no attribute {name!r}")
+    from publish.fonts import fontset
+
+    value = getattr(fontset, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -9,11 +9,31 @@ file, and the writer that produces exactly the format the reader reads
 
 from __future__ import annotations
 
-from publish.sources.article import article_from_text, parse_article, read_article
-from publish.sources.issue import check_sources, load_issue
-from publish.sources.writer import article_to_markdown, issue_to_toml, write_issue
+from typing import TYPE_CHECKING, Any
 
-check_issue = check_sources
+if TYPE_CHECKING:
+    from publish.sources.article import article_from_text, parse_article, read_article
+    from publish.sources.issue import check_sources, load_issue
+    from publish.sources.writer import article_to_markdown, issue_to_toml, write_issue
+
+    check_issue = check_sources
+
+# Every name is imported from its module on first use (PEP 562). Why: importing any submodule
+# (`publish.sources.cli` to list the `new`/`check`/`show` commands) loads this package first, and
+# the reader brings the Markdown parser (~35 ms) that `publish --help` does not need; a build never
+# needs the writer.
+_HOME = {
+    "article_from_text": "article",
+    "parse_article": "article",
+    "read_article": "article",
+    "check_sources": "issue",
+    "check_issue": "issue",
+    "load_issue": "issue",
+    "article_to_markdown": "writer",
+    "issue_to_toml": "writer",
+    "write_issue": "writer",
+}
+_ALIASES = {"check_issue": "check_sources"}
 
 __all__ = [
     "article_from_text",
@@ -26,3 +46,18 @@ __all__ = [
     "read_article",
     "write_issue",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'publish.sources' has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module(f"publish.sources.{_HOME[name]}")
+    value = getattr(module, _ALIASES.get(name, name))
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
