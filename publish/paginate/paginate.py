@@ -70,6 +70,8 @@ def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None,
     """Set `issue` on pages; see the module docstring. `composer` must offer `compose` and `Style`
     as `publish.cjk` does (tests pass a stand-in). `progress(n)` is called after each article."""
     setter = Setter(layout, fonts, composer or _composer())
+    if composer is None:
+        setter.precompose(issue.articles)  # the body text, on two cores where it pays
     drafts: list[PageDraft] = []
     done = 0
     for section in issue.sections:

@@ -65,6 +65,25 @@ class SetImage:
     measure: float
 
 
+_KIND = {"salutation": "salutation", "heading1": "heading", "heading2": "heading", "note": "note"}
+
+
+def text_job(block) -> tuple[str, tuple] | None:
+    """(element, inline runs) of a block set as one composed paragraph; None for the others
+    (signatures are set line by line, figures are pictures)."""
+    if isinstance(block, Paragraph):
+        return "paragraph", block.runs
+    if isinstance(block, ListItem):
+        return "listitem", (Text(block.label), *block.runs)
+    if isinstance(block, Salutation):
+        return "salutation", block.runs
+    if isinstance(block, Heading):
+        return ("heading1" if block.level <= 1 else "heading2"), block.runs
+    if isinstance(block, Note):
+        return "note", block.runs
+    return None
+
+
 def line_text(line) -> str:
     """The characters of a composed line (any composer's `Line`: only `glyphs` is relied on)."""
     g = line.glyphs
@@ -88,6 +107,7 @@ class Setter:
         self.composer = composer
         self._metrics: dict[tuple[str, float], Any] = {}
         self._styles: dict[str, Any] = {}
+        self._ready: dict[tuple, list] = {}  # lines composed ahead (precompose), by compose's arguments
 
     def metrics(self, style: ElementStyle):
         key = (style.role, style.size)
@@ -121,6 +141,30 @@ class Setter:
 
     def compose(self, element: str, inlines, measure: float, align: str | None = None,
                 indent_em: float | None = None) -> list:
+        if self._ready:
+            lines = self._ready.pop((element, tuple(inlines), measure, align, indent_em), None)
+            if lines is not None:
+                return lines
+        return self._compose(element, inlines, measure, align, indent_em)
+
+    def precompose(self, articles) -> None:
+        """Compose the body text of `articles` ahead, on two cores where possible
+        (`publish.paginate.parallel`); `compose` then hands out those lines."""
+        from publish.cjk.style import Line
+        from publish.paginate.parallel import compose_all
+
+        m = self.layout.measure
+        jobs = []
+        for article in articles:
+            for block in article.blocks:
+                job = text_job(block)
+                if job is not None:
+                    element, inlines = job
+                    jobs.append(((element, inlines, m, None, None), sum(len(r.text) for r in inlines)))
+        self._ready = compose_all(jobs, lambda key: self._compose(*key), line_type=Line, run_type=GlyphRun)
+
+    def _compose(self, element: str, inlines, measure: float, align: str | None,
+                 indent_em: float | None) -> list:
         style = self.layout.style(element)
         runs = self.runs(inlines, style)
         if not runs:
@@ -218,20 +262,12 @@ class Setter:
 
     def _block_rows(self, bi: int, block) -> list[Row]:
         m = self.layout.measure
-        if isinstance(block, Paragraph):
-            return self._lines_to_rows(self.compose("paragraph", block.runs, m), "paragraph", "body", bi, 0, m)[0]
-        if isinstance(block, ListItem):
-            runs = (Text(block.label), *block.runs)
-            return self._lines_to_rows(self.compose("listitem", runs, m), "listitem", "body", bi, 0, m)[0]
-        if isinstance(block, Salutation):
-            return self._lines_to_rows(self.compose("salutation", block.runs, m), "salutation", "salutation",
-                                       bi, 0, m)[0]
-        if isinstance(block, Heading):
-            el = "heading1" if block.level <= 1 else "heading2"
-            return self._lines_to_rows(self.compose(el, block.runs, m), el, "heading", bi, 0, m,
-                                       keep_together=True)[0]
-        if isinstance(block, Note):
-            return self._lines_to_rows(self.compose("note", block.runs, m), "note", "note", bi, 0, m)[0]
+        job = text_job(block)
+        if job is not None:
+            element, inlines = job
+            kind = _KIND.get(element, "body")
+            return self._lines_to_rows(self.compose(element, inlines, m), element, kind, bi, 0, m,
+                                       keep_together=isinstance(block, Heading))[0]
         if isinstance(block, Signature):
             rows: list[Row] = []
             offset = 0

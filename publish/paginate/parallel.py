@@ -1,0 +1,114 @@
+"""Composing an issue's body text on two cores before pagination places it.
+
+In: the compose jobs of every article (element, inline runs, measure — exactly the calls
+`Setter.body` will make) and a function composing one job. Out: a dict from job to its lines, half of
+them composed in a forked child process while this process composes the other half.
+
+Why: composing is a third of a build and every paragraph is independent of every other (a body
+paragraph's measure is the column's, whatever page it lands on), while placing lines on pages is
+sequential. The child returns plain columns (characters, positions, widths, face keys) through a
+pipe with `marshal`, and the parent rebuilds the same `Line`s, so the result is identical to
+composing serially (the tests compare the documents). The child exits with `os._exit`: it runs no
+clean-up and writes no file.
+
+When it is not used: on systems without `fork` (Windows; macOS, where forking a process that may
+hold system frameworks is unsafe), with one usable core, when threads are running (a lock held by
+another thread at the fork would stay held in the child), for small issues (the fork costs more than
+it saves), or when `PUBLISH_JOBS=1` is set. If the child fails for any reason, its half is simply
+composed here on demand: the build never depends on the child.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+# Below this many characters of body text the fork (a few milliseconds) is not worth it.
+MIN_CHARS = 20_000
+
+Job = Hashable
+
+
+def usable() -> bool:
+    """May this process compose in a forked child?"""
+    if os.environ.get("PUBLISH_JOBS", "").strip() == "1":
+        return False
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    if threading.active_count() > 1:
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except (AttributeError, OSError):  # pragma: no cover - Linux always has it
+        return (os.cpu_count() or 1) > 1
+
+
+def compose_all(jobs: Sequence[tuple[Job, int]], compose: Callable[[Job], list], *,
+                line_type: Any, run_type: Any) -> dict[Job, list]:
+    """Lines for every job (`(job, characters)` pairs); the later jobs (half the characters) in a
+    child. `line_type`/`run_type` rebuild the child's lines (`publish.cjk.Line`, `GlyphRun`)."""
+    total = sum(n for _, n in jobs)
+    out: dict[Job, list] = {}
+    if total < MIN_CHARS or not usable():
+        return out
+    # split where half the characters are done: the child takes the rest
+    acc, cut = 0, len(jobs)
+    for k, (_, n) in enumerate(jobs):
+        acc += n
+        if acc >= total / 2:
+            cut = k + 1
+            break
+    mine, theirs = jobs[:cut], jobs[cut:]
+    if not theirs:
+        return out
+    read_fd, write_fd = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return out
+    if pid == 0:  # the child: compose, send, leave without clean-up
+        status = 1
+        try:
+            os.close(read_fd)
+            payload = marshal.dumps([_columns(compose(job)) for job, _ in theirs])
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    pipe = os.fdopen(read_fd, "rb")
+    try:
+        for job, _ in mine:
+            out[job] = compose(job)
+        payload = pipe.read()
+    finally:
+        pipe.close()  # first, so that a child still writing gets a broken pipe instead of waiting
+        _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return out  # the child failed: its jobs are composed on demand instead
+    for (job, _), lines in zip(theirs, marshal.loads(payload), strict=True):
+        out[job] = [_line(cols, line_type, run_type) for cols in lines]
+    return out
+
+
+def _columns(lines: list) -> list[tuple]:
+    """A composed paragraph as plain values marshal can carry."""
+    out = []
+    for ln in lines:
+        g = ln.glyphs
+        out.append((g.chars, g.xs, g.widths, g.roles, g.offsets, ln.natural, ln.width, ln.ratio, ln.last,
+                    ln.indent, ln.align, ln.hung))
+    return out
+
+
+def _line(cols: tuple, line_type: Any, run_type: Any) -> Any:
+    chars, xs, widths, roles, offsets, natural, width, ratio, last, indent, align, hung = cols
+    return line_type(run_type(chars, xs, widths, roles, offsets), natural, width, ratio, last, indent, align,
+                     hung)

@@ -1,0 +1,86 @@
+"""Composing on two cores gives exactly the document composing on one gives (publish.paginate.parallel)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from publish.cjk import Run, Style, compose
+from publish.cjk.metrics import FixedMetrics
+from publish.cjk.style import GlyphRun, Line
+from publish.paginate import parallel
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "sample"
+linux_fork = pytest.mark.skipif(not parallel.usable(), reason="needs Linux with fork and two usable cores")
+
+TEXTS = [f"第{k}条　人大常委会审议通过了《条例》，自2025年{k % 12 + 1}月1日起施行。" * (k % 5 + 1) for k in range(40)]
+
+
+def compose_text(text: str) -> list:
+    return compose([Run(text, "body")], 200.0, FixedMetrics(10.0), Style())
+
+
+@linux_fork
+def test_lines_from_the_child_equal_lines_composed_here(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_CHARS", 0)
+    jobs = [(t, len(t)) for t in TEXTS]
+    got = parallel.compose_all(jobs, compose_text, line_type=Line, run_type=GlyphRun)
+    assert list(got) != [] and set(got) == set(TEXTS)
+    for t in TEXTS:
+        assert got[t] == compose_text(t)
+        assert all(type(ln.glyphs) is GlyphRun for ln in got[t])
+
+
+@linux_fork
+def test_a_failing_child_leaves_its_half_to_be_composed_here(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_CHARS", 0)
+    parent = os.getpid()
+
+    def fails_in_child(t: str) -> list:
+        if os.getpid() != parent:
+            raise RuntimeError("child failure")
+        return compose_text(t)
+
+    got = parallel.compose_all([(t, len(t)) for t in TEXTS], fails_in_child, line_type=Line, run_type=GlyphRun)
+    assert 0 < len(got) < len(TEXTS)  # the parent's half only
+    for t, lines in got.items():
+        assert lines == compose_text(t)
+
+
+def test_small_jobs_or_publish_jobs_1_compose_nothing_ahead(monkeypatch):
+    jobs = [(t, len(t)) for t in TEXTS[:2]]
+    assert parallel.compose_all(jobs, compose_text, line_type=Line, run_type=GlyphRun) == {}
+    monkeypatch.setattr(parallel, "MIN_CHARS", 0)
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    assert not parallel.usable()
+    assert parallel.compose_all(jobs, compose_text, line_type=Line, run_type=GlyphRun) == {}
+
+
+@linux_fork
+def test_the_sample_issue_paginates_identically_on_one_and_on_two_cores(monkeypatch):
+    from publish.fonts import load_fonts
+    from publish.layout import load_layout
+    from publish.paginate import paginate
+    from publish.sources import load_issue
+
+    issue = load_issue(SAMPLE)
+    layout = load_layout(issue.layout, issue.root)
+    fonts = load_fonts(issue.root, dict(issue.fonts))
+    monkeypatch.setattr(parallel, "MIN_CHARS", 0)
+    calls = []
+    real = parallel.compose_all
+
+    def spy(jobs, *a, **kw):
+        out = real(jobs, *a, **kw)
+        calls.append((len(jobs), len(out)))
+        return out
+
+    monkeypatch.setattr(parallel, "compose_all", spy)
+    two = paginate(issue, layout, fonts)
+    assert calls and calls[0][0] == calls[0][1] > 0  # every body job composed ahead, half in the child
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    one = paginate(issue, layout, fonts)
+    assert two == one
