@@ -66,16 +66,18 @@ def build(
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the issue in `issue_dir` into `out_dir`; see the module docstring."""
-    # A build allocates a few hundred thousand small acyclic objects (glyphs, lines, PDF operators);
-    # with the default thresholds the cycle collector rescans the whole heap (font tables included)
-    # hundreds of times, about a quarter of the pagination time. Collect less often while building.
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], 50_000), max(thresholds[1], 20), max(thresholds[2], 100))
+    # A build allocates some hundred thousand small objects (lines, rows, PDF operators) that form
+    # no reference cycles and live until the files are written. The cycle collector would rescan
+    # them again and again (measured: 0.1 s of a 1.2 s build even with raised thresholds) and free
+    # nothing, so it is paused for the build; any cycles made meanwhile are collected afterwards.
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         return _build(Path(issue_dir), Path(out_dir), pdf=pdf, epub=epub, epub_fonts=epub_fonts,
                       progress=progress)
     finally:
-        gc.set_threshold(*thresholds)
+        if was_enabled:
+            gc.enable()
 
 
 def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool,
