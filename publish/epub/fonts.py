@@ -2,8 +2,8 @@
 
 In: the issue's text sorted by the font role that prints it (`RoleTexts`), and a `FontSet` from the
 fonts stage (`runs(text, role)` splits text into runs of *face keys* exactly as the print edition
-does: first face of the role's chain that has the character; `subset(face_key, chars)` makes a
-plain TTF/OTF subset). Out: a `FontPlan`: the embedded faces (CSS family name, file, bytes, weight)
+does: first face of the role's chain that has the character; `subset(face_key, chars, language)`
+makes a plain TTF/OTF subset). Out: a `FontPlan`: the embedded faces (CSS family name, file, bytes, weight)
 and, per role, the ordered list of CSS families to use — the print edition's fallback chain.
 
 Why subsets per face of what that face actually sets: a whole Noto Serif CJK SC face is 24 MB, the
@@ -29,7 +29,7 @@ class FontSetLike(Protocol):
 
     def runs(self, text: str, role: str) -> list[Any]: ...
 
-    def subset(self, face_key: str, chars: str) -> bytes: ...
+    def subset(self, face_key: str, chars: str, language: str | None = None) -> bytes: ...
 
 
 # The roles the EPUB uses and the role to fall back to when a FontSet does not define one.
@@ -175,8 +175,12 @@ def _physical(fonts: FontSetLike, key: str) -> object:
     return (str(f.path), int(f.index))
 
 
-def plan_fonts(texts: RoleTexts, fonts: FontSetLike) -> FontPlan:
-    """Subset, for every face the print edition would use, exactly the characters it sets."""
+def plan_fonts(texts: RoleTexts, fonts: FontSetLike, language: str | None = None) -> FontPlan:
+    """Subset, for every face the print edition would use, exactly the characters it sets.
+
+    `language` is the book's language (BCP 47, on every content document's <html>): the subsets
+    keep only the OpenType language systems a shaper selects for it (no Japanese `locl` forms in a
+    zh-CN book); None keeps them all."""
     rep: dict[object, str] = {}  # physical face → the first face key seen for it (names the CSS family)
     face_chars: dict[object, set[str]] = {}
     stacks: dict[str, tuple[str, ...]] = {}
@@ -212,7 +216,7 @@ def plan_fonts(texts: RoleTexts, fonts: FontSetLike) -> FontPlan:
         if not chars:
             continue
         key = rep[phys]
-        data = fonts.subset(key, chars)
+        data = fonts.subset(key, chars, language=language)
         is_cff = data[:4] == b"OTTO"
         family = _css_family(key)
         faces.append(EmbeddedFace(

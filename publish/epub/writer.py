@@ -103,7 +103,7 @@ def write_epub(
     if embed_fonts:
         if fonts is None:
             fonts = _load_fonts(issue)
-        plan = plan_fonts(collect(issue, element_roles({**DEFAULT_STYLES, **styles})), fonts)
+        plan = plan_fonts(collect(issue, element_roles({**DEFAULT_STYLES, **styles})), fonts, language=lang)
     else:
         plan = FontPlan()
 

@@ -430,14 +430,15 @@ class FontSet:
         per_doc[fid] = font.fontName
         return font.fontName
 
-    def subset(self, face_key: str, chars: str | Iterable[str]) -> bytes:
-        """A plain TTF/OTF subset of the face for `chars` (for the EPUB's @font-face)."""
+    def subset(self, face_key: str, chars: str | Iterable[str], language: str | None = None) -> bytes:
+        """A plain TTF/OTF subset of the face for `chars` (for the EPUB's @font-face); `language`
+        (BCP 47, the text's only language) leaves out layout forms for other languages."""
         from publish.fonts.programs import epub_subset
 
         text = "".join(sorted(set("".join(chars)) - IGNORED))
         face = self.face(face_key)
         self._check_embedding(face)
-        return epub_subset(face.info, text, self.config.reserved_names)
+        return epub_subset(face.info, text, self.config.reserved_names, language)
 
     def _check_embedding(self, face: ResolvedFace) -> None:
         why = face.info.embedding_problem

@@ -9,9 +9,11 @@ face index and character set:
 * `pdf_cff(info, chars)` — path B: a CID-keyed CFF subset whose CIDs are the characters' code
   points, embedded as CIDFontType0C (FontFile3), the designer's outlines untouched. See
   `publish/fonts/cffsubset.py`.
-* `epub_subset(info, chars, reserved)` — a plain TTF/OTF subset for @font-face in the EPUB: all name
-  records kept (the OFL notice lives in name IDs 13/14), OpenType layout features fontTools keeps by
-  default (vertical forms, locl, kern), faces whose names carry an OFL Reserved Font Name renamed.
+* `epub_subset(info, chars, reserved, language)` — a plain TTF/OTF subset for @font-face in the
+  EPUB: all name records kept (the OFL notice lives in name IDs 13/14), OpenType layout features
+  fontTools keeps by default (vertical forms, locl, kern, halt) for the document language's
+  language systems, each character on the print edition's glyph, faces whose names carry an OFL
+  Reserved Font Name renamed. Made by `publish.fonts.epubsubset` (fast path) or fontTools alone.
 """
 
 from __future__ import annotations
@@ -119,27 +121,36 @@ def pdf_truetype(info: FaceInfo, chars: str) -> tuple[bytes, dict[int, int]]:
     return result
 
 
-def epub_subset(info: FaceInfo, chars: str, reserved: dict[str, str] | None = None) -> bytes:
-    """A plain TTF/OTF subset for the EPUB, names kept (and renamed if a Reserved Font Name)."""
+def epub_subset(info: FaceInfo, chars: str, reserved: dict[str, str] | None = None,
+                language: str | None = None) -> bytes:
+    """A plain TTF/OTF subset for the EPUB, names kept (and renamed if a Reserved Font Name).
+
+    Each character maps to the glyph the print edition draws it with (`FaceInfo.cmap`: e.g. the
+    full-width form of U+00B7), so the EPUB shows the PDF's glyphs. `language` (BCP 47), the
+    language of all the text the subset sets, drops the layout language systems it never selects
+    (`epubsubset.keep_language_systems`); None keeps them all."""
+    from publish.fonts.epubsubset import language_systems
+
     rename = _reserved_rename(info, reserved or {})
-    key = _chars_key(info, chars, f"epub\0{rename}")
+    langsys = language_systems(language)
+    key = _chars_key(info, chars, f"epub2\0{rename}\0{sorted(langsys) if langsys else '*'}")
     hit = cache.get_bytes("epub", key)
     if hit is not None:
         return hit
     from publish.fonts.cffsubset import Unsupported
+    from publish.fonts.epubsubset import epub_subset_fast
 
     try:
-        data = _epub_subset(info, chars, rename, fast_cff=True)
-    except Unsupported:  # CFF our subsetter does not read: fontTools does it all (slower)
-        data = _epub_subset(info, chars, rename, fast_cff=False)
+        data = epub_subset_fast(info, chars, _epub_options(), rename, _apply_rename, language)
+    except Unsupported:  # a face the fast path does not read (CFF2, seac, …): fontTools does it all
+        data = _epub_subset(info, chars, rename, language)
     cache.put_bytes("epub", key, data)
     return data
 
 
-def _epub_subset(info: FaceInfo, chars: str, rename: str, *, fast_cff: bool) -> bytes:
+def _epub_options():
     from fontTools import subset
 
-    font = _subsetter_font(info)
     opts = subset.Options()
     opts.name_IDs = ["*"]
     opts.name_languages = ["*"]
@@ -148,48 +159,36 @@ def _epub_subset(info: FaceInfo, chars: str, rename: str, *, fast_cff: bool) -> 
     opts.recalc_timestamp = False
     opts.recalc_bounds = False
     opts.drop_tables = [*opts.drop_tables, "DSIG"]
-    fast_cff = fast_cff and "CFF " in font and "CFF2" not in font
-    if fast_cff:
-        # fontTools' CFF subsetting takes ~5 s for an issue's worth of Noto CJK; the other tables
-        # (cmap, hmtx, vmtx, VORG, GSUB/GPOS closure, name) take well under a second. Let it do
-        # those, with the CFF table set aside, and write the CFF with our own subsetter.
-        source_order = list(font.getGlyphOrder())
-        source_gid = {name: gid for gid, name in enumerate(source_order)}
-        cid_keyed = bool(info.cid_keyed)
-        del font["CFF "]
-        font.setGlyphOrder(source_order)
-    sub = subset.Subsetter(opts)
-    sub.populate(unicodes=sorted({ord(c) for c in chars}))
+    return opts
+
+
+def _epub_subset(info: FaceInfo, chars: str, rename: str, language: str | None = None) -> bytes:
+    """The general path: fontTools' subsetter on the whole face (several seconds and ~60 MB for
+    a CJK face). Characters map to the face's own cmap glyphs here, then those of `FaceInfo`
+    (the print edition's choice) are put in their place."""
+    from fontTools import subset
+
+    from publish.fonts.epubsubset import keep_language_systems
+
+    font = _subsetter_font(info)
+    keep_language_systems(font, language)
+    sub = subset.Subsetter(_epub_options())
+    cps = sorted({ord(c) for c in chars})
+    order = font.getGlyphOrder()
+    # Request the print edition's glyphs too, then point the cmap at them.
+    chosen = {cp: order[g] for cp in cps if (g := info.cmap.get(cp)) is not None and g < len(order)}
+    sub.populate(unicodes=cps, glyphs=sorted(set(chosen.values())))
     sub.subset(font)
+    for st in font["cmap"].tables:
+        if st.format != 14 and st.isUnicode():
+            for cp in list(st.cmap):
+                if cp in chosen:
+                    st.cmap[cp] = chosen[cp]
     if rename:
         _apply_rename(font, rename, info)
-    if fast_cff:
-        from fontTools.ttLib.tables.DefaultTable import DefaultTable
-
-        from publish.fonts.cffsubset import subset_cff_ordered
-
-        new_order = font.getGlyphOrder()
-        order = []
-        for k, glyph_name in enumerate(new_order):
-            cid = (0 if glyph_name == ".notdef" else int(glyph_name[3:])) if cid_keyed else k
-            order.append((cid, source_gid[glyph_name]))
-        ps = _ps_name(font) or info.ps_name
-        names = {2: _name(font, 4), 3: _name(font, 1)} if rename else {}
-        table = DefaultTable("CFF ")
-        table.data = subset_cff_ordered(info.path, info.index, order, ps, {k: v for k, v in names.items() if v})
-        font["CFF "] = table
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
-
-
-def _name(font, name_id: int) -> str:
-    rec = font["name"].getName(name_id, 3, 1, 0x409) or font["name"].getName(name_id, 1, 0, 0)
-    return rec.toUnicode() if rec is not None else ""
-
-
-def _ps_name(font) -> str:
-    return _name(font, 6)
 
 
 def _reserved_rename(info: FaceInfo, reserved: dict[str, str]) -> str:

@@ -1,0 +1,289 @@
+"""EPUB font subsets made without decompiling a CJK face's big tables.
+
+In: a `FaceInfo`, the characters one EPUB face sets, an optional new family name (OFL Reserved Font
+Name). Out: the bytes of a plain OpenType subset (CFF or TrueType outlines) for `@font-face`, or
+`Unsupported` when the face needs the general path (`programs._epub_subset`).
+
+What fontTools' subsetter costs on a Noto CJK face is not the subsetting but the source tables it
+turns into Python objects first: 65,535 glyph names read from the CFF charset (~0.1 s, 27 MB), the
+whole cmap (45,000 entries, 12 MB), hmtx and vmtx (65,535 entries each, 23 MB) — ~60 MB and ~1 s
+per face, for a subset that keeps 2,000 glyphs. So fontTools' own `Subsetter` runs here, with the
+same options, on a *proxy* of the face in which those tables are stand-ins:
+
+* the glyph order is made from the CFF charset (fontTools' own names: `cid01234` for a CID-keyed
+  face) or as `glyph01234` (names never reach the output: `post` is written as format 3);
+* each Unicode cmap subtable holds only the requested characters (what the subsetter would keep),
+  mapped to the glyph the print edition draws them with (`FaceInfo.cmap`: the full-width `fwid`
+  form of `·`, the continuous dash — see `faceinfo.FULL_WIDTH_FORMS`);
+* hmtx and vmtx answer by glyph name from arrays parsed straight from the file (`sfnt.parse_hmtx`);
+* the CFF table is left out and written afterwards by `cffsubset` for the glyphs the subsetter
+  kept, in its order, with the CIDs fontTools would give them.
+
+Everything else — the layout closure and subsetting of GSUB/GPOS/GDEF/BASE (`vert`, `locl`, `kern`,
+`halt`, … which the reading systems apply), VORG, OS/2 ranges, name, head, TrueType `glyf` — is the
+subsetter's own code on the face's real tables. Format 14 cmap subtables (variation sequences) are
+read as they are, the subsetter keeps the sequences of requested selectors.
+"""
+
+from __future__ import annotations
+
+import array
+import io
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from publish.fonts import sfnt
+from publish.fonts.cffsubset import Unsupported
+from publish.fonts.faceinfo import FaceInfo
+
+
+class _Metrics(Mapping):
+    """hmtx/vmtx `metrics` by glyph name, from arrays: what the subsetter reads (`_dict_subset`
+    takes only the retained glyphs) without a 65,535-entry dict."""
+
+    def __init__(self, gid_of: Mapping[str, int], advances: array.array, bearings: array.array) -> None:
+        self._gid_of = gid_of
+        self._adv = advances
+        self._lsb = bearings
+
+    def __getitem__(self, name: str) -> tuple[int, int]:
+        gid = self._gid_of[name]
+        return int(self._adv[gid]), int(self._lsb[gid])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._gid_of)
+
+    def __len__(self) -> int:
+        return len(self._gid_of)
+
+
+def _cff_charset(info: FaceInfo) -> array.array | None:
+    """CID of every glyph of a CID-keyed CFF face (TN 5176 §13 charset formats 0–2), else None."""
+    import mmap
+    import struct
+
+    from publish.fonts.cffsubset import CFF, sfnt_table
+
+    with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        off, _ = sfnt_table(data, info.index, b"CFF ")
+        cff = CFF(data, off)
+        if not cff.cid_keyed:
+            return None
+        ops = {op: vals for op, vals, _ in cff.top}
+        n = len(cff.charstrings)
+        cids = array.array("H", [0]) * n
+        pos = off + int(ops[15][0])
+        fmt = data[pos]
+        pos += 1
+        gid = 1
+        if fmt == 0:
+            while gid < n:
+                (cids[gid],) = struct.unpack_from(">H", data, pos)
+                pos += 2
+                gid += 1
+        elif fmt in (1, 2):
+            count_fmt = ">HB" if fmt == 1 else ">HH"
+            step = 3 if fmt == 1 else 4
+            while gid < n:
+                first, left = struct.unpack_from(count_fmt, data, pos)
+                pos += step
+                for k in range(left + 1):
+                    if gid >= n:
+                        break
+                    cids[gid] = first + k
+                    gid += 1
+        else:
+            raise Unsupported(f"CFF charset format {fmt}")
+        return cids
+
+
+def _proxy(info: FaceInfo, chars: str) -> tuple[Any, dict[str, int], array.array | None]:
+    """The face as a lazy `TTFont` with stand-in glyph order, cmap, hmtx and vmtx (see above)."""
+    from fontTools.ttLib import TTFont, getTableClass, newTable
+
+    font = TTFont(
+        str(info.path),
+        fontNumber=info.index if info.path.suffix.lower() in (".ttc", ".otc") else -1,
+        lazy=True, recalcBBoxes=False, recalcTimestamp=False,
+    )  # fmt: skip
+    if "CFF2" in font or ("CFF " not in font and "glyf" not in font):
+        raise Unsupported("neither CFF nor TrueType outlines")
+    num_glyphs = font["maxp"].numGlyphs
+    cids = _cff_charset(info) if "CFF " in font else None
+    if cids is not None:
+        order = [".notdef", *(f"cid{cid:05d}" for cid in cids[1:])]
+    else:
+        order = [".notdef", *(f"glyph{gid:05d}" for gid in range(1, num_glyphs))]
+    if len(set(order)) != len(order):
+        raise Unsupported("CFF charset names a CID twice")
+    font.setGlyphOrder(order)
+    gid_of = font.getReverseGlyphMap()
+    # The 'post' glyph names are never needed (the subset is written with post format 3): do not
+    # decode a format 2 table's names (fontTools.subset.load_font does the same).
+    post_class = getTableClass("post")
+    saved = post_class.decode_format_2_0
+    post_class.decode_format_2_0 = post_class.decode_format_3_0
+    try:
+        if font["post"].formatType == 2.0:
+            font["post"].formatType = 3.0
+    finally:
+        post_class.decode_format_2_0 = saved
+
+    raw = sfnt.read_tables(info.path, info.index, (b"hmtx", b"vmtx", b"cmap"))
+    for tag, header, count_attr in (("hmtx", "hhea", "numberOfHMetrics"), ("vmtx", "vhea", "numberOfVMetrics")):
+        if tag not in font:
+            continue
+        if header not in font:
+            raise Unsupported(f"{tag} without {header}")
+        count = int(getattr(font[header], count_attr))
+        if not 0 < count <= num_glyphs or len(raw[tag.encode()]) < 4 * count + 2 * (num_glyphs - count):
+            raise Unsupported(f"short {tag}")
+        adv, side = sfnt.parse_hmtx(raw[tag.encode()], count, num_glyphs)
+        table = newTable(tag)
+        table.metrics = _Metrics(gid_of, adv, side)
+        font[tag] = table
+    font["cmap"] = _cmap(raw[b"cmap"], font, info, chars, order)
+    return font, gid_of, cids
+
+
+def _cmap(data: bytes, font: Any, info: FaceInfo, chars: str, order: list[str]) -> Any:
+    """The face's cmap with its Unicode subtables cut to `chars` (each mapped to `info.cmap`'s glyph).
+
+    Built from the subtable directory rather than by fontTools: it decompiles a whole subtable as
+    soon as two directory entries share it (Noto's (0,3) and (3,1) do), 45,000 entries for nothing.
+    Non-Unicode subtables are left out, as the subsetter leaves them out (`legacy_cmap=False`).
+    """
+    import struct
+
+    from fontTools.ttLib import newTable
+    from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+
+    cps = sorted({ord(c) for c in chars})
+    mapped = {cp: order[g] for cp in cps if (g := info.cmap.get(cp)) is not None}
+    table = newTable("cmap")
+    table.tableVersion = 0
+    table.tables = []
+    _, count = struct.unpack_from(">HH", data, 0)
+    for k in range(count):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, 4 + 8 * k)
+        (fmt,) = struct.unpack_from(">H", data, offset)
+        st = CmapSubtable.newSubtable(fmt)
+        st.platformID, st.platEncID = platform, encoding
+        if not st.isUnicode():
+            continue
+        if fmt == 4:
+            st.language = struct.unpack_from(">H", data, offset + 4)[0]
+            st.cmap = {cp: g for cp, g in mapped.items() if cp <= 0xFFFF}
+        elif fmt == 12:
+            st.language = struct.unpack_from(">I", data, offset + 8)[0]
+            st.cmap = dict(mapped)
+        elif fmt == 14:  # variation sequences: read lazily by fontTools, as it reads them
+            (length,) = struct.unpack_from(">I", data, offset + 2)
+            st.decompileHeader(data[offset : offset + length], font)
+        else:
+            raise Unsupported(f"Unicode cmap subtable format {fmt}")
+        table.tables.append(st)
+    table.numSubTables = len(table.tables)
+    return table
+
+
+def epub_subset_fast(info: FaceInfo, chars: str, options: Any, rename: str, apply_rename: Any,
+                     language: str | None = None) -> bytes:
+    """The subset (see the module docstring); `options` are the fontTools subset options the
+    general path uses, `apply_rename(font, family, info)` renames a Reserved Font Name, `language`
+    (BCP 47) the only language the subset's text is in (see `keep_language_systems`)."""
+    from fontTools import subset
+    from fontTools.ttLib.tables.DefaultTable import DefaultTable
+
+    font, gid_of, cids = _proxy(info, chars)
+    try:
+        is_cff = "CFF " in font
+        if is_cff:
+            del font["CFF "]
+        keep_language_systems(font, language)
+        sub = subset.Subsetter(options)
+        sub.populate(unicodes=sorted({ord(c) for c in chars}))
+        sub.subset(font)
+        del sub
+        if rename:
+            apply_rename(font, rename, info)
+        if is_cff:
+            from publish.fonts.cffsubset import subset_cff_ordered
+
+            order = []
+            for k, name in enumerate(font.getGlyphOrder()):
+                gid = gid_of[name]
+                order.append((cids[gid] if cids is not None else k, gid))
+            del gid_of  # 65,535 names: let them go before the CFF is built
+            ps = _name(font, 6) or info.ps_name
+            names = {2: _name(font, 4), 3: _name(font, 1)} if rename else {}
+            table = DefaultTable("CFF ")
+            table.data = subset_cff_ordered(info.path, info.index, order, ps, {k: v for k, v in names.items() if v})
+            font["CFF "] = table
+        out = io.BytesIO()
+        font.save(out)
+        return out.getvalue()
+    finally:
+        # Tables point back at the font (cmap subtables, lazy readers): empty it, so that the proxy
+        # goes with its last reference and does not wait for a full garbage collection (a build
+        # collects rarely, see publish.build).
+        font.close()
+        font.tables.clear()
+
+
+# BCP 47 language → the OpenType language system tags a shaper selects for it (OpenType Language
+# System Tags registry; HarfBuzz hb-ot-tag: zh-Hans/zh-CN/zh-SG → ZHS, zh-Hant/zh-TW → ZHT,
+# zh-HK/zh-MO → ZHH, with ZHT and ZHTM kept there as fallbacks). Languages not listed: no pruning.
+_CHINESE_REGIONS = {"cn": ("ZHS",), "sg": ("ZHS",), "my": ("ZHS",), "tw": ("ZHT",),
+                    "hk": ("ZHH", "ZHT", "ZHTM"), "mo": ("ZHH", "ZHT", "ZHTM")}  # fmt: skip
+_LANGUAGES = {"ja": ("JAN",), "ko": ("KOR",)}
+
+
+def language_systems(language: str | None) -> frozenset[str] | None:
+    """The OpenType LangSys tags (4 characters, space padded) for a BCP 47 tag, None if unknown."""
+    if not language:
+        return None
+    parts = language.replace("_", "-").lower().split("-")
+    primary, rest = parts[0], parts[1:]
+    tags: tuple[str, ...] | None = None
+    if primary == "zh":
+        regions = [p for p in rest if len(p) == 2]
+        if "hant" in rest:
+            tags = _CHINESE_REGIONS.get(regions[0], ("ZHT",)) if regions else ("ZHT",)
+            tags = tuple(t for t in tags if t != "ZHS") or ("ZHT",)
+        elif "hans" in rest:
+            tags = ("ZHS",)
+        elif regions:
+            tags = _CHINESE_REGIONS.get(regions[0])
+        else:
+            tags = ("ZHS",)
+    else:
+        tags = _LANGUAGES.get(primary)
+    return frozenset(t.ljust(4) for t in tags) if tags else None
+
+
+def keep_language_systems(font: Any, language: str | None) -> None:
+    """Drop the GSUB/GPOS language systems a text in `language` never selects.
+
+    A shaper applies a script's default LangSys, or the LangSys of the text's language. Noto CJK
+    SC's `locl` lookups for JAN, KOR, ZHT and ZHH substitute ~1,200 Japanese, Korean and
+    traditional forms of the issue's characters that a `zh-CN` book can never show; left in, the
+    subsetter's closure keeps them all (the body face: 2,925 glyphs, 991 KB instead of 1,704
+    glyphs, 558 KB). Every script's default LangSys is kept, so nothing the document language
+    selects changes; an unknown language keeps everything.
+    """
+    keep = language_systems(language)
+    if keep is None:
+        return
+    for tag in ("GSUB", "GPOS"):
+        if tag not in font or font[tag].table.ScriptList is None:
+            continue
+        for record in font[tag].table.ScriptList.ScriptRecord:
+            script = record.Script
+            script.LangSysRecord = [r for r in script.LangSysRecord if r.LangSysTag in keep]
+            script.LangSysCount = len(script.LangSysRecord)
+
+
+def _name(font: Any, name_id: int) -> str:
+    rec = font["name"].getName(name_id, 3, 1, 0x409) or font["name"].getName(name_id, 1, 0, 0)
+    return rec.toUnicode() if rec is not None else ""
