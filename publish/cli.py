@@ -11,8 +11,11 @@ looked up, so `publish build` pays for no other command's imports; `publish --he
 
 from __future__ import annotations
 
+import atexit
 import importlib
+import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, MutableMapping
 from functools import wraps
 from typing import Any, TypeVar
@@ -128,3 +131,31 @@ def handle_errors(func: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def run() -> None:
+    """The `publish` executable (pyproject `[project.scripts]`): `main`, then a quick exit.
+
+    Why: once a command is done the process only has to end, but the interpreter's shutdown first
+    collects and frees, object by object, everything a build made (font tables, glyphs, PDF
+    objects) — about 0.1 s, a tenth of a warm build — before the operating system reclaims the
+    memory anyway. Here the exit handlers run and the output is flushed as at a normal exit, then
+    the process ends with the same status, leaving the freeing to the system. Anything unusual (a
+    thread still running, a status that is not a number, output that cannot be flushed) takes the
+    normal way out. In-process callers (tests, `CliRunner`) use `main` and never get here.
+    """
+    try:
+        main()
+    except SystemExit as exit:
+        status = 0 if exit.code is None else exit.code
+        if not isinstance(status, int) or threading.active_count() > 1:
+            raise
+        # What a normal exit does before freeing: the exit handlers (`atexit._run_exitfuncs` runs
+        # and then drops them, so the normal way out below cannot run them twice), then a flush.
+        atexit._run_exitfuncs()
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            raise exit from None  # e.g. a closed pipe: Python's own exit reports it as usual
+        os._exit(status)
