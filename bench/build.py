@@ -11,6 +11,13 @@ Cold: a fresh process with publish's on-disk font cache emptied (Typst keeps no 
 cold run is its first run). Warm: a fresh process again, caches populated — what a user waits for
 when running the command a second time. Also printed: a warm build repeated inside one process.
 
+The package is byte-compiled first (`python -m compileall publish`, as `make` does): an installed
+tool has its .pyc, but the editable install has none and with PYTHONDONTWRITEBYTECODE set Python
+would compile every module from source in every timed run. Then one more warm PDF run is broken
+down: interpreter start and exit, the CLI's imports, each build stage (with the imports it makes
+on first use), and the time all imports of such a run take (`python -X importtime`, which adds a
+little overhead of its own).
+
 Run: `.venv/bin/python bench/build.py [--runs 3] [--issue examples/sample] [--profile]`.
 Targets (issue 5): warm ≤ 1.0× Typst, cold ≤ 3× Typst, peak RSS ≤ 160 MB.
 """
@@ -102,6 +109,54 @@ def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+# A warm PDF-only run, timed from inside: the CLI's imports (as `publish build` makes them), then
+# each stage by the build's progress reports; a stage's time includes the imports it makes.
+BREAKDOWN = """
+import json, sys, time
+t = time.perf_counter()
+from publish.cli import main
+main.commands["build"]
+from publish.build import build
+times = {"imports": time.perf_counter() - t}
+mark = [time.perf_counter(), "read"]
+def progress(stage, done, total):
+    if stage != mark[1]:
+        now = time.perf_counter()
+        times[mark[1]] = times.get(mark[1], 0.0) + now - mark[0]
+        mark[:] = [now, stage]
+build(sys.argv[1], sys.argv[2], pdf=True, epub=False, progress=progress)
+times[mark[1]] = times.get(mark[1], 0.0) + time.perf_counter() - mark[0]
+print(json.dumps(times), flush=True)
+import os
+os._exit(0)  # as the executable ends (publish.cli.run)
+"""
+
+
+def import_total_ms(log: str) -> float:
+    """All imports of a process, from its `-X importtime` log (sum of the top-level entries)."""
+    total = 0
+    for line in log.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            _self, cumulative, name = line[len("import time:"):].split("|")
+            if cumulative.strip().isdigit() and not name.startswith("  "):
+                total += int(cumulative)
+    return total / 1000
+
+
+def breakdown(issue_dir: Path, out: Path, env: dict[str, str], publish_bin: str) -> str:
+    """One line: where the time of one warm PDF-only run goes."""
+    t = time.perf_counter()
+    done = subprocess.run([PY, "-c", BREAKDOWN, str(issue_dir), str(out)], env=env, check=True,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    times = json.loads(done.stdout)
+    probe = subprocess.run([PY, "-X", "importtime", publish_bin, "build", str(issue_dir), "-o", str(out),
+                            "-q", "--no-epub"], env=env, check=True, capture_output=True, text=True)
+    parts = [f"start+exit {wall - sum(times.values()):.2f}"] + [f"{k} {v:.2f}" for k, v in times.items()]
+    return (f"warm PDF run, one process, s: {', '.join(parts)} (wall {wall:.2f}); "
+            f"all imports {import_total_ms(probe.stderr) / 1000:.2f} (-X importtime)")
+
+
 def in_process_warm(issue_dir: Path, out: Path, runs: int) -> list[float]:
     sys.path.insert(0, str(ROOT))
     from publish.build import build
@@ -145,6 +200,8 @@ def main() -> None:
     print(f"issue: {issue_dir.relative_to(ROOT) if issue_dir.is_relative_to(ROOT) else issue_dir} "
           f"({len(issue.articles)} articles, {chars} characters)")
 
+    # What an installed tool has: bytecode for every module (see the module docstring).
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "publish")], check=True)
     work = Path(tempfile.mkdtemp(prefix="bench-build-"))
     try:
         typ = work / "issue.typ"
@@ -196,6 +253,8 @@ def main() -> None:
                 c, rc = med(name, "cold")
                 w, rw = med(name, "warm")
                 print(f"{name:22} cold {c / tc:5.2f}×   warm {w / tw:5.2f}×   RSS {max(rc, rw):.0f} MB")
+        print("\n" + breakdown(issue_dir, work / "out", dict(base_env, PUBLISH_CACHE_DIR=str(work / "cache")),
+                               publish_bin))
         times = in_process_warm(issue_dir, work / "out2", args.runs)
         print(f"\nin-process repeated build (PDF): median {statistics.median(times):.2f} s")
         if args.profile:
