@@ -32,6 +32,7 @@ from reportlab.pdfbase import pdfdoc
 from publish import __version__
 from publish.errors import BuildError, Problem
 from publish.paginate.pages import Document
+from publish.pdf.flate import CACHED_FLATE
 
 PDFX_VERSION = "PDF/X-4"
 
@@ -324,7 +325,7 @@ def apply_pdfx(rl_doc: Any, meta: Metadata, profile: OutputProfile) -> None:
     icc = pdfdoc.PDFStream(
         dictionary=pdfdoc.PDFDictionary({"N": 4}),
         content=profile.data,
-        filters=[pdfdoc.PDFZCompress],
+        filters=[CACHED_FLATE],  # the profile is the same in every build: compress it once
     )
     intent = pdfdoc.PDFDictionary(
         {

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from publish.errors import BuildError, Problem
@@ -170,8 +170,10 @@ def _render(document: Document, fonts: PdfFonts) -> bytes:
         canvas.showPage()
     _add_outline(canvas, document.outline)
     _add_page_labels(canvas, document.pages)
+    boxes = _SharedArrays()
     for rl_page in rl_doc.Pages.pages:
         rl_page.Trans = None  # ReportLab writes an empty /Trans << >> (a slide-show transition) otherwise
+        boxes.share(rl_page)
     digest = _content_digest(document, rl_doc)
     rl_doc.updateSignature(digest)  # the file ID depends on the content, not only on the date
     pdfx.apply_pdfx(rl_doc, pdfx.metadata_for(document, digest), profile)
@@ -254,6 +256,44 @@ def _add_page_labels(canvas: Canvas, pages: tuple[Page, ...]) -> None:
         previous = folio
 
 
+class _FormatOnce(pdfdoc.PDFObject):
+    """A direct object that many pages write identically: ReportLab formats it once, the other
+    pages repeat those bytes."""
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+        self.data: bytes | None = None
+
+    def format(self, document: Any) -> bytes:
+        if self.data is None:
+            self.data = self.obj.format(document)
+        return self.data
+
+
+class _SharedArrays:
+    """Every page has the same MediaBox, BleedBox and TrimBox; ReportLab would format the three
+    arrays anew on each page (a few hundred number conversions an issue). One object per distinct
+    box, formatted by ReportLab itself, so the bytes cannot differ."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[float, ...], _FormatOnce] = {}
+
+    def _shared(self, numbers: Any) -> _FormatOnce:
+        key = tuple(numbers)
+        if key not in self._memo:
+            self._memo[key] = _FormatOnce(pdfdoc.PDFArray(key))
+        return self._memo[key]
+
+    def share(self, page: Any) -> None:
+        for name in ("TrimBox", "BleedBox"):
+            box = getattr(page, name, None)
+            if type(box) is pdfdoc.PDFArray:
+                setattr(page, name, self._shared(box.sequence))
+        if page.MediaBox is None and page.Rotate not in (90, 270):
+            # what PDFPage.check_format would set: [0 0 width height]
+            page.MediaBox = self._shared([0, 0, page.pagewidth, page.pageheight])
+
+
 class _PrintCanvas(Canvas):
     """A canvas whose page preamble sets no font: ReportLab's sets Helvetica (or `initialFontName`)
     in every page, which lists an unembedded standard font in the PDF — a preflight error."""
@@ -270,6 +310,11 @@ class _PageDrawer:
         self.images = images
         self._faces: dict[str, Any] = {}
         self.encoder = GlyphEncoder(canvas._doc, self.font, canvas._escape)
+        # The marks are the same on every page: format their path once.
+        self._crop_path = (
+            " ".join(f"{num(x1)} {num(y1)} m {num(x2)} {num(y2)} l" for x1, y1, x2, y2 in geometry.crop_marks())
+            + " S"
+        )
 
     def font(self, face: str) -> Any:
         if face not in self._faces:
@@ -335,7 +380,4 @@ class _PageDrawer:
         c = self.canvas
         c.setLineWidth(CROP_MARK_WIDTH)
         c.setLineCap(0)
-        path = [
-            f"{num(x1)} {num(y1)} m {num(x2)} {num(y2)} l" for x1, y1, x2, y2 in self.geometry.crop_marks()
-        ]
-        c._code.append(" ".join(path) + " S")
+        c._code.append(self._crop_path)
