@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
-from PIL import Image, ImageCms
+from PIL import Image
 from reportlab.lib.utils import ImageReader
 
 from publish.errors import BuildError, Problem
@@ -28,8 +29,11 @@ class ImageConverter:
     """Converts placed images once per path for one PDF (a photo used twice is embedded once)."""
 
     def __init__(self, cmyk_profile: bytes) -> None:
-        self._target = ImageCms.ImageCmsProfile(io.BytesIO(cmyk_profile))
-        self._transforms: dict[bytes, ImageCms.ImageCmsTransform] = {}
+        # littleCMS (PIL.ImageCms) is loaded and the profile parsed only when an RGB image needs
+        # converting: most pages, and many issues, have none.
+        self._profile = cmyk_profile
+        self._target: Any = None
+        self._transforms: dict[bytes, Any] = {}
         self._done: dict[Path, ImageReader | str] = {}
 
     def reader(self, path: Path) -> ImageReader | str:
@@ -61,10 +65,17 @@ class ImageConverter:
         if im.mode == "CMYK":
             return _encode(im, is_jpeg)
         rgb = im.convert("RGB")
-        cmyk = ImageCms.applyTransform(rgb, self._transform(im.info.get("icc_profile") or b""))
+        transform = self._transform(im.info.get("icc_profile") or b"")
+        from PIL import ImageCms
+
+        cmyk = ImageCms.applyTransform(rgb, transform)
         return _encode(cmyk, is_jpeg)
 
-    def _transform(self, icc: bytes) -> ImageCms.ImageCmsTransform:
+    def _transform(self, icc: bytes) -> Any:
+        from PIL import ImageCms
+
+        if self._target is None:
+            self._target = ImageCms.ImageCmsProfile(io.BytesIO(self._profile))
         if icc not in self._transforms:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc)) if icc else ImageCms.createProfile("sRGB")
             try:

@@ -25,7 +25,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.pdfbase import pdfdoc
 
@@ -170,6 +169,12 @@ def _profile_description(data: bytes) -> str:
 
 # ---------------------------------------------------------------------------------------------------
 # Info dictionary and XMP
+
+
+def xml_escape(text: str) -> str:
+    """`&`, `<` and `>` as XML entities — what `xml.sax.saxutils.escape` does, without importing
+    xml.sax, which pulls in urllib.request, http.client and ssl (~20 ms of every PDF build)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 class _PdfxInfo(pdfdoc.PDFInfo):
