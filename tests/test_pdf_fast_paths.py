@@ -10,6 +10,8 @@ Specification:
   or foreign cache entry is ignored (recompressed), never embedded;
 - a PDF rendered with an empty cache and again with a full one is byte-identical, and the second
   render really read the cache;
+- pages share their identical boxes and /Resources without a byte changing, and a page with an
+  image keeps its own resources;
 - ReportLab's C accelerator (rl_accel), when installed, formats numbers and escapes strings exactly
   as its pure-Python fallback does, so a machine without it writes the same PDF.
 """
@@ -24,7 +26,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pdf_support import font_set, sample_document
+from pdf_support import font_set, page_objects, qpdf_json, sample_document
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
@@ -179,3 +181,45 @@ print("mismatches", bad[:5] if bad else 0)
     if out.strip() == "absent":
         pytest.skip("rl_accel (ReportLab's C accelerator) is not installed")
     assert out.strip() == "mismatches 0"
+
+
+def _with_images(tmp_path: Path, fonts) -> object:
+    from PIL import Image
+
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (60, 40), (200, 30, 30)).save(photo, quality=90)
+    return sample_document(fonts, image=photo)
+
+
+def test_sharing_page_boxes_and_resources_changes_no_byte(tmp_path, empty_cache, monkeypatch):
+    """Pages with and without an image (different /Resources) next to each other."""
+    from publish.pdf import writer
+
+    fonts = font_set("ukai")
+    document = _with_images(tmp_path, fonts)
+    shared = render_pdf(document, fonts)
+    monkeypatch.setattr(writer._SharedPageParts, "share", lambda self, page: None)
+    assert render_pdf(document, fonts) == shared
+
+
+def test_each_page_keeps_its_own_image_resources(tmp_path, empty_cache):
+    import pypdfium2 as pdfium
+
+    fonts = font_set("ukai")
+    out = tmp_path / "images.pdf"
+    out.write_bytes(render_pdf(_with_images(tmp_path, fonts), fonts))
+    pdf = pdfium.PdfDocument(str(out))
+    kinds = [[obj.type for obj in pdf[i].get_objects()] for i in range(len(pdf))]
+    assert pdfium.raw.FPDF_PAGEOBJ_IMAGE in kinds[0]
+    assert pdfium.raw.FPDF_PAGEOBJ_IMAGE not in kinds[1]
+    pages = page_objects(qpdf_json(out))
+    assert "/XObject" in pages[0]["/Resources"]  # only the page that shows the photo names it
+    assert "/XObject" not in pages[1]["/Resources"]
+
+
+def test_cached_compression_changes_no_byte_of_the_pdf(empty_cache, monkeypatch):
+    fonts = font_set("real")
+    document = sample_document(fonts)
+    cached = render_pdf(document, fonts)
+    monkeypatch.setattr(flate, "compress", zlib.compress)
+    assert render_pdf(document, fonts) == cached

@@ -170,10 +170,10 @@ def _render(document: Document, fonts: PdfFonts) -> bytes:
         canvas.showPage()
     _add_outline(canvas, document.outline)
     _add_page_labels(canvas, document.pages)
-    boxes = _SharedArrays()
+    shared = _SharedPageParts()
     for rl_page in rl_doc.Pages.pages:
         rl_page.Trans = None  # ReportLab writes an empty /Trans << >> (a slide-show transition) otherwise
-        boxes.share(rl_page)
+        shared.share(rl_page)
     digest = _content_digest(document, rl_doc)
     rl_doc.updateSignature(digest)  # the file ID depends on the content, not only on the date
     pdfx.apply_pdfx(rl_doc, pdfx.metadata_for(document, digest), profile)
@@ -270,28 +270,83 @@ class _FormatOnce(pdfdoc.PDFObject):
         return self.data
 
 
-class _SharedArrays:
-    """Every page has the same MediaBox, BleedBox and TrimBox; ReportLab would format the three
-    arrays anew on each page (a few hundred number conversions an issue). One object per distinct
-    box, formatted by ReportLab itself, so the bytes cannot differ."""
+class _Unshareable(Exception):
+    pass
+
+
+def _structure(value: Any) -> Any:
+    """A hashable picture of a resource value, as exact as its PDF bytes: equal pictures format to
+    equal bytes within one document. Anything unforeseen raises `_Unshareable` (no sharing then)."""
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return (kind.__name__, value)
+    if kind is pdfdoc.PDFObjectReference:
+        return ("ref", value.name)
+    if kind is pdfdoc.PDFDictionary:
+        return ("PDFDictionary", _structure(value.dict))
+    if kind is pdfdoc.PDFArray:
+        return ("PDFArray", _structure(value.sequence))
+    if kind is dict:
+        return ("dict", tuple((_structure(k), _structure(v)) for k, v in value.items()))
+    if kind in (list, tuple):
+        return (kind.__name__, tuple(_structure(v) for v in value))
+    raise _Unshareable
+
+
+class _SharedPageParts:
+    """What every page repeats — the MediaBox, BleedBox and TrimBox arrays and, nearly always, the
+    same /Resources (fonts, procsets, the overprint ExtGStates) — ReportLab would format anew on
+    each page (~8 ms an issue). Here each distinct value is one object that ReportLab itself formats
+    once; the other pages repeat those bytes, so the output cannot differ."""
 
     def __init__(self) -> None:
-        self._memo: dict[tuple[float, ...], _FormatOnce] = {}
+        self._arrays: dict[tuple[float, ...], _FormatOnce] = {}
+        self._resources: dict[Any, _FormatOnce] = {}
 
-    def _shared(self, numbers: Any) -> _FormatOnce:
+    def _shared_array(self, numbers: Any) -> _FormatOnce:
         key = tuple(numbers)
-        if key not in self._memo:
-            self._memo[key] = _FormatOnce(pdfdoc.PDFArray(key))
-        return self._memo[key]
+        if key not in self._arrays:
+            self._arrays[key] = _FormatOnce(pdfdoc.PDFArray(key))
+        return self._arrays[key]
 
     def share(self, page: Any) -> None:
         for name in ("TrimBox", "BleedBox"):
             box = getattr(page, name, None)
             if type(box) is pdfdoc.PDFArray:
-                setattr(page, name, self._shared(box.sequence))
+                setattr(page, name, self._shared_array(box.sequence))
         if page.MediaBox is None and page.Rotate not in (90, 270):
             # what PDFPage.check_format would set: [0 0 width height]
-            page.MediaBox = self._shared([0, 0, page.pagewidth, page.pageheight])
+            page.MediaBox = self._shared_array([0, 0, page.pagewidth, page.pageheight])
+        if type(page) is pdfdoc.PDFPage:
+            # ReportLab makes a page's resources only when it writes the page (check_format):
+            # a subclass adopts them then.
+            page.__class__ = _PrintPage
+            page.shared_parts = self
+
+    def resources(self, resources: Any) -> Any:
+        if type(resources) is not pdfdoc.PDFResourceDictionary:
+            return resources
+        try:
+            # exactly the attributes PDFResourceDictionary.format reads
+            key = tuple(
+                (name, _structure(getattr(resources, name, None)))
+                for name in (*resources.dict_attributes, "ProcSet")
+            )
+        except _Unshareable:
+            return resources
+        if key not in self._resources:
+            self._resources[key] = _FormatOnce(resources)
+        return self._resources[key]
+
+
+class _PrintPage(pdfdoc.PDFPage):
+    """ReportLab's page, sharing its /Resources with the pages that have the same (see above)."""
+
+    shared_parts: _SharedPageParts
+
+    def check_format(self, document: Any) -> None:
+        super().check_format(document)
+        self.Resources = self.shared_parts.resources(self.Resources)
 
 
 class _PrintCanvas(Canvas):
