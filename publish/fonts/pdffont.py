@@ -263,22 +263,25 @@ def width_array(runs: list[tuple[int, list[float]]]) -> Preformatted:
     byte for byte what `PDFArray([c, PDFArrayCompact([w1, …]), …])` writes — numbers through
     ReportLab's own `fp_str` — without making and formatting two objects per run: a CJK subset has
     one run per character or so, and ReportLab's generic formatting of them cost ~20 ms a build."""
-    flat: list[float] = []
-    for start, widths in runs:
-        flat.append(start)
-        flat += widths
-    texts = fp_str(flat).split(" ") if flat else []
+    # One fp_str call for all the codes; the widths take few distinct values (1000 for nearly every
+    # CJK character), each formatted once — fp_str gives equal numbers equal text.
+    starts = fp_str([start for start, _ in runs]).split(" ") if runs else []
+    texts: dict[float, str] = {}
+
+    def text(w: float) -> str:
+        t = texts.get(w)
+        if t is None:
+            t = texts[w] = fp_str(w)
+        return t
+
     elements: list[str] = []
     append = elements.append
-    i = 0
-    for _start, widths in runs:
-        n = len(widths)
-        append(texts[i])
-        if n == 1:  # most runs in a CJK subset: one character
-            append("[ " + texts[i + 1] + " ]")
+    for start_text, (_start, widths) in zip(starts, runs, strict=True):
+        append(start_text)
+        if len(widths) == 1:  # most runs in a CJK subset: one character
+            append("[ " + text(widths[0]) + " ]")
         else:
-            append("[ " + _array_body(texts[i + 1 : i + 1 + n], False) + " ]")  # PDFArrayCompact
-        i += 1 + n
+            append("[ " + _array_body([text(w) for w in widths], False) + " ]")  # PDFArrayCompact
     # The outer array is a plain PDFArray: multi-line when ReportLab's pdfMultiLine is on.
     return Preformatted(("[ " + _array_body(elements, bool(rl_config.pdfMultiLine)) + " ]").encode("ascii"))
 
@@ -307,11 +310,11 @@ def to_unicode_cmap(name: str, used: dict[int, str]) -> bytes:
         "<0000> <FFFF>",
         "endcodespacerange",
     ]
-    items = sorted(used.items())
-    for i in range(0, len(items), 100):  # at most 100 entries per block
-        chunk = items[i : i + 100]
+    entries = [_bfchar(code, ch) for code, ch in sorted(used.items())]
+    for i in range(0, len(entries), 100):  # at most 100 entries per block
+        chunk = entries[i : i + 100]
         lines.append(f"{len(chunk)} beginbfchar")
-        lines.extend([_bfchar(code, ch) for code, ch in chunk])
+        lines += chunk
         lines.append("endbfchar")
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return ("\n".join(lines) + "\n").encode("ascii")
