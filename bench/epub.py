@@ -7,9 +7,12 @@ neither loads, an issue is made from the seed's text layer (../shared/seed: 34 a
 paragraphs of 8 printed lines) so that the numbers have the real issue's character set and size.
 
 Steps timed (each in a fresh process, cold = empty font cache in a temporary PUBLISH_CACHE_DIR,
-warm = the same cache again): render the article XHTML, plan + subset the fonts, draw the cover,
-the whole `write_epub`. Printed: seconds, the EPUB's size against the 2 MB budget, and for
-comparison the time and size of the same text through ebooklib's tutorial-style path (no fonts).
+warm = the same cache again): render the article XHTML, load the fonts (face metrics), plan +
+subset the fonts (`plan_fonts`, as `write_epub` calls it: the book's language given), draw the
+cover, the whole `write_epub`. Printed: seconds, each process's peak RSS, the EPUB's size against
+the 2 MB budget, the cold subsets made by fontTools' subsetter alone (`programs._epub_subset`, the
+general path) for comparison, and the time and size of the same text through ebooklib's
+tutorial-style path (no fonts).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -67,9 +71,28 @@ def child(issue_dir: str) -> dict:
     out["xhtml"] = time.perf_counter() - t
     t = time.perf_counter()
     fonts = load_fonts(issue.root)
-    plan = plan_fonts(collect(issue), fonts)
+    for key in fonts.face_keys:
+        fonts.face(key).info  # noqa: B018 - metrics read (or loaded from the cache) here, not below
+    out["load_fonts"] = time.perf_counter() - t
+    language = issue.language or "zh-CN"
+    if os.environ.get("BENCH_GENERAL_PATH"):  # the comparison: fontTools' subsetter does it all
+        from publish.fonts import programs
+        from publish.fonts.cffsubset import Unsupported
+
+        def general(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise Unsupported("bench: general path")
+
+        import publish.fonts.epubsubset as fast
+
+        fast.epub_subset_fast = general  # type: ignore[assignment]
+        programs.cache.get_bytes = lambda *a: None  # type: ignore[assignment]
+    t = time.perf_counter()
+    plan = plan_fonts(collect(issue), fonts, language=language)
     out["fonts"] = time.perf_counter() - t
     out["font_bytes"] = sum(len(f.data) for f in plan.faces)
+    if os.environ.get("BENCH_GENERAL_PATH"):
+        out["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return out
     t = time.perf_counter()
     cover.draw_cover(issue, cover.find_cover_fonts(fonts))
     out["cover"] = time.perf_counter() - t
@@ -81,6 +104,7 @@ def child(issue_dir: str) -> dict:
         t = time.perf_counter()
         out["naive_size"] = naive(issue, Path(tmp) / "naive.epub")
         out["naive"] = time.perf_counter() - t
+    out["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
@@ -108,8 +132,8 @@ def naive(issue, path: Path) -> int:  # type: ignore[no-untyped-def]
     return path.stat().st_size
 
 
-def run(issue_dir: str, cache: str) -> dict:
-    env = {**os.environ, "PUBLISH_CACHE_DIR": cache, "SOURCE_DATE_EPOCH": "1737331200"}
+def run(issue_dir: str, cache: str, **extra: str) -> dict:
+    env = {**os.environ, "PUBLISH_CACHE_DIR": cache, "SOURCE_DATE_EPOCH": "1737331200", **extra}
     proc = subprocess.run([sys.executable, __file__, "--child", issue_dir], env=env, cwd=ROOT,
                           capture_output=True, text=True, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -123,10 +147,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as cache:
         cold = run(issue_dir, cache)
         warm = run(issue_dir, cache)
+    with tempfile.TemporaryDirectory() as cache:
+        run(issue_dir, cache)  # face metrics cached, EPUB subsets then made by the general path
+        general = run(issue_dir, cache, BENCH_GENERAL_PATH="1")
     print(f"issue: {cold['issue']} ({cold['articles']} articles)")
     print(f"{'step':<12}{'cold s':>9}{'warm s':>9}")
-    for step in ("xhtml", "fonts", "cover", "write_epub"):
+    for step in ("xhtml", "load_fonts", "fonts", "cover", "write_epub"):
         print(f"{step:<12}{cold[step]:>9.3f}{warm[step]:>9.3f}")
+    print(f"peak RSS of the process: cold {cold['rss']:.0f} MB, warm {warm['rss']:.0f} MB")
+    print(f"EPUB subsets by fontTools alone (general path), metrics cached: {general['fonts']:.3f} s "
+          f"(ours {cold['fonts']:.3f} s, {general['fonts'] / cold['fonts']:.1f}× faster), "
+          f"{general['font_bytes']:,} bytes (ours {cold['font_bytes']:,}), peak RSS {general['rss']:.0f} MB")
     print(f"EPUB size: {warm['size']:,} bytes = {warm['size'] / BUDGET:.2f} of the 2 MB budget "
           f"(font subsets {warm['font_bytes']:,} bytes before zip compression)")
     print(f"naive ebooklib (no fonts, no page-list, no cover): {warm['naive']:.3f} s, {warm['naive_size']:,} bytes; "

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import array
 import io
+import mmap
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -55,6 +56,65 @@ class _Metrics(Mapping):
 
     def __len__(self) -> int:
         return len(self._gid_of)
+
+
+class _Glyphs(Mapping):
+    """`glyf.glyphs` by glyph name, each `Glyph` cut from the mapped file when first asked for:
+    fontTools' own `glyf.decompile` copies every glyph of the face (15 MB for LXGW WenKai)."""
+
+    def __init__(self, data: Any, offsets: array.array, order: list[str], gid_of: Mapping[str, int]) -> None:
+        self._data = data  # the glyf table's bytes (a memoryview of the mapped file)
+        self._offsets = offsets
+        self._order = order
+        self._gid_of = gid_of
+        self._made: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        glyph = self._made.get(name)
+        if glyph is None:
+            from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+            gid = self._gid_of[name]
+            start, end = self._offsets[gid], self._offsets[gid + 1]
+            if not start <= end <= len(self._data):
+                raise Unsupported("loca points outside glyf")
+            glyph = self._made[name] = Glyph(bytes(self._data[start:end]))
+        return glyph
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def release(self) -> None:
+        self._data.release()
+
+
+def _glyf(font: Any, info: FaceInfo, mapped: Any, order: list[str], gid_of: Mapping[str, int]) -> Any:
+    """A `glyf` table reading glyphs on demand from the mapped font file (see `_Glyphs`)."""
+    import struct
+
+    from fontTools.ttLib import newTable
+
+    from publish.fonts.cffsubset import sfnt_table
+
+    glyf_at, glyf_len = sfnt_table(mapped, info.index, b"glyf")
+    loca_at, loca_len = sfnt_table(mapped, info.index, b"loca")
+    n = len(order) + 1
+    if font["head"].indexToLocFormat == 0:
+        if loca_len < 2 * n:
+            raise Unsupported("short loca")
+        offsets = array.array("I", (2 * v for v in struct.unpack_from(f">{n}H", mapped, loca_at)))
+    else:
+        if loca_len < 4 * n:
+            raise Unsupported("short loca")
+        offsets = array.array("I", struct.unpack_from(f">{n}I", mapped, loca_at))
+    table = newTable("glyf")
+    table.glyphOrder = order
+    table._reverseGlyphOrder = {}
+    table.glyphs = _Glyphs(memoryview(mapped)[glyf_at : glyf_at + glyf_len], offsets, order, gid_of)
+    return table
 
 
 def _cff_charset(info: FaceInfo) -> array.array | None:
@@ -97,7 +157,7 @@ def _cff_charset(info: FaceInfo) -> array.array | None:
         return cids
 
 
-def _proxy(info: FaceInfo, chars: str) -> tuple[Any, dict[str, int], array.array | None]:
+def _proxy(info: FaceInfo, chars: str, mapped: Any) -> tuple[Any, dict[str, int], array.array | None]:
     """The face as a lazy `TTFont` with stand-in glyph order, cmap, hmtx and vmtx (see above)."""
     from fontTools.ttLib import TTFont, getTableClass, newTable
 
@@ -143,6 +203,8 @@ def _proxy(info: FaceInfo, chars: str) -> tuple[Any, dict[str, int], array.array
         table.metrics = _Metrics(gid_of, adv, side)
         font[tag] = table
     font["cmap"] = _cmap(raw[b"cmap"], font, info, chars, order)
+    if "glyf" in font:
+        font["glyf"] = _glyf(font, info, mapped, order, gid_of)
     return font, gid_of, cids
 
 
@@ -192,10 +254,16 @@ def epub_subset_fast(info: FaceInfo, chars: str, options: Any, rename: str, appl
     """The subset (see the module docstring); `options` are the fontTools subset options the
     general path uses, `apply_rename(font, family, info)` renames a Reserved Font Name, `language`
     (BCP 47) the only language the subset's text is in (see `keep_language_systems`)."""
+    with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        return _subset(info, chars, options, rename, apply_rename, language, mapped)
+
+
+def _subset(info: FaceInfo, chars: str, options: Any, rename: str, apply_rename: Any, language: str | None,
+            mapped: Any) -> bytes:
     from fontTools import subset
     from fontTools.ttLib.tables.DefaultTable import DefaultTable
 
-    font, gid_of, cids = _proxy(info, chars)
+    font, gid_of, cids = _proxy(info, chars, mapped)
     try:
         is_cff = "CFF " in font
         if is_cff:
@@ -228,6 +296,9 @@ def epub_subset_fast(info: FaceInfo, chars: str, options: Any, rename: str, appl
         # goes with its last reference and does not wait for a full garbage collection (a build
         # collects rarely, see publish.build).
         font.close()
+        glyphs = getattr(font.tables.get("glyf"), "glyphs", None)
+        if isinstance(glyphs, _Glyphs):  # the view of the mapped file must go before the mapping
+            glyphs.release()
         font.tables.clear()
 
 
