@@ -179,11 +179,12 @@ def _epub_subset(info: FaceInfo, chars: str, rename: str, language: str | None =
     chosen = {cp: order[g] for cp in cps if (g := info.cmap.get(cp)) is not None and g < len(order)}
     sub.populate(unicodes=cps, glyphs=sorted(set(chosen.values())))
     sub.subset(font)
+    # Requesting those glyphs kept every code point mapped to them (U+2500 with the dash): keep
+    # the requested characters only (with the bidi mirrors the subsetter added), as the fast path.
+    wanted = sub.unicodes_requested
     for st in font["cmap"].tables:
         if st.format != 14 and st.isUnicode():
-            for cp in list(st.cmap):
-                if cp in chosen:
-                    st.cmap[cp] = chosen[cp]
+            st.cmap = {cp: chosen.get(cp, g) for cp, g in st.cmap.items() if cp in wanted}
     if rename:
         _apply_rename(font, rename, info)
     out = io.BytesIO()
