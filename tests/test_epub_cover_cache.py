@@ -1,0 +1,63 @@
+"""The drawn cover is kept in the font cache: a second build reuses it, byte for byte, and any
+change to what the cover shows draws it again."""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+
+import pytest
+from epub_cases import make_issue, page_starts
+from fonts_support import need_cjk_fonts
+
+from publish.epub import cover, write_epub
+
+
+@pytest.fixture
+def drawn(tmp_path, monkeypatch):
+    """Counts the covers actually drawn; an empty cache and a fixed build time."""
+    need_cjk_fonts()
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    calls = []
+    real = cover.draw_cover
+
+    def counting(issue, fonts):
+        calls.append(issue.label)
+        return real(issue, fonts)
+
+    monkeypatch.setattr(cover, "draw_cover", counting)
+    return calls
+
+
+def _cover_png(epub) -> bytes:
+    with zipfile.ZipFile(epub) as z:
+        return z.read("EPUB/images/cover.png")
+
+
+def test_a_second_build_reuses_the_cover_and_writes_the_same_epub(tmp_path, drawn):
+    issue = make_issue(tmp_path)
+    first = write_epub(issue, tmp_path / "a.epub", page_starts=page_starts(issue), embed_fonts=False)
+    second = write_epub(issue, tmp_path / "b.epub", page_starts=page_starts(issue), embed_fonts=False)
+    assert len(drawn) == 1
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_changed_cover_text_draws_the_cover_again(tmp_path, drawn):
+    issue = make_issue(tmp_path)
+    a = write_epub(issue, tmp_path / "a.epub", embed_fonts=False)
+    other = dataclasses.replace(issue, label="2025年第2期")
+    b = write_epub(other, tmp_path / "b.epub", embed_fonts=False)
+    assert drawn == [issue.label, "2025年第2期"]
+    assert _cover_png(a) != _cover_png(b)
+
+
+def test_a_damaged_cache_entry_is_drawn_again(tmp_path, drawn):
+    issue = make_issue(tmp_path)
+    a = write_epub(issue, tmp_path / "a.epub", embed_fonts=False)
+    entries = list((tmp_path / "cache" / "fonts" / "cover").rglob("*.bin"))
+    assert len(entries) == 1
+    entries[0].write_bytes(entries[0].read_bytes()[:1000])  # a truncated PNG
+    b = write_epub(issue, tmp_path / "b.epub", embed_fonts=False)
+    assert len(drawn) == 2
+    assert _cover_png(a) == _cover_png(b)
