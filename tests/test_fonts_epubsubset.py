@@ -33,14 +33,14 @@ def empty_cache(tmp_path, monkeypatch):
 
 def _glyphs(data: bytes):
     """code point → (outline, advance, vertical metrics or None)."""
-    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
     from fontTools.ttLib import TTFont
 
     font = TTFont(io.BytesIO(data))
     gs = font.getGlyphSet()
     out = {}
     for cp, name in font.getBestCmap().items():
-        pen = RecordingPen()
+        pen = DecomposingRecordingPen(gs)  # composite glyphs: compare outlines, not component names
         gs[name].draw(pen)
         vmtx = font["vmtx"][name] if "vmtx" in font else None
         out[cp] = (pen.value, font["hmtx"][name][0], vmtx)
