@@ -117,44 +117,38 @@ def _glyf(font: Any, info: FaceInfo, mapped: Any, order: list[str], gid_of: Mapp
     return table
 
 
-def _cff_charset(info: FaceInfo) -> array.array | None:
+def _cff_charset(info: FaceInfo, data: Any) -> array.array | None:
     """CID of every glyph of a CID-keyed CFF face (TN 5176 §13 charset formats 0–2), else None."""
-    import mmap
     import struct
 
     from publish.fonts.cffsubset import CFF, sfnt_table
 
-    with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        off, _ = sfnt_table(data, info.index, b"CFF ")
-        cff = CFF(data, off)
-        if not cff.cid_keyed:
-            return None
-        ops = {op: vals for op, vals, _ in cff.top}
-        n = len(cff.charstrings)
-        cids = array.array("H", [0]) * n
-        pos = off + int(ops[15][0])
-        fmt = data[pos]
-        pos += 1
-        gid = 1
+    off, _ = sfnt_table(data, info.index, b"CFF ")
+    cff = CFF(data, off)
+    if not cff.cid_keyed:
+        return None
+    ops = {op: vals for op, vals, _ in cff.top}
+    n = len(cff.charstrings)
+    pos = off + int(ops[15][0])
+    fmt = data[pos]
+    pos += 1
+    cids = array.array("H", [0])  # glyph 0 is .notdef, not in the charset
+    try:
         if fmt == 0:
-            while gid < n:
-                (cids[gid],) = struct.unpack_from(">H", data, pos)
-                pos += 2
-                gid += 1
+            cids.extend(struct.unpack_from(f">{n - 1}H", data, pos))
         elif fmt in (1, 2):
-            count_fmt = ">HB" if fmt == 1 else ">HH"
-            step = 3 if fmt == 1 else 4
-            while gid < n:
+            count_fmt, step = (">HB", 3) if fmt == 1 else (">HH", 4)
+            while len(cids) < n:
                 first, left = struct.unpack_from(count_fmt, data, pos)
                 pos += step
-                for k in range(left + 1):
-                    if gid >= n:
-                        break
-                    cids[gid] = first + k
-                    gid += 1
+                if first + left > 0xFFFF:
+                    raise Unsupported("CFF charset range beyond CID 65535")
+                cids.extend(range(first, first + min(left + 1, n - len(cids))))
         else:
             raise Unsupported(f"CFF charset format {fmt}")
-        return cids
+    except struct.error:
+        raise Unsupported("CFF charset runs past the end of the font") from None
+    return cids
 
 
 def _proxy(info: FaceInfo, chars: str, mapped: Any) -> tuple[Any, dict[str, int], array.array | None]:
@@ -169,11 +163,11 @@ def _proxy(info: FaceInfo, chars: str, mapped: Any) -> tuple[Any, dict[str, int]
     if "CFF2" in font or ("CFF " not in font and "glyf" not in font):
         raise Unsupported("neither CFF nor TrueType outlines")
     num_glyphs = font["maxp"].numGlyphs
-    cids = _cff_charset(info) if "CFF " in font else None
+    cids = _cff_charset(info, mapped) if "CFF " in font else None
     if cids is not None:
-        order = [".notdef", *(f"cid{cid:05d}" for cid in cids[1:])]
+        order = [".notdef", *map("cid{:05d}".format, cids[1:])]
     else:
-        order = [".notdef", *(f"glyph{gid:05d}" for gid in range(1, num_glyphs))]
+        order = [".notdef", *map("glyph{:05d}".format, range(1, num_glyphs))]
     if len(set(order)) != len(order):
         raise Unsupported("CFF charset names a CID twice")
     font.setGlyphOrder(order)
