@@ -147,3 +147,40 @@ def test_text_in_the_book_language_renders_as_with_the_whole_face(fonts):
             images.append(im)
         assert ImageChops.difference(*images).getbbox() is None, (direction, feats)
         assert images[0].getbbox() is not None
+
+
+def test_variation_sequences_and_astral_characters_as_fonttools_alone(fonts):
+    """Format 14 (variation sequences) and format 12 (beyond the BMP) come out as the general path's."""
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.ttLib import TTFont
+
+    info = fonts.face("body").info
+    src = TTFont(str(info.path), fontNumber=info.index, lazy=True)
+    uvs_tables = [t for t in src["cmap"].tables if t.format == 14]
+    if not uvs_tables:
+        pytest.skip("the body face has no variation sequences")
+    pairs = [(u, v) for v, seq in sorted(uvs_tables[0].uvsDict.items())[:2] for u, _ in seq[:2]]
+    astral = next((chr(cp) for cp in info.cmap if cp > 0xFFFF), "")
+    chars = "".join(chr(u) + chr(v) for u, v in pairs) + astral + "人"
+
+    def sequences(data: bytes):
+        font = TTFont(io.BytesIO(data))
+        gs = font.getGlyphSet()
+        out = {}
+        for st in font["cmap"].tables:
+            if st.format == 14:
+                for v, seq in st.uvsDict.items():
+                    for u, name in seq:
+                        pen = DecomposingRecordingPen(gs)
+                        if name is not None:
+                            gs[name].draw(pen)
+                        out[(v, u)] = None if name is None else pen.value
+        return out
+
+    fast = fonts.subset("body", chars, language="zh-CN")
+    general = programs._epub_subset(info, chars, "", "zh-CN")
+    assert _glyphs(fast) == _glyphs(general)
+    assert sequences(fast) == sequences(general)
+    assert {(v, u) for u, v in pairs} <= set(sequences(fast))
+    if astral:
+        assert ord(astral) in _glyphs(fast)
