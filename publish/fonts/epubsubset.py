@@ -16,13 +16,17 @@ same options, on a *proxy* of the face in which those tables are stand-ins:
   mapped to the glyph the print edition draws them with (`FaceInfo.cmap`: the full-width `fwid`
   form of `·`, the continuous dash — see `faceinfo.FULL_WIDTH_FORMS`);
 * hmtx and vmtx answer by glyph name from arrays parsed straight from the file (`sfnt.parse_hmtx`);
+* a TrueType `glyf` cuts each glyph from the mapped file when the subsetter asks for it;
 * the CFF table is left out and written afterwards by `cffsubset` for the glyphs the subsetter
   kept, in its order, with the CIDs fontTools would give them.
 
 Everything else — the layout closure and subsetting of GSUB/GPOS/GDEF/BASE (`vert`, `locl`, `kern`,
-`halt`, … which the reading systems apply), VORG, OS/2 ranges, name, head, TrueType `glyf` — is the
-subsetter's own code on the face's real tables. Format 14 cmap subtables (variation sequences) are
-read as they are, the subsetter keeps the sequences of requested selectors.
+`halt`, … which the reading systems apply), VORG, OS/2 ranges, name, head, composite glyphs — is
+the subsetter's own code on the face's real tables. Format 14 cmap subtables (variation sequences)
+are read as they are; the subsetter keeps the sequences of requested selectors. With the face's own
+cmap the result is byte-identical to the subsetter run on the whole face with our CFF (checked on
+the real issue's four faces); per character it equals fontTools alone on all 101 installed faces.
+`keep_language_systems` first drops the layout language systems the book's language never selects.
 """
 
 from __future__ import annotations
