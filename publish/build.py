@@ -119,6 +119,34 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: boo
         raise BuildError(*uncovered)
     report("fonts", 1, 1)
 
+    # The EPUB's fonts, cover and stylesheet do not depend on the pages: on a second core they are
+    # made while the pages are set, and the child then writes the EPUB itself once it is sent where
+    # the pages start (`publish.background`; None: it is all done here, after the PDF).
+    epub_child = _start_epub_child(issue, fonts, layout, epub_fonts) if epub else None
+    try:
+        return _set_and_write(issue, layout, fonts, out, pdf=pdf, epub=epub, epub_fonts=epub_fonts,
+                              epub_child=epub_child, report=report, warnings=warnings)
+    finally:
+        if epub_child is not None:
+            epub_child.cancel()
+
+
+def _start_epub_child(issue, fonts, layout, epub_fonts: bool):
+    from publish.background import Background
+    from publish.epub.writer import prepare_epub, write_epub
+
+    def prepare():
+        return prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, layout=layout)
+
+    def finish(prepared, message) -> None:
+        page_starts, path = message
+        write_epub(issue, path, page_starts=page_starts, prepared=prepared)
+
+    return Background.start(prepare, finish)
+
+
+def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool, epub_child,
+                   report: Progress, warnings: tuple[Problem, ...]) -> BuildResult:
     from publish.paginate import paginate
 
     total = len(issue.articles)
@@ -140,6 +168,8 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: boo
         raise BuildError(Problem(f"cannot write into the output folder {out}: {err.strerror}",
                                  fix="choose another folder with -o")) from None
     try:
+        if epub_child is not None and epub_path is not None:
+            epub_child.send((document.page_starts, tmp / epub_path.name))
         if pdf_path is not None:
             from publish.pdf import write_pdf
 
@@ -147,11 +177,13 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: boo
             write_pdf(document, fonts, tmp / pdf_path.name)
             report("pdf", 1, 1)
         if epub_path is not None:
-            from publish.epub import write_epub
-
             report("epub", 0, 1)
-            write_epub(issue, tmp / epub_path.name, page_starts=document.page_starts, fonts=fonts,
-                       embed_fonts=epub_fonts, layout=layout)
+            if epub_child is None or not epub_child.wait() or not (tmp / epub_path.name).is_file():
+                # no child, or it failed: made here (its errors are raised as they would be anyway)
+                from publish.epub import write_epub
+
+                write_epub(issue, tmp / epub_path.name, page_starts=document.page_starts, fonts=fonts,
+                           embed_fonts=epub_fonts, layout=layout)
             report("epub", 1, 1)
         for final in (pdf_path, epub_path):
             if final is not None:

@@ -21,6 +21,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,44 @@ APPLE_DISPLAY_OPTIONS = b"""<?xml version="1.0" encoding="UTF-8"?>
 _IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
+@dataclass(frozen=True)
+class PreparedEpub:
+    """What the EPUB needs that does not depend on the print pages: the layout's element styles,
+    the subset fonts and the cover image. `prepare_epub` makes it; a build makes it in a child
+    process while the pages are set (`publish.background`)."""
+
+    styles: dict[str, Any]
+    plan: FontPlan
+    cover: bytes
+
+
+def prepare_epub(
+    issue: Issue,
+    *,
+    fonts: Any | None = None,
+    embed_fonts: bool = True,
+    cover: bytes | None = None,
+    layout: Any | None = None,
+) -> PreparedEpub:
+    """The page-independent part of `write_epub` (same arguments, same errors)."""
+    if layout is None:
+        from publish.layout import load_layout
+
+        layout = load_layout(issue.layout, issue.root)
+    styles = dict(getattr(layout, "styles", {}) or {})
+    if embed_fonts:
+        if fonts is None:
+            fonts = _load_fonts(issue)
+        plan = plan_fonts(collect(issue, element_roles({**DEFAULT_STYLES, **styles})), fonts,
+                          language=issue.language or "zh-CN")
+    else:
+        plan = FontPlan()
+    if cover is None:
+        cover = _drawn_cover(issue, fonts)
+    cover_mod.image_type(cover)  # an unknown image type is an error here, before the pages wait on it
+    return PreparedEpub(styles, plan, cover)
+
+
 def write_epub(
     issue: Issue,
     out_path: Path,
@@ -69,6 +108,7 @@ def write_epub(
     embed_fonts: bool = True,
     cover: bytes | None = None,
     layout: Any | None = None,
+    prepared: PreparedEpub | None = None,
 ) -> Path:
     """Write the EPUB 3 edition of `issue` to `out_path`; returns `out_path`.
 
@@ -77,7 +117,9 @@ def write_epub(
     None and `embed_fonts`); `embed_fonts=False` leaves fonts out (the CSS then names system
     families). `cover`: PNG/JPEG bytes to use instead of the drawn typographic cover. `layout`:
     the print `Layout` (loaded from `issue.layout` when None): its element styles — font roles,
-    relative sizes, leading, alignment, indents — are the stylesheet's.
+    relative sizes, leading, alignment, indents — are the stylesheet's. `prepared`: the result of
+    `prepare_epub` for the same issue and arguments, when already made (then `fonts`, `embed_fonts`,
+    `cover` and `layout` are not used).
     Raises `BuildError` for page starts that do not fit the issue, missing images and write errors.
     """
     out_path = Path(out_path)
@@ -95,20 +137,9 @@ def write_epub(
     docs = [render_article(a, i, by_article.get(a.slug, ()), lang=lang, stylesheet=f"../{CSS_FILE}")
             for i, a in enumerate(articles, 1)]
 
-    if layout is None:
-        from publish.layout import load_layout
-
-        layout = load_layout(issue.layout, issue.root)
-    styles = dict(getattr(layout, "styles", {}) or {})
-    if embed_fonts:
-        if fonts is None:
-            fonts = _load_fonts(issue)
-        plan = plan_fonts(collect(issue, element_roles({**DEFAULT_STYLES, **styles})), fonts, language=lang)
-    else:
-        plan = FontPlan()
-
-    if cover is None:
-        cover = _drawn_cover(issue, fonts)
+    if prepared is None:
+        prepared = prepare_epub(issue, fonts=fonts, embed_fonts=embed_fonts, cover=cover, layout=layout)
+    styles, plan, cover = prepared.styles, prepared.plan, prepared.cover
     cover_ext, _ = cover_mod.image_type(cover)
 
     figures = [fig for d in docs for _, fig in d.images]
