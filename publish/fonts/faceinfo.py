@@ -161,7 +161,7 @@ def _read(path: Path, index: int, digest: str) -> FaceInfo:
     from publish.fonts import sfnt
 
     font = TTFont(str(path), fontNumber=index, lazy=True)  # for the small tables (names, OS/2…)
-    tables = sfnt.read_tables(path, index, (b"cmap", b"hmtx", b"GSUB"))
+    tables = sfnt.read_tables(path, index, (b"cmap", b"hmtx", b"GSUB", b"post"))
     head, hhea = font["head"], font["hhea"]
     upem = head.unitsPerEm
     num_glyphs = font["maxp"].numGlyphs
@@ -217,7 +217,7 @@ def _read(path: Path, index: int, digest: str) -> FaceInfo:
         descent=int(descent),
         cap_height=int(cap or ascent),
         bbox=(head.xMin, head.yMin, head.xMax, head.yMax),
-        italic_angle=float(font["post"].italicAngle) if "post" in font else 0.0,
+        italic_angle=sfnt.italic_angle(tables[b"post"]) if len(tables.get(b"post", b"")) >= 8 else 0.0,
         num_glyphs=num_glyphs,
         cmap=cmap,
         advances=advances,

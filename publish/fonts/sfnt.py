@@ -74,10 +74,17 @@ def _cmap12(data: bytes, offset: int) -> tuple[array.array, array.array]:
     (groups,) = struct.unpack_from(">I", data, offset + 12)
     cps, gids = array.array("I"), array.array("H")
     pos = offset + 16
+    # The groups must be sorted by start code and must not overlap (OpenType cmap format 12), and
+    # then the arrays come out sorted: only a font breaking that rule, or mapping a range to glyph
+    # 0, needs the general sort (for a CJK face: ~0.1 s of a cold build saved).
+    ordered, last_end = True, -1
     for start, end, glyph in struct.iter_unpack(">III", data[pos : pos + 12 * groups]):
+        if start <= last_end or glyph == 0:
+            ordered = False
+        last_end = end
         cps.extend(range(start, end + 1))
         gids.extend(range(glyph, glyph + end - start + 1))
-    return _sorted_nonzero(cps, gids)
+    return (cps, gids) if ordered else _sorted_nonzero(cps, gids)
 
 
 def _cmap4(data: bytes, offset: int) -> tuple[array.array, array.array]:
@@ -111,6 +118,13 @@ def _sorted_nonzero(cps: array.array, gids: array.array) -> tuple[array.array, a
     # Glyph 0 means "not mapped" (fontTools' getBestCmap leaves these out too).
     pairs = sorted((c, g) for c, g in zip(cps, gids, strict=True) if g)
     return array.array("I", (c for c, _ in pairs)), array.array("H", (g for _, g in pairs))
+
+
+def italic_angle(post: bytes) -> float:
+    """The italic angle from a `post` table's header (a 16.16 fixed-point number at offset 4), without
+    decoding the glyph names a version 2 table carries."""
+    (fixed,) = struct.unpack_from(">i", post, 4)
+    return fixed / 65536
 
 
 def parse_hmtx(hmtx: bytes, num_hmetrics: int, num_glyphs: int) -> tuple[array.array, array.array]:
