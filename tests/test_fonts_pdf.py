@@ -240,3 +240,36 @@ def test_the_dash_is_continuous_in_ar_pl_ukai_too(tmp_path):
     xs = sorted(x for x, y in pixels if y == mid)
     assert xs[-1] - xs[0] > 100
     assert all(b - a <= 1 for a, b in itertools.pairwise(xs))
+
+
+def test_truetype_subsets_made_on_the_proxy_draw_what_the_whole_face_subset_draws(fonts, tmp_path, monkeypatch):
+    """The PDF's TrueType subset is made on epubsubset's proxy; the subsetter run on the whole face
+    must give the same glyph ids, outlines and advances (a PDF draws a CIDFontType2 by glyph id)."""
+    import io
+
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.ttLib import TTFont
+
+    from publish.fonts import programs
+
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path))
+    faces = [fonts.face(k).info for k in ("body", "title", "byline")]
+    faces = [info for info in faces if info.format == "TrueType"]
+    if not faces:
+        pytest.skip("no TrueType face among the configured roles")
+    chars = "".join(sorted(set(sample_chars() + RARE + TRICKY)))
+    for info in faces:
+        data, gid_of = programs.pdf_truetype(info, chars)
+        used = sorted({ord(c) for c in chars if ord(c) in info.cmap})
+        whole, whole_gid_of = programs._pdf_truetype(programs._subsetter_font(info), info, used,
+                                                     programs._pdf_truetype_options())
+        assert gid_of == whole_gid_of and gid_of
+        a, b = TTFont(io.BytesIO(data)), TTFont(io.BytesIO(whole))
+        assert a["maxp"].numGlyphs == b["maxp"].numGlyphs
+        ga, gb = a.getGlyphSet(), b.getGlyphSet()
+        for gid in [0, *sorted(set(gid_of.values()))]:
+            na, nb = a.getGlyphName(gid), b.getGlyphName(gid)
+            pa, pb = DecomposingRecordingPen(ga), DecomposingRecordingPen(gb)
+            ga[na].draw(pa)
+            gb[nb].draw(pb)
+            assert (pa.value, a["hmtx"][na]) == (pb.value, b["hmtx"][nb]), (info.ps_name, gid)

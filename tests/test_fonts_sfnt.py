@@ -57,3 +57,39 @@ def test_fwid_substitutions_match_fonttools():
     tables = sfnt.read_tables(Path(path), 2, (b"GSUB",))
     assert sfnt.single_substitutions(tables[b"GSUB"], b"fwid", glyphs) == want
     assert want  # the em dash and the middle dot have full-width forms in this face
+
+
+@pytest.mark.parametrize(("path", "index"), FACES)
+def test_italic_angle_matches_fonttools(path, index):
+    if not Path(path).exists():
+        pytest.skip(f"{path} not installed")
+    font = TTFont(path, fontNumber=index if path.endswith(".ttc") else -1, lazy=True)
+    post = sfnt.read_tables(Path(path), index, (b"post",))[b"post"]
+    assert sfnt.italic_angle(post) == float(font["post"].italicAngle)
+
+
+def test_italic_angle_is_a_signed_16_16_number():
+    import struct
+
+    assert sfnt.italic_angle(struct.pack(">Ii", 0x00030000, -12 * 65536 - 32768)) == -12.5
+
+
+def _cmap12(groups: list[tuple[int, int, int]]) -> bytes:
+    """A cmap table with one (3,10) format 12 subtable holding `groups` as given."""
+    import struct
+
+    sub = struct.pack(">HHIII", 12, 0, 16 + 12 * len(groups), 0, len(groups))
+    sub += b"".join(struct.pack(">III", *g) for g in groups)
+    return struct.pack(">HHHHI", 0, 1, 3, 10, 12) + sub
+
+
+def test_format_12_groups_in_order_come_out_as_they_are():
+    cps, gids = sfnt.parse_cmap(_cmap12([(0x41, 0x43, 5), (0x4E00, 0x4E01, 9)]))
+    assert list(cps) == [0x41, 0x42, 0x43, 0x4E00, 0x4E01]
+    assert list(gids) == [5, 6, 7, 9, 10]
+
+
+def test_format_12_groups_out_of_order_or_on_glyph_0_are_sorted_and_dropped():
+    cps, gids = sfnt.parse_cmap(_cmap12([(0x4E00, 0x4E01, 9), (0x41, 0x42, 0), (0x30, 0x30, 3)]))
+    # U+0041 on glyph 0 means "not mapped"; U+0042 then maps to glyph 1
+    assert list(zip(cps, gids, strict=True)) == [(0x30, 3), (0x42, 1), (0x4E00, 9), (0x4E01, 10)]

@@ -27,11 +27,13 @@ are read as they are; the subsetter keeps the sequences of requested selectors. 
 cmap the result is byte-identical to the subsetter run on the whole face with our CFF (checked on
 the real issue's four faces); per character it equals fontTools alone on all 101 installed faces.
 `keep_language_systems` first drops the layout language systems the book's language never selects.
+The PDF's TrueType subsets of TrueType faces are made on the same proxy (`proxied`).
 """
 
 from __future__ import annotations
 
 import array
+import contextlib
 import io
 import mmap
 from collections.abc import Iterator, Mapping
@@ -247,6 +249,29 @@ def _cmap(data: bytes, font: Any, info: FaceInfo, chars: str, order: list[str]) 
     return table
 
 
+@contextlib.contextmanager
+def proxied(info: FaceInfo, chars: str) -> Iterator[tuple[Any, dict[str, int], array.array | None]]:
+    """The face as the subsetter's proxy (`_proxy`: font, glyph id by name, CIDs or None) for the
+    duration of the block; the PDF's TrueType subsets use it too (`programs.pdf_truetype`)."""
+    with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        font, gid_of, cids = _proxy(info, chars, mapped)
+        try:
+            yield font, gid_of, cids
+        finally:
+            _release(font)
+
+
+def _release(font: Any) -> None:
+    # Tables point back at the font (cmap subtables, lazy readers): empty it, so that the proxy
+    # goes with its last reference and does not wait for a full garbage collection (a build
+    # collects rarely, see publish.build).
+    font.close()
+    glyphs = getattr(font.tables.get("glyf"), "glyphs", None)
+    if isinstance(glyphs, _Glyphs):  # the view of the mapped file must go before the mapping
+        glyphs.release()
+    font.tables.clear()
+
+
 def epub_subset_fast(info: FaceInfo, chars: str, options: Any, rename: str, apply_rename: Any,
                      language: str | None = None) -> bytes:
     """The subset (see the module docstring); `options` are the fontTools subset options the
@@ -290,14 +315,7 @@ def _subset(info: FaceInfo, chars: str, options: Any, rename: str, apply_rename:
         font.save(out)
         return out.getvalue()
     finally:
-        # Tables point back at the font (cmap subtables, lazy readers): empty it, so that the proxy
-        # goes with its last reference and does not wait for a full garbage collection (a build
-        # collects rarely, see publish.build).
-        font.close()
-        glyphs = getattr(font.tables.get("glyf"), "glyphs", None)
-        if isinstance(glyphs, _Glyphs):  # the view of the mapped file must go before the mapping
-            glyphs.release()
-        font.tables.clear()
+        _release(font)
 
 
 # BCP 47 language → the OpenType language system tags a shaper selects for it (OpenType Language
