@@ -10,14 +10,14 @@ Front matter keys (docs/INTERFACES.md): `title` (a string, or a list of the prin
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
 
 from publish.errors import Problem, SourceError
-from publish.model import Article, Byline
+from publish.model import Article, Byline, Figure
 from publish.sources.files import LINE_BREAK, control_characters, key_line, normalize, parse_toml, read_text
-from publish.sources.markdown import read_body
 
 FRONT_MATTER_KEYS = ("title", "subtitle", "byline", "kind", "section")
 BYLINE_KEYS = ("unit", "name")
@@ -36,11 +36,59 @@ def parse_article(
     """Parse an article's text; returns (article or None, its `section` key) and fills `problems`.
 
     Why a list and not an exception: `publish check` lists every problem of every file at once.
+
+    An article read without problems is kept in the cache (`publish.fonts.cache`, kind
+    "articles"), keyed by everything the result depends on: the text, the names and folders given,
+    and the source of the parsing code and of markdown-it. A warm build then neither imports
+    markdown-it nor parses (measured: ~0.08 s of a 0.9 s build). A cached article is used only if
+    each of its figures' files is still there (the one thing outside the text it checks).
     """
     problems = [] if problems is None else problems
+    slug = slug if slug is not None else Path(path).stem
+    from publish.fonts import cache
+
+    key = "\0".join((_code_digest(), text, str(path), str(root), slug, str(source)))
+    hit = cache.get_object("articles", key)
+    if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Article) and _figures_exist(hit[0], root):
+        return hit
+    before = len(problems)
+    result = _parse_article(text, path, root, problems, slug, source)
+    if len(problems) == before and result[0] is not None:
+        cache.put_object("articles", key, result)
+    return result
+
+
+@functools.cache
+def _code_digest() -> str:
+    """SHA-256 of the code that turns article text into an `Article` (this package's readers, the
+    model, markdown-it's version), so that a changed parser never serves an old result."""
+    import hashlib
+    import importlib.util
+
+    here = Path(__file__).resolve().parent
+    files = [here / "article.py", here / "markdown.py", here / "files.py", here.parent / "model.py"]
+    spec = importlib.util.find_spec("markdown_it")
+    if spec is not None and spec.origin:
+        files.append(Path(spec.origin))  # its __init__.py carries __version__
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _figures_exist(article: Article, root: Path | None) -> bool:
+    if root is None:  # then the parser does not look for them either
+        return True
+    return all(b.image.is_file() for b in article.blocks if isinstance(b, Figure))
+
+
+def _parse_article(
+    text: str, path: Path | str, root: Path | None, problems: list[Problem], slug: str, source: Path | None
+) -> tuple[Article | None, str | None]:
+    from publish.sources.markdown import read_body  # imports markdown-it: only when parsing
+
     before = len(problems)
     shown = path
-    slug = slug if slug is not None else Path(path).stem
     control_characters(text, shown, 1, problems)
     lines = LINE_BREAK.split(text)
     if not lines or not _DELIMITER.match(lines[0]):
