@@ -4,7 +4,8 @@ In: the largest example issue (by characters; `examples/*/issue.toml`, or `--iss
 (stdout): for `publish build` PDF only, then PDF + EPUB, and for Typst compiling the same articles
 converted to a Typst source (two columns, the same page, type and grid): the median wall time of a
 cold and of a warm run, each in a fresh process, runs alternating between the two tools; the ratios
-to Typst; the peak RSS of each process; and, with `--profile`, the top of a cProfile of one warm
+to Typst; the peak RSS of each process (`ru_maxrss`: the largest single process of the tree) and,
+sampled in separate runs, the peak memory of the whole process tree with its forked helpers; and, with `--profile`, the top of a cProfile of one warm
 in-process build.
 
 Cold: a fresh process with publish's on-disk font cache emptied (Typst keeps no such cache; its
@@ -107,6 +108,39 @@ def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     if proc.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed:\n{err}")
     return wall, usage.ru_maxrss / 1024
+
+
+def tree_memory(argv: list[str], env: dict[str, str], every: float = 0.01) -> tuple[float, float]:
+    """(peak PSS, peak RSS) in MB of a process and all its descendants together, sampled.
+
+    A build forks helpers (the second half of the composing, the EPUB) that share most of their
+    pages with the parent; `ru_maxrss` is the largest single process. The sum of proportional set
+    sizes (PSS: shared pages divided among their sharers) is what the whole tree holds; the sum of
+    RSS counts shared pages once per process (an upper bound). Sampling reads /proc (Linux only),
+    so it runs apart from the timed runs.
+    """
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak_pss = peak_rss = 0
+    while proc.poll() is None:
+        pss = rss = 0
+        todo = [proc.pid]
+        while todo:
+            pid = todo.pop()
+            try:
+                for tid in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{tid}/children") as f:
+                        todo.extend(int(c) for c in f.read().split())
+                with open(f"/proc/{pid}/smaps_rollup") as f:
+                    for line in f:
+                        if line.startswith("Pss:"):
+                            pss += int(line.split()[1])
+                        elif line.startswith("Rss:"):
+                            rss += int(line.split()[1])
+            except (OSError, ValueError):
+                continue  # the process ended while being read
+        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
+        time.sleep(every)
+    return peak_pss / 1024, peak_rss / 1024
 
 
 # A warm PDF-only run, timed from inside: the CLI's imports (as `publish build` makes them), then
@@ -254,6 +288,17 @@ def main() -> None:
                 c, rc = med(name, "cold")
                 w, rw = med(name, "warm")
                 print(f"{name:22} cold {c / tc:5.2f}×   warm {w / tw:5.2f}×   RSS {max(rc, rw):.0f} MB")
+        if Path("/proc/self/smaps_rollup").exists():
+            print("\nmemory of the whole process tree (parent + forked helpers), peak, sampled every 10 ms:")
+            for name, flags in (("publish (PDF)", ["--no-epub"]), ("publish (PDF+EPUB)", [])):
+                cache = work / "cache-mem"
+                shutil.rmtree(cache, ignore_errors=True)
+                env = dict(base_env, PUBLISH_CACHE_DIR=str(cache))
+                cmd = [publish_bin, "build", str(issue_dir), "-o", str(work / "out"), "-q", *flags]
+                cold = tree_memory(cmd, env)
+                warm = tree_memory(cmd, env)
+                print(f"{name:22} cold PSS {cold[0]:4.0f} MB (RSS sum {cold[1]:4.0f})   "
+                      f"warm PSS {warm[0]:4.0f} MB (RSS sum {warm[1]:4.0f})")
         print("\n" + breakdown(issue_dir, work / "out", dict(base_env, PUBLISH_CACHE_DIR=str(work / "cache")),
                                publish_bin))
         times = in_process_warm(issue_dir, work / "out2", args.runs)
