@@ -111,7 +111,132 @@ def fontconfig_files() -> list[str]:
     return sorted({line for line in res.stdout.splitlines() if line.lower().endswith(FONT_SUFFIXES)})
 
 
+_NAME_IDS = frozenset((1, 2, 4, 6, 16, 17))  # family, style, full, PostScript, typographic family/style
+
+
+class _Unusual(Exception):
+    """A name table the direct reader leaves to fontTools (see `_read_records_direct`)."""
+
+
+def _decode(platform: int, encoding: int, language: int, raw: bytes) -> str:
+    """A name record's string as fontTools' `NameRecord.toUnicode()` gives it (same codec choice);
+    odd-length UTF-16, which fontTools repairs by heuristics, raises `_Unusual`, and a string that
+    does not decode UnicodeError."""
+    if platform == 0 or (platform == 3 and encoding in (0, 1, 10)):
+        codec = "utf_16_be"
+    elif platform == 1 and encoding == 0 and language == 0:
+        codec = "mac_roman"
+    else:  # e.g. Mac Simplified Chinese names: fontTools' own codecs
+        import fontTools.encodings.codecs  # noqa: F401 - registers the x_mac_*_ttx codecs
+        from fontTools.misc.encodingTools import getEncoding
+
+        codec = getEncoding(platform, encoding, language, "ascii")
+    if codec == "utf_16_be" and len(raw) % 2:
+        raise _Unusual
+    return raw.decode(codec)
+
+
+def _read_records_direct(path: str) -> list[FaceRecord]:
+    """`_read_records` without fontTools: the table directory, `name`, `OS/2` weight and the outline
+    tables read with struct (OpenType 1.9: the table directory, TTC header, name, OS/2). Cold
+    discovery reads every installed font (72 files here): 0.18 → ~0.03 s. Checked equal to the
+    fontTools reader on every installed face; anything unusual raises `_Unusual` or struct.error
+    and that file is read by fontTools instead."""
+    import mmap
+    import struct
+
+    from publish.fonts.faceinfo import NAME_PREFERENCE
+
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data[:4] == b"ttcf":
+            (count,) = struct.unpack_from(">I", data, 8)
+            bases = list(struct.unpack_from(f">{count}I", data, 12))
+        elif data[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+            bases = [0]
+        else:
+            raise _Unusual
+        records = []
+        for i, base in enumerate(bases):
+            (num_tables,) = struct.unpack_from(">H", data, base + 4)
+            tables = {}
+            for k in range(num_tables):
+                tag, _sum, off, length = struct.unpack_from(">4sIII", data, base + 12 + 16 * k)
+                tables[tag] = (off, length)
+            if b"name" not in tables:
+                raise _Unusual
+            off, _ = tables[b"name"]
+            _fmt, n, strings = struct.unpack_from(">HHH", data, off)
+            names = []  # (platform, encoding, language, name id, text or None when undecodable)
+            for k in range(n):
+                pid, eid, lid, nid, length, at = struct.unpack_from(">HHHHHH", data, off + 6 + 12 * k)
+                if nid not in _NAME_IDS:
+                    continue  # never consulted (copyright, version, licence …): not decoded either
+                start = off + strings + at
+                raw = data[start : start + length]
+                if len(raw) != length:
+                    raise _Unusual
+                try:
+                    text: str | None = _decode(pid, eid, lid, raw)
+                except UnicodeError:
+                    text = None
+                names.append((pid, eid, lid, nid, text))
+            display = (_best(names, (16, 1), NAME_PREFERENCE), _best(names, (17, 2), NAME_PREFERENCE))
+            by_id: dict[int, set[str]] = {1: set(), 2: set(), 16: set(), 17: set(), 4: set(), 6: set()}
+            for _pid, _eid, _lid, nid, text in names:
+                if nid in by_id and text is not None:
+                    by_id[nid].add(norm(text))
+            fams = by_id[1] | by_id[16]
+            fulls = by_id[4] | by_id[6]
+            pairs = {(f, s) for f in by_id[16] for s in (by_id[17] or by_id[2])}
+            pairs |= {(f, s) for f in by_id[1] for s in by_id[2]}
+            if b"OS/2" in tables:
+                (weight,) = struct.unpack_from(">H", data, tables[b"OS/2"][0] + 4)
+            else:
+                weight = 400
+            fmt = "CFF" if (b"CFF " in tables or b"CFF2" in tables) else "TrueType"
+            records.append(
+                FaceRecord(
+                    path, i, tuple(sorted(fams)), tuple(sorted(pairs)), tuple(sorted(fulls)), weight, fmt, *display
+                )
+            )
+        return records
+
+
+def _best(names: list, ids: tuple[int, ...], preference: tuple) -> str:
+    """`faceinfo._best_name` on decoded records: (3,1,0x409), else (1,0,0), else fontTools'
+    `getDebugName` (the first English name, else the first that decodes)."""
+    for name_id in ids:
+        for want in preference:
+            rec = next((r for r in names if r[3] == name_id and r[:3] == want), None)
+            if rec is not None:
+                if rec[4] is None:
+                    raise _Unusual  # fontTools would raise here (the whole file is skipped)
+                return rec[4]
+        english = some = None
+        for pid, _eid, lid, nid, text in names:
+            if nid != name_id or text is None:
+                continue
+            some = text
+            if (pid, lid) in ((1, 0), (3, 0x409)):
+                english = text
+                break
+        found = english or some
+        if found:
+            return found
+    return ""
+
+
 def _read_records(path: str) -> list[FaceRecord]:
+    import struct
+
+    try:
+        return _read_records_direct(path)
+    except (_Unusual, struct.error, ValueError, OSError):
+        pass  # read by fontTools, which knows every encoding and forgives more
+    return _read_records_fonttools(path)
+
+
+def _read_records_fonttools(path: str) -> list[FaceRecord]:
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.ttCollection import TTCollection
 
@@ -151,18 +276,6 @@ def _read_records(path: str) -> list[FaceRecord]:
         return []  # not a font we can read: ignore it like fontconfig does
 
 
-def _cached_records(path: str, size: int, mtime: int) -> list[FaceRecord]:
-    """A file's face records, cached by (path, size, mtime): a new issue folder costs a stat per
-    system font, not a re-read of every name table."""
-    key = f"{path}\0{size}\0{mtime}"
-    hit = cache.get_object("names", key)
-    if isinstance(hit, list):
-        return hit
-    records = _read_records(path)
-    cache.put_object("names", key, records)
-    return records
-
-
 class FontIndex:
     """Every face in a list of folders (plus fontconfig's), in priority order."""
 
@@ -176,7 +289,9 @@ class FontIndex:
             records = stored["records"]
             extra = stored.get("fontconfig", [])
         else:
-            records = [r for p, size, mtime in files for r in _cached_records(p, size, mtime)]
+            # Each file's names are read afresh (~0.2 ms a file with the direct reader: less than
+            # writing and reading a cache entry per file); the whole listing is cached below.
+            records = [r for p, _size, _mtime in files for r in _read_records(p)]
             known = {os.path.realpath(p) for p, _, _ in files}
             extra = []
             if use_fontconfig:

@@ -143,6 +143,11 @@ class FaceInfo:
         return f"{self.family} {self.style} ({where})"
 
 
+# (platform, encoding, language) of the name records preferred for display: Windows Unicode
+# US English, then Mac Roman English.
+NAME_PREFERENCE = ((3, 1, 0x409), (1, 0, 0))
+
+
 def _best_name(name_table, ids: tuple[int, ...]) -> str:
     for name_id in ids:
         rec = name_table.getName(name_id, 3, 1, 0x409) or name_table.getName(name_id, 1, 0, 0)
