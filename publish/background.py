@@ -16,9 +16,8 @@ caller does the same work itself (so its errors are raised exactly as without th
 output is the same bytes either way). It exits with `os._exit`: it runs no clean-up of this process
 (no `finally` of the caller, no atexit handler, no flush of inherited stdio buffers).
 
-When it is not used: where forking is unsafe or unavailable, with one usable core, with threads
-running, or under `PUBLISH_JOBS=1` — the same rule as the parallel composer
-(`publish.paginate.parallel.usable`).
+When it is not used (`usable`, also the parallel composer's rule): where forking is unsafe or
+unavailable, with one usable core, with threads running, or under `PUBLISH_JOBS=1`.
 """
 
 from __future__ import annotations
@@ -27,6 +26,8 @@ import os
 import pickle
 import signal
 import struct
+import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -44,17 +45,12 @@ class Background:
     @classmethod
     def start(cls, prepare: Callable[[], Any], finish: Callable[[Any, Any], None]) -> Background | None:
         """Fork the child; None when this process should do the work itself."""
-        from publish.paginate.parallel import usable
-
         if not usable():
             return None
-        read_fd, write_fd = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_fd)
-            os.close(write_fd)
+        forked = fork_with_pipe()
+        if forked is None:
             return None
+        pid, read_fd, write_fd = forked
         if pid == 0:  # the child: never returns into the caller's code
             status = 1
             try:
@@ -103,6 +99,35 @@ class Background:
             except ProcessLookupError:
                 pass
             self.wait()
+
+
+def usable() -> bool:
+    """May this process fork helpers? (Linux with fork, more than one usable core, no other
+    threads — a lock held by another thread at the fork would stay held in the child — and not
+    `PUBLISH_JOBS=1`.)"""
+    if os.environ.get("PUBLISH_JOBS", "").strip() == "1":
+        return False
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    if threading.active_count() > 1:
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except (AttributeError, OSError):  # pragma: no cover - Linux always has it
+        return (os.cpu_count() or 1) > 1
+
+
+def fork_with_pipe() -> tuple[int, int, int] | None:
+    """`os.fork()` with a pipe made before it: (pid — 0 in the child —, read end, write end), or
+    None when the fork failed (the pipe is closed again)."""
+    read_fd, write_fd = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return None
+    return pid, read_fd, write_fd
 
 
 def _write_all(fd: int, data: bytes) -> None:

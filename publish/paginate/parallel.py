@@ -22,29 +22,17 @@ from __future__ import annotations
 
 import marshal
 import os
-import sys
-import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
+
+from publish.background import fork_with_pipe, usable
+
+__all__ = ["MIN_CHARS", "compose_all", "usable"]
 
 # Below this many characters of body text the fork (a few milliseconds) is not worth it.
 MIN_CHARS = 20_000
 
 Job = Hashable
-
-
-def usable() -> bool:
-    """May this process compose in a forked child?"""
-    if os.environ.get("PUBLISH_JOBS", "").strip() == "1":
-        return False
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return False
-    if threading.active_count() > 1:
-        return False
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except (AttributeError, OSError):  # pragma: no cover - Linux always has it
-        return (os.cpu_count() or 1) > 1
 
 
 def compose_all(jobs: Sequence[tuple[Job, int]], compose: Callable[[Job], list], *,
@@ -65,13 +53,10 @@ def compose_all(jobs: Sequence[tuple[Job, int]], compose: Callable[[Job], list],
     mine, theirs = jobs[:cut], jobs[cut:]
     if not theirs:
         return out
-    read_fd, write_fd = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
+    forked = fork_with_pipe()
+    if forked is None:
         return out
+    pid, read_fd, write_fd = forked
     if pid == 0:  # the child: compose, send, leave without clean-up
         status = 1
         try:
