@@ -60,7 +60,7 @@ def test_small_jobs_or_publish_jobs_1_compose_nothing_ahead(monkeypatch):
 
 
 @linux_fork
-def test_the_sample_issue_paginates_identically_on_one_and_on_two_cores(monkeypatch):
+def test_the_sample_issue_paginates_identically_on_one_and_on_two_cores(monkeypatch, tmp_path):
     from publish.fonts import load_fonts
     from publish.layout import load_layout
     from publish.paginate import paginate
@@ -79,8 +79,11 @@ def test_the_sample_issue_paginates_identically_on_one_and_on_two_cores(monkeypa
         return out
 
     monkeypatch.setattr(parallel, "compose_all", spy)
+    # each run with an empty cache of composed text (publish.paginate.composed), so both compose
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "two"))
     two = paginate(issue, layout, fonts)
     assert calls and calls[0][0] == calls[0][1] > 0  # every body job composed ahead, half in the child
     monkeypatch.setenv("PUBLISH_JOBS", "1")
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "one"))
     one = paginate(issue, layout, fonts)
     assert two == one

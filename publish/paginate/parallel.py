@@ -61,7 +61,7 @@ def compose_all(jobs: Sequence[tuple[Job, int]], compose: Callable[[Job], list],
         status = 1
         try:
             os.close(read_fd)
-            payload = marshal.dumps([_columns(compose(job)) for job, _ in theirs])
+            payload = marshal.dumps([to_columns(compose(job)) for job, _ in theirs])
             with os.fdopen(write_fd, "wb") as pipe:
                 pipe.write(payload)
             status = 0
@@ -79,11 +79,11 @@ def compose_all(jobs: Sequence[tuple[Job, int]], compose: Callable[[Job], list],
     if status != 0:
         return out  # the child failed: its jobs are composed on demand instead
     for (job, _), lines in zip(theirs, marshal.loads(payload), strict=True):
-        out[job] = [_line(cols, line_type, run_type) for cols in lines]
+        out[job] = [from_columns(cols, line_type, run_type) for cols in lines]
     return out
 
 
-def _columns(lines: list) -> list[tuple]:
+def to_columns(lines: list) -> list[tuple]:
     """A composed paragraph as plain values marshal can carry."""
     out = []
     for ln in lines:
@@ -93,7 +93,7 @@ def _columns(lines: list) -> list[tuple]:
     return out
 
 
-def _line(cols: tuple, line_type: Any, run_type: Any) -> Any:
+def from_columns(cols: tuple, line_type: Any, run_type: Any) -> Any:
     chars, xs, widths, roles, offsets, natural, width, ratio, last, indent, align, hung = cols
     return line_type(run_type(chars, xs, widths, roles, offsets), natural, width, ratio, last, indent, align,
                      hung)

@@ -148,20 +148,44 @@ class Setter:
         return self._compose(element, inlines, measure, align, indent_em)
 
     def precompose(self, articles) -> None:
-        """Compose the body text of `articles` ahead, on two cores where possible
-        (`publish.paginate.parallel`); `compose` then hands out those lines."""
+        """Compose the body text of `articles` ahead; `compose` then hands out those lines.
+
+        Articles composed by an earlier build in the same context come from the cache
+        (`publish.paginate.composed`); the others are composed on two cores where possible
+        (`publish.paginate.parallel`) and then kept in the cache."""
         from publish.cjk.style import Line
+        from publish.paginate import composed
         from publish.paginate.parallel import compose_all
 
         m = self.layout.measure
-        jobs = []
+        per_article: list[list[tuple]] = []
         for article in articles:
+            keys = []
             for block in article.blocks:
                 job = text_job(block)
                 if job is not None:
                     element, inlines = job
-                    jobs.append(((element, inlines, m, None, None), sum(len(r.text) for r in inlines)))
-        self._ready = compose_all(jobs, lambda key: self._compose(*key), line_type=Line, run_type=GlyphRun)
+                    keys.append((element, inlines, m, None, None))
+            per_article.append(keys)
+        context = composed.context_key(self, [k[0] for keys in per_article for k in keys])
+        ready: dict[tuple, list] = {}
+        todo: list[list[tuple]] = []
+        for keys in per_article:
+            hit = composed.load(context, keys) if context is not None and keys else None
+            if hit is None:
+                todo.append(keys)
+            else:
+                ready.update(zip(keys, hit, strict=True))
+        jobs = [(k, sum(len(r.text) for r in k[1])) for keys in todo for k in keys]
+        if jobs:
+            ready.update(compose_all(jobs, lambda key: self._compose(*key), line_type=Line, run_type=GlyphRun))
+        if context is not None:
+            for keys in todo:
+                for k in keys:
+                    if k not in ready:  # not composed ahead (one core, a small issue, a failed child)
+                        ready[k] = self._compose(*k)
+                composed.store(context, keys, [ready[k] for k in keys])
+        self._ready = ready
 
     def _compose(self, element: str, inlines, measure: float, align: str | None,
                  indent_em: float | None) -> list:

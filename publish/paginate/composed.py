@@ -1,0 +1,102 @@
+"""The composed body text of each article, kept in the cache between builds.
+
+In: the `Setter` of a build (layout, fonts, composer) and, per article, its compose jobs (exactly the
+arguments `Setter.compose` is called with). Out: the lines of every job when an earlier build composed
+the same article in the same context (`load`), and `store` to keep them.
+
+Why: composing is most of a warm build's pagination (~0.25 s of CPU for the real issue), and a
+second build of unchanged articles composes the same lines again. An editor's rebuild after changing
+one article recomposes that article only.
+
+What a stored article's lines depend on, all of it in the key (a SHA-256):
+- the jobs: element names, the inline runs (text and emphasis), measures, alignment, indents;
+- the layout's element styles (font role and size) and typography switches for those elements;
+- the fonts: every role's chain of faces (key, file path, face index, file size and mtime — a
+  changed font file changes its size or mtime, as for the font cache's digests) and the role
+  configuration (fallback and Latin roles);
+- the source of the code that composes: the composer (`publish/cjk/`), the columns, the font set
+  and face metrics, the model and layout classes and this package's setting code.
+Entries are the lines as plain columns (`marshal`), rebuilt into the same `Line`s the composer
+makes (the tests compare them). A missing or unreadable entry is simply a miss.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import marshal
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+KIND = "composed"
+
+
+@functools.cache
+def _code_digest() -> str:
+    pkg = Path(__file__).resolve().parents[1]  # publish/
+    files = [
+        *sorted((pkg / "cjk").glob("*.py")), pkg / "columns.py", pkg / "model.py", pkg / "layout" / "model.py", pkg / "fonts" / "fontset.py",
+        pkg / "fonts" / "faceinfo.py", pkg / "fonts" / "sfnt.py", pkg / "paginate" / "setting.py",
+        pkg / "paginate" / "parallel.py", Path(__file__),
+    ]  # fmt: skip
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def context_key(setter: Any, elements: Sequence[str]) -> str | None:
+    """What every article's lines depend on besides its own jobs; None when it cannot be told
+    (a stand-in composer or font set, a font file that cannot be looked at): then nothing is cached."""
+    import publish.cjk as cjk
+
+    if setter.composer is not cjk:
+        return None
+    fonts, layout = setter.fonts, setter.layout
+    try:
+        chains = []
+        for name in sorted(fonts.roles):
+            faces = []
+            for f in fonts.roles[name].faces:
+                st = os.stat(f.path)
+                faces.append((f.key, str(f.path), f.index, st.st_size, st.st_mtime_ns))
+            chains.append((name, faces))
+        config = repr(fonts.config)
+    except (AttributeError, OSError):
+        return None
+    styles = [(e, repr(layout.style(e)), repr(setter.composer_style(e, None, None))) for e in sorted(set(elements))]
+    text = repr((_code_digest(), chains, config, styles, layout.measure))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _key(context: str, jobs: Sequence[tuple]) -> str:
+    return context + "\0" + repr(list(jobs))
+
+
+def load(context: str, jobs: Sequence[tuple]) -> list[list] | None:
+    """The lines of each job, or None when this article was not stored in this context."""
+    from publish.cjk.style import GlyphRun, Line
+    from publish.fonts import cache
+    from publish.paginate.parallel import from_columns
+
+    data = cache.get_bytes(KIND, _key(context, jobs))
+    if data is None:
+        return None
+    try:
+        stored = marshal.loads(data)
+        if not isinstance(stored, list) or len(stored) != len(jobs):
+            return None
+        return [[from_columns(cols, Line, GlyphRun) for cols in lines] for lines in stored]
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def store(context: str, jobs: Sequence[tuple], lines: Sequence[list]) -> None:
+    """Keep the lines of an article's jobs (in the order of `jobs`)."""
+    from publish.fonts import cache
+    from publish.paginate.parallel import to_columns
+
+    cache.put_bytes(KIND, _key(context, jobs), marshal.dumps([to_columns(ls) for ls in lines]))

@@ -1,0 +1,126 @@
+"""Composed body text kept between builds (publish.paginate.composed): a second build of unchanged
+articles composes nothing and gives the same document; a change to an article, to the layout's
+typography or to a font file composes afresh; a damaged entry is a miss."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from publish.fonts import load_fonts
+from publish.layout import load_layout
+from publish.paginate import composed, paginate
+from publish.paginate.setting import Setter
+from publish.sources import load_issue
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "sample"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PUBLISH_JOBS", "1")  # composing counted in this process
+
+
+@pytest.fixture(scope="module")
+def sample():
+    issue = load_issue(SAMPLE)
+    return issue, load_layout(issue.layout, issue.root), load_fonts(issue.root, dict(issue.fonts))
+
+
+def count_composing(monkeypatch) -> list[str]:
+    """The elements of the paragraphs composed from now on (body and everything else)."""
+    seen: list[str] = []
+    real = Setter._compose
+
+    def counting(self, element, inlines, *args):
+        seen.append("".join(r.text for r in inlines))
+        return real(self, element, inlines, *args)
+
+    monkeypatch.setattr(Setter, "_compose", counting)
+    return seen
+
+
+def body_texts(articles) -> set[str]:
+    from publish.paginate.setting import text_job
+
+    return {"".join(r.text for r in job[1]) for a in articles for b in a.blocks if (job := text_job(b))}
+
+
+def test_a_second_build_takes_the_body_from_the_cache_and_sets_the_same_pages(sample, monkeypatch):
+    issue, layout, fonts = sample
+    first = paginate(issue, layout, fonts)
+    composing = count_composing(monkeypatch)
+    again = paginate(issue, layout, fonts)
+    assert again == first
+    assert not set(composing) & body_texts(issue.articles)  # titles, headers and contents are still set
+
+
+def test_an_edited_article_alone_is_composed_again(sample, monkeypatch, tmp_path):
+    issue, layout, fonts = sample
+    paginate(issue, layout, fonts)
+    edited_root = tmp_path / "edited"
+    shutil.copytree(SAMPLE, edited_root)
+    path = sorted((edited_root / "articles").glob("*.md"))[0]
+    added = "新加的一段话，只在这一篇里。"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{added}\n", encoding="utf-8")
+    edited = load_issue(edited_root)
+    changed = [a for a in edited.articles if a.source == path.resolve()]
+    others = [a for a in edited.articles if a.source != path.resolve()]
+    assert len(changed) == 1 and others
+    composing = count_composing(monkeypatch)
+    paginate(edited, layout, fonts)
+    assert added in composing
+    only_in_others = body_texts(others) - body_texts(changed)
+    assert only_in_others and only_in_others.isdisjoint(composing)
+
+
+def test_other_typography_or_a_touched_font_file_is_another_context(sample, tmp_path):
+    import publish.cjk as cjk
+
+    _, layout, fonts = sample
+    elements = ["paragraph", "heading1"]
+    before = composed.context_key(Setter(layout, fonts, cjk), elements)
+    assert before is not None
+    assert composed.context_key(Setter(layout, fonts, cjk), elements) == before  # stable
+    kaiming = replace(layout, typography=tuple((k, "kaiming" if k == "punctuation" else v)
+                                              for k, v in layout.typography))
+    assert composed.context_key(Setter(kaiming, fonts, cjk), elements) != before
+    narrower = replace(layout, styles={**layout.styles, "paragraph": replace(layout.styles["paragraph"], size=9.5)})
+    assert composed.context_key(Setter(narrower, fonts, cjk), elements) != before
+    face = fonts.face("body")  # the same face file replaced in place: another mtime
+    original = face.path
+    copy = tmp_path / original.name
+    shutil.copy2(original, copy)
+    os.utime(copy, ns=(1, 1))
+    object.__setattr__(face, "path", copy)
+    try:
+        assert composed.context_key(Setter(layout, fonts, cjk), elements) != before
+    finally:
+        object.__setattr__(face, "path", original)
+
+
+def test_a_damaged_entry_is_a_miss(sample, monkeypatch, tmp_path):
+    issue, layout, fonts = sample
+    first = paginate(issue, layout, fonts)
+    for entry in (tmp_path / "cache").rglob("*.bin"):
+        if "composed" in entry.parts:
+            entry.write_bytes(b"not marshal data")
+    composing = count_composing(monkeypatch)
+    assert paginate(issue, layout, fonts) == first
+    assert body_texts(issue.articles) <= set(composing)
+
+
+def test_a_stand_in_composer_is_never_cached(sample):
+    _, layout, fonts = sample
+
+    class StandIn:
+        compose = None
+        Style = None
+
+    assert composed.context_key(Setter(layout, fonts, StandIn), ["paragraph"]) is None
