@@ -15,7 +15,8 @@ What a stored article's lines depend on, all of it in the key (a SHA-256):
   changed font file changes its size or mtime, as for the font cache's digests) and the role
   configuration (fallback and Latin roles);
 - the source of the code that composes: the composer (`publish/cjk/`), the columns, the font set
-  and face metrics, the model and layout classes and this package's setting code.
+  and face metrics, the model and layout classes and this package's setting code; and the Python
+  version (the entries are `marshal` data).
 Entries are the lines as plain columns (`marshal`), rebuilt into the same `Line`s the composer
 makes (the tests compare them). A missing or unreadable entry is simply a miss.
 """
@@ -26,6 +27,7 @@ import functools
 import hashlib
 import marshal
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -68,7 +70,8 @@ def context_key(setter: Any, elements: Sequence[str]) -> str | None:
     except (AttributeError, OSError):
         return None
     styles = [(e, repr(layout.style(e)), repr(setter.composer_style(e, None, None))) for e in sorted(set(elements))]
-    text = repr((_code_digest(), chains, config, styles, layout.measure))
+    # marshal's format may change between Python versions: entries are per version
+    text = repr((sys.version_info[:2], _code_digest(), chains, config, styles, layout.measure))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
