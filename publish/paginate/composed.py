@@ -39,9 +39,10 @@ KIND = "composed"
 def _code_digest() -> str:
     pkg = Path(__file__).resolve().parents[1]  # publish/
     files = [
-        *sorted((pkg / "cjk").glob("*.py")), pkg / "columns.py", pkg / "model.py", pkg / "layout" / "model.py", pkg / "fonts" / "fontset.py",
-        pkg / "fonts" / "faceinfo.py", pkg / "fonts" / "sfnt.py", pkg / "paginate" / "setting.py",
-        pkg / "paginate" / "parallel.py", Path(__file__),
+        *sorted((pkg / "cjk").glob("*.py")),
+        pkg / "columns.py", pkg / "model.py", pkg / "layout" / "model.py",
+        pkg / "fonts" / "fontset.py", pkg / "fonts" / "faceinfo.py", pkg / "fonts" / "sfnt.py",
+        pkg / "paginate" / "setting.py", pkg / "paginate" / "parallel.py", Path(__file__),
     ]  # fmt: skip
     h = hashlib.sha256()
     for f in files:
