@@ -5,8 +5,8 @@ In: the largest example issue (by characters; `examples/*/issue.toml`, or `--iss
 converted to a Typst source (two columns, the same page, type and grid): the median wall time of a
 cold and of a warm run, each in a fresh process, runs alternating between the two tools; the ratios
 to Typst; the peak RSS of each process (`ru_maxrss`: the largest single process of the tree) and,
-sampled in separate runs, the peak memory of the whole process tree with its forked helpers; and, with `--profile`, the top of a cProfile of one warm
-in-process build.
+sampled in separate runs, the peak memory of the whole process tree with its forked helpers; and,
+with `--profile`, the top of a cProfile of one warm in-process build.
 
 Cold: a fresh process with publish's on-disk font cache emptied (Typst keeps no such cache; its
 cold run is its first run). Warm: a fresh process again, caches populated — what a user waits for

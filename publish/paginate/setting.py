@@ -180,7 +180,7 @@ class Setter:
         if jobs:
             ready.update(compose_all(jobs, lambda key: self._compose(*key), line_type=Line, run_type=GlyphRun))
         if context is not None:
-            for keys in todo:
+            for keys in filter(None, todo):
                 for k in keys:
                     if k not in ready:  # not composed ahead (one core, a small issue, a failed child)
                         ready[k] = self._compose(*k)
