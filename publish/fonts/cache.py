@@ -113,6 +113,17 @@ def file_digest(path: Path) -> str:
     return digest
 
 
+def code_digest(files) -> str:
+    """SHA-256 of source files (names and contents): part of the key of a cached result that the
+    code in them computes, so a changed program never serves an old result."""
+    h = hashlib.sha256()
+    for f in files:
+        f = Path(f)
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 class _suppress:
     def __enter__(self) -> None:
         return None

@@ -44,11 +44,9 @@ def _code_digest() -> str:
         pkg / "fonts" / "fontset.py", pkg / "fonts" / "faceinfo.py", pkg / "fonts" / "sfnt.py",
         pkg / "paginate" / "setting.py", pkg / "paginate" / "parallel.py", Path(__file__),
     ]  # fmt: skip
-    h = hashlib.sha256()
-    for f in files:
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
+    from publish.fonts.cache import code_digest
+
+    return code_digest(files)
 
 
 def context_key(setter: Any, elements: Sequence[str]) -> str | None:

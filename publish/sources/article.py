@@ -65,18 +65,16 @@ def parse_article(
 def _code_digest() -> str:
     """SHA-256 of the code that turns article text into an `Article` (this package's readers, the
     model, markdown-it's version), so that a changed parser never serves an old result."""
-    import hashlib
     import importlib.util
+
+    from publish.fonts.cache import code_digest
 
     here = Path(__file__).resolve().parent
     files = [here / "article.py", here / "markdown.py", here / "files.py", here.parent / "model.py"]
     spec = importlib.util.find_spec("markdown_it")
     if spec is not None and spec.origin:
         files.append(Path(spec.origin))  # its __init__.py carries __version__
-    h = hashlib.sha256()
-    for f in files:
-        h.update(f.read_bytes())
-    return h.hexdigest()
+    return code_digest(files)
 
 
 def _figures_exist(article: Article, root: Path | None) -> bool:
