@@ -9,16 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found in the sources or the build, located as precisely as known."""
+    """One problem found in the sources or the build, located as precisely as known.
+
+    `code` is a stable, machine-readable name of the kind of problem (e.g. `"image-low-dpi"`), for
+    scripts and for switching warnings off; empty where none is assigned yet. A `Problem` is an
+    error (the build stops); `ProblemWarning` and its subclasses are warnings (reported, the build
+    goes on): `is_warning` tells them apart without importing the subclasses.
+    """
 
     message: str
     path: Path | str | None = None
     line: int | None = None
     fix: str = ""
+    code: str = ""
+
+    is_warning: ClassVar[bool] = False
 
     def __str__(self) -> str:
         where = ""
@@ -28,6 +38,18 @@ class Problem:
         if self.fix:
             text += f" — {self.fix}"
         return text
+
+
+@dataclass(frozen=True)
+class ProblemWarning(Problem):
+    """A problem that does not stop the build (reported by `check` and `build`)."""
+
+    is_warning: ClassVar[bool] = True
+
+
+def is_error(problem: Problem) -> bool:
+    """True for a problem that stops the build, False for a warning."""
+    return not problem.is_warning
 
 
 class PublishError(Exception):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish.errors import LayoutError, Problem
+from publish.errors import LayoutError, Problem, ProblemWarning, is_error
 from publish.layout.load import load_layout
 from publish.layout.model import Layout, figure_size
 
@@ -21,14 +21,11 @@ MIN_DPI = 300
 
 
 @dataclass(frozen=True)
-class ImageWarning(Problem):
-    """A problem that does not stop the build (a photo with too few pixels for print)."""
-
-    is_warning = True
+class ImageWarning(ProblemWarning):
+    """A photo with too few pixels for print: reported, the build goes on."""
 
 
-def is_error(problem: Problem) -> bool:
-    return not isinstance(problem, ImageWarning)
+__all__ = ["ImageWarning", "check_issue", "image_pixels", "is_error"]
 
 
 def image_pixels(path: Path) -> tuple[int, int]:
@@ -77,6 +74,6 @@ def check_issue(issue, layout: Layout | None = None) -> list[Problem]:
                     f"image {path.name} has {dpi:.0f} dpi at its printed width of {w_pt / 72 * 25.4:.0f} mm "
                     f"(print wants {MIN_DPI})",
                     where, block.line or None,
-                    f"use a photo at least {need_w} px wide",
+                    f"use a photo at least {need_w} px wide", "image-low-dpi",
                 ))
     return problems

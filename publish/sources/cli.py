@@ -149,8 +149,8 @@ def check(issue_dir: Path) -> None:
     problems = check_issue_dir(issue_dir)
     # A photo under 300 dpi is reported but, as in the build, does not fail the check: the
     # editor may accept it for a small picture, and the printer's preflight flags it anyway.
-    warnings = [p for p in problems if getattr(p, "is_warning", False)]
-    errors = [p for p in problems if not getattr(p, "is_warning", False)]
+    warnings = [p for p in problems if p.is_warning]
+    errors = [p for p in problems if not p.is_warning]
     if errors:
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
