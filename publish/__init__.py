@@ -17,12 +17,12 @@ from publish.errors import (
     PublishError,
     SourceError,
 )
+from publish.version import __version__
 
 if TYPE_CHECKING:
     from publish.model import Issue
     from publish.sources import load_issue
 
-__version__ = "0.1.0"
 
 # Imported on first use (PEP 562), not with the package: every `publish` command starts by importing
 # this package, and the sources (the Markdown parser) and the model cost ~50 ms that `publish

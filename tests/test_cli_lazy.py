@@ -76,7 +76,7 @@ def test_running_build_imports_no_other_commands_module():
         assert main.get_command(ctx, "build") is not None
         print(sorted(m for m in set(COMMAND_MODULES.values()) if m in sys.modules))
     """)
-    assert out.strip() == "['publish.build_cli']"
+    assert out.strip() == "['publish.cli.build']"
 
 
 def test_help_and_version_import_neither_the_markdown_parser_nor_the_fonts():
@@ -168,3 +168,11 @@ def test_an_explicitly_added_command_wins_over_a_modules_command():
     table["build"] = replacement
     assert table["build"] is replacement
     assert "show" in table and len(table) == len(COMMAND_MODULES)
+
+
+def test_python_dash_m_publish_is_the_same_command_line():
+    done = subprocess.run([sys.executable, "-m", "publish", "--help"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    listed = done.stdout.split("Commands:", 1)[1].split()
+    assert set(COMMAND_MODULES) <= set(listed)

@@ -127,9 +127,10 @@ def test_cli_not_a_pdf_is_one_line_and_exit_1(tmp_path: Path) -> None:
 
 
 def test_cli_default_resolution_matches_the_library() -> None:
-    from publish.pdf import cli, preview
+    from publish.cli import preview as command
+    from publish.pdf import preview
 
-    assert cli.DEFAULT_DPI == preview.DEFAULT_DPI
+    assert command.DEFAULT_DPI == preview.DEFAULT_DPI
 
 
 def test_without_folios_the_first_page_is_a_right_hand_page(tmp_path: Path, fonts: UKaiFonts) -> None:

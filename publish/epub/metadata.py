@@ -31,9 +31,9 @@ from dataclasses import dataclass
 
 from ebooklib import epub
 
-from publish import __version__
 from publish.errors import BuildError, Problem
 from publish.model import Issue
+from publish.version import __version__
 
 # A fixed namespace for our name-based identifiers (uuid5 of the URL namespace and our scheme).
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://publish.invalid/magazine-issue")

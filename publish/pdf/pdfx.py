@@ -28,10 +28,10 @@ from typing import Any
 
 from reportlab.pdfbase import pdfdoc
 
-from publish import __version__
 from publish.errors import BuildError, Problem
 from publish.paginate.pages import Document
 from publish.pdf.flate import CACHED_FLATE
+from publish.version import __version__
 
 PDFX_VERSION = "PDF/X-4"
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     check_issue = check_sources
 
 # Every name is imported from its module on first use (PEP 562). Why: importing any submodule
-# (`publish.sources.cli` to list the `new`/`check`/`show` commands) loads this package first, and
+# (`publish.sources.scaffold` for `publish new`) loads this package first, and
 # the reader brings the Markdown parser (~35 ms) that `publish --help` does not need; a build never
 # needs the writer.
 _HOME = {

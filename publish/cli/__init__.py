@@ -4,9 +4,15 @@ In: command-line arguments. Out: files written by the API, messages on stdout/st
 status: 0 on success, 1 when the sources, fonts, layout or build have a problem the user can fix
 (one line per problem, no traceback unless `--debug`), 2 for usage errors (click's own).
 
-Each command lives with its stage (e.g. `publish/fonts/cli.py`, exporting `commands = [cmd, …]`)
-and is registered in `COMMAND_MODULES`. A command's module is imported only when that command is
+This package is the only place that knows about click: one module per command
+(`publish/cli/build.py` for `publish build`, …), each exporting `commands = [cmd]` and calling the
+library (`publish.build`, `publish.sources`, …); no stage package imports this one. A command is
+registered by name in `COMMAND_MODULES`, and its module is imported only when that command is
 looked up, so `publish build` pays for no other command's imports; `publish --help` imports them all.
+
+To add a command `NAME`: write `publish/cli/NAME.py` (module docstring with its in/out, a
+`@click.command("NAME")` function decorated with `@handle_errors` that imports the library inside
+the function, and `commands = [that_function]`), then add `"NAME": "publish.cli.NAME"` below.
 """
 
 from __future__ import annotations
@@ -22,23 +28,23 @@ from typing import Any, TypeVar
 
 import click
 
-from publish import __version__
 from publish.errors import PublishError
+from publish.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-# Which module holds each command: name → module exporting `commands`. A stage adding a command
-# adds its name here (tests/test_cli_lazy.py checks this table against the modules' `commands`);
+# Which module holds each command: name → module exporting `commands`. A new command adds its name
+# here (tests/test_cli_lazy.py checks this table against the modules' `commands`);
 # a name missing from it still works, at the price of importing every command module to find it.
 COMMAND_MODULES: dict[str, str] = {
-    "new": "publish.sources.cli",
-    "check": "publish.sources.cli",
-    "show": "publish.sources.cli",
-    "fonts": "publish.fonts.cli",
-    "import": "publish.importer_cli",
-    "build": "publish.build_cli",
-    "preview": "publish.pdf.cli",
+    "new": "publish.cli.new",
+    "check": "publish.cli.check",
+    "show": "publish.cli.show",
+    "fonts": "publish.cli.fonts",
+    "import": "publish.cli.import_",  # `import` is a keyword: the module cannot be named so
+    "build": "publish.cli.build",
+    "preview": "publish.cli.preview",
 }
 
 

@@ -2,7 +2,7 @@
 
 In: the command line (`publish preview PDF -o DIR [--pages 1-4] [--spreads] [--dpi N] [--full]`).
 Out: PNG files in DIR (their paths printed one a line), exit status 0; a bad PDF or page selection
-prints one line and exits 1 (through `publish.cli.handle_errors`).
+prints one line and exits 1 (through `handle_errors`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from publish.cli import handle_errors
 DEFAULT_DPI = 100  # = publish.pdf.preview.DEFAULT_DPI, not imported here to keep `publish --help` fast
 
 
-@click.command()
+@click.command("preview")
 @click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "-o",

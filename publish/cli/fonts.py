@@ -41,10 +41,8 @@ def fonts(issue_dir: Path | None, clear_cache: bool) -> None:
     if issue_dir is not None:
         if not issue_dir.is_dir():
             raise FontError(f"{issue_dir}: not an issue folder")
-        try:
-            from publish.sources import load_issue  # type: ignore[attr-defined]
-        except ImportError:
-            raise FontError(f"{issue_dir}: cannot read issues (publish.sources is not installed)") from None
+        from publish.sources import load_issue
+
         issue = load_issue(issue_dir)
         overrides = {k: list(v) for k, v in issue.fonts}
     fontset = load_fonts(issue_dir, overrides)
