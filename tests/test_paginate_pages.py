@@ -329,6 +329,40 @@ def test_a_title_never_stands_alone_at_the_foot_of_a_page():
     assert any(ln.article == "b" and ln.kind == "body" for ln in body_lines(body[1]))
 
 
+def test_a_title_never_stands_alone_above_a_page_wide_figure_that_does_not_fit():
+    # b opens with a page-wide (spanning) block of 16 lines: it cannot follow b's title low on the
+    # page, so the title goes to the next page with it, as it does for a column block.
+    from publish.paginate.flow import Row
+    from publish.paginate.setting import Setter
+
+    class WideFirst(Setter):
+        def body(self, article):
+            rows = super().body(article)
+            if article.slug == "b":
+                return [Row(16, True, payload=(), span=True), *rows]
+            return rows
+
+    import importlib
+
+    pag = importlib.import_module("publish.paginate.paginate")
+
+    issue = make_issue([("工作动态", [article("a", [200, 200, 100]), article("b", [60])])])
+    layout = dataclasses.replace(MAG, min_lines_after_title=1)
+    original = pag.Setter
+    pag.Setter = WideFirst
+    try:
+        doc = run(issue, layout)
+    finally:
+        pag.Setter = original
+    body = [p for p in doc.pages if p.kind == "body"]
+    assert len(body) == 2
+    b_title_page = next(p for p in body if any(ln.article == "b" and ln.kind == "title" for ln in body_lines(p)))
+    assert b_title_page is body[1]
+    assert not any(ln.article == "b" for ln in body_lines(body[0]))
+    opening = next(e for e in doc.outline if e.title == "关于b的报告")
+    assert opening.page == body[1].index
+
+
 def test_a_composer_that_loses_a_character_is_a_build_error_naming_the_article():
     from types import SimpleNamespace
 

@@ -1,0 +1,176 @@
+"""Pagination, step 4 — materialize: abstract pages to coordinates, headers, outline, `Document`.
+
+In: the `Issue`, the `Layout`, the `Setter`, the body `PageDraft`s (step 2,
+`publish.paginate.place`) and the `Folios` (step 3, `publish.paginate.folios`). Out: the
+`Document` (`publish.paginate.pages`): the contents pages, then the body pages, each item at its
+x/y in points (left and right pages mirror the margins), with running headers and folios, the
+outline (sections → articles), the contents entries and the folio of every page start.
+"""
+
+from __future__ import annotations
+
+from publish.cjk.style import GlyphRun
+from publish.layout.model import Layout
+from publish.model import Issue, PageStart
+from publish.paginate.folios import Folios, side
+from publish.paginate.pages import (
+    Document,
+    OutlineEntry,
+    Page,
+    PlacedGlyph,
+    PlacedImage,
+    PlacedRun,
+    Rule,
+    TextLine,
+    TocEntry,
+)
+from publish.paginate.place import SPAN, PageDraft
+from publish.paginate.setting import SetImage, SetLine, Setter
+
+
+def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageDraft], folios: Folios) -> Document:
+    pages: list[Page] = []
+    for k, lines in enumerate(folios.contents_pages):
+        folio = folios.first_contents + k
+        page_side = side(folio)
+        page_items: list = []
+        if layout.header_on_contents:
+            page_items.extend(_header(issue, layout, setter, layout.contents_title.replace("\u3000", ""), folio,
+                                      page_side))
+        page_items.extend(_shift(line, layout.block_left(page_side)) for line in lines)
+        pages.append(Page(len(pages), folio, page_side, "", tuple(page_items), "contents"))
+
+    outline: list[OutlineEntry] = []
+    page_starts: list[PageStart] = []
+    # Which section each article belongs to, by position: an issue may list a section name twice.
+    section_of = {a.slug: n for n, s in enumerate(issue.sections) for a in s.articles}
+    articles = {a.slug: a for a in issue.articles}
+    last_section = -1
+    for k, d in enumerate(drafts):
+        folio = folios.first_body + k
+        page_side = side(folio)
+        body_items, title_ys = _body_items(d, layout, page_side)
+        page_items = []
+        if d.placed and (layout.header_on_article_start or not d.openings or d.placed[0].column != SPAN or
+                         d.placed[0].slot > 0):
+            page_items.extend(_header(issue, layout, setter, d.section, folio, page_side))
+        page_items.extend(body_items)
+        page_index = len(pages)
+        for slug in d.openings:
+            if section_of[slug] != last_section:
+                last_section = section_of[slug]
+                outline.append(OutlineEntry(issue.sections[last_section].title, 0, page_index, title_ys[slug]))
+            outline.append(OutlineEntry(articles[slug].title_text, 1, page_index, title_ys[slug]))
+        start = _page_start(d, folio)
+        if start is not None:
+            page_starts.append(start)
+        pages.append(Page(page_index, folio, page_side, d.section, tuple(page_items), "body"))
+
+    toc = tuple(
+        TocEntry(it.section, it.slug, it.title, it.byline, folios.folio_of[it.first_slug]) for it in folios.items
+    )
+    return Document(
+        trim_width=layout.trim_width,
+        trim_height=layout.trim_height,
+        bleed=layout.bleed,
+        pages=tuple(pages),
+        title=f"{issue.magazine} {issue.label}",
+        author=issue.publisher or issue.magazine,
+        subject=issue.label,
+        keywords=", ".join(dict.fromkeys(s.title for s in issue.sections)),  # a section may recur
+        language=issue.language,
+        date=issue.date.isoformat(),
+        outline=tuple(outline),
+        toc=toc,
+        page_starts=tuple(page_starts),
+        output_intent=layout.output_intent,
+        output_condition=layout.output_condition,
+        meta={k: v for k, v in (("publisher", issue.publisher), ("issn", issue.issn)) if v},
+    )
+
+
+def _body_items(d: PageDraft, L: Layout, side: str) -> tuple[list, dict[str, float]]:
+    """The page's items in reading order (each row's items, rows in placement order) and the
+    y of each opening title."""
+    out: list = []
+    title_ys: dict[str, float] = {}
+    for p in d.placed:
+        x0 = L.block_left(side) if p.column == SPAN else L.column_x(p.column, side)
+        if p.column == SPAN:
+            title_ys[p.article] = L.slot_top(p.slot)
+        for item in p.row.payload or ():
+            if isinstance(item, SetImage):
+                top = L.slot_top(p.slot + item.slot)
+                x = x0 + (item.measure - item.width) / 2
+                out.append(PlacedImage(item.path, x, top - item.height, item.width, item.height))
+            elif isinstance(item, SetLine):
+                size = item.style.size
+                y = L.baseline(p.slot + item.slot, size, item.slots)
+                col = max(p.column, 0)
+                out.append(_text_line(item.line, x0, y, size, item.kind, p.article, col))
+    return out, title_ys
+
+
+_new = object.__new__
+
+
+def _text_line(line, x: float, y: float, size: float, kind: str, article: str, column: int) -> TextLine:
+    g = line.glyphs
+    if type(g) is GlyphRun:
+        # the composer's columns are shared, not copied: no object per glyph (publish.columns)
+        return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.roles), kind, article, column)
+    glyphs = []
+    append = glyphs.append
+    for gl in g:
+        pg = _new(PlacedGlyph)  # as PlacedGlyph(char, x, width, face), without the slow frozen __init__
+        pg.__dict__.update(char=gl.char, x=gl.x, width=gl.width, face=gl.role)
+        append(pg)
+    return TextLine(x, y, size, tuple(glyphs), kind, article, column)
+
+
+def _shift(line: TextLine, dx: float) -> TextLine:
+    return TextLine(line.x + dx, line.y, line.size, line.glyphs, line.kind, line.article, line.column)
+
+
+def _page_start(d: PageDraft, folio: int) -> PageStart | None:
+    for p in d.placed:
+        for item in p.row.payload or ():
+            if isinstance(item, SetLine | SetImage):
+                offset = item.offset if isinstance(item, SetLine) else 0
+                return PageStart(folio, p.article, item.block, offset if item.block >= 0 else 0)
+    return None
+
+
+# ── running headers ────────────────────────────────────────────────────────────────────────────
+def _header(issue: Issue, L: Layout, setter: Setter, section: str, folio: int, side: str) -> list:
+    fmt = L.header_right if side == "right" else L.header_left
+    values = {"section": section, "magazine": issue.magazine, "folio": str(folio), "label": issue.label}
+    y = L.trim_height - L.header_baseline
+    left = L.block_left(side)
+    right = left + L.block_width
+    # On a right (odd) page the inner edge is the left one; on a left page, the right one.
+    inner_left = side == "right"
+    out: list = []
+    for which in ("inner", "outer"):
+        template = getattr(fmt, which)
+        if not template:
+            continue
+        text = template.format(**values)
+        element = "folio" if "{folio}" in template else "header"
+        line = _single_line(setter, element, text, L.block_width)
+        if line is None:
+            continue
+        extent = max((g.x + g.width for g in line.glyphs), default=0.0)
+        at_left = (which == "inner") == inner_left
+        x = left if at_left else right - extent
+        out.append(_text_line(line, x, y, L.style(element).size, element, "", 0))
+    if out and L.header_rule > 0:
+        out.append(Rule(left, y - L.header_rule_gap, right, y - L.header_rule_gap, L.header_rule))
+    return out
+
+
+def _single_line(setter: Setter, element: str, text: str, width: float):
+    """One header line. Set on a measure far wider than the page so that even an over-long section
+    name stays on one line (and visibly overruns, rather than losing characters)."""
+    lines = setter.text_lines(element, text, width * 10, align="left")
+    return lines[0] if lines else None
