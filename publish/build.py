@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish.errors import BuildError, LayoutError, Problem
+from publish.errors import BuildError, LayoutError, Problem, is_error
 
 # progress(stage, done, total): called with done == 0 when a stage starts and done == total when
 # it ends; pagination also reports each article set.
@@ -64,8 +64,10 @@ def build(
     epub: bool = True,
     epub_fonts: bool = True,
     progress: Progress | None = None,
+    strict_fonts: bool | None = None,
 ) -> BuildResult:
-    """Build the issue in `issue_dir` into `out_dir`; see the module docstring."""
+    """Build the issue in `issue_dir` into `out_dir`; see the module docstring. `strict_fonts`
+    (None: the issue's `[fonts] strict`) stops the build when a role's font is substituted."""
     # A build allocates some hundred thousand small objects (lines, rows, PDF operators) that form
     # no reference cycles and live until the files are written. The cycle collector would rescan
     # them again and again (measured: 0.1 s of a 1.2 s build even with raised thresholds) and free
@@ -74,16 +76,16 @@ def build(
     gc.disable()
     try:
         return _build(Path(issue_dir), Path(out_dir), pdf=pdf, epub=epub, epub_fonts=epub_fonts,
-                      progress=progress)
+                      progress=progress, strict_fonts=strict_fonts)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool,
-           progress: Progress | None) -> BuildResult:
+           progress: Progress | None, strict_fonts: bool | None = None) -> BuildResult:
     from publish.layout import load_layout
-    from publish.layout.check import check_issue, is_error
+    from publish.layout.check import check_issue
     from publish.sources import load_issue
 
     report = progress or (lambda stage, done, total: None)
@@ -117,6 +119,13 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: boo
     uncovered = fonts.coverage(issue, roles=element_roles(layout))
     if uncovered:
         raise BuildError(*uncovered)
+    from publish.fonts.substitution import substitutions
+
+    substituted = substitutions(fonts, issue, strict=strict_fonts,
+                                shown_root=issue_dir.parent if issue_dir.suffix == ".toml" else issue_dir)
+    if any(is_error(p) for p in substituted):
+        raise BuildError(*substituted)
+    warnings += tuple(substituted)
     report("fonts", 1, 1)
 
     # The EPUB's fonts, cover and stylesheet do not depend on the pages: on a second core they are

@@ -3,8 +3,11 @@
 In: an issue folder. Out: `check_issue_dir(path)` → the list of `Problem`s, in stage order:
 1. the sources (publish.sources: TOML, front matter, Markdown conventions, files, slugs);
 2. font coverage — every character has a glyph in its role's chain (publish.fonts);
-3. layout checks — the layout loads, images exist and have enough resolution (publish.layout).
-Stages 2 and 3 run only when the sources are sound (they need the `Issue`), and only when their
+3. layout checks — the layout loads, images exist and have enough resolution (publish.layout);
+4. font substitution — a role the issue's `[fonts]` set in another font than asked for (a warning,
+   an error with `strict_fonts` or `[fonts] strict = true`; publish.fonts.substitution);
+5. proofreading warnings (publish.proof), minus the codes in `[proof] ignore`.
+Stages 2-5 run only when the sources are sound (they need the `Issue`), and only when their
 package provides the function: this module grows with the pipeline without knowing it in advance.
 `check_notes(path)` gives information lines that are not problems (characters set from fallback
 fonts).
@@ -45,13 +48,45 @@ def _layout_problems(issue: Issue) -> list[Problem]:
         return list(err.problems)
 
 
-def check_issue_dir(path: Path | str) -> list[Problem]:
-    """All problems found in the issue folder, sources first; an empty list means it is sound."""
+def _shown_root(path: Path | str) -> Path:
+    shown = Path(path)
+    return shown.parent if shown.suffix == ".toml" else shown
+
+
+def _desk_problems(issue: Issue, shown: Path, strict_fonts: bool | None) -> list[Problem]:
+    """Font substitution and proofreading (both need the fonts; proofreading also the layout)."""
+    try:
+        from publish.fonts import load_fonts
+        from publish.fonts.substitution import substitutions
+
+        fonts = load_fonts(issue.root, _font_overrides(issue))
+    except (ImportError, AttributeError, PublishError):
+        fonts = None  # reported by _font_problems
+    layout = None
+    try:
+        from publish.layout import load_layout
+
+        layout = load_layout(issue.layout, issue.root)
+    except (ImportError, AttributeError, PublishError):
+        pass  # reported by _layout_problems
+    problems: list[Problem] = []
+    if fonts is not None:
+        problems.extend(substitutions(fonts, issue, strict=strict_fonts, shown_root=shown))
+    from publish.proof import proofread_issue
+
+    problems.extend(proofread_issue(issue, layout, fonts, shown_root=shown))
+    return problems
+
+
+def check_issue_dir(path: Path | str, *, strict_fonts: bool | None = None) -> list[Problem]:
+    """All problems found in the issue folder, sources first; an empty list means it is sound.
+    `strict_fonts` (None: the issue's `[fonts] strict`) makes a substituted font an error."""
     problems = check_sources(path)
     if problems:
         return problems
     issue = load_issue(path)
-    return _font_problems(issue) + _layout_problems(issue)
+    return (_font_problems(issue) + _layout_problems(issue)
+            + _desk_problems(issue, _shown_root(path), strict_fonts))
 
 
 def check_notes(path: Path | str) -> list[str]:

@@ -47,6 +47,16 @@ class ProblemWarning(Problem):
     is_warning: ClassVar[bool] = True
 
 
+def warning_line(problem: Problem) -> str:
+    """A warning as printed: `path:line: warning[code]: what — fix` (the compiler-style form editors'
+    tools jump to; the code is what `[proof] ignore` and scripts use)."""
+    where = ""
+    if problem.path is not None:
+        where = f"{problem.path}:{problem.line}: " if problem.line else f"{problem.path}: "
+    kind = f"warning[{problem.code}]" if problem.code else "warning"
+    return f"{where}{kind}: {problem.message}" + (f" — {problem.fix}" if problem.fix else "")
+
+
 def is_error(problem: Problem) -> bool:
     """True for a problem that stops the build, False for a warning."""
     return not problem.is_warning

@@ -187,6 +187,10 @@ class Issue:
     root: Path | None = None
     # Role → ordered font candidates, overriding fonts/default.toml (issue.toml `[fonts]`).
     fonts: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    # `[fonts] strict = true`: a role set from a font other than the one asked for is an error.
+    strict_fonts: bool = False
+    # `[proof] ignore = [...]`: proofreading codes (publish.proof.codes) not reported for this issue.
+    proof_ignore: tuple[str, ...] = ()
 
     @property
     def articles(self) -> tuple[Article, ...]:

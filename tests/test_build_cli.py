@@ -118,7 +118,7 @@ def test_a_low_resolution_photo_is_a_warning_and_the_build_goes_on(tmp_path):
     add_figure(issue, "images/small.jpg")
     result = run("build", str(issue), "-o", str(tmp_path / "out"), "--no-epub")
     assert result.exit_code == 0, result.output
-    assert "warning:" in result.stderr and "small.jpg" in result.stderr and "dpi" in result.stderr
+    assert "warning[image-low-dpi]:" in result.stderr and "small.jpg" in result.stderr and "dpi" in result.stderr
     assert (tmp_path / "out" / "issue-2025-01-20.pdf").is_file()
 
 

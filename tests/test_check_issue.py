@@ -15,7 +15,9 @@ SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample"
 
 
 def test_the_sample_is_sound():
-    assert check_issue_dir(SAMPLE) == []
+    # sound = no error; the sample keeps the printed issue's slips (an ASCII colon), which the
+    # proofreader warns about (tests/test_proof.py)
+    assert [p for p in check_issue_dir(SAMPLE) if not p.is_warning] == []
 
 
 def test_source_problems_stop_before_the_later_stages(tmp_path, monkeypatch):
@@ -59,7 +61,7 @@ def test_a_low_resolution_photo_is_a_warning_and_the_check_still_passes(tmp_path
     Image.new("RGB", (300, 200), "white").save(root / "small.jpg")
     result = CliRunner().invoke(main, ["check", str(root)])
     assert result.exit_code == 0, result.output
-    assert "warning:" in result.output and "small.jpg" in result.output and "dpi" in result.output
+    assert "warning[image-low-dpi]:" in result.output and "small.jpg" in result.output and "dpi" in result.output
 
 
 def test_a_missing_photo_beside_a_low_resolution_one_fails_the_check(tmp_path):

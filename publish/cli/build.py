@@ -51,21 +51,30 @@ class _Bars:
 @click.option("--epub/--no-epub", default=True, help="Write the EPUB 3 edition.")
 @click.option("--epub-fonts/--no-epub-fonts", default=True,
               help="Embed subset fonts in the EPUB (off: the reader's own fonts are used).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars and no output paths.")
+@click.option("--strict-fonts", is_flag=True, default=None,
+              help="Stop when a role would be set in another font than issue.toml asks for (press builds).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars, no output paths, no library chatter.")
 @handle_errors
-def build(issue_dir: Path, out_dir: Path, pdf: bool, epub: bool, epub_fonts: bool, quiet: bool) -> None:
+def build(issue_dir: Path, out_dir: Path, pdf: bool, epub: bool, epub_fonts: bool, strict_fonts: bool | None,
+          quiet: bool) -> None:
     """Build ISSUE_DIR into OUT_DIR/<issue>.pdf and .epub (pagination always runs: the EPUB's
     page-list uses the print folios)."""
     from publish.build import build as run_build
+    from publish.errors import warning_line
 
+    if quiet:
+        from publish.quiet import silence_libraries
+
+        silence_libraries()
     bars = _Bars() if not quiet and sys.stderr.isatty() else None
     try:
-        result = run_build(issue_dir, out_dir, pdf=pdf, epub=epub, epub_fonts=epub_fonts, progress=bars)
+        result = run_build(issue_dir, out_dir, pdf=pdf, epub=epub, epub_fonts=epub_fonts, progress=bars,
+                           strict_fonts=strict_fonts or None)
     finally:
         if bars is not None:
             bars.close()
     for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(warning_line(w), err=True)
     if not quiet:
         for path in (result.pdf_path, result.epub_path):
             if path is not None:

@@ -17,22 +17,26 @@ from publish.errors import PublishError
 
 @click.command("check")
 @click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.option("--strict-fonts", is_flag=True, default=None,
+              help="A role set in another font than issue.toml asks for is an error (for press builds).")
 @handle_errors
-def check(issue_dir: Path) -> None:
-    """Check ISSUE_DIR without rendering: sources, font coverage, layout. Exit 1 on any problem."""
+def check(issue_dir: Path, strict_fonts: bool | None) -> None:
+    """Check ISSUE_DIR without rendering: sources, font coverage, layout, fonts substituted,
+    proofreading. Exit 1 on any error; warnings (`path:line: warning[code]: …`) do not fail it."""
     from publish.check import check_issue_dir, check_notes
+    from publish.errors import warning_line
 
-    problems = check_issue_dir(issue_dir)
+    problems = check_issue_dir(issue_dir, strict_fonts=strict_fonts or None)
     # A photo under 300 dpi is reported but, as in the build, does not fail the check: the
     # editor may accept it for a small picture, and the printer's preflight flags it anyway.
     warnings = [p for p in problems if p.is_warning]
     errors = [p for p in problems if not p.is_warning]
     if errors:
         for warning in warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(warning_line(warning), err=True)
         raise PublishError(*errors)
     for warning in warnings:
-        click.echo(f"warning: {warning}")
+        click.echo(warning_line(warning))
     from publish.sources import load_issue
 
     issue = load_issue(issue_dir)

@@ -32,7 +32,7 @@ from publish.sources.files import (
 )
 
 ISSUE_FILE = "issue.toml"
-TABLES = ("magazine", "issue", "fonts", "sections")
+TABLES = ("magazine", "issue", "fonts", "proof", "sections")
 MAGAZINE_KEYS = ("title", "language", "publisher", "issn")
 ISSUE_KEYS = ("label", "date", "first_folio", "layout", "normalize")
 SECTION_KEYS = ("title", "articles")
@@ -158,7 +158,7 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
             reading.problem(
                 f"unknown table or key '{key}'",
                 reading.line_of(key),
-                f"use only [{'], ['.join(TABLES[:3])}] and [[sections]] (check the spelling)",
+                f"use only [{'], ['.join(TABLES[:4])}] and [[sections]] (check the spelling)",
             )
     had_magazine = isinstance(data.get("magazine"), dict)
     magazine = _table(data, "magazine", reading, required=True)
@@ -187,6 +187,8 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
         first_folio = 1
 
     fonts = _fonts(data, reading)
+    strict_fonts = _strict_fonts(data, reading)
+    proof_ignore = _proof(data, reading)
     sections = _sections(data, reading, form)
     if reading.problems or date is None:
         return None
@@ -202,6 +204,8 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
         issn=issn,
         root=reading.root,
         fonts=fonts,
+        strict_fonts=strict_fonts,
+        proof_ignore=proof_ignore,
     )
 
 
@@ -233,6 +237,8 @@ def _fonts(data: dict[str, Any], reading: _Reading) -> tuple[tuple[str, tuple[st
     fonts = _table(data, "fonts", reading, required=False)
     result = []
     for role, value in fonts.items():
+        if role == "strict":
+            continue  # a switch, not a role (_strict_fonts)
         candidates = [value] if isinstance(value, str) else value
         if not isinstance(candidates, list) or not all(isinstance(c, str) and c for c in candidates):
             reading.problem(
@@ -243,6 +249,36 @@ def _fonts(data: dict[str, Any], reading: _Reading) -> tuple[tuple[str, tuple[st
             continue
         result.append((str(role), tuple(candidates)))
     return tuple(result)
+
+
+def _strict_fonts(data: dict[str, Any], reading: _Reading) -> bool:
+    fonts = data.get("fonts")
+    value = fonts.get("strict", False) if isinstance(fonts, dict) else False
+    if not isinstance(value, bool):
+        reading.problem(f"[fonts] strict = {value!r} is not true or false",
+                        reading.line_of("strict", reading.table_line("fonts") - 1),
+                        "write strict = true (a substituted font is an error) or strict = false")
+        return False
+    return value
+
+
+def _proof(data: dict[str, Any], reading: _Reading) -> tuple[str, ...]:
+    from publish.proof.codes import CODES
+
+    proof = _table(data, "proof", reading, required=False)
+    start = reading.table_line("proof")
+    _unknown_keys(proof, ("ignore",), "[proof]", reading, start)
+    value = proof.get("ignore", [])
+    line = reading.line_of("ignore", max(start - 1, 0))
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        reading.problem("[proof] ignore must be a list of warning codes", line,
+                        'write ignore = ["ascii-colon", "single-dash"]')
+        return ()
+    for code in value:
+        if code not in CODES:
+            reading.problem(f"[proof] ignore: unknown warning code {code!r}", line,
+                            f"use codes from: {', '.join(CODES)}")
+    return tuple(value)
 
 
 def _occurrence_line(lines: list[str], needle: str, nth: int) -> int | None:
