@@ -55,7 +55,7 @@ def test_a_changed_cover_text_draws_the_cover_again(tmp_path, drawn):
 def test_a_damaged_cache_entry_is_drawn_again(tmp_path, drawn):
     issue = make_issue(tmp_path)
     a = write_epub(issue, tmp_path / "a.epub", embed_fonts=False)
-    entries = list((tmp_path / "cache" / "fonts" / "cover").rglob("*.bin"))
+    entries = list((tmp_path / "cache" / "entries" / "cover").rglob("*.bin"))
     assert len(entries) == 1
     entries[0].write_bytes(entries[0].read_bytes()[:1000])  # a truncated PNG
     b = write_epub(issue, tmp_path / "b.epub", embed_fonts=False)

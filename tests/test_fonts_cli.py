@@ -47,7 +47,7 @@ def test_fonts_lists_every_role_with_file_face_and_format(tmp_path, monkeypatch)
 
 def test_clear_cache_empties_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
-    from publish.fonts import cache
+    from publish import cache
 
     cache.put_bytes("t", "k", b"x")
     result = CliRunner().invoke(main, ["fonts", "--clear-cache"])

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from publish.cli import handle_errors
-from publish.errors import FontError
+from publish.errors import FontError, Problem
 
 
 def _preview(chars: set[str], limit: int = 12) -> str:
@@ -25,15 +25,23 @@ def _preview(chars: set[str], limit: int = 12) -> str:
 
 @click.command("fonts")
 @click.argument("issue_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--clear-cache", is_flag=True, help="Delete the prepared-font cache first.")
+@click.option("--clear-cache", is_flag=True, help="Delete the build cache (prepared fonts, parsed and composed text) first.")
 @handle_errors
 def fonts(issue_dir: Path | None, clear_cache: bool) -> None:
     """List every font role → file, face, format, and coverage of ISSUE_DIR's characters."""
-    from publish.fonts import cache, load_fonts
+    from publish import cache
+    from publish.fonts import load_fonts
 
     if clear_cache:
-        removed = cache.clear()
-        click.echo(f"cleared font cache {cache.cache_dir()} ({removed} files)")
+        cleared = cache.clear()
+        if cleared.failed:
+            path, reason = cleared.failed[0]
+            more = f" and {len(cleared.failed) - 1} more" if len(cleared.failed) > 1 else ""
+            raise FontError(Problem(
+                f"cannot clear the cache: {path}: {reason}{more} ({cleared.removed} files removed)",
+                fix="check the permissions of the cache folder, or set PUBLISH_CACHE_DIR to another folder",
+                code="cache-not-cleared"))
+        click.echo(f"cleared the cache {cache.cache_dir()} ({cleared.removed} files)")
         if issue_dir is None:
             return
     issue = None

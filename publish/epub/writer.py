@@ -210,7 +210,7 @@ def _drawn_cover(issue: Issue, fonts: Any | None) -> bytes:
     """
     import hashlib
 
-    from publish.fonts import cache
+    from publish import cache
 
     faces = cover_mod.find_cover_fonts(fonts)
     try:

@@ -46,7 +46,7 @@ __all__ = ["FontMetrics", "FontSet", "ResolvedFace", "ResolvedRole", "load_fonts
 
 
 # The names above come from `publish.fonts.fontset`, imported on first use (PEP 562): importing a
-# submodule (`publish.fonts.cache` for `publish fonts --clear-cache`, …) loads this
+# submodule (`publish.fonts.discovery` for `publish fonts`, …) loads this
 # package first, and fontset with the composer's tables behind it costs ~40 ms they do not need.
 def __getattr__(name: str) -> Any:
     if name not in __all__:

@@ -31,7 +31,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish.fonts import cache
+from publish import cache
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 STYLE_WEIGHTS = {
@@ -284,8 +284,10 @@ class FontIndex:
         files = _list_files(self.dirs)
         listing = "\n".join(f"{p}\0{s}\0{m}" for p, s, m in files)
         key = hashlib.sha256(listing.encode("utf-8", "surrogateescape")).hexdigest()
-        stored = cache.get_object("index", key)
-        if isinstance(stored, dict) and "records" in stored:
+        stored = cache.get_value("index", key, (FaceRecord,))
+        if (isinstance(stored, dict) and isinstance(stored.get("records"), list)
+                and isinstance(stored.get("fontconfig"), list)
+                and all(isinstance(r, FaceRecord) for r in stored["records"] + stored["fontconfig"])):
             records = stored["records"]
             extra = stored.get("fontconfig", [])
         else:
@@ -301,7 +303,7 @@ class FontIndex:
                     if os.path.realpath(p) not in known:
                         known.add(os.path.realpath(p))
                         extra.extend(_read_records(p))
-            cache.put_object("index", key, {"records": records, "fontconfig": extra})
+            cache.put_value("index", key, {"records": records, "fontconfig": extra})
         self.records: list[FaceRecord] = list(records) + [r for r in extra if os.path.exists(r.path)]
 
     def find(self, family: str, style: str | None = None) -> FaceRecord | None:

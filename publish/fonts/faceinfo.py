@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish.fonts import cache
+from publish import cache
 
 _MISS = object()
 
@@ -300,7 +300,7 @@ def face_info(path: Path, index: int = 0) -> FaceInfo:
         return hit
     digest = cache.file_digest(path)
     key = f"{digest}#{index}"
-    stored = cache.get_object("face", key)
+    stored = cache.get_value("face", key)
     info: FaceInfo | None = None
     if isinstance(stored, dict):
         try:
@@ -321,7 +321,7 @@ def face_info(path: Path, index: int = 0) -> FaceInfo:
             for k in FaceInfo.__dataclass_fields__
             if k not in ("path", "cmap", "advances")
         }
-        cache.put_object(
+        cache.put_value(
             "face",
             key,
             {

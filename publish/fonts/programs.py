@@ -19,9 +19,8 @@ face index and character set:
 from __future__ import annotations
 
 import io
-import pickle
 
-from publish.fonts import cache
+from publish import cache
 from publish.fonts.faceinfo import FaceInfo
 
 PDF_DROP_TABLES = ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG", "DSIG", "meta", "morx", "FFTM"]
@@ -95,8 +94,9 @@ def pdf_truetype(info: FaceInfo, chars: str) -> tuple[bytes, dict[int, int]]:
     kept glyphs), and with it OS/2's character range and head's checksum: nothing a PDF viewer
     reads for a CIDFontType2, which is drawn by glyph id. On the real issue the bytes are equal."""
     key = _chars_key(info, chars, "pdf-ttf2")
-    hit = cache.get_object("pdf", key)
-    if isinstance(hit, tuple) and len(hit) == 2:
+    hit = cache.get_value("pdf", key)
+    if (isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], bytes) and isinstance(hit[1], dict)
+            and all(type(k) is int and type(v) is int for k, v in hit[1].items())):
         return hit
     from publish.fonts.cffsubset import Unsupported
 
@@ -115,7 +115,7 @@ def pdf_truetype(info: FaceInfo, chars: str) -> tuple[bytes, dict[int, int]]:
             result = None
     if result is None:
         result = _pdf_truetype(_subsetter_font(info), info, cps, opts)
-    cache.put_bytes("pdf", key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    cache.put_value("pdf", key, result)
     return result
 
 

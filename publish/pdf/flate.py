@@ -3,7 +3,7 @@
 In: the bytes of a stream that a second build of the same issue embeds again unchanged — a font
 subset program, its ToUnicode CMap, the output intent's ICC profile. Out: exactly what
 `zlib.compress(data)` returns (ReportLab's `PDFZCompress`, default level), read from the on-disk
-cache (`publish.fonts.cache`, kind "flate") when an earlier build compressed the same bytes.
+cache (`publish.cache`, kind "flate") when an earlier build compressed the same bytes.
 
 Why: compressing those streams is a fifth of the PDF writer's time on a warm build (a 500 KB CJK
 subset alone takes ~30 ms), while reading a cached result takes well under a millisecond. The
@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 
-from publish.fonts import cache
+from publish import cache
 
 CACHE_KIND = "flate"
 # Below this size compressing is about as fast as a cache lookup (a file read): not worth an entry.

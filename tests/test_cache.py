@@ -1,0 +1,261 @@
+"""The build cache (publish.cache): relocatable, safe for concurrent builds, clearable, keyed by
+module identity, and never trusted: every entry proves itself with a digest, a damaged one is a
+miss that is rebuilt and replaced, and nothing read from it can run code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import pickle
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from fonts_support import need_cjk_fonts
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from publish import cache
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "sample"
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_cache_dir_follows_the_environment_variable(in_tmp):
+    assert cache.cache_dir() == in_tmp / "entries"
+    cache.put_bytes("t", "k", b"data")
+    assert cache.get_bytes("t", "k") == b"data"
+    assert any((in_tmp / "entries").rglob("*.bin"))
+
+
+def test_clear_removes_everything(in_tmp):
+    cache.put_bytes("t", "a", b"1")
+    cache.put_bytes("t", "b", b"2")
+    old = in_tmp / "fonts" / "x" / "old.bin"  # the folder of the previous cache format
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"old")
+    cleared = cache.clear()
+    assert cleared.removed == 3 and cleared.failed == ()
+    assert cache.get_bytes("t", "a") is None
+    assert not old.exists()
+
+
+def _read_only(monkeypatch):
+    """Unlinking fails as on a read-only file system (root ignores permission bits, so chmod
+    would not do it in CI)."""
+    def refuse(self, missing_ok=False):
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+
+
+def test_clear_on_a_read_only_cache_reports_what_it_could_not_remove(in_tmp, monkeypatch):
+    cache.put_bytes("t", "a", b"1")
+    _read_only(monkeypatch)
+    cleared = cache.clear()
+    assert cleared.removed == 0
+    assert [reason for _, reason in cleared.failed] == ["Read-only file system"]
+
+
+def test_fonts_clear_cache_on_a_read_only_cache_fails_with_a_message(in_tmp, monkeypatch):
+    from click.testing import CliRunner
+
+    from publish.cli import main
+
+    cache.put_bytes("t", "a", b"1")
+    _read_only(monkeypatch)
+    result = CliRunner().invoke(main, ["fonts", "--clear-cache"])
+    assert result.exit_code == 1
+    assert "cannot clear the cache" in result.output and "Read-only file system" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[:-1],
+        lambda b: b[: len(b) // 2],
+        lambda b: b"",
+        lambda b: b[:-1] + bytes([b[-1] ^ 1]),
+        lambda b: bytes([b[0] ^ 0x80]) + b[1:],
+        lambda b: b + b"\0",
+        lambda b: b"\x80garbage",
+    ],
+    ids=["last-byte-cut", "half", "empty", "last-bit", "magic-bit", "appended", "garbage"],
+)
+def test_a_damaged_entry_is_a_miss_and_is_removed(in_tmp, damage):
+    cache.put_value("t", "k", {"a": 1})
+    (entry,) = (in_tmp / "entries").rglob("*.bin")
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert cache.get_value("t", "k") is None
+    assert not entry.exists()
+    cache.put_value("t", "k", {"a": 2})  # and the caller's rebuilt value replaces it
+    assert cache.get_value("t", "k") == {"a": 2}
+
+
+def test_an_entry_copied_over_another_keys_file_is_a_miss(in_tmp):
+    cache.put_bytes("t", "one", b"first")
+    cache.put_bytes("t", "two", b"second")
+    one, two = sorted((in_tmp / "entries").rglob("*.bin"))
+    shutil.copyfile(one, two)  # both files now hold a well-formed entry, one of them for another key
+    assert {cache.get_bytes("t", "one"), cache.get_bytes("t", "two")} == {b"first", None}
+
+
+def test_values_round_trip_through_plain_data(in_tmp):
+    from publish.model import Article, Byline, Paragraph, Text
+
+    article = Article("a", ("标题",), (Paragraph((Text("正文"),), line=3),), bylines=(Byline("单位", "名"),),
+                      source=Path("/x/a.md"))
+    value = {"article": article, "when": dt.date(2025, 1, 2), "n": [1, 2.5, None, True, b"\0"], 3: ("t",)}
+    cache.put_value("t", "k", value)
+    types = (Article, Byline, Paragraph, Text)
+    assert cache.get_value("t", "k", types) == value
+    assert cache.get_value("t", "k") is None  # a class not named by the reader is never constructed
+
+
+class _Boom:
+    def __reduce__(self):
+        return (os.system, ("touch pwned",))
+
+
+def test_nothing_from_the_cache_is_unpickled_even_with_a_valid_digest(in_tmp, monkeypatch):
+    monkeypatch.chdir(in_tmp)
+    # An attacker who can write the cache can also compute the digest: the payload must still not run.
+    cache.put_bytes("t", "k", pickle.dumps(_Boom()))
+    assert cache.get_value("t", "k") is None
+    assert not (in_tmp / "pwned").exists()
+    import marshal
+
+    cache.put_bytes("t", "k", marshal.dumps(compile("open('pwned', 'w')", "x", "exec")))
+    assert cache.get_value("t", "k") is None  # a code object is refused (and never called)
+    assert not (in_tmp / "pwned").exists()
+
+
+def test_module_digest_covers_every_file_of_a_package(tmp_path, monkeypatch):
+    pkg = tmp_path / "digestpkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "deep.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = cache.module_digest.__wrapped__("digestpkg")
+    (pkg / "sub" / "deep.py").write_text("X = 2\n")
+    assert cache.module_digest.__wrapped__("digestpkg") != before
+    (pkg / "sub" / "new.py").write_text("")  # a module split off: still part of the identity
+    assert cache.module_digest.__wrapped__("digestpkg") not in (before,)
+    assert cache.module_digest.__wrapped__("no_such_module_here") == cache.module_digest.__wrapped__(
+        "no_such_module_here")
+
+
+def _writer(args):
+    root, n = args
+    os.environ["PUBLISH_CACHE_DIR"] = root
+    from publish import cache as c
+
+    payload = bytes([n % 256]) * 200_000
+    for _ in range(20):
+        c.put_bytes("race", "same-key", payload)
+        got = c.get_bytes("race", "same-key")
+        # A reader sees a complete entry written by someone, never a torn one.
+        assert got is not None and len(got) == 200_000 and len(set(got)) == 1
+    return True
+
+
+def test_concurrent_writers_never_leave_a_torn_entry(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        assert all(pool.map(_writer, [(str(tmp_path), n) for n in range(4)]))
+    assert not list((tmp_path / "entries").rglob(".tmp-*"))
+
+
+def test_a_warm_load_reads_the_cache_and_is_fast(in_tmp):
+    need_cjk_fonts()
+    from publish.fonts import faceinfo, load_fonts
+
+    faceinfo._memo.clear()
+    cold = load_fonts()
+    faceinfo._memo.clear()  # a new process would not have these in memory
+    t = time.perf_counter()
+    warm = load_fonts()
+    elapsed = time.perf_counter() - t
+    assert warm.roles["body"].path == cold.roles["body"].path
+    assert warm.face("body").info.cmap == cold.face("body").info.cmap
+    # Generous bound (a shared 2-core machine); bench/fonts.py measures the real number.
+    assert elapsed < 1.0
+
+
+# --- any damage to any cache file: the same output bytes as a clean build -----------------------
+
+
+def _build(out: Path) -> tuple[bytes, bytes]:
+    from publish.build import build
+    from publish.fonts import faceinfo
+
+    faceinfo._memo.clear()  # as a new process: everything comes from the cache or the fonts
+    result = build(SAMPLE, out)
+    return result.pdf_path.read_bytes(), result.epub_path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory):
+    need_cjk_fonts()
+    base = tmp_path_factory.mktemp("damage")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PUBLISH_CACHE_DIR", str(base / "cache"))
+    mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    try:
+        clean = _build(base / "clean")
+        files = sorted(p for p in (base / "cache").rglob("*") if p.is_file())
+        yield base, clean, files, mp
+    finally:
+        mp.undo()
+
+
+_DAMAGE = st.one_of(
+    st.tuples(st.just("truncate"), st.floats(0, 1)),
+    st.tuples(st.just("flip"), st.floats(0, 1), st.integers(1, 255)),
+    st.tuples(st.just("replace"), st.binary(max_size=64)),
+    st.tuples(st.just("append"), st.binary(min_size=1, max_size=16)),
+)
+
+
+def _damage(data: bytes, how: tuple) -> bytes:
+    kind = how[0]
+    if kind == "truncate":
+        return data[: int(how[1] * len(data))] if data else data
+    if kind == "flip" and data:
+        i = min(int(how[1] * len(data)), len(data) - 1)
+        return data[:i] + bytes([data[i] ^ how[2]]) + data[i + 1:]
+    if kind == "replace":
+        return how[1]
+    if kind == "append":
+        return data + how[1]
+    return data
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pick=st.integers(min_value=0), how=_DAMAGE, data=st.data())
+def test_any_damage_to_any_cache_file_gives_the_clean_builds_bytes(warm_cache, pick, how, data):
+    base, clean, files, _ = warm_cache
+    present = [f for f in files if f.exists()]
+    target = present[pick % len(present)]
+    target.write_bytes(_damage(target.read_bytes(), how))
+    out = base / f"out-{data.draw(st.integers(0, 10**9))}"
+    assert _build(out) == clean
+    shutil.rmtree(out)
+
+
+def test_every_cache_file_damaged_at_once_still_gives_the_clean_builds_bytes(warm_cache):
+    base, clean, _files, _ = warm_cache
+    for f in (p for p in (base / "cache").rglob("*") if p.is_file()):
+        data = f.read_bytes()
+        f.write_bytes(data[: len(data) // 2] + bytes([(data[len(data) // 2] ^ 1) if data else 0]))
+    assert _build(base / "all-damaged") == clean
+    assert _build(base / "after-repair") == clean  # the rebuilt entries replaced the damaged ones
