@@ -1,7 +1,8 @@
 """Building an issue: the whole pipeline from an issue folder to the PDF and EPUB files.
 
-In: an issue folder and an output folder. Out: `OUT_DIR/<issue.slug>.pdf` and `.epub`, and a
-`BuildResult` naming them (with any warnings, e.g. photos under 300 dpi).
+In: an issue folder and an output folder. Out: `OUT_DIR/<issue.slug>.pdf` and `.epub`, the cover
+file `<issue.slug>-cover.pdf` when the issue has `[covers]`, and a `BuildResult` naming them (with
+any warnings, e.g. photos under 300 dpi, and the filler pages added to reach the page multiple).
 
 Order, so that bad input never leaves half-written output: read the issue (`SourceError` listing
 every source problem), load the layout, run the print checks (`publish.layout.check_issue`) and the
@@ -35,6 +36,9 @@ class BuildResult:
     epub_path: Path | None
     pages: int = 0
     warnings: tuple[Problem, ...] = field(default=())
+    cover_path: Path | None = None  # `<slug>-cover.pdf`, when the issue has [covers] and a PDF was asked for
+    fillers: int = 0  # filler pages added to reach the layout's page multiple
+    filler: str = ""  # what they are: the layout's [makeup] filler
 
 
 def element_roles(layout) -> dict[str, str]:
@@ -97,6 +101,11 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: boo
     report("check", 0, 1)
     layout = load_layout(issue.layout, issue.root)
     problems = check_issue(issue, layout)
+    if pdf:
+        from publish.paginate.cover import check_pictures
+        from publish.paginate.signatures import filler_pictures
+
+        problems += check_pictures(issue, layout, filler_pictures(issue) if layout.filler == "ads" else [])
     errors = [p for p in problems if is_error(p)]
     warnings = tuple(p for p in problems if not is_error(p))
     if out.exists() and not out.is_dir():
@@ -169,6 +178,7 @@ def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, ep
         raise BuildError(Problem(f"cannot create the output folder {out}: {err.strerror}")) from None
     pdf_path = out / f"{issue.slug}.pdf" if pdf else None
     epub_path = out / f"{issue.slug}.epub" if epub else None
+    cover_path = out / f"{issue.slug}-cover.pdf" if pdf and issue.covers is not None else None
     # Both files are written into a private temporary folder inside `out` (same file system, so
     # the final renames are atomic) and moved into place only when every writer succeeded.
     try:
@@ -184,6 +194,13 @@ def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, ep
 
             report("pdf", 0, 1)
             write_pdf(document, fonts, tmp / pdf_path.name)
+            if cover_path is not None:
+                # the covers are their own print file (printed on other paper)
+                import publish.cjk as cjk
+                from publish.paginate.cover import cover_document
+                from publish.paginate.setting import Setter
+
+                write_pdf(cover_document(issue, layout, Setter(layout, fonts, cjk)), fonts, tmp / cover_path.name)
             report("pdf", 1, 1)
         if epub_path is not None:
             report("epub", 0, 1)
@@ -194,7 +211,7 @@ def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, ep
                 write_epub(issue, tmp / epub_path.name, page_starts=document.page_starts, fonts=fonts,
                            embed_fonts=epub_fonts, layout=layout)
             report("epub", 1, 1)
-        for final in (pdf_path, epub_path):
+        for final in (pdf_path, cover_path, epub_path):
             if final is not None:
                 try:
                     os.replace(tmp / final.name, final)
@@ -202,4 +219,5 @@ def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, ep
                     raise BuildError(Problem(f"cannot write {final}: {err.strerror}")) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return BuildResult(pdf_path, epub_path, len(document.pages), warnings)
+    return BuildResult(pdf_path, epub_path, len(document.pages), warnings, cover_path, document.fillers,
+                       document.filler)

@@ -171,6 +171,39 @@ class Section:
     articles: tuple[Article, ...]
 
 
+# ── the print edition's own pages (issue.toml [covers], [masthead], [[inserts]]) ─────────────────
+@dataclass(frozen=True)
+class Covers:
+    """The four cover pages, each a picture or a one-page PDF covering the page and its bleed:
+    封一 `front`, 封二 `inside_front`, 封三 `inside_back`, 封四 `back` (None: left white), the
+    optional `spine` picture and the spine's width (mm; 0 for saddle stitch)."""
+
+    front: Path | None = None
+    inside_front: Path | None = None
+    inside_back: Path | None = None
+    back: Path | None = None
+    spine: Path | None = None
+    spine_mm: float = 0.0
+
+
+@dataclass(frozen=True)
+class Masthead:
+    """The masthead (版权页): labelled entries in print order, e.g. ("主办", "巴彦淖尔市人大常委会")."""
+
+    entries: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Insert:
+    """A full-page picture (an advertisement, a photo page) in the inner pages: at folio `folio`,
+    or directly after the article `after` (a slug). It takes a folio but carries no header."""
+
+    picture: Path
+    folio: int | None = None
+    after: str = ""
+    line: int | None = None  # its [[inserts]] table's line in issue.toml, for messages
+
+
 @dataclass(frozen=True)
 class Issue:
     """A whole issue: magazine metadata, issue metadata and the ordered sections."""
@@ -191,6 +224,9 @@ class Issue:
     strict_fonts: bool = False
     # `[proof] ignore = [...]`: proofreading codes (publish.proof.codes) not reported for this issue.
     proof_ignore: tuple[str, ...] = ()
+    covers: Covers | None = None
+    masthead: Masthead | None = None
+    inserts: tuple[Insert, ...] = ()
 
     @property
     def articles(self) -> tuple[Article, ...]:

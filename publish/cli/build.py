@@ -75,8 +75,12 @@ def build(issue_dir: Path, out_dir: Path, pdf: bool, epub: bool, epub_fonts: boo
             bars.close()
     for w in result.warnings:
         click.echo(warning_line(w), err=True)
+    if result.fillers and not quiet:
+        what = {"ads": "house advertisement", "notes": "notes", "blank": "blank"}.get(result.filler, result.filler)
+        click.echo(f"{result.pages} pages: {result.fillers} {what} page{'s' if result.fillers > 1 else ''} "
+                   "added to reach the layout's page multiple", err=True)
     if not quiet:
-        for path in (result.pdf_path, result.epub_path):
+        for path in (result.pdf_path, result.cover_path, result.epub_path):
             if path is not None:
                 click.echo(str(path))
 

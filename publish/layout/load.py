@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from publish.errors import LayoutError, Problem
-from publish.layout.model import ELEMENTS, MM, STYLE_KEYS, ElementStyle, HeaderFormat, Layout
+from publish.layout.model import (
+    ELEMENTS,
+    FILLERS,
+    MASTHEAD_PLACES,
+    MM,
+    STYLE_KEYS,
+    ElementStyle,
+    HeaderFormat,
+    Layout,
+)
 
 LAYOUTS_DIR = Path(__file__).resolve().parents[2] / "layouts"
 
@@ -121,7 +130,8 @@ class _Reader:
                 self.problem(f"[{section}] {key}", "unknown key", f"allowed keys: {', '.join(sorted(allowed))}")
 
 
-_TABLES = ("page", "margins", "grid", "body", "typography", "flow", "header", "contents", "figure", "styles", "print")
+_TABLES = ("page", "margins", "grid", "body", "typography", "flow", "header", "contents", "figure", "styles", "print",
+           "makeup")
 
 
 def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) -> Layout:
@@ -244,6 +254,10 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
         if key not in ELEMENTS:
             r.problem(f"[styles] {key}", "unknown element", f"elements: {', '.join(ELEMENTS)}")
 
+    page_multiple = r.get("makeup", "page_multiple", int, 1, minimum=1, maximum=64)
+    filler = r.get("makeup", "filler", str, "blank", choices=FILLERS)
+    masthead = r.get("makeup", "masthead", str, "last-page", choices=MASTHEAD_PLACES)
+
     output_intent = r.get("print", "output_intent", str, "")
     output_condition = r.get("print", "output_condition", str, "")
     if output_intent:
@@ -298,6 +312,9 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
         styles=styles,
         output_intent=output_intent,
         output_condition=output_condition,
+        page_multiple=page_multiple,
+        filler=filler,
+        masthead=masthead,
     )
     _check_fit(layout, r)
     if r.problems:

@@ -48,6 +48,14 @@ ELEMENTS = (
 )
 
 
+# [makeup] filler: what fills the inner pages up to a multiple of `page_multiple` — white pages,
+# ruled notes pages (笔记), or the issue's house advertisements (pictures in its `fillers/` folder).
+FILLERS = ("blank", "notes", "ads")
+# [makeup] masthead: where the masthead (版权页) goes — on the inside front cover (封二, in the
+# cover file), on the last inner page, or nowhere.
+MASTHEAD_PLACES = ("inside-front", "last-page", "none")
+
+
 @dataclass(frozen=True)
 class ElementStyle:
     """How one element is set: font role, size and leading (pt), alignment, first-line indent
@@ -108,6 +116,9 @@ class Layout:
     styles: dict[str, ElementStyle] = field(default_factory=dict)
     output_intent: str = ""
     output_condition: str = ""
+    page_multiple: int = 1  # the inner pages (contents and body) are filled up to a multiple of this
+    filler: str = "blank"  # one of FILLERS
+    masthead: str = "last-page"  # one of MASTHEAD_PLACES
 
     # ── derived geometry ────────────────────────────────────────────────────────────────────
     @property

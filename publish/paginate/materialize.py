@@ -26,6 +26,7 @@ from publish.paginate.pages import (
 )
 from publish.paginate.place import SPAN, PageDraft
 from publish.paginate.setting import SetImage, SetLine, Setter
+from publish.paginate.signatures import fill_pages
 
 
 def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageDraft], folios: Folios) -> Document:
@@ -66,6 +67,9 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
             page_starts.append(start)
         pages.append(Page(page_index, folio, page_side, d.section, tuple(page_items), "body"))
 
+    # Filler pages up to the layout's page multiple, and the masthead page when it goes last.
+    pages, n_fill, fill_kind = fill_pages(pages, issue, layout, setter, side)
+
     toc = tuple(
         TocEntry(it.section, it.slug, it.title, it.byline, folios.folio_of[it.first_slug]) for it in folios.items
     )
@@ -86,6 +90,8 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
         output_intent=layout.output_intent,
         output_condition=layout.output_condition,
         meta={k: v for k, v in (("publisher", issue.publisher), ("issn", issue.issn)) if v},
+        fillers=n_fill,
+        filler=fill_kind,
     )
 
 

@@ -85,13 +85,15 @@ class Rule:
 
 @dataclass(frozen=True)
 class PlacedImage:
-    """A raster image placed with its lower-left corner at (x, y) and size w × h (pt)."""
+    """A raster image placed with its lower-left corner at (x, y) and size w × h (pt); `clip`
+    (x0, y0, x1, y1), when given, is the only area it may paint (a cover panel up to the fold)."""
 
     path: Path
     x: float
     y: float
     w: float
     h: float
+    clip: tuple[float, float, float, float] | None = None
 
 
 PageItem = TextLine | Rule | PlacedImage
@@ -127,7 +129,8 @@ class Page:
     side: str  # "left" (even folio) or "right" (odd folio)
     section: str
     items: tuple[PageItem, ...]
-    kind: str = "body"  # "contents", "body", "blank"
+    # "contents", "body"; "blank", "notes", "insert" (a full-page picture), "masthead"; "cover"
+    kind: str = "body"
 
 
 @dataclass(frozen=True)
@@ -151,3 +154,5 @@ class Document:
     output_intent: str = ""  # path of a CMYK ICC profile, or "" for the default (Ghostscript's)
     output_condition: str = ""
     meta: dict[str, str] = field(default_factory=dict)
+    fillers: int = 0  # pages added to reach the layout's page multiple (publish.paginate.signatures)
+    filler: str = ""  # what they are: "ads", "notes" or "blank"

@@ -223,27 +223,31 @@ class Setter:
         y = 0.0
         offset = 0
 
-        def add(element: str, text, kind: str) -> None:
+        def add(element: str, text, kind: str, *, first: bool, last: bool) -> None:
+            # An element's space before and after go around its group (the title's lines, the
+            # bylines), not around each line: stacked bylines sit at the byline leading.
             nonlocal y, offset
             st = L.style(element)
             lines = self.text_lines(element, text, width) if isinstance(text, str) else \
                 self.byline_lines(element, text, width)
-            if not lines:
-                return
-            y += st.space_before
+            if first:
+                y += st.space_before
             step = st.leading / L.leading  # title lines may sit off the grid; the block is rounded up
             for ln in lines:
                 items.append(SetLine(ln, st, kind, -1, offset, y, step, width))
                 offset += len(line_text(ln))
                 y += step
-            y += st.space_after
+            if last:
+                y += st.space_after
 
-        for t in article.title:
-            add("title", t, "title")
+        n = len(article.title)
+        for k, t in enumerate(article.title):
+            add("title", t, "title", first=k == 0, last=k == n - 1)
         if article.subtitle:
-            add("subtitle", article.subtitle, "subtitle")
-        for b in article.bylines:
-            add("byline", b, "byline")
+            add("subtitle", article.subtitle, "subtitle", first=True, last=True)
+        n = len(article.bylines)
+        for k, b in enumerate(article.bylines):
+            add("byline", b, "byline", first=k == 0, last=k == n - 1)
         return Row(height=max(1, math.ceil(y - 1e-6)), breakable=True, payload=tuple(items))
 
     # ── the body ───────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,6 @@
 """Raster images → something a CMYK press can print: DeviceCMYK or DeviceGray, never DeviceRGB.
 
-In: the path of a JPEG or PNG (as placed by pagination) and the output intent's CMYK ICC profile.
+In: the path of a JPEG or PNG, or a one-page PDF (as placed by pagination) and the output intent's CMYK ICC profile.
 Out: a ReportLab `ImageReader` whose data is
 - the file itself when it is already a CMYK or grayscale JPEG (no re-encoding),
 - grayscale as is (PDF/X allows DeviceGray: it prints on the black plate),
@@ -23,6 +23,7 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 
 from publish.errors import BuildError, Problem
+from publish.pdf.pictures import open_picture
 
 
 class ImageConverter:
@@ -44,8 +45,7 @@ class ImageConverter:
 
     def _convert(self, path: Path) -> ImageReader | str:
         try:
-            im = Image.open(path)
-            im.load()
+            im = open_picture(path)  # a one-page PDF (a cover, an advertisement) is rendered first
         except FileNotFoundError:
             raise BuildError(
                 Problem(f"image {path} not found", path, fix="check the figure's path in the article")

@@ -428,6 +428,11 @@ class _PageDrawer:
         c._setFillOverprint(False)
         c._setStrokeOverprint(False)
         c._setOverprintMask(False)
+        if item.clip is not None:
+            x0, y0, x1, y1 = item.clip
+            path = c.beginPath()
+            path.rect(x0, y0, x1 - x0, y1 - y0)
+            c.clipPath(path, stroke=0, fill=0)
         c.drawImage(self.images.reader(item.path), item.x, item.y, width=item.w, height=item.h)
         c.restoreState()
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.errors import Problem, SourceError
-from publish.model import Article, Issue, Section
+from publish.model import Article, Covers, Insert, Issue, Masthead, Section
 from publish.sources.article import parse_article
 from publish.sources.files import (
     LINE_BREAK,
@@ -32,10 +32,24 @@ from publish.sources.files import (
 )
 
 ISSUE_FILE = "issue.toml"
-TABLES = ("magazine", "issue", "fonts", "proof", "sections")
+TABLES = ("magazine", "issue", "fonts", "proof", "sections", "covers", "masthead", "inserts")
 MAGAZINE_KEYS = ("title", "language", "publisher", "issn")
 ISSUE_KEYS = ("label", "date", "first_folio", "layout", "normalize")
 SECTION_KEYS = ("title", "articles")
+COVER_KEYS = ("front", "inside_front", "inside_back", "back", "spine", "spine_mm")
+# [masthead] key → the label printed before its value, in print order.
+MASTHEAD_LABELS = (
+    ("sponsor", "主办"),
+    ("editor", "编辑"),
+    ("address", "地址"),
+    ("postcode", "邮编"),
+    ("phone", "电话"),
+    ("email", "电子邮箱"),
+    ("permit", "准印证号"),
+    ("printer", "印刷"),
+)
+INSERT_KEYS = ("picture", "folio", "after")
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".pdf")
 
 
 @dataclass
@@ -158,7 +172,8 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
             reading.problem(
                 f"unknown table or key '{key}'",
                 reading.line_of(key),
-                f"use only [{'], ['.join(TABLES[:4])}] and [[sections]] (check the spelling)",
+                f"use only [{'], ['.join(TABLES[:4])}], [[sections]], [covers], [masthead] and [[inserts]] "
+                "(check the spelling)",
             )
     had_magazine = isinstance(data.get("magazine"), dict)
     magazine = _table(data, "magazine", reading, required=True)
@@ -190,6 +205,9 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
     strict_fonts = _strict_fonts(data, reading)
     proof_ignore = _proof(data, reading)
     sections = _sections(data, reading, form)
+    covers = _covers(data, reading)
+    masthead = _masthead(data, reading, issn, label)
+    inserts = _inserts(data, reading, sections)
     if reading.problems or date is None:
         return None
     return Issue(
@@ -206,7 +224,109 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
         fonts=fonts,
         strict_fonts=strict_fonts,
         proof_ignore=proof_ignore,
+        covers=covers,
+        masthead=masthead,
+        inserts=inserts,
     )
+
+
+def _picture(value: Any, where: str, line: int, reading: _Reading) -> Path | None:
+    """A cover or insert picture: a PNG/JPEG or one-page PDF file in the issue folder."""
+    fix = f'write {where.split()[-1]} = "covers/front.png" (a PNG, JPEG or one-page PDF in the issue folder)'
+    if not isinstance(value, str) or not value.strip():
+        reading.problem(f"{where} must be a file name", line, fix)
+        return None
+    path = reading.root / value
+    if path.suffix.lower() not in PICTURE_SUFFIXES:
+        reading.problem(f"{where}: {value} is not a PNG, JPEG or PDF file", line, fix)
+        return None
+    if not path.is_file():
+        reading.problem(f"{where}: file not found: {value}", line, f"put the file at {reading.shown_root / value}")
+        return None
+    return path
+
+
+def _covers(data: dict[str, Any], reading: _Reading) -> Covers | None:
+    if "covers" not in data:
+        return None
+    table = _table(data, "covers", reading, required=False)
+    start = reading.table_line("covers")
+    _unknown_keys(table, COVER_KEYS, "[covers]", reading, start)
+    pictures: dict[str, Path | None] = {}
+    for key in COVER_KEYS[:5]:
+        if key in table:
+            pictures[key] = _picture(table[key], f"[covers] {key}", reading.line_of(key, start - 1), reading)
+    spine = table.get("spine_mm", 0)
+    if isinstance(spine, bool) or not isinstance(spine, int | float) or not 0 <= spine <= 100:
+        reading.problem(f"[covers] spine_mm = {spine!r} is not a width in mm", reading.line_of("spine_mm", start - 1),
+                        "give the spine's width in mm (0 for a saddle-stitched issue), e.g. spine_mm = 4.5")
+        spine = 0
+    return Covers(spine_mm=float(spine), **pictures)
+
+
+def _masthead(data: dict[str, Any], reading: _Reading, issn: str, label: str) -> Masthead | None:
+    if "masthead" not in data:
+        return None
+    table = _table(data, "masthead", reading, required=False)
+    start = reading.table_line("masthead")
+    known = tuple(k for k, _ in MASTHEAD_LABELS)
+    _unknown_keys(table, (*known, "lines"), "[masthead]", reading, start)
+    entries: list[tuple[str, str]] = []
+    for key, shown in MASTHEAD_LABELS:
+        if key in table:
+            value = _text(table, key, "[masthead]", reading, start, None)
+            if value.strip():
+                entries.append((shown, value.strip()))
+        if key == "permit" and issn:
+            entries.append(("ISSN", issn))
+    extra = table.get("lines", [])
+    if not isinstance(extra, list) or not all(
+        isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in extra
+    ):
+        reading.problem("[masthead] lines must be a list of [label, value] pairs",
+                        reading.line_of("lines", start - 1), 'write lines = [["主编", "…"], ["责任编辑", "…"]]')
+        extra = []
+    entries.extend((str(a), str(b)) for a, b in extra)
+    if not table.get("permit") and not issn:
+        reading.problem("[masthead] has neither a 准印证号 (permit) nor the magazine's ISSN", start,
+                        'add permit = "…" here, or issn = "…" under [magazine]')
+    if label:
+        entries.append(("出版日期", label))
+    return Masthead(tuple(entries))
+
+
+def _inserts(data: dict[str, Any], reading: _Reading, sections: tuple[Section, ...]) -> tuple[Insert, ...]:
+    value = data.get("inserts")
+    if value is None:
+        return ()
+    fix = '[[inserts]] with picture = "inserts/ad.png" and folio = 36 or after = "articles/12-….md"'
+    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+        reading.problem("'inserts' must be a list of [[inserts]] tables", reading.line_of("inserts"), fix)
+        return ()
+    slugs = {a.slug for s in sections for a in s.articles}
+    out: list[Insert] = []
+    for number, table in enumerate(value):
+        start = _occurrence_line(reading.lines, "[[inserts]]", number) or 1
+        _unknown_keys(table, INSERT_KEYS, "[[inserts]]", reading, start)
+        picture = _picture(table.get("picture"), "[[inserts]] picture", start, reading)
+        folio = table.get("folio")
+        after = table.get("after")
+        if (folio is None) == (after is None):
+            reading.problem("an insert needs either folio = N or after = \"articles/….md\" (one of them)", start, fix)
+            continue
+        if folio is not None and (isinstance(folio, bool) or not isinstance(folio, int) or folio < 1):
+            reading.problem(f"[[inserts]] folio = {folio!r} is not a page number", start, fix)
+            continue
+        slug = ""
+        if after is not None:
+            slug = Path(str(after)).stem
+            if slug not in slugs:
+                reading.problem(f"[[inserts]] after = {after!r} is not an article of this issue", start,
+                                "give the path of an article listed in [[sections]]")
+                continue
+        if picture is not None:
+            out.append(Insert(picture, folio, slug, start))
+    return tuple(out)
 
 
 def _date(meta: dict[str, Any], reading: _Reading, issue_line: int) -> dt.date | None:
