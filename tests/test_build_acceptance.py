@@ -38,11 +38,13 @@ def built(request, tmp_path_factory):
 
 
 def split(pages, issue):
-    """Contents pages are the leading pages without a running header; the rest are body pages."""
-    k = 0
-    while k < len(pages) and not (pages[k].header_left or pages[k].header_right):
-        k += 1
-    return pages[:k], pages[k:]
+    """Contents pages are the leading pages without a running header; body pages run from the
+    first to the last page with one (the filler pages that make the page count a multiple of the
+    layout's page_multiple, and a masthead page, follow without a header)."""
+    headed = [k for k, p in enumerate(pages) if p.header_left or p.header_right]
+    k = headed[0] if headed else len(pages)
+    end = headed[-1] + 1 if headed else len(pages)
+    return pages[:k], pages[k:end]
 
 
 def opening_pages(issue, body):
