@@ -90,3 +90,7 @@ class ImportError_(PublishError):
 
 class BuildError(PublishError):
     """Rendering the PDF or EPUB failed for a reason the user can act on."""
+
+
+class AddError(PublishError):
+    """A Word manuscript cannot be added (`publish add`): bad file, tracked changes, lost characters."""

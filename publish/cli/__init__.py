@@ -43,6 +43,7 @@ COMMAND_MODULES: dict[str, str] = {
     "show": "publish.cli.show",
     "fonts": "publish.cli.fonts",
     "import": "publish.cli.import_",  # `import` is a keyword: the module cannot be named so
+    "add": "publish.cli.add",
     "build": "publish.cli.build",
     "preview": "publish.cli.preview",
 }
