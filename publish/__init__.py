@@ -22,13 +22,14 @@ from publish.version import __version__
 if TYPE_CHECKING:
     from publish.model import Issue
     from publish.sources import load_issue
+    from publish.word import AddReport, add
 
 
 # Imported on first use (PEP 562), not with the package: every `publish` command starts by importing
 # this package, and the sources (the Markdown parser) and the model cost ~50 ms that `publish
 # --help`, `--version`, `preview` or `import` never need. `build` stays eager: `publish.build` must
 # name the function, not the submodule of the same name.
-_LAZY = {"Issue": "publish.model", "load_issue": "publish.sources"}
+_LAZY = {"Issue": "publish.model", "load_issue": "publish.sources", "add": "publish.word", "AddReport": "publish.word"}
 
 
 def __getattr__(name: str) -> Any:
@@ -45,6 +46,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
+    "AddReport",
     "BuildError",
     "BuildResult",
     "FontError",
@@ -54,6 +56,7 @@ __all__ = [
     "PublishError",
     "SourceError",
     "__version__",
+    "add",
     "build",
     "load_issue",
 ]

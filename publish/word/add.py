@@ -243,9 +243,6 @@ def add(
             continue
         file_report.section = chosen
         file_report.section_created = chosen not in titles and chosen not in [s for s, _ in entries]
-        if section is None and draft.section:
-            file_report.guesses.append({"what": "section", "text": chosen,
-                                        "because": "named in the manuscript", "where": ""})
         entries.append((chosen, file_report.article))
         plan.add(root / file_report.article, markdown)
         for image_path, data in pictures:

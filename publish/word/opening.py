@@ -11,6 +11,7 @@ parse. Nothing here writes anything.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ def open_docx(path: Path) -> Any:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             bad = archive.testzip()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
         raise fail(
             path, "is damaged (not a readable .docx archive)", "open it in Word and save it again", "add-corrupt"
         ) from None

@@ -11,7 +11,8 @@ font — is resolved here along Word's own chain (direct formatting → characte
 style and its `basedOn` ancestors → document defaults). See docs/word-intake.md for the measurement
 of mammoth, docx2python and python-docx.
 
-Text is kept as typed: tabs (`\t`), line breaks (`\n`), U+3000 and NBSP stay in the runs.
+Text is kept as typed — line breaks (`\n`), U+3000 and NBSP stay in the runs — except a tab, which
+becomes U+3000 (no font has a glyph for it; the layout has no tab stops) and is listed in `tabs`.
 """
 
 from __future__ import annotations
@@ -158,6 +159,7 @@ class Manuscript:
     pictures: dict[str, Picture] = field(default_factory=dict)
     omitted: list[Omission] = field(default_factory=list)
     changes: list[Omission] = field(default_factory=list)  # tracked changes (the add refuses them)
+    tabs: list[str] = field(default_factory=list)  # where a tab was set as U+3000
     category: str = ""  # docProps/core.xml cp:category (a section name, if the office sets it)
 
     def paragraphs(self) -> list[Para]:
@@ -492,12 +494,12 @@ class Reader:
             self.out.changes.append(Omission("tracked formatting change", para.where, self.plain(r)))
         vanish = _on(_first(chain, "vanish"))
         size_el = _first(chain, "sz")
-        size = None
+        size: float | None = 10.0  # Word's size when no style or default gives one (ECMA-376 §17.3.2.38)
         if size_el is not None:
             try:
-                size = int(size_el.get(w("val")) or 0) / 2 or None
+                size = int(size_el.get(w("val")) or 0) / 2 or size
             except ValueError:
-                size = None
+                pass
         fonts = _first(chain, "rFonts")
         font = ""
         if fonts is not None:
@@ -528,9 +530,15 @@ class Reader:
             if ns != W:
                 continue
             if name == "t":
-                add(node.text or "")
+                text = node.text or ""
+                if "\t" in text:
+                    self.out.tabs.append(para.where)
+                add(text.replace("\t", "\u3000"))
             elif name == "tab" or name == "ptab":
-                add("\t")
+                # The layout has no tab stops and the fonts no glyph for U+0009: an em space (U+3000)
+                # is the nearest thing that prints. Reported (Manuscript.tabs).
+                self.out.tabs.append(para.where)
+                add("\u3000")
             elif name == "br":
                 kind = node.get(w("type"))
                 if kind in ("page", "column"):
@@ -659,9 +667,9 @@ class Reader:
         if part is None:
             return
         root = etree.fromstring(part.blob)
-        for index, note in enumerate(root.iter(w(kind)), start=1):
-            if note.get(w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
-                continue
+        notes = [n for n in root.iter(w(kind))
+                 if n.get(w("type")) not in ("separator", "continuationSeparator", "continuationNotice")]
+        for index, note in enumerate(notes, start=1):
             nid = note.get(w("id")) or ""
             paras = [self.paragraph(p, where=f"{kind} {index}") for p in note.iter(w("p"))]
             self.out.notes[(kind, nid)] = paras

@@ -154,12 +154,15 @@ def _only_text(runs: list[Run]) -> list[Run]:
 def body_size(items: list[Para]) -> float | None:
     """The size most Han characters are set in: the body text's size."""
     sizes: Counter[float] = Counter()
-    for para in items:
+    # Centred lines (title, subtitle, byline, captions) are not body text, when there is any other.
+    uncentred = [p for p in items if p.align not in ("center", "right") and han(p.text)]
+    for para in uncentred or items:
         for span in para.spans:
             if span.size:
                 sizes[span.size] += han(span.text)
     sizes = Counter({k: v for k, v in sizes.items() if v})
-    return sizes.most_common(1)[0][0] if sizes else None
+    # Ties go to the smaller size: body text is never set larger than what stands out from it.
+    return min(sizes, key=lambda size: (-sizes[size], size)) if sizes else None
 
 
 def parse_byline(text: str) -> list[tuple[str, str]] | None:
@@ -224,6 +227,7 @@ class Recovery:
         self.draft.guess(what, text.strip(), because, para.where)
 
     def recover(self) -> Draft:
+        self.tabs()
         self.number_notes()
         start = self.head()
         end, signature = self.tail(start)
@@ -234,6 +238,10 @@ class Recovery:
         self.notes()
         self.kind()
         return self.draft
+
+    def tabs(self) -> None:
+        for where, count in Counter(self.m.tabs).items():
+            self.draft.guess("tab", "", f"{count} tab(s) set as U+3000 (the layout has no tab stops)", where)
 
     # notes are numbered in the order they are referenced
     def number_notes(self) -> None:
@@ -476,42 +484,28 @@ class Recovery:
         )
 
     def paragraph(self, para: Para) -> None:
-        spans = list(para.spans)
         # Indentation typed by hand (two U+3000 at the start) is the layout's job: dropped, reported.
         lead = re.match(r"^[ \u3000\u00a0\t]+", para.text)
         if lead and para.text.strip():
             self.guess("indent removed", para, f"the paragraph began with {len(lead.group())} space characters "
                                                "(the layout indents the first line)")
-        for number, piece in enumerate(self.split_lines(spans)):
-            runs = _strip_runs(_runs(piece, self.labels))
-            if not runs or not plain_or_ref(runs):
-                continue
-            if number:
-                self.guess("paragraph", para, "a line break inside a Word paragraph starts a new paragraph")
-            if para.label and number == 0:
-                if re.fullmatch(r"[0-9]{1,9}[.)]", para.label):
-                    self.draft.blocks.append(Block("item", runs, label=para.label, where=para.where))
-                    continue
+        # A line break inside a paragraph stays one (written &#xA;, set as a forced line break).
+        runs = _strip_runs(_runs(list(para.spans), self.labels))
+        if not runs or not plain_or_ref(runs):
+            return
+        if para.label and re.fullmatch(r"[0-9]{1,9}[.)]", para.label):
+            self.draft.blocks.append(Block("item", runs, label=para.label, where=para.where))
+            return
+        if para.label:
+            if para.bullet:
+                private = any(0xE000 <= ord(c) <= 0xF8FF for c in para.label)  # a symbol font's bullet
+                mark = "• " if private or not para.label.strip() else para.label + " "
+                self.guess("bullet", para, f"a bulleted item: printed with {mark.strip()}")
+            else:
                 mark = para.label
-                if para.bullet:
-                    mark = mark if mark and not any(0xE000 <= ord(c) <= 0xF8FF for c in mark) else "•"
-                    self.guess("bullet", para, f"a bulleted item: printed with {mark}")
-                else:
-                    self.guess("numbered", para, f"Word numbers it {mark}: the number is written into the text")
-                runs = _merge([Text(mark + ("" if para.bullet is False else " ")), *runs])
-            self.draft.blocks.append(Block("paragraph", runs, where=para.where))
-
-    @staticmethod
-    def split_lines(spans: list[Span]) -> list[list[Span]]:
-        pieces: list[list[Span]] = [[]]
-        for span in spans:
-            parts = span.text.split("\n") if span.text else [""]
-            for number, part in enumerate(parts):
-                if number:
-                    pieces.append([])
-                if part or span.note:
-                    pieces[-1].append(Span(part, span.bold, span.italic, span.size, span.font, span.note))
-        return pieces
+                self.guess("numbered", para, f"Word numbers it {mark}: the number is written into the text")
+            runs = _merge([Text(mark), *runs])
+        self.draft.blocks.append(Block("paragraph", runs, where=para.where))
 
     def is_caption(self, para: Para | None, mark: str) -> bool:
         if para is None or para.images:
