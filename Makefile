@@ -6,9 +6,10 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 # System packages: CJK fonts (Song/Hei: Noto CJK; Kai: AR PL UKai, LXGW WenKai), Poppler and qpdf
 # (pdffonts/pdfinfo/qpdf --check in tests), Ghostscript (its CMYK ICC profile for the PDF/X
-# OutputIntent), a JRE (EPUBCheck), Chromium (EPUB render test), fontconfig (font discovery).
+# OutputIntent), a JRE (EPUBCheck), Chromium (EPUB render test), fontconfig (font discovery), pandoc
+# (a styled Word manuscript for the `publish add` tests).
 APT_PKGS := fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai poppler-utils qpdf ghostscript \
-            default-jre-headless fontconfig chromium
+            default-jre-headless fontconfig chromium pandoc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The complete seed issue once imported, else the small sample.
 EXAMPLE ?= $(if $(wildcard examples/bayannaoer-2025-01/issue.toml),examples/bayannaoer-2025-01,examples/sample)
