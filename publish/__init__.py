@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from publish.build import BuildResult, build
 from publish.errors import (
+    AddError,
     BuildError,
     FontError,
     LayoutError,
@@ -46,6 +47,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
+    "AddError",
     "AddReport",
     "BuildError",
     "BuildResult",
