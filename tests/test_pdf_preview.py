@@ -101,7 +101,7 @@ def test_spread_pairing_without_a_partner() -> None:
 
 def test_cli_prints_the_files_it_wrote(tmp_path: Path, pdf: Path) -> None:
     result = CliRunner().invoke(
-        main, ["preview", str(pdf), "-o", str(tmp_path / "png"), "--pages", "1-2", "--dpi", "30"]
+        main, ["preview", str(pdf), "-o", str(tmp_path / "png"), "--pdf-pages", "1-2", "--dpi", "30"]
     )
     assert result.exit_code == 0, result.output
     listed = [Path(line) for line in result.output.splitlines()]
@@ -110,11 +110,32 @@ def test_cli_prints_the_files_it_wrote(tmp_path: Path, pdf: Path) -> None:
 
 
 def test_cli_bad_pages_is_one_line_and_exit_1(tmp_path: Path, pdf: Path) -> None:
-    result = CliRunner().invoke(main, ["preview", str(pdf), "-o", str(tmp_path), "--pages", "9"])
+    result = CliRunner().invoke(main, ["preview", str(pdf), "-o", str(tmp_path), "--pdf-pages", "9"])
     assert result.exit_code == 1
     assert result.output.strip().count("\n") == 0
     assert "outside the PDF's 1-4" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_pages_are_folios_and_pdf_pages_are_positions(tmp_path: Path, pdf: Path) -> None:
+    # the fixture's pages carry folios 57-60: folio 58 is the second page of the PDF
+    result = CliRunner().invoke(main, ["preview", str(pdf), "-o", str(tmp_path / "a"), "--pages", "58-59",
+                                       "--dpi", "30"])
+    assert result.exit_code == 0, result.output
+    assert [Path(x).name for x in result.output.splitlines()] == ["page-002.png", "page-003.png"]
+    result = CliRunner().invoke(main, ["preview", str(pdf), "-o", str(tmp_path / "b"), "--pages", "59-",
+                                       "--dpi", "30"])
+    assert [Path(x).name for x in result.output.splitlines()] == ["page-003.png", "page-004.png"]
+    result = CliRunner().invoke(main, ["preview", str(pdf), "-o", str(tmp_path / "c"), "--pdf-pages", "2",
+                                       "--dpi", "30"])
+    assert [Path(x).name for x in result.output.splitlines()] == ["page-002.png"]
+
+
+def test_cli_a_folio_not_in_the_pdf_is_one_line_naming_the_range(tmp_path: Path, pdf: Path) -> None:
+    result = CliRunner().invoke(main, ["preview", str(pdf), "-o", str(tmp_path), "--pages", "4"])
+    assert result.exit_code == 1
+    assert result.output.strip() == ("error: folio 4 not in the PDF (its folios run 57-60) — choose folios "
+                                     "between 57 and 60, or positions with --pdf-pages")
 
 
 def test_cli_not_a_pdf_is_one_line_and_exit_1(tmp_path: Path) -> None:

@@ -40,6 +40,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 COMMAND_MODULES: dict[str, str] = {
     "new": "publish.cli.new",
     "check": "publish.cli.check",
+    "watch": "publish.cli.watch",
+    "fix-punctuation": "publish.cli.fix_punctuation",
     "show": "publish.cli.show",
     "fonts": "publish.cli.fonts",
     "import": "publish.cli.import_",  # `import` is a keyword: the module cannot be named so

@@ -26,7 +26,10 @@ DEFAULT_DPI = 100  # = publish.pdf.preview.DEFAULT_DPI, not imported here to kee
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder for the PNG files.",
 )
-@click.option("--pages", default=None, help="Pages to render, 1-based positions in the PDF: 1-4, 7, 2,5-9.")
+@click.option("--pages", default=None,
+              help="Pages to render by printed page number (folio): 5-8, 7, 3,5-9, 60-.")
+@click.option("--pdf-pages", default=None,
+              help="Pages to render by position in the PDF (1 = first page): 1-4, 2,5-9.")
 @click.option(
     "--spreads", is_flag=True, help="Put facing pages side by side (even folio left, odd folio right)."
 )
@@ -35,11 +38,15 @@ DEFAULT_DPI = 100  # = publish.pdf.preview.DEFAULT_DPI, not imported here to kee
     "--full", is_flag=True, help="Show the whole sheet with bleed and crop marks, not the trimmed page."
 )
 @handle_errors
-def preview(pdf: Path, out_dir: Path, pages: str | None, spreads: bool, dpi: float, full: bool) -> None:
-    """Render PNG proofs of PDF into a folder."""
+def preview(pdf: Path, out_dir: Path, pages: str | None, pdf_pages: str | None, spreads: bool, dpi: float,
+            full: bool) -> None:
+    """Render PNG proofs of PDF into a folder (all pages, or those chosen by folio or position)."""
     from publish.pdf.preview import render_preview
 
-    for path in render_preview(pdf, out_dir, pages=pages, spreads_=spreads, dpi=dpi, full=full):
+    if pages and pdf_pages:
+        raise click.UsageError("give --pages (folios) or --pdf-pages (positions), not both")
+    for path in render_preview(pdf, out_dir, pages=pdf_pages, folios=pages, spreads_=spreads, dpi=dpi,
+                               full=full):
         click.echo(str(path))
 
 

@@ -25,7 +25,36 @@ class ImageWarning(ProblemWarning):
     """A photo with too few pixels for print: reported, the build goes on."""
 
 
-__all__ = ["ImageWarning", "check_issue", "image_pixels", "is_error"]
+@dataclass(frozen=True)
+class LayoutWarning(ProblemWarning):
+    """A layout that loads but probably does not say what was meant."""
+
+
+__all__ = ["ImageWarning", "LayoutWarning", "body_size_warnings", "check_issue", "image_pixels", "is_error"]
+
+
+def body_size_warnings(layout: Layout) -> list[Problem]:
+    """A body text style set in another size than [body] size: the grid (characters per line, the
+    column width) is counted in [body] size, so the body text no longer fills its lines."""
+    from publish.layout.model import BODY_TEXT
+
+    try:
+        lines = Path(layout.path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, TypeError):
+        lines = []
+    found = []
+    for element in BODY_TEXT:
+        style = layout.styles.get(element)
+        if style is None or abs(style.size - layout.body_size) < 1e-9:
+            continue
+        line = next((n for n, text in enumerate(lines, 1) if text.lstrip().startswith(f"{element} ")
+                     or text.lstrip().startswith(f"{element}=")), None)
+        found.append(LayoutWarning(
+            f"[styles] {element} is set in {style.size:g} pt but [body] size is {layout.body_size:g} pt "
+            f"(the grid counts characters of the body size)", layout.path, line,
+            f"remove size from {element} so that it follows [body] size, or make them equal",
+            "body-size-mismatch"))
+    return found
 
 
 def image_pixels(path: Path) -> tuple[int, int]:
@@ -48,6 +77,8 @@ def check_issue(issue, layout: Layout | None = None) -> list[Problem]:
             problems.extend(err.problems)
     from publish.model import Figure
 
+    if layout is not None:
+        problems.extend(body_size_warnings(layout))
     for article in issue.articles:
         for block in article.blocks:
             if not isinstance(block, Figure):

@@ -16,6 +16,7 @@ from publish.errors import LayoutError, Problem
 from publish.layout.model import (
     ELEMENTS,
     FILLERS,
+    FOLLOWS_BODY,
     MASTHEAD_PLACES,
     MM,
     STYLE_KEYS,
@@ -230,8 +231,13 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
             r.problem(f"[styles] {el}", "must be a table like { role = \"body\", size = 10 }")
             continue
         role = r.get(sect, "role", str, table=st, where=f"[styles] {el}.role")
-        esize = r.get(sect, "size", float, table=st, minimum=3.0, maximum=200.0, where=f"[styles] {el}.size")
-        eleading = r.get(sect, "leading", float, None, table=st, minimum=3.0, where=f"[styles] {el}.leading")
+        # The body text's elements take [body] size and leading unless they say otherwise, so that
+        # changing [body] size alone changes the printed body (FOLLOWS_BODY).
+        follows = el in FOLLOWS_BODY
+        esize = r.get(sect, "size", float, size if follows and size else ..., table=st, minimum=3.0,
+                      maximum=200.0, where=f"[styles] {el}.size")
+        eleading = r.get(sect, "leading", float, leading if follows else None, table=st, minimum=3.0,
+                         where=f"[styles] {el}.leading")
         align = r.get(sect, "align", str, "justify" if el in ("paragraph", "listitem") else "left",
                       table=st, choices=_ALIGNS, where=f"[styles] {el}.align")
         indent = r.get(sect, "indent_em", float, 0.0, table=st, minimum=0.0, maximum=20.0,

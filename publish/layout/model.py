@@ -47,6 +47,11 @@ ELEMENTS = (
     "contents_byline",
 )
 
+# Elements set in the body size: a style that gives no `size` (or `leading`) takes [body]'s. The
+# first four are the body text itself; `publish check` warns when one of them is given another size.
+FOLLOWS_BODY = ("paragraph", "listitem", "salutation", "signature", "heading1", "heading2", "note")
+BODY_TEXT = ("paragraph", "listitem", "salutation", "signature")
+
 
 # [makeup] filler: what fills the inner pages up to a multiple of `page_multiple` — white pages,
 # ruled notes pages (笔记), or the issue's house advertisements (pictures in its `fillers/` folder).

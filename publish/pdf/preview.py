@@ -1,7 +1,8 @@
 """PDF → PNG proofs: single pages or facing spreads, for proofreading on screen.
 
-In: a PDF (normally one `write_pdf` made), an output folder, optionally a page selection such as
-"1-4" or "2,5-7" (1-based positions in the PDF) and a resolution. Out: PNG files in the folder —
+In: a PDF (normally one `write_pdf` made), an output folder, optionally a page selection — printed
+folios such as "5-8" (`folios`, from the page labels the writer stores) or 1-based positions in the
+PDF such as "1-4" or "2,5-7" (`pages`) — and a resolution. Out: PNG files in the folder —
 `page-003.png` per page, or `spread-002-003.png` per pair of facing pages — and their paths.
 
 Each page is shown as it will be after trimming (its TrimBox), unless `full=True` asks for the whole
@@ -54,6 +55,42 @@ def parse_pages(spec: str, count: int) -> list[int]:
     return sorted(chosen)
 
 
+def parse_folios(spec: str, labels: list[str]) -> list[int]:
+    """'5-8', '5', '5-', '-8', '3,5-7' as printed folios → 0-based page indexes (sorted, unique).
+
+    `labels` are the pages' labels (the writer stores each page's folio as its label); pages without
+    a numeric label (e.g. a cover) are reached only by position (`parse_pages`)."""
+    by_folio = {int(label): i for i, label in enumerate(labels) if label.isdigit()}
+    if not by_folio:
+        raise BuildError(Problem("the PDF has no page numbers (folios) to select by",
+                                 fix="select pages by their position in the PDF with --pdf-pages"))
+    low, high = min(by_folio), max(by_folio)
+    chosen: set[int] = set()
+    for part in spec.replace(" ", "").split(","):
+        if not part:
+            continue
+        try:
+            if "-" in part:
+                start_text, end_text = part.split("-", 1)
+                start = int(start_text) if start_text else low
+                end = int(end_text) if end_text else high
+            else:
+                start = end = int(part)
+        except ValueError:
+            raise BuildError(
+                Problem(f"folio selection {spec!r} is not understood", fix="write folios like 5-8 or 3,5-7")
+            ) from None
+        found = [by_folio[f] for f in range(start, end + 1) if f in by_folio]
+        if not found:
+            what = f"folio {part}" if start == end else f"folios {part}"
+            raise BuildError(Problem(f"{what} not in the PDF (its folios run {low}-{high})",
+                                     fix=f"choose folios between {low} and {high}, or positions with --pdf-pages"))
+        chosen.update(found)
+    if not chosen:
+        raise BuildError(Problem(f"folio selection {spec!r} selects no page", fix="write folios like 5-8"))
+    return sorted(chosen)
+
+
 def page_sides(pdf: pdfium.PdfDocument) -> list[str]:
     """'left' or 'right' for every page, from the folio page labels (see module docstring)."""
     count = len(pdf)
@@ -94,8 +131,10 @@ def render_preview(
     spreads_: bool = False,
     dpi: float = DEFAULT_DPI,
     full: bool = False,
+    folios: str | None = None,
 ) -> list[Path]:
-    """Render PNG proofs of `pdf_path` into `out_dir`; returns the files written, in page order."""
+    """Render PNG proofs of `pdf_path` into `out_dir`; returns the files written, in page order.
+    `pages` selects by position in the PDF (1 = first page), `folios` by printed page number."""
     pdf_path, out_dir = Path(pdf_path), Path(out_dir)
     if not pdf_path.is_file():
         raise BuildError(
@@ -113,7 +152,10 @@ def render_preview(
         count = len(pdf)
         if count == 0:
             raise BuildError(Problem(f"{pdf_path} has no pages", pdf_path))
-        indexes = parse_pages(pages, count) if pages else list(range(count))
+        if folios:
+            indexes = parse_folios(folios, [pdf.get_page_label(i) for i in range(count)])
+        else:
+            indexes = parse_pages(pages, count) if pages else list(range(count))
         out_dir.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
         if not spreads_:

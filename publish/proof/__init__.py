@@ -75,12 +75,14 @@ def _shown(issue, article) -> Path | str:
     return source
 
 
-def proofread_issue(issue, layout=None, fonts=None, *, shown_root: Path | str | None = None) -> list[ProofWarning]:
+def proofread_issue(issue, layout=None, fonts=None, *, shown_root: Path | str | None = None,
+                    cache: dict | None = None) -> list[ProofWarning]:
     """Every proofreading warning of the issue, article by article, in file order.
 
     `shown_root`: the issue folder as the user gave it (paths in messages start with it); default:
     paths relative to the issue folder. `layout` and `fonts` (a loaded `Layout` and `FontSet`) add
-    the `title-wraps` check; without them it is skipped.
+    the `title-wraps` check; without them it is skipped. `cache` (a dict the caller keeps, e.g. the
+    watch session) reuses the warnings of an article whose text and settings are unchanged.
     """
     ignore = frozenset(getattr(issue, "proof_ignore", ()))
     warnings: list[ProofWarning] = []
@@ -94,12 +96,28 @@ def proofread_issue(issue, layout=None, fonts=None, *, shown_root: Path | str | 
             text = Path(article.source).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # the source reader reports unreadable files
+        key = (str(shown), text, ignore, _title_setting(layout, fonts))
+        if cache is not None and key in cache:
+            warnings.extend(cache[key])
+            continue
         found = proofread_article(text, shown, ignore)
         if layout is not None and fonts is not None and "title-wraps" not in ignore:
             found.extend(title_wraps(article, text, shown, layout, fonts))
             found.sort(key=lambda w: w.line or 0)
+        if cache is not None:
+            cache[key] = found
         warnings.extend(found)
     return warnings
+
+
+def _title_setting(layout, fonts) -> tuple:
+    """What `title_wraps` depends on besides the text: the title style, the width, the title faces."""
+    if layout is None or fonts is None:
+        return ()
+    style = layout.styles.get("title")
+    chain = fonts.roles.get(style.role) if style is not None else None
+    faces = tuple((str(f.path), f.index) for f in chain.faces) if chain is not None else ()
+    return (layout.block_width, style, faces)
 
 
 def title_wraps(article, text: str, shown: Path | str, layout, fonts) -> list[ProofWarning]:

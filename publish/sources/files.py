@@ -97,8 +97,24 @@ def parse_toml(text: str, path: Path | str, first_line: int, problems: list[Prob
             line = first_line
         what = _TOML_LINE.sub("", message).replace("(at end of document)", "at the end").strip().rstrip(".")
         hint = "fix the TOML syntax (strings in double quotes, dates as YYYY-MM-DD without quotes)"
+        lines = LINE_BREAK.split(text)
+        source = lines[line - first_line] if 0 <= line - first_line < len(lines) else ""
+        curly = sorted(set(_CURLY.findall(_outside_strings(source))), key=source.find)
+        if curly:
+            # A word processor or an input method turned the quotes round: say so, not just
+            # "Invalid value", since the line looks right to the eye.
+            what = f"{what}: the curly quotes {' '.join(curly)} are not TOML quotes"
+            hint = 'write straight double quotes: title = "…" (switch the input method to half-width for them)'
         problems.append(Problem(f"invalid TOML: {what}", path, line, hint))
         return None
+
+
+_CURLY = re.compile("[“”‘’＂＇]")
+
+
+def _outside_strings(line: str) -> str:
+    """`line` without its straight-quoted TOML strings (a “ inside "…" is text, not a mistake)."""
+    return re.sub(r'"(?:[^"\\]|\\.)*"' + "|'[^']*'", "", line)
 
 
 def key_line(lines: list[str], key: str, first_line: int, start: int = 0) -> int:

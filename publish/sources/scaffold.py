@@ -1,14 +1,20 @@
 """A new issue folder to start from (`publish new`): issue.toml and two example articles.
 
-In: the folder to create (it may exist if empty) and today's date. Out: the paths written. All or
-nothing: the files are written into a temporary folder beside it, then renamed into place. An
-existing non-empty folder is a `SourceError`.
+In: the folder to create (it may exist if empty), optionally the issue's label and date, and today's
+date. Out: the paths written. All or nothing: the files are written into a temporary folder beside
+it, then renamed into place. An existing non-empty folder is a `SourceError`.
+
+Label and date, unless given: from a folder named for the issue — `2025-02` (or `bayannaoer-2025-02`)
+is 2025's issue 2, labelled `2025年第2期` and dated 2025-02-01 (a monthly's number is its month); a
+number above 12 (`2025-15`) is an issue number: label `2025年第15期`, date 1 January of that year
+until the editor writes the real one. Any other name: issue 1 of this year, dated today.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,7 +30,7 @@ title = "巴彦淖尔人大"
 language = "zh-CN"
 
 [issue]
-label = "{year}年第1期"         # printed on the cover, in headers and in the EPUB title
+label = "{label}"         # printed on the cover, in headers and in the EPUB title
 date = {date}            # a TOML date, no quotes
 first_folio = 3                # folio of the first body page
 layout = "magazine-16k"        # a layout name (layouts/NAME.toml) or a path
@@ -58,7 +64,7 @@ kind = "speech"
 
 ## 一、一级标题
 
-一级标题写作“## 一、……”。正文中的ASCII逗号,分号;都按原样保留。
+一级标题写作“## 一、……”。标点按原样印出，从不改写；`publish check` 会指出可疑的标点（如中文里的半角逗号）。
 
 ### （一）二级标题
 
@@ -92,15 +98,41 @@ kind = "notice"
 """
 
 
-def scaffold(folder: Path, today: dt.date | None = None) -> list[Path]:
-    """Create a new issue folder with two example articles; refuses an existing non-empty folder."""
+_ISSUE_NAME = re.compile(r"(?:^|[^0-9])((?:19|20)\d\d)[-_.](\d{1,2})$")
+
+
+def issue_from_name(name: str) -> tuple[str, dt.date] | None:
+    """(label, date) read from a folder name ending in YYYY-MM or YYYY-NN; None for other names."""
+    found = _ISSUE_NAME.search(name)
+    if found is None:
+        return None
+    year, number = int(found.group(1)), int(found.group(2))
+    if number < 1:
+        return None
+    date = dt.date(year, number, 1) if number <= 12 else dt.date(year, 1, 1)
+    return f"{year}年第{number}期", date
+
+
+def _toml_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def scaffold(folder: Path, today: dt.date | None = None, *, label: str | None = None,
+             date: dt.date | None = None) -> list[Path]:
+    """Create a new issue folder with two example articles; refuses an existing non-empty folder.
+    `label` and `date` default to what the folder's name says (see the module docstring)."""
     today = today or dt.date.today()
+    named = issue_from_name(folder.resolve().name)
+    if label is None:
+        label = named[0] if named else f"{(date or today).year}年第1期"
+    if date is None:
+        date = named[1] if named else today
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise SourceError(
             Problem("already exists and is not empty", folder, None, "choose a new folder name for the issue")
         )
     files = {
-        "issue.toml": ISSUE_TOML.format(folder=folder, year=today.year, date=today.isoformat()),
+        "issue.toml": ISSUE_TOML.format(folder=folder, label=_toml_string(label), date=date.isoformat()),
         "articles/01-jianghua.md": SPEECH,
         "articles/02-tongzhi.md": NOTICE,
     }

@@ -1,0 +1,116 @@
+"""The watch session without a browser: a rebuild reports only the pages whose content changed, an
+error keeps the last good pages and names file and line, the poller notices sources but not the
+output folder, and the page marks find loose lines, fallback fonts and overset text."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from publish.paginate.pages import Document, Page, PlacedRun, TextLine
+from publish.watch.marks import page_marks
+from publish.watch.poll import Poller
+from publish.watch.session import WatchSession
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample"
+LAST = "articles/04-qianghua-jilv-yishi.md"
+
+
+def _copy(tmp_path: Path) -> Path:
+    issue = tmp_path / "issue"
+    shutil.copytree(SAMPLE, issue)
+    return issue
+
+
+def test_a_rebuild_after_editing_the_last_article_changes_only_its_pages(tmp_path):
+    issue = _copy(tmp_path)
+    session = WatchSession(issue, tmp_path / "out")
+    first = session.rebuild()
+    assert first.errors == [] and first.changed == list(range(len(first.pages)))
+    assert first.pdf_path is not None and first.pdf_path.is_file()
+    article = issue / LAST
+    article.write_text(article.read_text(encoding="utf-8") + "\n新增的一段话。\n", encoding="utf-8")
+    second = session.rebuild()
+    assert second.errors == []
+    assert second.changed, "the edited article's page did not change"
+    assert len(second.changed) < len(second.pages)
+    # the pages of the first articles are untouched: same revision as before
+    assert all(second.pages[i].revision == first.pages[i].revision
+               for i in range(len(first.pages)) if i not in second.changed)
+    assert all(second.pages[i].revision == second.version for i in second.changed)
+
+
+def test_an_error_keeps_the_last_good_pages_and_names_file_and_line(tmp_path):
+    issue = _copy(tmp_path)
+    session = WatchSession(issue, tmp_path / "out")
+    good = session.rebuild()
+    article = issue / LAST
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("title = ", "title = = ", 1), encoding="utf-8")
+    bad = session.rebuild()
+    assert bad.pages == good.pages and bad.pdf_path == good.pdf_path
+    assert [(Path(p.path).name, p.line) for p in bad.errors] == [("04-qianghua-jilv-yishi.md", 2)]
+    article.write_text(text, encoding="utf-8")
+    again = session.rebuild()
+    assert again.errors == []
+
+
+def test_proofreading_warnings_are_marked_on_the_page_of_their_line(tmp_path):
+    issue = _copy(tmp_path)
+    session = WatchSession(issue, tmp_path / "out")
+    snap = session.rebuild()
+    colon = [w for w in snap.warnings if w.code == "ascii-colon"]
+    assert colon and Path(colon[0].path).name == "01-yanjiuhui-2025-gongzuo-yaodian.md"
+    marked = [i for i, marks in snap.marks.items() if any("ascii-colon" in m.message for m in marks)]
+    assert len(marked) == 1
+    # the page marked is one where the first article is set
+    assert snap.pages[marked[0]].folio is not None
+
+
+def test_the_poller_sees_sources_and_ignores_the_output_folder(tmp_path):
+    issue = _copy(tmp_path)
+    out = issue / "out"
+    out.mkdir()
+    poller = Poller(issue, out)
+    assert poller.changed() == []
+    (out / "x.pdf").write_bytes(b"%PDF")
+    (issue / ".a.md.swp").write_text("x")
+    assert poller.changed() == []
+    time.sleep(0.01)
+    article = issue / LAST
+    article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    (issue / "images").mkdir()
+    (issue / "images" / "p.png").write_bytes(b"png")
+    assert poller.changed() == [article.resolve(), (issue / "images" / "p.png").resolve()]
+    (issue / "images" / "p.png").unlink()
+    assert poller.changed() == [(issue / "images" / "p.png").resolve()]
+
+
+class _Layout:
+    text_width = 200.0
+
+    def block_left(self, side: str) -> float:
+        return 50.0
+
+
+def _line(chars: str, xs: list[float], faces: list[str], size: float = 10.0) -> TextLine:
+    widths = [size] * len(chars)
+    return TextLine(50.0, 500.0, size, PlacedRun(tuple(chars), tuple(xs), tuple(widths), tuple(faces)))
+
+
+def test_page_marks_find_loose_lines_fallback_fonts_and_overset_text():
+    tight = _line("人民代表", [0, 10, 20, 30], ["body"] * 4)
+    loose = _line("人民代表", [0, 13, 26, 39], ["body"] * 4)  # 0.3 em between characters
+    fallback = _line("人民㐀表", [0, 10, 20, 30], ["body", "body", "body~1", "body"])
+    overset = _line("人民代表", [0, 10, 20, 200], ["body"] * 4)  # ends 10 pt past the block
+    pages = tuple(Page(i, i + 1, "right", "", (line,)) for i, line in enumerate((tight, loose, fallback, overset)))
+    doc = Document(400.0, 600.0, 0.0, pages)
+    marks = page_marks(doc, _Layout(), {"body~1": "Noto Sans CJK SC Regular"})
+    assert 0 not in marks
+    assert [m.kind for m in marks[1]] == ["loose"]
+    assert [m.kind for m in marks[2]] == ["fallback"] and "㐀" in marks[2][0].message
+    assert "Noto Sans CJK SC Regular" in marks[2][0].message
+    assert "overset" in [m.kind for m in marks[3]]
+    x, y, w, h = marks[1][0].box
+    assert (x, round(w)) == (50.0, 49)
