@@ -112,5 +112,5 @@ def test_page_marks_find_loose_lines_fallback_fonts_and_overset_text():
     assert [m.kind for m in marks[2]] == ["fallback"] and "㐀" in marks[2][0].message
     assert "Noto Sans CJK SC Regular" in marks[2][0].message
     assert "overset" in [m.kind for m in marks[3]]
-    x, y, w, h = marks[1][0].box
+    x, _y, w, _h = marks[1][0].box
     assert (x, round(w)) == (50.0, 49)
