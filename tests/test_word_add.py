@@ -486,3 +486,77 @@ def test_committed_samples_are_small() -> None:
     for path in DATA.iterdir():
         if path.suffix in (".docx", ".doc"):
             assert path.stat().st_size < 64_000, path
+
+
+# ── more of what manuscripts do ──────────────────────────────────────────────────────────────────
+def test_a_byline_on_two_lines_unit_then_name(issue: Path) -> None:
+    m = Manuscript()
+    m.title("关于代表履职的调研报告")
+    m.para("市人大常委会办公室", align="center", font="楷体_GB2312")
+    m.para("杨 菁", align="center", font="楷体_GB2312")
+    m.para("为了解代表履职情况，调研组开展了专题调研。")
+    _, article = add_one(issue, m)
+    assert [(b.unit, b.name) for b in article.bylines] == [("市人大常委会办公室", "杨 菁")]
+
+
+def test_a_name_with_a_middle_dot(issue: Path) -> None:
+    m = Manuscript()
+    m.title("草原上的代表之家")
+    m.para("乌拉特中旗人大常委会\u3000乌日娜·巴特尔", align="center")
+    m.para("正文。")
+    _, article = add_one(issue, m)
+    assert [(b.unit, b.name) for b in article.bylines] == [("乌拉特中旗人大常委会", "乌日娜·巴特尔")]
+
+
+def test_a_large_byline_under_the_title_is_not_a_title_line(issue: Path) -> None:
+    m = Manuscript()
+    m.title("扎根基层办实事")
+    m.para("乌拉特前旗人大常委会\u3000张敏", align="center", size=18)
+    m.para("正文第一段，说明情况。")
+    _, article = add_one(issue, m)
+    assert article.title == ("扎根基层办实事",)
+    assert [(b.unit, b.name) for b in article.bylines] == [("乌拉特前旗人大常委会", "张敏")]
+
+
+def test_a_plain_short_numbered_line_without_punctuation_is_a_heading(issue: Path) -> None:
+    m = title_manuscript("工作要点")
+    m.para("一、总体要求")
+    m.para("坚持党的领导。")
+    m.para("二、工作措施要有力，确保各项任务落实到位。")
+    report, article = add_one(issue, m)
+    assert [(h.level, h.text) for h in blocks_of(article, Heading)] == [(1, "一、总体要求")]
+    guess = next(g for g in report.files[0].guesses if g["text"] == "一、总体要求")
+    assert "without punctuation" in guess["because"]
+
+
+def test_a_picture_in_a_table_cell_follows_the_table(issue: Path) -> None:
+    m = title_manuscript("图表")
+    table = m.table([["照片", "说明"], ["", "代表视察"]])
+    table.cell(1, 0).paragraphs[0].add_run().add_picture(__import__("io").BytesIO(png(300, 200)))
+    report, article = add_one(issue, m)
+    assert len(blocks_of(article, Figure)) == 1
+    assert any(g["what"] == "figure" and "table cell" in g["because"] for g in report.files[0].guesses)
+
+
+def test_page_headers_and_footers_are_listed_not_carried_over(issue: Path) -> None:
+    m = title_manuscript("通知")
+    m.doc.sections[0].header.paragraphs[0].text = "内部资料 注意保存"
+    report, article = add_one(issue, m)
+    assert ("page header", "内部资料 注意保存") in [(o.what, o.text) for o in report.files[0].omitted]
+    assert "内部资料" not in "".join(b.text for b in article.blocks)
+
+
+def test_the_category_property_names_the_section(issue: Path) -> None:
+    m = title_manuscript("论坛文章")
+    m.doc.core_properties.category = "特别报道"
+    report, _ = add_one(issue, m)
+    assert report.files[0].section == "特别报道"
+
+
+def test_the_section_option_wins_over_the_manuscript(issue: Path) -> None:
+    m = Manuscript()
+    m.para("栏目：特别报道")
+    m.title("代表联络站建设纪实")
+    m.para("正文。")
+    report, _ = add_one(issue, m, section="人大论坛")
+    assert report.files[0].section == "人大论坛"

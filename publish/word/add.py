@@ -242,6 +242,9 @@ def add(
                                     "give one with --section TITLE", "add-no-section"))
             continue
         file_report.section = chosen
+        if section is not None and draft.section and draft.section != section:
+            file_report.guesses.append({"what": "section", "text": draft.section, "where": "",
+                                        "because": f"named in the manuscript, but --section {section} was given"})
         file_report.section_created = chosen not in titles and chosen not in [s for s, _ in entries]
         entries.append((chosen, file_report.article))
         plan.add(root / file_report.article, markdown)

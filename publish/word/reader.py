@@ -391,8 +391,25 @@ class Reader:
         for kind in ("footnote", "endnote"):
             self.read_notes(kind)
         self.read_comments()
+        self.read_headers()
         self.read_category()
         return self.out
+
+    def read_headers(self) -> None:
+        """Page headers and footers are the layout's: their text is listed, not carried over."""
+        seen: set[int] = set()
+        for rel in self.document.part.rels.values():
+            kind = rel.reltype.rsplit("/", 1)[-1]
+            if kind not in ("header", "footer") or rel.is_external or id(rel.target_part) in seen:
+                continue
+            seen.add(id(rel.target_part))
+            try:
+                root = etree.fromstring(rel.target_part.blob)
+            except etree.XMLSyntaxError:
+                continue
+            text = "".join(self.plain(p) for p in root.iter(w("p"))).strip()
+            if text:
+                self.out.omitted.append(Omission(f"page {kind}", f"the {kind} of the page", text))
 
     def block_children(self, parent: Any, top: bool) -> list[Item]:
         items: list[Item] = []

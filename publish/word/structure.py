@@ -53,7 +53,8 @@ _HEADING_FONTS = ("黑体", "hei", "楷体", "kai", "方正小标宋", "小标�
 _TITLE_STYLES = ("title", "标题")
 _SUBTITLE_STYLES = ("subtitle", "副标题")
 _CAPTION_STYLES = ("caption", "题注", "image caption", "table caption", "figure caption")
-_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+# A name: two to four Han characters, or a transcribed name with a middle dot (乌日娜·巴特尔).
+_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,8}[·•・．][\u4e00-\u9fff]{1,10}$")
 # Words a unit or a post ends with: such a token is never taken for a name.
 _UNIT_ENDINGS = (
     *"会委局处室院部厅办府长任员记所站队组校司团社协庭区县市旗镇乡村省州盟科股厂馆中心",
@@ -297,6 +298,12 @@ class Recovery:
                 runs = _only_text(_strip_runs(_runs(item.spans, self.labels)))
                 self.draft.blocks.append(Block("note", runs, where=item.where))
                 self.guess("note", item, "a line in brackets under the title (an adoption note or a draft mark)")
+            elif (split := self.split_byline(index)) is not None:
+                unit_para, _names, bylines = split
+                self.draft.bylines += bylines
+                seen_byline = True
+                self.guess("byline", unit_para, f"a unit line followed by a line with only a name ({bylines[0][1]})")
+                index += 1
             elif _short(text, 60) and not self.heading_pattern(text) and (bylines := parse_byline(text)):
                 self.draft.bylines += bylines
                 seen_byline = True
@@ -306,6 +313,23 @@ class Recovery:
                 break
             index += 1
         return index
+
+    def split_byline(self, index: int) -> tuple[Para, Para, list[tuple[str, str]]] | None:
+        """A byline written on two lines: the unit (and post), then the name(s) alone."""
+        if index + 1 >= len(self.items):
+            return None
+        unit, names = self.items[index], self.items[index + 1]
+        if not isinstance(unit, Para) or not isinstance(names, Para) or unit.images or names.images:
+            return None
+        unit_text = unit.text.strip()
+        if not _short(unit_text, 40) or _INNER_PUNCT.search(unit_text) or not unit_text.endswith(_UNIT_ENDINGS):
+            return None
+        if self.heading_pattern(unit_text) or unit.align != names.align or parse_byline(unit_text):
+            return None
+        entries = parse_byline(names.text)
+        if not entries or any(u for u, _n in entries):
+            return None
+        return unit, names, [(unit_text if i == 0 else "", n) for i, (_u, n) in enumerate(entries)]
 
     def title(self, index: int) -> int:
         items = self.items
@@ -325,6 +349,8 @@ class Recovery:
                 size = item.size
                 if _SUBTITLE.match(text) or _BRACKETED.match(text):
                     break
+                if lines and (parse_byline(text) or abs((size or 0) - (lines[0].size or 0)) > 1):
+                    break  # a title's lines share one size; a byline under it may be large too
                 if self.size and size and size >= self.size + 1:
                     lines.append(item)
                 elif self.size is None or size is None:
@@ -407,6 +433,10 @@ class Recovery:
             return f"in {font}"
         if self.size and para.size and para.size >= self.size + 1:
             return f"in {para.size:g} pt"
+        name = self.heading_pattern(shown)
+        rest = next(p for n, p in PATTERNS if n == name).sub("", shown, count=1)
+        if name in ("第一章", "一、", "（一）") and len(shown) <= 25 and rest.strip() and not _INNER_PUNCT.search(rest):
+            return "a line of its own without punctuation"
         return ""
 
     def plan_headings(self, start: int, end: int) -> None:
@@ -585,6 +615,7 @@ class Recovery:
             rows.append(cells)
         if not rows or not rows[0]:
             return
+        pictures = [s for row in grid.rows for cell in row for p in cell for s in p.spans if s.image]
         block = Block("table", rows=rows, where=grid.where)
         if caption is not None:
             block.caption = _only_text(_strip_runs(_runs(caption.spans, self.labels)))
@@ -598,6 +629,11 @@ class Recovery:
         if grid.nested:
             self.draft.guess("table", "", "a table inside a cell: its text kept in the cell", grid.where)
         self.draft.blocks.append(block)
+        for picture in pictures:  # a table cell cannot hold a figure: it follows the table
+            path = self.images.get(picture.image or "")
+            if path is not None:
+                self.draft.blocks.append(Block("figure", image=path, where=grid.where))
+                self.draft.guess("figure", path, "a picture inside a table cell: set after the table", grid.where)
 
     def notes(self) -> None:
         for key, label in sorted(self.labels.items(), key=lambda kv: int(kv[1])):
