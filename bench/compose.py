@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from publish.cjk import FixedMetrics, Run, Style, check, compose  # noqa: E402
-from publish.cjk.check import ratio_summary  # noqa: E402
+from publish.cjk import FixedMetrics, Run, Style, audit, compose  # noqa: E402
+from publish.cjk.audit import ratio_summary  # noqa: E402
 from publish.cjk.seedtext import seed_paragraphs  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seed" / "000_2b68d11822460efc.txt"
@@ -105,7 +105,7 @@ def main() -> None:
     cal_med = statistics.median(cal)
     print(f"calibration loop (1M additions): median {cal_med:.3f} s; composer = {med / cal_med:.1f} × calibration"
           " (a load-independent figure: compare it across machines and times)")
-    report = check(lines, measure, make_metrics(args.real_fonts), style)
+    report = audit(lines, measure, make_metrics(args.real_fonts), style)
     print(f"checker: {report}")
     print(f"adjustment ratios (non-last lines): {ratio_summary(lines)}")
     if args.profile:

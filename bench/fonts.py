@@ -78,7 +78,7 @@ def child(issue_dir: Path | None, epub: bool) -> dict:
         per_face = {}
         for role, text in texts.items():
             for run in fonts.runs(text, role):
-                per_face.setdefault(run.role, set()).update(run.text)
+                per_face.setdefault(run.face, set()).update(run.text)
     t_load = time.perf_counter()
     # One program per physical face, as the PDF writer embeds them.
     by_face: dict[tuple[str, int], tuple[str, set[str]]] = {}

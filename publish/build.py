@@ -5,7 +5,7 @@ file `<issue.slug>-cover.pdf` when the issue has `[covers]`, and a `BuildResult`
 any warnings, e.g. photos under 300 dpi, and the filler pages added to reach the page multiple).
 
 Order, so that bad input never leaves half-written output: read the issue (`SourceError` listing
-every source problem), load the layout, run the print checks (`publish.layout.check_issue`) and the
+every source problem), load the layout, run the print checks (`publish.layout.check_prepress`) and the
 font coverage check, and stop with a `BuildError` listing every error *before* anything is written.
 Then paginate — always, even without a PDF: the EPUB's page-list needs the print folios — and write
 both files to temporary names in the output folder, renamed into place only when both succeeded.
@@ -89,7 +89,7 @@ def build(
 def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool,
            progress: Progress | None, strict_fonts: bool | None = None) -> BuildResult:
     from publish.layout import load_layout
-    from publish.layout.check import check_issue
+    from publish.layout.prepress import check_prepress
     from publish.sources import load_issue
 
     report = progress or (lambda stage, done, total: None)
@@ -100,7 +100,7 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: boo
 
     report("check", 0, 1)
     layout = load_layout(issue.layout, issue.root)
-    problems = check_issue(issue, layout)
+    problems = check_prepress(issue, layout)
     if pdf:
         from publish.paginate.cover import check_pictures
         from publish.paginate.signatures import filler_pictures

@@ -39,9 +39,9 @@ def _font_problems(issue: Issue) -> list[Problem]:
 
 def _layout_problems(issue: Issue) -> list[Problem]:
     try:
-        from publish.layout import check_issue
+        from publish.layout import check_prepress
 
-        return list(check_issue(issue))
+        return list(check_prepress(issue))
     except (ImportError, AttributeError):  # the layout stage is not there yet
         return []
     except PublishError as err:

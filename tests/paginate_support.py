@@ -26,7 +26,7 @@ NO_START = set("，。、；：？！）》」』”’")
 @dataclass(frozen=True)
 class Run:
     text: str
-    role: str
+    face: str
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Glyph:
     char: str
     x: float
     width: float
-    role: str
+    face: str
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,11 @@ class FakeMetrics:
     def __init__(self, sizes: dict[str, float]) -> None:
         self.sizes = sizes
 
-    def em(self, role: str) -> float:
-        return self.sizes[role.split("~")[0]]
+    def em(self, face: str) -> float:
+        return self.sizes[face.split("~")[0]]
 
-    def advance(self, char: str, role: str) -> float:
-        return self.em(role) * (0.5 if ord(char) < 0x2E80 else 1.0)
+    def advance(self, char: str, face: str) -> float:
+        return self.em(face) * (0.5 if ord(char) < 0x2E80 else 1.0)
 
 
 class FakeFonts:
@@ -68,10 +68,10 @@ class FakeFonts:
 
 
 def compose(runs, measure: float, metrics, style: Style) -> list[Line]:
-    chars = [(ch, r.role, metrics.advance(ch, r.role)) for r in runs for ch in r.text]
+    chars = [(ch, r.face, metrics.advance(ch, r.face)) for r in runs for ch in r.text]
     if not chars:
         return []
-    em = metrics.em(runs[0].role)
+    em = metrics.em(runs[0].face)
     lines: list[list] = []
     cur: list = []
     width = style.indent_em * em if style.align in ("justify", "left") else 0.0

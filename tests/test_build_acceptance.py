@@ -191,9 +191,9 @@ def block_lines(issue, doc):
 
 
 def test_typography_holds_on_whole_pages(built, document):
-    """0 prohibition breaks, 0 孤字 (publish.cjk.check), non-last lines of justified paragraphs flush
+    """0 prohibition breaks, 0 孤字 (publish.cjk.audit), non-last lines of justified paragraphs flush
     with both column edges within 0.05 em, no widow or orphan line at a column's top or bottom."""
-    from publish.cjk import Glyph, Line, Style, check
+    from publish.cjk import Glyph, Line, Style, audit
 
     issue, layout, _result, _pages = built
     doc, fonts = document
@@ -226,7 +226,7 @@ def test_typography_holds_on_whole_pages(built, document):
                     faults.append(f"unflush {slug}:{bi} folio {page.folio}: {tl.text}")
                 if tl.x != pytest.approx(layout.column_x(tl.column, page.side)):
                     faults.append(f"off the column edge {slug}:{bi} folio {page.folio}")
-        report = check(lines, layout.measure, metrics,
+        report = audit(lines, layout.measure, metrics,
                        Style(**layout.typography_for(element)))
         counts["prohibition"] += report.count("prohibition")
         counts["孤字"] += report.count("orphan")

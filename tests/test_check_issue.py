@@ -23,7 +23,7 @@ def test_the_sample_is_sound():
 def test_source_problems_stop_before_the_later_stages(tmp_path, monkeypatch):
     called = []
     fake = types.ModuleType("publish.layout")
-    fake.check_issue = lambda issue: called.append(issue) or []  # type: ignore[attr-defined]
+    fake.check_prepress = lambda issue: called.append(issue) or []  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "publish.layout", fake)
     root = make_issue(tmp_path, {"articles/a.md": "no front matter\n"})
     problems = check_issue_dir(root)
@@ -38,15 +38,15 @@ def test_a_character_no_font_has_is_a_problem_at_its_line(tmp_path):
     assert str(problems[0]).startswith(f"{root / 'articles' / 'a.md'}:7: U+13000")
 
 
-def test_layout_problems_are_included_when_the_layout_stage_has_check_issue(tmp_path, monkeypatch):
+def test_layout_problems_are_included_when_the_layout_stage_has_check_prepress(tmp_path, monkeypatch):
     fake = types.ModuleType("publish.layout")
-    fake.check_issue = lambda issue: [Problem("image is 72 dpi", "x.md", 3, "use 300 dpi")]  # type: ignore[attr-defined]
+    fake.check_prepress = lambda issue: [Problem("image is 72 dpi", "x.md", 3, "use 300 dpi")]  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "publish.layout", fake)
     assert [str(p) for p in check_issue_dir(make_issue(tmp_path))] == ["x.md:3: image is 72 dpi — use 300 dpi"]
 
 
 def test_stages_that_are_missing_are_skipped(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "publish.layout", types.ModuleType("publish.layout"))  # no check_issue
+    monkeypatch.setitem(sys.modules, "publish.layout", types.ModuleType("publish.layout"))  # no check_prepress
     monkeypatch.setitem(sys.modules, "publish.fonts", None)  # import fails
     assert check_issue_dir(make_issue(tmp_path)) == []
 

@@ -13,7 +13,7 @@ def test_contract_surface_and_basic_guarantees():
     assert all(isinstance(line, Line) for line in lines)
     assert all(isinstance(g, Glyph) for line in lines for g in line.glyphs)
     assert "".join(g.char for line in lines for g in line.glyphs) == text
-    assert [g.role for g in lines[0].glyphs][:10] == ["body"] * 10
+    assert [g.face for g in lines[0].glyphs][:10] == ["body"] * 10
     assert lines[-1].last and not any(line.last for line in lines[:-1])
     for line in lines[:-1]:
         assert abs(line.width - 21 * EM) < 1e-6

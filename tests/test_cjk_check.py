@@ -1,7 +1,7 @@
 """The typography checker finds each fault it reports — on lines made by hand to contain it."""
 
-from publish.cjk import FixedMetrics, Glyph, Line, Run, Style, check, compose
-from publish.cjk.check import ratio_summary
+from publish.cjk import FixedMetrics, Glyph, Line, Run, Style, audit, compose
+from publish.cjk.audit import ratio_summary
 
 EM = 10.0
 M = FixedMetrics(EM)
@@ -22,11 +22,11 @@ def line(chars: str, widths: list[float] | None = None, *, last=False, gaps=None
 
 
 def kinds(lines, style=None):
-    return check(lines, MEASURE, M, style).counts
+    return audit(lines, MEASURE, M, style).counts
 
 
 def test_clean_lines_pass():
-    assert check([line("一二三四五"), line("六七", last=True)], MEASURE, M).ok
+    assert audit([line("一二三四五"), line("六七", last=True)], MEASURE, M).ok
 
 
 def test_prohibited_break_is_found():
@@ -85,9 +85,9 @@ def test_several_paragraphs_in_one_column():
     for text in texts:
         lines += compose([Run(text, "body")], 21 * EM, M, st)
     assert len(lines) >= 5 and sum(ln.last for ln in lines) == 2
-    assert check(lines, 21 * EM, M, st).ok
+    assert audit(lines, 21 * EM, M, st).ok
     lines[0] = lines[0].__class__(**{**lines[0].__dict__, "width": 20 * EM})
-    assert check(lines, 21 * EM, M, st).counts["unflush"] == 1
+    assert audit(lines, 21 * EM, M, st).counts["unflush"] == 1
     summary = ratio_summary(lines)
     assert sum(summary.values()) == sum(1 for ln in lines if not ln.last)
 
@@ -96,4 +96,4 @@ def test_a_paragraph_continued_from_the_previous_column_is_judged_whole():
     # a column whose first line is the end of a paragraph begun in the previous column
     tail = [line("六。", [1, 0.5], last=True), line("七八九十一"), line("二三", last=True)]
     assert kinds(tail)["orphan"] == 0  # seen alone, "六。" is a one-line paragraph
-    assert check(tail, MEASURE, M, continued=True).counts["orphan"] == 1
+    assert audit(tail, MEASURE, M, continued=True).counts["orphan"] == 1

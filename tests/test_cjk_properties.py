@@ -12,7 +12,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publish.cjk import FixedMetrics, Run, Style, check, compose
+from publish.cjk import FixedMetrics, Run, Style, audit, compose
 from publish.cjk.classes import NEWLINE, NOT_END, NOT_START, PUNCTUATION, SPACE, classes_of
 
 EM = 10.0
@@ -83,7 +83,7 @@ def test_no_line_starts_or_ends_with_what_the_level_forbids(text, measure, style
         end, start = ctx[len(a.text) - 1], ctx[len(a.text)]
         assert end not in NOT_END[style.prohibition], (a.text, b.text)
         assert start not in NOT_START[style.prohibition], (a.text, b.text)
-    assert check(lines, measure, M, style).counts["prohibition"] == 0
+    assert audit(lines, measure, M, style).counts["prohibition"] == 0
 
 
 @SETTINGS

@@ -6,7 +6,7 @@ Measures are given in em; indents are 0 unless the test is about the indent.
 
 import pytest
 
-from publish.cjk import FixedMetrics, Run, Style, check, compose
+from publish.cjk import FixedMetrics, Run, Style, audit, compose
 
 EM = 10.0
 M = FixedMetrics(EM)
@@ -211,7 +211,7 @@ def test_a_word_space_at_a_line_end_is_kept_with_zero_width():
 def test_mixed_roles_are_kept_per_glyph():
     metrics = FixedMetrics(10.0, {"latin": 10.0})
     lines = compose([Run("数据", "body"), Run("ABC", "latin"), Run("显示", "body")], 100, metrics, Style())
-    assert [g.role for g in lines[0].glyphs] == ["body"] * 2 + ["latin"] * 3 + ["body"] * 2
+    assert [g.face for g in lines[0].glyphs] == ["body"] * 2 + ["latin"] * 3 + ["body"] * 2
 
 
 def test_impossible_paragraphs_still_lose_nothing():
@@ -226,7 +226,7 @@ def test_checker_agrees_on_a_real_paragraph():
             "实施情况的报告；关于2024年市本级及巴彦淖尔经济技术开发区预算调整方案（草案）的报告。")
     st = Style()
     lines = compose([Run(text, "body")], 21 * EM, M, st)
-    assert check(lines, 21 * EM, M, st).ok
+    assert audit(lines, 21 * EM, M, st).ok
 
 
 def test_a_hung_mark_stays_attached_when_the_line_is_spaced_out():

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from publish.cjk import FixedMetrics, Run, Style, check, compose
-from publish.cjk.check import ratio_summary
+from publish.cjk import FixedMetrics, Run, Style, audit, compose
+from publish.cjk.audit import ratio_summary
 from publish.cjk.seedtext import seed_paragraphs
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
@@ -36,7 +36,7 @@ def test_seed_at_21_characters_has_no_faults(paragraphs, style):
         out = compose([Run(text, "body")], measure, metrics, style)
         assert "".join(line.text for line in out) == text  # nothing lost, nothing added
         lines += out
-    report = check(lines, measure, metrics, style)
+    report = audit(lines, measure, metrics, style)
     assert report.counts == dict.fromkeys(report.counts, 0), [str(f) for f in report.findings[:10]]
     bins = ratio_summary(lines)
     assert bins[">1"] == 0  # no line with Han gaps opened beyond 0.1 em

@@ -17,7 +17,7 @@ AS_TUPLE = (
 
 def test_a_glyph_run_reads_as_the_tuple_of_its_glyphs():
     assert len(RUN) == 3
-    assert RUN[1] == AS_TUPLE[1] and RUN[-1].role == "body~1"
+    assert RUN[1] == AS_TUPLE[1] and RUN[-1].face == "body~1"
     assert tuple(RUN) == AS_TUPLE
     assert RUN[1:] == AS_TUPLE[1:]
     assert list(reversed(RUN)) == list(reversed(AS_TUPLE))
@@ -45,8 +45,8 @@ def test_the_composer_returns_glyph_runs_whose_characters_are_the_input():
 def test_a_placed_run_reads_as_placed_glyphs_and_draws_like_them():
     from publish.pdf.text import GlyphEncoder, _Encoded, line_operators
 
-    placed = PlacedRun(RUN.chars, RUN.xs, RUN.widths, RUN.roles)
-    as_tuple = tuple(PlacedGlyph(g.char, g.x, g.width, g.role) for g in AS_TUPLE)
+    placed = PlacedRun(RUN.chars, RUN.xs, RUN.widths, RUN.faces)
+    as_tuple = tuple(PlacedGlyph(g.char, g.x, g.width, g.face) for g in AS_TUPLE)
     assert placed == as_tuple and hash(placed) == hash(as_tuple)
     assert TextLine(1.0, 2.0, 10.0, placed).text == "人，a"
 

@@ -108,7 +108,7 @@ def test_runs_give_each_character_the_first_face_that_has_it(tmp_path):
     if fonts.roles["body"].family != "DejaVu Serif":
         pytest.skip("DejaVu Serif not installed")
     runs = fonts.runs("GDP增长5%。", "body")
-    assert [(r.text, r.role) for r in runs] == [("GDP", "body"), ("增长", "body~1"), ("5%", "body"), ("。", "body~1")]
+    assert [(r.text, r.face) for r in runs] == [("GDP", "body"), ("增长", "body~1"), ("5%", "body"), ("。", "body~1")]
 
 
 def test_a_layout_can_set_latin_and_digits_in_the_latin_role():
@@ -117,8 +117,8 @@ def test_a_layout_can_set_latin_and_digits_in_the_latin_role():
     if fonts.roles["latin"].family != "DejaVu Serif":
         pytest.skip("DejaVu Serif not installed")
     runs = fonts.runs("增长5.2%·GDP", "body", latin="latin")
-    assert [(r.text, r.role) for r in runs] == [("增长", "body"), ("5.2%", "latin"), ("·", "body"), ("GDP", "latin")]
-    assert [r.role for r in fonts.runs("增长5.2%", "body")] == ["body"]  # without: the body face has all
+    assert [(r.text, r.face) for r in runs] == [("增长", "body"), ("5.2%", "latin"), ("·", "body"), ("GDP", "latin")]
+    assert [r.face for r in fonts.runs("增长5.2%", "body")] == ["body"]  # without: the body face has all
 
 
 def test_strings_made_by_later_stages_can_be_checked_too(fonts):

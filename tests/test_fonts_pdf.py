@@ -112,13 +112,13 @@ def test_rare_and_tricky_characters_render_with_real_glyphs(fonts, tmp_path, key
     # .notdef as this face draws it: a character none of our fonts has.
     notdef = _render_glyph(fonts, tmp_path, key, NO_FONT_HAS)
     for ch in RARE + "\u00b7\u2014":
-        face = fonts.runs(ch, key)[0].role
+        face = fonts.runs(ch, key)[0].face
         pixels = _render_glyph(fonts, tmp_path, face, ch)
         assert pixels, f"U+{ord(ch):04X} in {face} rendered blank"
         assert pixels != notdef, f"U+{ord(ch):04X} in {face} rendered as .notdef"
     # A no-break space is blank in every font: it must be blank here too, i.e. not .notdef's box
     # (unless the face's .notdef is itself empty, when only the cmap can tell).
-    nbsp_face = fonts.runs("\u00a0", key)[0].role
+    nbsp_face = fonts.runs("\u00a0", key)[0].face
     assert fonts.face(nbsp_face).has("\u00a0")
     assert not _render_glyph(fonts, tmp_path, nbsp_face, "\u00a0")
 

@@ -91,7 +91,7 @@ def test_runs_cover_the_text_exactly_in_order(text):
     runs = fonts.runs(text, "body")
     assert "".join(r.text for r in runs) == text
     assert all(r.text for r in runs)
-    assert all(a.role != b.role for a, b in itertools.pairwise(runs))
+    assert all(a.face != b.face for a, b in itertools.pairwise(runs))
 
 
 _cached = []

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from publish.errors import LayoutError
-from publish.layout import check_issue, load_layout
-from publish.layout.check import ImageWarning, is_error
+from publish.layout import check_prepress, load_layout
+from publish.layout.prepress import ImageWarning, is_error
 from publish.model import Article, Figure, Issue, Section, Text
 
 MM = 72 / 25.4
@@ -142,7 +142,7 @@ def test_check_reports_missing_images_and_low_resolution_photos(tmp_path):
     small = tmp_path / "small.jpg"
     Image.new("RGB", (600, 400), "white").save(small)  # 600 px over 74 mm ≈ 206 dpi
     figures = [Figure(good, (Text("好"),), 3), Figure(small, (Text("小"),), 5), Figure(tmp_path / "gone.png", (), 7)]
-    problems = check_issue(issue_with(figures))
+    problems = check_prepress(issue_with(figures))
     assert len(problems) == 2
     low, missing = problems
     assert isinstance(low, ImageWarning) and not is_error(low)
@@ -151,5 +151,5 @@ def test_check_reports_missing_images_and_low_resolution_photos(tmp_path):
 
 
 def test_check_reports_a_layout_that_does_not_load():
-    problems = check_issue(issue_with([], layout="no-such-layout"))
+    problems = check_prepress(issue_with([], layout="no-such-layout"))
     assert len(problems) == 1 and "no-such-layout" in str(problems[0])

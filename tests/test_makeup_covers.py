@@ -16,7 +16,7 @@ from PIL import Image
 from publish.build import build
 from publish.errors import PublishError
 from publish.layout import load_layout
-from publish.layout.model import MM
+from publish.layout.spec import MM
 
 pytestmark = pytest.mark.skipif(not (SAMPLE / "issue.toml").is_file(), reason="examples/sample is missing")
 

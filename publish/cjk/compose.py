@@ -1,11 +1,11 @@
 """The composer's entry point: runs of text → justified lines of positioned glyphs.
 
-In: `Run`s (text + font role), the measure in pt, `Metrics`, a `Style`. Out: `list[Line]`; every
+In: `Run`s (text + face key), the measure in pt, `Metrics`, a `Style`. Out: `list[Line]`; every
 non-last line of a justified paragraph is exactly the measure wide, the first line carries the
 indent, and the lines' characters concatenated give the input text exactly.
 
-A metrics object is taken to be immutable: its answers (advance per character and role, em per
-role) are memoised for as long as the object lives, so one object serves a whole build cheaply.
+A metrics object is taken to be immutable: its answers (advance per character and face, em per
+face) are memoised for as long as the object lives, so one object serves a whole build cheaply.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The glue model: each character as a fixed box plus adjustable space, in the style of LuaTeX-ja's JFM.
 
-In: a paragraph's text, its per-character font roles, the metrics and the style. Out: a `Prepared`
+In: a paragraph's text, its per-character faces (font face keys), the metrics and the style. Out: a `Prepared`
 paragraph — plain per-character lists (box, own glue on each side and its reduction priority,
 Han–Western space, expandable gaps) and prefix sums from which the breaker reads any line's natural
 width, reducible and expandable space in O(1).
@@ -77,9 +77,9 @@ class Prepared:
     """A paragraph ready for breaking: per-character sequences (index k) and prefix sums (index 0..n)."""
 
     text: str
-    roles: list[str]
+    faces: list[str]  # face key of each character
     cls: list[int]
-    em: list[float]  # em of each character's role, pt
+    em: list[float]  # em of each character's face, pt
     base_em: float  # em of the paragraph's first run: indent and thresholds are in this unit
     box: list[float]  # fixed part of each character's advance, pt
     dlg: list[float]  # designed space left of the ink inside the advance (opening marks, interpuncts)
@@ -116,7 +116,7 @@ class Prepared:
         return self._G4[i] - self._G4[j + 1]
 
 
-# Per-character properties, memoised per metrics object, role and the style switches they depend on.
+# Per-character properties, memoised per metrics object, face and the style switches they depend on.
 # Field order of the tuples:
 (F_CLS, F_EM, F_BOX, F_DLG, F_LG, F_RG, F_GPR, F_FW, F_LET, F_LEAD, F_SH, F_ST, F_RG_SH, F_SP_SH, F_TRAIL, F_NAT,
  F_LG_SH, F_SP_ST) = range(18)
@@ -126,12 +126,12 @@ _TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 class _Advances(dict):
     """char → natural advance in pt (a hard line break: 0), asked of the metrics once."""
 
-    def __init__(self, metrics: Metrics, role: str) -> None:
+    def __init__(self, metrics: Metrics, face: str) -> None:
         super().__init__()
-        self.metrics, self.role = metrics, role
+        self.metrics, self.face = metrics, face
 
     def __missing__(self, ch: str) -> float:
-        a = self[ch] = 0.0 if ch in "\n\r" else float(self.metrics.advance(ch, self.role))
+        a = self[ch] = 0.0 if ch in "\n\r" else float(self.metrics.advance(ch, self.face))
         return a
 
 
@@ -139,11 +139,11 @@ class _CharTable(dict):
     """char → properties tuple, computed on first use (`__missing__`), so a paragraph's lookups
     are one C-level dict access per character."""
 
-    def __init__(self, metrics: Metrics, role: str, kaiming: bool, periods: bool, trim: bool) -> None:
+    def __init__(self, metrics: Metrics, face: str, kaiming: bool, periods: bool, trim: bool) -> None:
         super().__init__()
-        self.metrics, self.role, self.kaiming, self.periods, self.trim = metrics, role, kaiming, periods, trim
-        self.em = float(metrics.em(role))
-        self.advances = _Advances(metrics, role)
+        self.metrics, self.face, self.kaiming, self.periods, self.trim = metrics, face, kaiming, periods, trim
+        self.em = float(metrics.em(face))
+        self.advances = _Advances(metrics, face)
 
     def __missing__(self, ch: str) -> tuple:
         c = classify(ch)
@@ -188,8 +188,8 @@ class _ClassTable(dict):
 _CLASSES = _ClassTable()
 
 
-def _table(metrics: Metrics, role: str, style: Style) -> _CharTable:
-    key = (role, style.punctuation == "kaiming", style.compress_periods, style.trim_opening_at_line_start)
+def _table(metrics: Metrics, face: str, style: Style) -> _CharTable:
+    key = (face, style.punctuation == "kaiming", style.compress_periods, style.trim_opening_at_line_start)
     try:
         per = _TABLES.get(metrics)
         if per is None:
@@ -198,7 +198,7 @@ def _table(metrics: Metrics, role: str, style: Style) -> _CharTable:
         per = {}
     t = per.get(key)
     if t is None:
-        t = per[key] = _CharTable(metrics, role, *key[1:])
+        t = per[key] = _CharTable(metrics, face, *key[1:])
     return t
 
 
@@ -249,7 +249,7 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     # visited one by one to add their space, adjacency and Han–Western corrections.
     parts = []
     chars: list[str] = []
-    roles: list[str] = []
+    faces: list[str] = []
     box: list[float] = []
     em: list[float] = []
     tables = []
@@ -257,13 +257,13 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
         t = run.text
         if not t:
             continue
-        table = _table(metrics, run.role, style)
+        table = _table(metrics, run.face, style)
         parts.append(t)
         # one Python string per character, made once: later lookups and the glyphs reuse them
         # (and their cached hashes) instead of slicing the text again
         cs = list(t)
         chars += cs
-        roles += [run.role] * len(t)
+        faces += [run.face] * len(t)
         em += [table.em] * len(t)
         box += map(table.advances.__getitem__, cs)
         tables.append((len(box), table))
@@ -448,7 +448,7 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
                 EG3[k + 1] -= x3[k]
 
     return Prepared(
-        text=text, roles=roles, cls=cls, em=em, base_em=base_em, box=box, dlg=dlg, lg=lg, rg=rg,
+        text=text, faces=faces, cls=cls, em=em, base_em=base_em, box=box, dlg=dlg, lg=lg, rg=rg,
         gpr=gpr, hl=hl, x3=x3, x4=x4, ok=ok, special=special, nat=nat, C=C, S=S, E=E, SSH=SSH, ESH=ESH,
         SST=SST, EST=EST, SG3=[*G3[1:], G3[n]], EG3=EG3, orphan_after=orphan_after, chars=chars, lead=lead,
         hang=hang,

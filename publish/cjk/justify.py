@@ -163,7 +163,7 @@ def set_line(
     line_end = xs[-1] if hung else xs[-1] + ws[-1]
     for t, off in shifted:
         xs[t] -= off
-    glyphs = GlyphRun(tuple(p.chars[j:i]), tuple(xs), tuple(ws), tuple(p.roles[j:i]), tuple(offs))
+    glyphs = GlyphRun(tuple(p.chars[j:i]), tuple(xs), tuple(ws), tuple(p.faces[j:i]), tuple(offs))
     return Line(
         glyphs=glyphs,
         natural=indent + nat,

@@ -1,7 +1,7 @@
 """The metrics the composer needs, as a protocol, and a fixed-width stand-in for tests.
 
-In: a character and a font role. Out: its advance in pt and the role's em size in pt. The fonts
-stage supplies the real implementation (`FontSet.metrics(sizes)`).
+In: a character and a face key (`Run.face`: "body", "body~1", …). Out: its advance in pt and the
+face's em size in pt. The fonts stage supplies the real implementation (`FontSet.metrics(sizes)`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import Protocol
 
 
 class Metrics(Protocol):
-    def em(self, role: str) -> float: ...  # font size in pt for the role
+    def em(self, face: str) -> float: ...  # font size in pt for the face
 
-    def advance(self, char: str, role: str) -> float: ...  # natural advance in pt
+    def advance(self, char: str, face: str) -> float: ...  # natural advance in pt
 
 
 class FixedMetrics:
@@ -23,9 +23,9 @@ class FixedMetrics:
         self.size = size
         self.sizes = dict(sizes or {})
 
-    def em(self, role: str) -> float:
-        return self.sizes.get(role, self.size)
+    def em(self, face: str) -> float:
+        return self.sizes.get(face, self.size)
 
-    def advance(self, char: str, role: str) -> float:
-        em = self.sizes.get(role, self.size)
+    def advance(self, char: str, face: str) -> float:
+        em = self.sizes.get(face, self.size)
         return em * 0.5 if ord(char) < 0x100 else em

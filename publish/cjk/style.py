@@ -1,6 +1,6 @@
 """Style switches of the composer, the input runs and the output lines.
 
-In: what a layout chooses (`Style`), the text (`Run`s, each with a font role). Out: `Line`s of
+In: what a layout chooses (`Style`), the text (`Run`s, each with a face key). Out: `Line`s of
 `Glyph`s — the composer's whole contract with the paginator (docs/INTERFACES.md, "composer").
 """
 
@@ -62,10 +62,11 @@ class Style:
 
 @dataclass(frozen=True)
 class Run:
-    """A piece of text set in one font role (a key the metrics understand, e.g. "body" or "body~1")."""
+    """A piece of text set in one face: `face` is a face key the metrics understand — a role's first
+    face is keyed by the role's name ("body"), its fallbacks by "body~1", "body~2", …"""
 
     text: str
-    role: str
+    face: str
 
 
 class Glyph(NamedTuple):
@@ -83,7 +84,7 @@ class Glyph(NamedTuple):
     char: str
     x: float
     width: float
-    role: str
+    face: str  # face key, as in `Run.face`
     offset: float = 0.0
 
 
@@ -94,19 +95,19 @@ class GlyphRun(Columns):
     """The glyphs of one composed line, held column-wise (see `publish.columns`): what the composer
     puts in `Line.glyphs`. Indexing or iterating gives `Glyph`s; it equals the tuple of them."""
 
-    __slots__ = ("chars", "offsets", "roles", "widths", "xs")
-    FIELDS = ("chars", "xs", "widths", "roles", "offsets")
+    __slots__ = ("chars", "faces", "offsets", "widths", "xs")
+    FIELDS = ("chars", "xs", "widths", "faces", "offsets")
 
     def __init__(self, chars: tuple[str, ...], xs: tuple[float, ...], widths: tuple[float, ...],
-                 roles: tuple[str, ...], offsets: tuple[float, ...]) -> None:
-        self.chars, self.xs, self.widths, self.roles, self.offsets = chars, xs, widths, roles, offsets
+                 faces: tuple[str, ...], offsets: tuple[float, ...]) -> None:
+        self.chars, self.xs, self.widths, self.faces, self.offsets = chars, xs, widths, faces, offsets
 
     def _make(self, values: tuple) -> Glyph:
         return _new(Glyph, values)
 
     def __iter__(self):
         return map(_new, repeat(Glyph, len(self.chars)),
-                   zip(self.chars, self.xs, self.widths, self.roles, self.offsets, strict=True))
+                   zip(self.chars, self.xs, self.widths, self.faces, self.offsets, strict=True))
 
 
 @dataclass(frozen=True)

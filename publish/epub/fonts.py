@@ -194,15 +194,15 @@ def plan_fonts(texts: RoleTexts, fonts: FontSetLike, language: str | None = None
         text = "".join(texts.texts[role])
         keys: list[str] = []
         for run in fonts.runs(text, font_role):
-            if not run.role:
+            if not run.face:
                 continue
-            phys = _physical(fonts, run.role)
-            rep.setdefault(phys, run.role)
+            phys = _physical(fonts, run.face)
+            rep.setdefault(phys, run.face)
             # Spaces need no glyph of ours (the reading system's space is fine); NBSP is kept
             # because it is text the sources contain.
             face_chars.setdefault(phys, set()).update(ch for ch in run.text if not ch.isspace() or ch == "\u00a0")
-            if run.role not in keys:
-                keys.append(run.role)
+            if run.face not in keys:
+                keys.append(run.face)
         keys.sort(key=_chain_index)
         families: list[str] = []
         for k in keys:

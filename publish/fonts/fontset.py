@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - only while the composer is being writt
     @dataclass(frozen=True)
     class Run:  # type: ignore[no-redef]
         text: str
-        role: str
+        face: str
 
 
 # Characters that are structure, not print: never checked for glyphs.
@@ -140,40 +140,40 @@ class FontMetrics:
         self._sizes = dict(sizes)
         self._cache: dict[tuple[str, str], float] = {}
 
-    def em(self, role: str) -> float:
-        """Font size in pt of a role or face key."""
-        r = role_of(role)
+    def em(self, face: str) -> float:
+        """Font size in pt of a face key (the size given for its role) or a role."""
+        r = role_of(face)
         try:
             return self._sizes[r]
         except KeyError:
             raise KeyError(f"no font size given for role {r!r} (sizes: {sorted(self._sizes)})") from None
 
-    def advance(self, char: str, role: str) -> float:
-        """Advance width in pt of `char` in the face `role` names (a role is its first face).
+    def advance(self, char: str, face: str) -> float:
+        """Advance width in pt of `char` in the face the key `face` names (a role's name: its first face).
 
         A character that face lacks is measured in the first face of the chain that has it (the
         face `FontSet.runs` would give it), so measuring never silently uses a .notdef width.
         """
-        k = (char, role)
+        k = (char, face)
         v = self._cache.get(k)
         if v is None:
-            face = self._fonts.face(role)
-            if not face.has(char):
-                face = self._fonts.roles[role_of(role)].face_for(char) or face
-            info = face.info
-            v = self.em(role) * info.advances[info.cmap.get(ord(char), 0)] / info.units_per_em
+            resolved = self._fonts.face(face)
+            if not resolved.has(char):
+                resolved = self._fonts.roles[role_of(face)].face_for(char) or resolved
+            info = resolved.info
+            v = self.em(face) * info.advances[info.cmap.get(ord(char), 0)] / info.units_per_em
             self._cache[k] = v
         return v
 
-    def ascent(self, role: str) -> float:
+    def ascent(self, face: str) -> float:
         """Ascender in pt (typographic ascender of the face)."""
-        info = self._fonts.face(role).info
-        return self.em(role) * info.ascent / info.units_per_em
+        info = self._fonts.face(face).info
+        return self.em(face) * info.ascent / info.units_per_em
 
-    def descent(self, role: str) -> float:
+    def descent(self, face: str) -> float:
         """Descender in pt (negative)."""
-        info = self._fonts.face(role).info
-        return self.em(role) * info.descent / info.units_per_em
+        info = self._fonts.face(face).info
+        return self.em(face) * info.descent / info.units_per_em
 
 
 class FontSet:

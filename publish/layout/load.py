@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.errors import LayoutError, Problem
-from publish.layout.model import (
+from publish.layout.spec import (
     ELEMENTS,
     FILLERS,
     FOLLOWS_BODY,

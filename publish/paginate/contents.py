@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from publish.layout.model import Layout
+from publish.layout.spec import Layout
 from publish.paginate.pages import PlacedGlyph, TextLine
 
 
@@ -69,14 +69,14 @@ def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: 
         last_title = max((k for k, (st, _ln, _kind, _x) in enumerate(group) if st is entry), default=-1)
         for n, (st, ln, kind, shift) in enumerate(group):
             base = y - (st.leading - st.size) / 2 - 0.88 * st.size
-            glyphs = tuple(PlacedGlyph(g.char, g.x, g.width, g.role) for g in ln.glyphs)
+            glyphs = tuple(PlacedGlyph(g.char, g.x, g.width, g.face) for g in ln.glyphs)
             cur.append(TextLine(x0 + shift, base, st.size, glyphs, kind, "", col))
             if folio_text is not None and n == last_title:
                 fl = setter.text_lines("contents_entry", folio_text, width, align="left")
                 if fl:
                     f = fl[0]
                     ext = max(g.x + g.width for g in f.glyphs)
-                    fg = tuple(PlacedGlyph(g.char, g.x, g.width, g.role) for g in f.glyphs)
+                    fg = tuple(PlacedGlyph(g.char, g.x, g.width, g.face) for g in f.glyphs)
                     cur.append(TextLine(x0 + width - ext, base, st.size, fg, "toc", "", col))
             y -= st.leading
         if span:

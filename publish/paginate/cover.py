@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publish.errors import Problem
-from publish.layout.model import MM, Layout
+from publish.layout.spec import MM, Layout
 from publish.paginate.pages import Document, Page, PlacedGlyph, PlacedImage, Rule, TextLine
 
 ASPECT_TOLERANCE = 0.02  # a picture's width/height may differ this much (relative) from its page's
@@ -164,7 +164,7 @@ def masthead_lines(issue, L: Layout, setter, left: float) -> list:
             y -= rule_gap
             first_body = False
         base = y - (g_st.leading - g_st.size) / 2 - 0.88 * g_st.size
-        glyphs = tuple(PlacedGlyph(g.char, g.x, g.width, g.role) for g in ln.glyphs)
+        glyphs = tuple(PlacedGlyph(g.char, g.x, g.width, g.face) for g in ln.glyphs)
         items.append(TextLine(left + shift, base, g_st.size, glyphs, kind, "", 0))
         y -= h
     return items

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from publish.layout.model import Layout
+from publish.layout.spec import Layout
 from publish.model import Issue
 from publish.paginate.contents import ContentsItem, set_contents
 from publish.paginate.pages import TextLine

@@ -10,7 +10,7 @@ outline (sections → articles), the contents entries and the folio of every pag
 from __future__ import annotations
 
 from publish.cjk.style import GlyphRun
-from publish.layout.model import Layout
+from publish.layout.spec import Layout
 from publish.model import Issue, PageStart
 from publish.paginate.folios import Folios, side
 from publish.paginate.pages import (
@@ -124,12 +124,12 @@ def _text_line(line, x: float, y: float, size: float, kind: str, article: str, c
     g = line.glyphs
     if type(g) is GlyphRun:
         # the composer's columns are shared, not copied: no object per glyph (publish.columns)
-        return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.roles), kind, article, column)
+        return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.faces), kind, article, column)
     glyphs = []
     append = glyphs.append
     for gl in g:
         pg = _new(PlacedGlyph)  # as PlacedGlyph(char, x, width, face), without the slow frozen __init__
-        pg.__dict__.update(char=gl.char, x=gl.x, width=gl.width, face=gl.role)
+        pg.__dict__.update(char=gl.char, x=gl.x, width=gl.width, face=gl.face)
         append(pg)
     return TextLine(x, y, size, tuple(glyphs), kind, article, column)
 

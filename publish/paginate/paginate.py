@@ -21,7 +21,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from publish.layout.model import Layout
+from publish.layout.spec import Layout
 from publish.model import Issue
 from publish.paginate.collect import collect
 from publish.paginate.folios import assign_folios

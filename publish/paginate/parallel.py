@@ -88,7 +88,7 @@ def to_columns(lines: list) -> list[tuple]:
     out = []
     for ln in lines:
         g = ln.glyphs
-        out.append((g.chars, g.xs, g.widths, g.roles, g.offsets, ln.natural, ln.width, ln.ratio, ln.last,
+        out.append((g.chars, g.xs, g.widths, g.faces, g.offsets, ln.natural, ln.width, ln.ratio, ln.last,
                     ln.indent, ln.align, ln.hung))
     return out
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from publish.layout.model import Layout
+from publish.layout.spec import Layout
 from publish.paginate import flow
 from publish.paginate.collect import ArticleRows, body_height
 from publish.paginate.flow import Row

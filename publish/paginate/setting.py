@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.cjk.style import GlyphRun
-from publish.layout.model import ElementStyle, Layout, figure_size, figure_spans
+from publish.layout.spec import ElementStyle, Layout, figure_size, figure_spans
 from publish.model import (
     Article,
     Emphasis,
@@ -310,12 +310,12 @@ class Setter:
         raise TypeError(f"cannot set block {type(block).__name__}")
 
     def _figure_row(self, bi: int, fig: Figure) -> Row:
-        from publish.layout.check import image_pixels
+        from publish.layout.prepress import image_pixels
 
         L = self.layout
         try:
             px_w, px_h = image_pixels(fig.image)
-        except Exception:  # missing/unreadable images are reported by check_issue before a build
+        except Exception:  # missing/unreadable images are reported by check_prepress before a build
             px_w, px_h = 4, 3
         w, h, slots = figure_size(L, px_w, px_h)
         span = figure_spans(L, px_w, px_h)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publish.layout.model import Layout
+from publish.layout.spec import Layout
 from publish.paginate.cover import full_page_picture, masthead_lines, masthead_on_last_page
 from publish.paginate.pages import Page, PlacedGlyph, Rule, TextLine
 
@@ -72,7 +72,7 @@ def _notes(L: Layout, setter, side: str) -> list:
     items: list = []
     for ln in setter.text_lines("contents_title", NOTES_TITLE, L.block_width, align="center", indent_em=0.0):
         base = L.block_top - (st.leading - st.size) / 2 - 0.88 * st.size
-        glyphs = tuple(PlacedGlyph(g.char, g.x, g.width, g.role) for g in ln.glyphs)
+        glyphs = tuple(PlacedGlyph(g.char, g.x, g.width, g.face) for g in ln.glyphs)
         items.append(TextLine(left, base, st.size, glyphs, "notes", "", 0))
     first = -int(-st.leading // L.leading) + 1
     for slot in range(first + 1, L.lines + 1, 2):

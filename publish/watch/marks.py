@@ -6,7 +6,7 @@ the issue (to map a file line to a page through `Document.page_starts`). Out: pe
 of `Mark`s — a kind, a message and a box in points (origin bottom-left of the trim box, as the
 Document's coordinates; None for a warning that belongs to the page but not to one spot of it).
 
-The thresholds are the ones the typography checker uses (publish/cjk/check.py: Han gaps averaging
+The thresholds are the ones the typography checker uses (publish/cjk/audit.py: Han gaps averaging
 more than 0.10 em make a loose line) and the print check (300 dpi for a photo).
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from publish.paginate.pages import Document, PlacedImage, TextLine
 
-LOOSE_EM = 0.10  # = publish.cjk.check's loose-line threshold (average extra space between Han characters)
+LOOSE_EM = 0.10  # = publish.cjk.audit's loose-line threshold (average extra space between Han characters)
 MIN_DPI = 300
 _TOLERANCE = 0.5  # pt: what rounding may put outside the text block
 

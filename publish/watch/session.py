@@ -117,7 +117,7 @@ class WatchSession:
         from publish.fonts import load_fonts
         from publish.fonts.substitution import substitutions
         from publish.layout import load_layout
-        from publish.layout.check import check_issue
+        from publish.layout.prepress import check_prepress
         from publish.paginate import paginate
         from publish.pdf import write_pdf
         from publish.sources import load_issue
@@ -125,7 +125,7 @@ class WatchSession:
         issue = load_issue(self.issue_dir)
         layout = load_layout(issue.layout, issue.root)
         self.layout_path = layout.path
-        problems = check_issue(issue, layout)
+        problems = check_prepress(issue, layout)
         errors = [p for p in problems if is_error(p)]
         if errors:
             raise BuildError(*errors)

@@ -1,4 +1,4 @@
-"""The layout model: a page design read from `layouts/NAME.toml`, in points.
+"""The layout spec: a page design read from `layouts/NAME.toml`, in points.
 
 In: nothing (plain frozen dataclasses; `publish.layout.load` builds them). Out: `Layout`, with the
 derived geometry pagination needs — column x positions on left/right pages, the baseline of each

@@ -1,4 +1,4 @@
-"""A typography checker for composed lines (a paragraph, a column, or a whole page's lines).
+"""A typography audit of composed lines (a paragraph, a column, or a whole page's lines).
 
 In: `Line`s in reading order (paragraph ends marked by `Line.last`), the measure, the metrics and the
 style they were set with. Out: a `Report` counting, with one `Finding` per fault:
@@ -65,7 +65,7 @@ class Report:
         return f"{self.lines} lines: " + ", ".join(f"{k} {v}" for k, v in self.counts.items())
 
 
-def check(lines: Sequence[Line], measure: float, metrics: Metrics, style: Style | None = None,
+def audit(lines: Sequence[Line], measure: float, metrics: Metrics, style: Style | None = None,
           continued: bool = False) -> Report:
     """Check composed lines. `lines` may hold several paragraphs; a paragraph ends at a `last` line
     (lines after the final `last` are taken as an unfinished paragraph, continued elsewhere).
@@ -96,11 +96,11 @@ def check(lines: Sequence[Line], measure: float, metrics: Metrics, style: Style 
             continue
         text = line.text
         cls = classes_of(text)
-        em = [metrics.em(g.role) for g in gl]
+        em = [metrics.em(g.face) for g in gl]
         if line.align == "justify" and not line.last and abs(line.width - measure) > TOL:
             add(Finding("unflush", idx, f"width {line.width:.3f} ≠ {measure:.3f}: {text!r}"))
         fw = [
-            cls[k] in FULLWIDTH_MARKS and metrics.advance(g.char, g.role) >= FULLWIDTH_MIN * em[k]
+            cls[k] in FULLWIDTH_MARKS and metrics.advance(g.char, g.face) >= FULLWIDTH_MIN * em[k]
             for k, g in enumerate(gl)
         ]
         for k in range(1, len(gl)):
@@ -111,7 +111,7 @@ def check(lines: Sequence[Line], measure: float, metrics: Metrics, style: Style 
             k -= 1
         g = gl[k]
         if fw[k] and cls[k] in (CLOSE, PAUSE, STOP):
-            natural = metrics.advance(g.char, g.role)
+            natural = metrics.advance(g.char, g.face)
             if g.width > natural - 0.5 * em[k] + TOL:
                 add(Finding("end_mark_not_halved", idx, f"{g.char} set {g.width / em[k]:.2f} em in {text!r}"))
         gaps = []

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from publish.errors import LayoutError, Problem, ProblemWarning, is_error
 from publish.layout.load import load_layout
-from publish.layout.model import Layout, figure_size
+from publish.layout.spec import Layout, figure_size
 
 # Offset printing wants 300 dpi at the printed size for photos (the usual prepress rule for a
 # 150–175 lpi screen: resolution = 2 × screen ruling).
@@ -30,13 +30,13 @@ class LayoutWarning(ProblemWarning):
     """A layout that loads but probably does not say what was meant."""
 
 
-__all__ = ["ImageWarning", "LayoutWarning", "body_size_warnings", "check_issue", "image_pixels", "is_error"]
+__all__ = ["ImageWarning", "LayoutWarning", "body_size_warnings", "check_prepress", "image_pixels", "is_error"]
 
 
 def body_size_warnings(layout: Layout) -> list[Problem]:
     """A body text style set in another size than [body] size: the grid (characters per line, the
     column width) is counted in [body] size, so the body text no longer fills its lines."""
-    from publish.layout.model import BODY_TEXT
+    from publish.layout.spec import BODY_TEXT
 
     try:
         lines = Path(layout.path).read_text(encoding="utf-8").splitlines()
@@ -67,7 +67,7 @@ def image_pixels(path: Path) -> tuple[int, int]:
         return im.size
 
 
-def check_issue(issue, layout: Layout | None = None) -> list[Problem]:
+def check_prepress(issue, layout: Layout | None = None) -> list[Problem]:
     """See the module docstring. Problems come in article order."""
     problems: list[Problem] = []
     if layout is None:
