@@ -18,7 +18,9 @@ Speed: only break positions are candidates, and a line start j only tries ends i
 lies within `window` of the measure (found by bisection) up to the first overfull end. If that finds
 no solution (pathological text), the search is repeated with no window, and then once more with the
 prohibitions turned into large penalties and overfull lines allowed — so composing never fails and
-never loses text.
+never loses text. That relaxed search tries, from each start, only the ends up to a bounded overflow
+(`RELAX_OVERFLOW_EM`), so it is linear in the length of text it cannot break (a long URL, a run of
+digits), not quadratic. Every cost is a named constant below.
 """
 
 from __future__ import annotations
@@ -30,10 +32,23 @@ from publish.cjk.classes import breakable
 from publish.cjk.glue import Prepared
 
 INF = float("inf")
+# The cost of a line, in the order in which the breaker would rather pay them:
+LINE_COST = 1.0  # every line: fewer lines when all else is equal
+SHRINK_COST = 30.0  # × r², r = share of the line's reducible punctuation space used (先挤压)
+STRETCH_COST = 20.0  # × r², r = share of the line's word/Han–Western space stretch used
+LOOSE_COST = 1000.0  # × x³, x = letter-spacing between Han characters in tenths of an em (后拉伸)
+LETTERSPACE_COST = 5000.0  # + LOOSE_COST × x³: letter-spacing inside a Western word, a last resort
 ORPHAN_PENALTY = 1e7  # 孤字: outweighs any realistic sum of line costs
 RELAXED_BREAK_PENALTY = 1e8  # a break the prohibition level forbids (remedy of clreq note n033)
 UNBREAKABLE_PENALTY = 1e10  # a break inside a Western word, number or 2-em mark
-OVERFULL_PENALTY = 1e9
+OVERFULL_PENALTY = 1e9  # × (1 + overflow in em)²: a line wider than the measure
+# The relaxed search never tries a line overfull by more than this many em (or times the measure,
+# whichever is more): such a line costs OVERFULL_PENALTY × (1 + 16)² ≈ 2.9e11, more than breaking it
+# up at forbidden positions does (UNBREAKABLE_PENALTY per extra line of at least an em). The bound
+# keeps the relaxed search linear on text it cannot break (a 16,000-character run: every position a
+# candidate, each start trying only the ends within a measure plus the bound); the tests compare it
+# with the unbounded search.
+RELAX_OVERFLOW_EM, RELAX_OVERFLOW_MEASURES = 16.0, 2.0
 # First pass: only lines at most 0.08 em per character of the measure shorter than it (at least
 # 1.5 em) — about the letter-spacing the quality checks accept (0.1 em). Looser lines are tried only
 # if nothing within the window works, or if the window leaves a 孤字. On the seed at 21 em the
@@ -65,7 +80,8 @@ def find_breaks(p: Prepared, measure: float, first_measure: float, justify: bool
 
 def _search(p: Prepared, measure: float, first: float, justify: bool, window: float, relax: bool):
     if relax or not justify:
-        return _search_general(p, measure, first, justify, window, relax)
+        overflow = max(RELAX_OVERFLOW_EM * p.base_em, RELAX_OVERFLOW_MEASURES * max(measure, first))
+        return _search_general(p, measure, first, justify, window, relax, overflow)
     return _search_justified(p, measure, first, window)
 
 
@@ -86,15 +102,16 @@ def _search_justified(p: Prepared, measure: float, first: float, window: float):
     dp = [INF] * (n + 1)
     prev = [-1] * (n + 1)
     dp[0] = 0.0
-    # badness of letter-spacing d pt per gap: 1000 × (d / 0.1 em)³, the cube folded into one constant
-    k3 = 1000.0 * (10.0 / p.base_em) ** 3
+    # badness of letter-spacing d pt per gap: LOOSE_COST × (d / 0.1 em)³, the cube folded into one constant
+    k3 = LOOSE_COST * (10.0 / p.base_em) ** 3
+    line_cost, shrink_cost, stretch_cost, letterspace_cost = LINE_COST, SHRINK_COST, STRETCH_COST, LETTERSPACE_COST
     neg_eps = -EPS
     m = first
     for j in range(n):
         dj = dp[j]
         if dj == INF:
             continue
-        dj += 1.0  # every line costs 1: fewer lines when all else is equal
+        dj += line_cost
         if j:
             m = measure
         Sj = S[j]
@@ -110,24 +127,24 @@ def _search_justified(p: Prepared, measure: float, first: float, window: float):
                 st = EST[i] - SSTj if has_st else 0.0
                 if diff <= st:
                     r = diff / st if st > 0 else 0.0
-                    bad = 20.0 * r * r
+                    bad = stretch_cost * r * r
                 else:
                     g = EG3[i] - SG3j
                     if g > 0:
                         d = (diff - st) / g
-                        bad = 20.0 + k3 * d * d * d
+                        bad = stretch_cost + k3 * d * d * d
                     else:
                         g = p.g4(j, i)
                         if g <= 0:
                             continue  # nothing on this line can open: it cannot be justified
                         d = (diff - st) / g  # letter-spacing inside a Western word
-                        bad = 5000.0 + k3 * d * d * d
+                        bad = letterspace_cost + k3 * d * d * d
             else:
                 sh = ESH[i] - SSHj
                 if diff + sh < neg_eps:
                     break  # overfull even fully reduced; every later end is longer still
                 r = diff / sh
-                bad = 30.0 * r * r
+                bad = shrink_cost * r * r
             c = dj + bad
             if c < dp[i]:
                 dp[i] = c
@@ -142,7 +159,7 @@ def _search_justified(p: Prepared, measure: float, first: float, window: float):
                 if diff + sh < neg_eps:
                     continue
                 r = diff / sh
-                c = dj + 30.0 * r * r
+                c = dj + shrink_cost * r * r
             if j > orphan_after and j:
                 c += ORPHAN_PENALTY
             if c < dp[n]:
@@ -163,9 +180,11 @@ def _path(dp: list[float], prev: list[int], n: int) -> list[int] | None:
     return out
 
 
-def _search_general(p: Prepared, measure: float, first: float, justify: bool, window: float, relax: bool):
+def _search_general(p: Prepared, measure: float, first: float, justify: bool, window: float, relax: bool,
+                    overflow: float = INF):
     """Any alignment; with `relax`, every position is a candidate (forbidden ones at a penalty)
-    and overfull or unjustifiable lines are allowed at a penalty, so a solution always exists."""
+    and overfull or unjustifiable lines are allowed at a penalty (up to `overflow` pt beyond the
+    measure), so a solution always exists."""
     n = len(p.text)
     ok = p.ok
     if relax:
@@ -210,11 +229,13 @@ def _search_general(p: Prepared, measure: float, first: float, justify: bool, wi
                 if -diff > sh + EPS:
                     if not relax:
                         break  # overfull even fully reduced; every later end is longer still
+                    if -(diff + sh) > overflow and t > lo:
+                        break  # later ends are overfull by more still (E and ESH grow with i)
                     over = 1.0 - (diff + sh) / em  # 1 + overflow in em: grows fast, so a word wider
                     bad = OVERFULL_PENALTY * over * over  # than the measure is split rather than left sticking out
                 else:
                     r = -diff / sh
-                    bad = 30.0 * r * r
+                    bad = SHRINK_COST * r * r
             elif last or not justify:
                 # a last line, or a ragged one: set at natural width; ragged lines prefer fullness
                 bad = 0.0 if last else (diff / em) ** 2
@@ -222,22 +243,22 @@ def _search_general(p: Prepared, measure: float, first: float, justify: bool, wi
                 st = EST[i] - SSTj
                 if diff <= st:
                     r = diff / st if st > 0 else 0.0
-                    bad = 20.0 * r * r
+                    bad = STRETCH_COST * r * r
                 else:
                     g = EG3[i] - SG3j
                     if g > 0:
                         x = (diff - st) / g * inv_tenth
-                        bad = 20.0 + 1000.0 * x * x * x
+                        bad = STRETCH_COST + LOOSE_COST * x * x * x
                     else:
                         g = p.g4(j, i)
                         if g > 0:  # letter-spacing inside a Western word: a last resort
                             x = (diff - st) / g * inv_tenth
-                            bad = 5000.0 + 1000.0 * x * x * x
+                            bad = LETTERSPACE_COST + LOOSE_COST * x * x * x
                         elif relax:
                             bad = OVERFULL_PENALTY
                         else:
                             continue  # cannot be justified
-            c = dj + 1.0 + bad
+            c = dj + LINE_COST + bad
             if last and j and j > p.orphan_after:
                 c += ORPHAN_PENALTY
             if pen is not None:
