@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish.errors import BuildError, LayoutError, Problem, is_error
+from publish.scratch import Scratch
 
 # progress(stage, done, total): called with done == 0 when a stage starts and done == total when
 # it ends; pagination also reports each article set.
@@ -139,7 +138,7 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: boo
 
     # The EPUB's fonts, cover and stylesheet do not depend on the pages: on a second core they are
     # made while the pages are set, and the child then writes the EPUB itself once it is sent where
-    # the pages start (`publish.background`; None: it is all done here, after the PDF).
+    # the pages start (`publish.worker`; None: it is all done here, after the PDF).
     epub_child = _start_epub_child(issue, fonts, layout, epub_fonts) if epub else None
     try:
         return _set_and_write(issue, layout, fonts, out, pdf=pdf, epub=epub, epub_fonts=epub_fonts,
@@ -150,17 +149,18 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: boo
 
 
 def _start_epub_child(issue, fonts, layout, epub_fonts: bool):
-    from publish.background import Background
+    """A helper (`publish.worker`) that prepares the EPUB's fonts, cover and stylesheet at once, then
+    waits for the page starts and the path to write to; None: the EPUB is made here."""
     from publish.epub.writer import prepare_epub, write_epub
+    from publish.model import PageStart
+    from publish.worker import Channel, Worker
 
-    def prepare():
-        return prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, layout=layout)
+    def work(channel: Channel) -> None:
+        prepared = prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, layout=layout)
+        starts, path = channel.receive()
+        write_epub(issue, Path(path), page_starts=tuple(PageStart(*s) for s in starts), prepared=prepared)
 
-    def finish(prepared, message) -> None:
-        page_starts, path = message
-        write_epub(issue, path, page_starts=page_starts, prepared=prepared)
-
-    return Background.start(prepare, finish)
+    return Worker.start(work)
 
 
 def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool, epub_child,
@@ -179,16 +179,19 @@ def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, ep
     pdf_path = out / f"{issue.slug}.pdf" if pdf else None
     epub_path = out / f"{issue.slug}.epub" if epub else None
     cover_path = out / f"{issue.slug}-cover.pdf" if pdf and issue.covers is not None else None
-    # Both files are written into a private temporary folder inside `out` (same file system, so
-    # the final renames are atomic) and moved into place only when every writer succeeded.
+    # The files are written into a private scratch folder inside `out` (same file system, so the
+    # final renames are atomic) and moved into place only when every writer succeeded. Scratch
+    # folders left by killed builds are removed first (`publish.scratch`).
+    scratch = Scratch(out)
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=".publish-", dir=out))
+        tmp = scratch.__enter__()
     except OSError as err:
         raise BuildError(Problem(f"cannot write into the output folder {out}: {err.strerror}",
                                  fix="choose another folder with -o")) from None
     try:
         if epub_child is not None and epub_path is not None:
-            epub_child.send((document.page_starts, tmp / epub_path.name))
+            starts = [(s.folio, s.article, s.block, s.offset) for s in document.page_starts]
+            epub_child.send((starts, str(tmp / epub_path.name)))
         if pdf_path is not None:
             from publish.pdf import write_pdf
 
@@ -211,13 +214,33 @@ def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, ep
                 write_epub(issue, tmp / epub_path.name, page_starts=document.page_starts, fonts=fonts,
                            embed_fonts=epub_fonts, layout=layout)
             report("epub", 1, 1)
-        for final in (pdf_path, cover_path, epub_path):
-            if final is not None:
-                try:
-                    os.replace(tmp / final.name, final)
-                except OSError as err:
-                    raise BuildError(Problem(f"cannot write {final}: {err.strerror}")) from None
+        _install(tmp, [f for f in (pdf_path, cover_path, epub_path) if f is not None])
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        scratch.__exit__(None, None, None)
     return BuildResult(pdf_path, epub_path, len(document.pages), warnings, cover_path, document.fillers,
                        document.filler)
+
+
+def _install(tmp: Path, finals: list[Path]) -> None:
+    """Move the files written in `tmp` onto `finals`: all of them, or none (the files there before
+    are put back when one cannot be moved, so a PDF never goes out without its EPUB)."""
+    done: list[tuple[Path, Path | None]] = []  # (final, where its previous file was put aside)
+    for final in finals:
+        try:
+            backup = None
+            if final.exists():
+                backup = tmp / f".previous-{final.name}"
+                os.replace(final, backup)
+            done.append((final, backup))
+            os.replace(tmp / final.name, final)
+        except OSError as err:
+            for placed, previous in reversed(done):
+                try:
+                    if previous is not None:
+                        os.replace(previous, placed)
+                    else:
+                        placed.unlink(missing_ok=True)
+                except OSError:
+                    pass
+            raise BuildError(Problem(f"cannot write {final}: {err.strerror}", code="output-not-written",
+                                     fix="nothing in the output folder was changed; check its permissions")) from None

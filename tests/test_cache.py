@@ -4,6 +4,7 @@ miss that is rebuilt and replaced, and nothing read from it can run code."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import multiprocessing
 import os
@@ -137,6 +138,15 @@ def test_nothing_from_the_cache_is_unpickled_even_with_a_valid_digest(in_tmp, mo
     cache.put_bytes("t", "k", marshal.dumps(compile("open('pwned', 'w')", "x", "exec")))
     assert cache.get_value("t", "k") is None  # a code object is refused (and never called)
     assert not (in_tmp / "pwned").exists()
+
+
+def test_no_module_of_the_package_uses_pickle():
+    for path in (ROOT / "publish").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any(n.split(".")[0] in ("pickle", "cPickle", "dill", "shelve") for n in names), path
 
 
 def test_module_digest_covers_every_file_of_a_package(tmp_path, monkeypatch):

@@ -65,7 +65,7 @@ _IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"
 class PreparedEpub:
     """What the EPUB needs that does not depend on the print pages: the layout's element styles,
     the subset fonts and the cover image. `prepare_epub` makes it; a build makes it in a child
-    process while the pages are set (`publish.background`)."""
+    process while the pages are set (`publish.worker`)."""
 
     styles: dict[str, Any]
     plan: FontPlan

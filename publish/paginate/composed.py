@@ -40,7 +40,7 @@ def _code_digest() -> str:
     from publish.cache import module_digest
 
     return module_digest("publish.cjk", "publish.columns", "publish.model", "publish.layout", "publish.fonts",
-                         "publish.paginate", "publish.worker")
+                         "publish.paginate")
 
 
 def context_key(setter: Any, elements: Sequence[str]) -> str | None:

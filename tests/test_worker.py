@@ -1,5 +1,7 @@
-"""Work in a forked child (publish.background), and the build's EPUB made beside the PDF with it:
-the same bytes as made after the PDF, and the child never decides the build's outcome."""
+"""Helper processes (publish.worker): one protocol both ways, helpers that never decide the build's
+outcome and die with their parent — even under `kill -9` — and the build's EPUB made beside the PDF
+with one: the same bytes as made after the PDF. Scratch folders of killed builds are removed by the
+next build (publish.scratch)."""
 
 from __future__ import annotations
 
@@ -10,26 +12,26 @@ from pathlib import Path
 
 import pytest
 
-from publish.background import Background
 from publish.build import build
 from publish.errors import BuildError
-from publish.paginate import parallel
+from publish.worker import Channel, Worker, usable
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample"
 # the module, not the `publish.build` function the package exports under the same name
 build_mod = importlib.import_module("publish.build")
-linux_fork = pytest.mark.skipif(not parallel.usable(), reason="needs Linux with fork and two usable cores")
+linux_fork = pytest.mark.skipif(not usable(), reason="needs Linux with fork and two usable cores")
 
 
-def write_to(prepared: str, message: tuple[str, str]) -> None:
-    path, text = message
+def write_what_is_sent(channel: Channel) -> None:
+    prepared = "prepared:"
+    path, text = channel.receive()
     Path(path).write_text(prepared + text, encoding="utf-8")
 
 
 @linux_fork
-def test_the_child_prepares_then_finishes_with_the_message(tmp_path):
-    child = Background.start(lambda: "prepared:", write_to)
+def test_the_child_works_then_takes_the_parents_message(tmp_path):
+    child = Worker.start(write_what_is_sent)
     assert child is not None
     assert child.send((str(tmp_path / "out.txt"), "message"))
     assert child.wait()
@@ -37,22 +39,31 @@ def test_the_child_prepares_then_finishes_with_the_message(tmp_path):
 
 
 @linux_fork
+def test_the_child_replies_with_plain_values():
+    child = Worker.start(lambda channel: channel.reply({"lines": [(1, 2.5, "字", None, b"x")]}))
+    assert child is not None
+    assert child.receive() == {"lines": [(1, 2.5, "字", None, b"x")]}
+    assert child.wait()
+
+
+@linux_fork
 def test_a_message_larger_than_the_pipe_buffer_arrives_whole(tmp_path):
-    text = "字" * 300_000  # ~900 kB pickled: the parent's write waits for the child to read
-    child = Background.start(lambda: "", write_to)
+    text = "字" * 300_000  # ~900 kB: the parent's write waits for the child to read
+    child = Worker.start(write_what_is_sent)
     assert child is not None and child.send((str(tmp_path / "big.txt"), text))
     assert child.wait()
-    assert (tmp_path / "big.txt").read_text(encoding="utf-8") == text
+    assert (tmp_path / "big.txt").read_text(encoding="utf-8") == "prepared:" + text
 
 
 @linux_fork
 def test_a_failing_child_reports_failure_and_prints_nothing(tmp_path, capfd):
-    def fails() -> str:
+    def fails(channel: Channel) -> None:
         raise RuntimeError("boom")
 
-    child = Background.start(fails, write_to)
+    child = Worker.start(fails)
     assert child is not None
     child.send((str(tmp_path / "never.txt"), "x"))  # may find the child gone already
+    assert child.receive() is None
     assert not child.wait()
     assert not (tmp_path / "never.txt").exists()
     out, err = capfd.readouterr()
@@ -61,14 +72,14 @@ def test_a_failing_child_reports_failure_and_prints_nothing(tmp_path, capfd):
 
 @linux_fork
 def test_a_child_never_sent_its_message_does_not_finish(tmp_path):
-    child = Background.start(lambda: "p", write_to)
+    child = Worker.start(write_what_is_sent)
     assert child is not None
     assert not child.wait()  # the pipe closes without a message: nothing is written
 
 
 @linux_fork
 def test_cancel_stops_a_child_that_is_still_working():
-    child = Background.start(lambda: time.sleep(60), write_to)
+    child = Worker.start(lambda channel: time.sleep(60))
     assert child is not None
     t = time.perf_counter()
     child.cancel()
@@ -78,7 +89,7 @@ def test_cancel_stops_a_child_that_is_still_working():
 
 def test_publish_jobs_1_or_a_single_core_means_no_child(monkeypatch):
     monkeypatch.setenv("PUBLISH_JOBS", "1")
-    assert Background.start(lambda: None, write_to) is None
+    assert Worker.start(write_what_is_sent) is None
 
 
 def _build_bytes(out: Path) -> tuple[bytes, bytes]:
@@ -117,7 +128,10 @@ def test_a_failed_epub_child_leaves_the_epub_to_the_build(tmp_path, monkeypatch)
             assert os.getpid() != parent
             raise RuntimeError("the child fails")
 
-        return Background.start(prepare, lambda prepared, message: None)
+        def work(channel: Channel) -> None:
+            prepare()
+
+        return Worker.start(work)
 
     monkeypatch.setattr(build_mod, "_start_epub_child", failing_child)
     rescued = _build_bytes(tmp_path / "rescued")
