@@ -1,7 +1,7 @@
 """The line breaker's searches agree with each other, and text it cannot break costs linear time.
 
 - The lean justified search and the general search use the same costs: same breaks (both searching
-  every candidate).
+  every candidate), or where two break sequences tie exactly, the same cost.
 - The relaxed search (every position a candidate, overfull lines allowed) with its bounded window
   gives the breaks of the same search with no bound — on random text mixing long unbreakable runs
   (Latin words, digits, URLs) with Han text, at measures from 1 to 40 em.
@@ -53,11 +53,25 @@ def test_the_bounded_relaxed_search_gives_the_unbounded_searchs_breaks(text, sty
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=texts, measure=measures)
 def test_the_lean_justified_search_gives_the_general_searchs_breaks(text, measure):
-    # both complete (no window: their first-pass windows start from different bounds on purpose)
+    # Both complete (no window: their first-pass windows start from different bounds on purpose).
+    # They compute the same costs in a different order of float operations, so where two break
+    # sequences cost exactly the same (uniform text: lines of 4,4,3 or 3,4,4 characters) rounding
+    # may pick either: then the costs must be equal.
     p = prepare([Run(text, "body")], M, Style())
-    lean = breaker._search_justified(p, measure, measure, breaker.INF)
-    general = breaker._search_general(p, measure, measure, True, breaker.INF, False)
-    assert lean == general
+    costs: list[float] = []
+    real_path = breaker._path
+
+    def recording(dp, prev, n):
+        costs.append(dp[n])
+        return real_path(dp, prev, n)
+
+    breaker._path = recording
+    try:
+        lean = breaker._search_justified(p, measure, measure, breaker.INF)
+        general = breaker._search_general(p, measure, measure, True, breaker.INF, False)
+    finally:
+        breaker._path = real_path
+    assert lean == general or costs[0] == pytest.approx(costs[1], rel=1e-9)
 
 
 def _lines_tried(n: int, monkeypatch) -> int:
