@@ -114,3 +114,22 @@ def test_page_marks_find_loose_lines_fallback_fonts_and_overset_text():
     assert "overset" in [m.kind for m in marks[3]]
     x, _y, w, _h = marks[1][0].box
     assert (x, round(w)) == (50.0, 49)
+
+
+def test_a_port_given_and_taken_is_one_line_and_exit_1(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    from publish.cli import main
+
+    issue = _copy(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["watch", str(issue), "-o", str(tmp_path / "out"), "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: cannot serve on 127.0.0.1:{port}: ")
+    assert result.output.count("\n") == 1
+    assert not (tmp_path / "out").exists()  # nothing built when it cannot be shown

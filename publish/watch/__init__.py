@@ -76,16 +76,23 @@ def _rebuild(session: WatchSession, hub: Hub, echo: Callable[[str], None]) -> Sn
     return snap
 
 
-def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int = DEFAULT_PORT, open_browser: bool = False,
+def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None, open_browser: bool = False,
           echo: Callable[[str], None] = print, on_ready: Callable[[str], None] | None = None) -> None:
-    """See the module docstring. Returns when interrupted (Ctrl-C, SIGTERM)."""
+    """See the module docstring. Returns when interrupted (Ctrl-C, SIGTERM). `port` None: 8000 if
+    free, else any free port."""
     issue_dir, out_dir = Path(issue_dir), Path(out_dir)
     session = WatchSession(issue_dir, out_dir)
     hub = Hub()
     previous_term = signal.signal(signal.SIGTERM, _interrupt)
     server: PreviewServer | None = None
     try:
-        server = start_server(port, hub)
+        if port is None:
+            try:
+                server = start_server(DEFAULT_PORT, hub)
+            except PublishError:
+                server = start_server(0, hub)  # 8000 is taken (another watch?): any free port
+        else:
+            server = start_server(port, hub)
         import threading
 
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
