@@ -32,6 +32,7 @@ from publish.watch.session import Snapshot, WatchSession
 __all__ = ["Hub", "PreviewServer", "WatchSession", "publish_snapshot", "start_server", "watch"]
 
 POLL_SECONDS = 0.05
+EAGER_PAGES = 8
 DEFAULT_PORT = 8000
 
 
@@ -66,7 +67,15 @@ def _rebuild(session: WatchSession, hub: Hub, echo: Callable[[str], None]) -> Sn
             echo(f"  {problem}")
         publish_snapshot(hub, snap)
         return snap
-    rendered = render_pages(snap.pdf_path, snap.changed) if snap.pdf_path is not None and snap.changed else {}
+    # A few changed pages are drawn before the browser is told, so they swap at once; after a
+    # change that moves many pages (or at start) they are drawn as the browser asks for them.
+    rendered: dict[int, bytes] = {}
+    if snap.pdf_path is not None and 0 < len(snap.changed) <= EAGER_PAGES:
+        try:
+            with hub.render_lock:
+                rendered = render_pages(snap.pdf_path, snap.changed)
+        except Exception as err:  # PDFium could not read it: the pages are drawn on request instead
+            echo(f"note: pages not drawn ahead ({err})")
     publish_snapshot(hub, snap, rendered)
     pages = ", ".join(str(snap.pages[i].folio or i + 1) for i in snap.changed[:12])
     more = "…" if len(snap.changed) > 12 else ""

@@ -5,7 +5,7 @@ In: a `Hub` the watch loop fills (state as JSON, page images by index and revisi
 `ThreadingHTTPServer` answering
     GET /              the preview page (publish/watch/static/index.html, from the package)
     GET /state.json    pages (index, folio, side, revision, size), marks, warnings, errors
-    GET /page/N.jpg    page N's image (?r=revision is only there to defeat the browser's cache)
+    GET /page/N.jpg    page N's image, drawn on first request (?r=revision only defeats the browser's cache)
     GET /issue.pdf     the PDF as last built
     GET /events        SSE: `event: state` with the version number after each rebuild
 Nothing is fetched from elsewhere: the page is plain HTML, CSS and JavaScript shipped in the package.
@@ -35,8 +35,11 @@ class Hub:
         self.version = 0
         self.state: bytes = b'{"version": 0, "pages": [], "marks": {}, "warnings": [], "errors": [], "seconds": 0}'
         self.images: dict[int, tuple[int, bytes]] = {}  # page index → (revision, JPEG bytes)
+        self.revisions: list[int] = []  # each page's current revision
         self.pdf_path: Path | None = None
         self.closed = False
+        # PDFium is not thread-safe: every drawing, by the watch loop or a request, holds this lock
+        self.render_lock = threading.Lock()
 
     def publish(self, state: dict, images: dict[int, tuple[int, bytes]], pdf_path: Path | None,
                 keep: int) -> None:
@@ -48,8 +51,30 @@ class Hub:
                 del self.images[index]
             self.state = data
             self.pdf_path = pdf_path
+            self.revisions = [int(p["revision"]) for p in state.get("pages", [])]
             self.version = int(state.get("version", self.version + 1))
             self._lock.notify_all()
+
+    def image(self, index: int) -> bytes | None:
+        """Page `index`'s image at its current revision, drawn now if the loop has not drawn it
+        (pages are drawn on demand: the first view of a long issue does not wait for all of them)."""
+        from publish.watch.render import render_pages
+
+        if not 0 <= index < len(self.revisions):
+            return None
+        with self.render_lock:
+            revision, pdf_path = self.revisions[index], self.pdf_path
+            found = self.images.get(index)
+            if found is not None and found[0] == revision:
+                return found[1]
+            if pdf_path is None:
+                return None
+            drawn = render_pages(pdf_path, [index]).get(index)
+            if drawn is None:
+                return None
+            with self._lock:
+                self.images[index] = (revision, drawn)
+            return drawn
 
     def wait(self, seen: int, timeout: float) -> int:
         """Block until a version newer than `seen` (or close, or timeout); returns the version."""
@@ -94,11 +119,14 @@ class _Handler(BaseHTTPRequestHandler):
                 index = int(path[len("/page/"):-len(".jpg")])
             except ValueError:
                 index = -1
-            found = hub.images.get(index)
-            if found is None:
+            try:
+                data = hub.image(index)
+            except Exception:  # a PDF replaced while it was read: the next event asks again
+                data = None
+            if data is None:
                 self._send(HTTPStatus.NOT_FOUND, b"no such page", "text/plain")
             else:
-                self._send(HTTPStatus.OK, found[1], "image/jpeg")
+                self._send(HTTPStatus.OK, data, "image/jpeg")
         elif path == "/issue.pdf" and hub.pdf_path is not None and hub.pdf_path.is_file():
             self._send(HTTPStatus.OK, hub.pdf_path.read_bytes(), "application/pdf")
         elif path == "/events":

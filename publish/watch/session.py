@@ -72,10 +72,11 @@ class WatchSession:
         try:
             document, issue, layout, fonts, warnings, pdf_path = self._build()
         except PublishError as err:
-            snap = Snapshot(self._version, self.snapshot.pages, self.snapshot.marks, self.snapshot.warnings,
-                            list(err.problems), self.snapshot.pdf_path, time.perf_counter() - started, [])
-            self.snapshot = snap
-            return snap
+            return self._failed(list(err.problems), started)
+        except Exception as err:  # a bug, not the editor's doing: shown like an error, watching goes on
+            return self._failed([Problem(f"internal error: {type(err).__name__}: {err}",
+                                         fix="please report this (publish --debug build shows the traceback)")],
+                                started)
         finally:
             if was_enabled:
                 gc.enable()
@@ -93,6 +94,13 @@ class WatchSession:
         pages = [PageView(p.index, p.folio, p.side, self._revisions[p.index], document.trim_width,
                           document.trim_height) for p in document.pages]
         self.snapshot = Snapshot(self._version, pages, marks, warnings, [], pdf_path, seconds, changed)
+        return self.snapshot
+
+    def _failed(self, problems: list[Problem], started: float) -> Snapshot:
+        """The last good pages, with the problems that stopped this rebuild."""
+        old = self.snapshot
+        self.snapshot = Snapshot(self._version, old.pages, old.marks, old.warnings, problems, old.pdf_path,
+                                 time.perf_counter() - started, [])
         return self.snapshot
 
     def _compare(self, pages: tuple) -> list[int]:
