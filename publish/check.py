@@ -83,7 +83,11 @@ def check_issue_dir(path: Path | str, *, strict_fonts: bool | None = None) -> li
     `strict_fonts` (None: the issue's `[fonts] strict`) makes a substituted font an error."""
     problems = check_sources(path)
     if problems:
-        return problems
+        # the proofreader still reads the article files: a slip is worth knowing about while the
+        # source errors are being fixed
+        from publish.proof import proofread_folder
+
+        return problems + list(proofread_folder(path))
     issue = load_issue(path)
     return (_font_problems(issue) + _layout_problems(issue)
             + _desk_problems(issue, _shown_root(path), strict_fonts))

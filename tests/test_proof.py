@@ -163,3 +163,18 @@ def test_the_rewrite_fixes_only_what_is_unambiguous():
     left = {w.code for w in proofread_article(fixed, "a.md")}
     assert left.isdisjoint({"ascii-colon", "ascii-comma", "ascii-paren", "ascii-ellipsis", "fullwidth-alnum"})
     assert {"unbalanced-quote", "unbalanced-title-mark", "heading-skip"} <= left
+
+
+def test_slips_are_still_reported_when_a_source_error_stops_the_check(tmp_path):
+    article = ARTICLE + "\n#### 四级标题是源文件错误\n"
+    root = make_issue(tmp_path, {"articles/a.md": article})
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    assert "error: " in result.output and "heading level 4" in result.output
+    assert ("ascii-colon", 6) in _warnings(result.output)
+    assert ("heading-skip", 27) in _warnings(result.output)  # #### after ## skips ###
+
+
+def test_headings_that_go_down_one_level_at_a_time_are_not_reported():
+    text = "+++\ntitle = \"标题\"\n+++\n\n## 一、甲\n\n正文。\n\n### （一）乙\n\n## 二、丙\n"
+    assert proofread_article(text, "a.md") == []

@@ -22,7 +22,8 @@ from publish.proof.codes import CODES
 from publish.proof.rules import Finding, Segment, check_segment
 from publish.proof.source import read_segments
 
-__all__ = ["CODES", "ProofWarning", "fixed_text", "proofread_article", "proofread_issue", "title_wraps"]
+__all__ = ["CODES", "ProofWarning", "fixed_text", "proofread_article", "proofread_folder", "proofread_issue",
+           "title_wraps"]
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,17 @@ def _findings(text: str) -> list[tuple[Segment, Finding]]:
         continued = (segment.kind == "paragraph" and nxt is not None and nxt.kind == "paragraph"
                      and nxt.text.lstrip().startswith("“"))
         out.extend((segment, f) for f in check_segment(segment, continued=continued))
-    seen_level1 = False
+    previous = 0  # the level of the heading before (0: none yet); ## is level 1
     for heading in headings:
-        if heading.level <= 1:
-            seen_level1 = True
-        elif not seen_level1:
+        if heading.level < 1:
+            continue  # `# …` in the body is an error of the sources (the title is in the front matter)
+        if heading.level > previous + 1:
+            marks, above = "#" * (heading.level + 1), "#" * heading.level
+            after = f"after a {'#' * (previous + 1)} heading" if previous else "before any heading above it"
             out.append((Segment(heading.text, heading.line, fixable=False, kind="heading"),
-                        Finding(0, 0, "heading-skip", f"heading level skipped: ### {heading.text} comes before "
-                                "any ## heading", "make it a ## heading (一、…), or add the ## heading it belongs under")))
-            seen_level1 = True  # one warning per article is enough
+                        Finding(0, 0, "heading-skip", f"heading level skipped: {marks} {heading.text} comes {after}",
+                                f"make it a {above} heading, or add the {above} heading it belongs under")))
+        previous = heading.level
     return out
 
 
@@ -107,6 +110,35 @@ def proofread_issue(issue, layout=None, fonts=None, *, shown_root: Path | str | 
         if cache is not None:
             cache[key] = found
         warnings.extend(found)
+    return warnings
+
+
+def proofread_folder(issue_dir: Path | str) -> list[ProofWarning]:
+    """The text checks for every article file under `articles/`, for an issue that does not read
+    (a source error elsewhere should not hide the slips a proofreader would mark). Paths are shown
+    under `issue_dir` as given; `[proof] ignore` is honoured when issue.toml can be parsed."""
+    import tomllib
+
+    root = Path(issue_dir)
+    if root.suffix == ".toml":
+        root = root.parent
+    ignore: frozenset[str] = frozenset()
+    try:
+        proof = tomllib.loads((root / "issue.toml").read_text(encoding="utf-8-sig")).get("proof", {})
+        value = proof.get("ignore", []) if isinstance(proof, dict) else []
+        ignore = frozenset(v for v in value if isinstance(v, str)) if isinstance(value, list) else frozenset()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        pass
+    warnings: list[ProofWarning] = []
+    folder = root / "articles"
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        if path.name.startswith("."):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        warnings.extend(proofread_article(text, path, ignore))
     return warnings
 
 

@@ -171,8 +171,9 @@ def _dashes(text: str) -> Iterator[Finding]:
     for m in re.finditer(r"—+|-+", text):
         run = m.group()
         i, j = m.start(), m.end()
-        before = text[i - 1] if i > 0 else ""
-        after = text[j] if j < len(text) else ""
+        # neighbours across spaces: `目标 — 建设` and `北京 - 上海` are the same slip
+        before = text[:i].rstrip(" \t\u3000")[-1:]
+        after = text[j:].lstrip(" \t\u3000")[:1]
         if run[0] == "—":
             if len(run) != 1:
                 continue  # —— is right; longer runs are the editor's business
