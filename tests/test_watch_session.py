@@ -133,3 +133,29 @@ def test_a_port_given_and_taken_is_one_line_and_exit_1(tmp_path):
     assert result.output.startswith(f"error: cannot serve on 127.0.0.1:{port}: ")
     assert result.output.count("\n") == 1
     assert not (tmp_path / "out").exists()  # nothing built when it cannot be shown
+
+
+def test_the_server_serves_the_page_with_errors_state_and_events():
+    import threading
+    import urllib.request
+
+    from publish.watch.server import Hub, PreviewServer
+
+    hub = Hub()
+    server = PreviewServer(0, hub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        hub.publish({"version": 3, "pages": [], "marks": {}, "warnings": [], "seconds": 0.1,
+                     "errors": ["a.md:2: invalid TOML <x> — fix it"]}, {}, None, keep=0)
+        page = urllib.request.urlopen(server.url, timeout=5).read().decode("utf-8")
+        assert 'class="shown"' in page and "a.md:2: invalid TOML &lt;x&gt; — fix it" in page
+        assert "http://" not in page.replace(server.url, "") and "https://" not in page  # nothing fetched elsewhere
+        state = urllib.request.urlopen(server.url + "state.json", timeout=5).read().decode("utf-8")
+        assert '"version": 3' in state
+        with urllib.request.urlopen(server.url + "events", timeout=5) as events:
+            assert events.readline() == b"event: state\n" and events.readline() == b"data: 3\n"
+    finally:
+        server.stop()
+    thread.join(5)
+    assert not thread.is_alive()

@@ -88,6 +88,21 @@ class Hub:
             self._lock.notify_all()
 
 
+def page_html(hub: Hub) -> bytes:
+    """The preview page, with the current errors already in it (the script keeps them up to date;
+    written in by the server too, so that they are there for any client, even without JavaScript)."""
+    import html
+
+    template = (STATIC / "index.html").read_text(encoding="utf-8")
+    errors = json.loads(hub.state).get("errors", [])
+    if errors:
+        inner = "<h2>The issue cannot be built</h2>" + "".join(
+            f'<div class="error">{html.escape(e)}</div>' for e in errors)
+        template = template.replace('<div id="errors" role="alert"></div>',
+                                    f'<div id="errors" role="alert" class="shown">{inner}</div>', 1)
+    return template.encode("utf-8")
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
@@ -111,7 +126,7 @@ class _Handler(BaseHTTPRequestHandler):
         hub = self.server.hub
         path = self.path.split("?", 1)[0]
         if path in ("/", "/index.html"):
-            self._send(HTTPStatus.OK, (STATIC / "index.html").read_bytes(), "text/html; charset=utf-8")
+            self._send(HTTPStatus.OK, page_html(hub), "text/html; charset=utf-8")
         elif path == "/state.json":
             self._send(HTTPStatus.OK, hub.state, "application/json; charset=utf-8")
         elif path.startswith("/page/") and path.endswith(".jpg"):
