@@ -106,8 +106,11 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
 
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                   name="publish-watch-server", daemon=True)
-        snap = _rebuild(session, hub, echo)
+        # Serving from the start: the page is there at once (it fills in when the first build is
+        # done), and with the server's thread running no build forks helpers (publish.background),
+        # so an interrupt can never leave one behind.
         thread.start()
+        snap = _rebuild(session, hub, echo)
         echo(f"watching {issue_dir} — preview at {server.url} (Ctrl-C stops)")
         if on_ready is not None:
             on_ready(server.url)
