@@ -63,15 +63,17 @@ def _front_matter(lines: list[str], end: int) -> list[Segment]:
 
 
 def read_segments(text: str) -> tuple[list[Segment], list[HeadingMark]]:
-    """See the module docstring. A file without front matter is read as body from line 1."""
+    """See the module docstring. A file without front matter is read as body from line 1; one whose
+    front matter is never closed gives nothing."""
     lines = re.split(r"\r\n|\r|\n", text)
     body_start = 0
     segments: list[Segment] = []
     if lines and _DELIMITER.match(lines[0]):
         closing = next((i for i in range(1, len(lines)) if _DELIMITER.match(lines[i])), None)
-        if closing is not None:
-            segments.extend(_front_matter(lines, closing))
-            body_start = closing + 1
+        if closing is None:
+            return [], []  # where the front matter ends is unknown (a source error says so): nothing to read
+        segments.extend(_front_matter(lines, closing))
+        body_start = closing + 1
     headings: list[HeadingMark] = []
     paragraph: list[str] = []
     paragraph_start = 0
