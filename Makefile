@@ -8,16 +8,29 @@ PY    := $(VENV)/bin/python
 # (pdffonts/pdfinfo/qpdf --check in tests), Ghostscript (its CMYK ICC profile for the PDF/X
 # OutputIntent), a JRE (EPUBCheck), Chromium (EPUB render test), fontconfig (font discovery), pandoc
 # (a styled Word manuscript for the `publish add` tests).
+# Node.js and npm: Ace by DAISY, the EPUB accessibility checker (tests/test_epub_ace.py).
 APT_PKGS := fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai poppler-utils qpdf ghostscript \
-            default-jre-headless fontconfig chromium pandoc
+            default-jre-headless fontconfig chromium pandoc nodejs npm
+# Ace by DAISY, installed into the worktree (.node/), run with Debian's Chromium through Puppeteer:
+# neither Electron's nor Puppeteer's own browser is downloaded.
+ACE_VERSION := 1.4.6
+ACE := .node/node_modules/.bin/ace-puppeteer
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The complete seed issue once imported, else the small sample.
 EXAMPLE ?= $(if $(wildcard examples/bayannaoer-2025-01/issue.toml),examples/bayannaoer-2025-01,examples/sample)
 OUT ?= out
 
-.PHONY: demo test setup system venv bytecode lint bench clean
+.PHONY: demo test setup system venv bytecode lint bench clean ace
 
-setup: system venv bytecode
+setup: system venv bytecode ace
+
+ace: $(ACE)
+
+$(ACE):
+	@mkdir -p .node
+	ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .node --no-audit --no-fund \
+	  --loglevel=error @daisy/ace@$(ACE_VERSION)
+	@test -x $@
 
 system:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

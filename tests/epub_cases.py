@@ -51,7 +51,7 @@ def make_issue(tmp: Path) -> Issue:
         slug="01-changweihui",
         title=("市五届人大常委会", "第十九次会议召开"),
         subtitle="——审议多项报告",
-        bylines=(Byline("市人大常委会办公室", "张三 李四"),),
+        bylines=(Byline("市人大常委会办公室", "张三、李四"), Byline("", "杨 菁"),),
         blocks=(
             Paragraph((Text("\u3000\u300012月30日，市五届人大常委会第十九次会议在临河召开。"),)),
             Paragraph((Text(LONG),)),

@@ -74,8 +74,8 @@ SELECTORS = {
     "title": "h1",
     "subtitle": "header p.subtitle",
     "byline": "header p.byline",
-    "heading1": "h2",
-    "heading2": "h3",
+    "heading1": ".heading1",  # the tag (h2…h6) is the outline level; the class the source level
+    "heading2": ".heading2",
     "listitem": "ol.items li",
     "salutation": "p.salutation",
     "signature": "div.signature p",
@@ -127,15 +127,19 @@ def stylesheet(plan: FontPlan, styles: Mapping[str, Any] | None = None) -> str:
 {font_faces(plan)}
 html {{
   -epub-line-break: strict; line-break: strict;
-  -epub-word-break: normal; word-break: normal;
+  -epub-word-break: keep-all; word-break: keep-all;
   -epub-hyphens: none; hyphens: none;
 }}
 body {{
   font-family: {plan.stack(body.role)};
   line-height: {_num(body.leading / body.size)};
   text-align: justify;
-  margin: 0 1em;
+  /* a line of at most ~40 characters on a large screen (clreq §3.1: 15–40 for continuous text) */
+  max-width: 40em;
+  margin: 0 auto;
+  padding: 0 1em;
 }}
+p, li {{ widows: 2; orphans: 2; }}
 @supports (text-spacing-trim: trim-start) {{
   /* the print edition sets opening punctuation half width at line start and compresses
      adjacent punctuation (clreq §3.1.6) */
@@ -147,8 +151,32 @@ body {{
 }}
 section {{ page-break-before: always; break-before: page; }}
 header {{ margin: 1em 0 1.5em; }}
-{rules}h1 .title-line {{ display: block; }}
-h1, h2, h3 {{ page-break-after: avoid; break-after: avoid; }}
+{rules}h1 {{
+  /* the print line breaks are hints only: the title wraps at the word ends its <wbr>s mark,
+     never inside a word (CSS Text 3 §5.2), into lines of balanced length (CSS Text 4 §6.1) */
+  -epub-word-break: keep-all; word-break: keep-all;
+  overflow-wrap: break-word;
+  text-wrap: balance;
+}}
+h1, h2, h3, h4, h5, h6 {{ page-break-after: avoid; break-after: avoid; }}
+/* space above the in-article headings, so a heading belongs to what follows it */
+section > .heading1 {{ margin-top: 1.2em; }}
+section > .heading2 {{ margin-top: 0.6em; }}
+p.section-name {{
+  font-family: {plan.stack(st["heading1"].role)};
+  font-weight: {_weight(plan, st["heading1"].role)};
+  font-size: 0.9em; text-align: left; text-indent: 0;
+  margin: 0 0 1em; padding-bottom: 0.2em; border-bottom: 1px solid currentColor;
+}}
+@media (max-width: 30em) {{
+  /* a phone: a smaller title so that a line holds a phrase, narrower page margins */
+  body {{ padding: 0 0.6em; }}
+  h1 {{ font-size: 1.5em; }}
+}}
+@media (min-width: 60em) {{
+  /* a large screen: the column stays readable, with more room above each article */
+  header {{ margin-top: 3em; }}
+}}
 .byline::before {{ content: "{_css_string("●")}"; font-size: 0.75em; vertical-align: 0.1em; margin-right: 0.3em; }}
 .byline .unit + .name {{ margin-left: 0.5em; }}
 div.signature {{ margin: 1em 0 0; }}
@@ -167,7 +195,7 @@ nav > ol > li > a {{ font-family: {plan.stack(st["heading1"].role)}; font-weight
 nav > ol > li > ol > li > ol {{ font-size: 0.9em; }}
 nav a {{ text-decoration: none; color: inherit; }}
 /* the cover page */
-body.cover {{ margin: 0; padding: 0; text-align: center; }}
+body.cover {{ margin: 0; padding: 0; max-width: none; text-align: center; }}
 body.cover img {{ max-width: 100%; max-height: 100vh; }}
 """
 

@@ -141,6 +141,7 @@ class ReproducibleWriter(epub.EpubWriter):
             # EPUB 3.3 §5.4.2.2 page-list: a single ol; `hidden` (EPUB Accessibility Techniques 1.1).
             nav = etree.SubElement(body, f"{{{XHTML_NS}}}nav", hidden="hidden")
             nav.set(EPUB_TYPE, "page-list")
+            nav.set("role", "doc-pagelist")  # DPUB-ARIA 1.1 §doc-pagelist: the role of the page list
             etree.SubElement(nav, f"{{{XHTML_NS}}}h2").text = self.page_list_title
             ol = etree.SubElement(nav, f"{{{XHTML_NS}}}ol")
             for target in self.page_targets:

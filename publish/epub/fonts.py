@@ -148,6 +148,19 @@ class FontPlan:
         return ", ".join(names + [g for g in GENERIC[kind] if g not in names])
 
 
+KEPT_SPACES = "\u00a0\u0020\u3000"
+ALWAYS_SPACES = "\u0020\u3000"
+
+
+def _has(fonts: FontSetLike, key: str, ch: str) -> bool:
+    """Whether the face behind `key` maps `ch` (True when the font set cannot say)."""
+    face = getattr(fonts, "face", None)
+    if face is None:
+        return True
+    cmap = getattr(getattr(face(key), "info", None), "cmap", None)
+    return True if cmap is None else ord(ch) in cmap
+
+
 def _css_family(face_key: str) -> str:
     return "pub-" + re.sub(r"[^A-Za-z0-9]+", "-", face_key).strip("-")
 
@@ -198,9 +211,9 @@ def plan_fonts(texts: RoleTexts, fonts: FontSetLike, language: str | None = None
                 continue
             phys = _physical(fonts, run.face)
             rep.setdefault(phys, run.face)
-            # Spaces need no glyph of ours (the reading system's space is fine); NBSP is kept
-            # because it is text the sources contain.
-            face_chars.setdefault(phys, set()).update(ch for ch in run.text if not ch.isspace() or ch == "\u00a0")
+            # Other spaces need no glyph of ours; NBSP is kept because it is text the sources contain.
+            face_chars.setdefault(phys, set()).update(
+                ch for ch in run.text if not ch.isspace() or ch in KEPT_SPACES)
             if run.face not in keys:
                 keys.append(run.face)
         keys.sort(key=_chain_index)
@@ -212,9 +225,13 @@ def plan_fonts(texts: RoleTexts, fonts: FontSetLike, language: str | None = None
         stacks[role] = tuple(families)
     faces = []
     for phys in sorted(face_chars, key=lambda p: _css_family(rep[p])):
-        chars = "".join(sorted(face_chars[phys]))
-        if not chars:
+        if not face_chars[phys]:
             continue
+        # Every face carries the word space and the ideographic space: a reading system that
+        # takes a space from another font gets another width and another baseline (the print
+        # edition sets them in the face's own advance).
+        face_chars[phys] |= {ch for ch in ALWAYS_SPACES if _has(fonts, rep[phys], ch)}
+        chars = "".join(sorted(face_chars[phys]))
         key = rep[phys]
         data = fonts.subset(key, chars, language=language)
         is_cff = data[:4] == b"OTTO"

@@ -118,12 +118,14 @@ class EpubContents:
         return "".join(chars[:count])
 
     def body_text(self, name: str) -> str:
-        """The NFC-normalised text of a document's body with all whitespace removed."""
+        """The NFC-normalised text of a document's body with all whitespace removed (without the
+        section name above an article's title, which is the issue's, not the article's text)."""
         body = self.xml(name).find("h:body", NS)
-        return normalise("".join(body.itertext()))
+        return normalise("".join(_text_events(body, None)))
 
 
 _START = object()
+SECTION_NAME = "section-name"  # the class of the section's name above a title (publish.epub.xhtml)
 
 
 def _text_events(element: etree._Element, fragment: str | None):  # type: ignore[no-untyped-def]
@@ -135,6 +137,10 @@ def _text_events(element: etree._Element, fragment: str | None):  # type: ignore
     if element.text:
         yield element.text
     for child in element:
+        if isinstance(child.tag, str) and child.get("class") == SECTION_NAME:
+            if child.tail:
+                yield child.tail
+            continue
         if isinstance(child.tag, str) and fragment is not None and child.get("id") == fragment:
             yield from _child_text(child)
             yield _START

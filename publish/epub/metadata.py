@@ -75,17 +75,28 @@ def build_time(environ: Mapping[str, str] | None = None, *, fallback: _dt.date |
 def creators(issue: Issue) -> list[str]:
     """The people (or, without a name, the units) named in the bylines, in order, without repeats.
 
-    A byline name field can hold several people (`张三 李四`, `张三、李四`).
+    A byline name field can list several people, separated by punctuation (`张三、李四`); it is
+    never split at spaces: the print pads a two-character name to the width of three (`杨 菁`), and
+    that is one person. The name is kept as written (`file_as` gives it without the padding).
     """
     seen: dict[str, None] = {}
     for article in issue.articles:
         for byline in article.bylines:
-            names = [n for n in re.split(r"[\s\u3000、，,；;]+", byline.name) if n] if byline.name else []
+            names = [n.strip() for n in _NAME_SEPARATORS.split(byline.name)] if byline.name else []
+            names = [n for n in names if n]
             if not names and byline.unit.strip():
                 names = [byline.unit.strip()]
             for n in names:
                 seen.setdefault(n, None)
     return list(seen)
+
+
+_NAME_SEPARATORS = re.compile(r"[、，,；;／/]+")
+
+
+def file_as(name: str) -> str:
+    """A name as sorted and searched: the padding spaces between Han characters taken out."""
+    return re.sub(r"(?<=[\u3400-\u9fff])[\s\u3000]+(?=[\u3400-\u9fff])", "", name).strip()
 
 
 @dataclass(frozen=True)
@@ -127,6 +138,8 @@ def apply_metadata(book: epub.EpubBook, issue: Issue, contents: Contents, *, tit
         uid = f"creator-{i:02d}"
         book.add_metadata("DC", "creator", name, {"id": uid})
         book.add_metadata(None, "meta", "aut", {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
+        if file_as(name) != name:  # EPUB 3.3 §D.3.5 file-as: the sort form of `杨 菁` is `杨菁`
+            book.add_metadata(None, "meta", file_as(name), {"refines": f"#{uid}", "property": "file-as"})
     if issue.issn:
         book.add_metadata("DC", "identifier", f"urn:issn:{issue.issn}", {"id": "issn"})
     # The issue as a member of the magazine series.

@@ -134,7 +134,12 @@ def write_epub(
     by_article: dict[str, list[PageStart]] = {}
     for s in page_starts:
         by_article.setdefault(s.article, []).append(s)
-    docs = [render_article(a, i, by_article.get(a.slug, ()), lang=lang, stylesheet=f"../{CSS_FILE}")
+    from publish.epub.titles import title_words
+
+    words = title_words([a.title for a in articles])
+    section_of = [s.title for s in issue.sections for _ in s.articles]
+    docs = [render_article(a, i, by_article.get(a.slug, ()), lang=lang, stylesheet=f"../{CSS_FILE}",
+                           section_name=section_of[i - 1], title_words=words[i - 1])
             for i, a in enumerate(articles, 1)]
 
     if prepared is None:

@@ -7,9 +7,11 @@ ids of its headings (for the nav) and the page-break markers it contains (for th
 The markup (EPUB 3.3 content documents; EPUB Accessibility 1.1 for the page breaks):
 
     <section epub:type="chapter" role="doc-chapter" aria-labelledby="a01-title">
-      <header><h1 id="a01-title"><span class="title-line">…</span>…</h1>
+      <header><p class="section-name">栏目</p>
+              <h1 id="a01-title"><span class="title-line">全市<wbr/>人大代表</span><wbr/>…</h1>
               <p class="subtitle">…</p> <p class="byline"><span class="unit">…</span> …</p></header>
-      <p>…</p> <h2 id="a01-h1">…</h2> <h3 …> <p class="salutation"> <div class="signature"><p>…
+      <p>…</p> <h2 id="a01-h1" class="heading1">…</h2> <h3 … class="heading2"> <p class="salutation">
+      <div class="signature"><p>…
       <p class="note"> <ol class="items"><li><span class="label">1.</span>…</li></ol>
       <figure><img …/><figcaption>…</figcaption></figure>
     </section>
@@ -75,7 +77,7 @@ def marker_id(folio: int | str) -> str:
 
 @dataclass(frozen=True)
 class HeadingRef:
-    """An in-article heading, for the nav: its level (1 → h2, 2 → h3), id and text."""
+    """An in-article heading, for the nav: its outline level (h2 → 1, h3 → 2), id and text."""
 
     level: int
     id: str
@@ -226,8 +228,12 @@ def _run_segments(runs: Sequence[Inline]) -> list[Segment]:
 
 # ── blocks ─────────────────────────────────────────────────────────────────────────────────────
 class _Renderer:
-    def __init__(self, article: Article, stem: str, starts: Sequence[PageStart]) -> None:
+    def __init__(self, article: Article, stem: str, starts: Sequence[PageStart], *, section_name: str = "",
+                 title_words: Sequence[str] = ()) -> None:
         self.article = article
+        self.section_name = section_name
+        self.title_words = tuple(title_words)
+        self.levels = heading_tags(article)
         self.stem = stem
         self.prefix = stem.split("-", 1)[0]  # "a01": the ASCII prefix of this article's fragment ids
         self.by_block: dict[int, list[PageStart]] = {}
@@ -254,15 +260,16 @@ class _Renderer:
             body.append(_marker_element(s))
         self._place(self.by_block.get(-1, []))
         title_id = f"{self.prefix}-title"
-        if a.title or a.subtitle or a.bylines:
+        if a.title or a.subtitle or a.bylines or self.section_name:
             header = body.child("header")
             h = _Sink(header)
+            if self.section_name:
+                # The section (栏目) is part of what a reader reads, as the print's running head is:
+                # a line above the title, not a heading (the nav lists the sections).
+                h.child("p", **{"class": "section-name"}).text = self.section_name
             if a.title:
                 section.set("aria-labelledby", title_id)
-                h1 = h.child("h1", id=title_id)
-                h1s = _Sink(h1)
-                for line in a.title:
-                    h1s.child("span", **{"class": "title-line"}).text = line
+                _title(h.child("h1", id=title_id), a.title, self.title_words)
             if a.subtitle:
                 h.child("p", **{"class": "subtitle"}).text = a.subtitle
             for b in a.bylines:
@@ -304,9 +311,12 @@ class _Renderer:
         elif isinstance(block, Heading):
             self.heading_count += 1
             hid = f"{self.prefix}-h{self.heading_count}"
-            tag = "h2" if block.level <= 1 else "h3"
-            _fill(sink.child(tag, id=hid), _run_segments(block.runs), 0, keep, markers, last=True)
-            self.headings.append(HeadingRef(block.level, hid, text[keep[0] : keep[1]]))
+            tag = self.levels[index]
+            # The class carries the source level (the style); the tag the document outline level.
+            _fill(sink.child(tag, id=hid, **{"class": f"heading{min(block.level, 2)}"}),
+                  _run_segments(block.runs), 0, keep, markers, last=True)
+            # the nav nests by the outline level (h2 → 1, h3 → 2), as the document does
+            self.headings.append(HeadingRef(max(1, int(tag[1]) - 1), hid, text[keep[0] : keep[1]]))
         elif isinstance(block, Salutation):
             _fill(sink.child("p", **{"class": "salutation"}), _run_segments(block.runs), 0, keep, markers,
                   last=True)
@@ -379,14 +389,60 @@ def validate_page_starts(articles: Sequence[Article], page_starts: Sequence[Page
         raise BuildError(*problems)
 
 
+def heading_tags(article: Article) -> dict[int, str]:
+    """Block index → `h2`…`h6` for the article's headings, so that the document never skips a level
+    (WCAG 2.1 technique G141, DAISY Ace's `heading-order`): the title is the h1; the source levels
+    used are ranked (an article whose only headings are `（一）` gets h2 for them), and a heading
+    never goes more than one level below the one before it. Without a title the first heading
+    level is h1."""
+    headings = [(i, b.level) for i, b in enumerate(article.blocks) if isinstance(b, Heading)]
+    rank = {level: n for n, level in enumerate(sorted({lv for _, lv in headings}))}
+    top = 1 if article.title else 0
+    out: dict[int, str] = {}
+    previous = top
+    for i, level in headings:
+        depth = min(top + 1 + rank[level], previous + 1, 6)
+        out[i] = f"h{depth}"
+        previous = depth
+    return out
+
+
+def _title(h1: etree._Element, lines: Sequence[str], words: Sequence[str]) -> None:
+    """The title's print lines as `<span class="title-line">`s with `<wbr>` at the word ends.
+
+    The print line breaks are not forced: the stylesheet keeps the words whole
+    (`word-break: keep-all`) and wraps at the `<wbr>`s, balancing the lines."""
+    from publish.epub.titles import word_ends
+
+    ends = word_ends(words) if "".join(words) == "".join(lines) else set()
+    sink = _Sink(h1)
+    pos = 0
+    for n, line in enumerate(lines):
+        if n and pos in ends:
+            sink.child("wbr")
+        span = sink.child("span", **{"class": "title-line"})
+        ss = _Sink(span)
+        start = 0
+        for end in sorted(e - pos for e in ends if pos < e < pos + len(line)):
+            ss.text(line[start:end])
+            ss.child("wbr")
+            start = end
+        ss.text(line[start:])
+        if span.text is None and not len(span):
+            span.text = ""
+        pos += len(line)
+
+
 def render_article(article: Article, index: int, page_starts: Sequence[PageStart], *, lang: str,
-                   stylesheet: str) -> ArticleDoc:
+                   stylesheet: str, section_name: str = "", title_words: Sequence[str] = ()) -> ArticleDoc:
     """Render article number `index` (1-based) with the page starts that fall inside it.
 
     `stylesheet` is the href of the CSS relative to the document (e.g. "../styles/main.css").
+    `section_name`: the article's section (栏目), shown above the title. `title_words`: the title cut
+    into words (`publish.epub.titles.title_words`), where it may wrap.
     """
     stem = article_stem(index, article.slug)
-    renderer = _Renderer(article, stem, page_starts)
+    renderer = _Renderer(article, stem, page_starts, section_name=section_name, title_words=title_words)
     section = renderer.render()
     if not len(section) and not (section.text or "").strip():
         raise BuildError(Problem(f"article {article.slug!r} has no title and no text", article.source,
