@@ -8,9 +8,10 @@ PY    := $(VENV)/bin/python
 # (pdffonts/pdfinfo/qpdf --check in tests), Ghostscript (its CMYK ICC profile for the PDF/X
 # OutputIntent), a JRE (EPUBCheck), Chromium (EPUB render test), fontconfig (font discovery), pandoc
 # (a styled Word manuscript for the `publish add` tests).
-# Node.js and npm: Ace by DAISY, the EPUB accessibility checker (tests/test_epub_ace.py).
+# Node.js and npm (Debian's npm package only where no npm came with nodejs): Ace by DAISY, the EPUB
+# accessibility checker (tests/test_epub_ace.py).
 APT_PKGS := fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai poppler-utils qpdf ghostscript \
-            default-jre-headless fontconfig chromium pandoc nodejs npm
+            default-jre-headless fontconfig chromium pandoc nodejs
 # Ace by DAISY, installed into the worktree (.node/), run with Debian's Chromium through Puppeteer:
 # neither Electron's nor Puppeteer's own browser is downloaded.
 ACE_VERSION := 1.4.6
@@ -35,6 +36,7 @@ $(ACE):
 system:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
