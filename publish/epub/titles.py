@@ -15,7 +15,7 @@ HMM guesser for unknown words, so the result depends on the dictionary alone and
 runs of one-character words are then joined, since they are mostly names the dictionary does not
 know (`孟/长/云` → `孟长云`).
 Loading that dictionary takes ~0.7 s, so the words of an issue's titles are kept in the cache
-(`publish.fonts.cache`, as JSON, checked to spell the same titles before use); a warm build does not
+(`publish.cache`, as JSON, checked to spell the same titles before use); a warm build does not
 import jieba. Without jieba installed, each title is one unbroken run per print line (the print
 breaks are then the only break opportunities, still better than breaking anywhere).
 """
@@ -78,7 +78,7 @@ def title_words(titles: Sequence[Sequence[str]]) -> list[list[str]]:
     """For each title (its print lines), its words in order; they concatenate to the title."""
     texts = ["".join(t) for t in titles]
     try:
-        from publish.fonts import cache
+        from publish import cache
     except ImportError:  # pragma: no cover - the fonts package is part of publish
         cache = None
     key = json.dumps([_VERSION, _jieba_version(), texts], ensure_ascii=False)
