@@ -12,7 +12,7 @@ beside another one.
 
 Stopping: Ctrl-C (SIGINT) or SIGTERM ends the loop; the server is shut down, every open event stream
 is woken and ends, and the function returns. A build inside the loop forks no helpers (the build's
-helpers are not started while the server's threads run: publish.background), so nothing is left.
+helpers are not started while the server's threads run: publish.worker), so nothing is left.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                   name="publish-watch-server", daemon=True)
         # Serving from the start: the page is there at once (it fills in when the first build is
-        # done), and with the server's thread running no build forks helpers (publish.background),
+        # done), and with the server's thread running no build forks helpers (publish.worker),
         # so an interrupt can never leave one behind.
         thread.start()
         snap = _rebuild(session, hub, echo)
