@@ -92,7 +92,10 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
     issue_dir, out_dir = Path(issue_dir), Path(out_dir)
     session = WatchSession(issue_dir, out_dir)
     hub = Hub()
-    previous_term = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        previous_term = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread (a caller running us in a thread stops us its own way)
+        previous_term = None
     server: PreviewServer | None = None
     try:
         if port is None:
@@ -128,7 +131,8 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
     except KeyboardInterrupt:
         echo("stopped")
     finally:
-        signal.signal(signal.SIGTERM, previous_term)
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
         if server is not None:
             server.stop()
 
