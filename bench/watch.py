@@ -4,7 +4,7 @@ In: the complete example issue (`examples/bayannaoer-2025-01`, or `--issue DIR`)
 temporary folder. Out (stdout): the median, min and max over `--runs` saves of
 - save → new PDF: from the moment the edited article is written until the PDF in the output folder
   is replaced (its inode/mtime/size change, looked at every 2 ms) — what the editor waits for,
-  including the watcher's polling delay (it looks every 50 ms: 25 ms on average);
+  including the watcher's polling delay (it looks every 30 ms: 15 ms on average);
 - the rebuild alone, as the watcher reports it (`built … in X s`): read, check, fonts, pagination
   and PDF in the warm process, without the polling delay.
 Then the same for a first edit after start (not counted in the median: it fills the caches).
