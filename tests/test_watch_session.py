@@ -159,3 +159,14 @@ def test_the_server_serves_the_page_with_errors_state_and_events():
         server.stop()
     thread.join(5)
     assert not thread.is_alive()
+
+
+def test_watching_a_folder_without_issue_toml_is_one_line_and_exit_1(tmp_path):
+    from click.testing import CliRunner
+
+    from publish.cli import main
+
+    result = CliRunner().invoke(main, ["watch", str(tmp_path / "nothing"), "--port", "0"])
+    assert result.exit_code == 1
+    assert result.output == (f"error: {tmp_path / 'nothing'}: not an issue folder (no issue.toml) — give the folder "
+                             "that holds issue.toml, or create one with `publish new DIR`\n")

@@ -23,7 +23,7 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from publish.errors import PublishError, warning_line
+from publish.errors import Problem, PublishError, SourceError, warning_line
 from publish.watch.poll import Poller
 from publish.watch.render import render_pages
 from publish.watch.server import Hub, PreviewServer
@@ -90,6 +90,10 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
     """See the module docstring. Returns when interrupted (Ctrl-C, SIGTERM). `port` None: 8000 if
     free, else any free port."""
     issue_dir, out_dir = Path(issue_dir), Path(out_dir)
+    toml = issue_dir if issue_dir.suffix == ".toml" else issue_dir / "issue.toml"
+    if not toml.is_file():  # nothing to watch: say so at once rather than wait for a folder to appear
+        raise SourceError(Problem("not an issue folder (no issue.toml)", issue_dir, None,
+                                  "give the folder that holds issue.toml, or create one with `publish new DIR`"))
     session = WatchSession(issue_dir, out_dir)
     hub = Hub()
     try:
