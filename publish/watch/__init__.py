@@ -32,6 +32,7 @@ from publish.watch.session import Snapshot, WatchSession
 __all__ = ["Hub", "PreviewServer", "WatchSession", "publish_snapshot", "start_server", "watch"]
 
 POLL_SECONDS = 0.03
+SETTLE_SECONDS = 0.005
 EAGER_PAGES = 8
 DEFAULT_PORT = 8000
 
@@ -130,6 +131,7 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
             changed = poller.changed()
             if not changed:
                 continue
+            _settle(poller)
             _rebuild(session, hub, echo)
             poller.set_extra([session.layout_path])
     except KeyboardInterrupt:
@@ -139,6 +141,17 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
             signal.signal(signal.SIGTERM, previous_term)
         if server is not None:
             server.stop()
+
+
+def _settle(poller: Poller, seconds: float = 0.5) -> None:
+    """Wait until a save is complete: an editor (or a script) that truncates a file and then writes
+    it can be caught in between, and the half-written file would flash an error. A few milliseconds
+    without a further change is enough; a file still changing after `seconds` is built as it is."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(SETTLE_SECONDS)
+        if not poller.changed():
+            return
 
 
 def _interrupt(signum, frame) -> None:
