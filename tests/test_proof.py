@@ -103,9 +103,17 @@ def test_a_warning_line_reads_path_line_code_message_and_fix(tmp_path):
     "他说：“要把‘民生实事’办好。”",
     "省略号……和破折号——都对。",
     "问号和叹号连用？！可以。",
+    "打造“苏木—嘎查—网格员”三级网格。",
 ])
 def test_correct_text_is_not_flagged(text):
     assert proofread_article(f"+++\ntitle = \"标题\"\n+++\n\n{text}\n", "a.md") == []
+
+
+def test_a_title_given_as_printed_lines_is_balanced_as_a_whole():
+    text = '+++\ntitle = ["关于贯彻落实《内蒙古自治区", "促进条例》的报告"]\n+++\n\n正文。\n'
+    assert proofread_article(text, "a.md") == []
+    unclosed = '+++\ntitle = [\n  "关于《内蒙古自治区",\n  "促进条例的报告",\n]\n+++\n\n正文。\n'
+    assert [(w.code, w.line) for w in proofread_article(unclosed, "a.md")] == [("unbalanced-title-mark", 3)]
 
 
 def test_a_quotation_over_several_paragraphs_opens_each_and_closes_once():

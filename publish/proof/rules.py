@@ -177,8 +177,11 @@ def _dashes(text: str) -> Iterator[Finding]:
         if run[0] == "—":
             if len(run) != 1:
                 continue  # —— is right; longer runs are the editor's business
-            # a range (2011年—2012年, 3—5月) uses the single dash rightly
+            # a range (2011年—2012年, 3—5月) uses the single dash rightly, and so does a chain of
+            # connected items (苏木—嘎查—网格员: the connecting dash, GB/T 15834 4.13)
             if _RANGE_END.match(before or " ") and after.isdigit():
+                continue
+            if re.search(r"(?<!—)—(?!—)", text[max(0, i - 8):i]) or re.search(r"(?<!—)—(?!—)", text[j:j + 8]):
                 continue
             if (is_zh(before) or not before.strip()) and (is_zh(after) or after in "“‘《（"):
                 yield Finding(i, 1, "single-dash", "single dash — in Chinese text",

@@ -42,23 +42,41 @@ def _blank(line: str, keep: list[tuple[int, int]]) -> str:
 
 
 def _front_matter(lines: list[str], end: int) -> list[Segment]:
+    """One segment per proofread key: its strings on their lines, everything else blanked — so a
+    title given as printed lines is one text (a 《 opened on one line may close on the next)."""
     segments: list[Segment] = []
     key = ""
+    rows: list[str] = []
+    first = 0
+
+    def flush() -> None:
+        if rows and any(r.strip() for r in rows):
+            kind = key if key in ("title", "subtitle") else "byline"
+            segments.append(Segment("\n".join(rows), first, fixable=False, kind=kind))
+
     for index in range(1, end):
         line = lines[index]
         found = _KEY.match(line)
-        if found:
-            key = found.group(1)
+        if found and found.group(1) != key and not line[: found.start(1)].strip(" \t{[,"):
+            flush()
+            key, rows, first = found.group(1), [], index + 1
+        elif found and not rows:
+            key, first = found.group(1), index + 1
         if key not in _PROOFREAD_KEYS:
+            rows.append("")
             continue
+        keep = []
         for m in _STRING.finditer(line):
             if key == "byline":
                 # inline tables: only the values of unit and name
                 owner = _KEY.match(line[: m.start()].rsplit(",", 1)[-1].rsplit("{", 1)[-1])
                 if owner is None or owner.group(1) not in ("unit", "name"):
                     continue
-            text = _blank(line, [(m.start(1), m.end(1))])
-            segments.append(Segment(text, index + 1, fixable=False, kind=key if key != "byline" else "byline"))
+            keep.append((m.start(1), m.end(1)))
+        if not rows:
+            first = index + 1
+        rows.append(_blank(line, keep))
+    flush()
     return segments
 
 
