@@ -1,13 +1,17 @@
 """How empty the body columns of a built PDF are, read back from the PDF itself.
 
 In: a print PDF and the `Layout` it was set with (for the text block's columns and line grid).
-Out: `BlankReport` — per body column of every body page, how many of its grid lines carry nothing;
-the share of the body text area left empty and the columns more than half empty.
+Out: `BlankReport` — per body column of every body page, its height left empty: the text area
+below the column's lowest line or picture (`empty`, in grid lines; the column's text-area height
+minus the height it uses), and, stricter, the grid lines with nothing on them at all (`bare`: the
+white inside title blocks and between articles counted too); the share of the body text area
+left empty (`share`, `bare_share`) and the columns more than half empty.
 
 How, per page: the TrimBox gives the trim origin; the layout gives the text block (top, lines ×
 leading) and the columns' x ranges on left and right pages (the side is the one whose columns hold
 the page's body glyphs). A grid line of a column is *used* when a glyph or an image overlaps at least
-a quarter of its height inside the column's x range. Text larger than the body type (titles,
+a quarter of its height inside the column's x range; the column's used height runs from the top
+of the text area to its lowest used line. Text larger than the body type (titles,
 subtitles, bylines) belongs to a title block set across the columns: it uses the line in every
 column. A *body page* is a page with a running header (text above the text block) and something in
 its text block: contents pages, blank filler pages and full-page inserts carry no header.
@@ -27,8 +31,9 @@ OVERLAP = 0.25  # share of a grid line's height an item must cover for the line 
 class ColumnBlank:
     page: int  # 1-based page number in the PDF
     column: int
-    empty: int  # grid lines with nothing on them
+    empty: int  # grid lines below the column's lowest used line
     lines: int
+    bare: int = 0  # grid lines with nothing on them (≥ empty)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,12 @@ class BlankReport:
         return sum(c.empty for c in self.columns) / total if total else 0.0
 
     @property
+    def bare_share(self) -> float:
+        """The share of the body columns' grid lines with nothing on them, 0..1."""
+        total = sum(c.lines for c in self.columns)
+        return sum(c.bare for c in self.columns) / total if total else 0.0
+
+    @property
     def half_empty(self) -> tuple[ColumnBlank, ...]:
         return tuple(c for c in self.columns if c.empty * 2 > c.lines)
 
@@ -51,7 +62,9 @@ class BlankReport:
         pages = sorted({c.page for c in self.half_empty})
         return (f"{self.pages} pages, {self.body_pages} body pages, {len(self.columns)} columns: "
                 f"{self.share * 100:.1f} % empty, {len(self.half_empty)} columns more than half empty"
-                + (f" (pages {', '.join(map(str, pages))})" if pages else ""))
+                + (f" (pages {', '.join(map(str, pages))})" if pages else "")
+                + f"; {self.bare_share * 100:.1f} % of grid lines bare (white in title blocks and between "
+                "articles too)")
 
 
 def measure_blank(pdf_path: Path | str, layout) -> BlankReport:
@@ -91,7 +104,8 @@ def measure_blank(pdf_path: Path | str, layout) -> BlankReport:
                     if x1 > c0 + 0.5 and x0 < c1 - 0.5:
                         _mark(used[k], top - block_top, bottom - block_top, L.leading)
             for k, u in enumerate(used):
-                out.append(ColumnBlank(number, k, u.count(False), L.lines))
+                lowest = max((s for s, x in enumerate(u) if x), default=-1)
+                out.append(ColumnBlank(number, k, L.lines - 1 - lowest, L.lines, u.count(False)))
     return BlankReport(tuple(out), n_pages, body_pages)
 
 

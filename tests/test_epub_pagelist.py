@@ -143,7 +143,7 @@ def pdf_body_texts(pdf_path: Path, running_words: set[str], ornaments: str = "")
     """Folio → the body text of that PDF page, in reading order, whitespace removed.
 
     Read from the PDF's text layer (pdfplumber), not from the pagination's model: characters are
-    grouped into rows by baseline and split into segments at gaps wider than 1.5 em; a segment
+    grouped into rows by baseline and split into segments at gaps wider than 1.25 em; a segment
     in the top or bottom 12 % of the trim box made only of running-header words (magazine title,
     section names), digits and `/` is the running header or folio (its number is the page's
     folio); a segment that crosses the trim box's centre spans both columns (a title block). Reading order: spanning segments top to
@@ -169,7 +169,9 @@ def pdf_body_texts(pdf_path: Path, running_words: set[str], ornaments: str = "")
                 chars.sort(key=lambda c: c["x0"])
                 group = [chars[0]]
                 for ch in [*chars[1:], None]:
-                    if ch is not None and ch["x0"] - group[-1]["x1"] <= 1.5 * max(ch["size"], group[-1]["size"]):
+                    # 1.25 em: the gutter is 2 em, and a line-end closing mark set half-width is still
+                    # drawn with its full advance, so the gap between the columns can shrink to 1.5 em
+                    if ch is not None and ch["x0"] - group[-1]["x1"] <= 1.25 * max(ch["size"], group[-1]["size"]):
                         group.append(ch)
                         continue
                     text = normalise("".join(c["text"] for c in group))

@@ -47,7 +47,20 @@ def test_counts_empty_grid_lines_per_column_of_body_pages_only(tmp_path: Path) -
     write_pdf(doc, fonts, pdf)
     report = measure_blank(pdf, L)
     assert report.pages == 4 and report.body_pages == 2
-    assert [(c.page, c.column, c.empty) for c in report.columns] == [
-        (2, 0, 28), (2, 1, 0), (3, 0, 8), (3, 1, 18)]
+    # empty: below the column's last line; bare: every line with nothing (page 3's title gap too)
+    assert [(c.page, c.column, c.empty, c.bare) for c in report.columns] == [
+        (2, 0, 28, 28), (2, 1, 0, 0), (3, 0, 8, 8), (3, 1, 18, 18)]
     assert report.share == (28 + 8 + 18) / (4 * 38)
     assert [(c.page, c.column) for c in report.half_empty] == [(2, 0)]
+
+
+def test_white_inside_a_column_is_bare_but_not_empty(tmp_path: Path) -> None:
+    fonts = UKaiFonts()
+    L = LAYOUT
+    # lines 0-9 and 20-37 in column 0: ten bare lines in between, nothing empty at the foot
+    page = _page(0, 3, {0: [*range(10), *range(20, 38)], 1: range(38)}, fonts)
+    pdf = tmp_path / "t.pdf"
+    write_pdf(Document(L.trim_width, L.trim_height, L.bleed, (page,)), fonts, pdf)
+    report = measure_blank(pdf, L)
+    assert [(c.empty, c.bare) for c in report.columns] == [(0, 10), (0, 0)]
+    assert report.share == 0 and report.bare_share == 10 / 76

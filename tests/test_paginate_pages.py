@@ -67,7 +67,7 @@ def test_running_headers_mirror_on_left_and_right_pages():
 
 def test_each_page_names_the_section_of_its_articles_and_sections_open_pages():
     issue = seed_like_issue()
-    doc = run(issue)
+    doc = run(issue, dataclasses.replace(MAG, section_start="new-page"))
     section_of = {a.slug: s.title for s in issue.sections for a in s.articles}
     for p in doc.pages:
         if p.kind != "body":

@@ -19,6 +19,7 @@ from publish.layout.spec import (
     FOLLOWS_BODY,
     MASTHEAD_PLACES,
     MM,
+    SECTION_STARTS,
     STYLE_KEYS,
     ElementStyle,
     HeaderFormat,
@@ -184,6 +185,9 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
 
     article_start = r.get("flow", "article_start", str, "new-page", choices=("new-page", "same-page"))
     min_after = r.get("flow", "min_lines_after_title", int, 6, minimum=1)
+    section_start = r.get("flow", "section_start", str, "new-page", choices=SECTION_STARTS)
+    fill_share = r.get("flow", "fill_page_share", float, 0.0, minimum=0.0, maximum=1.0)
+    min_offered = r.get("flow", "min_lines_offered", int, 3, minimum=1)
     balance = r.get("flow", "balance_columns", bool, True)
     keep_heading = r.get("flow", "keep_heading_with", int, 2, minimum=0, maximum=5)
 
@@ -318,6 +322,9 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
         styles=styles,
         output_intent=output_intent,
         output_condition=output_condition,
+        section_start=section_start,
+        fill_page_share=fill_share,
+        min_lines_offered=min_offered,
         page_multiple=page_multiple,
         filler=filler,
         masthead=masthead,

@@ -53,6 +53,10 @@ FOLLOWS_BODY = ("paragraph", "listitem", "salutation", "signature", "heading1", 
 BODY_TEXT = ("paragraph", "listitem", "salutation", "signature")
 
 
+# [flow] section_start: where a section's first article opens — under the previous article when it
+# fits (like any article), on a new page, or on a new right-hand (odd) page.
+SECTION_STARTS = ("same-page", "new-page", "right-page")
+
 # [makeup] filler: what fills the inner pages up to a multiple of `page_multiple` — white pages,
 # ruled notes pages (笔记), or the house advertisements (pictures in its `fillers/` folder).
 FILLERS = ("blank", "notes", "ads")
@@ -121,6 +125,11 @@ class Layout:
     styles: dict[str, ElementStyle] = field(default_factory=dict)
     output_intent: str = ""
     output_condition: str = ""
+    section_start: str = "new-page"  # one of SECTION_STARTS
+    # A page that would end with more than this share of its lines empty is offered to the next
+    # article, which may then open there with `min_lines_offered` lines (0: no offer).
+    fill_page_share: float = 0.0
+    min_lines_offered: int = 3
     page_multiple: int = 1  # the inner pages (contents and body) are filled up to a multiple of this
     filler: str = "blank"  # one of FILLERS
     masthead: str = "last-page"  # one of MASTHEAD_PLACES

@@ -44,6 +44,6 @@ def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None,
     setter = Setter(layout, fonts, composer or _composer())
     if composer is None:
         setter.precompose(issue.articles)  # the body text, on two cores where it pays
-    drafts = place(collect(issue, setter), layout, progress)
+    drafts = place(collect(issue, setter), layout, progress, first_folio=issue.first_folio)
     folios = assign_folios(issue, layout, setter, drafts)
     return materialize(issue, layout, setter, drafts, folios)

@@ -6,8 +6,12 @@ and the articles whose title opens on it. No folios and no coordinates yet: thos
 contents' length (step 3, `publish.paginate.folios`) and the page side (step 4,
 `publish.paginate.materialize`).
 
-An article opens its section on a new page, or follows the previous article on the same page
-(`article_start = "same-page"`) when its title and the first `min_lines_after_title` lines fit.
+Where an article opens (`_opens_under`): under the previous article on the same page when the layout
+lets it (`article_start`, and `section_start` for a section's first article) and its title block
+plus `min_lines_after_title` lines in *every* column — or its whole first stretch of body, balanced —
+fit under the break rules; a page that would otherwise end more than `fill_page_share` empty is
+offered to it with only `min_lines_offered` lines a column. Else on a new page — a right-hand one
+for a section with `section_start = "right-page"` (a blank page before it when needed).
 The body flows column by column (`publish.paginate.flow` decides what fits under the break rules);
 the last page of an article, or the text above a spanning figure, is balanced. A title never
 stands alone at the foot of a page: it moves to the next page with what follows it (`_move_title`).
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 
 from publish.layout.spec import Layout
 from publish.paginate import flow
-from publish.paginate.collect import ArticleRows, body_height
+from publish.paginate.collect import ArticleRows
 from publish.paginate.flow import Row
 
 SPAN = -1  # "column" of a row that spans all columns (a title block)
@@ -53,11 +57,12 @@ class Cursor:
 
 
 def place(articles: Iterable[ArticleRows], layout: Layout,
-          progress: Callable[[int], None] | None = None) -> list[PageDraft]:
-    """The body pages with every article placed, in order; `progress(n)` after each article."""
+          progress: Callable[[int], None] | None = None, *, first_folio: int = 1) -> list[PageDraft]:
+    """The body pages with every article placed, in order; `progress(n)` after each article.
+    `first_folio`: the folio of the first body page (for `section_start = "right-page"`)."""
     drafts: list[PageDraft] = []
     for done, a in enumerate(articles, 1):
-        _place_article(a, layout, drafts)
+        _place_article(a, layout, drafts, first_folio)
         if progress is not None:
             progress(done)
     return drafts
@@ -69,17 +74,52 @@ def _new_page(drafts: list[PageDraft], section: str) -> PageDraft:
     return page
 
 
-def _place_article(a: ArticleRows, L: Layout, drafts: list[PageDraft]) -> None:
+def _may_follow(a: ArticleRows, L: Layout, drafts: list[PageDraft]) -> bool:
+    """Whether the layout lets `a` open under the previous article on its page."""
+    if not drafts or not drafts[-1].placed or drafts[-1].top >= L.lines:
+        return False
+    if a.first_in_section:
+        return L.section_start == "same-page"
+    return L.article_start == "same-page" and drafts[-1].section == a.section
+
+
+def _opens_under(a: ArticleRows, L: Layout, top: int, free: int) -> bool:
+    """Whether `a` may open at grid line `top` (its title there, its body below it): its title
+    block and `min_lines_after_title` lines in every column fit by the break rules, or its first
+    stretch of body fits whole with its columns balanced. A page that would end with more than
+    `fill_page_share` of its lines empty (`free`: the lines left under the previous article) is
+    offered to it: then `min_lines_offered` lines do."""
+    room = L.lines - top - a.title.height
+    if room <= 0:
+        return False
+    rows = a.segments[0]
+    if not rows:  # the body opens with a page-wide figure: it must fit under the title
+        return not a.spans or a.spans[0].height <= room
+    if len(a.segments) == 1 and flow.balance(rows, 0, L.columns, room) is not None:
+        return True
+    need = L.min_lines_after_title
+    if L.fill_page_share > 0 and free > L.fill_page_share * L.lines:
+        need = min(need, L.min_lines_offered)
+    if room < need:
+        return False
+    placed = flow.fill(rows, 0, L.columns, room, force=False)
+    return len(placed) == L.columns and all(flow.height(rows, f, e) >= need for _c, f, e in placed)
+
+
+def _place_article(a: ArticleRows, L: Layout, drafts: list[PageDraft], first_folio: int = 1) -> None:
     title, slug = a.title, a.article.slug
-    need = title.height + min(L.min_lines_after_title, body_height(a))
     page: PageDraft | None = None
     slot = 0
-    if not a.first_in_section and L.article_start == "same-page" and drafts and drafts[-1].section == a.section:
+    if _may_follow(a, L, drafts):
         cur = drafts[-1]
-        gap = 1 if cur.top > 0 else 0
-        if cur.top + gap + need <= L.lines:
+        gap = 1 if cur.top > 0 else 0  # a blank line between two articles
+        if _opens_under(a, L, cur.top + gap, L.lines - cur.top):
             page, slot = cur, cur.top + gap
     if page is None:
+        if drafts and a.first_in_section and L.section_start == "right-page" and (first_folio + len(drafts)) % 2 == 0:
+            # left blank: the section opens on the right-hand page after it (the first section opens
+            # where the body begins: its folio is the issue's first_folio)
+            _new_page(drafts, a.section)
         page = _new_page(drafts, a.section)
     page.placed.append(Placed(title, SPAN, slot, slug))
     page.openings.append(slug)
