@@ -170,3 +170,19 @@ def test_watching_a_folder_without_issue_toml_is_one_line_and_exit_1(tmp_path):
     assert result.exit_code == 1
     assert result.output == (f"error: {tmp_path / 'nothing'}: not an issue folder (no issue.toml) — give the folder "
                              "that holds issue.toml, or create one with `publish new DIR`\n")
+
+
+def test_a_picture_with_too_few_pixels_for_its_printed_size_is_marked(tmp_path):
+    from PIL import Image
+
+    from publish.paginate.pages import PlacedImage
+
+    small, sharp = tmp_path / "small.png", tmp_path / "sharp.png"
+    Image.new("RGB", (300, 200), "white").save(small)  # 300 px over 200 pt (2.8 in): 108 dpi
+    Image.new("RGB", (900, 600), "white").save(sharp)  # 900 px over 200 pt: 324 dpi
+    pages = (Page(0, 1, "right", "", (PlacedImage(small, 60.0, 100.0, 200.0, 133.0),)),
+             Page(1, 2, "left", "", (PlacedImage(sharp, 60.0, 100.0, 200.0, 133.0),)))
+    marks = page_marks(Document(400.0, 600.0, 0.0, pages), _Layout())
+    assert [(m.kind, m.box) for m in marks[0]] == [("low-dpi", (60.0, 100.0, 200.0, 133.0))]
+    assert "small.png: 108 dpi" in marks[0][0].message
+    assert 1 not in marks
