@@ -6,8 +6,9 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 # System packages: CJK fonts (Song/Hei: Noto CJK; Kai: AR PL UKai, LXGW WenKai), Poppler and qpdf
 # (pdffonts/pdfinfo/qpdf --check in tests), Ghostscript (its CMYK ICC profile for the PDF/X
-# OutputIntent), a JRE (EPUBCheck), Chromium (EPUB render test; the watch preview test drives it through Playwright, never a downloaded browser), fontconfig (font discovery), pandoc
-# (a styled Word manuscript for the `publish add` tests).
+# OutputIntent), a JRE (EPUBCheck), Chromium (EPUB render test; the watch preview test drives it
+# through Playwright, never a downloaded browser), fontconfig (font discovery), pandoc (a styled Word
+# manuscript for the `publish add` tests).
 # Node.js and npm (Debian's npm package only where no npm came with nodejs): Ace by DAISY, the EPUB
 # accessibility checker (tests/test_epub_ace.py).
 APT_PKGS := fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai poppler-utils qpdf ghostscript \
