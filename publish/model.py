@@ -4,7 +4,9 @@ In: nothing (this module does no I/O). Out: the frozen dataclasses that the sour
 (`publish.sources`) and that the composer, paginator, PDF and EPUB writers consume:
 
     Issue ─► Section ─► Article ─► blocks (Paragraph, Heading, Salutation, Signature, Note,
-                                           ListItem, Figure) ─► inline runs (Text, Emphasis)
+                    │                      ListItem, Figure, Table) ─► inline runs (Text, Emphasis,
+                    │                      NoteRef)
+                    └─► notes (Footnote: the `[^label]: …` definitions, numbered per article)
 
 Every block remembers the 1-based source line it came from, so that later stages (glyph coverage,
 layout checks) can name the file and line of a problem. `PageStart` is the hand-over from the
@@ -14,6 +16,7 @@ paginator to the EPUB writer: where each printed page begins inside an article.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,12 +36,39 @@ class Emphasis:
     text: str
 
 
-Inline = Text | Emphasis
+@dataclass(frozen=True)
+class NoteRef:
+    """A reference to a note (Markdown `[^label]`): `number` is the note's 1-based number in its
+    article (notes are numbered in order of first reference). The printed mark (① or 1, by layout)
+    is made by each edition; it is not source text, so `text` is empty and block offsets (page
+    starts) never count it."""
+
+    label: str
+    number: int
+
+    @property
+    def text(self) -> str:
+        return ""
+
+
+Inline = Text | Emphasis | NoteRef
 
 
 def plain(runs: tuple[Inline, ...]) -> str:
-    """The characters of a sequence of runs, concatenated."""
+    """The characters of a sequence of runs, concatenated (note references have none)."""
     return "".join(r.text for r in runs)
+
+
+# Circled numbers for note marks, the Chinese convention (①–⑳, ㉑–㉟, ㊱–㊿); beyond 50, digits.
+_CIRCLED = [chr(c) for c in range(0x2460, 0x2474)] + [chr(c) for c in range(0x3251, 0x3260)] + \
+    [chr(c) for c in range(0x32B1, 0x32C0)]
+
+
+def note_mark(number: int, style: str = "circled") -> str:
+    """The printed mark of note `number`: "circled" ①②③ (up to 50, then digits) or "arabic" 1 2 3."""
+    if style == "circled" and 1 <= number <= len(_CIRCLED):
+        return _CIRCLED[number - 1]
+    return str(number)
 
 
 # ── blocks ─────────────────────────────────────────────────────────────────────────────────────
@@ -118,18 +148,135 @@ class ListItem:
 
 @dataclass(frozen=True)
 class Figure:
-    """An image (JPEG/PNG, path relative to the issue folder resolved to absolute) with a caption."""
+    """An image (JPEG, PNG, TIFF or WebP; path relative to the issue folder resolved to absolute)
+    with a caption printed under it. `alt` is the text alternative when it differs from the caption
+    (`![](path "alt")`); `wide` asks for the picture across all columns (`{.wide}`). Consecutive
+    figures form a group (kept together in print)."""
 
     image: Path
     caption: tuple[Inline, ...] = ()
     line: int = 0
+    alt: str = ""
+    wide: bool = False
 
     @property
     def text(self) -> str:
         return plain(self.caption)
 
+    @property
+    def alt_text(self) -> str:
+        """What a reader who cannot see the picture is given: `alt`, else the caption."""
+        return self.alt or self.text
 
-Block = Paragraph | Heading | Salutation | Signature | Note | ListItem | Figure
+
+@dataclass(frozen=True)
+class TableCell:
+    """One cell: inline runs (emphasis and note references allowed)."""
+
+    runs: tuple[Inline, ...]
+
+    @property
+    def text(self) -> str:
+        return plain(self.runs)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of cells; `header` for the table's header row (GFM: the row above `|---|`)."""
+
+    cells: tuple[TableCell, ...]
+    header: bool = False
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.cells)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table (GFM pipe table) with its caption (`表1 …`, the line before it), set above it.
+
+    `align` has one entry per column: "left", "center", "right" or "" (not given: numbers are set
+    right, text left). Every row has exactly `len(align)` cells (the source checks ragged rows).
+    `text` is the caption, then the cells row by row: the order both editions set them in."""
+
+    rows: tuple[TableRow, ...]
+    align: tuple[str, ...]
+    caption: tuple[Inline, ...] = ()
+    line: int = 0
+
+    @property
+    def header(self) -> tuple[TableRow, ...]:
+        return tuple(r for r in self.rows if r.header)
+
+    @property
+    def columns(self) -> int:
+        return len(self.align)
+
+    def numeric(self, column: int) -> bool:
+        """Whether a column holds numbers (every non-empty body cell is one): set right-aligned."""
+        cells = [r.cells[column].text.strip() for r in self.body if column < len(r.cells)]
+        cells = [c for c in cells if c and c not in _NOT_GIVEN]
+        return bool(cells) and all(_NUMBER.match(c) for c in cells)
+
+    def alignment(self, column: int) -> str:
+        """The column's alignment: as the source's alignment row says, else right for numbers
+        (so that units and decimals line up) and left for text."""
+        given = self.align[column] if column < len(self.align) else ""
+        if given:
+            return given
+        return "right" if self.numeric(column) else "left"
+
+    @property
+    def body(self) -> tuple[TableRow, ...]:
+        return tuple(r for r in self.rows if not r.header)
+
+    @property
+    def text(self) -> str:
+        return plain(self.caption) + "".join(r.text for r in self.rows)
+
+
+# A number as statistical tables print them: 12  12.5  -3  +4.1%  1,234  １２  12.5万 (a unit of
+# one or two characters after it); "—", "-" and "…" stand for no value.
+_NUMBER = re.compile(r"^[-+−±]?[0-9０-９][0-9０-９,，.．]*[%‰％]?[万亿千百个元户人亩倍]{0,2}$")
+_NOT_GIVEN = {"—", "-", "－", "…", "——", "/", "／"}
+
+
+Block = Paragraph | Heading | Salutation | Signature | Note | ListItem | Figure | Table
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A note's definition (`[^label]: text`): printed at the foot of the column or page where it
+    is referenced (print), or as a footnote aside (EPUB). `number` as in `NoteRef`."""
+
+    label: str
+    number: int
+    runs: tuple[Inline, ...]
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return plain(self.runs)
+
+
+def note_refs(runs: tuple[Inline, ...]) -> tuple[NoteRef, ...]:
+    return tuple(r for r in runs if isinstance(r, NoteRef))
+
+
+def block_note_refs(block: Block) -> tuple[NoteRef, ...]:
+    """The note references in a block, in reading order (a table's: caption, then row by row)."""
+    if isinstance(block, Table):
+        out = note_refs(block.caption)
+        for row in block.rows:
+            for cell in row.cells:
+                out += note_refs(cell.runs)
+        return out
+    if isinstance(block, Figure):
+        return note_refs(block.caption)
+    runs = getattr(block, "runs", ())
+    return note_refs(runs)
 
 
 # ── articles, sections, issue ──────────────────────────────────────────────────────────────────
@@ -156,6 +303,7 @@ class Article:
     bylines: tuple[Byline, ...] = ()
     kind: str = ""
     source: Path | None = None
+    notes: tuple[Footnote, ...] = ()  # in number order
 
     @property
     def title_text(self) -> str:

@@ -66,6 +66,10 @@ DEFAULT_STYLES: dict[str, Style] = {
     "signature": Style("body", 10, 16.4, "right", 0),
     "note": Style("note", 10, 16.4, "center", 0),
     "caption": Style("caption", 9, 16.4, "center", 0),
+    "table": Style("body", 9, 16.4, "left", 0),
+    "table_header": Style("heading", 9, 16.4, "center", 0),
+    "table_caption": Style("heading", 9, 16.4, "center", 0),
+    "footnote": Style("body", 8, 16.4, "justify", 0),
 }
 
 # Layout element → the selector of our markup (publish.epub.xhtml).
@@ -81,7 +85,13 @@ SELECTORS = {
     "signature": "div.signature p",
     "note": "p.note",
     "caption": "figcaption",
+    "table": "table",
+    "table_header": "table thead th",
+    "table_caption": "table caption",
+    "footnote": "aside.footnote p",
 }
+TABLE_ELEMENTS = ("table", "table_header", "table_caption")
+NOTE_ELEMENTS = ("footnote",)
 BOLD_ROLES = {"title", "heading"}  # print titles and headings are set in a bold Hei face
 
 
@@ -112,15 +122,19 @@ def _element_rule(selector: str, st: Any, plan: FontPlan, body_size: float, body
     )
 
 
-def stylesheet(plan: FontPlan, styles: Mapping[str, Any] | None = None) -> str:
+def stylesheet(plan: FontPlan, styles: Mapping[str, Any] | None = None, *, tables: bool = False,
+               notes: bool = False) -> str:
     """The whole stylesheet (deterministic for a given plan and layout styles).
 
     Element fonts, relative sizes, leading, alignment, indents and spacing come from the layout's
-    [styles] (the print edition's), so the EPUB is set like the magazine.
+    [styles] (the print edition's), so the EPUB is set like the magazine. The rules for tables and
+    notes are written only when the issue has them (`tables`, `notes`).
     """
     st = {**DEFAULT_STYLES, **{k: v for k, v in (styles or {}).items() if k in SELECTORS}}
     body = st["paragraph"]
-    rules = "".join(_element_rule(SELECTORS[e], st[e], plan, body.size, body.leading) for e in SELECTORS)
+    wanted = [e for e in SELECTORS if (tables or e not in TABLE_ELEMENTS) and (notes or e not in NOTE_ELEMENTS)]
+    rules = "".join(_element_rule(SELECTORS[e], st[e], plan, body.size, body.leading) for e in wanted)
+    extra = (TABLE_CSS if tables else "") + (NOTE_CSS if notes else "")
     emphasis = plan.stack("emphasis")
     return f"""@charset "utf-8";
 /* publish: the EPUB edition's stylesheet. Chinese text set like the print edition. */
@@ -185,7 +199,7 @@ ol.items .label {{ margin-right: 0.25em; }}
 em {{ font-family: {emphasis}; font-style: normal; }}
 figure {{ margin: 1em 0; text-align: center; page-break-inside: avoid; break-inside: avoid; }}
 figure img {{ max-width: 100%; }}
-/* the navigation document (目录) */
+{extra}/* the navigation document (目录) */
 nav ol {{ list-style: none; margin: 0; padding: 0 0 0 1.5em; }}
 nav > ol {{ padding-left: 0; }}
 nav h1 {{ margin-bottom: 1em; }}
@@ -197,6 +211,27 @@ nav a {{ text-decoration: none; color: inherit; }}
 /* the cover page */
 body.cover {{ margin: 0; padding: 0; max-width: none; text-align: center; }}
 body.cover img {{ max-width: 100%; max-height: 100vh; }}
+"""
+
+
+# Tables: a three-line table (三线表) like the print edition; a wide table scrolls sideways in its
+# wrapper on a small screen instead of being squeezed (overflow-x on the div, not the table).
+TABLE_CSS = """div.table-wrap { overflow-x: auto; margin: 1em 0; }
+table { border-collapse: collapse; margin: 0 auto; border-top: 1.5px solid; border-bottom: 1.5px solid; text-indent: 0; }
+table caption { caption-side: top; padding-bottom: 0.4em; }
+table thead th { border-bottom: 0.75px solid; }
+table th, table td { padding: 0.2em 0.6em; vertical-align: top; }
+table td, table th[scope="row"] { font-weight: normal; text-align: left; }
+table .r, table td.r { text-align: right; }
+table .c, table td.c { text-align: center; }
+table td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
+"""
+# Notes: the reference as a small raised mark; the footnotes after a short rule at the article's end.
+NOTE_CSS = """a.noteref { vertical-align: super; font-size: 0.6em; line-height: 0; text-decoration: none; }
+aside.footnote { margin: 0; }
+aside.footnote:first-of-type { margin-top: 1.5em; }
+aside.footnote:first-of-type::before { content: ""; display: block; width: 6em; border-top: 0.75px solid; margin-bottom: 0.5em; }
+aside.footnote a { text-decoration: none; }
 """
 
 

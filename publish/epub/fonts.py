@@ -21,7 +21,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from publish.model import Emphasis, Figure, Heading, Issue, ListItem, Note, Paragraph, Salutation, Signature
+from publish.model import (
+    Emphasis,
+    Figure,
+    Heading,
+    Issue,
+    ListItem,
+    Note,
+    NoteRef,
+    Paragraph,
+    Salutation,
+    Signature,
+    Table,
+    note_mark,
+)
 
 
 class FontSetLike(Protocol):
@@ -76,6 +89,7 @@ DEFAULT_ELEMENT_ROLES = {
     "title": "title", "subtitle": "subtitle", "byline": "byline", "heading1": "heading",
     "heading2": "heading", "paragraph": "body", "listitem": "body", "salutation": "body",
     "signature": "body", "note": "note", "caption": "caption", "emphasis": "emphasis",
+    "table": "body", "table_header": "heading", "table_caption": "heading", "footnote": "body",
 }  # fmt: skip
 
 
@@ -90,7 +104,10 @@ def collect(issue: Issue, element_roles: Mapping[str, str] | None = None,
 
     def runs(element: str, items: Iterable[Any]) -> None:
         for r in items:
-            rt.add(roles["emphasis"] if isinstance(r, Emphasis) else roles[element], r.text)
+            if isinstance(r, NoteRef):  # its mark, in either numbering a layout may choose
+                rt.add(roles[element], note_mark(r.number) + note_mark(r.number, "arabic"))
+            else:
+                rt.add(roles["emphasis"] if isinstance(r, Emphasis) else roles[element], r.text)
 
     rt.add(roles["title"], "目录")  # the nav's heading is an h1, set like an article title
     for section in issue.sections:
@@ -119,6 +136,14 @@ def collect(issue: Issue, element_roles: Mapping[str, str] | None = None,
                     rt.add(roles["signature"], block.text)
                 elif isinstance(block, Figure):
                     runs("caption", block.caption)
+                elif isinstance(block, Table):
+                    runs("table_caption", block.caption)
+                    for row in block.rows:
+                        for cell in row.cells:
+                            runs("table_header" if row.header else "table", cell.runs)
+            for note in article.notes:
+                runs("footnote", note.runs)
+                rt.add(roles["footnote"], note_mark(note.number) + note_mark(note.number, "arabic"))
     for text in extra_body:
         rt.add(roles["paragraph"], text)
     rt.add(roles["paragraph"], NAV_LABELS)

@@ -43,7 +43,7 @@ from publish.epub.xhtml import (
     xhtml_document,
 )
 from publish.errors import BuildError, Problem
-from publish.model import Issue, PageStart
+from publish.model import Issue, PageStart, Table
 
 CSS_FILE = "styles/main.css"
 COVER_PAGE = "text/cover.xhtml"
@@ -70,6 +70,7 @@ class PreparedEpub:
     styles: dict[str, Any]
     plan: FontPlan
     cover: bytes
+    note_marks: str = "circled"  # the layout's [notes] marks, so both editions number notes alike
 
 
 def prepare_epub(
@@ -96,7 +97,7 @@ def prepare_epub(
     if cover is None:
         cover = _drawn_cover(issue, fonts)
     cover_mod.image_type(cover)  # an unknown image type is an error here, before the pages wait on it
-    return PreparedEpub(styles, plan, cover)
+    return PreparedEpub(styles, plan, cover, str(getattr(layout, "note_marks", "circled")))
 
 
 def write_epub(
@@ -138,13 +139,16 @@ def write_epub(
 
     words = title_words([a.title for a in articles])
     section_of = [s.title for s in issue.sections for _ in s.articles]
-    docs = [render_article(a, i, by_article.get(a.slug, ()), lang=lang, stylesheet=f"../{CSS_FILE}",
-                           section_name=section_of[i - 1], title_words=words[i - 1])
-            for i, a in enumerate(articles, 1)]
-
     if prepared is None:
         prepared = prepare_epub(issue, fonts=fonts, embed_fonts=embed_fonts, cover=cover, layout=layout)
     styles, plan, cover = prepared.styles, prepared.plan, prepared.cover
+    docs = [render_article(a, i, by_article.get(a.slug, ()), lang=lang, stylesheet=f"../{CSS_FILE}",
+                           section_name=section_of[i - 1], title_words=words[i - 1],
+                           note_marks=prepared.note_marks)
+            for i, a in enumerate(articles, 1)]
+    # The table and note rules go into the stylesheet only when the issue has tables or notes.
+    has_tables = any(isinstance(b, Table) for a in articles for b in a.blocks)
+    has_notes = any(a.notes for a in articles)
     cover_ext, _ = cover_mod.image_type(cover)
 
     figures = [fig for d in docs for _, fig in d.images]
@@ -172,7 +176,7 @@ def write_epub(
         items.append(item)
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubItem(uid="css", file_name=CSS_FILE, media_type="text/css",
-                                content=stylesheet(plan, styles).encode("utf-8")))
+                                content=stylesheet(plan, styles, tables=has_tables, notes=has_notes).encode("utf-8")))
     for n, face in enumerate(plan.faces, 1):
         book.add_item(epub.EpubItem(uid=f"font-{n:02d}", file_name=face.file_name, media_type=face.media_type,
                                     content=face.data))
@@ -182,7 +186,7 @@ def write_epub(
     book.set_cover(f"images/cover{cover_ext}", cover, create_page=False)
     for d in docs:
         for name, fig in d.images:  # names are unique: a01-fig1, a01-fig2, …
-            book.add_item(epub.EpubImage(uid=Path(name).stem, file_name=name, media_type=_image_type(fig),
+            book.add_item(epub.EpubImage(uid=Path(name).stem, file_name=name, media_type=_image_type(name),
                                          content=_read_image(fig)))
     if plan.faces:
         book.add_item(epub.EpubItem(uid="apple-display-options",
@@ -316,17 +320,40 @@ def _toc(issue: Issue, docs: Sequence[ArticleDoc]) -> list[Any]:
     return toc
 
 
-def _image_type(fig: Any) -> str:
-    media = _IMAGE_TYPES.get(fig.image.suffix.lower())
-    if media is None:
-        raise BuildError(Problem(f"figure image {fig.image.name} is not JPEG or PNG", fig.image, None,
-                                 fix="convert the image to .jpg or .png"))
+def _image_type(name: str) -> str:
+    media = _IMAGE_TYPES.get(Path(name).suffix.lower())
+    if media is None:  # pragma: no cover - publish.epub.xhtml names every image .jpg or .png
+        raise BuildError(Problem(f"figure image {name} is not JPEG or PNG", fix="convert the image to .jpg or .png"))
     return media
 
 
+def _converted(path: Path, suffix: str) -> bytes:
+    """A TIFF as PNG (lossless), a WebP as JPEG: the image types every reading system shows
+    (EPUB 3.3 core media types; older readers lack WebP)."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(path) as im:
+        im.load()
+        out = io.BytesIO()
+        if suffix == ".jpg":
+            im.convert("RGB").save(out, format="JPEG", quality=90)
+        else:
+            if im.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                im = im.convert("RGBA" if "A" in im.mode else "RGB")
+            im.save(out, format="PNG", optimize=False)
+        return out.getvalue()
+
+
 def _read_image(fig: Any) -> bytes:
+    from publish.epub.xhtml import package_suffix
+
     try:
-        return Path(fig.image).read_bytes()
+        data = Path(fig.image).read_bytes()
+        if package_suffix(fig.image) == Path(fig.image).suffix.lower():
+            return data
+        return _converted(fig.image, package_suffix(fig.image))
     except OSError as err:
         raise BuildError(Problem(f"cannot read figure image {fig.image}: {err.strerror}", fig.image, fig.line or None,
                                  fix="check the image path in the article")) from None

@@ -14,11 +14,20 @@ The markup (EPUB 3.3 content documents; EPUB Accessibility 1.1 for the page brea
       <div class="signature"><p>…
       <p class="note"> <ol class="items"><li><span class="label">1.</span>…</li></ol>
       <figure><img …/><figcaption>…</figcaption></figure>
+      <div class="table-wrap"><table><caption>表1 …</caption><thead><tr><th scope="col">…</th>…</tr>
+        </thead><tbody><tr><th scope="row">…</th><td class="num">…</td></tr></tbody></table></div>
+      <p>…<a epub:type="noteref" role="doc-noteref" id="a01-ref1" href="#a01-note1">①</a>…</p>
+      <aside epub:type="footnote" role="doc-footnote" id="a01-note1" class="footnote">
+        <p><a role="doc-backlink" href="#a01-ref1">①</a> …</p></aside>
     </section>
 
+Notes follow EPUB 3.3 / EPUB Structural Semantics (`noteref`, `footnote`) and DPUB-ARIA
+(`doc-noteref`, `doc-footnote`, `doc-backlink`); the footnotes stand at the end of the article.
+
 Rules this module keeps (see docs/epub.md in the shared docs):
-- No `id` on any element that carries `epub:type`, except the page-break markers: ebooklib 0.20
-  lists every element with `epub:type` and `id` in its page-list (defect #4, aerkalov/ebooklib#339).
+- ebooklib 0.20 would list every element with `epub:type` and `id` in its page-list (defect #4,
+  aerkalov/ebooklib#339); our writer switches that scan off (`publish.epub.ebook`) and writes the
+  page-list from the page-break markers only, so note references and footnotes carry ids.
 - Fragment ids are ASCII (`a04-h2`): Calibre drops TOC fragments outside `[-A-Za-z0-9_:.]`
   (calibre `epub_output.py`, `workaround_ade_quirks`).
 - No U+3000 (or other space) indentation; the indent is CSS (Kindle Publishing Guidelines §3.1.5).
@@ -47,10 +56,13 @@ from publish.model import (
     Inline,
     ListItem,
     Note,
+    NoteRef,
     PageStart,
     Paragraph,
     Salutation,
     Signature,
+    Table,
+    note_mark,
 )
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -68,6 +80,16 @@ def article_stem(index: int, slug: str) -> str:
     if _SAFE_SLUG.match(slug):
         stem += f"-{slug}"
     return stem
+
+
+# TIFF and WebP pictures go into the package as PNG and JPEG (publish.epub.writer converts them).
+_PACKAGE_SUFFIX = {".tif": ".png", ".tiff": ".png", ".webp": ".jpg"}
+
+
+def package_suffix(path) -> str:
+    """The file suffix of a figure's image inside the package."""
+    suffix = str(path)[str(path).rfind("."):].lower() if "." in str(path) else ""
+    return _PACKAGE_SUFFIX.get(suffix, suffix)
 
 
 def marker_id(folio: int | str) -> str:
@@ -192,6 +214,7 @@ def _clip(text: str, base: int, lo: int, hi: int, keep: tuple[int, int]) -> str:
 
 
 Segment = tuple[str, str | None, dict[str, str]]  # (text, wrapper tag or None, wrapper attributes)
+NOTEREF = "noteref"  # the wrapper "tag" of a note reference segment: its text is a made mark, not source
 
 
 def _fill(element: etree._Element, segments: Sequence[Segment], base: int, keep: tuple[int, int],
@@ -205,6 +228,11 @@ def _fill(element: etree._Element, segments: Sequence[Segment], base: int, keep:
     pos = base
     for i, (text, tag, attrib) in enumerate(segments):
         is_last = last and i == len(segments) - 1
+        if tag == NOTEREF:  # the printed mark: occupies no offsets of the block's text
+            a = sink.child("a", **{k: v for k, v in attrib.items() if k != EPUB_TYPE})
+            a.set(EPUB_TYPE, "noteref")
+            a.text = text
+            continue
         if tag is None:
             _write_text(sink, text, pos, keep, markers, last=is_last)
         else:
@@ -222,20 +250,50 @@ def _fill(element: etree._Element, segments: Sequence[Segment], base: int, keep:
     return pos
 
 
-def _run_segments(runs: Sequence[Inline]) -> list[Segment]:
-    return [(r.text, "em" if isinstance(r, Emphasis) else None, {}) for r in runs]
+def _run_segments(runs: Sequence[Inline], refs: _NoteRefs | None = None) -> list[Segment]:
+    out: list[Segment] = []
+    for r in runs:
+        if isinstance(r, NoteRef):
+            if refs is not None:
+                out.append(refs.segment(r))
+        else:
+            out.append((r.text, "em" if isinstance(r, Emphasis) else None, {}))
+    return out
+
+
+class _NoteRefs:
+    """Ids of an article's note references and notes: `a01-ref1` (a second reference to the same
+    note `a01-ref1-2`) and `a01-note1`; the back link of a note goes to its first reference."""
+
+    def __init__(self, prefix: str, style: str) -> None:
+        self.prefix = prefix
+        self.style = style
+        self.count: dict[int, int] = {}
+
+    def segment(self, ref: NoteRef) -> Segment:
+        k = self.count[ref.number] = self.count.get(ref.number, 0) + 1
+        rid = self.ref_id(ref.number) + (f"-{k}" if k > 1 else "")
+        attrib = {"role": "doc-noteref", "id": rid, "href": f"#{self.note_id(ref.number)}", "class": "noteref"}
+        return (note_mark(ref.number, self.style), NOTEREF, attrib)
+
+    def ref_id(self, number: int) -> str:
+        return f"{self.prefix}-ref{number}"
+
+    def note_id(self, number: int) -> str:
+        return f"{self.prefix}-note{number}"
 
 
 # ── blocks ─────────────────────────────────────────────────────────────────────────────────────
 class _Renderer:
     def __init__(self, article: Article, stem: str, starts: Sequence[PageStart], *, section_name: str = "",
-                 title_words: Sequence[str] = ()) -> None:
+                 title_words: Sequence[str] = (), note_marks: str = "circled") -> None:
         self.article = article
         self.section_name = section_name
         self.title_words = tuple(title_words)
         self.levels = heading_tags(article)
         self.stem = stem
         self.prefix = stem.split("-", 1)[0]  # "a01": the ASCII prefix of this article's fragment ids
+        self.refs = _NoteRefs(self.prefix, note_marks)
         self.by_block: dict[int, list[PageStart]] = {}
         for s in starts:
             self.by_block.setdefault(s.block, []).append(s)
@@ -291,10 +349,26 @@ class _Renderer:
             else:
                 items = None
                 self._block(body, index, block)
+        for note in a.notes:
+            # EPUB 3.3 SSV `footnote` + DPUB-ARIA `doc-footnote`; the back link returns to the
+            # (first) reference. Reading systems that pop notes up show the aside's content.
+            aside = body.child("aside", **{"role": "doc-footnote", "id": self.refs.note_id(note.number),
+                                           "class": "footnote"})
+            aside.set(EPUB_TYPE, "footnote")
+            p = etree.SubElement(aside, f"{{{XHTML_NS}}}p")
+            back = etree.SubElement(p, f"{{{XHTML_NS}}}a", {"role": "doc-backlink",
+                                                              "href": f"#{self.refs.ref_id(note.number)}"})
+            back.text = note_mark(note.number, self.refs.style)
+            back.tail = " "
+            ps = _Sink(p)
+            ps.last = back
+            _fill_plain(ps, _run_segments(note.runs))
         # One block element per line in the file, for people reading the XHTML; the whitespace
         # between block elements is not rendered and not part of the text.
+        tables = [el for tag in ("table", "thead", "tbody", "tr") for el in section.iter(f"{{{XHTML_NS}}}{tag}")]
         for parent in (section, *section.iterfind(f"{{{XHTML_NS}}}header"),
-                       *section.iterfind(f"{{{XHTML_NS}}}ol"), *section.iterfind(f"{{{XHTML_NS}}}div")):
+                       *section.iterfind(f"{{{XHTML_NS}}}ol"), *section.iterfind(f"{{{XHTML_NS}}}div"),
+                       *section.iterfind(f"{{{XHTML_NS}}}aside"), *tables):
             if len(parent):
                 parent.text = (parent.text or "") + "\n" if parent.text is None or not parent.text.strip() else parent.text
             for child in parent:
@@ -302,30 +376,69 @@ class _Renderer:
                     child.tail = (child.tail or "") + "\n"
         return section
 
+    def _table(self, sink: _Sink, table: Table, keep: tuple[int, int], markers: _Markers) -> None:
+        """`<table>` in a scrolling wrapper: the caption, a header row of `<th scope="col">`, body
+        rows whose first cell is a `<th scope="row">` when the first column is text (the row's
+        name, as in statistical tables); numeric columns right-aligned (class `num`)."""
+        for start in markers.take(0, 1 if table.text else 0, inclusive_hi=not table.text):
+            sink.append(_marker_element(start))
+        wrap = sink.child("div", **{"class": "table-wrap"})
+        element = _Sink(wrap).child("table")
+        ts = _Sink(element)
+        pos = 0
+        if table.caption:
+            pos = _fill(ts.child("caption"), _run_segments(table.caption, self.refs), 0, keep, markers, last=False)
+        row_heads = not table.numeric(0) and table.columns > 1
+        aligns = [table.alignment(k) for k in range(table.columns)]
+        groups = (("thead", table.header), ("tbody", table.body))
+        for tag, rows in groups:
+            if not rows:
+                continue
+            group = _Sink(ts.child(tag))
+            for row in rows:
+                tr = _Sink(group.child("tr"))
+                for k, cell in enumerate(row.cells):
+                    attrib: dict[str, str] = {}
+                    if row.header:
+                        cell_tag, attrib["scope"] = "th", "col"
+                    elif k == 0 and row_heads:
+                        cell_tag, attrib["scope"] = "th", "row"
+                    else:
+                        cell_tag = "td"
+                    classes = [c for c in ({"right": "r", "center": "c"}.get(aligns[k], ""),
+                                           "num" if table.numeric(k) and not row.header else "") if c]
+                    if classes:
+                        attrib["class"] = " ".join(classes)
+                    pos = _fill(tr.child(cell_tag, **attrib), _run_segments(cell.runs, self.refs), pos, keep,
+                                markers, last=False)
+
     def _block(self, sink: _Sink, index: int, block: Block) -> None:
         markers = _Markers(self.by_block.get(index, []))
         text = block.text
         keep = _kept(text)
+        refs = self.refs
         if isinstance(block, Paragraph):
-            _fill(sink.child("p"), _run_segments(block.runs), 0, keep, markers, last=True)
+            _fill(sink.child("p"), _run_segments(block.runs, refs), 0, keep, markers, last=True)
         elif isinstance(block, Heading):
             self.heading_count += 1
             hid = f"{self.prefix}-h{self.heading_count}"
             tag = self.levels[index]
             # The class carries the source level (the style); the tag the document outline level.
             _fill(sink.child(tag, id=hid, **{"class": f"heading{min(block.level, 2)}"}),
-                  _run_segments(block.runs), 0, keep, markers, last=True)
+                  _run_segments(block.runs, refs), 0, keep, markers, last=True)
             # the nav nests by the outline level (h2 → 1, h3 → 2), as the document does
             self.headings.append(HeadingRef(max(1, int(tag[1]) - 1), hid, text[keep[0] : keep[1]]))
         elif isinstance(block, Salutation):
-            _fill(sink.child("p", **{"class": "salutation"}), _run_segments(block.runs), 0, keep, markers,
+            _fill(sink.child("p", **{"class": "salutation"}), _run_segments(block.runs, refs), 0, keep, markers,
                   last=True)
         elif isinstance(block, Note):
-            _fill(sink.child("p", **{"class": "note"}), _run_segments(block.runs), 0, keep, markers,
+            _fill(sink.child("p", **{"class": "note"}), _run_segments(block.runs, refs), 0, keep, markers,
                   last=True)
+        elif isinstance(block, Table):
+            self._table(sink, block, keep, markers)
         elif isinstance(block, ListItem):
             segments: list[Segment] = [(block.label, "span", {"class": "label"})]
-            segments += _run_segments(block.runs)
+            segments += _run_segments(block.runs, refs)
             _fill(sink.child("li"), segments, 0, keep, markers, last=True)
         elif isinstance(block, Signature):
             div = sink.child("div", **{"class": "signature"})
@@ -342,20 +455,32 @@ class _Renderer:
             # A page that begins with the figure itself: the marker goes before the <figure>.
             for start in markers.take(0, 1 if text else 0, inclusive_hi=not text):
                 sink.append(_marker_element(start))
-            fig = sink.child("figure")
-            name = f"images/{self.prefix}-fig{len(self.images) + 1}{block.image.suffix.lower()}"
+            fig = sink.child("figure", **({"class": "wide"} if block.wide else {}))
+            name = f"images/{self.prefix}-fig{len(self.images) + 1}{package_suffix(block.image)}"
             self.images.append((name, block))
             fs = _Sink(fig)
-            # The caption is the text alternative the sources give; without one the image is
-            # announced as an illustration (and the package metadata does not claim alt text).
-            fs.child("img", src=f"../{name}", alt=text[keep[0] : keep[1]] or "插图")
+            # The text alternative the sources give (`![](path "alt")`, else the caption); without
+            # one the image is announced as an illustration (and the metadata claims no alt text).
+            fs.child("img", src=f"../{name}", alt=block.alt.strip() or text[keep[0] : keep[1]] or "插图")
             if block.caption:
-                _fill(fs.child("figcaption"), _run_segments(block.caption), 0, keep, markers, last=True)
+                _fill(fs.child("figcaption"), _run_segments(block.caption, refs), 0, keep, markers, last=True)
         else:  # pragma: no cover - the model has no other block types
             raise TypeError(f"unknown block {block!r}")
+        if isinstance(block, Table):  # a page start at the very end of a table: after it
+            for start in markers.take(0, len(text), inclusive_hi=True):
+                sink.append(_marker_element(start))
         self._place(markers.placed)
         if markers.pending:  # pragma: no cover - offsets were validated before rendering
             raise AssertionError(f"unplaced page starts {markers.pending}")
+
+
+def _fill_plain(sink: _Sink, segments: Sequence[Segment]) -> None:
+    """Text and `<em>` without page markers (a note's text is not part of any block)."""
+    for text, tag, attrib in segments:
+        if tag is None:
+            sink.text(text)
+        else:
+            sink.child(tag, **attrib).text = text
 
 
 def validate_page_starts(articles: Sequence[Article], page_starts: Sequence[PageStart]) -> None:
@@ -434,15 +559,18 @@ def _title(h1: etree._Element, lines: Sequence[str], words: Sequence[str]) -> No
 
 
 def render_article(article: Article, index: int, page_starts: Sequence[PageStart], *, lang: str,
-                   stylesheet: str, section_name: str = "", title_words: Sequence[str] = ()) -> ArticleDoc:
+                   stylesheet: str, section_name: str = "", title_words: Sequence[str] = (),
+                   note_marks: str = "circled") -> ArticleDoc:
     """Render article number `index` (1-based) with the page starts that fall inside it.
 
     `stylesheet` is the href of the CSS relative to the document (e.g. "../styles/main.css").
     `section_name`: the article's section (栏目), shown above the title. `title_words`: the title cut
-    into words (`publish.epub.titles.title_words`), where it may wrap.
+    into words (`publish.epub.titles.title_words`), where it may wrap. `note_marks`: "circled" (①)
+    or "arabic" (1), as the print edition's layout says.
     """
     stem = article_stem(index, article.slug)
-    renderer = _Renderer(article, stem, page_starts, section_name=section_name, title_words=title_words)
+    renderer = _Renderer(article, stem, page_starts, section_name=section_name, title_words=title_words,
+                         note_marks=note_marks)
     section = renderer.render()
     if not len(section) and not (section.text or "").strip():
         raise BuildError(Problem(f"article {article.slug!r} has no title and no text", article.source,

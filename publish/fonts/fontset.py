@@ -390,6 +390,8 @@ class FontSet:
                 for run in runs:
                     emph = type(run).__name__ == "Emphasis"
                     yield src, line, pick("emphasis" if emph else kind), run.text
+            for note in getattr(art, "notes", ()):  # notes are set in the body face, smaller
+                yield src, note.line or None, pick("paragraph"), note.text
 
     # ── output ──────────────────────────────────────────────────────────────────────────────
     def pdf_font(self, canvas, face_key: str) -> str:

@@ -19,8 +19,11 @@ from publish.layout.spec import (
     FOLLOWS_BODY,
     MASTHEAD_PLACES,
     MM,
+    NOTE_MARKS,
+    OPTIONAL_ELEMENTS,
     SECTION_STARTS,
     STYLE_KEYS,
+    TABLE_RULES,
     ElementStyle,
     HeaderFormat,
     Layout,
@@ -132,8 +135,8 @@ class _Reader:
                 self.problem(f"[{section}] {key}", "unknown key", f"allowed keys: {', '.join(sorted(allowed))}")
 
 
-_TABLES = ("page", "margins", "grid", "body", "typography", "flow", "header", "contents", "figure", "styles", "print",
-           "makeup")
+_TABLES = ("page", "margins", "grid", "body", "typography", "flow", "header", "contents", "figure", "table", "notes",
+           "styles", "print", "makeup")
 
 
 def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) -> Layout:
@@ -222,12 +225,21 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
     fig_lines = r.get("figure", "max_height_lines", int, 16, minimum=2)
     span_aspect = r.get("figure", "span_aspect", float, 0.0, minimum=0.0, maximum=20.0)
 
+    table_rules = r.get("table", "rules", str, "three-line", choices=TABLE_RULES)
+    note_marks = r.get("notes", "marks", str, "circled", choices=NOTE_MARKS)
+
     styles: dict[str, ElementStyle] = {}
     styles_t = r.table("styles")
-    for el in ELEMENTS:
+    for el in (*ELEMENTS, *OPTIONAL_ELEMENTS):
         r.known.setdefault("styles", set()).add(el)
         st = styles_t.get(el)
         sect = f"styles.{el}"
+        if st is None and el in OPTIONAL_ELEMENTS:
+            base, factor, align_, indent_ = OPTIONAL_ELEMENTS[el]
+            b = styles.get(base)
+            if b is not None:
+                styles[el] = ElementStyle(b.role, round(b.size * factor, 2), b.leading, align_, indent_)
+            continue
         if st is None:
             r.problem(f"[styles] {el}", "is missing", "give it a role and a size")
             continue
@@ -261,8 +273,8 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
         styles[el] = ElementStyle(role, esize, eleading or max(esize * 1.4, leading or 0.0), align, indent,
                                   before, after)
     for key in styles_t:
-        if key not in ELEMENTS:
-            r.problem(f"[styles] {key}", "unknown element", f"elements: {', '.join(ELEMENTS)}")
+        if key not in ELEMENTS and key not in OPTIONAL_ELEMENTS:
+            r.problem(f"[styles] {key}", "unknown element", f"elements: {', '.join((*ELEMENTS, *OPTIONAL_ELEMENTS))}")
 
     page_multiple = r.get("makeup", "page_multiple", int, 1, minimum=1, maximum=64)
     filler = r.get("makeup", "filler", str, "blank", choices=FILLERS)
@@ -328,6 +340,8 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
         page_multiple=page_multiple,
         filler=filler,
         masthead=masthead,
+        table_rules=table_rules,
+        note_marks=note_marks,
     )
     _check_fit(layout, r)
     if r.problems:

@@ -57,13 +57,18 @@ def body_size_warnings(layout: Layout) -> list[Problem]:
     return found
 
 
+# What a figure may be: JPEG and PNG are placed as they are, TIFF and WebP are converted by each
+# edition (the PDF writer to CMYK, the EPUB to JPEG/PNG).
+IMAGE_FORMATS = ("JPEG", "PNG", "TIFF", "WEBP")
+
+
 def image_pixels(path: Path) -> tuple[int, int]:
-    """Pixel size of a JPEG/PNG; raises OSError (or PIL's errors) when it cannot be read."""
+    """Pixel size of a JPEG/PNG/TIFF/WebP; raises OSError (or PIL's errors) when it cannot be read."""
     from PIL import Image
 
     with Image.open(path) as im:
-        if im.format not in ("JPEG", "PNG"):
-            raise OSError(f"is {im.format}, not JPEG or PNG")
+        if im.format not in IMAGE_FORMATS:
+            raise OSError(f"is {im.format}, not JPEG, PNG, TIFF or WebP")
         return im.size
 
 
@@ -87,13 +92,14 @@ def check_prepress(issue, layout: Layout | None = None) -> list[Problem]:
             path = Path(block.image)
             if not path.is_file():
                 problems.append(Problem(f"image {path.name} not found ({path})", where, block.line or None,
-                                        "put the image in the issue's images/ folder or fix the path"))
+                                        "put the image in the issue's images/ folder or fix the path",
+                                        "image-missing"))
                 continue
             try:
                 px_w, px_h = image_pixels(path)
             except Exception as err:  # PIL raises several types for damaged files
                 problems.append(Problem(f"image {path.name} cannot be read: {err}", where, block.line or None,
-                                        "save it again as JPEG or PNG"))
+                                        "save it again as JPEG or PNG", "image-unreadable"))
                 continue
             if layout is None:
                 continue

@@ -63,6 +63,17 @@ FILLERS = ("blank", "notes", "ads")
 # [makeup] masthead: where the masthead (版权页) goes — on the inside front cover (封二, in the
 # cover file), on the last inner page, or nowhere.
 MASTHEAD_PLACES = ("inside-front", "last-page", "none")
+# Elements a layout may style; when it does not, they are derived from another element's style
+# (element it copies, size factor, align, indent): tables in a smaller body size with their header
+# row and caption in the heading face, notes in the body face at the note size.
+OPTIONAL_ELEMENTS: dict[str, tuple[str, float, str, float]] = {
+    "table": ("paragraph", 0.9, "left", 0.0),
+    "table_header": ("heading1", 0.9, "center", 0.0),
+    "table_caption": ("heading1", 0.9, "center", 0.0),
+    "footnote": ("paragraph", 0.8, "justify", 0.0),
+}
+TABLE_RULES = ("three-line", "full")  # 三线表 (top, under the header, bottom) or every cell ruled
+NOTE_MARKS = ("circled", "arabic")  # ①②③ or 1 2 3
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,8 @@ class Layout:
     page_multiple: int = 1  # the inner pages (contents and body) are filled up to a multiple of this
     filler: str = "blank"  # one of FILLERS
     masthead: str = "last-page"  # one of MASTHEAD_PLACES
+    table_rules: str = "three-line"  # [table] rules: TABLE_RULES
+    note_marks: str = "circled"  # [notes] marks: NOTE_MARKS
 
     # ── derived geometry ────────────────────────────────────────────────────────────────────
     @property

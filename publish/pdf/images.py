@@ -1,6 +1,7 @@
 """Raster images → something a CMYK press can print: DeviceCMYK or DeviceGray, never DeviceRGB.
 
-In: the path of a JPEG or PNG, or a one-page PDF (as placed by pagination) and the output intent's CMYK ICC profile.
+In: the path of a JPEG, PNG, TIFF or WebP, or a one-page PDF (as placed by pagination) and the output
+intent's CMYK ICC profile.
 Out: a ReportLab `ImageReader` whose data is
 - the file itself when it is already a CMYK or grayscale JPEG (no re-encoding),
 - grayscale as is (PDF/X allows DeviceGray: it prints on the black plate),
@@ -54,8 +55,9 @@ class ImageConverter:
             raise BuildError(
                 Problem(f"image {path} cannot be read ({err})", path, fix="save it as JPEG or PNG")
             ) from None
-        is_jpeg = im.format == "JPEG"
-        if is_jpeg and im.mode in ("CMYK", "L"):
+        # A WebP (a phone's photo) is re-encoded as a JPEG like one; TIFF, like PNG, losslessly.
+        is_jpeg = im.format in ("JPEG", "WEBP")
+        if im.format == "JPEG" and im.mode in ("CMYK", "L"):
             return str(path)  # already printable: embed the file untouched (DCTDecode)
         if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
             im = _flatten_on_white(im)

@@ -82,7 +82,7 @@ def _figures_exist(article: Article, root: Path | None) -> bool:
 def _parse_article(
     text: str, path: Path | str, root: Path | None, problems: list[Problem], slug: str, source: Path | None
 ) -> tuple[Article | None, str | None]:
-    from publish.sources.markdown import read_body  # imports markdown-it: only when parsing
+    from publish.sources.markdown import read_body_notes  # imports markdown-it: only when parsing
 
     before = len(problems)
     shown = path
@@ -112,7 +112,7 @@ def _parse_article(
     meta_lines = lines[1:closing]
     meta = parse_toml("\n".join(meta_lines) + "\n", shown, 2, problems)
     body_first_line = closing + 2
-    blocks = read_body("\n".join(lines[closing + 1 :]), body_first_line, shown, root, problems)
+    blocks, notes = read_body_notes("\n".join(lines[closing + 1 :]), body_first_line, shown, root, problems)
     if meta is None:
         return None, None
 
@@ -154,6 +154,7 @@ def _parse_article(
         slug=slug,
         title=title,
         blocks=blocks,
+        notes=notes,
         subtitle=subtitle,
         bylines=bylines,
         kind=kind,

@@ -2,20 +2,28 @@
 
 In: the body text (after the front matter), the file line it starts on, the issue folder (for figure
 paths) and the list that collects problems. Out: a tuple of blocks (`Paragraph`, `Heading`,
-`Salutation`, `Signature`, `Note`, `ListItem`, `Figure`), each with its 1-based source line.
+`Salutation`, `Signature`, `Note`, `ListItem`, `Figure`, `Table`), each with its 1-based source
+line, and the article's notes (`Footnote`s, numbered in order of first reference).
 
 The conventions (docs/INTERFACES.md, README "Writing an issue"):
 - CommonMark paragraphs; soft and hard line breaks inside one are joined with nothing (Chinese
   has no spaces between words);
 - `## …` heading level 1, `### …` level 2;
 - `1. …` ordered items → `ListItem(label="1.")` (number and delimiter as written);
-- `*…*` emphasis; `![caption](images/x.jpg)` alone in a paragraph → `Figure`;
+- `*…*` emphasis; `![caption](images/x.jpg)` alone in a paragraph → `Figure` (JPEG, PNG, TIFF,
+  WebP); `![](images/x.jpg "alt text")` gives the text alternative; `{.wide}` right after the image
+  sets it across all columns;
+- GFM pipe tables (the alignment row `|:---|---:|` honoured) → `Table`; a paragraph `表1 …` just
+  before a table is its caption;
+- `[^label]` note references and `[^label]: text` definitions (GFM footnote syntax) → `NoteRef`
+  and `Footnote`; undefined, unused and duplicate labels are reported;
 - `::: salutation`, `::: signature`, `::: note` … `:::` containers.
 
 Everything else CommonMark would turn into markup is switched off so that the characters stay text:
 raw HTML (`《关于…<条例>…》` must not vanish as a tag — DESIGN.md §3), autolinks, links,
 reference definitions, code, block quotes, thematic breaks and setext headings. Bullet lists,
-`#`/`####` headings and `**bold**` are reported, since their meaning would otherwise be dropped.
+`#`/`####` headings, `**bold**`, links, code fences and lines that look like a table but are not
+one are reported with the fix, since they would otherwise be printed as raw syntax.
 """
 
 from __future__ import annotations
@@ -32,26 +40,57 @@ from publish.model import (
     Block,
     Emphasis,
     Figure,
+    Footnote,
     Heading,
     Inline,
     ListItem,
     Note,
+    NoteRef,
     Paragraph,
     Salutation,
     Signature,
+    Table,
+    TableCell,
+    TableRow,
     Text,
 )
 from publish.sources.files import LINE_BREAK
 
 CONTAINERS = ("salutation", "signature", "note")
 _FENCE = re.compile(r"^ {0,3}:::(.*)$")
-_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+# JPEG and PNG are placed as they are; TIFF and WebP (what cameras and phones give) are converted
+# by each edition (publish.pdf.images, publish.epub).
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp")
+# A note definition: `[^label]: text` at the start of a line (GFM footnotes); its text goes on
+# over the following lines until a blank line.
+_NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)$")
+_LABEL = re.compile(r"[^\]\s\[]+")
+# A table caption: `表1 …`, `表 1：…`, `表一 …`, `续表1` (the paragraph just before a table).
+_CAPTION = re.compile(r"^(续)?表\s*[0-9０-９一二三四五六七八九十〇零]+")
+_LINK = re.compile(r"(?<![!\\])\[[^\]\n]*\]\([^)\s]*\)")
+_WIDE = "{.wide}"
+
+
+def _note_ref_rule(state, silent: bool) -> bool:  # markdown-it inline rule: `[^label]`
+    src, pos = state.src, state.pos
+    if not src.startswith("[^", pos):
+        return False
+    m = _LABEL.match(src, pos + 2)
+    if m is None or m.end() >= len(src) or src[m.end()] != "]":
+        return False
+    if not silent:
+        token = state.push("note_ref", "", 0)
+        token.meta = {"label": m.group(0)}
+    state.pos = m.end() + 1
+    return True
 
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
     blocks = ["code", "fence", "blockquote", "hr", "reference", "html_block", "lheading"]
     md.disable([*blocks, "autolink", "html_inline", "link", "backticks"])
+    md.enable("table")
+    md.inline.ruler.before("link", "note_ref", _note_ref_rule)
     return md
 
 
@@ -62,10 +101,14 @@ def merge_runs(runs: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
     """Adjacent runs of the same kind joined, empty runs dropped: one canonical form per text."""
     merged: list[Inline] = []
     for run in runs:
+        if isinstance(run, NoteRef):
+            merged.append(run)
+            continue
         if not run.text:
             continue
-        if merged and type(merged[-1]) is type(run):
-            merged[-1] = type(run)(merged[-1].text + run.text)
+        prev = merged[-1] if merged else None
+        if isinstance(prev, Text | Emphasis) and type(prev) is type(run):
+            merged[-1] = type(run)(prev.text + run.text)
         else:
             merged.append(run)
     return tuple(merged)
@@ -78,13 +121,75 @@ class BodyReader:
         self.path = path
         self.root = root
         self.problems = problems
+        self.numbers: dict[str, int] = {}  # note label → number, in order of first reference
+        self.ref_lines: dict[str, int] = {}
+        self.in_note = False
 
-    def problem(self, message: str, line: int, fix: str) -> None:
-        self.problems.append(Problem(message, self.path, line, fix))
+    def problem(self, message: str, line: int, fix: str, code: str = "") -> None:
+        self.problems.append(Problem(message, self.path, line, fix, code))
 
-    # ── containers are cut out first; the Markdown between them is parsed by markdown-it ──────
+    # ── note definitions are cut out first, then containers; the rest is parsed by markdown-it ──
     def read(self, body: str, first_line: int) -> tuple[Block, ...]:
+        return self.read_with_notes(body, first_line)[0]
+
+    def read_with_notes(self, body: str, first_line: int) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
         lines = LINE_BREAK.split(body)
+        definitions = self.cut_definitions(lines, first_line)
+        blocks = self.read_lines(lines, first_line)
+        return blocks, self.notes(definitions)
+
+    def cut_definitions(self, lines: list[str], first_line: int) -> list[tuple[str, str, int]]:
+        """Take the `[^label]: text` definitions out of `lines` (blanked, so line numbers stay):
+        [(label, text, line)]. Definitions inside a `:::` block are read too."""
+        out: list[tuple[str, str, int]] = []
+        index = 0
+        while index < len(lines):
+            m = _NOTE_DEF.match(lines[index])
+            if not m:
+                index += 1
+                continue
+            label, parts = m.group(1), [m.group(2).strip()]
+            start = index
+            lines[index] = ""
+            index += 1
+            while index < len(lines) and lines[index].strip() and not _NOTE_DEF.match(lines[index]) \
+                    and not _FENCE.match(lines[index]):
+                parts.append(lines[index].strip())
+                lines[index] = ""
+                index += 1
+            out.append((label, "".join(parts), first_line + start))
+        return out
+
+    def notes(self, definitions: list[tuple[str, str, int]]) -> tuple[Footnote, ...]:
+        seen: dict[str, int] = {}
+        notes: list[Footnote] = []
+        for label, text, line in definitions:
+            if label in seen:
+                self.problem(f"note [^{label}] is defined twice (first on line {seen[label]})", line,
+                             "give each note its own label, or remove one definition", "note-duplicate")
+                continue
+            seen[label] = line
+            if not text:
+                self.problem(f"note [^{label}] has no text", line, f"write the note after '[^{label}]:'",
+                             "note-empty")
+                continue
+            self.in_note = True
+            runs = self.inline_of(text, line)
+            self.in_note = False
+            if label not in self.numbers:
+                self.problem(f"note [^{label}] is never referenced", line,
+                             f"put [^{label}] in the text where the note belongs, or remove the note",
+                             "note-unused")
+                continue
+            notes.append(Footnote(label, self.numbers[label], runs, line))
+        for label, line in self.ref_lines.items():
+            if label not in seen:
+                self.problem(f"note reference [^{label}] has no definition", line,
+                             f"add a line '[^{label}]: the note's text' (after the paragraph)",
+                             "note-undefined")
+        return tuple(sorted(notes, key=lambda n: n.number))
+
+    def read_lines(self, lines: list[str], first_line: int) -> tuple[Block, ...]:
         blocks: list[Block] = []
         chunk_start = 0
         index = 0
@@ -188,8 +293,19 @@ class BodyReader:
                         line,
                         "use ## for headings like 一、… and ### for （一）…; the title goes in the front matter",
                     )
+            elif kind == "table_open":
+                end = _skip(tokens, index, "table_close")
+                if in_item:
+                    self.problem("table inside a numbered item", line, "put the table after the list, "
+                                 "with a blank line before it", "table-in-list")
+                else:
+                    table = self.table(tokens[index:end + 1], text, first_line, blocks)
+                    if table is not None:
+                        blocks.append(table)
+                index = end
             elif kind == "paragraph_open":
                 inline = tokens[index + 1]
+                self.raw_syntax(inline.content, line)
                 if in_item:
                     item_blocks += 1
                     if item_blocks > 1:
@@ -209,20 +325,90 @@ class BodyReader:
             index += 1
         return blocks
 
+    # ── tables ─────────────────────────────────────────────────────────────────────────────
+    def table(self, tokens: list[Token], text: str, first_line: int, blocks: list[Block]) -> Table | None:
+        """A GFM table from its tokens; its caption is a `表1 …` paragraph just before it (taken
+        out of `blocks`). Ragged rows are reported from the source lines, since markdown-it pads
+        or cuts them silently."""
+        source = text.split("\n")
+        top = tokens[0].map[0] if tokens[0].map else 0
+        line = first_line + top
+        caption: tuple[Inline, ...] = ()
+        prev = blocks[-1] if blocks else None
+        if isinstance(prev, Paragraph) and _CAPTION.match(prev.text.strip()):
+            blocks.pop()
+            caption, line = prev.runs, prev.line
+        align: list[str] = []
+        rows: list[TableRow] = []
+        cells: list[TableCell] = []
+        row_line = line
+        header = False
+        n_columns = 0
+        for token in tokens:
+            if token.type == "tr_open":
+                cells = []
+                row_line = first_line + (token.map[0] if token.map else 0)
+            elif token.type in ("th_open", "td_open"):
+                header = token.type == "th_open"
+                if header:
+                    style = str(token.attrGet("style") or "")
+                    align.append(style.removeprefix("text-align:") if style else "")
+            elif token.type == "inline":
+                cells.append(TableCell(self.runs(token, row_line)))
+            elif token.type == "tr_close":
+                if header:
+                    n_columns = len(cells)
+                else:
+                    written = _count_cells(source[row_line - first_line]) if 0 <= row_line - first_line < \
+                        len(source) else n_columns
+                    if written != n_columns:
+                        self.problem(f"table row has {written} cells, the header has {n_columns}", row_line,
+                                     "give every row as many cells as the header (an empty cell is '| |')",
+                                     "table-ragged")
+                rows.append(TableRow(tuple(cells), header, row_line))
+        if not any(not r.header for r in rows):
+            self.problem("table has a header row but no rows", line,
+                         "add rows under the '|---|' line, or remove the table", "table-empty")
+            return None
+        if not any(c.text.strip() for r in rows for c in r.cells):
+            self.problem("table has no text in any cell", line, "fill in the cells, or remove the table",
+                         "table-empty")
+            return None
+        return Table(tuple(rows), tuple(align), caption, line)
+
+    def raw_syntax(self, content: str, line: int) -> None:
+        """Markup these sources do not support, which would be printed as typed: reported."""
+        lines = content.split("\n")
+        if sum(1 for x in lines if x.lstrip().startswith("|")) >= 2:
+            self.problem("lines that look like a table but are not one", line,
+                         "write the header row, then an alignment row such as |---|---:| with as many "
+                         "cells, then the rows; or escape the first | (\\|) to print it", "table-malformed")
+        elif lines and lines[0].lstrip().startswith(("```", "~~~")):
+            self.problem("code fence (```)", line, "these sources have no code blocks: write the text as "
+                         "a paragraph, or escape the marks (\\`)", "markup-unsupported")
+        elif _LINK.search(content):
+            self.problem("link [text](address)", line, "write the address in the text (links are not "
+                         "printed), or escape the bracket (\\[) to print it", "markup-unsupported")
+
     def figure(self, inline: Token, line: int) -> Figure | None:
         children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
         images = [c for c in children if c.type == "image"]
+        wide = False
+        if len(children) == 2 and images and children[0] is images[0] and children[1].type == "text" \
+                and children[1].content.strip() == _WIDE:
+            wide = True
+            children = children[:1]
         if not images or len(children) != 1:
             return None
         image = images[0]
         # markdown-it percent-encodes the destination (`图.jpg` → `%E5%9B%BE.jpg`): undo it.
         src = unquote(str(image.attrGet("src") or ""))
-        if image.attrGet("title"):
-            self.problem("figure has a title in quotes", line, "put all text in the caption: ![caption](path)")
+        alt = str(image.attrGet("title") or "").strip()
         if not src:
             self.problem("figure without an image path", line, "write ![caption](images/file.jpg)")
         elif not src.lower().endswith(_IMAGE_SUFFIXES):
-            self.problem(f"figure '{src}' is not a JPEG or PNG", line, "convert it to .jpg or .png")
+            self.problem(f"figure '{src}' is not a JPEG, PNG, TIFF or WebP image", line,
+                         "convert it to .jpg or .png", "image-format")
         path = Path(src)
         try:
             if self.root is not None and not path.is_absolute():
@@ -232,7 +418,7 @@ class BodyReader:
         except (OSError, ValueError) as err:  # a NUL byte, a name too long for the file system
             why = err.strerror if isinstance(err, OSError) else err
             self.problem(f"unusable image path {src[:60]!r} ({why})", line, "rename the image file")
-        return Figure(path, self.children_runs(image.children or [], line), line)
+        return Figure(path, self.children_runs(image.children or [], line), line, alt, wide)
 
     def runs(self, inline: Token, line: int) -> tuple[Inline, ...]:
         return self.children_runs(inline.children or [], line)
@@ -254,6 +440,16 @@ class BodyReader:
                 runs.append(Emphasis(child.content) if depth else Text(child.content))
             elif kind in ("softbreak", "hardbreak"):
                 continue  # a line break inside a paragraph is joined with nothing
+            elif kind == "note_ref":
+                label = child.meta["label"]
+                if self.in_note:
+                    self.problem(f"note reference [^{label}] inside a note", line,
+                                 "notes cannot have notes: write the text into the note", "note-nested")
+                    continue
+                if label not in self.numbers:
+                    self.numbers[label] = len(self.numbers) + 1
+                    self.ref_lines[label] = line
+                runs.append(NoteRef(label, self.numbers[label]))
             elif kind == "strong_open":
                 self.problem(
                     "bold text (**…**)",
@@ -273,6 +469,16 @@ class BodyReader:
         return merge_runs(runs)
 
 
+def _count_cells(source: str) -> int:
+    """Cells written on a table row's source line (GFM: outer pipes optional, `\\|` escaped)."""
+    row = source.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return len(re.split(r"(?<!\\)\|", row))
+
+
 def _skip(tokens: list[Token], index: int, closing: str) -> int:
     depth = 0
     opening = closing.replace("_close", "_open")
@@ -290,5 +496,12 @@ def _skip(tokens: list[Token], index: int, closing: str) -> int:
 def read_body(
     body: str, first_line: int, path: Path | str, root: Path | None, problems: list[Problem]
 ) -> tuple[Block, ...]:
-    """Parse an article body starting at file line `first_line` into blocks."""
+    """Parse an article body starting at file line `first_line` into blocks (notes dropped)."""
     return BodyReader(path, root, problems).read(body, first_line)
+
+
+def read_body_notes(
+    body: str, first_line: int, path: Path | str, root: Path | None, problems: list[Problem]
+) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
+    """Parse an article body into blocks and its notes (`Footnote`s in number order)."""
+    return BodyReader(path, root, problems).read_with_notes(body, first_line)

@@ -36,9 +36,11 @@ from publish.model import (
     Issue,
     ListItem,
     Note,
+    NoteRef,
     Paragraph,
     Salutation,
     Signature,
+    Table,
     Text,
 )
 from publish.sources.markdown import merge_runs
@@ -51,7 +53,7 @@ _LABEL = re.compile(r"^[0-9]{1,9}[.)]$")
 # Characters a numeric reference cannot carry (CommonMark turns them into U+FFFD).
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
-LIT, ESC, ENT, DELIM = 0, 1, 2, 3
+LIT, ESC, ENT, DELIM, REF = 0, 1, 2, 3, 4  # REF: a note reference `[^label]`, written as is
 
 
 def _punct(char: str) -> bool:
@@ -95,6 +97,9 @@ def inline_markdown(runs: Sequence[Inline], *, heading: bool = False, emphasis: 
     runs = merge_runs(tuple(runs))
     atoms: list[_Atom] = []
     for run in runs:
+        if isinstance(run, NoteRef):
+            atoms.append(_Atom(f"[^{run.label}]", REF))
+            continue
         _check_writable(run.text, "text")
         emphasised = isinstance(run, Emphasis)
         if emphasised and not emphasis:
@@ -104,7 +109,7 @@ def inline_markdown(runs: Sequence[Inline], *, heading: bool = False, emphasis: 
         atoms += [_Atom(c, LIT) for c in run.text]
         if emphasised:
             atoms.append(_Atom("*", DELIM))
-    chars = [a for a in atoms if a.mode != DELIM]
+    chars = [a for a in atoms if a.mode not in (DELIM, REF)]
     flat = "".join(a.char for a in chars)
     for index, atom in enumerate(chars):
         if atom.char in _ALWAYS or (heading and atom.char == "#"):
@@ -209,7 +214,27 @@ def _block(block: Block, root: Path | None) -> str:
         return f"::: signature\n{body}\n:::"
     if isinstance(block, Figure):
         return _figure(block, root)
+    if isinstance(block, Table):
+        return _table(block)
     raise TypeError(f"not a block: {block!r}")
+
+
+def _table(table: Table) -> str:
+    """A GFM pipe table, its caption paragraph (`表1 …`) on the line before it. `|` in a cell is
+    escaped; a cell's text never starts a block, so only the always-escaped characters matter."""
+    def cell(runs) -> str:
+        text = inline_markdown(runs) if runs else " "
+        return re.sub(r"(?<!\\)\|", r"\\|", text)
+
+    lines = []
+    if table.caption:
+        lines.append(inline_markdown(table.caption))
+    marks = {"left": ":---", "right": "---:", "center": ":---:"}
+    for row in table.rows:
+        lines.append("| " + " | ".join(cell(c.runs) for c in row.cells) + " |")
+        if row.header:
+            lines.append("|" + "|".join(marks.get(a, "---") for a in table.align) + "|")
+    return "\n".join(lines)
 
 
 def _plain(text: str) -> Inline:
@@ -227,7 +252,10 @@ def _figure(figure: Figure, root: Path | None) -> str:
     if re.search(r"[\s()<>\\]", target) or not target:
         target = "<" + re.sub(r"([<>\\])", r"\\\1", target) + ">"
     caption = inline_markdown(figure.caption) if figure.caption else ""
-    return f"![{caption}]({target})"
+    title = ""
+    if figure.alt:
+        title = ' "' + figure.alt.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"![{caption}]({target}{title})" + ("{.wide}" if figure.wide else "")
 
 
 def article_to_markdown(article: Article, *, section: str | None = None, root: Path | None = None) -> str:
@@ -255,6 +283,8 @@ def article_to_markdown(article: Article, *, section: str | None = None, root: P
     if section is not None:
         front.append(f"section = {_toml_string(section)}")
     body = "\n\n".join(_block(b, root) for b in article.blocks)
+    for note in article.notes:
+        body += f"\n\n[^{note.label}]: {inline_markdown(note.runs)}"
     return "+++\n" + "\n".join(front) + "\n+++\n\n" + body + "\n"
 
 
