@@ -253,11 +253,14 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     box: list[float] = []
     em: list[float] = []
     tables = []
+    marks: list[tuple[int, int]] = []  # [start, end) of note-mark runs (role "…@sup")
     for run in runs:
         t = run.text
         if not t:
             continue
         table = _table(metrics, run.face, style)
+        if "@" in run.face:
+            marks.append((len(chars), len(chars) + len(t)))
         parts.append(t)
         # one Python string per character, made once: later lookups and the glyphs reuse them
         # (and their cached hashes) instead of slicing the text again
@@ -377,6 +380,18 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     if DASH in cls or ELLIPSIS in cls:
         fix_unit_runs(ok, cls, brk)
     ok[n] = True
+
+    for a, b in marks:
+        # A note mark (①, or a raised 1) belongs to the character before it: no break, no
+        # Han–Western space and no opened gap before it or inside it.
+        for k in range(a, b):
+            if k:
+                ok[k] = False
+                x3[k] = x4[k] = 0
+            hl[k] = 0.0
+        if b <= last and cls[b] in WESTERN_ALNUM:
+            hl[b] = 0.0
+        hl_at = [k for k in hl_at if hl[k]]
 
     c_contrib = nat
     if hl_at:

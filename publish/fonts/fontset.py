@@ -128,8 +128,15 @@ def is_western(ch: str) -> bool:
 
 
 def role_of(key: str) -> str:
-    """The role of a face key: `"body~1"` → `"body"`."""
-    return key.split("~", 1)[0]
+    """The role of a face key: `"body~1"` → `"body"` (`"body~1@sup"` → `"body"`)."""
+    return key.split("@", 1)[0].split("~", 1)[0]
+
+
+def face_of(key: str) -> str:
+    """The face key without a size variant: `"body~1@sup"` → `"body~1"`. A variant (`@sup`, the
+    raised note marks) is the same face at another size: `FontMetrics` takes its size from the
+    sizes given as `"body@sup"`."""
+    return key.split("@", 1)[0]
 
 
 class FontMetrics:
@@ -141,8 +148,11 @@ class FontMetrics:
         self._cache: dict[tuple[str, str], float] = {}
 
     def em(self, face: str) -> float:
-        """Font size in pt of a face key (the size given for its role) or a role."""
+        """Font size in pt of a face key (the size given for its role; for a `@variant` key, the
+        size given for `role@variant`) or a role."""
         r = role_of(face)
+        if "@" in face:
+            r += face[face.index("@"):]
         try:
             return self._sizes[r]
         except KeyError:
@@ -157,7 +167,7 @@ class FontMetrics:
         k = (char, face)
         v = self._cache.get(k)
         if v is None:
-            resolved = self._fonts.face(face)
+            resolved = self._fonts.face(face_of(face))
             if not resolved.has(char):
                 resolved = self._fonts.roles[role_of(face)].face_for(char) or resolved
             info = resolved.info
@@ -167,12 +177,12 @@ class FontMetrics:
 
     def ascent(self, face: str) -> float:
         """Ascender in pt (typographic ascender of the face)."""
-        info = self._fonts.face(face).info
+        info = self._fonts.face(face_of(face)).info
         return self.em(face) * info.ascent / info.units_per_em
 
     def descent(self, face: str) -> float:
         """Descender in pt (negative)."""
-        info = self._fonts.face(face).info
+        info = self._fonts.face(face_of(face)).info
         return self.em(face) * info.descent / info.units_per_em
 
 

@@ -23,6 +23,11 @@ class Row:
     space: bool = False
     payload: Any = None
     span: bool = False  # spans all columns (a page-width figure): pagination places it between segments
+    # A table's header row, repeated at the top of a column that begins with this row (its
+    # height is counted there), and what closes a column that ends after this row (a table's
+    # bottom rule: payload items drawn at the row's foot).
+    repeat: Row | None = None
+    closing: Any = None
 
 
 def fit(rows: Sequence[Row], start: int, capacity: int, *, force: bool) -> tuple[int, int]:

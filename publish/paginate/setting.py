@@ -8,8 +8,17 @@ In: an `Article`, the `Layout`, the fonts (`runs`, `metrics`) and the composer (
 - no orphan or widow: a column never ends after a paragraph's first line nor before its last
   (孤行; clreq §"adjustments of orphans and widows"), so paragraphs of 2–3 lines never split;
 - a heading stays with the next `keep_heading_with` lines (and never ends a column);
-- a figure with its caption is one row (never split); signatures are kept together.
-Every line knows its block index and the character offset where it starts (for `PageStart`).
+- a figure with its caption is one row (never split), the caption a small fixed gap under the
+  picture (the rest of the row's whole grid lines below it); consecutive figures stay together;
+- a table is a row per table row (cells composed in their column's width and alignment, column
+  widths from the cells' min/max-content widths as browsers do, 三线表 or full rules by layout);
+  its caption and header row stay with its first row; a column that begins inside the table
+  repeats the header (`Row.repeat`) and a column that ends inside it closes it with the bottom
+  rule (`Row.closing`); a table whose natural width exceeds the column spans the columns;
+- note references are set as small raised marks (role "…@sup", unbreakable from the character
+  before them); the notes themselves are set by `note_lines` for the foot of the page.
+Every line knows its block index and the character offset where it starts (for `PageStart`);
+note marks and repeated table headers are not source text and are never counted.
 """
 
 from __future__ import annotations
@@ -25,18 +34,31 @@ from publish.model import (
     Article,
     Emphasis,
     Figure,
+    Footnote,
     Heading,
     ListItem,
     Note,
+    NoteRef,
     Paragraph,
     Salutation,
     Signature,
+    Table,
     Text,
+    note_mark,
 )
 from publish.paginate.flow import Row
 
 BYLINE_MARK = "●"
 BYLINE_GAP = "\u3000"  # between unit and name (the printed issue has a wide gap there)
+# A note mark is set at this share of its text's size, raised so that its top meets the top of
+# the text's em box (publish.paginate.marks): the usual look of ①②③ in Chinese books.
+MARK_SCALE = 0.6
+MARK = "@sup"  # the face-key suffix of a note mark's glyphs (publish.fonts.fontset.face_of)
+# The gap between a picture and its caption's em box, in em of the caption size.
+CAPTION_GAP_EM = 0.4
+# Rules of tables (pt): the thick top and bottom rules of a 三线表 and the thin rule under the header.
+TABLE_RULE_THICK = 1.0
+TABLE_RULE_THIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -52,6 +74,8 @@ class SetLine:
     slot: float
     slots: float
     measure: float
+    dx: float = 0.0  # x of the line's frame from the row's left edge (a table cell's column)
+    repeat: bool = False  # a repeated table header: drawn, but not source text at this place
 
 
 @dataclass(frozen=True)
@@ -63,6 +87,19 @@ class SetImage:
     slot: float
     slots: float
     measure: float
+    alt: str = ""  # the text alternative (the caption, or the source's alt text) for tagging
+
+
+@dataclass(frozen=True)
+class SetRule:
+    """A rule in a row: from (x1, slot1) to (x2, slot2), x in pt from the row's left edge, y in
+    grid lines from the row's top; `width` pt thick (table rules)."""
+
+    x1: float
+    slot1: float
+    x2: float
+    slot2: float
+    width: float
 
 
 _KIND = {"salutation": "salutation", "heading1": "heading", "heading2": "heading", "note": "note"}
@@ -85,11 +122,15 @@ def text_job(block) -> tuple[str, tuple] | None:
 
 
 def line_text(line) -> str:
-    """The characters of a composed line (any composer's `Line`: only `glyphs` is relied on)."""
+    """The source characters of a composed line (any composer's `Line`: only `glyphs` is relied
+    on): note marks (face keys ending in `@sup`) are made by the edition, not source text."""
     g = line.glyphs
     if type(g) is GlyphRun:
+        roles = g.roles
+        if roles and (len(set(roles)) > 1 or MARK in roles[0]):
+            return "".join(c for c, r in zip(g.chars, roles, strict=True) if MARK not in r)
         return "".join(g.chars)
-    return "".join(x.char for x in g)
+    return "".join(x.char for x in g if MARK not in x.role)
 
 
 def byline_text(byline) -> str:
@@ -113,7 +154,9 @@ class Setter:
         key = (style.role, style.size)
         m = self._metrics.get(key)
         if m is None:
-            m = self.fonts.metrics({style.role: style.size, "emphasis": style.size})
+            small = style.size * MARK_SCALE
+            m = self.fonts.metrics({style.role: style.size, "emphasis": style.size,
+                                    style.role + MARK: small, "emphasis" + MARK: small})
             self._metrics[key] = m
         return m
 
@@ -133,6 +176,10 @@ class Setter:
     def runs(self, inlines, style: ElementStyle) -> list:
         out: list = []
         for r in inlines:
+            if isinstance(r, NoteRef):
+                mark = note_mark(r.number, getattr(self.layout, "note_marks", "circled"))
+                out.extend(type(run)(run.text, run.role + MARK) for run in self.fonts.runs(mark, style.role))
+                continue
             if not r.text:
                 continue
             role = "emphasis" if isinstance(r, Emphasis) else style.role
@@ -259,6 +306,11 @@ class Setter:
             block_rows = self._block_rows(bi, block)
             if not block_rows:
                 continue
+            if isinstance(block, Figure) and bi and isinstance(article.blocks[bi - 1], Figure) and rows \
+                    and rows[-1].span == block_rows[0].span:
+                # consecutive pictures form a group: kept together in one column or band
+                first = block_rows[0]
+                block_rows[0] = Row(first.height, False, False, first.payload, first.span)
             if isinstance(block, Heading):
                 st = L.style("heading1" if block.level <= 1 else "heading2")
                 if st.space_before and rows:
@@ -270,7 +322,9 @@ class Setter:
                     keep_next -= 1
                 if rows and rows[-1].space and k == 0:
                     breakable = False  # the space belongs to the heading after it
-                rows.append(Row(row.height, breakable, False, row.payload, row.span))
+                if isinstance(block, Figure | Table) and k == 0 and not keep_next:
+                    breakable = row.breakable
+                rows.append(Row(row.height, breakable, False, row.payload, row.span, row.repeat, row.closing))
             if isinstance(block, Heading):
                 keep_next = L.keep_heading_with
         return rows
@@ -307,6 +361,8 @@ class Setter:
             return [Row(r.height, k == 0, False, r.payload) for k, r in enumerate(rows)]
         if isinstance(block, Figure):
             return [self._figure_row(bi, block)]
+        if isinstance(block, Table):
+            return self._table_rows(bi, block)
         raise TypeError(f"cannot set block {type(block).__name__}")
 
     def _figure_row(self, bi: int, fig: Figure) -> Row:
@@ -320,13 +376,194 @@ class Setter:
         w, h, slots = figure_size(L, px_w, px_h)
         span = figure_spans(L, px_w, px_h)
         measure = L.block_width if span else L.measure
-        items: list = [SetImage(Path(fig.image), w, h, bi, 0.0, slots, measure)]
-        y = float(slots)
+        items: list = [SetImage(Path(fig.image), w, h, bi, 0.0, slots, measure, fig.alt_text)]
         offset = 0
         st = L.style("caption")
+        step = st.leading / L.leading
+        # The caption's em box starts CAPTION_GAP_EM under the picture: its line box (centred on
+        # the em box, `baseline`) starts half the leading's excess higher.
+        y = (h + CAPTION_GAP_EM * st.size - (st.leading - st.size) / 2) / L.leading
         for ln in self.compose("caption", fig.caption, measure):
-            items.append(SetLine(ln, st, "caption", bi, offset, y, self.slots(st), measure))
+            items.append(SetLine(ln, st, "caption", bi, offset, y, step, measure))
             offset += len(line_text(ln))
-            y += self.slots(st)
-        # A spanning figure is followed by a blank line before the columns resume.
-        return Row(height=math.ceil(y) + (1 if span else 0), breakable=True, payload=tuple(items), span=span)
+            y += step
+        if not fig.caption:
+            y = h / L.leading
+        # The rest of the row's whole grid lines stays below the caption, above the next block;
+        # a spanning figure is followed by a blank line before the columns resume.
+        return Row(height=max(1, math.ceil(y - 1e-6)) + (1 if span else 0), breakable=True,
+                   payload=tuple(items), span=span)
+
+    # ── tables ─────────────────────────────────────────────────────────────────────────────
+    def _table_rows(self, bi: int, table: Table) -> list[Row]:
+        """A table as rows (see the module docstring)."""
+        L = self.layout
+        cell_st, head_st = L.style("table"), L.style("table_header")
+        pad = 0.5 * cell_st.size  # each side of a cell: one em between columns
+        n = table.columns
+        aligns = [table.alignment(k) for k in range(n)]
+
+        def element(row) -> str:
+            return "table_header" if row.header else "table"
+
+        # min-content: the widest piece the composer will not break (numbers, bracketed pairs);
+        # max-content: the cell on one line (CSS 2.1 §17.5.2.2, automatic table layout)
+        mins, maxs = [0.0] * n, [0.0] * n
+        for row in table.rows:
+            for k, cell in enumerate(row.cells[:n]):
+                if not cell.text:
+                    continue
+                el = element(row)
+                size = L.style(el).size
+                wide = self.compose(el, cell.runs, 1e5, "left", 0.0)
+                narrow = self.compose(el, cell.runs, 2 * size, "left", 0.0)
+                maxs[k] = max(maxs[k], max((ln.natural for ln in wide), default=0.0))
+                mins[k] = max(mins[k], max((ln.natural for ln in narrow), default=0.0))
+        pads = n * 2 * pad
+        span = L.columns > 1 and sum(maxs) + pads > L.measure + 1e-6 and \
+            sum(self._rows_estimate(table)) <= L.lines
+        full = (L.block_width if span else L.measure) - pads
+        widths = _column_widths(mins, maxs, full)
+        xs: list[float] = []
+        x = 0.0
+        for w in widths:
+            xs.append(x + pad)
+            x += w + 2 * pad
+        total = x
+
+        rows: list[Row] = []
+        offset = 0
+        cap_st = L.style("table_caption")
+        cap_rows: list[Row] = []
+        for ln in self.compose("table_caption", table.caption, total, "center", 0.0) if table.caption else []:
+            h = self.slots(cap_st)
+            cap_rows.append(Row(h, False, False, (SetLine(ln, cap_st, "table-caption", bi, offset, 0.0, h, total),)))
+            offset += len(line_text(ln))
+        three = getattr(L, "table_rules", "three-line") != "full"
+
+        def rules_around(height: int, *, top: float, bottom: float) -> list:
+            out: list = []
+            if top:
+                out.append(SetRule(0.0, 0.0, total, 0.0, top))
+            if bottom:
+                out.append(SetRule(0.0, float(height), total, float(height), bottom))
+            if not three:  # full rules: a vertical rule at each cell edge
+                for k in range(n + 1):
+                    vx = 0.0 if k == 0 else (total if k == n else xs[k] - pad)
+                    out.append(SetRule(vx, 0.0, vx, float(height), TABLE_RULE_THIN))
+            return out
+
+        def cells(row, start: int) -> tuple[list, int, int]:
+            el = element(row)
+            st = head_st if row.header else cell_st
+            h = self.slots(st)
+            items: list = []
+            lines_max = 1
+            pos = start
+            for k, cell in enumerate(row.cells[:n]):
+                align = st.align if row.header else aligns[k]
+                lines = self.compose(el, cell.runs, widths[k], align, 0.0) if cell.runs else []
+                lines_max = max(lines_max, len(lines))
+                for i, ln in enumerate(lines):
+                    items.append(SetLine(ln, st, "table-header" if row.header else "table-cell", bi, pos,
+                                         float(i * h), h, widths[k], xs[k]))
+                    pos += len(line_text(ln))
+            return items, lines_max * h, pos
+
+        header = [r for r in table.rows if r.header]
+        body = [r for r in table.rows if not r.header]
+        head_row: Row | None = None
+        repeat: Row | None = None
+        if header:
+            items, h, offset = cells(header[0], offset)
+            thin = TABLE_RULE_THIN
+            items += rules_around(h, top=TABLE_RULE_THICK, bottom=thin)
+            head_row = Row(h, False, False, tuple(items))
+            repeat = Row(h, False, False, tuple(
+                SetLine(it.line, it.style, it.kind, it.block, it.offset, it.slot, it.slots, it.measure, it.dx, True)
+                if isinstance(it, SetLine) else it for it in items))
+        closing = (SetRule(0.0, 0.0, total, 0.0, TABLE_RULE_THICK),)
+        for index, row in enumerate(body):
+            items, h, offset = cells(row, offset)
+            last = index == len(body) - 1
+            top = TABLE_RULE_THICK if head_row is None and index == 0 else 0.0
+            bottom = TABLE_RULE_THICK if last else (0.0 if three else TABLE_RULE_THIN)
+            items += rules_around(h, top=top, bottom=bottom)
+            rows.append(Row(h, index > 0, False, tuple(items), False, repeat, None if last else closing))
+        head = [*cap_rows, *([head_row] if head_row else [])]
+        if rows:
+            first = rows[0]
+            rows[0] = Row(first.height, False, False, first.payload, False, None, first.closing)
+        rows = head + rows
+        if not rows:
+            return []
+        rows[0] = Row(rows[0].height, True, False, rows[0].payload, False, None, rows[0].closing)
+        space_after = Row(1, True, True)
+        if span:  # one band across the columns (it fits a page: see `_rows_estimate`)
+            return [_stack_rows(rows), space_after]
+        return [*rows, space_after]
+
+    def _rows_estimate(self, table: Table) -> list[int]:
+        """Grid lines of the table's rows when set across the text block, one line a row (used to
+        decide whether a spanning table fits one page)."""
+        L = self.layout
+        extra = 1 if table.caption else 0
+        return [self.slots(L.style("table"))] * (len(table.rows) + extra)
+
+    # ── notes ──────────────────────────────────────────────────────────────────────────────
+    def note_lines(self, note: Footnote, measure: float) -> list[SetLine]:
+        """A note as lines of the note size for the foot of the page, led by its mark (① or 1)
+        and a space; `slot` counts from the note's top in grid lines."""
+        L = self.layout
+        st = L.style("footnote")
+        mark = note_mark(note.number, getattr(L, "note_marks", "circled"))
+        runs = (Text(mark + "\u2002"), *note.runs)
+        lines = self.compose("footnote", runs, measure, None, 0.0)
+        step = st.leading / L.leading * 0.8  # notes are set closer than the body grid
+        out: list[SetLine] = []
+        y = 0.0
+        for ln in lines:
+            out.append(SetLine(ln, st, "footnote", -1, 0, y, step, measure))
+            y += step
+        return out
+
+
+def _column_widths(mins: list[float], maxs: list[float], full: float) -> list[float]:
+    """Column content widths for an available width `full` (CSS automatic table layout): every
+    column its max-content width, the rest shared in proportion; when that is too wide, each
+    column gets its min-content width plus a share of the rest in proportion to (max − min); when
+    even the min-content widths do not fit, they are scaled down (the cells then break anywhere)."""
+    lo, hi = sum(mins), sum(maxs)
+    n = len(maxs)
+    if n == 0:
+        return []
+    if hi <= full:
+        extra = full - hi
+        if hi <= 0:
+            return [full / n] * n
+        return [m + extra * m / hi for m in maxs]
+    if lo <= full:
+        room = full - lo
+        spread = hi - lo
+        return [a + (b - a) * room / spread for a, b in zip(mins, maxs, strict=True)]
+    return [a * full / lo for a in mins] if lo > 0 else [full / n] * n
+
+
+def _stack_rows(rows: list[Row]) -> Row:
+    """One spanning row made of rows set one under the other."""
+    items: list = []
+    top = 0
+    for r in rows:
+        for it in r.payload or ():
+            if isinstance(it, SetRule):
+                items.append(SetRule(it.x1, it.slot1 + top, it.x2, it.slot2 + top, it.width))
+            else:
+                items.append(_moved(it, top))
+        top += r.height
+    return Row(top, True, False, tuple(items), True)
+
+
+def _moved(item, dy: float):
+    import dataclasses
+
+    return dataclasses.replace(item, slot=item.slot + dy)
