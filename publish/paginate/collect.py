@@ -34,6 +34,8 @@ class ArticleRows:
     title: Row
     segments: tuple[list[Row], ...]
     spans: tuple[Row, ...]
+    # The article's notes set for the foot of the page: number → lines (`Setter.note_lines`).
+    notes: tuple[tuple[int, tuple[SetLine, ...]], ...] = ()
 
 
 def collect(issue: Issue, setter: Setter) -> Iterator[ArticleRows]:
@@ -62,7 +64,9 @@ def set_article(article: Article, section: str, setter: Setter, *, first_in_sect
             segments.append([])
         else:
             segments[-1].append(r)
-    return ArticleRows(article, section, first_in_section, title, tuple(segments), tuple(spans))
+    width = setter.layout.block_width  # notes run across the text block at the page's foot
+    notes = tuple((n.number, tuple(setter.note_lines(n, width))) for n in article.notes)
+    return ArticleRows(article, section, first_in_section, title, tuple(segments), tuple(spans), notes)
 
 
 def body_height(a: ArticleRows) -> int:

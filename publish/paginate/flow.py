@@ -41,7 +41,7 @@ def fit(rows: Sequence[Row], start: int, capacity: int, *, force: bool) -> tuple
     first = start
     while first < n and rows[first].space:
         first += 1
-    used = 0
+    used = lead(rows, first)
     j = first
     best = None
     while j < n and used + rows[j].height <= capacity:
@@ -54,8 +54,18 @@ def fit(rows: Sequence[Row], start: int, capacity: int, *, force: bool) -> tuple
     return first, min(best, n)
 
 
+def lead(rows: Sequence[Row], first: int) -> int:
+    """Grid lines a column beginning at row `first` needs before it: a table's repeated header."""
+    if first < len(rows):
+        repeat = rows[first].repeat
+        if repeat is not None:
+            return repeat.height
+    return 0
+
+
 def height(rows: Sequence[Row], first: int, end: int) -> int:
-    return sum(r.height for r in rows[first:end])
+    """Grid lines of rows[first:end] set in one column (with a repeated header it begins with)."""
+    return sum(r.height for r in rows[first:end]) + (lead(rows, first) if end > first else 0)
 
 
 def fill(rows: Sequence[Row], start: int, columns: int, capacity: int, *, force: bool) -> list[tuple[int, int, int]]:

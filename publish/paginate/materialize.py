@@ -13,6 +13,7 @@ from publish.cjk.style import GlyphRun
 from publish.layout.spec import Layout
 from publish.model import Issue, PageStart
 from publish.paginate.folios import Folios, side
+from publish.paginate.marks import split_marks
 from publish.paginate.pages import (
     Document,
     OutlineEntry,
@@ -24,8 +25,8 @@ from publish.paginate.pages import (
     TextLine,
     TocEntry,
 )
-from publish.paginate.place import SPAN, PageDraft
-from publish.paginate.setting import SetImage, SetLine, Setter
+from publish.paginate.place import NOTE_RULE_GAP, SPAN, PageDraft
+from publish.paginate.setting import MARK_SCALE, TABLE_RULE_THIN, SetImage, SetLine, SetRule, Setter
 from publish.paginate.signatures import fill_pages
 
 
@@ -108,13 +109,35 @@ def _body_items(d: PageDraft, L: Layout, side: str) -> tuple[list, dict[str, flo
             if isinstance(item, SetImage):
                 top = L.slot_top(p.slot + item.slot)
                 x = x0 + (item.measure - item.width) / 2
-                out.append(PlacedImage(item.path, x, top - item.height, item.width, item.height))
+                out.append(PlacedImage(item.path, x, top - item.height, item.width, item.height, alt=item.alt))
             elif isinstance(item, SetLine):
                 size = item.style.size
                 y = L.baseline(p.slot + item.slot, size, item.slots)
                 col = max(p.column, 0)
-                out.append(_text_line(item.line, x0, y, size, item.kind, p.article, col))
+                line = _text_line(item.line, x0 + item.dx, y, size, item.kind, p.article, col)
+                out.extend(split_marks(line, MARK_SCALE) if item.notes else (line,))
+            elif isinstance(item, SetRule):
+                y1 = L.slot_top(p.slot + item.slot)
+                y2 = L.slot_top(p.slot + item.slot + item.depth)
+                out.append(Rule(x0 + item.x1, y1, x0 + item.x2, y2, item.width))
+    out.extend(_foot_items(d, L, side))
     return out, title_ys
+
+
+def _foot_items(d: PageDraft, L: Layout, side: str) -> list:
+    """The notes at the foot of the page: a short rule (a quarter of the text block), then each
+    note's lines in the note size (clreq: notes at the page's foot, set off by a short rule)."""
+    if not d.notes:
+        return []
+    left = L.block_left(side)
+    top = L.lines - d.foot  # the foot's first grid line
+    rule_y = L.slot_top(top + NOTE_RULE_GAP / 2)
+    out: list = [Rule(left, rule_y, left + L.block_width / 4, rule_y, TABLE_RULE_THIN)]
+    for slug, item, y in d.notes:
+        size = item.style.size
+        baseline = L.baseline(top + NOTE_RULE_GAP + y, size, item.slots)
+        out.append(_text_line(item.line, left + item.dx, baseline, size, item.kind, slug, 0))
+    return out
 
 
 _new = object.__new__
@@ -141,7 +164,7 @@ def _shift(line: TextLine, dx: float) -> TextLine:
 def _page_start(d: PageDraft, folio: int) -> PageStart | None:
     for p in d.placed:
         for item in p.row.payload or ():
-            if isinstance(item, SetLine | SetImage):
+            if isinstance(item, SetLine | SetImage) and not getattr(item, "repeat", False):
                 offset = item.offset if isinstance(item, SetLine) else 0
                 return PageStart(folio, p.article, item.block, offset if item.block >= 0 else 0)
     return None

@@ -54,7 +54,8 @@ class PlacedRun(Columns):
 class TextLine:
     """A line of glyphs at baseline (x, y), all at one size; `kind` says what it is (for tests and
     for tagging): body, title, subtitle, byline, heading, salutation, signature, note, caption,
-    header, folio, toc."""
+    header, folio, toc; table-caption, table-header, table-cell (a table's), footnote (a note at
+    the page's foot), noteref (a note's raised mark in the text)."""
 
     x: float
     y: float
@@ -94,6 +95,7 @@ class PlacedImage:
     w: float
     h: float
     clip: tuple[float, float, float, float] | None = None
+    alt: str = ""  # the text alternative (caption or the source's alt text), for the tagged PDF
 
 
 PageItem = TextLine | Rule | PlacedImage

@@ -19,8 +19,10 @@ stands alone at the foot of a page: it moves to the next page with what follows 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from publish.layout.spec import Layout
 from publish.paginate import flow
@@ -28,6 +30,7 @@ from publish.paginate.collect import ArticleRows
 from publish.paginate.flow import Row
 
 SPAN = -1  # "column" of a row that spans all columns (a title block)
+NOTE_RULE_GAP = 0.6  # grid lines above the first note: the short rule sits in this space
 
 
 @dataclass
@@ -46,6 +49,18 @@ class PageDraft:
     placed: list[Placed] = field(default_factory=list)
     top: int = 0  # first grid line free across all columns
     openings: list[str] = field(default_factory=list)  # slugs of articles whose title is here
+    # The notes at the foot of the page: `foot` grid lines reserved under the columns (the short
+    # rule and the note lines), `notes` the lines as (article slug, line, slot from the foot's
+    # top), `noted` the (slug, number) of the notes set here; `overflow`: lines of a note that did
+    # not fit, continued at the foot of the next page.
+    foot: int = 0
+    notes: list[tuple[str, Any, float]] = field(default_factory=list)
+    noted: set[tuple[str, int]] = field(default_factory=set)
+    overflow: list[tuple[str, Any]] = field(default_factory=list)
+
+    def capacity(self, lines: int) -> int:
+        """Grid lines of the page above its notes."""
+        return lines - self.foot
 
 
 @dataclass(frozen=True)
@@ -62,15 +77,23 @@ def place(articles: Iterable[ArticleRows], layout: Layout,
     `first_folio`: the folio of the first body page (for `section_start = "right-page"`)."""
     drafts: list[PageDraft] = []
     for done, a in enumerate(articles, 1):
-        _place_article(a, layout, drafts, first_folio)
+        try:
+            _place_article(a, layout, drafts, first_folio)
+        finally:
+            _NOTES_DONE.pop(id(a), None)
         if progress is not None:
             progress(done)
+    while drafts and drafts[-1].overflow:  # the last note continues on pages of its own
+        _new_page(drafts, drafts[-1].section, layout.lines - 1)
     return drafts
 
 
-def _new_page(drafts: list[PageDraft], section: str) -> PageDraft:
+def _new_page(drafts: list[PageDraft], section: str, room: int = 1 << 30) -> PageDraft:
+    carried = drafts[-1].overflow if drafts else []
     page = PageDraft(section)
     drafts.append(page)
+    if carried:  # a note continued from the previous page opens this page's foot
+        _foot_add(page, carried, room)
     return page
 
 
@@ -106,6 +129,59 @@ def _opens_under(a: ArticleRows, L: Layout, top: int, free: int) -> bool:
     return len(placed) == L.columns and all(flow.height(rows, f, e) >= need for _c, f, e in placed)
 
 
+# ── notes at the foot of the page ──────────────────────────────────────────────────────────────
+def _foot_lines(page: PageDraft, lines: list[tuple[str, Any]]) -> float:
+    """Grid lines the foot takes with `lines` added (from nothing: the rule's gap first)."""
+    used = sum(item.slots for _slug, item, _y in page.notes)
+    return (NOTE_RULE_GAP if page.notes or lines else 0.0) + used + sum(item.slots for _s, item in lines)
+
+
+def _foot_add(page: PageDraft, lines: list[tuple[str, Any]], room: int) -> None:
+    """Add note lines to the foot while it stays within `room` grid lines; the rest overflows."""
+    y = sum(item.slots for _slug, item, _y in page.notes)
+    for n, (slug, item) in enumerate(lines):
+        if math.ceil(NOTE_RULE_GAP + y + item.slots - 1e-6) > room and page.notes:
+            page.overflow.extend(lines[n:])
+            break
+        page.notes.append((slug, item, y))
+        y += item.slots
+    page.foot = math.ceil(NOTE_RULE_GAP + y - 1e-6) if page.notes else 0
+
+
+def _referenced(rows: list[Row], placements: list[tuple[int, int, int]]) -> list[int]:
+    """The note numbers referenced on the lines of the placed rows, in reading order."""
+    out: list[int] = []
+    for _col, first, end in placements:
+        for r in rows[first:end]:
+            for it in r.payload or ():
+                numbers = getattr(it, "notes", ())
+                if numbers and not getattr(it, "repeat", False):
+                    out.extend(numbers)
+    return out
+
+
+def _new_notes(page: PageDraft, a: ArticleRows, numbers: list[int]) -> list[tuple[str, Any]]:
+    slug = a.article.slug
+    lines = dict(a.notes)
+    out: list[tuple[str, Any]] = []
+    seen: set[int] = set()
+    for n in numbers:
+        if (slug, n) in page.noted or n in seen or n not in lines or (slug, n) in _set_before(a):
+            continue
+        seen.add(n)
+        out.extend((slug, item) for item in lines[n])
+    return out
+
+
+def _set_before(a: ArticleRows) -> set[tuple[str, int]]:
+    return _NOTES_DONE.setdefault(id(a), set())
+
+
+# (slug, number) of the notes already set on an earlier page, per article being placed: a second
+# reference to a note does not set it again.
+_NOTES_DONE: dict[int, set[tuple[str, int]]] = {}
+
+
 def _place_article(a: ArticleRows, L: Layout, drafts: list[PageDraft], first_folio: int = 1) -> None:
     title, slug = a.title, a.article.slug
     page: PageDraft | None = None
@@ -113,7 +189,8 @@ def _place_article(a: ArticleRows, L: Layout, drafts: list[PageDraft], first_fol
     if _may_follow(a, L, drafts):
         cur = drafts[-1]
         gap = 1 if cur.top > 0 else 0  # a blank line between two articles
-        if _opens_under(a, L, cur.top + gap, L.lines - cur.top):
+        # (the notes at the page's foot take their lines from the room under it)
+        if _opens_under(a, L, cur.top + gap + cur.foot, cur.capacity(L.lines) - cur.top):
             page, slot = cur, cur.top + gap
     if page is None:
         if drafts and a.first_in_section and L.section_start == "right-page" and (first_folio + len(drafts)) % 2 == 0:
@@ -127,12 +204,24 @@ def _place_article(a: ArticleRows, L: Layout, drafts: list[PageDraft], first_fol
     page.top = slot
 
     at = Cursor(page, slot)
+    deferred: list[Row] = []  # a spanning row waiting for the top of the next page
     for k, seg in enumerate(a.segments):
         at = _flow_segment(seg, a, L, drafts, at, first=k == 0,
-                           balance=(L.balance_columns or k < len(a.spans)) and L.columns > 1)
+                           balance=(L.balance_columns or k < len(a.spans)) and L.columns > 1, deferred=deferred)
+        for span in deferred:  # the text after it ended on the same page: it goes after it
+            at = _place_span(span, a, L, drafts, at, title_above=False, more=False)
+        deferred.clear()
         if k < len(a.spans):
-            at = _place_span(a.spans[k], a, L, drafts, at, title_above=not seg and k == 0,
-                             more=k + 1 < len(a.segments) and bool(a.segments[k + 1]))
+            span = a.spans[k]
+            more = k + 1 < len(a.segments) and bool(a.segments[k + 1])
+            page = at.page
+            room = page.capacity(L.lines) - page.top
+            if more and page.top + span.height > page.capacity(L.lines) and room >= 2 and (seg or k > 0):
+                # It does not fit under the text: the text after it fills this page, and it
+                # floats to the top of the next one (no hole left where it was referenced).
+                deferred.append(span)
+                continue
+            at = _place_span(span, a, L, drafts, at, title_above=not seg and k == 0, more=more)
 
 
 def _place_span(span: Row, a: ArticleRows, L: Layout, drafts: list[PageDraft], at: Cursor, *,
@@ -141,7 +230,7 @@ def _place_span(span: Row, a: ArticleRows, L: Layout, drafts: list[PageDraft], a
     `title_above`: nothing of the body came before it; `more`: body text follows it."""
     page = at.page
     top = page.top
-    if top + span.height > L.lines:
+    if top + span.height > page.capacity(L.lines):
         moved = _move_title(page, a, L, drafts) if title_above else None
         if moved is not None:
             page, top = moved.page, moved.slot
@@ -151,9 +240,62 @@ def _place_span(span: Row, a: ArticleRows, L: Layout, drafts: list[PageDraft], a
             top = 0
     page.placed.append(Placed(span, SPAN, top, a.article.slug))
     page.top = top + span.height
-    if page.top >= L.lines and more:
+    _commit_notes(page, a, _referenced([span], [(0, 0, 1)]), L)
+    if page.top >= page.capacity(L.lines) and more:
         return Cursor(_new_page(drafts, a.section), 0)
     return Cursor(page, page.top)
+
+
+def _float_pictures(rows: list[Row], placements: list[tuple[int, int, int]], capacity: int) -> bool:
+    """A column that ends before a picture that did not fit leaves a hole: the picture floats to
+    the top of the next column and the text after it fills the hole (moved before it in `rows`,
+    up to a legal break, so the no-widow rules still hold). True when `rows` changed."""
+    for _col, first, end in placements:
+        if end >= len(rows) or not _is_picture(rows[end]):
+            continue
+        hole = capacity - flow.height(rows, first, end)
+        take = 0
+        used = 0
+        k = end + 1
+        while k < len(rows) and not _is_picture(rows[k]) and rows[k].repeat is None:
+            used += rows[k].height
+            if used > hole:
+                break
+            k += 1
+            if k == len(rows) or rows[k].breakable:
+                take = k - (end + 1)
+        if take:
+            picture = rows.pop(end)
+            rows.insert(end + take, Row(picture.height, True, False, picture.payload, picture.span))
+            moved = rows[end]
+            rows[end] = Row(moved.height, True, moved.space, moved.payload, moved.span, moved.repeat, moved.closing)
+            return True
+    return False
+
+
+def _is_picture(row: Row) -> bool:
+    return not row.span and any(type(it).__name__ == "SetImage" for it in row.payload or ())
+
+
+def _extra_foot(page: PageDraft, a: ArticleRows, numbers: list[int], L: Layout) -> int:
+    """Grid lines more than the page's foot already takes that the notes `numbers` need (at most
+    up to half the page: a longer note continues on the next page)."""
+    lines = _new_notes(page, a, numbers)
+    if not lines:
+        return 0
+    need = math.ceil(_foot_lines(page, lines) - 1e-6)
+    return max(0, min(need, L.lines // 2) - page.foot)
+
+
+def _commit_notes(page: PageDraft, a: ArticleRows, numbers: list[int], L: Layout) -> None:
+    lines = _new_notes(page, a, numbers)
+    if not lines:
+        return
+    done = _set_before(a)
+    for n in numbers:
+        page.noted.add((a.article.slug, n))
+        done.add((a.article.slug, n))
+    _foot_add(page, lines, max(page.foot, L.lines // 2))
 
 
 def _move_title(page: PageDraft, a: ArticleRows, L: Layout, drafts: list[PageDraft]) -> Cursor | None:
@@ -172,36 +314,65 @@ def _move_title(page: PageDraft, a: ArticleRows, L: Layout, drafts: list[PageDra
 
 
 def _flow_segment(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageDraft], at: Cursor, *,
-                  first: bool, balance: bool) -> Cursor:
+                  first: bool, balance: bool, deferred: list[Row] | None = None) -> Cursor:
     """Flow `rows` in columns from `at` on; returns where the next element may start.
-    `first`: the rows directly under the article's title."""
+    `first`: the rows directly under the article's title. `deferred`: spanning rows (a floated
+    picture) to set at the top of the next page this flow begins, taken out of the list there."""
     page, slot = at.page, at.slot
     i = 0
     first_page = first
+    reserve = 0
+
+    def fill(force: bool) -> list[tuple[int, int, int]]:
+        """flow.fill above the page's notes, with room kept for the notes the placed rows
+        reference (recomputed until the rows that fit reference no more notes than room is kept
+        for; a note too long for the foot continues on the next page)."""
+        nonlocal reserve
+        reserve = 0
+        placements: list[tuple[int, int, int]] = []
+        for _ in range(8):
+            capacity = page.capacity(L.lines) - slot - reserve
+            placements = flow.fill(rows, i, L.columns, capacity, force=force)
+            need = _extra_foot(page, a, _referenced(rows, placements), L)
+            if need > reserve:
+                reserve = need
+                continue
+            if not _float_pictures(rows, placements, capacity):
+                break
+        return placements
+
     while i < len(rows):
         # Under a title block nothing is forced: if the body cannot start there, the title moves.
-        placements = flow.fill(rows, i, L.columns, L.lines - slot, force=slot == 0)
+        placements = fill(force=slot == 0)
         if not placements and first_page:
             # There the body is forced if even a fresh page cannot take its first unit by the rules.
             moved = _move_title(page, a, L, drafts)
             if moved is not None:
                 page, slot = moved.page, moved.slot
-                placements = flow.fill(rows, i, L.columns, L.lines - slot, force=False)
+                placements = fill(force=False)
             if not placements:
-                placements = flow.fill(rows, i, L.columns, L.lines - slot, force=True)
+                placements = fill(force=True)
         first_page = False
         if placements:
             end = placements[-1][2]
             last_page = end >= len(rows)
             if last_page and balance:
-                balanced = flow.balance(rows, i, L.columns, L.lines - slot)
+                balanced = flow.balance(rows, i, L.columns, page.capacity(L.lines) - slot - reserve)
                 if balanced is not None:
                     placements = balanced[1]
             for col, first_row, stop in placements:
                 y = slot
+                if rows[first_row].repeat is not None:  # a table continued: its header again
+                    page.placed.append(Placed(rows[first_row].repeat, col, y, a.article.slug))
+                    y += rows[first_row].repeat.height
                 for r in rows[first_row:stop]:
                     page.placed.append(Placed(r, col, y, a.article.slug))
                     y += r.height
+                closing = rows[stop - 1].closing
+                if closing and stop < len(rows) and rows[stop].repeat is not None:
+                    # the column ends inside a table: its part gets the bottom rule
+                    page.placed.append(Placed(Row(0, payload=closing), col, y, a.article.slug))
+            _commit_notes(page, a, _referenced(rows, placements), L)
             used = max(flow.height(rows, f, e) for _c, f, e in placements)
             page.top = slot + used if last_page else L.lines
             i = placements[-1][2]
@@ -213,4 +384,10 @@ def _flow_segment(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageD
         if i < len(rows):
             page = _new_page(drafts, a.section)
             slot = 0
+            while deferred:  # a floated picture opens the page
+                span = deferred.pop(0)
+                page.placed.append(Placed(span, SPAN, slot, a.article.slug))
+                slot += span.height
+                page.top = slot
+                _commit_notes(page, a, _referenced([span], [(0, 0, 1)]), L)
     return Cursor(page, page.top)

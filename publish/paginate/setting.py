@@ -23,6 +23,7 @@ note marks and repeated table headers are not source text and are never counted.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ from publish.model import (
     Signature,
     Table,
     Text,
+    block_note_refs,
     note_mark,
 )
 from publish.paginate.flow import Row
@@ -76,6 +78,7 @@ class SetLine:
     measure: float
     dx: float = 0.0  # x of the line's frame from the row's left edge (a table cell's column)
     repeat: bool = False  # a repeated table header: drawn, but not source text at this place
+    notes: tuple[int, ...] = ()  # numbers of the notes referenced on this line (their marks)
 
 
 @dataclass(frozen=True)
@@ -92,14 +95,14 @@ class SetImage:
 
 @dataclass(frozen=True)
 class SetRule:
-    """A rule in a row: from (x1, slot1) to (x2, slot2), x in pt from the row's left edge, y in
-    grid lines from the row's top; `width` pt thick (table rules)."""
+    """A rule in a row: from (x1, slot) to (x2, slot + depth), x in pt from the row's left edge,
+    `slot` in grid lines from the row's top, `depth` in grid lines down; `width` pt thick."""
 
     x1: float
-    slot1: float
     x2: float
-    slot2: float
+    slot: float
     width: float
+    depth: float = 0.0
 
 
 _KIND = {"salutation": "salutation", "heading1": "heading", "heading2": "heading", "note": "note"}
@@ -303,31 +306,53 @@ class Setter:
         rows: list[Row] = []
         keep_next = 0  # rows after a heading that must stay with it
         for bi, block in enumerate(article.blocks):
-            block_rows = self._block_rows(bi, block)
+            block_rows = self._with_notes(block, self._block_rows(bi, block))
             if not block_rows:
                 continue
-            if isinstance(block, Figure) and bi and isinstance(article.blocks[bi - 1], Figure) and rows \
-                    and rows[-1].span == block_rows[0].span:
-                # consecutive pictures form a group: kept together in one column or band
-                first = block_rows[0]
-                block_rows[0] = Row(first.height, False, False, first.payload, first.span)
+            # consecutive pictures form a group: kept together in one column
+            group = isinstance(block, Figure) and bi > 0 and isinstance(article.blocks[bi - 1], Figure) \
+                and bool(rows) and rows[-1].span == block_rows[0].span
             if isinstance(block, Heading):
                 st = L.style("heading1" if block.level <= 1 else "heading2")
                 if st.space_before and rows:
                     rows.append(Row(height=max(1, round(st.space_before)), breakable=True, space=True))
             for k, row in enumerate(block_rows):
-                breakable = row.breakable if k else True
+                breakable = row.breakable if k else not group
                 if keep_next > 0:
                     breakable = False
                     keep_next -= 1
                 if rows and rows[-1].space and k == 0:
                     breakable = False  # the space belongs to the heading after it
-                if isinstance(block, Figure | Table) and k == 0 and not keep_next:
-                    breakable = row.breakable
-                rows.append(Row(row.height, breakable, False, row.payload, row.span, row.repeat, row.closing))
+                rows.append(Row(row.height, breakable, row.space, row.payload, row.span, row.repeat, row.closing))
             if isinstance(block, Heading):
                 keep_next = L.keep_heading_with
         return rows
+
+    def _with_notes(self, block, rows: list[Row]) -> list[Row]:
+        """The rows with each line's referenced note numbers filled in (`SetLine.notes`): the
+        block's references in order, one per group of mark glyphs on the lines."""
+        refs = [r.number for r in block_note_refs(block)]
+        if not refs:
+            return rows
+        style = getattr(self.layout, "note_marks", "circled")
+        out: list[Row] = []
+        k = 0
+        for row in rows:
+            items = []
+            for it in row.payload or ():
+                if isinstance(it, SetLine) and not it.repeat:
+                    numbers: list[int] = []
+                    for group in _mark_groups(it.line):  # adjacent marks ①② make one group
+                        while group and k < len(refs) and group.startswith(note_mark(refs[k], style)):
+                            group = group[len(note_mark(refs[k], style)):]
+                            numbers.append(refs[k])
+                            k += 1
+                    if numbers:
+                        it = dataclasses.replace(it, notes=tuple(numbers))
+                items.append(it)
+            repeat = row.repeat
+            out.append(dataclasses.replace(row, payload=tuple(items), repeat=repeat))
+        return out
 
     def _lines_to_rows(self, lines: list, element: str, kind: str, bi: int, offset: int, measure: float,
                        *, keep_together: bool = False) -> tuple[list[Row], int]:
@@ -444,13 +469,13 @@ class Setter:
         def rules_around(height: int, *, top: float, bottom: float) -> list:
             out: list = []
             if top:
-                out.append(SetRule(0.0, 0.0, total, 0.0, top))
+                out.append(SetRule(0.0, total, 0.0, top))
             if bottom:
-                out.append(SetRule(0.0, float(height), total, float(height), bottom))
+                out.append(SetRule(0.0, total, float(height), bottom))
             if not three:  # full rules: a vertical rule at each cell edge
                 for k in range(n + 1):
                     vx = 0.0 if k == 0 else (total if k == n else xs[k] - pad)
-                    out.append(SetRule(vx, 0.0, vx, float(height), TABLE_RULE_THIN))
+                    out.append(SetRule(vx, vx, 0.0, TABLE_RULE_THIN, float(height)))
             return out
 
         def cells(row, start: int) -> tuple[list, int, int]:
@@ -482,7 +507,7 @@ class Setter:
             repeat = Row(h, False, False, tuple(
                 SetLine(it.line, it.style, it.kind, it.block, it.offset, it.slot, it.slots, it.measure, it.dx, True)
                 if isinstance(it, SetLine) else it for it in items))
-        closing = (SetRule(0.0, 0.0, total, 0.0, TABLE_RULE_THICK),)
+        closing = (SetRule(0.0, total, 0.0, TABLE_RULE_THICK),)
         for index, row in enumerate(body):
             items, h, offset = cells(row, offset)
             last = index == len(body) - 1
@@ -528,6 +553,24 @@ class Setter:
         return out
 
 
+def _mark_groups(line) -> list[str]:
+    """The note marks on a composed line, as the texts of runs of glyphs whose face key ends in
+    @sup (adjacent marks form one run)."""
+    g = line.glyphs
+    pairs = zip(g.chars, g.roles, strict=True) if type(g) is GlyphRun else ((x.char, x.role) for x in g)
+    groups: list[str] = []
+    inside = False
+    for c, r in pairs:
+        mark = MARK in r
+        if mark:
+            if inside:
+                groups[-1] += c
+            else:
+                groups.append(c)
+        inside = mark
+    return groups
+
+
 def _column_widths(mins: list[float], maxs: list[float], full: float) -> list[float]:
     """Column content widths for an available width `full` (CSS automatic table layout): every
     column its max-content width, the rest shared in proportion; when that is too wide, each
@@ -555,15 +598,10 @@ def _stack_rows(rows: list[Row]) -> Row:
     top = 0
     for r in rows:
         for it in r.payload or ():
-            if isinstance(it, SetRule):
-                items.append(SetRule(it.x1, it.slot1 + top, it.x2, it.slot2 + top, it.width))
-            else:
-                items.append(_moved(it, top))
+            items.append(_moved(it, top))
         top += r.height
     return Row(top, True, False, tuple(items), True)
 
 
 def _moved(item, dy: float):
-    import dataclasses
-
     return dataclasses.replace(item, slot=item.slot + dy)
