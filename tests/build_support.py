@@ -111,9 +111,24 @@ def is_subsequence(needle: str, hay: str) -> tuple[bool, int]:
 
 
 def article_source_text(article) -> str:
+    """The article's text in reading order, without picture captions: a picture that does not fit
+    where it is referenced floats to the next column or page, so its caption may come later."""
+    from publish.model import Figure
     from publish.paginate.setting import byline_text
 
     parts = ["".join(article.title), article.subtitle]
     parts += [byline_text(b) for b in article.bylines]
-    parts += [b.text for b in article.blocks]
+    parts += [b.text for b in article.blocks if not isinstance(b, Figure)]
     return squeeze("".join(parts))
+
+
+def article_printed_extras(article, marks: str = "circled") -> list[str]:
+    """What the print edition adds to an article's text besides its blocks: picture captions
+    (placed where the picture floats), each note reference's mark, and each note (its mark and
+    its text, at the foot of a page)."""
+    from publish.model import Figure, block_note_refs, note_mark
+
+    out = [squeeze(b.text) for b in article.blocks if isinstance(b, Figure) and b.text]
+    out += [note_mark(r.number, marks) for b in article.blocks for r in block_note_refs(b)]
+    out += [note_mark(n.number, marks) + squeeze(n.text) for n in article.notes]
+    return out

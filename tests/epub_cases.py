@@ -112,8 +112,25 @@ def page_starts(issue: Issue) -> list[PageStart]:
 
 
 def source_text(article: Article) -> str:
-    """Every character of an article as the sources give it: title block, then the blocks."""
+    """Every character of an article as the sources give it: title block, then the blocks (with
+    each note reference's mark where it stands), then the notes, each after its mark."""
+    from publish.model import NoteRef, Table, note_mark
+
+    def runs_text(runs) -> str:
+        return "".join(note_mark(r.number) if isinstance(r, NoteRef) else r.text for r in runs)
+
+    def block_text(block) -> str:
+        if isinstance(block, Table):
+            return runs_text(block.caption) + "".join(runs_text(c.runs) for r in block.rows for c in r.cells)
+        runs = getattr(block, "runs", None)
+        if runs is None:
+            runs = getattr(block, "caption", None)
+        if runs is None:
+            return block.text
+        return getattr(block, "label", "") + runs_text(runs)
+
     parts = [*article.title, article.subtitle]
     parts += [b.unit + b.name for b in article.bylines]
-    parts += [block.text for block in article.blocks]
+    parts += [block_text(block) for block in article.blocks]
+    parts += [note_mark(n.number) + runs_text(n.runs) for n in article.notes]
     return "".join(parts)

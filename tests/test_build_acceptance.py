@@ -12,10 +12,18 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from build_support import FULL_EXAMPLE, SAMPLE, article_source_text, is_subsequence, read_pdf, squeeze
+from build_support import (
+    FULL_EXAMPLE,
+    SAMPLE,
+    article_printed_extras,
+    article_source_text,
+    is_subsequence,
+    read_pdf,
+    squeeze,
+)
 
 from publish.layout import load_layout
-from publish.model import Figure, Heading, ListItem, Note, Paragraph, Salutation, Signature
+from publish.model import Figure, Heading, ListItem, Note, Paragraph, Salutation, Signature, Table
 
 EXAMPLES = [pytest.param(SAMPLE, id="sample")]
 EXAMPLES.append(pytest.param(FULL_EXAMPLE, id="full", marks=pytest.mark.slow))
@@ -85,6 +93,11 @@ def article_pages(issue, body) -> dict[str, tuple[int, int]]:
             if pos == len(source) or k == len(body) - 1:
                 break
             k += 1
+        # a picture floated past the article's last text, with its caption, is on its pages too
+        extras = [e for e in article_printed_extras(a) if e]
+        while k + 1 < len(body) and k + 1 not in opening.values() and \
+                any(e in squeeze(body[k + 1].text) for e in extras):
+            k += 1
         spans[a.slug] = (opening[a.slug], k)
     return spans
 
@@ -151,13 +164,15 @@ def test_every_source_character_of_every_article_appears_in_order_on_its_pages(b
         found_total += found
         if not ok:
             missing.append((a.slug, found, len(source), source[found:found + 20]))
+        for extra in article_printed_extras(a):  # captions, notes: on the article's pages
+            assert extra in hay, (a.slug, extra[:20])
     assert not missing, f"{found_total}/{total} characters found in order; first gaps: {missing[:3]}"
 
 
 def test_the_text_layer_holds_nothing_but_the_sources_headers_and_contents(built):
     issue, _layout, _result, pages = built
     _contents, body = split(pages, issue)
-    sources = squeeze("".join(article_source_text(a) for a in issue.articles))
+    sources = squeeze("".join(article_source_text(a) + "".join(article_printed_extras(a)) for a in issue.articles))
     body_text = squeeze("".join(p.text for p in body))
     assert len(body_text) == len(sources)
 
@@ -177,9 +192,12 @@ def block_lines(issue, doc):
     out = defaultdict(list)
     for a in issue.articles:
         seq = [(p, ln) for p in doc.pages for ln in p.items
-               if getattr(ln, "article", "") == a.slug and ln.kind not in ("title", "subtitle", "byline")]
+               if getattr(ln, "article", "") == a.slug
+               and ln.kind not in ("title", "subtitle", "byline", "footnote", "noteref", "caption")]
         k = 0
         for bi, block in enumerate(a.blocks):
+            if isinstance(block, Figure):
+                continue  # a floated picture's caption is out of the text's order
             need = len(block.text)
             while need > 0:
                 page, line = seq[k]
@@ -202,8 +220,8 @@ def test_typography_holds_on_whole_pages(built, document):
     faults = []
     for (slug, bi), placed in block_lines(issue, doc).items():
         block = next(a for a in issue.articles if a.slug == slug).blocks[bi]
-        if isinstance(block, Figure | Signature) or not placed:
-            continue  # captions and signature lines are single printed lines, not paragraphs
+        if isinstance(block, Figure | Signature | Table) or not placed:
+            continue  # captions, signature lines and table cells are not justified paragraphs
         element = {ListItem: "listitem", Paragraph: "paragraph", Salutation: "salutation", Note: "note",
                    Heading: "heading1" if getattr(block, "level", 1) <= 1 else "heading2"}[type(block)]
         st = layout.style(element)

@@ -114,7 +114,7 @@ def test_a_low_resolution_photo_is_a_warning_and_the_build_goes_on(tmp_path):
     from PIL import Image
 
     issue = copy_sample(tmp_path)
-    (issue / "images").mkdir()
+    (issue / "images").mkdir(exist_ok=True)
     Image.new("RGB", (400, 300), (200, 200, 200)).save(issue / "images" / "small.jpg", quality=80)
     add_figure(issue, "images/small.jpg")
     result = run("build", str(issue), "-o", str(tmp_path / "out"), "--no-epub")

@@ -31,7 +31,8 @@ def test_show_prints_the_sample_tree():
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.startswith("巴彦淖尔人大 2025年第1期")
-    assert "├─ 研究会工作  (3 articles" in out and "└─ 机关党建  (1 article" in out
+    assert "├─ 研究会工作  (3 articles" in out and "├─ 机关党建  (1 article" in out
+    assert "└─ 调查研究  (1 article" in out and "1 table" in out
     # title lines, slug and kind, subtitle, byline, block counts and characters per article
     assert "秉持初心  持续奋进  以更扎实研究  更务实 / 举措服务我旗人大事业创新发展" in out
     assert "02-hangjinhouqi-fayan  [speech]" in out
@@ -43,7 +44,7 @@ def test_show_prints_the_sample_tree():
 def test_check_passes_on_the_sample():
     result = run("check", str(SAMPLE))
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1].startswith(f"ok: {SAMPLE} — 2 sections, 4 articles")
+    assert result.output.strip().splitlines()[-1].startswith(f"ok: {SAMPLE} — 3 sections, 5 articles")
 
 
 def test_check_prints_one_line_per_problem_and_exits_1(tmp_path):

@@ -14,6 +14,8 @@ from publish.sources import write_issue
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample"
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_2b68d11822460efc.txt"
+# Written for tables, notes and pictures (issue 13): not transcribed from the seed issue.
+WRITTEN = {"05-gaobiaozhun-nongtian-diaoyan"}
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +59,8 @@ def test_sample_text_is_exactly_the_seed_text(issue):
     body = "".join(s for s in lines if s.strip() and s not in title_block and not header.match(s))
     stripped = {s.strip() for s in lines}
     for article in issue.articles:
+        if article.slug in WRITTEN:
+            continue
         for line in (*article.title, article.subtitle):
             assert not line or line in lines, line
         for byline in article.bylines:
@@ -83,4 +87,15 @@ def test_sample_files_are_what_the_writer_writes(issue, tmp_path):
         original = SAMPLE / path.relative_to(tmp_path)
         assert path.read_bytes() == original.read_bytes(), path.name
     again = load_issue(tmp_path)
-    assert [a.blocks for a in again.articles] == [a.blocks for a in issue.articles]
+    # the pictures are copied along: the same files, relative to each issue's folder
+    assert [_relative(a, tmp_path) for a in again.articles] == [_relative(a, SAMPLE) for a in issue.articles]
+    assert [a.notes for a in again.articles] == [a.notes for a in issue.articles]
+
+
+def _relative(article, root: Path) -> list:
+    import dataclasses
+
+    from publish.model import Figure
+
+    return [dataclasses.replace(b, image=b.image.relative_to(root.resolve())) if isinstance(b, Figure) else b
+            for b in article.blocks]

@@ -23,6 +23,7 @@ BLOCK_NAMES = {
     "Note": ("note", "notes"),
     "ListItem": ("item", "items"),
     "Figure": ("figure", "figures"),
+    "Table": ("table", "tables"),
 }
 
 

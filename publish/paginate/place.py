@@ -216,7 +216,8 @@ def _place_article(a: ArticleRows, L: Layout, drafts: list[PageDraft], first_fol
             more = k + 1 < len(a.segments) and bool(a.segments[k + 1])
             page = at.page
             room = page.capacity(L.lines) - page.top
-            if more and page.top + span.height > page.capacity(L.lines) and room >= 2 and (seg or k > 0):
+            if more and page.top + span.height > page.capacity(L.lines) and room >= 2 and (seg or k > 0) \
+                    and _only_pictures(span):
                 # It does not fit under the text: the text after it fills this page, and it
                 # floats to the top of the next one (no hole left where it was referenced).
                 deferred.append(span)
@@ -271,6 +272,13 @@ def _float_pictures(rows: list[Row], placements: list[tuple[int, int, int]], cap
             rows[end] = Row(moved.height, True, moved.space, moved.payload, moved.span, moved.repeat, moved.closing)
             return True
     return False
+
+
+def _only_pictures(row: Row) -> bool:
+    """A row of pictures and their captions only (no heading glued to it): it may float."""
+    items = row.payload or ()
+    return any(type(it).__name__ == "SetImage" for it in items) and \
+        all(type(it).__name__ == "SetImage" or getattr(it, "kind", "") == "caption" for it in items)
 
 
 def _is_picture(row: Row) -> bool:

@@ -360,13 +360,26 @@ def write_issue(
     if article_paths is None:
         article_paths = {a.slug: f"articles/{a.slug}.md" for a in issue.articles}
     paths = _paths_for(issue, article_paths)
+    # Pictures inside the issue's own folder keep their place relative to it (copied along when
+    # the issue is written somewhere else); others are written relative to `folder` if they can be.
+    source_root = Path(issue.root).resolve() if issue.root is not None else folder.resolve()
+    copies: list[tuple[Path, Path]] = []
+    for article in issue.articles:
+        for block in article.blocks:
+            if isinstance(block, Figure) and block.image.is_absolute() and \
+                    block.image.is_relative_to(source_root) and source_root != folder.resolve():
+                copies.append((block.image, folder / block.image.relative_to(source_root)))
     texts: list[tuple[Path, str]] = []
     index = 0
     for section in issue.sections:
         for article in section.articles:
-            texts.append((folder / paths[index], article_to_markdown(article, root=folder.resolve())))
+            texts.append((folder / paths[index], article_to_markdown(article, root=source_root)))
             index += 1
     texts.append((folder / "issue.toml", issue_to_toml(issue, paths)))
     for path, text in texts:  # everything rendered before the first file is written
         _atomic_write(path, text)
+    for source, target in copies:
+        if source.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
     return [p for p, _ in texts]
