@@ -47,9 +47,9 @@ def test_two_builds_are_byte_identical_and_quiet_is_quiet(two_builds):
 
 
 def test_no_progress_bars_when_not_on_a_terminal(two_builds):
-    # stderr carries only the build summary: the sample's 7 pages are filled to a multiple of 4
+    # stderr carries only the build summary: the sample's 9 pages are filled to a multiple of 4
     first, _second, _a, _b = two_builds
-    assert first.stderr.splitlines() == ["8 pages: 1 blank page added to reach the layout's page multiple"]
+    assert first.stderr.splitlines() == ["12 pages: 3 blank pages added to reach the layout's page multiple"]
 
 
 def test_epub_only_still_paginates_for_the_page_list(tmp_path):

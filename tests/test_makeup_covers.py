@@ -188,7 +188,8 @@ def test_filler_pages_are_house_ads_from_the_fillers_folder(tmp_path: Path) -> N
     root = issue_with(tmp_path, "")
     picture(root / "fillers" / "a.png", "red")
     result = build(root, tmp_path / "out", epub=False)
-    assert result.fillers == 1 and result.filler == "ads"
+    # the sample's 9 pages filled to the layout's multiple of 4
+    assert result.fillers == 3 and result.pages == 12 and result.filler == "ads"
     with pdfplumber.open(result.pdf_path) as doc:
         last = doc.pages[-1]
         assert len(last.images) == 1 and not (last.extract_text() or "").strip()  # no running header

@@ -80,7 +80,7 @@ def test_the_poller_sees_sources_and_ignores_the_output_folder(tmp_path):
     time.sleep(0.01)
     article = issue / LAST
     article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    (issue / "images").mkdir()
+    (issue / "images").mkdir(exist_ok=True)
     (issue / "images" / "p.png").write_bytes(b"png")
     assert poller.changed() == [article.resolve(), (issue / "images" / "p.png").resolve()]
     (issue / "images" / "p.png").unlink()
