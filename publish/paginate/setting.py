@@ -129,11 +129,11 @@ def line_text(line) -> str:
     on): note marks (face keys ending in `@sup`) are made by the edition, not source text."""
     g = line.glyphs
     if type(g) is GlyphRun:
-        roles = g.roles
+        roles = g.faces
         if roles and (len(set(roles)) > 1 or MARK in roles[0]):
             return "".join(c for c, r in zip(g.chars, roles, strict=True) if MARK not in r)
         return "".join(g.chars)
-    return "".join(x.char for x in g if MARK not in x.role)
+    return "".join(x.char for x in g if MARK not in x.face)
 
 
 def byline_text(byline) -> str:
@@ -181,7 +181,7 @@ class Setter:
         for r in inlines:
             if isinstance(r, NoteRef):
                 mark = note_mark(r.number, getattr(self.layout, "note_marks", "circled"))
-                out.extend(type(run)(run.text, run.role + MARK) for run in self.fonts.runs(mark, style.role))
+                out.extend(type(run)(run.text, run.face + MARK) for run in self.fonts.runs(mark, style.role))
                 continue
             if not r.text:
                 continue
@@ -557,7 +557,7 @@ def _mark_groups(line) -> list[str]:
     """The note marks on a composed line, as the texts of runs of glyphs whose face key ends in
     @sup (adjacent marks form one run)."""
     g = line.glyphs
-    pairs = zip(g.chars, g.roles, strict=True) if type(g) is GlyphRun else ((x.char, x.role) for x in g)
+    pairs = zip(g.chars, g.faces, strict=True) if type(g) is GlyphRun else ((x.char, x.face) for x in g)
     groups: list[str] = []
     inside = False
     for c, r in pairs:
