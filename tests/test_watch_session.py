@@ -146,10 +146,12 @@ def test_the_server_serves_the_page_with_errors_state_and_events():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        hub.publish({"version": 3, "pages": [], "marks": {}, "warnings": [], "seconds": 0.1,
+        page = {"index": 0, "folio": 3, "side": "right", "revision": 2, "width": 500.0, "height": 700.0}
+        hub.publish({"version": 3, "pages": [page], "marks": {}, "warnings": [], "seconds": 0.1,
                      "errors": ["a.md:2: invalid TOML <x> — fix it"]}, {}, None, keep=0)
         page = urllib.request.urlopen(server.url, timeout=5).read().decode("utf-8")
         assert 'class="shown"' in page and "a.md:2: invalid TOML &lt;x&gt; — fix it" in page
+        assert '<img src="/page/0.jpg?r=2"' in page
         assert "http://" not in page.replace(server.url, "") and "https://" not in page  # nothing fetched elsewhere
         state = urllib.request.urlopen(server.url + "state.json", timeout=5).read().decode("utf-8")
         assert '"version": 3' in state

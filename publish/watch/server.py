@@ -89,12 +89,20 @@ class Hub:
 
 
 def page_html(hub: Hub) -> bytes:
-    """The preview page, with the current errors already in it (the script keeps them up to date;
-    written in by the server too, so that they are there for any client, even without JavaScript)."""
+    """The preview page, with the current errors and the page images already in it (the script
+    keeps them up to date; written in by the server too, so that any client sees them, even one
+    without JavaScript)."""
     import html
 
     template = (STATIC / "index.html").read_text(encoding="utf-8")
-    errors = json.loads(hub.state).get("errors", [])
+    state = json.loads(hub.state)
+    errors = state.get("errors", [])
+    pages = state.get("pages", [])
+    if pages:  # the pages for a client without JavaScript (the script lays them out as spreads)
+        images = "".join(f'<img src="/page/{p["index"]}.jpg?r={p["revision"]}" alt="page {p["index"] + 1}" '
+                         f'width="400">' for p in pages)
+        template = template.replace('<main id="spreads"></main>',
+                                    f'<main id="spreads"><noscript>{images}</noscript></main>', 1)
     if errors:
         inner = "<h2>The issue cannot be built</h2>" + "".join(
             f'<div class="error">{html.escape(e)}</div>' for e in errors)
