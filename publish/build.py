@@ -1,36 +1,65 @@
-"""Building an issue: the whole pipeline from an issue folder to the PDF and EPUB files.
+"""Building an issue: the whole pipeline from an issue (a folder or an `Issue` model) to its editions.
 
-In: an issue folder and an output folder. Out: `OUT_DIR/<issue.slug>.pdf` and `.epub`, the cover
-file `<issue.slug>-cover.pdf` when the issue has `[covers]`, and a `BuildResult` naming them (with
-any warnings, e.g. photos under 300 dpi, and the filler pages added to reach the page multiple).
+In: an issue folder or an `Issue` made in memory, the editions wanted, optionally a layout and
+fonts. Out: `render` gives the files' bytes (`Rendered`); `build` writes them into a folder as
+`<issue.slug>.pdf` and `.epub`, and the cover file `<issue.slug>-cover.pdf` when the issue has
+`[covers]` (`BuildResult` names them; `Issue.slug` is unique per issue: the magazine's slug and
+the label or date). Both report warnings (e.g. photos under 300 dpi) and the filler pages added to
+reach the page multiple.
 
 Order, so that bad input never leaves half-written output: read the issue (`SourceError` listing
-every source problem), load the layout, run the print checks (`publish.layout.check_prepress`) and the
-font coverage check, and stop with a `BuildError` listing every error *before* anything is written.
-Then paginate — always, even without a PDF: the EPUB's page-list needs the print folios — and write
-both files to temporary names in the output folder, renamed into place only when both succeeded.
+every source problem; an in-memory `Issue` is checked by `publish.sources.validate`), load the
+layout, run the print checks (`publish.layout.check_prepress`) and the font coverage check
+(`FontError` naming every character without a glyph), and stop with every error *before*
+anything is written. Then paginate — always, even without a PDF: the EPUB's page-list needs the
+print folios — and make both files; `build` writes them to temporary names in the output folder,
+renamed into place only when both succeeded.
+
+Settings of a build that are not about the issue (cache folder, forked helpers, pausing the cycle
+collector, the timestamp) come from `publish.settings` (a `Publisher` sets them; the environment
+variables are the defaults).
 """
 
 from __future__ import annotations
 
 import gc
+import io
 import os
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Union
 
-from publish.errors import BuildError, LayoutError, Problem, is_error
-from publish.scratch import Scratch
+from publish import settings
+from publish.errors import BuildError, FontError, LayoutError, Problem, SourceError, is_error
+
+if TYPE_CHECKING:
+    from publish.fonts import FontSet
+    from publish.layout import Layout
+    from publish.model import Issue
+    from publish.worker import Worker
 
 # progress(stage, done, total): called with done == 0 when a stage starts and done == total when
 # it ends; pagination also reports each article set.
 Progress = Callable[[str, int, int], None]
+
+# What can be rendered: an issue folder (or its issue.toml), or an `Issue` model.
+Source = Union["Issue", Path, str]
+# A layout: its name (`magazine-16k`), a path to its TOML file, or a loaded `Layout`.
+LayoutChoice = Union[str, Path, "Layout", None]
+# Fonts: a loaded `FontSet`, or role → candidates replacing the issue's (and the defaults') chains.
+FontsChoice = Union["FontSet", Mapping[str, Sequence[str]], None]
 
 STAGES = ("read", "check", "fonts", "paginate", "pdf", "epub")
 
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What `build` wrote: the files' paths (None for an edition not asked for), the number of
+    print pages and the warnings (problems that did not stop the build)."""
+
     pdf_path: Path | None
     epub_path: Path | None
     pages: int = 0
@@ -38,9 +67,53 @@ class BuildResult:
     cover_path: Path | None = None  # `<slug>-cover.pdf`, when the issue has [covers] and a PDF was asked for
     fillers: int = 0  # filler pages added to reach the layout's page multiple
     filler: str = ""  # what they are: the layout's [makeup] filler
+    screen_path: Path | None = None
 
 
-def element_roles(layout) -> dict[str, str]:
+@dataclass(frozen=True)
+class Rendered:
+    """What `render` made: each edition's bytes (None when not asked for), the number of print
+    pages, the warnings, and `name` — the issue's file name stem (`Issue.slug`); `cover`: the
+    cover file's PDF when the issue has `[covers]` and a PDF was asked for; `fillers`/`filler`:
+    the pages added to reach the layout's page multiple and what they are."""
+
+    pdf: bytes | None
+    epub: bytes | None
+    pages: int
+    warnings: tuple[Problem, ...] = ()
+    name: str = ""
+    screen: bytes | None = None
+    cover: bytes | None = None
+    fillers: int = 0
+    filler: str = ""
+
+
+class Loaders:
+    """Where layouts and font sets come from: loaded afresh for each build here; a `Publisher`
+    keeps them between builds."""
+
+    def layout(self, name: str | Path, root: Path | None) -> Layout:
+        from publish.layout import load_layout
+
+        return load_layout(name, root)
+
+    def fonts(self, root: Path | None, overrides: dict[str, list[str]]) -> FontSet:
+        from publish.fonts import load_fonts
+
+        return load_fonts(root, overrides)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An issue that passed every check, with the layout and fonts to set it in."""
+
+    issue: Issue
+    layout: Layout
+    fonts: FontSet
+    warnings: tuple[Problem, ...]
+
+
+def element_roles(layout: Layout) -> dict[str, str]:
     """The layout's element → font role map, in the names `FontSet.coverage` uses."""
     st = layout.styles
     return {
@@ -60,95 +133,242 @@ def element_roles(layout) -> dict[str, str]:
 
 
 def build(
-    issue_dir: Path | str,
+    source: Source,
     out_dir: Path | str,
     *,
     pdf: bool = True,
     epub: bool = True,
+    screen: bool = False,
     epub_fonts: bool = True,
+    layout: LayoutChoice = None,
+    fonts: FontsChoice = None,
     progress: Progress | None = None,
     strict_fonts: bool | None = None,
+    loaders: Loaders | None = None,
 ) -> BuildResult:
-    """Build the issue in `issue_dir` into `out_dir`; see the module docstring. `strict_fonts`
-    (None: the issue's `[fonts] strict`) stops the build when a role's font is substituted."""
-    # A build allocates some hundred thousand small objects (lines, rows, PDF operators) that form
-    # no reference cycles and live until the files are written. The cycle collector would rescan
-    # them again and again (measured: 0.1 s of a 1.2 s build even with raised thresholds) and free
-    # nothing, so it is paused for the build; any cycles made meanwhile are collected afterwards.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _build(Path(issue_dir), Path(out_dir), pdf=pdf, epub=epub, epub_fonts=epub_fonts,
-                      progress=progress, strict_fonts=strict_fonts)
-    finally:
-        if was_enabled:
+    """Build `source` (an issue folder or an `Issue`) into `out_dir`; see the module docstring.
+    `strict_fonts` (None: the issue's `[fonts] strict`) stops the build when a role's font is
+    substituted."""
+    out = Path(out_dir)
+    with _gc_paused():
+        report = progress or _no_progress
+        prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders, out=out,
+                           strict_fonts=strict_fonts, pdf=pdf)
+        made = _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts, report=report)
+        name = prepared.issue.slug
+        written = write_files(out, name, edition_files(made))
+        return result_of(made, written)
+
+
+def render(
+    source: Source,
+    *,
+    pdf: bool = True,
+    epub: bool = True,
+    screen: bool = False,
+    epub_fonts: bool = True,
+    layout: LayoutChoice = None,
+    fonts: FontsChoice = None,
+    progress: Progress | None = None,
+    strict_fonts: bool | None = None,
+    loaders: Loaders | None = None,
+) -> Rendered:
+    """The editions of `source` as bytes; see the module docstring and `publish.render`."""
+    with _gc_paused():
+        report = progress or _no_progress
+        prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders,
+                           strict_fonts=strict_fonts, pdf=pdf)
+        return _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts, report=report)
+
+
+def edition_files(made: Rendered) -> dict[str, bytes]:
+    """The files of a render: name suffix → bytes."""
+    files = {".pdf": made.pdf, "-cover.pdf": made.cover, ".epub": made.epub}
+    return {suffix: data for suffix, data in files.items() if data is not None}
+
+
+def result_of(made: Rendered, written: Mapping[str, Path]) -> BuildResult:
+    return BuildResult(written.get(".pdf"), written.get(".epub"), made.pages, made.warnings,
+                       written.get("-cover.pdf"), made.fillers, made.filler)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+class _gc_paused:
+    """A build allocates some hundred thousand small objects (lines, rows, PDF operators) that form
+    no reference cycles and live until the files are written. The cycle collector would rescan
+    them again and again (measured: 0.1 s of a 1.2 s build even with raised thresholds) and free
+    nothing, so it is paused for the build (unless the settings say not to); cycles made
+    meanwhile are collected afterwards."""
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled() and settings.current().pause_gc
+        if self.was_enabled:
+            gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was_enabled:
             gc.enable()
 
 
-def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool,
-           progress: Progress | None, strict_fonts: bool | None = None) -> BuildResult:
-    from publish.layout import load_layout
+def prepare(
+    source: Source,
+    *,
+    layout: LayoutChoice = None,
+    fonts: FontsChoice = None,
+    report: Progress = _no_progress,
+    loaders: Loaders | None = None,
+    out: Path | None = None,
+    strict_fonts: bool | None = None,
+    pdf: bool = True,
+) -> Prepared:
+    """Read and check everything a build needs; raises the errors (nothing is written)."""
+    from publish.layout.model import Layout
     from publish.layout.prepress import check_prepress
-    from publish.sources import load_issue
+    from publish.model import Issue
 
-    report = progress or (lambda stage, done, total: None)
-
+    load = loaders or Loaders()
     report("read", 0, 1)
-    issue = load_issue(issue_dir)
+    if isinstance(source, Issue):
+        from publish.sources.validate import validate
+
+        issue = source
+        errors = [p for p in validate(issue) if is_error(p)]
+        if errors:
+            raise SourceError(*errors)
+    elif isinstance(source, (str, os.PathLike)):
+        from publish.sources import load_issue
+
+        issue = load_issue(source)
+    else:
+        raise TypeError(f"source must be an issue folder or a publish.Issue, not {type(source).__name__}")
     report("read", 1, 1)
 
     report("check", 0, 1)
-    layout = load_layout(issue.layout, issue.root)
-    problems = check_prepress(issue, layout)
-    if pdf:
+    if isinstance(layout, Layout):
+        chosen = layout
+    else:
+        chosen = load.layout(layout if layout is not None else issue.layout, issue.root)
+    problems = check_prepress(issue, chosen)
+    if pdf:  # the covers' and the filler pages' pictures
         from publish.paginate.cover import check_pictures
         from publish.paginate.signatures import filler_pictures
 
-        problems += check_pictures(issue, layout, filler_pictures(issue) if layout.filler == "ads" else [])
+        problems += check_pictures(issue, chosen, filler_pictures(issue) if chosen.filler == "ads" else [])
     errors = [p for p in problems if is_error(p)]
     warnings = tuple(p for p in problems if not is_error(p))
-    if out.exists() and not out.is_dir():
-        errors.append(Problem(f"the output folder {out} is a file", fix="give a folder with -o"))
+    if out is not None and out.exists() and not out.is_dir():
+        errors.append(Problem(f"the output folder {out} is a file", fix="give a folder with -o",
+                              code="output-not-folder"))
     if errors:
         raise BuildError(*errors)
     report("check", 1, 1)
 
     report("fonts", 0, 1)
-    from publish.fonts import load_fonts
-
-    fonts = load_fonts(issue.root, dict(issue.fonts))
+    fontset = _fonts_for(issue, fonts, load)
     unknown = [
-        Problem(f"[styles] {element}.role: unknown font role {st.role!r}", layout.path, None,
-                f"use one of: {', '.join(sorted(fonts.roles))}")
-        for element, st in layout.styles.items() if st.role not in fonts.roles
+        Problem(f"[styles] {element}.role: unknown font role {st.role!r}", chosen.path, None,
+                f"use one of: {', '.join(sorted(fontset.roles))}", "layout-unknown-role")
+        for element, st in chosen.styles.items() if st.role not in fontset.roles
     ]
     if unknown:
         raise LayoutError(*unknown)
-    uncovered = fonts.coverage(issue, roles=element_roles(layout))
+    uncovered = fontset.coverage(issue, roles=element_roles(chosen))
     if uncovered:
-        raise BuildError(*uncovered)
+        raise FontError(*uncovered)
     from publish.fonts.substitution import substitutions
 
-    substituted = substitutions(fonts, issue, strict=strict_fonts,
-                                shown_root=issue_dir.parent if issue_dir.suffix == ".toml" else issue_dir)
+    shown = Path(source) if isinstance(source, (str, os.PathLike)) else issue.root
+    if shown is not None and shown.suffix == ".toml":
+        shown = shown.parent
+    substituted = substitutions(fontset, issue, strict=strict_fonts, shown_root=shown)
     if any(is_error(p) for p in substituted):
         raise BuildError(*substituted)
     warnings += tuple(substituted)
     report("fonts", 1, 1)
+    return Prepared(issue, chosen, fontset, warnings)
 
+
+def _fonts_for(issue: Issue, fonts: FontsChoice, load: Loaders) -> FontSet:
+    from publish.fonts import FontSet
+
+    if isinstance(fonts, FontSet):
+        return fonts
+    overrides = {role: list(candidates) for role, candidates in issue.fonts}
+    if fonts is not None:
+        if isinstance(fonts, Mapping):
+            overrides.update({role: list(candidates) for role, candidates in fonts.items()})
+        else:
+            raise TypeError(f"fonts must be a FontSet or a mapping of role → font names, "
+                            f"not {type(fonts).__name__}")
+    return load.fonts(issue.root, overrides)
+
+
+def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts: bool,
+          report: Progress) -> Rendered:
+    """Paginate and make the editions' bytes."""
+    if screen:
+        raise BuildError(Problem("the screen PDF is not available yet", fix="render with screen=False",
+                                 code="screen-unavailable"))
+    issue, layout, fonts = prepared.issue, prepared.layout, prepared.fonts
+    scratch = Path(tempfile.mkdtemp(prefix="publish-")) if epub else None
     # The EPUB's fonts, cover and stylesheet do not depend on the pages: on a second core they are
-    # made while the pages are set, and the child then writes the EPUB itself once it is sent where
-    # the pages start (`publish.worker`; None: it is all done here, after the PDF).
+    # made while the pages are set, and the child then writes the EPUB itself (into `scratch`)
+    # once it is sent where the pages start (`publish.worker`; None: it is all done here,
+    # after the PDF).
     epub_child = _start_epub_child(issue, fonts, layout, epub_fonts) if epub else None
     try:
-        return _set_and_write(issue, layout, fonts, out, pdf=pdf, epub=epub, epub_fonts=epub_fonts,
-                              epub_child=epub_child, report=report, warnings=warnings)
+        from publish.paginate import paginate
+
+        total = len(issue.articles)
+        report("paginate", 0, total)
+        document = paginate(issue, layout, fonts, progress=lambda done: report("paginate", done, total))
+        report("paginate", total, total)
+
+        child_file = scratch / "child.epub" if scratch is not None else None
+        if epub_child is not None and child_file is not None:
+            starts = [(s.folio, s.article, s.block, s.offset) for s in document.page_starts]
+            epub_child.send((starts, str(child_file)))
+        pdf_bytes = cover_bytes = None
+        if pdf:
+            from publish.pdf import render_pdf
+
+            report("pdf", 0, 1)
+            pdf_bytes = render_pdf(document, fonts)
+            if issue.covers is not None:
+                # the covers are their own print file (printed on other paper)
+                import publish.cjk as cjk
+                from publish.paginate.cover import cover_document
+                from publish.paginate.setting import Setter
+
+                cover_bytes = render_pdf(cover_document(issue, layout, Setter(layout, fonts, cjk)), fonts)
+            report("pdf", 1, 1)
+        epub_bytes = None
+        if epub:
+            report("epub", 0, 1)
+            if epub_child is not None and epub_child.wait() and child_file is not None and child_file.is_file():
+                epub_bytes = child_file.read_bytes()
+            else:
+                # no child, or it failed: made here (its errors are raised as they would be anyway)
+                from publish.epub import write_epub
+
+                buffer = io.BytesIO()
+                write_epub(issue, buffer, page_starts=document.page_starts, fonts=fonts,
+                           embed_fonts=epub_fonts, layout=layout)
+                epub_bytes = buffer.getvalue()
+            report("epub", 1, 1)
+        return Rendered(pdf_bytes, epub_bytes, len(document.pages), prepared.warnings, issue.slug,
+                        cover=cover_bytes, fillers=document.fillers, filler=document.filler)
     finally:
         if epub_child is not None:
             epub_child.cancel()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _start_epub_child(issue, fonts, layout, epub_fonts: bool):
+def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: bool) -> Worker | None:
     """A helper (`publish.worker`) that prepares the EPUB's fonts, cover and stylesheet at once, then
     waits for the page starts and the path to write to; None: the EPUB is made here."""
     from publish.epub.writer import prepare_epub, write_epub
@@ -163,62 +383,37 @@ def _start_epub_child(issue, fonts, layout, epub_fonts: bool):
     return Worker.start(work)
 
 
-def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool, epub_child,
-                   report: Progress, warnings: tuple[Problem, ...]) -> BuildResult:
-    from publish.paginate import paginate
-
-    total = len(issue.articles)
-    report("paginate", 0, total)
-    document = paginate(issue, layout, fonts, progress=lambda done: report("paginate", done, total))
-    report("paginate", total, total)
+def write_files(out: Path, name: str, files: Mapping[str, bytes]) -> dict[str, Path]:
+    """Write `out/<name><suffix>` for each (suffix → bytes) so that either all appear or none: they
+    are written into a private scratch folder inside `out` (same file system, so the final renames
+    are atomic; scratch folders left by killed builds are removed first, `publish.scratch`) and
+    moved into place only when every file was written."""
+    from publish.scratch import Scratch
 
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise BuildError(Problem(f"cannot create the output folder {out}: {err.strerror}")) from None
-    pdf_path = out / f"{issue.slug}.pdf" if pdf else None
-    epub_path = out / f"{issue.slug}.epub" if epub else None
-    cover_path = out / f"{issue.slug}-cover.pdf" if pdf and issue.covers is not None else None
-    # The files are written into a private scratch folder inside `out` (same file system, so the
-    # final renames are atomic) and moved into place only when every writer succeeded. Scratch
-    # folders left by killed builds are removed first (`publish.scratch`).
+        raise BuildError(Problem(f"cannot create the output folder {out}: {err.strerror}",
+                                 code="output-unwritable")) from None
     scratch = Scratch(out)
     try:
         tmp = scratch.__enter__()
     except OSError as err:
         raise BuildError(Problem(f"cannot write into the output folder {out}: {err.strerror}",
-                                 fix="choose another folder with -o")) from None
+                                 fix="choose another folder with -o", code="output-unwritable")) from None
     try:
-        if epub_child is not None and epub_path is not None:
-            starts = [(s.folio, s.article, s.block, s.offset) for s in document.page_starts]
-            epub_child.send((starts, str(tmp / epub_path.name)))
-        if pdf_path is not None:
-            from publish.pdf import write_pdf
-
-            report("pdf", 0, 1)
-            write_pdf(document, fonts, tmp / pdf_path.name)
-            if cover_path is not None:
-                # the covers are their own print file (printed on other paper)
-                import publish.cjk as cjk
-                from publish.paginate.cover import cover_document
-                from publish.paginate.setting import Setter
-
-                write_pdf(cover_document(issue, layout, Setter(layout, fonts, cjk)), fonts, tmp / cover_path.name)
-            report("pdf", 1, 1)
-        if epub_path is not None:
-            report("epub", 0, 1)
-            if epub_child is None or not epub_child.wait() or not (tmp / epub_path.name).is_file():
-                # no child, or it failed: made here (its errors are raised as they would be anyway)
-                from publish.epub import write_epub
-
-                write_epub(issue, tmp / epub_path.name, page_starts=document.page_starts, fonts=fonts,
-                           embed_fonts=epub_fonts, layout=layout)
-            report("epub", 1, 1)
-        _install(tmp, [f for f in (pdf_path, cover_path, epub_path) if f is not None])
+        for suffix, data in files.items():
+            try:
+                (tmp / f"{name}{suffix}").write_bytes(data)
+                os.chmod(tmp / f"{name}{suffix}", 0o644)
+            except OSError as err:
+                raise BuildError(Problem(f"cannot write {out / (name + suffix)}: {err.strerror}",
+                                         fix="check free space and permissions", code="output-unwritable")) from None
+        finals = {suffix: out / f"{name}{suffix}" for suffix in files}
+        _install(tmp, list(finals.values()))
     finally:
         scratch.__exit__(None, None, None)
-    return BuildResult(pdf_path, epub_path, len(document.pages), warnings, cover_path, document.fillers,
-                       document.filler)
+    return finals
 
 
 def _install(tmp: Path, finals: list[Path]) -> None:

@@ -56,9 +56,11 @@ def cache_dir() -> Path:
 
 
 def _base_dir() -> Path:
-    override = os.environ.get(ENV_VAR)
-    if override:
-        return Path(override).expanduser()
+    from publish import settings
+
+    override = settings.cache_dir()  # the Publisher's cache_dir, else $PUBLISH_CACHE_DIR
+    if override is not None:
+        return override
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("publish", appauthor=False))

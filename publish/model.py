@@ -375,6 +375,8 @@ class Issue:
     covers: Covers | None = None
     masthead: Masthead | None = None
     inserts: tuple[Insert, ...] = ()
+    # The magazine's name in output file names (issue.toml `[magazine] slug`, e.g. "bayannaoer-renda").
+    magazine_slug: str = ""
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -383,8 +385,19 @@ class Issue:
 
     @property
     def slug(self) -> str:
-        """A file-name-safe identifier for output files, e.g. `issue-2025-01-20`."""
-        return f"issue-{self.date.isoformat()}"
+        """The output files' name, unique per issue: the magazine's slug, then the label's ASCII
+        letters and digits (`2025年第1期` → `2025-1`) or, when it has none, the date.
+
+        The magazine part is `magazine_slug`, else the title's ASCII letters and digits, else
+        `issue`: `bayannaoer-renda-2025-1`, `issue-2025-01-20`.
+        """
+        magazine = self.magazine_slug or _ascii_words(self.magazine) or "issue"
+        return f"{magazine}-{_ascii_words(self.label) or self.date.isoformat()}"
+
+
+def _ascii_words(text: str) -> str:
+    """The runs of ASCII letters and digits in `text`, lowercased, joined by `-`."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 # ── hand-over from pagination to the EPUB edition ──────────────────────────────────────────────

@@ -153,7 +153,9 @@ class Worker:
 def usable() -> bool:
     """May this process fork helpers? (Linux with fork, more than one usable core, no other
     threads, and not `PUBLISH_JOBS=1`.)"""
-    if os.environ.get("PUBLISH_JOBS", "").strip() == "1":
+    from publish import settings
+
+    if not settings.fork_allowed():  # Publisher(fork=False), or PUBLISH_JOBS=1
         return False
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False

@@ -33,7 +33,7 @@ def two_builds(tmp_path_factory):
 def test_build_writes_the_pdf_and_the_epub_and_prints_their_paths(two_builds):
     first, _second, a, _b = two_builds
     assert first.exit_code == 0, first.output
-    pdf, epub = a / "issue-2025-01-20.pdf", a / "issue-2025-01-20.epub"
+    pdf, epub = a / "bayannaoer-renda-2025-1.pdf", a / "bayannaoer-renda-2025-1.epub"
     assert first.stdout.split() == [str(pdf), str(epub)]
     assert pdf.read_bytes().startswith(b"%PDF-") and epub.read_bytes().startswith(b"PK")
     assert sorted(p.name for p in a.iterdir()) == [epub.name, pdf.name]  # no temporary files left
@@ -42,7 +42,7 @@ def test_build_writes_the_pdf_and_the_epub_and_prints_their_paths(two_builds):
 def test_two_builds_are_byte_identical_and_quiet_is_quiet(two_builds):
     _first, second, a, b = two_builds
     assert second.exit_code == 0 and second.output == ""
-    for name in ("issue-2025-01-20.pdf", "issue-2025-01-20.epub"):
+    for name in ("bayannaoer-renda-2025-1.pdf", "bayannaoer-renda-2025-1.epub"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
@@ -55,10 +55,10 @@ def test_no_progress_bars_when_not_on_a_terminal(two_builds):
 def test_epub_only_still_paginates_for_the_page_list(tmp_path):
     result = run("build", str(SAMPLE), "-o", str(tmp_path), "--no-pdf")
     assert result.exit_code == 0, result.output
-    assert [p.name for p in tmp_path.iterdir()] == ["issue-2025-01-20.epub"]
+    assert [p.name for p in tmp_path.iterdir()] == ["bayannaoer-renda-2025-1.epub"]
     from publish.epub.inspect import EpubContents
 
-    pages = EpubContents(tmp_path / "issue-2025-01-20.epub").page_list()
+    pages = EpubContents(tmp_path / "bayannaoer-renda-2025-1.epub").page_list()
     assert [int(p.label) for p in pages] == list(range(3, 3 + len(pages)))
     assert len(pages) >= 4
 
@@ -66,7 +66,7 @@ def test_epub_only_still_paginates_for_the_page_list(tmp_path):
 def test_pdf_only(tmp_path):
     result = run("build", str(SAMPLE), "-o", str(tmp_path), "--no-epub", "-q")
     assert result.exit_code == 0
-    assert [p.name for p in tmp_path.iterdir()] == ["issue-2025-01-20.pdf"]
+    assert [p.name for p in tmp_path.iterdir()] == ["bayannaoer-renda-2025-1.pdf"]
 
 
 def copy_sample(tmp_path: Path) -> Path:
@@ -120,7 +120,7 @@ def test_a_low_resolution_photo_is_a_warning_and_the_build_goes_on(tmp_path):
     result = run("build", str(issue), "-o", str(tmp_path / "out"), "--no-epub")
     assert result.exit_code == 0, result.output
     assert "warning[image-low-dpi]:" in result.stderr and "small.jpg" in result.stderr and "dpi" in result.stderr
-    assert (tmp_path / "out" / "issue-2025-01-20.pdf").is_file()
+    assert (tmp_path / "out" / "bayannaoer-renda-2025-1.pdf").is_file()
 
 
 def test_a_layout_naming_an_unknown_font_role_is_refused_with_the_key(tmp_path):
@@ -164,7 +164,7 @@ def test_on_a_terminal_each_stage_shows_a_progress_bar(tmp_path):
     for stage in ("read", "check", "fonts", "paginate", "pdf"):
         assert stage in shown
     assert "epub" not in shown
-    assert proc.stdout.decode().strip() == str(tmp_path / "issue-2025-01-20.pdf")
+    assert proc.stdout.decode().strip() == str(tmp_path / "bayannaoer-renda-2025-1.pdf")
 
 
 def test_the_same_issue_builds_on_the_a5_book_layout(tmp_path):
@@ -177,8 +177,8 @@ def test_the_same_issue_builds_on_the_a5_book_layout(tmp_path):
     a5 = run("build", str(issue), "-o", str(tmp_path / "a5"), "--no-epub", "-q")
     mag = run("build", str(SAMPLE), "-o", str(tmp_path / "mag"), "--no-epub", "-q")
     assert a5.exit_code == 0 and mag.exit_code == 0
-    a5_pdf = pdfium.PdfDocument(tmp_path / "a5" / "issue-2025-01-20.pdf")
-    mag_pdf = pdfium.PdfDocument(tmp_path / "mag" / "issue-2025-01-20.pdf")
+    a5_pdf = pdfium.PdfDocument(tmp_path / "a5" / "bayannaoer-renda-2025-1.pdf")
+    mag_pdf = pdfium.PdfDocument(tmp_path / "mag" / "bayannaoer-renda-2025-1.pdf")
     try:
         left, bottom, right, top = a5_pdf[0].get_trimbox()
         assert (right - left, top - bottom) == pytest.approx((148 * 72 / 25.4, 210 * 72 / 25.4), abs=0.01)

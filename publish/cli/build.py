@@ -1,6 +1,6 @@
-"""`publish build ISSUE_DIR -o OUT_DIR`: the command over `publish.build.build`.
+"""`publish build ISSUE_DIR... -o OUT_DIR [-j N]`: the command over `publish.build` / `build_many`.
 
-In: the issue folder, the output folder, which editions to write. Out: the files, their paths on
+In: one or more issue folders, the output folder, which editions to write, how many issues at once. Out: the files, their paths on
 stdout (one a line), warnings on stderr, a progress bar per stage when stderr is a terminal (none
 with `--quiet` or when not a terminal), exit status 0, or 1 with one line per problem.
 """
@@ -44,7 +44,7 @@ class _Bars:
 
 
 @click.command("build")
-@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.argument("issue_dirs", metavar="ISSUE_DIR...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
               show_default=True, help="Folder for the PDF and EPUB (created if missing).")
 @click.option("--pdf/--no-pdf", default=True, help="Write the print PDF.")
@@ -53,36 +53,47 @@ class _Bars:
               help="Embed subset fonts in the EPUB (off: the reader's own fonts are used).")
 @click.option("--strict-fonts", is_flag=True, default=None,
               help="Stop when a role would be set in another font than issue.toml asks for (press builds).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Issues built at once when several are given (default: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars, no output paths, no library chatter.")
 @handle_errors
-def build(issue_dir: Path, out_dir: Path, pdf: bool, epub: bool, epub_fonts: bool, strict_fonts: bool | None,
-          quiet: bool) -> None:
-    """Build ISSUE_DIR into OUT_DIR/<issue>.pdf and .epub (pagination always runs: the EPUB's
-    page-list uses the print folios)."""
-    from publish.build import build as run_build
+def build(issue_dirs: tuple[Path, ...], out_dir: Path, pdf: bool, epub: bool, epub_fonts: bool,
+          strict_fonts: bool | None, jobs: int | None, quiet: bool) -> None:
+    """Build each ISSUE_DIR into OUT_DIR/<magazine>-<label>.pdf and .epub (pagination always
+    runs: the EPUB's page-list uses the print folios). Several issues are built at once (-j)."""
     from publish.errors import warning_line
 
     if quiet:
         from publish.quiet import silence_libraries
 
         silence_libraries()
-    bars = _Bars() if not quiet and sys.stderr.isatty() else None
-    try:
-        result = run_build(issue_dir, out_dir, pdf=pdf, epub=epub, epub_fonts=epub_fonts, progress=bars,
-                           strict_fonts=strict_fonts or None)
-    finally:
-        if bars is not None:
-            bars.close()
-    for w in result.warnings:
-        click.echo(warning_line(w), err=True)
-    if result.fillers and not quiet:
-        what = {"ads": "house advertisement", "notes": "notes", "blank": "blank"}.get(result.filler, result.filler)
-        click.echo(f"{result.pages} pages: {result.fillers} {what} page{'s' if result.fillers > 1 else ''} "
-                   "added to reach the layout's page multiple", err=True)
+    if len(issue_dirs) > 1:
+        from publish.batch import build_many
+
+        results = build_many(issue_dirs, out_dir, jobs=jobs, pdf=pdf, epub=epub, epub_fonts=epub_fonts,
+                             strict_fonts=strict_fonts or None)
+    else:
+        from publish.build import build as run_build
+
+        bars = _Bars() if not quiet and sys.stderr.isatty() else None
+        try:
+            results = [run_build(issue_dirs[0], out_dir, pdf=pdf, epub=epub, epub_fonts=epub_fonts,
+                                 progress=bars, strict_fonts=strict_fonts or None)]
+        finally:
+            if bars is not None:
+                bars.close()
+    for result in results:
+        for w in result.warnings:
+            click.echo(warning_line(w), err=True)
+        if result.fillers and not quiet:
+            what = {"ads": "house advertisement", "notes": "notes", "blank": "blank"}.get(result.filler, result.filler)
+            click.echo(f"{result.pages} pages: {result.fillers} {what} page{'s' if result.fillers > 1 else ''} "
+                       "added to reach the layout's page multiple", err=True)
     if not quiet:
-        for path in (result.pdf_path, result.cover_path, result.epub_path):
-            if path is not None:
-                click.echo(str(path))
+        for result in results:
+            for path in (result.pdf_path, result.cover_path, result.epub_path):
+                if path is not None:
+                    click.echo(str(path))
 
 
 commands = [build]

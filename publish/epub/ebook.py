@@ -23,6 +23,7 @@ import datetime as _dt
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from ebooklib import epub
 from lxml import etree
@@ -89,7 +90,7 @@ def zip_date_time(moment: _dt.datetime) -> tuple[int, int, int, int, int, int]:
 class ReproducibleWriter(epub.EpubWriter):
     """`EpubWriter` with reproducible output, Chinese navigation and a print page-list."""
 
-    def __init__(self, name: str, book: epub.EpubBook, *, modified: _dt.datetime,
+    def __init__(self, name: str | BinaryIO, book: epub.EpubBook, *, modified: _dt.datetime,
                  page_targets: Sequence[PageTarget], page_list_title: str = "页码",
                  landmarks_title: str = "导航") -> None:
         if modified.tzinfo is None:

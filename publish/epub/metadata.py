@@ -23,7 +23,6 @@ Sources of the rules (docs/epub.md §1.1 in the shared docs):
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
 import uuid
 from collections.abc import Mapping
@@ -61,8 +60,12 @@ def build_time(environ: Mapping[str, str] | None = None, *, fallback: _dt.date |
     Why a fallback and not the clock: the same sources must give the same bytes
     (reproducible-builds.org). The issue date is a true "no later than" for the edition's content.
     """
-    env = os.environ if environ is None else environ
-    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if environ is None:
+        from publish import settings
+
+        raw = settings.source_date_epoch()
+    else:
+        raw = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if raw:
         if not raw.isdigit():
             raise BuildError(Problem(f"SOURCE_DATE_EPOCH={raw!r} is not a number of seconds",

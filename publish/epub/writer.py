@@ -18,12 +18,13 @@ Spine: cover (linear) → nav → one document per article in issue order.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ebooklib import epub
 
@@ -102,7 +103,7 @@ def prepare_epub(
 
 def write_epub(
     issue: Issue,
-    out_path: Path,
+    out_path: Path | str | BinaryIO,
     *,
     page_starts: Sequence[PageStart] = (),
     fonts: Any | None = None,
@@ -110,8 +111,12 @@ def write_epub(
     cover: bytes | None = None,
     layout: Any | None = None,
     prepared: PreparedEpub | None = None,
-) -> Path:
+) -> Path | BinaryIO:
     """Write the EPUB 3 edition of `issue` to `out_path`; returns `out_path`.
+
+    `out_path`: a path (written atomically: a temporary file renamed into place) or a binary file
+    object opened for writing (e.g. `io.BytesIO`; the whole file is written with one `write` once
+    it is complete, so an error leaves nothing half-written in it).
 
     `page_starts`: where each print page begins (pagination's `Document.page_starts`); each becomes
     a page-break marker and a page-list entry. `fonts`: the `FontSet` (loaded from the issue when
@@ -123,7 +128,11 @@ def write_epub(
     `cover` and `layout` are not used).
     Raises `BuildError` for page starts that do not fit the issue, missing images and write errors.
     """
-    out_path = Path(out_path)
+    if not isinstance(out_path, (str, os.PathLike)):
+        if not hasattr(out_path, "write"):
+            raise TypeError(f"out_path must be a path or a binary file object, not {type(out_path).__name__}")
+    else:
+        out_path = Path(out_path)
     articles = issue.articles
     if not articles:
         raise BuildError(Problem("the issue has no articles", issue.root,
@@ -204,7 +213,12 @@ def write_epub(
     targets = [PageTarget(m.label, f"{d.file_name}#{m.id}") for d in docs for m in d.markers]
 
     modified = build_time(fallback=issue.date)
-    _atomic_write(out_path, lambda tmp: _write(tmp, book, modified, targets))
+    if isinstance(out_path, Path):
+        _atomic_write(out_path, lambda tmp: _write(tmp, book, modified, targets))
+    else:
+        buffer = io.BytesIO()
+        _write(buffer, book, modified, targets)
+        out_path.write(buffer.getvalue())
     return out_path
 
 
@@ -247,7 +261,7 @@ def _load_fonts(issue: Issue) -> Any:
     return load_fonts(issue.root, overrides)
 
 
-def _write(path: str, book: epub.EpubBook, modified: Any, targets: Sequence[PageTarget]) -> None:
+def _write(path: str | BinaryIO, book: epub.EpubBook, modified: Any, targets: Sequence[PageTarget]) -> None:
     writer = ReproducibleWriter(path, book, modified=modified, page_targets=targets)
     writer.process()
     writer.write()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 from publish.errors import FontError, Problem
 from publish.fonts import discovery
@@ -360,6 +361,7 @@ class FontSet:
             path,
             line,
             f"add a font that has it to [fonts] {role} in issue.toml or put one in the issue's fonts/ folder",
+            "glyph-missing",
         )
 
     def _texts(self, issue, roles: dict[str, str] | None) -> Iterator[tuple[object, int | None, str, str]]:
@@ -429,18 +431,25 @@ class FontSet:
         doc = canvas._doc
         per_doc = self._pdf.setdefault(doc, {})
         if fid in per_doc:
-            return per_doc[fid]
+            return per_doc[fid].fontName
         initial = getattr(canvas, "_initialFontName", None)
         pending = self._unbound.pop(initial, None) if initial else None
         if pending is not None and pending[0] == fid:
-            per_doc[fid] = initial
+            per_doc[fid] = pending[1]
             return initial
         if pending is not None:
             self._unbound[initial] = pending
         font = CIDSubsetFont(info, program)
         pdfmetrics.registerFont(font)
-        per_doc[fid] = font.fontName
+        per_doc[fid] = font
         return font.fontName
+
+    def release_pdf(self, doc: Any) -> None:
+        """The PDF document `doc` is written: release the fonts registered for it (see
+        `CIDSubsetFont.release`), so that a long-lived process making many PDFs stays small."""
+        fonts = self._pdf.pop(doc, None) or {}
+        for font in fonts.values():
+            font.release()
 
     def subset(self, face_key: str, chars: str | Iterable[str], language: str | None = None) -> bytes:
         """A plain TTF/OTF subset of the face for `chars` (for the EPUB's @font-face); `language`

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import threading
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF, fp_str
@@ -40,7 +41,22 @@ from publish.fonts.faceinfo import FaceInfo
 from publish.pdf.flate import CACHED_FLATE
 
 _counter = itertools.count(1)
+# Names given back by finished documents, per PostScript name, handed out again (`font_name`).
+_free_names: dict[str, list[str]] = {}
+_names_lock = threading.Lock()
 SURROGATE_FIRST, SURROGATE_LAST = 0xD800, 0xDFFF
+
+
+def font_name(ps_name: str) -> str:
+    """A name for a new font of that face, unique among the documents being made: one a finished
+    document gave back, else a new one. (The name never reaches the PDF; ReportLab registers it
+    in process-wide tables — its font registry and its family mappings — which therefore stay
+    bounded by the number of documents made at once.)"""
+    with _names_lock:
+        free = _free_names.get(ps_name)
+        if free:
+            return free.pop()
+    return f"publish-{next(_counter)}-{ps_name}"
 
 
 class _Face:
@@ -64,7 +80,7 @@ class CIDSubsetFont(pdfmetrics.Font):
         # No call to Font.__init__: it wants an encoding and a Type 1 face.
         self.info = info
         self.program = program  # "cff" (path B), "truetype" (FontFile2; cu2qu for CFF = path A)
-        self.fontName = self.name = name or f"publish-{next(_counter)}-{info.ps_name}"
+        self.fontName = self.name = name or font_name(info.ps_name)
         self.face = _Face(self.fontName, info)
         self.encoding = None
         self.substitutionFonts = []
@@ -74,6 +90,15 @@ class CIDSubsetFont(pdfmetrics.Font):
         self._next_surrogate = SURROGATE_FIRST
         self._code_of_astral: dict[str, int] = {}
         self._scale = 1000.0 / info.units_per_em
+
+    def release(self) -> None:
+        """The document using this font is finished: take it out of ReportLab's process-wide font
+        registry and let a later document have its name (the registry stays as large as the
+        number of documents made at once, however many are made one after another)."""
+        if pdfmetrics._fonts.get(self.fontName) is self:
+            del pdfmetrics._fonts[self.fontName]
+        with _names_lock:
+            _free_names.setdefault(self.info.ps_name, []).append(self.fontName)
 
     # ── text → codes ────────────────────────────────────────────────────────────────────────
     def code(self, char: str) -> int:

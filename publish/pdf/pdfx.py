@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import hashlib
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +48,9 @@ DEFAULT_PROFILE_CANDIDATES = (
 
 def build_time(document: Document) -> dt.datetime:
     """The moment the PDF claims to have been made: SOURCE_DATE_EPOCH, else the issue's date (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    from publish import settings
+
+    epoch = settings.source_date_epoch()
     if epoch:
         try:
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)

@@ -22,9 +22,8 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
-from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -91,14 +90,22 @@ class Geometry:
         return segments
 
 
-def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str, *legacy: Any) -> Path:
-    """Draw `document` into a PDF at `out_path` (atomically) and return the path.
+def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str | BinaryIO,
+              *legacy: Any) -> Path | BinaryIO:
+    """Draw `document` into a PDF at `out_path` and return `out_path`: a path (written atomically:
+    a temporary file renamed into place) or a binary file object opened for writing (the whole
+    file is written with one `write` once it is complete).
 
     Also accepts the older call `write_pdf(document, layout, fonts, out_path)` from docs/INTERFACES.md:
     the layout's print settings already travel in the Document, so the layout is not needed.
     """
     if legacy:
         fonts, out_path = out_path, legacy[0]  # type: ignore[assignment]
+    if not isinstance(out_path, (str, os.PathLike)):
+        if not hasattr(out_path, "write"):
+            raise TypeError(f"out_path must be a path or a binary file object, not {type(out_path).__name__}")
+        out_path.write(render_pdf(document, fonts))
+        return out_path
     out_path = Path(out_path)
     _check_document(document)
     if out_path.is_dir():
@@ -130,14 +137,18 @@ def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str, *legacy
 def render_pdf(document: Document, fonts: PdfFonts) -> bytes:
     """The PDF file's bytes for `document` (what `write_pdf` writes)."""
     _check_document(document)
-    # ReportLab wraps streams in ASCII85 by default (a 7-bit-clean habit from the 1990s): 25 % larger
-    # files and a re-encoded JPEG for nothing. Its switch is global, so set it for this render only.
-    saved = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        return _render(document, fonts)
-    finally:
-        rl_config.useA85 = saved
+    # ReportLab wraps streams in ASCII85 when its process-wide `rl_config.useA85` is on (the
+    # default; a 7-bit-clean habit from the 1990s): 25 % larger files and a re-encoded JPEG for
+    # nothing. That switch belongs to the whole process (other threads, other libraries), so it is
+    # never changed here: this document's page streams and images are made without ASCII85
+    # whatever it says (`_PrintPage`, `_PrintCanvas.drawImage`).
+    return _render(document, fonts)
+
+
+def _release_fonts(fonts: PdfFonts, doc: Any) -> None:
+    release = getattr(fonts, "release_pdf", None)  # a FontSet has it; a test double may not
+    if release is not None:
+        release(doc)
 
 
 def _render(document: Document, fonts: PdfFonts) -> bytes:
@@ -154,6 +165,13 @@ def _render(document: Document, fonts: PdfFonts) -> bytes:
         bleedBox=geometry.bleed_box,
         lang=document.language or None,
     )
+    try:
+        return _draw(canvas, document, fonts, geometry, profile)
+    finally:
+        _release_fonts(fonts, canvas._doc)
+
+
+def _draw(canvas: Canvas, document: Document, fonts: PdfFonts, geometry: Geometry, profile: Any) -> bytes:
     rl_doc = canvas._doc
     drawer = _PageDrawer(canvas, fonts, geometry, ImageConverter(profile.data))
 
@@ -345,6 +363,13 @@ class _PrintPage(pdfdoc.PDFPage):
     shared_parts: _SharedPageParts
 
     def check_format(self, document: Any) -> None:
+        if self.compression and not self.Contents and self.stream:
+            # what PDFPage.check_format makes, with Flate alone whatever rl_config.useA85 says
+            contents = pdfdoc.PDFStream()
+            contents.filters = [pdfdoc.PDFZCompress]
+            contents.content = self.stream
+            contents.__Comment__ = "page stream"
+            self.Contents = contents
         super().check_format(document)
         self.Resources = self.shared_parts.resources(self.Resources)
 
@@ -355,6 +380,25 @@ class _PrintCanvas(Canvas):
 
     def _make_preamble(self) -> None:
         self._preamble = "1 0 0 1 0 0 cm"
+
+    def drawImage(self, image: Any, *args: Any, **kwargs: Any) -> Any:
+        """ReportLab's drawImage; the image's stream then loses the ASCII85 layer that
+        `rl_config.useA85` may have put on it (decoding restores the exact bytes)."""
+        done = super().drawImage(image, *args, **kwargs)
+        for obj in self._doc.idToObject.values():
+            if isinstance(obj, pdfdoc.PDFImageXObject):
+                _without_a85(obj)
+        return done
+
+
+def _without_a85(image: Any) -> None:
+    filters = tuple(getattr(image, "_filters", ()) or ())
+    if filters[:1] == ("ASCII85Decode",):
+        from reportlab.lib.rl_accel import asciiBase85Decode
+
+        content = image.streamContent
+        image.streamContent = asciiBase85Decode(content if isinstance(content, str) else content.decode("latin-1"))
+        image._filters = filters[1:]
 
 
 class _PageDrawer:

@@ -33,9 +33,10 @@ from publish.sources.files import (
 
 ISSUE_FILE = "issue.toml"
 TABLES = ("magazine", "issue", "fonts", "proof", "sections", "covers", "masthead", "inserts")
-MAGAZINE_KEYS = ("title", "language", "publisher", "issn")
+MAGAZINE_KEYS = ("title", "language", "publisher", "issn", "slug")
 ISSUE_KEYS = ("label", "date", "first_folio", "layout", "normalize")
 SECTION_KEYS = ("title", "articles")
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 COVER_KEYS = ("front", "inside_front", "inside_back", "back", "spine", "spine_mm")
 # [masthead] key → the label printed before its value, in print order.
 MASTHEAD_LABELS = (
@@ -63,8 +64,8 @@ class _Reading:
     def toml_path(self) -> Path:
         return self.shown_root / ISSUE_FILE
 
-    def problem(self, message: str, line: int | None, fix: str) -> None:
-        self.problems.append(Problem(message, self.toml_path, line, fix))
+    def problem(self, message: str, line: int | None, fix: str, code: str = "") -> None:
+        self.problems.append(Problem(message, self.toml_path, line, fix, code))
 
     def line_of(self, key: str, start: int = 0) -> int:
         return key_line(self.lines, key, 1, start)
@@ -184,6 +185,14 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
     language = _text(magazine, "language", "[magazine]", reading, magazine_line, "zh-CN")
     publisher = _text(magazine, "publisher", "[magazine]", reading, magazine_line, "")
     issn = _text(magazine, "issn", "[magazine]", reading, magazine_line, "")
+    slug = _text(magazine, "slug", "[magazine]", reading, magazine_line, "")
+    if slug and not SLUG_RE.fullmatch(slug):
+        reading.problem(
+            f"slug = {slug!r} cannot be a file name",
+            reading.line_of("slug", magazine_line - 1),
+            "use lowercase ASCII letters, digits and '-', e.g. slug = \"bayannaoer-renda\"",
+            code="issue-bad-slug",
+        )
 
     had_issue = isinstance(data.get("issue"), dict)
     meta = _table(data, "issue", reading, required=True)
@@ -227,6 +236,7 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
         covers=covers,
         masthead=masthead,
         inserts=inserts,
+        magazine_slug=slug if SLUG_RE.fullmatch(slug) else "",
     )
 
 

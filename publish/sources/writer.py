@@ -311,7 +311,10 @@ def issue_to_toml(issue: Issue, article_paths: Mapping[str, str | Path] | Sequen
     Paths are relative to the issue folder and their stem must be the article's slug.
     """
     paths = iter(_paths_for(issue, article_paths))
-    out = ["[magazine]", f"title = {_toml_string(issue.magazine)}", f"language = {_toml_string(issue.language)}"]
+    out = ["[magazine]", f"title = {_toml_string(issue.magazine)}"]
+    if issue.magazine_slug:
+        out.append(f"slug = {_toml_string(issue.magazine_slug)}")
+    out.append(f"language = {_toml_string(issue.language)}")
     if issue.publisher:
         out.append(f"publisher = {_toml_string(issue.publisher)}")
     if issue.issn:

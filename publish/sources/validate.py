@@ -1,0 +1,107 @@
+"""The checks of an issue model that need no files: for issues built in memory (`publish.validate`).
+
+In: an `Issue` (from `load_issue`, or made by a script: a database, a web form). Out: the list of
+`Problem`s that the folder reader would have reported for the same content, each with a stable
+`code` — an empty list means the model can be rendered as far as its text goes (images, fonts and
+the layout are checked by `publish.render` / `publish.build` before anything is written).
+
+What is checked: the magazine (title, label, slug, first folio), sections with articles,
+article slugs (present, usable in file names and links, not shared by two articles), kinds,
+titles, bylines, articles without text, empty paragraphs, headings, numbered items and
+signatures, and figures without an image path. Problems name the article's source file and the
+block's line when the model carries them, else the article's slug.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from publish.errors import Problem
+from publish.model import Article, Figure, Heading, Issue, ListItem, Signature
+from publish.sources.article import KINDS
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# What an article slug may not contain: it names the EPUB's documents and their links (and is the
+# file stem of the article in an issue folder).
+_UNSAFE_SLUG = re.compile(r"[\s/\\#?%:\"<>|*\x00-\x1f]")
+
+
+def validate(issue: Issue) -> list[Problem]:
+    """Every problem of `issue` that can be found without reading files; see the module docstring."""
+    problems: list[Problem] = []
+    where: Path | str = issue.root / "issue.toml" if issue.root else "issue"
+    if not issue.magazine.strip():
+        problems.append(Problem("the magazine has no title", where, None, "give Issue(magazine=…)",
+                                "issue-no-title"))
+    if not issue.label.strip():
+        problems.append(Problem("the issue has no label", where, None, "give Issue(label=…), e.g. 2025年第1期",
+                                "issue-no-label"))
+    if issue.magazine_slug and not SLUG_RE.fullmatch(issue.magazine_slug):
+        problems.append(Problem(f"magazine slug {issue.magazine_slug!r} cannot be a file name", where, None,
+                                "use lowercase ASCII letters, digits and '-'", "issue-bad-slug"))
+    if isinstance(issue.first_folio, bool) or not isinstance(issue.first_folio, int) or issue.first_folio < 1:
+        problems.append(Problem(f"first_folio = {issue.first_folio!r} is not a page number", where, None,
+                                "give the folio of the first body page, e.g. 3", "issue-bad-folio"))
+    if not issue.sections:
+        problems.append(Problem("the issue has no sections", where, None, "add at least one Section with articles",
+                                "issue-no-sections"))
+    seen: dict[str, Article] = {}
+    for section in issue.sections:
+        if not section.title.strip():
+            problems.append(Problem("a section has no title", where, None, "give Section(title=…)",
+                                    "section-no-title"))
+        if not section.articles:
+            problems.append(Problem(f"section '{section.title}' has no articles", where, None,
+                                    "add its articles, or remove the section", "section-empty"))
+        for article in section.articles:
+            problems += _article(article, seen)
+    return problems
+
+
+def _article(article: Article, seen: dict[str, Article]) -> list[Problem]:
+    out: list[Problem] = []
+    shown: Path | str = article.source or article.slug or "article"
+    slug = article.slug
+    if not slug:
+        out.append(Problem("the article has no slug", shown, None, "give Article(slug=…), e.g. 01-report",
+                           "article-no-slug"))
+    elif _UNSAFE_SLUG.search(slug) or slug.startswith("."):
+        out.append(Problem(f"slug {slug!r} cannot be a file name", shown, None,
+                           "use letters, digits and '-' (no spaces, slashes or #?%:)", "article-bad-slug"))
+    elif slug in seen:
+        out.append(Problem(f"two articles share the slug '{slug}'", shown, None,
+                           "give every article its own slug", "article-duplicate-slug"))
+    else:
+        seen[slug] = article
+    if article.kind and article.kind not in KINDS:
+        out.append(Problem(f"unknown kind '{article.kind}'", shown, None, f"use one of {', '.join(KINDS)}",
+                           "article-unknown-kind"))
+    if not article.title or not "".join(article.title).strip():
+        out.append(Problem("the article has no title", shown, None, "give Article(title=(\"…\",))",
+                           "article-no-title"))
+    for byline in article.bylines:
+        if not (byline.unit.strip() or byline.name.strip()):
+            out.append(Problem("empty byline", shown, None, "give a unit or a name, or remove it",
+                               "article-empty-byline"))
+    if not article.blocks:
+        out.append(Problem("the article has no text", shown, None, "give it at least one paragraph",
+                           "article-empty"))
+    for block in article.blocks:
+        line = block.line or None
+        if isinstance(block, Figure):
+            if not str(block.image).strip() or str(block.image) == ".":
+                out.append(Problem("a figure has no image", shown, line, "give Figure(image=Path(…))",
+                                   "figure-no-image"))
+        elif isinstance(block, Signature):
+            if not any(s.strip() for s in block.lines):
+                out.append(Problem("empty signature", shown, line, "give its printed lines, or drop it",
+                                   "block-empty"))
+        elif isinstance(block, ListItem):
+            if not block.text[len(block.label):].strip():
+                out.append(Problem(f"empty numbered item '{block.label}'", shown, line, "write its text",
+                                   "block-empty"))
+        elif not block.text.strip():
+            kind = "heading" if isinstance(block, Heading) else type(block).__name__.lower()
+            out.append(Problem(f"empty {kind}", shown, line, "write its text, or drop the block", "block-empty"))
+    return out
