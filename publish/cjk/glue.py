@@ -123,12 +123,23 @@ class Prepared:
 _TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _weak(metrics: Metrics) -> Metrics:
+    """A weak proxy of `metrics` (itself, for an object that cannot be weakly referenced)."""
+    try:
+        return weakref.proxy(metrics)
+    except TypeError:
+        return metrics
+
+
 class _Advances(dict):
     """char → natural advance in pt (a hard line break: 0), asked of the metrics once."""
 
     def __init__(self, metrics: Metrics, face: str) -> None:
         super().__init__()
-        self.metrics, self.face = metrics, face
+        # A weak proxy: this table is a value of `_TABLES`, whose weak key is `metrics`; a strong
+        # reference back would keep every metrics object (and its tables) alive for ever — ~85 KB
+        # a build in a process that builds again and again.
+        self.metrics, self.face = _weak(metrics), face
 
     def __missing__(self, ch: str) -> float:
         a = self[ch] = 0.0 if ch in "\n\r" else float(self.metrics.advance(ch, self.face))
@@ -141,7 +152,7 @@ class _CharTable(dict):
 
     def __init__(self, metrics: Metrics, face: str, kaiming: bool, periods: bool, trim: bool) -> None:
         super().__init__()
-        self.metrics, self.face, self.kaiming, self.periods, self.trim = metrics, face, kaiming, periods, trim
+        self.metrics, self.face, self.kaiming, self.periods, self.trim = _weak(metrics), face, kaiming, periods, trim
         self.em = float(metrics.em(face))
         self.advances = _Advances(metrics, face)
 

@@ -190,6 +190,7 @@ def _draw(canvas: Canvas, document: Document, fonts: PdfFonts, geometry: Geometr
     _add_page_labels(canvas, document.pages)
     shared = _SharedPageParts()
     for rl_page in rl_doc.Pages.pages:
+        _flate_only(rl_page)
         rl_page.Trans = None  # ReportLab writes an empty /Trans << >> (a slide-show transition) otherwise
         shared.share(rl_page)
     digest = _content_digest(document, rl_doc)
@@ -363,13 +364,6 @@ class _PrintPage(pdfdoc.PDFPage):
     shared_parts: _SharedPageParts
 
     def check_format(self, document: Any) -> None:
-        if self.compression and not self.Contents and self.stream:
-            # what PDFPage.check_format makes, with Flate alone whatever rl_config.useA85 says
-            contents = pdfdoc.PDFStream()
-            contents.filters = [pdfdoc.PDFZCompress]
-            contents.content = self.stream
-            contents.__Comment__ = "page stream"
-            self.Contents = contents
         super().check_format(document)
         self.Resources = self.shared_parts.resources(self.Resources)
 
@@ -389,6 +383,17 @@ class _PrintCanvas(Canvas):
             if isinstance(obj, pdfdoc.PDFImageXObject):
                 _without_a85(obj)
         return done
+
+
+def _flate_only(page: Any) -> None:
+    """Give the page the content stream `PDFPage.check_format` would make, with Flate alone
+    whatever `rl_config.useA85` says (check_format keeps a stream it finds)."""
+    if page.compression and not page.Contents and page.stream:
+        contents = pdfdoc.PDFStream()
+        contents.filters = [pdfdoc.PDFZCompress]
+        contents.content = page.stream
+        contents.__Comment__ = "page stream"
+        page.Contents = contents
 
 
 def _without_a85(image: Any) -> None:
