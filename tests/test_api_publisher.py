@@ -1,0 +1,148 @@
+"""`publish.Publisher` and batch builds: a long-lived process renders again and again with steady
+memory; renders run in thread, fork and spawn pools with the same bytes; `build_many` builds on
+this machine's cores and on a Dask cluster, with file names unique per issue."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import gc
+import multiprocessing
+import sys
+from pathlib import Path
+
+import pytest
+from build_support import SAMPLE
+
+import publish
+
+pytestmark = pytest.mark.skipif(not (SAMPLE / "issue.toml").is_file(), reason="examples/sample is missing")
+
+EPOCH = 1737331200
+MB = 1024 * 1024
+
+
+def _rss() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads the resident size from /proc (Linux)")
+def test_forty_renders_in_one_publisher_keep_memory_steady():
+    from reportlab.lib import fonts as rl_families
+    from reportlab.pdfbase import pdfmetrics
+
+    with publish.Publisher(source_date_epoch=EPOCH) as publisher:
+        first = publisher.render(SAMPLE)
+        for _ in range(4):  # warm-up: caches filled, the allocator at its working size
+            publisher.render(SAMPLE)
+        gc.collect()
+        before = _rss()
+        registered = (len(pdfmetrics._fonts), len(rl_families._tt2ps_map))
+        for _ in range(40):
+            last = publisher.render(SAMPLE)
+        gc.collect()
+        grown = _rss() - before
+    assert grown < 10 * MB, f"grew {grown / MB:.1f} MB over 40 renders"
+    # ReportLab's process-wide font tables do not grow with each PDF made
+    assert (len(pdfmetrics._fonts), len(rl_families._tt2ps_map)) == registered
+    assert (last.pdf, last.epub) == (first.pdf, first.epub)
+
+
+def test_publisher_options_are_its_own_and_change_nothing_process_wide(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.delenv("PUBLISH_CACHE_DIR", raising=False)
+    was = gc.isenabled()
+    with publish.Publisher(cache_dir=tmp_path / "cache", fork=False, pause_gc=False,
+                           source_date_epoch=EPOCH) as publisher:
+        seen = []
+        publisher.render(SAMPLE, epub=False, progress=lambda *a: seen.append(gc.isenabled()))
+        assert all(seen)  # pause_gc=False: the collector stays on during the build
+        r = publisher.render(SAMPLE)
+    assert (tmp_path / "cache" / "fonts").is_dir()  # the caches went where the Publisher said
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    assert publish.render(SAMPLE).epub == r.epub  # source_date_epoch= is SOURCE_DATE_EPOCH
+    assert gc.isenabled() == was
+
+
+def test_the_gc_is_paused_during_a_build_by_default_and_enabled_after():
+    seen = []
+    publish.render(SAMPLE, epub=False, progress=lambda *a: seen.append(gc.isenabled()))
+    assert seen and not any(seen) and gc.isenabled()
+
+
+def _render_pdf(source: str) -> bytes:
+    with publish.Publisher(source_date_epoch=EPOCH) as publisher:
+        pdf = publisher.render(source, epub=False).pdf
+    assert pdf is not None
+    return pdf
+
+
+@pytest.mark.parametrize("kind", ["thread", "fork", "spawn"])
+def test_renders_in_a_pool_give_the_same_bytes(kind):
+    if kind != "thread" and kind not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {kind} start method on {sys.platform}")
+    expected = _render_pdf(str(SAMPLE))
+    if kind == "thread":
+        pool: cf.Executor = cf.ThreadPoolExecutor(max_workers=2)
+    else:
+        pool = cf.ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context(kind))
+    with pool:
+        results = list(pool.map(_render_pdf, [str(SAMPLE)] * 3))
+    assert results == [expected] * 3
+
+
+def _two_issues(tmp_path: Path) -> list[Path]:
+    """The sample, and a copy of it as another issue (label 第2期)."""
+    import shutil
+
+    second = tmp_path / "second"
+    shutil.copytree(SAMPLE, second)
+    toml = second / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("2025年第1期", "2025年第2期"), encoding="utf-8")
+    return [SAMPLE, second]
+
+
+def test_build_many_on_this_machine_names_each_issue_uniquely(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    results = publish.build_many(_two_issues(tmp_path), tmp_path / "out", jobs=2)
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["bayannaoer-renda-2025-1.epub", "bayannaoer-renda-2025-1.pdf",
+                     "bayannaoer-renda-2025-2.epub", "bayannaoer-renda-2025-2.pdf"]
+    assert [r.pdf_path.name for r in results] == ["bayannaoer-renda-2025-1.pdf", "bayannaoer-renda-2025-2.pdf"]
+    assert results[0].pdf_path.read_bytes() == publish.render(SAMPLE).pdf
+
+
+def test_build_many_refuses_to_overwrite_one_issue_with_another(tmp_path):
+    issue = publish.load_issue(SAMPLE)
+    other = dataclasses.replace(issue, sections=issue.sections[:1])  # another issue, the same name
+    with pytest.raises(publish.BuildError) as err:
+        publish.build_many([issue, other], tmp_path, jobs=1, epub=False)
+    assert [p.code for p in err.value.problems] == ["output-name-clash"]
+    assert [p.name for p in tmp_path.iterdir()] == ["bayannaoer-renda-2025-1.pdf"]
+    assert tmp_path.joinpath("bayannaoer-renda-2025-1.pdf").read_bytes() == publish.render(issue, epub=False).pdf
+
+
+def test_build_many_builds_the_good_issues_and_reports_the_bad(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    with pytest.raises(publish.BuildError) as err:
+        publish.build_many([SAMPLE, bad], tmp_path / "out", jobs=1, epub=False)
+    assert "no issue.toml" in str(err.value)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["bayannaoer-renda-2025-1.pdf"]
+
+
+def test_build_many_on_a_dask_local_cluster(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed", reason="the dask extra (pip install 'publish[dask]')")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    sources = _two_issues(tmp_path)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        results = publish.build_many(sources, tmp_path / "out", client=client)
+    assert [r.pdf_path.name for r in results] == ["bayannaoer-renda-2025-1.pdf", "bayannaoer-renda-2025-2.pdf"]
+    expected = publish.render(SAMPLE)
+    assert results[0].pdf_path.read_bytes() == expected.pdf
+    assert results[0].epub_path.read_bytes() == expected.epub
