@@ -26,6 +26,7 @@ from typing import Any
 from publish import settings
 from publish.build import (
     BuildResult,
+    KeptLoaders,
     Loaders,
     Rendered,
     Source,
@@ -115,9 +116,7 @@ def render_one(source: Source, options: dict[str, Any], chosen: settings.Setting
     problems (exceptions do not travel well between processes: their problems do)."""
     global _worker_loaders
     if _worker_loaders is None:
-        from publish.publisher import _KeptLoaders
-
-        _worker_loaders = _KeptLoaders()
+        _worker_loaders = KeptLoaders()
     return _render_here(source, options, chosen, _worker_loaders)
 
 

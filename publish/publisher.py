@@ -14,7 +14,6 @@ written. Nothing process-wide is changed: the settings hold for the calls made t
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -24,8 +23,8 @@ from publish import settings
 from publish.build import (
     BuildResult,
     FontsChoice,
+    KeptLoaders,
     LayoutChoice,
-    Loaders,
     Progress,
     Rendered,
     Source,
@@ -35,50 +34,7 @@ from publish.build import render as _render
 
 if TYPE_CHECKING:
     from publish.errors import Problem
-    from publish.fonts import FontSet
-    from publish.layout import Layout
     from publish.model import Issue
-
-
-class _KeptLoaders(Loaders):
-    """Layouts and font sets kept between builds. A layout is reloaded when its file changes; a
-    font set is kept per issue folder and font choice (a changed font file needs a new Publisher,
-    or `Publisher.clear()`)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._layouts: dict[tuple[str, str, int, int], Layout] = {}
-        self._fonts: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], FontSet] = {}
-
-    def layout(self, name: str | Path, root: Path | None) -> Layout:
-        from publish.layout import find_layout
-
-        path = find_layout(name, root)
-        st = path.stat()
-        key = (str(name), str(path), st.st_mtime_ns, st.st_size)
-        with self._lock:
-            found = self._layouts.get(key)
-        if found is None:
-            found = super().layout(name, root)
-            with self._lock:
-                self._layouts = {k: v for k, v in self._layouts.items() if k[:2] != key[:2]}
-                self._layouts[key] = found
-        return found
-
-    def fonts(self, root: Path | None, overrides: dict[str, list[str]]) -> FontSet:
-        key = (str(root), tuple(sorted((role, tuple(c)) for role, c in overrides.items())))
-        with self._lock:
-            found = self._fonts.get(key)
-        if found is None:
-            found = super().fonts(root, overrides)
-            with self._lock:
-                found = self._fonts.setdefault(key, found)
-        return found
-
-    def clear(self) -> None:
-        with self._lock:
-            self._layouts.clear()
-            self._fonts.clear()
 
 
 class Publisher:
@@ -118,7 +74,7 @@ class Publisher:
             pause_gc=pause_gc,
             source_date_epoch=source_date_epoch,
         )
-        self._loaders = _KeptLoaders()
+        self._loaders = KeptLoaders()
 
     def __enter__(self) -> Publisher:
         return self

@@ -106,7 +106,7 @@ def test_writers_take_a_binary_file_object(monkeypatch):
 
 
 def test_a_source_of_another_type_is_a_type_error():
-    with pytest.raises(TypeError, match="issue folder or a publish.Issue"):
+    with pytest.raises(TypeError, match=r"issue folder or a publish\.Issue"):
         publish.render(42)  # type: ignore[arg-type]
 
 

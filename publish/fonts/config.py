@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from publish.errors import FontError, Problem
 
+# The project's folder in a source checkout: its fonts/ may hold font files (not in a wheel).
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_TOML = PROJECT_DIR / "fonts" / "default.toml"
+# The default roles: package data (publish/data/fonts/, which the project's fonts/default.toml links
+# to), so that an installed wheel has them.
+DEFAULT_TOML = Path(str(resources.files("publish").joinpath("data", "fonts", "default.toml")))
 
 ROLES = ("body", "title", "subtitle", "byline", "heading", "header", "folio", "note", "latin")
 

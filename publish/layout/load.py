@@ -9,6 +9,7 @@ not fit the page — is a `LayoutError` naming the file and the key (`[grid] cha
 from __future__ import annotations
 
 import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,9 @@ from publish.layout.spec import (
     Layout,
 )
 
-LAYOUTS_DIR = Path(__file__).resolve().parents[2] / "layouts"
+# The shipped layouts: package data (publish/data/layouts/, which the project's layouts/ links to),
+# so that an installed wheel finds them without the source folder.
+LAYOUTS_DIR = Path(str(resources.files("publish").joinpath("data", "layouts")))
 
 _ALIGNS = ("justify", "left", "center", "right")
 _CHOICES = {

@@ -165,10 +165,32 @@ def _render(document: Document, fonts: PdfFonts) -> bytes:
         bleedBox=geometry.bleed_box,
         lang=document.language or None,
     )
+    _seed_time(canvas._doc)
     try:
         return _draw(canvas, document, fonts, geometry, profile)
     finally:
         _release_fonts(fonts, canvas._doc)
+
+
+def _seed_time(doc: Any) -> None:
+    """ReportLab seeds the file ID (and its own timestamp) with `SOURCE_DATE_EPOCH` read from the
+    environment when the document is made; a time given in the settings instead (a Publisher's
+    `source_date_epoch`) must give the same bytes, so the document is seeded with it the same way."""
+    from publish import settings
+
+    given = settings.current().source_date_epoch
+    if given is None:
+        return  # ReportLab read the environment, as the settings do
+    import hashlib
+    import time
+
+    signature = hashlib.md5(usedforsecurity=False)
+    signature.update(b"a reportlab document")
+    signature.update(ascii(int(given)).encode("ascii"))
+    doc.signature = signature
+    stamp = doc._timeStamp
+    stamp.t, stamp.lt, stamp.tzname, stamp.dhh, stamp.dmm = int(given), time.gmtime(int(given)), "UTC", 0, 0
+    stamp.YMDhms = tuple(stamp.lt)[:6]
 
 
 def _draw(canvas: Canvas, document: Document, fonts: PdfFonts, geometry: Geometry, profile: Any) -> bytes:

@@ -22,6 +22,7 @@ import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
@@ -187,7 +188,7 @@ def _toml_string(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _block(block: Block, root: Path | None) -> str:
+def _block(block: Block, root: Path | None, folder: Path | None = None) -> str:
     if isinstance(block, Paragraph):
         if not block.runs:
             raise SourceError(Problem("an empty paragraph cannot be written", fix="drop the block"))
@@ -213,7 +214,7 @@ def _block(block: Block, root: Path | None) -> str:
         body = "\n".join(inline_markdown([_plain(line)], emphasis=False) for line in block.lines)
         return f"::: signature\n{body}\n:::"
     if isinstance(block, Figure):
-        return _figure(block, root)
+        return _figure(block, root, folder)
     if isinstance(block, Table):
         return _table(block)
     raise TypeError(f"not a block: {block!r}")
@@ -241,13 +242,17 @@ def _plain(text: str) -> Inline:
     return Text(text)
 
 
-def _figure(figure: Figure, root: Path | None) -> str:
+def _figure(figure: Figure, root: Path | None, folder: Path | None = None) -> str:
     path = figure.image
     if root is not None and path.is_absolute():
-        try:
+        if path.is_relative_to(root):
             path = path.relative_to(root)
-        except ValueError:
-            pass
+        elif folder is not None:
+            try:
+                # a picture outside the issue: relative to the folder written (`../photos/a.jpg`)
+                path = Path(os.path.relpath(path, folder))
+            except ValueError:  # another drive (Windows): only an absolute path reaches it
+                pass
     target = path.as_posix()
     if re.search(r"[\s()<>\\]", target) or not target:
         target = "<" + re.sub(r"([<>\\])", r"\\\1", target) + ">"
@@ -258,8 +263,12 @@ def _figure(figure: Figure, root: Path | None) -> str:
     return f"![{caption}]({target}{title})" + ("{.wide}" if figure.wide else "")
 
 
-def article_to_markdown(article: Article, *, section: str | None = None, root: Path | None = None) -> str:
+def article_to_markdown(article: Article, *, section: str | None = None, root: Path | None = None,
+                        folder: Path | None = None) -> str:
     """An article → its source file text (front matter + Markdown body), ending with a newline.
+
+    `folder`: where the issue is written, when not `root`: a picture outside `root` is then
+    written relative to `folder`.
 
     `section` adds the optional `section = "…"` key; `root` (the issue folder) makes absolute
     figure paths relative to it.
@@ -282,7 +291,7 @@ def article_to_markdown(article: Article, *, section: str | None = None, root: P
         front.append(f"kind = {_toml_string(article.kind)}")
     if section is not None:
         front.append(f"section = {_toml_string(section)}")
-    body = "\n\n".join(_block(b, root) for b in article.blocks)
+    body = "\n\n".join(_block(b, root, folder) for b in article.blocks)
     for note in article.notes:
         body += f"\n\n[^{note.label}]: {inline_markdown(note.runs)}"
     return "+++\n" + "\n".join(front) + "\n+++\n\n" + body + "\n"
@@ -305,11 +314,82 @@ def _paths_for(issue: Issue, article_paths: Mapping[str, str | Path] | Sequence[
     return result
 
 
-def issue_to_toml(issue: Issue, article_paths: Mapping[str, str | Path] | Sequence[str | Path]) -> str:
+def issue_to_toml(issue: Issue, article_paths: Mapping[str, str | Path] | Sequence[str | Path],
+                  template: str | None = None) -> str:
     """The `issue.toml` text for an issue; `article_paths` maps slug → path (or lists them in order).
 
-    Paths are relative to the issue folder and their stem must be the article's slug.
+    Paths are relative to the issue folder and their stem must be the article's slug. `template`:
+    an existing `issue.toml` text whose comments, layout and keys the model does not hold (e.g.
+    `[issue] normalize`) are kept, with every value the model holds written over it.
     """
+    fresh = _fresh_toml(issue, article_paths)
+    return fresh if template is None else _merged_toml(template, fresh)
+
+
+# The keys of each table that the model holds (every key of [fonts]: the roles and `strict`).
+_MODELLED = {
+    "magazine": ("title", "slug", "language", "publisher", "issn"),
+    "issue": ("label", "date", "first_folio", "layout"),
+    "proof": ("ignore",),
+}
+
+
+def _merged_toml(template: str, fresh: str) -> str:
+    """`template` with the values of `fresh` (both issue.toml texts) written into it."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        doc = tomlkit.parse(template)
+    except TOMLKitError:
+        return fresh  # a template we cannot read keeps nothing
+    new = tomlkit.parse(fresh)
+    for table, keys in _MODELLED.items():
+        _merge_table(doc, new, table, keys)
+    _merge_table(doc, new, "fonts", tuple(set(doc.get("fonts", {}) or {}) | set(new.get("fonts", {}) or {})))
+    old_sections, new_sections = doc.get("sections"), new.get("sections")
+    if isinstance(old_sections, list) and new_sections is not None and len(old_sections) == len(new_sections):
+        for old, section in zip(old_sections, new_sections, strict=True):
+            for key in ("title", "articles"):
+                if key not in old or _toml_value(old[key]) != _toml_value(section[key]):
+                    old[key] = section[key]
+    elif new_sections is not None:
+        if "sections" in doc:
+            del doc["sections"]
+        doc["sections"] = new_sections
+    return tomlkit.dumps(doc)
+
+
+def _merge_table(doc: Any, new: Any, table: str, keys: Sequence[str]) -> None:
+    import tomlkit
+
+    fresh = new.get(table)
+    if fresh is None:
+        if table in doc and isinstance(doc[table], dict):
+            for key in keys:
+                if key in doc[table]:
+                    del doc[table][key]
+            if not doc[table]:
+                del doc[table]
+        return
+    if table not in doc or not isinstance(doc[table], dict):
+        if table in doc:
+            del doc[table]
+        doc[table] = tomlkit.table()
+    target = doc[table]
+    for key in keys:
+        if key in fresh:
+            if key not in target or _toml_value(target[key]) != _toml_value(fresh[key]):  # an unchanged line keeps its comment
+                target[key] = fresh[key]
+        elif key in target:
+            del target[key]
+
+
+def _toml_value(item: Any) -> Any:
+    return item.unwrap() if hasattr(item, "unwrap") else item
+
+
+def _fresh_toml(issue: Issue, article_paths: Mapping[str, str | Path] | Sequence[str | Path]) -> str:
     paths = iter(_paths_for(issue, article_paths))
     out = ["[magazine]", f"title = {_toml_string(issue.magazine)}"]
     if issue.magazine_slug:
@@ -327,10 +407,14 @@ def issue_to_toml(issue: Issue, article_paths: Mapping[str, str | Path] | Sequen
         f"first_folio = {issue.first_folio}",
         f"layout = {_toml_string(issue.layout)}",
     ]
-    if issue.fonts:
+    if issue.fonts or issue.strict_fonts:
         out += ["", "[fonts]"]
+        if issue.strict_fonts:
+            out.append("strict = true")
         for role, candidates in issue.fonts:
             out.append(f"{role} = [" + ", ".join(_toml_string(c) for c in candidates) + "]")
+    if issue.proof_ignore:
+        out += ["", "[proof]", "ignore = [" + ", ".join(_toml_string(c) for c in issue.proof_ignore) + "]"]
     for section in issue.sections:
         out += ["", "[[sections]]", f"title = {_toml_string(section.title)}", "articles = ["]
         out += [f"  {_toml_string(next(paths))}," for _ in section.articles]
@@ -357,7 +441,12 @@ def write_issue(
 ) -> list[Path]:
     """Write `issue.toml` and every article into `folder` (each file written whole, then renamed).
 
-    Default article paths are `articles/<slug>.md` (the slug is the file stem). Returns the files written. Raises `SourceError` if something cannot be written.
+    Default article paths are `articles/<slug>.md` (the slug is the file stem). Figure paths are
+    written relative to `folder`. The issue's own `issue.toml` (in `issue.root`, else one already
+    in `folder`) keeps its comments and the keys the model does not hold (`normalize`, …). An
+    article read from a file in `folder` and now written under another name (a new slug) leaves
+    no stale file: the old one is removed. Returns the files written. Raises `SourceError` if
+    something cannot be written.
     """
     folder = Path(folder)
     if article_paths is None:
@@ -376,13 +465,29 @@ def write_issue(
     index = 0
     for section in issue.sections:
         for article in section.articles:
-            texts.append((folder / paths[index], article_to_markdown(article, root=source_root)))
+            texts.append((folder / paths[index], article_to_markdown(article, root=source_root,
+                                                                           folder=folder.resolve())))
             index += 1
-    texts.append((folder / "issue.toml", issue_to_toml(issue, paths)))
+    texts.append((folder / "issue.toml", issue_to_toml(issue, paths, _template(issue, folder))))
     for path, text in texts:  # everything rendered before the first file is written
         _atomic_write(path, text)
     for source, target in copies:
         if source.is_file() and not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(source.read_bytes())
+    written = {p.resolve() for p, _ in texts}
+    inside = folder.resolve()
+    for article in issue.articles:  # renamed articles: their old files go
+        old = Path(article.source).resolve() if article.source is not None else None
+        if old is not None and old not in written and old.suffix == ".md" and old.is_relative_to(inside):
+            old.unlink(missing_ok=True)
     return [p for p, _ in texts]
+
+
+def _template(issue: Issue, folder: Path) -> str | None:
+    for candidate in ([issue.root / "issue.toml"] if issue.root is not None else []) + [folder / "issue.toml"]:
+        try:
+            return candidate.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return None
