@@ -88,7 +88,7 @@ def test_cover_file_has_two_spreads_at_trim_plus_bleed_with_the_spine(tmp_path: 
     for sub in ("covers",):
         shutil.copytree(tmp_path / "issue" / sub, root / sub)
     result = build(root, tmp_path / "out", epub=False)
-    assert result.cover_path == tmp_path / "out" / "issue-2025-01-20-cover.pdf"
+    assert result.cover_path == tmp_path / "out" / f"{result.pdf_path.stem}-cover.pdf"
     pages = boxes(result.cover_path)
     assert len(pages) == 2  # outside spread, inside spread
     spread = 2 * W + spine_mm * MM
