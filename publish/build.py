@@ -312,7 +312,7 @@ def prepare(
     fontset = _fonts_for(issue, fonts, load)
     unknown = [
         Problem(f"[styles] {element}.role: unknown font role {st.role!r}", chosen.path, None,
-                f"use one of: {', '.join(sorted(fontset.roles))}", "layout-unknown-role")
+                f"use one of: {', '.join(sorted(fontset.roles))}", code="layout-unknown-role")
         for element, st in chosen.styles.items() if st.role not in fontset.roles
     ]
     if unknown:

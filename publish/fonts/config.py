@@ -37,22 +37,22 @@ def _read_toml(path: Path) -> dict:
         with path.open("rb") as f:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as err:
-        raise FontError(Problem(f"invalid TOML: {err}", path, None, "fix the font role file")) from None
+        raise FontError(Problem(f"invalid TOML: {err}", path, None, "fix the font role file", code="fonts-invalid-toml")) from None
     except OSError as err:
-        raise FontError(Problem(f"cannot read font role file: {err.strerror}", path)) from None
+        raise FontError(Problem(f"cannot read font role file: {err.strerror}", path, code="fonts-unreadable")) from None
 
 
 def _roles_from(data: dict, path: Path) -> dict[str, tuple[str, ...]]:
     roles = data.get("roles", {})
     if not isinstance(roles, dict):
-        raise FontError(Problem("[roles] must be a table of role = [candidates]", path))
+        raise FontError(Problem("[roles] must be a table of role = [candidates]", path, code="fonts-bad-roles"))
     out: dict[str, tuple[str, ...]] = {}
     for role, cands in roles.items():
         if isinstance(cands, str):
             cands = [cands]
         if not isinstance(cands, list) or not all(isinstance(c, str) for c in cands) or not cands:
             raise FontError(
-                Problem(f"font role {role!r} must be a non-empty list of font names or files", path)
+                Problem(f"font role {role!r} must be a non-empty list of font names or files", path, code="fonts-bad-role")
             )
         out[role] = tuple(cands)
     return out
@@ -78,7 +78,7 @@ def load_config(
             raise FontError(
                 Problem(
                     f"font override for role {role!r} must be a non-empty list of font names or files",
-                    Path(issue_root) / "issue.toml" if issue_root else None,
+                    Path(issue_root) / "issue.toml" if issue_root else None, code="fonts-bad-override",
                 )
             )
         roles[role] = cands

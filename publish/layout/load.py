@@ -66,7 +66,7 @@ def find_layout(name_or_path: str | Path, issue_root: Path | None = None) -> Pat
     raise LayoutError(
         Problem(
             f"layout {raw!r} not found (looked in {', '.join(str(c.parent) for c in candidates)})",
-            fix=f"use one of: {shipped}, or a path to a .toml layout file",
+            fix=f"use one of: {shipped}, or a path to a .toml layout file", code="layout-not-found",
         )
     )
 
@@ -80,13 +80,13 @@ class _Reader:
         self.problems: list[Problem] = []
         self.known: dict[str, set[str]] = {}
 
-    def problem(self, where: str, message: str, fix: str = "") -> None:
-        self.problems.append(Problem(f"{where}: {message}", self.path, None, fix))
+    def problem(self, where: str, message: str, fix: str = "", code: str = "") -> None:
+        self.problems.append(Problem(f"{where}: {message}", self.path, None, fix, code))
 
     def table(self, name: str) -> dict[str, Any]:
         t = self.data.get(name, {})
         if not isinstance(t, dict):
-            self.problem(f"[{name}]", "must be a table")
+            self.problem(f"[{name}]", "must be a table", code="layout-not-table")
             return {}
         return t
 
@@ -108,7 +108,7 @@ class _Reader:
         where = where or f"[{section}] {key}"
         if key not in t:
             if default is ...:
-                self.problem(where, "is missing", "add it (see layouts/magazine-16k.toml)")
+                self.problem(where, "is missing", "add it (see layouts/magazine-16k.toml)", code="layout-missing-key")
                 return None
             return default
         value = t[key]
@@ -117,16 +117,16 @@ class _Reader:
             value = float(value)
         if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
             names = " or ".join(k.__name__ for k in kinds)
-            self.problem(where, f"must be {names}, not {value!r}")
+            self.problem(where, f"must be {names}, not {value!r}", code="layout-bad-value")
             return None if default is ... else default
         if choices is not None and value not in choices:
-            self.problem(where, f"must be one of {', '.join(choices)}, not {value!r}")
+            self.problem(where, f"must be one of {', '.join(choices)}, not {value!r}", code="layout-bad-value")
             return None if default is ... else default
         if minimum is not None and value < minimum:
-            self.problem(where, f"must be at least {minimum}, not {value}")
+            self.problem(where, f"must be at least {minimum}, not {value}", code="layout-bad-value")
             return None if default is ... else default
         if maximum is not None and value > maximum:
-            self.problem(where, f"must be at most {maximum}, not {value}")
+            self.problem(where, f"must be at most {maximum}, not {value}", code="layout-bad-value")
             return None if default is ... else default
         return value
 
@@ -135,7 +135,7 @@ class _Reader:
         allowed = self.known.get(section, set()) if allowed is None else allowed
         for key in t:
             if key not in allowed:
-                self.problem(f"[{section}] {key}", "unknown key", f"allowed keys: {', '.join(sorted(allowed))}")
+                self.problem(f"[{section}] {key}", "unknown key", f"allowed keys: {', '.join(sorted(allowed))}", code="layout-unknown-key")
 
 
 _TABLES = ("page", "margins", "grid", "body", "typography", "flow", "header", "contents", "figure", "table", "notes",
@@ -149,17 +149,17 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
-        raise LayoutError(Problem(f"not valid TOML: {err}", path, None, "fix the TOML syntax")) from None
+        raise LayoutError(Problem(f"not valid TOML: {err}", path, None, "fix the TOML syntax", code="layout-invalid-toml")) from None
     except OSError as err:
-        raise LayoutError(Problem(f"cannot read the layout: {err.strerror}", path)) from None
+        raise LayoutError(Problem(f"cannot read the layout: {err.strerror}", path, code="layout-unreadable")) from None
     r = _Reader(data, path)
     for key in data:
         if key not in (*_TABLES, "name"):
             r.problem(f"[{key}]" if isinstance(data[key], dict) else key, "unknown table or key",
-                      f"allowed: name, {', '.join(_TABLES)}")
+                      f"allowed: name, {', '.join(_TABLES)}", code="layout-unknown-key")
     name = data.get("name", path.stem)
     if not isinstance(name, str):
-        r.problem("name", f"must be a string, not {name!r}")
+        r.problem("name", f"must be a string, not {name!r}", code="layout-bad-value")
         name = path.stem
 
     pos = {"minimum": 0.0}
@@ -209,7 +209,7 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
         st = header_t.get(side, {})
         sect = f"header.{side}"
         if not isinstance(st, dict):
-            r.problem(f"[{sect}]", "must be a table with inner and outer")
+            r.problem(f"[{sect}]", "must be a table with inner and outer", code="layout-bad-value")
             st = {}
         vals = {}
         for key in ("inner", "outer"):
@@ -217,7 +217,7 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
             for piece in _brace_names(v or ""):
                 if "{" + piece + "}" not in _PLACEHOLDERS:
                     r.problem(f"[{sect}] {key}", f"unknown placeholder {{{piece}}}",
-                              f"use {', '.join(_PLACEHOLDERS)}")
+                              f"use {', '.join(_PLACEHOLDERS)}", code="layout-unknown-placeholder")
             vals[key] = v or ""
         r.unknown_keys(sect, st, {"inner", "outer"})
         formats[side] = HeaderFormat(**vals)
@@ -244,10 +244,10 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
                 styles[el] = ElementStyle(b.role, round(b.size * factor, 2), b.leading, align_, indent_)
             continue
         if st is None:
-            r.problem(f"[styles] {el}", "is missing", "give it a role and a size")
+            r.problem(f"[styles] {el}", "is missing", "give it a role and a size", code="layout-missing-key")
             continue
         if not isinstance(st, dict):
-            r.problem(f"[styles] {el}", "must be a table like { role = \"body\", size = 10 }")
+            r.problem(f"[styles] {el}", "must be a table like { role = \"body\", size = 10 }", code="layout-bad-value")
             continue
         role = r.get(sect, "role", str, table=st, where=f"[styles] {el}.role")
         # The body text's elements take [body] size and leading unless they say otherwise, so that
@@ -268,16 +268,17 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
         for key in st:
             if key not in ("role", "size", "leading", "align", "indent_em", "space_before", "space_after"):
                 r.problem(f"[styles] {el}.{key}", "unknown key",
-                          "allowed: role, size, leading, align, indent_em, space_before, space_after")
+                          "allowed: role, size, leading, align, indent_em, space_before, space_after", code="layout-unknown-key")
         if role is None or esize is None:
             continue
         if not role:
-            r.problem(f"[styles] {el}.role", "must name a font role (e.g. \"body\")")
+            r.problem(f"[styles] {el}.role", "must name a font role (e.g. \"body\")", code="layout-bad-value")
         styles[el] = ElementStyle(role, esize, eleading or max(esize * 1.4, leading or 0.0), align, indent,
                                   before, after)
     for key in styles_t:
         if key not in ELEMENTS and key not in OPTIONAL_ELEMENTS:
-            r.problem(f"[styles] {key}", "unknown element", f"elements: {', '.join((*ELEMENTS, *OPTIONAL_ELEMENTS))}")
+            r.problem(f"[styles] {key}", "unknown element", f"elements: {', '.join((*ELEMENTS, *OPTIONAL_ELEMENTS))}",
+                      code="layout-unknown-element")
 
     page_multiple = r.get("makeup", "page_multiple", int, 1, minimum=1, maximum=64)
     filler = r.get("makeup", "filler", str, "blank", choices=FILLERS)
@@ -291,7 +292,7 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
         profile = (path.parent / output_intent).resolve()
         if not profile.is_file():
             r.problem("[print] output_intent", f"no such ICC profile: {output_intent}",
-                      "give the profile's path relative to the layout file")
+                      "give the profile's path relative to the layout file", code="layout-no-icc-profile")
         output_intent = str(profile)
     for sect in _TABLES:
         if sect not in ("styles", "header"):
@@ -371,7 +372,7 @@ def _check_fit(layout: Layout, r: _Reader) -> None:
             "[grid] chars",
             f"{layout.columns} columns of {layout.chars} characters at {layout.body_size:g} pt plus gutters "
             f"need {layout.block_width / MM:.1f} mm, but the margins leave {layout.text_width / MM:.1f} mm",
-            "use fewer characters, a smaller [body] size or narrower [margins]",
+            "use fewer characters, a smaller [body] size or narrower [margins]", code="layout-does-not-fit",
         )
     height = layout.lines * layout.leading
     room = layout.trim_height - layout.margin_top - layout.margin_bottom
@@ -380,10 +381,10 @@ def _check_fit(layout: Layout, r: _Reader) -> None:
             "[grid] lines",
             f"{layout.lines} lines at {layout.leading:g} pt need {height / MM:.1f} mm, "
             f"but the margins leave {room / MM:.1f} mm",
-            "use fewer lines, a smaller [body] leading or smaller [margins] top/bottom",
+            "use fewer lines, a smaller [body] leading or smaller [margins] top/bottom", code="layout-does-not-fit",
         )
     if layout.figure_max_lines > layout.lines - 2:
-        r.problem("[figure] max_height_lines", f"must leave room for a caption: at most {layout.lines - 2}")
+        r.problem("[figure] max_height_lines", f"must leave room for a caption: at most {layout.lines - 2}", code="layout-does-not-fit")
     if layout.header_baseline >= layout.margin_top and (layout.header_right.inner or layout.header_right.outer):
         r.problem("[header] baseline_mm", "puts the header inside the text block",
-                  "make it smaller than [margins] top_mm")
+                  "make it smaller than [margins] top_mm", code="layout-does-not-fit")

@@ -111,6 +111,6 @@ def check_prepress(issue, layout: Layout | None = None) -> list[Problem]:
                     f"image {path.name} has {dpi:.0f} dpi at its printed width of {w_pt / 72 * 25.4:.0f} mm "
                     f"(print wants {MIN_DPI})",
                     where, block.line or None,
-                    f"use a photo at least {need_w} px wide", "image-low-dpi",
+                    f"use a photo at least {need_w} px wide", code="image-low-dpi",
                 ))
     return problems

@@ -94,7 +94,7 @@ def _parse_article(
                 "no front matter: the file must start with a line '+++'",
                 shown,
                 1,
-                "begin with '+++', the keys (title = \"…\"), and another '+++' line",
+                "begin with '+++', the keys (title = \"…\"), and another '+++' line", code="front-matter-missing",
             )
         )
         return None, None
@@ -105,7 +105,7 @@ def _parse_article(
                 "front matter is never closed",
                 shown,
                 1,
-                "add a line '+++' after the title, subtitle and byline keys",
+                "add a line '+++' after the title, subtitle and byline keys", code="front-matter-unclosed",
             )
         )
         return None, None
@@ -126,7 +126,7 @@ def _parse_article(
                     f"unknown front matter key '{key}'",
                     shown,
                     where(key),
-                    f"use only {', '.join(FRONT_MATTER_KEYS)} (check the spelling)",
+                    f"use only {', '.join(FRONT_MATTER_KEYS)} (check the spelling)", code="front-matter-unknown-key",
                 )
             )
 
@@ -135,7 +135,7 @@ def _parse_article(
     kind = _string(meta, "kind", shown, where, problems)
     if kind and kind not in KINDS:
         problems.append(
-            Problem(f"unknown kind '{kind}'", shown, where("kind"), f"use one of {', '.join(KINDS)}")
+            Problem(f"unknown kind '{kind}'", shown, where("kind"), f"use one of {', '.join(KINDS)}", code="article-unknown-kind")
         )
     section = _string(meta, "section", shown, where, problems) if "section" in meta else None
     bylines = _bylines(meta.get("byline", []), shown, meta_lines, where("byline"), problems)
@@ -145,7 +145,7 @@ def _parse_article(
                 "the article has no text after its front matter",
                 shown,
                 body_first_line - 1,
-                "write the article's paragraphs after the closing '+++', or remove it from issue.toml",
+                "write the article's paragraphs after the closing '+++', or remove it from issue.toml", code="article-empty",
             )
         )
     if len(problems) > before:
@@ -166,15 +166,15 @@ def _parse_article(
 def _title(value: Any, path: Path | str, line: int, problems: list[Problem]) -> tuple[str, ...]:
     fix = 'write title = "…", or title = ["first printed line", "second printed line"]'
     if value is None:
-        problems.append(Problem("the front matter has no title", path, line, fix))
+        problems.append(Problem("the front matter has no title", path, line, fix, code="article-no-title"))
         return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(Problem("title must be a string or a list of strings", path, line, fix))
+        problems.append(Problem("title must be a string or a list of strings", path, line, fix, code="article-bad-title"))
         return ()
     if not "".join(value).strip():
-        problems.append(Problem("the title is empty", path, line, fix))
+        problems.append(Problem("the title is empty", path, line, fix, code="article-no-title"))
         return ()
     return tuple(value)
 
@@ -182,7 +182,7 @@ def _title(value: Any, path: Path | str, line: int, problems: list[Problem]) -> 
 def _string(meta: dict[str, Any], key: str, path: Path | str, where: Any, problems: list[Problem]) -> str:
     value = meta.get(key, "")
     if not isinstance(value, str):
-        problems.append(Problem(f"{key} must be a string", path, where(key), f'write {key} = "…" (in double quotes)'))
+        problems.append(Problem(f"{key} must be a string", path, where(key), f'write {key} = "…" (in double quotes)', code="front-matter-not-string"))
         return ""
     return value
 
@@ -194,12 +194,12 @@ def _bylines(
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list):
-        problems.append(Problem("byline must be a list of {unit, name} tables", path, line, fix))
+        problems.append(Problem("byline must be a list of {unit, name} tables", path, line, fix, code="byline-bad"))
         return ()
     bylines = []
     for entry in value:
         if not isinstance(entry, dict):
-            problems.append(Problem("byline must be a list of {unit, name} tables", path, line, fix))
+            problems.append(Problem("byline must be a list of {unit, name} tables", path, line, fix, code="byline-bad"))
             continue
         for key in entry:
             if key not in BYLINE_KEYS:
@@ -208,15 +208,15 @@ def _bylines(
                         f"unknown byline key '{key}'",
                         path,
                         key_line(meta_lines, key, 2, line - 2),
-                        "a byline has only unit and name",
+                        "a byline has only unit and name", code="byline-unknown-key",
                     )
                 )
         unit, name = entry.get("unit", ""), entry.get("name", "")
         if not isinstance(unit, str) or not isinstance(name, str):
-            problems.append(Problem("byline unit and name must be strings", path, line, fix))
+            problems.append(Problem("byline unit and name must be strings", path, line, fix, code="byline-bad"))
             continue
         if not (unit.strip() or name.strip()):
-            problems.append(Problem("empty byline", path, line, "give a unit or a name, or remove it"))
+            problems.append(Problem("empty byline", path, line, "give a unit or a name, or remove it", code="article-empty-byline"))
             continue
         bylines.append(Byline(unit=unit, name=name))
     return tuple(bylines)
@@ -248,5 +248,5 @@ def article_from_text(text: str, path: Path | str = "article.md", root: Path | N
     problems: list[Problem] = []
     article, _ = parse_article(text, path, root, problems)
     if problems or article is None:
-        raise SourceError(*(problems or [Problem("cannot read the article", path, 1)]))
+        raise SourceError(*(problems or [Problem("cannot read the article", path, 1, code="source-unreadable")]))
     return article

@@ -35,7 +35,7 @@ def decode(data: bytes, path: Path | str, problems: list[Problem]) -> str | None
                 f"not valid UTF-8 (byte 0x{data[err.start]:02X} at offset {err.start})",
                 path,
                 line,
-                "save the file as UTF-8",
+                "save the file as UTF-8", code="file-not-utf8",
             )
         )
         return None
@@ -48,13 +48,13 @@ def read_text(path: Path, shown: Path | str, problems: list[Problem]) -> str | N
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        problems.append(Problem("file not found", shown, None, "create it or correct the path"))
+        problems.append(Problem("file not found", shown, None, "create it or correct the path", code="file-not-found"))
         return None
     except IsADirectoryError:
-        problems.append(Problem("is a folder, not a file", shown, None, "name a .md file"))
+        problems.append(Problem("is a folder, not a file", shown, None, "name a .md file", code="file-is-folder"))
         return None
     except OSError as err:
-        problems.append(Problem(f"cannot be read ({err.strerror})", shown, None, "check its permissions"))
+        problems.append(Problem(f"cannot be read ({err.strerror})", shown, None, "check its permissions", code="file-unreadable"))
         return None
     return decode(data, shown, problems)
 
@@ -71,7 +71,7 @@ def control_characters(text: str, path: Path | str, first_line: int, problems: l
                     f"control character U+{ord(found.group()):04X} in the text",
                     path,
                     number,
-                    "delete it (it is invisible in most editors)",
+                    "delete it (it is invisible in most editors)", code="control-character",
                 )
             )
     return clean
@@ -105,7 +105,7 @@ def parse_toml(text: str, path: Path | str, first_line: int, problems: list[Prob
             # "Invalid value", since the line looks right to the eye.
             what = f"{what}: the curly quotes {' '.join(curly)} are not TOML quotes"
             hint = 'write straight double quotes: title = "…" (switch the input method to half-width for them)'
-        problems.append(Problem(f"invalid TOML: {what}", path, line, hint))
+        problems.append(Problem(f"invalid TOML: {what}", path, line, hint, code="toml-invalid"))
         return None
 
 

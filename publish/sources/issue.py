@@ -86,7 +86,7 @@ def _read(path: Path | str) -> tuple[Issue | None, list[Problem]]:
     reading = _Reading(root, shown_root)
     if not root.is_dir():
         reading.problems.append(
-            Problem("not an issue folder (it does not exist)", shown_root, None, "give the folder that holds issue.toml")
+            Problem("not an issue folder (it does not exist)", shown_root, None, "give the folder that holds issue.toml", code="issue-folder-missing")
         )
         return None, reading.problems
     if not (root / ISSUE_FILE).is_file():
@@ -95,7 +95,7 @@ def _read(path: Path | str) -> tuple[Issue | None, list[Problem]]:
                 f"no {ISSUE_FILE} in this folder",
                 shown_root,
                 None,
-                "give the issue folder, or create one with `publish new DIR`",
+                "give the issue folder, or create one with `publish new DIR`", code="issue-toml-missing",
             )
         )
         return None, reading.problems
@@ -125,7 +125,7 @@ def _normal_form(data: dict[str, Any], reading: _Reading) -> str | None:
         reading.problem(
             f"normalize = {value!r} is not a Unicode normal form",
             reading.line_of("normalize"),
-            f"use one of {', '.join(NORMAL_FORMS)}, or remove the key to keep the text as written",
+            f"use one of {', '.join(NORMAL_FORMS)}, or remove the key to keep the text as written", code="issue-bad-normalize",
         )
         return None
     return str(value)
@@ -135,10 +135,10 @@ def _table(data: dict[str, Any], name: str, reading: _Reading, required: bool) -
     value = data.get(name)
     if value is None:
         if required:
-            reading.problem(f"no [{name}] table", 1, f"add a [{name}] table (see README 'Writing an issue')")
+            reading.problem(f"no [{name}] table", 1, f"add a [{name}] table (see README 'Writing an issue')", code="toml-missing-table")
         return {}
     if not isinstance(value, dict):
-        reading.problem(f"'{name}' must be a table", reading.table_line(name), f"write it as [{name}] with keys below")
+        reading.problem(f"'{name}' must be a table", reading.table_line(name), f"write it as [{name}] with keys below", code="toml-not-table")
         return {}
     return value
 
@@ -149,7 +149,7 @@ def _unknown_keys(table: dict[str, Any], known: tuple[str, ...], where: str, rea
             reading.problem(
                 f"unknown key '{key}' in {where}",
                 reading.line_of(key, max(start - 1, 0)),
-                f"use only {', '.join(known)} (check the spelling)",
+                f"use only {', '.join(known)} (check the spelling)", code="toml-unknown-key",
             )
 
 
@@ -157,13 +157,13 @@ def _text(table: dict[str, Any], key: str, where: str, reading: _Reading, start:
     value = table.get(key, default)
     line = reading.line_of(key, max(start - 1, 0)) if key in table else start
     if value is None:
-        reading.problem(f"{where} has no {key}", line, f'add {key} = "…"')
+        reading.problem(f"{where} has no {key}", line, f'add {key} = "…"', code="toml-missing-key")
         return ""
     if not isinstance(value, str):
-        reading.problem(f"{where} {key} must be a string", line, f'write {key} = "…" (in double quotes)')
+        reading.problem(f"{where} {key} must be a string", line, f'write {key} = "…" (in double quotes)', code="toml-not-string")
         return ""
     if default is None and not value.strip():
-        reading.problem(f"{where} {key} is empty", line, f'write the {key} between the quotes')
+        reading.problem(f"{where} {key} is empty", line, f'write the {key} between the quotes', code="toml-empty-value")
     return value
 
 
@@ -174,7 +174,7 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
                 f"unknown table or key '{key}'",
                 reading.line_of(key),
                 f"use only [{'], ['.join(TABLES[:4])}], [[sections]], [covers], [masthead] and [[inserts]] "
-                "(check the spelling)",
+                "(check the spelling)", code="toml-unknown-key",
             )
     had_magazine = isinstance(data.get("magazine"), dict)
     magazine = _table(data, "magazine", reading, required=True)
@@ -206,7 +206,7 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
         reading.problem(
             f"first_folio = {first_folio!r} is not a page number",
             reading.line_of("first_folio", issue_line - 1),
-            "write the folio of the first body page as a whole number, e.g. first_folio = 3",
+            "write the folio of the first body page as a whole number, e.g. first_folio = 3", code="issue-bad-folio",
         )
         first_folio = 1
 
@@ -244,14 +244,14 @@ def _picture(value: Any, where: str, line: int, reading: _Reading) -> Path | Non
     """A cover or insert picture: a PNG/JPEG or one-page PDF file in the issue folder."""
     fix = f'write {where.split()[-1]} = "covers/front.png" (a PNG, JPEG or one-page PDF in the issue folder)'
     if not isinstance(value, str) or not value.strip():
-        reading.problem(f"{where} must be a file name", line, fix)
+        reading.problem(f"{where} must be a file name", line, fix, code="covers-bad-file")
         return None
     path = reading.root / value
     if path.suffix.lower() not in PICTURE_SUFFIXES:
-        reading.problem(f"{where}: {value} is not a PNG, JPEG or PDF file", line, fix)
+        reading.problem(f"{where}: {value} is not a PNG, JPEG or PDF file", line, fix, code="covers-bad-file")
         return None
     if not path.is_file():
-        reading.problem(f"{where}: file not found: {value}", line, f"put the file at {reading.shown_root / value}")
+        reading.problem(f"{where}: file not found: {value}", line, f"put the file at {reading.shown_root / value}", code="covers-file-not-found")
         return None
     return path
 
@@ -269,7 +269,7 @@ def _covers(data: dict[str, Any], reading: _Reading) -> Covers | None:
     spine = table.get("spine_mm", 0)
     if isinstance(spine, bool) or not isinstance(spine, int | float) or not 0 <= spine <= 100:
         reading.problem(f"[covers] spine_mm = {spine!r} is not a width in mm", reading.line_of("spine_mm", start - 1),
-                        "give the spine's width in mm (0 for a saddle-stitched issue), e.g. spine_mm = 4.5")
+                        "give the spine's width in mm (0 for a saddle-stitched issue), e.g. spine_mm = 4.5", code="covers-bad-spine")
         spine = 0
     return Covers(spine_mm=float(spine), **pictures)
 
@@ -294,12 +294,12 @@ def _masthead(data: dict[str, Any], reading: _Reading, issn: str, label: str) ->
         isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in extra
     ):
         reading.problem("[masthead] lines must be a list of [label, value] pairs",
-                        reading.line_of("lines", start - 1), 'write lines = [["主编", "…"], ["责任编辑", "…"]]')
+                        reading.line_of("lines", start - 1), 'write lines = [["主编", "…"], ["责任编辑", "…"]]', code="masthead-bad-lines")
         extra = []
     entries.extend((str(a), str(b)) for a, b in extra)
     if not table.get("permit") and not issn:
         reading.problem("[masthead] has neither a 准印证号 (permit) nor the magazine's ISSN", start,
-                        'add permit = "…" here, or issn = "…" under [magazine]')
+                        'add permit = "…" here, or issn = "…" under [magazine]', code="masthead-no-permit")
     if label:
         entries.append(("出版日期", label))
     return Masthead(tuple(entries))
@@ -322,17 +322,17 @@ def _inserts(data: dict[str, Any], reading: _Reading, sections: tuple[Section, .
         folio = table.get("folio")
         after = table.get("after")
         if (folio is None) == (after is None):
-            reading.problem("an insert needs either folio = N or after = \"articles/….md\" (one of them)", start, fix)
+            reading.problem("an insert needs either folio = N or after = \"articles/….md\" (one of them)", start, fix, code="insert-bad")
             continue
         if folio is not None and (isinstance(folio, bool) or not isinstance(folio, int) or folio < 1):
-            reading.problem(f"[[inserts]] folio = {folio!r} is not a page number", start, fix)
+            reading.problem(f"[[inserts]] folio = {folio!r} is not a page number", start, fix, code="insert-bad")
             continue
         slug = ""
         if after is not None:
             slug = Path(str(after)).stem
             if slug not in slugs:
                 reading.problem(f"[[inserts]] after = {after!r} is not an article of this issue", start,
-                                "give the path of an article listed in [[sections]]")
+                                "give the path of an article listed in [[sections]]", code="insert-bad")
                 continue
         if picture is not None:
             out.append(Insert(picture, folio, slug, start))
@@ -342,12 +342,12 @@ def _inserts(data: dict[str, Any], reading: _Reading, sections: tuple[Section, .
 def _date(meta: dict[str, Any], reading: _Reading, issue_line: int) -> dt.date | None:
     fix = "write the issue date as a TOML date without quotes, e.g. date = 2025-01-20"
     if "date" not in meta:
-        reading.problem("[issue] has no date", issue_line, fix)
+        reading.problem("[issue] has no date", issue_line, fix, code="issue-no-date")
         return None
     value = meta["date"]
     line = reading.line_of("date", issue_line - 1)
     if isinstance(value, dt.datetime) or isinstance(value, dt.time):
-        reading.problem(f"date {value} has a time of day", line, fix)
+        reading.problem(f"date {value} has a time of day", line, fix, code="issue-bad-date")
         return None
     if isinstance(value, dt.date):
         return value
@@ -355,11 +355,11 @@ def _date(meta: dict[str, Any], reading: _Reading, issue_line: int) -> dt.date |
         try:
             dt.date.fromisoformat(value.strip())
         except ValueError:
-            reading.problem(f"date {value!r} is not a real calendar date", line, fix)
+            reading.problem(f"date {value!r} is not a real calendar date", line, fix, code="issue-bad-date")
             return None
-        reading.problem(f"date {value!r} is a string, not a date", line, fix)
+        reading.problem(f"date {value!r} is a string, not a date", line, fix, code="issue-bad-date")
         return None
-    reading.problem(f"date {value!r} is not a date", line, fix)
+    reading.problem(f"date {value!r} is not a date", line, fix, code="issue-bad-date")
     return None
 
 
@@ -374,7 +374,7 @@ def _fonts(data: dict[str, Any], reading: _Reading) -> tuple[tuple[str, tuple[st
             reading.problem(
                 f"[fonts] {role} must be a list of font names or files",
                 reading.line_of(role, reading.table_line("fonts") - 1),
-                f'write {role} = ["Family Name", "fonts/file.otf"]',
+                f'write {role} = ["Family Name", "fonts/file.otf"]', code="fonts-bad-role",
             )
             continue
         result.append((str(role), tuple(candidates)))
@@ -387,7 +387,7 @@ def _strict_fonts(data: dict[str, Any], reading: _Reading) -> bool:
     if not isinstance(value, bool):
         reading.problem(f"[fonts] strict = {value!r} is not true or false",
                         reading.line_of("strict", reading.table_line("fonts") - 1),
-                        "write strict = true (a substituted font is an error) or strict = false")
+                        "write strict = true (a substituted font is an error) or strict = false", code="fonts-bad-strict")
         return False
     return value
 
@@ -402,12 +402,12 @@ def _proof(data: dict[str, Any], reading: _Reading) -> tuple[str, ...]:
     line = reading.line_of("ignore", max(start - 1, 0))
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         reading.problem("[proof] ignore must be a list of warning codes", line,
-                        'write ignore = ["ascii-colon", "single-dash"]')
+                        'write ignore = ["ascii-colon", "single-dash"]', code="proof-bad-ignore")
         return ()
     for code in value:
         if code not in CODES:
             reading.problem(f"[proof] ignore: unknown warning code {code!r}", line,
-                            f"use codes from: {', '.join(CODES)}")
+                            f"use codes from: {', '.join(CODES)}", code="proof-unknown-code")
     return tuple(value)
 
 
@@ -425,7 +425,7 @@ def _sections(data: dict[str, Any], reading: _Reading, form: str | None) -> tupl
     value = data.get("sections")
     fix_sections = '[[sections]] with title = "…" and articles = ["articles/01-….md", …]'
     if value is None:
-        reading.problem("no [[sections]]", len(reading.lines), f"add at least one {fix_sections}")
+        reading.problem("no [[sections]]", len(reading.lines), f"add at least one {fix_sections}", code="issue-no-sections")
         return ()
     if not isinstance(value, list) or not all(isinstance(s, dict) for s in value):
         reading.problem("'sections' must be a list of [[sections]] tables", reading.line_of("sections"), fix_sections)
@@ -443,11 +443,11 @@ def _sections(data: dict[str, Any], reading: _Reading, form: str | None) -> tupl
             reading.problem(
                 f"section '{title}' needs articles = [\"articles/….md\", …]",
                 reading.line_of("articles", start - 1) if "articles" in table else start,
-                "list the section's article files in print order",
+                "list the section's article files in print order", code="section-no-articles",
             )
             continue
         if not entries:
-            reading.problem(f"section '{title}' lists no articles", start, "add its articles, or remove the section")
+            reading.problem(f"section '{title}' lists no articles", start, "add its articles, or remove the section", code="section-empty")
         articles: list[Article] = []
         for entry in entries:
             nth = occurrences.get(entry, 0)
@@ -479,31 +479,31 @@ def _article(
         path.is_file()
     except (OSError, ValueError) as err:  # a NUL byte, a name too long for the file system
         why = err.strerror if isinstance(err, OSError) else err
-        reading.problem(f"unusable article path {entry[:60]!r} ({why})", line, "list the article's .md file")
+        reading.problem(f"unusable article path {entry[:60]!r} ({why})", line, "list the article's .md file", code="article-bad-path")
         return None
     if path in listed:
         reading.problem(
             f"{entry} is listed twice (first on line {listed[path]})",
             line,
-            "an article belongs to exactly one section: remove one of the entries",
+            "an article belongs to exactly one section: remove one of the entries", code="article-listed-twice",
         )
         return None
     listed[path] = line or 0
     if relative.suffix != ".md":
-        reading.problem(f"{entry} is not a Markdown (.md) file", line, "list the article's .md file")
+        reading.problem(f"{entry} is not a Markdown (.md) file", line, "list the article's .md file", code="article-not-markdown")
         return None
     if path.is_dir():
-        reading.problem(f"{entry} is a folder, not an article file", line, "list the article's .md file")
+        reading.problem(f"{entry} is a folder, not an article file", line, "list the article's .md file", code="article-is-folder")
         return None
     if not path.is_file():
-        reading.problem(f"article file not found: {entry}", line, f"create {shown} or correct the path")
+        reading.problem(f"article file not found: {entry}", line, f"create {shown} or correct the path", code="article-not-found")
         return None
     slug = relative.stem
     if slug in slugs:
         reading.problem(
             f"two articles share the slug '{slug}': {entry} and {slugs[slug]}",
             line,
-            "rename one file (the slug is the file name without .md)",
+            "rename one file (the slug is the file name without .md)", code="article-duplicate-slug",
         )
         return None
     slugs[slug] = Path(entry)
@@ -519,7 +519,7 @@ def _article(
                 f"front matter says section = {section!r} but issue.toml lists it under {section_title!r}",
                 shown,
                 key_line(LINE_BREAK.split(text), "section", 1),
-                "make them agree (or remove the section key)",
+                "make them agree (or remove the section key)", code="article-section-mismatch",
             )
         )
     return article
@@ -539,7 +539,7 @@ def _unlisted(reading: _Reading, listed: dict[Path, int]) -> None:
                     "article is in no section",
                     reading.shown_root / relative,
                     1,
-                    f"list \"{relative.as_posix()}\" in a [[sections]] of issue.toml, or delete the file",
+                    f"list \"{relative.as_posix()}\" in a [[sections]] of issue.toml, or delete the file", code="article-in-no-section",
                 )
             )
 
@@ -553,5 +553,5 @@ def load_issue(path: Path | str) -> Issue:
     """Read an issue folder into the model; raises `SourceError` listing every problem found."""
     issue, problems = _read(path)
     if problems or issue is None:
-        raise SourceError(*(problems or [Problem("cannot read the issue", path)]))
+        raise SourceError(*(problems or [Problem("cannot read the issue", path, code="source-unreadable")]))
     return issue

@@ -208,7 +208,7 @@ class BodyReader:
                 self.problem(
                     f"'::: {name}' is never closed",
                     opening,
-                    "end the block with a line ':::'",
+                    "end the block with a line ':::'", code="container-unclosed",
                 )
             inner = lines[index + 1 : end]
             if name not in CONTAINERS:
@@ -216,7 +216,7 @@ class BodyReader:
                     what = f"unknown block '::: {name}'"
                 else:
                     what = "':::' closes no block"
-                self.problem(what, opening, f"use one of ::: {', ::: '.join(CONTAINERS)}, or write \\::: for the text")
+                self.problem(what, opening, f"use one of ::: {', ::: '.join(CONTAINERS)}, or write \\::: for the text", code="container-unknown")
             else:
                 block = self.container(name, inner, opening)
                 if block is not None:
@@ -234,11 +234,11 @@ class BodyReader:
                     continue
                 runs = self.inline_of(source.strip(" \t"), opening + offset)
                 if any(isinstance(r, Emphasis) for r in runs):
-                    self.problem("emphasis inside a signature", opening + offset, "remove the * marks")
+                    self.problem("emphasis inside a signature", opening + offset, "remove the * marks", code="signature-emphasis")
                 signature_lines.append("".join(r.text for r in runs))
                 first = first or opening + offset
             if not signature_lines:
-                self.problem("empty '::: signature' block", opening, "write one printed line per line, or remove it")
+                self.problem("empty '::: signature' block", opening, "write one printed line per line, or remove it", code="block-empty")
                 return None
             return Signature(tuple(signature_lines), first)  # the line of its first printed line
         blocks = self.markdown("\n".join(inner), opening + 1)
@@ -247,7 +247,7 @@ class BodyReader:
             self.problem(
                 f"'::: {name}' must hold exactly one paragraph (found {len(blocks)} blocks)",
                 opening,
-                "put one paragraph between the ':::' lines; use one block per paragraph",
+                "put one paragraph between the ':::' lines; use one block per paragraph", code="container-not-one-paragraph",
             )
             return None
         # The block's line is its text's line (not the fence's): messages point at the characters.
@@ -272,7 +272,7 @@ class BodyReader:
                 self.problem(
                     "bulleted list",
                     line,
-                    "number the items (1. …), or escape the marker (\\- …) to print it",
+                    "number the items (1. …), or escape the marker (\\- …) to print it", code="markdown-bullet-list",
                 )
                 index = _skip(tokens, index, "bullet_list_close")
             elif kind == "list_item_open":
@@ -280,7 +280,7 @@ class BodyReader:
                 in_item, item_blocks = True, 0
             elif kind == "list_item_close":
                 if item_blocks == 0:
-                    self.problem(f"empty numbered item '{label}'", line, "write its text after the number")
+                    self.problem(f"empty numbered item '{label}'", line, "write its text after the number", code="block-empty")
                 in_item = False
             elif kind == "heading_open":
                 level = int(token.tag[1])
@@ -291,7 +291,7 @@ class BodyReader:
                     self.problem(
                         f"heading level {level} ('{'#' * level} …')",
                         line,
-                        "use ## for headings like 一、… and ### for （一）…; the title goes in the front matter",
+                        "use ## for headings like 一、… and ### for （一）…; the title goes in the front matter", code="markdown-heading-level",
                     )
             elif kind == "table_open":
                 end = _skip(tokens, index, "table_close")
@@ -312,7 +312,7 @@ class BodyReader:
                         self.problem(
                             f"numbered item '{label}' holds more than one paragraph",
                             line,
-                            "start the next paragraph without indentation",
+                            "start the next paragraph without indentation", code="markdown-item-paragraphs",
                         )
                     else:
                         blocks.append(ListItem(label, self.runs(inline, line), line))
@@ -405,7 +405,7 @@ class BodyReader:
         src = unquote(str(image.attrGet("src") or ""))
         alt = str(image.attrGet("title") or "").strip()
         if not src:
-            self.problem("figure without an image path", line, "write ![caption](images/file.jpg)")
+            self.problem("figure without an image path", line, "write ![caption](images/file.jpg)", code="figure-no-image")
         elif not src.lower().endswith(_IMAGE_SUFFIXES):
             self.problem(f"figure '{src}' is not a JPEG, PNG, TIFF or WebP image", line,
                          "convert it to .jpg or .png", "image-format")
@@ -414,10 +414,10 @@ class BodyReader:
             if self.root is not None and not path.is_absolute():
                 path = (self.root / path).resolve()
             if src and self.root is not None and not path.is_file():
-                self.problem(f"image not found: {src}", line, "give the path relative to the issue folder")
+                self.problem(f"image not found: {src}", line, "give the path relative to the issue folder", code="image-not-found")
         except (OSError, ValueError) as err:  # a NUL byte, a name too long for the file system
             why = err.strerror if isinstance(err, OSError) else err
-            self.problem(f"unusable image path {src[:60]!r} ({why})", line, "rename the image file")
+            self.problem(f"unusable image path {src[:60]!r} ({why})", line, "rename the image file", code="image-bad-path")
         return Figure(path, self.children_runs(image.children or [], line), line, alt, wide)
 
     def runs(self, inline: Token, line: int) -> tuple[Inline, ...]:
@@ -454,7 +454,7 @@ class BodyReader:
                 self.problem(
                     "bold text (**…**)",
                     line,
-                    "use *…* for emphasis, or escape the asterisks (\\*) to print them",
+                    "use *…* for emphasis, or escape the asterisks (\\*) to print them", code="markdown-bold",
                 )
             elif kind == "strong_close":
                 continue
@@ -462,10 +462,10 @@ class BodyReader:
                 self.problem(
                     "image inside a paragraph",
                     line,
-                    "put the figure ![caption](path) in a paragraph of its own, or escape it (!\\[…\\])",
+                    "put the figure ![caption](path) in a paragraph of its own, or escape it (!\\[…\\])", code="markdown-inline-image",
                 )
             else:  # pragma: no cover - every enabled rule is handled above
-                self.problem(f"unsupported Markdown ({kind})", line, "escape the punctuation with \\")
+                self.problem(f"unsupported Markdown ({kind})", line, "escape the punctuation with \\", code="markdown-unsupported")
         return merge_runs(runs)
 
 

@@ -32,28 +32,24 @@ def validate(issue: Issue) -> list[Problem]:
     problems: list[Problem] = []
     where: Path | str = issue.root / "issue.toml" if issue.root else "issue"
     if not issue.magazine.strip():
-        problems.append(Problem("the magazine has no title", where, None, "give Issue(magazine=…)",
-                                "issue-no-title"))
+        problems.append(Problem("the magazine has no title", where, None, "give Issue(magazine=…)", code="issue-no-title"))
     if not issue.label.strip():
-        problems.append(Problem("the issue has no label", where, None, "give Issue(label=…), e.g. 2025年第1期",
-                                "issue-no-label"))
+        problems.append(Problem("the issue has no label", where, None, "give Issue(label=…), e.g. 2025年第1期", code="issue-no-label"))
     if issue.magazine_slug and not SLUG_RE.fullmatch(issue.magazine_slug):
         problems.append(Problem(f"magazine slug {issue.magazine_slug!r} cannot be a file name", where, None,
-                                "use lowercase ASCII letters, digits and '-'", "issue-bad-slug"))
+                                "use lowercase ASCII letters, digits and '-'", code="issue-bad-slug"))
     if isinstance(issue.first_folio, bool) or not isinstance(issue.first_folio, int) or issue.first_folio < 1:
         problems.append(Problem(f"first_folio = {issue.first_folio!r} is not a page number", where, None,
-                                "give the folio of the first body page, e.g. 3", "issue-bad-folio"))
+                                "give the folio of the first body page, e.g. 3", code="issue-bad-folio"))
     if not issue.sections:
-        problems.append(Problem("the issue has no sections", where, None, "add at least one Section with articles",
-                                "issue-no-sections"))
+        problems.append(Problem("the issue has no sections", where, None, "add at least one Section with articles", code="issue-no-sections"))
     seen: dict[str, Article] = {}
     for section in issue.sections:
         if not section.title.strip():
-            problems.append(Problem("a section has no title", where, None, "give Section(title=…)",
-                                    "section-no-title"))
+            problems.append(Problem("a section has no title", where, None, "give Section(title=…)", code="section-no-title"))
         if not section.articles:
             problems.append(Problem(f"section '{section.title}' has no articles", where, None,
-                                    "add its articles, or remove the section", "section-empty"))
+                                    "add its articles, or remove the section", code="section-empty"))
         for article in section.articles:
             problems += _article(article, seen)
     return problems
@@ -64,44 +60,36 @@ def _article(article: Article, seen: dict[str, Article]) -> list[Problem]:
     shown: Path | str = article.source or article.slug or "article"
     slug = article.slug
     if not slug:
-        out.append(Problem("the article has no slug", shown, None, "give Article(slug=…), e.g. 01-report",
-                           "article-no-slug"))
+        out.append(Problem("the article has no slug", shown, None, "give Article(slug=…), e.g. 01-report", code="article-no-slug"))
     elif _UNSAFE_SLUG.search(slug) or slug.startswith("."):
         out.append(Problem(f"slug {slug!r} cannot be a file name", shown, None,
-                           "use letters, digits and '-' (no spaces, slashes or #?%:)", "article-bad-slug"))
+                           "use letters, digits and '-' (no spaces, slashes or #?%:)", code="article-bad-slug"))
     elif slug in seen:
         out.append(Problem(f"two articles share the slug '{slug}'", shown, None,
-                           "give every article its own slug", "article-duplicate-slug"))
+                           "give every article its own slug", code="article-duplicate-slug"))
     else:
         seen[slug] = article
     if article.kind and article.kind not in KINDS:
-        out.append(Problem(f"unknown kind '{article.kind}'", shown, None, f"use one of {', '.join(KINDS)}",
-                           "article-unknown-kind"))
+        out.append(Problem(f"unknown kind '{article.kind}'", shown, None, f"use one of {', '.join(KINDS)}", code="article-unknown-kind"))
     if not article.title or not "".join(article.title).strip():
-        out.append(Problem("the article has no title", shown, None, "give Article(title=(\"…\",))",
-                           "article-no-title"))
+        out.append(Problem("the article has no title", shown, None, "give Article(title=(\"…\",))", code="article-no-title"))
     for byline in article.bylines:
         if not (byline.unit.strip() or byline.name.strip()):
-            out.append(Problem("empty byline", shown, None, "give a unit or a name, or remove it",
-                               "article-empty-byline"))
+            out.append(Problem("empty byline", shown, None, "give a unit or a name, or remove it", code="article-empty-byline"))
     if not article.blocks:
-        out.append(Problem("the article has no text", shown, None, "give it at least one paragraph",
-                           "article-empty"))
+        out.append(Problem("the article has no text", shown, None, "give it at least one paragraph", code="article-empty"))
     for block in article.blocks:
         line = block.line or None
         if isinstance(block, Figure):
             if not str(block.image).strip() or str(block.image) == ".":
-                out.append(Problem("a figure has no image", shown, line, "give Figure(image=Path(…))",
-                                   "figure-no-image"))
+                out.append(Problem("a figure has no image", shown, line, "give Figure(image=Path(…))", code="figure-no-image"))
         elif isinstance(block, Signature):
             if not any(s.strip() for s in block.lines):
-                out.append(Problem("empty signature", shown, line, "give its printed lines, or drop it",
-                                   "block-empty"))
+                out.append(Problem("empty signature", shown, line, "give its printed lines, or drop it", code="block-empty"))
         elif isinstance(block, ListItem):
             if not block.text[len(block.label):].strip():
-                out.append(Problem(f"empty numbered item '{block.label}'", shown, line, "write its text",
-                                   "block-empty"))
+                out.append(Problem(f"empty numbered item '{block.label}'", shown, line, "write its text", code="block-empty"))
         elif not block.text.strip():
             kind = "heading" if isinstance(block, Heading) else type(block).__name__.lower()
-            out.append(Problem(f"empty {kind}", shown, line, "write its text, or drop the block", "block-empty"))
+            out.append(Problem(f"empty {kind}", shown, line, "write its text, or drop the block", code="block-empty"))
     return out
