@@ -334,18 +334,18 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
             e = em[k]
             r = lg[prev] + box[prev] + rg[prev] + lg[k] + box[k] + rg[k] - target * e
             if r > 1e-9:
-                t = min(r, lg[k])
-                lg[k] -= t
-                r -= t
-                t = min(r, rg[prev])
-                rg[prev] -= t
-                r -= t
+                cut = min(r, lg[k])
+                lg[k] -= cut
+                r -= cut
+                cut = min(r, rg[prev])
+                rg[prev] -= cut
+                r -= cut
                 if r > 1e-9:  # 1-em style: the outer spaces too
-                    t = min(r, rg[k])
-                    rg[k] -= t
-                    r -= t
-                    t = min(r, lg[prev])
-                    lg[prev] -= t
+                    cut = min(r, rg[k])
+                    rg[k] -= cut
+                    r -= cut
+                    cut = min(r, lg[prev])
+                    lg[prev] -= cut
                 for q in (prev, k):
                     sh[q] = lg[q] + rg[q] if gpr[q] else 0.0
         prev = k

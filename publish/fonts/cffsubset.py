@@ -95,7 +95,8 @@ def _read_real(data, i: int) -> tuple[float, int]:
 def parse_dict(data) -> list[tuple[int, list, bytes]]:
     """A DICT as (operator, operand values, raw operand bytes); escaped operators are 1200+b1."""
     out = []
-    i, start, operands = 0, 0, []
+    i, start = 0, 0
+    operands: list[int | float] = []
     n = len(data)
     while i < n:
         b = data[i]
@@ -602,7 +603,7 @@ def _build(cff: CFF, order: list[tuple[int, int]], font_name: str | None, names:
         privates.append(bytes(body) + (_index(lsubrs) if lsubrs else b""))
 
     charset = b"\x00" + b"".join(struct.pack(">H", cid) for cid, _ in order[1:])
-    ranges = []
+    ranges: list[list[int]] = []
     for gid, fd in enumerate(fdselect_of_glyph):
         if not ranges or ranges[-1][1] != fd:
             ranges.append((gid, fd))

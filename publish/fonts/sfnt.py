@@ -54,7 +54,7 @@ def parse_cmap(data: bytes) -> tuple[array.array, array.array] | None:
     Preference as fontTools' getBestCmap: (3,10), (0,6), (0,4), (3,1), (0,3), (0,2), (0,1), (0,0).
     """
     _, num = struct.unpack_from(">HH", data, 0)
-    subtables = {}
+    subtables: dict[tuple[int, int], int] = {}
     for k in range(num):
         platform, encoding, offset = struct.unpack_from(">HHI", data, 4 + 8 * k)
         subtables.setdefault((platform, encoding), offset)

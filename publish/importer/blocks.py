@@ -14,6 +14,7 @@ Run-in enumerations (`一是…二是…`) stay paragraphs; a numbered line that
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from publish.importer.lines import ends_sentence
 from publish.importer.pages import SourceLine
@@ -57,7 +58,7 @@ def _signature_start(paras: list[list[SourceLine]]) -> int:
     return k
 
 
-def to_blocks(paras: list[list[SourceLine]], notes: list[SourceLine] = ()) -> list[Block]:
+def to_blocks(paras: list[list[SourceLine]], notes: Sequence[SourceLine] = ()) -> list[Block]:
     """The blocks of one article body."""
     blocks: list[Block] = [Note((Text(n.text),), n.no) for n in notes]
     sig = _signature_start(paras)

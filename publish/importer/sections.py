@@ -73,11 +73,12 @@ def assign_sections(
         headed.append(found)
     how: list[tuple[str, str]] = []
     for k, article in enumerate(articles):
-        if headed[k] is not None:
-            how.append(headed[k])
+        own = headed[k]
+        if own is not None:
+            how.append(own)
             continue
-        before = next((headed[j][0] for j in range(k - 1, -1, -1) if headed[j]), None)
-        after = next((headed[j][0] for j in range(k + 1, len(articles)) if headed[j]), None)
+        before = next((h[0] for h in (headed[j] for j in range(k - 1, -1, -1)) if h), None)
+        after = next((h[0] for h in (headed[j] for j in range(k + 1, len(articles))) if h), None)
         if before is not None and before == after:
             how.append((before, "carried over from the running headers on both sides"))
         else:

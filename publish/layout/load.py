@@ -122,10 +122,10 @@ class _Reader:
         if choices is not None and value not in choices:
             self.problem(where, f"must be one of {', '.join(choices)}, not {value!r}", code="layout-bad-value")
             return None if default is ... else default
-        if minimum is not None and value < minimum:
+        if minimum is not None and isinstance(value, (int, float)) and value < minimum:
             self.problem(where, f"must be at least {minimum}, not {value}", code="layout-bad-value")
             return None if default is ... else default
-        if maximum is not None and value > maximum:
+        if maximum is not None and isinstance(value, (int, float)) and value > maximum:
             self.problem(where, f"must be at most {maximum}, not {value}", code="layout-bad-value")
             return None if default is ... else default
         return value
@@ -162,14 +162,13 @@ def load_layout(name_or_path: str | Path, issue_root: Path | str | None = None) 
         r.problem("name", f"must be a string, not {name!r}", code="layout-bad-value")
         name = path.stem
 
-    pos = {"minimum": 0.0}
     width = r.get("page", "width_mm", float, minimum=50.0, maximum=2000.0)
     height = r.get("page", "height_mm", float, minimum=50.0, maximum=2000.0)
     bleed = r.get("page", "bleed_mm", float, 3.0, minimum=0.0, maximum=20.0)
-    inner = r.get("margins", "inner_mm", float, **pos)
-    outer = r.get("margins", "outer_mm", float, **pos)
-    top = r.get("margins", "top_mm", float, **pos)
-    bottom = r.get("margins", "bottom_mm", float, **pos)
+    inner = r.get("margins", "inner_mm", float, minimum=0.0)
+    outer = r.get("margins", "outer_mm", float, minimum=0.0)
+    top = r.get("margins", "top_mm", float, minimum=0.0)
+    bottom = r.get("margins", "bottom_mm", float, minimum=0.0)
     columns = r.get("grid", "columns", int, minimum=1, maximum=6)
     chars = r.get("grid", "chars", int, minimum=4, maximum=80)
     lines = r.get("grid", "lines", int, minimum=4, maximum=200)

@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from publish.errors import Problem
 
@@ -77,9 +77,12 @@ def control_characters(text: str, path: Path | str, first_line: int, problems: l
     return clean
 
 
+_FORMS: dict[str, Literal["NFC", "NFD", "NFKC", "NFKD"]] = {"NFC": "NFC", "NFD": "NFD", "NFKC": "NFKC", "NFKD": "NFKD"}
+
+
 def normalize(text: str, form: str | None) -> str:
     """Apply the Unicode normal form the issue asked for (`normalize = "NFC"`); else unchanged."""
-    return unicodedata.normalize(form, text) if form else text
+    return unicodedata.normalize(_FORMS[form], text) if form else text
 
 
 def parse_toml(text: str, path: Path | str, first_line: int, problems: list[Problem]) -> dict[str, Any] | None:
