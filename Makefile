@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 EXAMPLE ?= $(if $(wildcard examples/bayannaoer-2025-01/issue.toml),examples/bayannaoer-2025-01,examples/sample)
 OUT ?= out
 
-.PHONY: demo test setup system venv bytecode lint bench clean ace
+.PHONY: demo test setup system venv bytecode lint typecheck docs bench clean ace
 
 setup: system venv bytecode ace
 
@@ -70,5 +70,16 @@ test: setup
 lint: venv
 	$(VENV)/bin/ruff check .
 
+# mypy on the whole package (settings in pyproject.toml), and --strict on the public API.
+typecheck: venv
+	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --strict --follow-imports=silent publish/__init__.py publish/build.py publish/publisher.py \
+	  publish/batch.py publish/settings.py publish/sources/validate.py publish/errors.py publish/model.py
+
+# The API reference, generated from the docstrings (pdoc) into docs/api/ (not committed).
+docs: venv
+	$(VENV)/bin/pdoc -o docs/api --docformat markdown publish
+	@echo "API reference: docs/api/index.html"
+
 clean:
-	rm -rf $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(OUT) .pytest_cache .ruff_cache .mypy_cache docs/api

@@ -10,6 +10,13 @@ an `Issue` model made in memory. Out: the editions as bytes (`render`) or files 
     'bayannaoer-renda-2025-1'
     >>> [p.code for p in publish.validate(issue)]
     []
+    >>> rendered = publish.render(issue)            # or publish.render("examples/sample")
+    >>> rendered.pdf[:5], rendered.epub[:2], rendered.pages > 0
+    (b'%PDF-', b'PK', True)
+
+Scripts that render often keep a `Publisher` (fonts stay loaded, memory stays flat); batches go
+through `build_many` (this machine's cores or a Dask cluster). Every name below is documented with
+its own runnable example; `docs/problem-codes.md` lists the problems' codes.
 
 Errors the user can act on are `PublishError`s (`SourceError`, `LayoutError`, `FontError`,
 `BuildError`); each carries `Problem`s with a path, a line, what to do (`fix`) and a stable `code`
@@ -55,7 +62,8 @@ if TYPE_CHECKING:
     from publish.publisher import Publisher
     from publish.sources import load_issue, write_issue
     from publish.sources.validate import validate
-    from publish.word import AddReport, add
+    from publish.word.add import add
+    from publish.word.report import AddReport
 
 
 # Imported on first use (PEP 562), not with the package: every `publish` command starts by importing

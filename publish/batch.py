@@ -59,6 +59,11 @@ def build_many(
     `jobs`: issues built at once on this machine (default: one per usable core; 1: one after
     another in this process). `client`: a `dask.distributed.Client` whose workers render the
     issues (needs `pip install 'publish[dask]'`); `jobs` is then not used.
+
+    >>> import tempfile, publish
+    >>> results = publish.build_many(["examples/sample"], tempfile.mkdtemp(), jobs=1, epub=False)
+    >>> [r.pdf_path.name for r in results]
+    ['bayannaoer-renda-2025-1.pdf']
     """
     return run(sources, out_dir, jobs=jobs, client=client, pdf=pdf, epub=epub, epub_fonts=epub_fonts,
                strict_fonts=strict_fonts)

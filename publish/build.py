@@ -188,9 +188,16 @@ def build(
     strict_fonts: bool | None = None,
     loaders: Loaders | None = None,
 ) -> BuildResult:
-    """Build `source` (an issue folder or an `Issue`) into `out_dir`; see the module docstring.
-    `strict_fonts` (None: the issue's `[fonts] strict`) stops the build when a role's font is
-    substituted."""
+    """Build `source` (an issue folder or an `Issue`) into `out_dir`: `<issue.slug>.pdf`, `.epub`
+    (and `-cover.pdf` with `[covers]`), all or none. Options as `render`; `progress(stage, done,
+    total)` is told each stage; `strict_fonts` (None: the issue's `[fonts] strict`) stops the build
+    when a role's font is substituted.
+
+    >>> import tempfile, publish
+    >>> result = publish.build("examples/sample", tempfile.mkdtemp(), epub=False)
+    >>> result.pdf_path.name, result.epub_path, result.pages > 0
+    ('bayannaoer-renda-2025-1.pdf', None, True)
+    """
     out = Path(out_dir)
     with _gc_paused():
         report = progress or _no_progress
@@ -215,7 +222,23 @@ def render(
     strict_fonts: bool | None = None,
     loaders: Loaders | None = None,
 ) -> Rendered:
-    """The editions of `source` as bytes; see the module docstring and `publish.render`."""
+    """The editions of `source` — an issue folder or an `Issue` made in memory — as bytes.
+
+    `pdf`, `epub`: which editions to make (pagination runs either way: the EPUB's page-list uses
+    the print folios); `screen`: the screen PDF (not available yet: True is a `BuildError` with
+    code `screen-unavailable`); `epub_fonts`: embed subset fonts in the EPUB; `layout`: a layout
+    name, a path to a layout file or a `Layout` (default: the issue's); `fonts`: a `FontSet`, or
+    role → font names replacing those roles' chains; `strict_fonts`: a substituted font is an
+    error. Raises `SourceError`, `LayoutError`, `FontError` or `BuildError` naming every problem.
+
+    >>> import datetime, publish
+    >>> article = publish.Article("news", ("标题",), (publish.Paragraph((publish.Text("正文。"),)),))
+    >>> issue = publish.Issue("巴彦淖尔人大", "2025年第7期", datetime.date(2025, 7, 20),
+    ...                       (publish.Section("动态", (article,)),), magazine_slug="bayannaoer-renda")
+    >>> rendered = publish.render(issue, epub=False)
+    >>> rendered.name, rendered.pdf[:5], rendered.epub
+    ('bayannaoer-renda-2025-7', b'%PDF-', None)
+    """
     with _gc_paused():
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders,

@@ -390,6 +390,12 @@ class Issue:
 
         The magazine part is `magazine_slug`, else the title's ASCII letters and digits, else
         `issue`: `bayannaoer-renda-2025-1`, `issue-2025-01-20`.
+
+        >>> import datetime
+        >>> Issue("巴彦淖尔人大", "2025年第1期", datetime.date(2025, 1, 20), (), magazine_slug="bayannaoer-renda").slug
+        'bayannaoer-renda-2025-1'
+        >>> Issue("巴彦淖尔人大", "增刊", datetime.date(2025, 1, 20), ()).slug
+        'issue-2025-01-20'
         """
         magazine = self.magazine_slug or _ascii_words(self.magazine) or "issue"
         return f"{magazine}-{_ascii_words(self.label) or self.date.isoformat()}"

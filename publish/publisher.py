@@ -52,8 +52,15 @@ class Publisher:
     - `source_date_epoch`: the time the editions claim to be made, in Unix seconds (default:
       `$SOURCE_DATE_EPOCH`, else the issue's date).
 
-    Use it as a context manager (`with Publisher() as p: p.render(...)`); `close()` drops what it
-    kept. One Publisher may be used from several threads at once.
+    Use it as a context manager; `close()` drops what it kept. One Publisher may be used from
+    several threads at once.
+
+    >>> import publish
+    >>> with publish.Publisher(fork=False, source_date_epoch=1737331200) as publisher:
+    ...     first = publisher.render("examples/sample", epub=False)
+    ...     again = publisher.render("examples/sample", epub=False)
+    >>> first.pdf == again.pdf
+    True
     """
 
     def __init__(

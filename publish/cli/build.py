@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,7 +20,7 @@ class _Bars:
     """One click progress bar per stage, drawn only on a terminal."""
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: Any = None  # click's ProgressBar while a stage runs
         self.stage = ""
         self.done = 0
 

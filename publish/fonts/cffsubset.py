@@ -603,7 +603,7 @@ def _build(cff: CFF, order: list[tuple[int, int]], font_name: str | None, names:
         privates.append(bytes(body) + (_index(lsubrs) if lsubrs else b""))
 
     charset = b"\x00" + b"".join(struct.pack(">H", cid) for cid, _ in order[1:])
-    ranges: list[list[int]] = []
+    ranges: list[tuple[int, int]] = []
     for gid, fd in enumerate(fdselect_of_glyph):
         if not ranges or ranges[-1][1] != fd:
             ranges.append((gid, fd))

@@ -19,12 +19,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publish.errors import FontError, Problem
 from publish.fonts import discovery
 from publish.fonts.config import PROJECT_DIR, RoleConfig, load_config
 from publish.fonts.faceinfo import FaceInfo, face_info
+
+if TYPE_CHECKING:
+    from publish.fonts.pdffont import CIDSubsetFont
 
 try:  # the composer's run type, when that stage is present
     from publish.cjk import Run  # type: ignore[attr-defined]
@@ -196,7 +199,8 @@ class FontSet:
         self.issue_root = issue_root
         self._faces = {f.key: f for r in roles.values() for f in r.faces}
         self._pdf: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._unbound: dict[str, object] = {}
+        # canvas-less registrations (`pdf_font(None, key)`) waiting for a canvas: name → (face, font)
+        self._unbound: dict[str, tuple[tuple[str, int], CIDSubsetFont]] = {}
         self._run_memo: dict[tuple[str, str | None], dict[str, str]] = {}
         self._cover_memo: dict[str, dict[str, str | None]] = {}
 
@@ -432,13 +436,14 @@ class FontSet:
         per_doc = self._pdf.setdefault(doc, {})
         if fid in per_doc:
             return per_doc[fid].fontName
-        initial = getattr(canvas, "_initialFontName", None)
-        pending = self._unbound.pop(initial, None) if initial else None
-        if pending is not None and pending[0] == fid:
-            per_doc[fid] = pending[1]
-            return initial
-        if pending is not None:
-            self._unbound[initial] = pending
+        initial: str | None = getattr(canvas, "_initialFontName", None)
+        if initial:
+            pending = self._unbound.pop(initial, None)
+            if pending is not None and pending[0] == fid:
+                per_doc[fid] = pending[1]
+                return initial
+            if pending is not None:
+                self._unbound[initial] = pending
         font = CIDSubsetFont(info, program)
         pdfmetrics.registerFont(font)
         per_doc[fid] = font

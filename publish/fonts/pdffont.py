@@ -83,7 +83,7 @@ class CIDSubsetFont(pdfmetrics.Font):
         self.fontName = self.name = name or font_name(info.ps_name)
         self.face = _Face(self.fontName, info)
         self.encoding = None
-        self.substitutionFonts = []
+        self.substitutionFonts: list[pdfmetrics.Font] = []
         self.ascent = self.face.ascent
         self.descent = self.face.descent
         self.used: dict[int, str] = {}  # code → character
@@ -106,8 +106,10 @@ class CIDSubsetFont(pdfmetrics.Font):
         if cp <= 0xFFFF and not SURROGATE_FIRST <= cp <= SURROGATE_LAST:
             code = cp
         else:
-            code = self._code_of_astral.get(char)
-            if code is None:
+            astral = self._code_of_astral.get(char)
+            if astral is not None:
+                code = astral
+            else:
                 if self._next_surrogate > SURROGATE_LAST:
                     raise ValueError("more than 2048 characters outside the BMP in one font")
                 code = self._code_of_astral[char] = self._next_surrogate

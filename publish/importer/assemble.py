@@ -26,6 +26,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from publish.errors import ImportError_, Problem
 from publish.importer.blocks import to_blocks
@@ -266,7 +267,7 @@ def import_text(
             f"the text before line {stream[starts[0].index].no if starts and starts[0].index < len(stream) else '?'} "
             f"has no title block: imported as an article titled {UNTITLED!r}"
         )
-    start_at = {}
+    start_at: dict[int, Any] = {}
     for s in starts:
         if s.index in start_at:  # two titles on one opening: the second one is its own (empty) draft
             report.uncertain.append(

@@ -42,7 +42,7 @@ def body_size_warnings(layout: Layout) -> list[Problem]:
         lines = Path(layout.path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError, TypeError):
         lines = []
-    found = []
+    found: list[Problem] = []
     for element in BODY_TEXT:
         style = layout.styles.get(element)
         if style is None or abs(style.size - layout.body_size) < 1e-9:

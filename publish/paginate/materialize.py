@@ -9,6 +9,8 @@ outline (sections → articles), the contents entries and the folio of every pag
 
 from __future__ import annotations
 
+from typing import Any
+
 from publish.cjk.style import GlyphRun
 from publish.layout.spec import Layout
 from publish.model import Issue, PageStart
@@ -148,7 +150,7 @@ def _text_line(line, x: float, y: float, size: float, kind: str, article: str, c
     if type(g) is GlyphRun:
         # the composer's columns are shared, not copied: no object per glyph (publish.columns)
         return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.faces), kind, article, column)
-    glyphs = []
+    glyphs: list[Any] = []
     append = glyphs.append
     for gl in g:
         pg = _new(PlacedGlyph)  # as PlacedGlyph(char, x, width, face), without the slow frozen __init__

@@ -18,7 +18,7 @@ demand: the build never depends on it.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from publish.worker import Channel, Worker, usable
 
@@ -27,7 +27,7 @@ __all__ = ["MIN_CHARS", "compose_all", "usable"]
 # Below this many characters of body text the fork (a few milliseconds) is not worth it.
 MIN_CHARS = 20_000
 
-Job = Hashable
+Job = TypeVar("Job", bound=Hashable)
 
 
 def compose_all(jobs: Sequence[tuple[Job, int]], compose: Callable[[Job], list], *,

@@ -260,7 +260,7 @@ class Setter:
         return (self.text_lines(element, f"{BYLINE_MARK}{byline.unit}{BYLINE_GAP}", measure, align, indent_em)
                 + self.text_lines(element, byline.name, measure, align, indent_em))
 
-    def slots(self, style: ElementStyle) -> float:
+    def slots(self, style: ElementStyle) -> int:
         """Grid lines one line of `style` takes (whole lines, so text after it stays on the grid)."""
         return max(1, math.ceil(style.leading / self.layout.leading - 1e-6))
 

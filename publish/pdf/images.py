@@ -68,9 +68,8 @@ class ImageConverter:
             return _encode(im, is_jpeg)
         rgb = im.convert("RGB")
         transform = self._transform(im.info.get("icc_profile") or b"")
-        from PIL import ImageCms
 
-        cmyk = ImageCms.applyTransform(rgb, transform)
+        cmyk = transform.apply(rgb)  # what ImageCms.applyTransform does (not in place)
         return _encode(cmyk, is_jpeg)
 
     def _transform(self, icc: bytes) -> Any:

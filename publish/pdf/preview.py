@@ -113,6 +113,7 @@ def spreads(sides: list[str], indexes: list[int]) -> list[tuple[int | None, int 
     for i in indexes:
         if i in seen:
             continue
+        pair: tuple[int | None, int | None]
         if sides[i] == "left":
             right = i + 1 if i + 1 < len(sides) and sides[i + 1] == "right" else None
             pair = (i, right)

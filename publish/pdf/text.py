@@ -15,7 +15,7 @@ a line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from publish.errors import BuildError, Problem
@@ -113,6 +113,9 @@ def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
         raise BuildError(
             Problem(f"text line {line.text[:20]!r} has font size {size} pt", fix="check the layout's sizes")
         )
+    chars: Sequence[str]
+    xs: Sequence[float]
+    faces: Sequence[str]
     if type(glyphs) is PlacedRun:  # pagination's column-wise glyphs: read the columns directly
         chars, xs, faces = glyphs.chars, glyphs.xs, glyphs.faces
     else:
@@ -147,7 +150,7 @@ def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
                 append_pending(string)
                 pen += width
                 continue
-            parts = (one,)
+            parts = [one]
         target = (x - x0) * scale
         for font, string, width in parts:
             if font != current_font:

@@ -353,7 +353,7 @@ class _SharedPageParts:
     def share(self, page: Any) -> None:
         for name in ("TrimBox", "BleedBox"):
             box = getattr(page, name, None)
-            if type(box) is pdfdoc.PDFArray:
+            if box is not None and type(box) is pdfdoc.PDFArray:
                 setattr(page, name, self._shared_array(box.sequence))
         if page.MediaBox is None and page.Rotate not in (90, 270):
             # what PDFPage.check_format would set: [0 0 width height]
@@ -384,6 +384,7 @@ class _PrintPage(pdfdoc.PDFPage):
     """ReportLab's page, sharing its /Resources with the pages that have the same (see above)."""
 
     shared_parts: _SharedPageParts
+    Resources: Any
 
     def check_format(self, document: Any) -> None:
         super().check_format(document)

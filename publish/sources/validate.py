@@ -28,7 +28,15 @@ _UNSAFE_SLUG = re.compile(r"[\s/\\#?%:\"<>|*\x00-\x1f]")
 
 
 def validate(issue: Issue) -> list[Problem]:
-    """Every problem of `issue` that can be found without reading files; see the module docstring."""
+    """Every problem of `issue` that can be found without reading files; see the module docstring.
+
+    >>> from publish import Article, Issue, Paragraph, Section, Text
+    >>> import datetime
+    >>> a = Article("news", ("标题",), (Paragraph((Text("正文。"),)),))
+    >>> issue = Issue("巴彦淖尔人大", "2025年第7期", datetime.date(2025, 7, 20), (Section("动态", (a, a)),))
+    >>> [(p.code, str(p)) for p in validate(issue)]
+    [('article-duplicate-slug', "news: two articles share the slug 'news' — give every article its own slug")]
+    """
     problems: list[Problem] = []
     where: Path | str = issue.root / "issue.toml" if issue.root else "issue"
     if not issue.magazine.strip():

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish.model import Article
 from publish.paginate.pages import Document, PlacedImage, TextLine
 
 LOOSE_EM = 0.10  # = publish.cjk.audit's loose-line threshold (average extra space between Han characters)
@@ -105,7 +106,7 @@ def _dpi(image: PlacedImage) -> float | None:
 
 def warning_pages(document: Document, issue, problems) -> dict[int, list[Mark]]:
     """Each warning that names an article file and line, on the page where that line is set."""
-    by_source: dict[Path, object] = {}
+    by_source: dict[Path, Article] = {}
     for article in issue.articles:
         if article.source is not None:
             by_source[Path(article.source).resolve()] = article

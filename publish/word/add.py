@@ -39,7 +39,7 @@ def slug_for(title: str, fallback: str) -> str:
     try:
         from pypinyin import lazy_pinyin
     except ImportError:  # pragma: no cover - a declared dependency
-        lazy_pinyin = None
+        lazy_pinyin = None  # type: ignore[assignment]  # the optional import's fallback
     words: list[str] = []
     if lazy_pinyin is not None:
         syllables = lazy_pinyin(title)
