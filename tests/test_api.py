@@ -4,6 +4,7 @@ and nothing process-wide changed (ReportLab's settings, the names in `dir(publis
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import threading
@@ -227,3 +228,64 @@ def test_dir_of_the_package_is_its_public_api():
 
 def test_the_package_is_typed():
     assert (Path(publish.__file__).parent / "py.typed").is_file()
+
+
+# Tables and notes are read by their shape: the same checks hold for the model's own classes.
+@dataclasses.dataclass(frozen=True)
+class NoteRef:
+    label: str
+    number: int
+    text: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Footnote:
+    label: str
+    number: int
+    runs: tuple = ()
+    line: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class NotedArticle(publish.Article):
+    notes: tuple = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    runs: tuple
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    cells: tuple
+    line: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    rows: tuple
+    align: tuple
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(r.runs[0].text for row in self.rows for r in row.cells)
+
+
+def test_validate_checks_note_references_and_notes():
+    para = publish.Paragraph((publish.Text("正文"), NoteRef("a", 1), NoteRef("b", 2)), 3)
+    notes = (Footnote("a", 1, (publish.Text("注一"),), 9), Footnote("a", 1, (publish.Text("再注"),), 10),
+             Footnote("c", 2, (), 11))
+    art = NotedArticle(slug="n", title=("题",), blocks=(para,), notes=notes)
+    codes = sorted(p.code for p in publish.validate(_memory_issue(art)))
+    assert codes == ["note-duplicate", "note-empty", "note-undefined", "note-unused"]
+
+
+def test_validate_checks_tables():
+    cell = Cell((publish.Text("格"),))
+    ragged = Table((Row((cell, cell)), Row((cell,), 7)), ("", ""), 5)
+    empty = Table((), (), 8)
+    art = _article(blocks=(publish.Paragraph((publish.Text("文"),), 1), ragged, empty))
+    problems = publish.validate(_memory_issue(art))
+    assert [(p.code, p.line) for p in problems] == [("table-ragged", 7), ("table-empty", 8)]

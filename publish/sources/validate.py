@@ -8,7 +8,10 @@ the layout are checked by `publish.render` / `publish.build` before anything is 
 What is checked: the magazine (title, label, slug, first folio), sections with articles,
 article slugs (present, usable in file names and links, not shared by two articles), kinds,
 titles, bylines, articles without text, empty paragraphs, headings, numbered items and
-signatures, and figures without an image path. Problems name the article's source file and the
+signatures, figures without an image path, tables (empty, ragged rows) and notes (a reference
+without its note, a note never referenced, defined twice or empty). Tables and notes are read by
+their shape (`rows`/`cells`, `Article.notes`, `NoteRef` runs), so the checks hold for every block
+kind the model has. Problems name the article's source file and the
 block's line when the model carries them, else the article's slug.
 """
 
@@ -86,8 +89,13 @@ def _article(article: Article, seen: dict[str, Article]) -> list[Problem]:
             out.append(Problem("empty byline", shown, None, "give a unit or a name, or remove it", code="article-empty-byline"))
     if not article.blocks:
         out.append(Problem("the article has no text", shown, None, "give it at least one paragraph", code="article-empty"))
+    out += _notes(article, shown)
     for block in article.blocks:
         line = block.line or None
+        rows = getattr(block, "rows", None)
+        if rows is not None:  # a table
+            out += _table(block, rows, shown, line)
+            continue
         if isinstance(block, Figure):
             if not str(block.image).strip() or str(block.image) == ".":
                 out.append(Problem("a figure has no image", shown, line, "give Figure(image=Path(…))", code="figure-no-image"))
@@ -100,4 +108,53 @@ def _article(article: Article, seen: dict[str, Article]) -> list[Problem]:
         elif not block.text.strip():
             kind = "heading" if isinstance(block, Heading) else type(block).__name__.lower()
             out.append(Problem(f"empty {kind}", shown, line, "write its text, or drop the block", code="block-empty"))
+    return out
+
+
+def _table(block: object, rows: tuple[object, ...], shown: Path | str, line: int | None) -> list[Problem]:
+    """A table has rows, and every row as many cells as the table has columns."""
+    if not rows or not any(getattr(r, "cells", ()) for r in rows):
+        return [Problem("empty table", shown, line, "give it rows of cells, or drop it", code="table-empty")]
+    columns = len(getattr(block, "align", ()) or getattr(rows[0], "cells", ()))
+    ragged = [r for r in rows if len(getattr(r, "cells", ())) != columns]
+    if ragged:
+        where = getattr(ragged[0], "line", 0) or line
+        return [Problem(f"a table row has {len(getattr(ragged[0], 'cells', ()))} cells, the table {columns} columns",
+                        shown, where, "give every row one cell per column", code="table-ragged")]
+    return []
+
+
+def _runs_of(article: Article) -> list[object]:
+    """Every inline run of the article's blocks (paragraph runs, captions, table cells)."""
+    runs: list[object] = []
+    for block in article.blocks:
+        runs += list(getattr(block, "runs", ()) or ())
+        runs += list(getattr(block, "caption", ()) or ())
+        for row in getattr(block, "rows", ()) or ():
+            for cell in getattr(row, "cells", ()) or ():
+                runs += list(getattr(cell, "runs", ()) or ())
+    return runs
+
+
+def _notes(article: Article, shown: Path | str) -> list[Problem]:
+    """Every note reference has its note, every note is referenced, no label twice, none empty."""
+    notes = tuple(getattr(article, "notes", ()) or ())
+    refs = {str(getattr(r, "label", "")) for r in _runs_of(article) if type(r).__name__ == "NoteRef"}
+    out: list[Problem] = []
+    labels: set[str] = set()
+    for note in notes:
+        label = getattr(note, "label", "")
+        line = getattr(note, "line", 0) or None
+        if label in labels:
+            out.append(Problem(f"note [^{label}] is defined twice", shown, line,
+                               "give each note its own label", code="note-duplicate"))
+        labels.add(label)
+        if not "".join(getattr(r, "text", "") for r in getattr(note, "runs", ())).strip():
+            out.append(Problem(f"note [^{label}] is empty", shown, line, "write the note's text", code="note-empty"))
+        if label not in refs:
+            out.append(Problem(f"note [^{label}] is never referenced", shown, line,
+                               f"refer to it with [^{label}] in the text, or drop it", code="note-unused"))
+    for label in sorted(refs - labels):
+        out.append(Problem(f"note reference [^{label}] has no note", shown, None,
+                           f"add the note [^{label}]: …", code="note-undefined"))
     return out
