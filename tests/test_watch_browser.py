@@ -92,7 +92,7 @@ def _wait(predicate, seconds: float, what: str):
 
 def test_watch_rebuilds_on_save_shows_errors_recovers_and_stops_cleanly(watcher):
     proc, url, issue, out = watcher
-    pdf = out / "issue-2025-01-20.pdf"
+    pdf = out / "bayannaoer-renda-2025-1.pdf"
     article = issue / ARTICLE
     original = article.read_text(encoding="utf-8")
     with playwright_api.sync_playwright() as p:
