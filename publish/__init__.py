@@ -43,7 +43,7 @@ from publish.version import __version__
 
 if TYPE_CHECKING:
     from publish.batch import build_many
-    from publish.layout.check import ImageWarning
+    from publish.layout.prepress import ImageWarning
     from publish.model import (
         Article,
         Byline,
@@ -79,7 +79,7 @@ _LAZY = {
     "validate": "publish.sources.validate",
     "Publisher": "publish.publisher",
     "build_many": "publish.batch",
-    "ImageWarning": "publish.layout.check",
+    "ImageWarning": "publish.layout.prepress",
     "add": "publish.word",
     "AddReport": "publish.word",
 }

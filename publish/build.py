@@ -290,8 +290,8 @@ def prepare(
     pdf: bool = True,
 ) -> Prepared:
     """Read and check everything a build needs; raises the errors (nothing is written)."""
-    from publish.layout.model import Layout
     from publish.layout.prepress import check_prepress
+    from publish.layout.spec import Layout
     from publish.model import Issue
 
     load = loaders or Loaders()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -66,7 +67,7 @@ class Scratch:
 
 def sweep(out: Path) -> list[Path]:
     """Remove every scratch folder in `out` that no running build holds; returns those removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = [p for p in out.iterdir() if p.name.startswith(PREFIX)]
     except OSError:
@@ -101,7 +102,7 @@ def _left_over(folder: Path) -> bool:
 
 def _try_lock(fd: int) -> bool:
     """Take an exclusive lock on `fd` without waiting; False when another process holds it."""
-    if os.name == "nt":  # pragma: no cover - Windows
+    if sys.platform == "win32":  # pragma: no cover - Windows
         import msvcrt
 
         try:

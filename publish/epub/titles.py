@@ -77,10 +77,7 @@ def _words_ok(texts: Sequence[str], words: object) -> bool:
 def title_words(titles: Sequence[Sequence[str]]) -> list[list[str]]:
     """For each title (its print lines), its words in order; they concatenate to the title."""
     texts = ["".join(t) for t in titles]
-    try:
-        from publish import cache
-    except ImportError:  # pragma: no cover - the fonts package is part of publish
-        cache = None
+    from publish import cache
     key = json.dumps([_VERSION, _jieba_version(), texts], ensure_ascii=False)
     if cache is not None:
         raw = cache.get_bytes(KIND, key)

@@ -304,7 +304,8 @@ class Recovery:
                 seen_byline = True
                 self.guess("byline", unit_para, f"a unit line followed by a line with only a name ({bylines[0][1]})")
                 index += 1
-            elif _short(text, 60) and not self.heading_pattern(text) and (bylines := parse_byline(text)):
+            elif _short(text, 60) and not self.heading_pattern(text) and (parsed := parse_byline(text)):
+                bylines = parsed
                 self.draft.bylines += bylines
                 seen_byline = True
                 names = "、".join(n for _u, n in bylines)
