@@ -25,10 +25,10 @@ from __future__ import annotations
 import gc
 import io
 import os
-import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -203,10 +203,12 @@ def build(
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders, out=out,
                            strict_fonts=strict_fonts, pdf=pdf)
-        made = _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts, report=report)
-        name = prepared.issue.slug
-        written = write_files(out, name, edition_files(made))
-        return result_of(made, written)
+        with _scratch(out) as tmp:
+            made, files = _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts,
+                                report=report, into=tmp)
+            finals = {suffix: out / path.name for suffix, path in files.items()}
+            _install(tmp, list(finals.values()))
+        return result_of(made, finals)
 
 
 def render(
@@ -243,7 +245,14 @@ def render(
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders,
                            strict_fonts=strict_fonts, pdf=pdf)
-        return _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts, report=report)
+        if not epub:
+            return _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts, report=report)[0]
+        # the EPUB helper writes its file into a scratch folder (removed after; left-overs of killed
+        # renders are swept by the next render, `publish.scratch`)
+        root = Path(tempfile.gettempdir()) / "publish-render"
+        with _scratch(root) as tmp:
+            return _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts, report=report,
+                         child_dir=tmp)[0]
 
 
 def edition_files(made: Rendered) -> dict[str, bytes]:
@@ -371,14 +380,42 @@ def _fonts_for(issue: Issue, fonts: FontsChoice, load: Loaders) -> FontSet:
     return load.fonts(issue.root, overrides)
 
 
+@contextmanager
+def _scratch(folder: Path) -> Iterator[Path]:
+    """A private scratch folder inside `folder` (`publish.scratch`), as a `BuildError` when it
+    cannot be made."""
+    from publish.scratch import Scratch
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BuildError(Problem(f"cannot create the output folder {folder}: {err.strerror}",
+                                 code="output-unwritable")) from None
+    scratch = Scratch(folder)
+    try:
+        tmp = scratch.__enter__()
+    except OSError as err:
+        raise BuildError(Problem(f"cannot write into the output folder {folder}: {err.strerror}",
+                                 fix="choose another folder with -o", code="output-unwritable")) from None
+    try:
+        yield tmp
+    finally:
+        scratch.__exit__(None, None, None)
+
+
 def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts: bool,
-          report: Progress) -> Rendered:
-    """Paginate and make the editions' bytes."""
+          report: Progress, into: Path | None = None, child_dir: Path | None = None,
+          ) -> tuple[Rendered, dict[str, Path]]:
+    """Paginate and make the editions: as bytes in the `Rendered`, or — with `into` — as files
+    `into/<slug><suffix>` (then returned by suffix, and the `Rendered` holds no bytes). The EPUB
+    helper writes into `into` or `child_dir`; without either, the EPUB is made here."""
     if screen:
         raise BuildError(Problem("the screen PDF is not available yet", fix="render with screen=False",
                                  code="screen-unavailable"))
     issue, layout, fonts = prepared.issue, prepared.layout, prepared.fonts
-    scratch = Path(tempfile.mkdtemp(prefix="publish-")) if epub else None
+    name = issue.slug
+    files: dict[str, Path] = {}
+    scratch = into or child_dir
     # The EPUB's fonts, cover and stylesheet do not depend on the pages: on a second core they are
     # made while the pages are set, and the child then writes the EPUB itself (into `scratch`)
     # once it is sent where the pages start (`publish.worker`; None: it is all done here,
@@ -392,45 +429,59 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         document = paginate(issue, layout, fonts, progress=lambda done: report("paginate", done, total))
         report("paginate", total, total)
 
-        child_file = scratch / "child.epub" if scratch is not None else None
+        child_file = None if scratch is None else scratch / (f"{name}.epub" if into is not None else "child.epub")
         if epub_child is not None and child_file is not None:
             starts = [(s.folio, s.article, s.block, s.offset) for s in document.page_starts]
             epub_child.send((starts, str(child_file)))
         pdf_bytes = cover_bytes = None
         if pdf:
-            from publish.pdf import render_pdf
+            from publish.pdf import render_pdf, write_pdf
 
             report("pdf", 0, 1)
-            pdf_bytes = render_pdf(document, fonts)
+            if into is not None:
+                files[".pdf"] = Path(str(write_pdf(document, fonts, into / f"{name}.pdf")))
+            else:
+                pdf_bytes = render_pdf(document, fonts)
             if issue.covers is not None:
                 # the covers are their own print file (printed on other paper)
                 import publish.cjk as cjk
                 from publish.paginate.cover import cover_document
                 from publish.paginate.setting import Setter
 
-                cover_bytes = render_pdf(cover_document(issue, layout, Setter(layout, fonts, cjk)), fonts)
+                covers = cover_document(issue, layout, Setter(layout, fonts, cjk))
+                if into is not None:
+                    files["-cover.pdf"] = Path(str(write_pdf(covers, fonts, into / f"{name}-cover.pdf")))
+                else:
+                    cover_bytes = render_pdf(covers, fonts)
             report("pdf", 1, 1)
         epub_bytes = None
         if epub:
             report("epub", 0, 1)
             if epub_child is not None and epub_child.wait() and child_file is not None and child_file.is_file():
-                epub_bytes = child_file.read_bytes()
+                if into is not None:
+                    files[".epub"] = child_file
+                else:
+                    epub_bytes = child_file.read_bytes()
             else:
                 # no child, or it failed: made here (its errors are raised as they would be anyway)
                 from publish.epub import write_epub
 
-                buffer = io.BytesIO()
-                write_epub(issue, buffer, page_starts=document.page_starts, fonts=fonts,
-                           embed_fonts=epub_fonts, layout=layout)
-                epub_bytes = buffer.getvalue()
+                if into is not None:
+                    files[".epub"] = into / f"{name}.epub"
+                    write_epub(issue, files[".epub"], page_starts=document.page_starts, fonts=fonts,
+                               embed_fonts=epub_fonts, layout=layout)
+                else:
+                    buffer = io.BytesIO()
+                    write_epub(issue, buffer, page_starts=document.page_starts, fonts=fonts,
+                               embed_fonts=epub_fonts, layout=layout)
+                    epub_bytes = buffer.getvalue()
             report("epub", 1, 1)
-        return Rendered(pdf_bytes, epub_bytes, len(document.pages), prepared.warnings, issue.slug,
+        made = Rendered(pdf_bytes, epub_bytes, len(document.pages), prepared.warnings, name,
                         cover=cover_bytes, fillers=document.fillers, filler=document.filler)
+        return made, {suffix: files[suffix] for suffix in (".pdf", "-cover.pdf", ".epub") if suffix in files}
     finally:
         if epub_child is not None:
             epub_child.cancel()
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: bool) -> Worker | None:
@@ -453,20 +504,7 @@ def write_files(out: Path, name: str, files: Mapping[str, bytes]) -> dict[str, P
     are written into a private scratch folder inside `out` (same file system, so the final renames
     are atomic; scratch folders left by killed builds are removed first, `publish.scratch`) and
     moved into place only when every file was written."""
-    from publish.scratch import Scratch
-
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise BuildError(Problem(f"cannot create the output folder {out}: {err.strerror}",
-                                 code="output-unwritable")) from None
-    scratch = Scratch(out)
-    try:
-        tmp = scratch.__enter__()
-    except OSError as err:
-        raise BuildError(Problem(f"cannot write into the output folder {out}: {err.strerror}",
-                                 fix="choose another folder with -o", code="output-unwritable")) from None
-    try:
+    with _scratch(out) as tmp:
         for suffix, data in files.items():
             try:
                 (tmp / f"{name}{suffix}").write_bytes(data)
@@ -476,8 +514,6 @@ def write_files(out: Path, name: str, files: Mapping[str, bytes]) -> dict[str, P
                                          fix="check free space and permissions", code="output-unwritable")) from None
         finals = {suffix: out / f"{name}{suffix}" for suffix in files}
         _install(tmp, list(finals.values()))
-    finally:
-        scratch.__exit__(None, None, None)
     return finals
 
 

@@ -41,7 +41,7 @@ def test_an_epub_that_cannot_be_installed_leaves_the_folder_as_it_was(tmp_path, 
     out.mkdir()
     old = {}
     if before:
-        for name in ("issue-2025-01-20.pdf", "issue-2025-01-20.epub"):
+        for name in ("bayannaoer-renda-2025-1.pdf", "bayannaoer-renda-2025-1.epub"):
             (out / name).write_bytes(b"the previous " + name.encode())
             old[name] = (out / name).read_bytes()
     _refuse_epub(monkeypatch)
