@@ -28,10 +28,12 @@ def _codes_in_the_code() -> set[str]:
                 if kw.arg == "code" and isinstance(kw.value, ast.Constant) and kw.value.value:
                     codes.add(kw.value.value)
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-            if name.endswith(("Problem", "Warning")) and len(node.args) >= 5:
-                fifth = node.args[4]
-                if isinstance(fifth, ast.Constant) and isinstance(fifth.value, str):
-                    codes.add(fifth.value)
+            # Problem(message, path, line, fix, code) and the readers' problem(message, line, fix, code)
+            at = 4 if name.endswith(("Problem", "Warning")) else 3 if name == "problem" else None
+            if at is not None and len(node.args) > at:
+                code = node.args[at]
+                if isinstance(code, ast.Constant) and isinstance(code.value, str):
+                    codes.add(code.value)
     from publish.fonts.substitution import CODE
     from publish.proof.codes import CODES
 

@@ -354,9 +354,10 @@ def _converted(path: Path, suffix: str) -> bytes:
         if suffix == ".jpg":
             im.convert("RGB").save(out, format="JPEG", quality=90)
         else:
+            picture: Image.Image = im
             if im.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
-                im = im.convert("RGBA" if "A" in im.mode else "RGB")
-            im.save(out, format="PNG", optimize=False)
+                picture = im.convert("RGBA" if "A" in im.mode else "RGB")
+            picture.save(out, format="PNG", optimize=False)
         return out.getvalue()
 
 

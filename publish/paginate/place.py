@@ -370,9 +370,10 @@ def _flow_segment(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageD
                     placements = balanced[1]
             for col, first_row, stop in placements:
                 y = slot
-                if rows[first_row].repeat is not None:  # a table continued: its header again
-                    page.placed.append(Placed(rows[first_row].repeat, col, y, a.article.slug))
-                    y += rows[first_row].repeat.height
+                repeat = rows[first_row].repeat
+                if repeat is not None:  # a table continued: its header again
+                    page.placed.append(Placed(repeat, col, y, a.article.slug))
+                    y += repeat.height
                 for r in rows[first_row:stop]:
                     page.placed.append(Placed(r, col, y, a.article.slug))
                     y += r.height
