@@ -44,23 +44,26 @@ def test_writing_elsewhere_keeps_the_issues_own_toml(folder, tmp_path):
 
 
 def test_figure_paths_are_written_relative_to_the_new_folder(folder, tmp_path):
-    photo = folder / "images" / "photo.png"
-    photo.parent.mkdir()
     from PIL import Image
 
-    Image.new("RGB", (40, 30), "white").save(photo)
+    inside = folder / "images" / "inside.png"  # the issue's own picture: copied along
+    outside = tmp_path / "photos" / "outside.png"  # a picture from elsewhere: pointed to
+    for picture in (inside, outside):
+        picture.parent.mkdir(exist_ok=True)
+        Image.new("RGB", (40, 30), "white").save(picture)
     issue = publish.load_issue(folder)
     first = issue.sections[0].articles[0]
-    with_figure = dataclasses.replace(first, blocks=(*first.blocks, publish.Figure(photo, (publish.Text("图"),))))
+    figures = (publish.Figure(inside, (publish.Text("内"),)), publish.Figure(outside, (publish.Text("外"),)))
+    with_figures = dataclasses.replace(first, blocks=(*first.blocks, *figures))
     issue = dataclasses.replace(issue, sections=(
-        dataclasses.replace(issue.sections[0], articles=(with_figure, *issue.sections[0].articles[1:])),
+        dataclasses.replace(issue.sections[0], articles=(with_figures, *issue.sections[0].articles[1:])),
         *issue.sections[1:]))
     new = tmp_path / "elsewhere" / "issue"
     publish.write_issue(issue, new)
     markdown = (new / "articles" / f"{first.slug}.md").read_text(encoding="utf-8")
-    assert "![图](../../issue/images/photo.png)" in markdown
-    figures = [b for b in publish.load_issue(new).articles[0].blocks if isinstance(b, publish.Figure)]
-    assert [f.image for f in figures] == [photo.resolve()]
+    assert "![内](images/inside.png)" in markdown and "![外](../../photos/outside.png)" in markdown
+    read = [b for b in publish.load_issue(new).articles[0].blocks if isinstance(b, publish.Figure)]
+    assert [f.image for f in read][-2:] == [(new / "images" / "inside.png").resolve(), outside.resolve()]
 
 
 def test_an_article_written_under_a_new_slug_leaves_no_stale_file(folder):
