@@ -560,3 +560,16 @@ def test_the_section_option_wins_over_the_manuscript(issue: Path) -> None:
     m.para("正文。")
     report, _ = add_one(issue, m, section="人大论坛")
     assert report.files[0].section == "人大论坛"
+
+
+def test_a_note_without_text_loses_only_its_mark_and_a_note_never_referenced_is_kept(issue: Path) -> None:
+    m = title_manuscript("通知")
+    m.note(m.para("第一段。"), "")
+    m.notes["footnote"].append((9, "孤立的注释文字"))  # defined in footnotes.xml, referenced nowhere
+    report, article = add_one(issue, m, "notes.docx")
+    text = (issue / report.articles[0]).read_text(encoding="utf-8")
+    assert "[^" not in text
+    assert article.blocks[-1].text == "孤立的注释文字"
+    becauses = [g["because"] for g in report.files[0].guesses if g["what"] == "note"]
+    assert any("no text" in b for b in becauses) and any("no reference" in b for b in becauses)
+    assert report.files[0].balanced

@@ -29,7 +29,7 @@ import re
 from collections import Counter
 
 from publish.model import Emphasis, Text
-from publish.word.draft import Block, Draft, Ref, Run
+from publish.word.draft import Block, Draft, Ref, Run, plain
 from publish.word.reader import HAN, Grid, Manuscript, Para, Span, han
 
 _SECTION_LINE = re.compile(r"^\s*(?:栏目|专栏)\s*[:：]\s*(\S.{0,19}?)\s*$|^\s*【([^】]{2,16})】\s*$")
@@ -222,6 +222,7 @@ class Recovery:
         self.items = [i for i in manuscript.items if not _empty(i)]
         self.size = body_size([p for p in manuscript.paragraphs()])
         self.levels: dict[str, int] = {}
+        self.unreferenced: list[tuple[str, str]] = []
 
     def guess(self, what: str, para: Para | Grid, because: str) -> None:
         text = para.text if isinstance(para, Para) else ""
@@ -234,9 +235,9 @@ class Recovery:
         end, signature = self.tail(start)
         self.plan_headings(start, end)
         self.body(start, end)
+        self.notes()
         if signature:
             self.draft.blocks.append(signature)
-        self.notes()
         self.kind()
         return self.draft
 
@@ -246,10 +247,16 @@ class Recovery:
 
     # notes are numbered in the order they are referenced
     def number_notes(self) -> None:
+        # A note without text cannot be defined in Markdown: its reference is dropped (reported).
+        blank = {k for k, paras in self.m.notes.items() if not "".join(p.text for p in paras).strip()}
+        for key in blank:
+            self.draft.guess("note", "", f"{key[0]} {key[1]} has no text: its reference mark is dropped")
+
         def visit(paras: list[Para]) -> None:
             for para in paras:
                 for span in para.spans:
-                    if span.note is not None and span.note in self.m.notes and span.note not in self.labels:
+                    if span.note is not None and span.note in self.m.notes and span.note not in self.labels \
+                            and span.note not in blank:
                         self.labels[span.note] = str(len(self.labels) + 1)
 
         for item in self.m.items:
@@ -259,10 +266,9 @@ class Recovery:
                 for row in item.rows:
                     for cell in row:
                         visit(cell)
-        for key in self.m.notes:
-            if key not in self.labels:  # a note never referenced: kept, numbered after the rest
-                self.labels[key] = str(len(self.labels) + 1)
-                self.draft.guess("note", "", f"{key[0]} {key[1]} is never referenced in the text; kept at the end")
+        # A note never referenced in the text (a damaged file) has no place for a mark: its text
+        # becomes the article's last paragraph, so that nothing is lost (`unreferenced`).
+        self.unreferenced = [k for k in self.m.notes if k not in self.labels and k not in blank]
 
     # ── the head: section line, title, subtitle, note, byline ───────────────────────────────────
     def head(self) -> int:
@@ -636,17 +642,21 @@ class Recovery:
                 self.draft.guess("figure", path, "a picture inside a table cell: set after the table", grid.where)
 
     def notes(self) -> None:
+        for key in self.unreferenced:
+            spans = [Span(s.text, s.bold, s.italic, s.size, s.font) for p in self.m.notes[key] for s in p.spans
+                     if not s.note]
+            runs = _strip_runs(_runs(spans, {}))
+            self.draft.blocks.append(Block("paragraph", runs, where=f"{key[0]} {key[1]}"))
+            self.draft.guess("note", plain_or_ref(runs), "a note no reference points to: set as the last paragraph",
+                             f"{key[0]} {key[1]}")
         for key, label in sorted(self.labels.items(), key=lambda kv: int(kv[1])):
             runs: list[Run] = []
             for para in self.m.notes.get(key, []):
                 spans = [Span(s.text.replace("\n", ""), s.bold, s.italic, s.size, s.font) for s in para.spans if not s.note]
                 runs += _strip_runs(_runs(spans, {}))
-            runs = _merge(runs)
-            if not plain_or_ref(runs):
-                self.draft.guess("note", "", f"{key[0]} {key[1]} is empty; its reference is kept")
-            self.draft.notes.append((label, runs))
+            self.draft.notes.append((label, _merge(runs)))
             if key[0] == "endnote":
-                self.draft.guess("note", plain_or_ref(runs), "an endnote: numbered with the footnotes", key[0])
+                self.draft.guess("note", plain(runs), "an endnote: numbered with the footnotes", key[0])
 
     def kind(self) -> None:
         kinds = {b.kind for b in self.draft.blocks}
