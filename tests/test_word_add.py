@@ -573,3 +573,14 @@ def test_a_note_without_text_loses_only_its_mark_and_a_note_never_referenced_is_
     becauses = [g["because"] for g in report.files[0].guesses if g["what"] == "note"]
     assert any("no text" in b for b in becauses) and any("no reference" in b for b in becauses)
     assert report.files[0].balanced
+
+
+def test_a_centred_bold_title_in_the_body_size_keeps_both_lines(issue: Path) -> None:
+    m = Manuscript()
+    m.para("关于进一步做好", align="center", bold=True)
+    m.para("代表建议办理工作的通知", align="center", bold=True)
+    m.para("各旗县区人大常委会：")
+    m.para("现将有关事项通知如下。")
+    report, article = add_one(issue, m)
+    assert article.title == ("关于进一步做好", "代表建议办理工作的通知")
+    assert "centred and bold" in next(g for g in report.files[0].guesses if g["what"] == "title")["because"]

@@ -357,15 +357,16 @@ class Recovery:
                     break
                 if lines and (parse_byline(text) or abs((size or 0) - (lines[0].size or 0)) > 1):
                     break  # a title's lines share one size; a byline under it may be large too
-                if self.size and size and size >= self.size + 1:
+                big = bool(self.size and size and size >= self.size + 1)
+                bold = item.bold and (not lines or lines[0].bold) and not _SENTENCE_END.search(text)
+                if big or (bold and _short(text, 40) and not parse_byline(text)):
                     lines.append(item)
-                elif self.size is None or size is None:
-                    if lines or item.bold:
-                        lines.append(item)
-                    break
                 else:
                     break
-            why = f"centred, in {lines[0].size:g} pt against the body's {self.size:g} pt" if lines and lines[0].size and self.size else "centred at the top"
+            if lines and lines[0].size and self.size and lines[0].size >= self.size + 1:
+                why = f"centred, in {lines[0].size:g} pt against the body's {self.size:g} pt"
+            else:
+                why = "centred and bold at the top"
         if not lines:
             first = items[index] if index < len(items) else None
             if isinstance(first, Para) and not first.images and first.text.strip():
