@@ -41,7 +41,7 @@ def add_articles(text: str, entries: list[tuple[str, str]], shown: str) -> str:
                     "fix it (publish check ISSUE shows where) and add again", "add-issue-toml")
         ) from None
     sections = document.get("sections")
-    existing = {}
+    existing: dict[str, Any] = {}
     if isinstance(sections, list):
         for table in sections:
             if isinstance(table, dict) and isinstance(table.get("title"), str):

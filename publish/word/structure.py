@@ -305,10 +305,10 @@ class Recovery:
                 self.draft.blocks.append(Block("note", runs, where=item.where))
                 self.guess("note", item, "a line in brackets under the title (an adoption note or a draft mark)")
             elif (split := self.split_byline(index)) is not None:
-                unit_para, _names, bylines = split
-                self.draft.bylines += bylines
+                unit_para, _names, pair = split
+                self.draft.bylines += pair
                 seen_byline = True
-                self.guess("byline", unit_para, f"a unit line followed by a line with only a name ({bylines[0][1]})")
+                self.guess("byline", unit_para, f"a unit line followed by a line with only a name ({pair[0][1]})")
                 index += 1
             elif _short(text, 60) and not self.heading_pattern(text) and (bylines := parse_byline(text)):
                 self.draft.bylines += bylines
@@ -646,9 +646,9 @@ class Recovery:
         for key in self.unreferenced:
             spans = [Span(s.text, s.bold, s.italic, s.size, s.font) for p in self.m.notes[key] for s in p.spans
                      if not s.note]
-            runs = _strip_runs(_runs(spans, {}))
-            self.draft.blocks.append(Block("paragraph", runs, where=f"{key[0]} {key[1]}"))
-            self.draft.guess("note", plain_or_ref(runs), "a note no reference points to: set as the last paragraph",
+            orphan = _strip_runs(_runs(spans, {}))
+            self.draft.blocks.append(Block("paragraph", orphan, where=f"{key[0]} {key[1]}"))
+            self.draft.guess("note", plain(orphan), "a note no reference points to: set as the last paragraph",
                              f"{key[0]} {key[1]}")
         for key, label in sorted(self.labels.items(), key=lambda kv: int(kv[1])):
             runs: list[Run] = []
