@@ -410,7 +410,21 @@ def _bad_files(folder: Path) -> dict[str, Path]:
     empty = empty_doc.save(folder / "空白.docx")
     zero = folder / "零字节.docx"
     zero.write_bytes(b"")
+    bad_xml = folder / "坏XML.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad_xml, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, data[:-40] if item.filename == "word/document.xml" else data)
+    bad_number = folder / "坏编号.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad_number, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:p>", b'<w:p><w:pPr><w:numPr><w:ilvl w:val="x"/><w:numId w:val="1"/></w:numPr></w:pPr>', 1)
+            target.writestr(item, data)
     return {
+        "bad xml": bad_xml,
+        "bad number": bad_number,
         "not a docx": text,
         "corrupt zip": truncated,
         "corrupt entry": crc,
@@ -424,6 +438,8 @@ def _bad_files(folder: Path) -> dict[str, Path]:
 
 
 EXPECTED = {
+    "bad xml": "is damaged",
+    "bad number": "is damaged",
     "not a docx": "is not a Word (.docx) file",
     "corrupt zip": "is damaged",
     "corrupt entry": "is damaged",

@@ -20,6 +20,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from lxml import etree
+
 from publish.errors import AddError, Problem, PublishError
 from publish.word.draft import Draft
 from publish.word.issue_file import add_articles, section_titles
@@ -126,7 +128,14 @@ class _Plan:
 def convert(path: Path, issue_root: Path, number: int, taken: set[str]) -> tuple[FileReport, Draft, str, list[tuple[str, bytes]]]:
     """One Word file → (report, draft, article text, pictures to write). Raises `AddError`."""
     document = open_docx(path)
-    manuscript = read_manuscript(document, path)
+    try:
+        manuscript = read_manuscript(document, path)
+    except (ValueError, KeyError, AttributeError, etree.XMLSyntaxError) as err:
+        # XML Word would not have written (a number that is not one, a part that is missing)
+        raise AddError(
+            Problem(f"is damaged (unexpected content: {type(err).__name__} {str(err)[:60]})", path, None,
+                    "open it in Word and save it again", "add-corrupt")
+        ) from None
     if manuscript.changes:
         first = manuscript.changes[0]
         raise AddError(
