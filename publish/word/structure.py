@@ -14,8 +14,8 @@ confirm them when present:
   names after one unit become several entries (the unit is printed once, so it is given once);
 - salutation: the first body paragraph if it is short and ends with `：`;
 - headings: Heading 1/2 or 标题 1/2 styles (or an outline level), else a short paragraph in bold or
-  in a heading font (黑体, 楷体) starting `一、`, `（一）` or `1.` — the first of these patterns
-  used in the article is level 1, the next level 2;
+  in a heading font (黑体, 楷体) starting `一、` (level 1), `（一）` (level 2) or `1.` (level 2 under
+  numbered headings, else 1), or a short bold line without a number;
 - signature: the right-aligned short paragraphs that end the article (unit, date);
 - bold or italic runs in body text → emphasis; auto-numbered paragraphs → numbered items;
 - pictures → figures, their caption the paragraph under them in the Caption/题注 style or a short
@@ -315,6 +315,13 @@ class Recovery:
                 seen_byline = True
                 names = "、".join(n for _u, n in bylines)
                 self.guess("byline", item, f"a short line under the title ending with a name ({names})")
+            elif (
+                not self.draft.subtitle and not seen_byline and item.align == "center" and _short(text, 60)
+                and "。" not in text and not text.endswith(("：", ":")) and "\n" not in text
+                and not self.heading_pattern(text)
+            ):
+                self.draft.subtitle = text
+                self.guess("subtitle", item, "a centred line under the title (it does not start with ——)")
             else:
                 break
             index += 1
@@ -431,19 +438,27 @@ class Recovery:
         """Why `para` is a hand-formatted heading ("" if it is not one)."""
         text = para.text.strip()
         shown = (para.label + text) if para.label else text
-        if not _short(shown) or "\n" in text or not self.heading_pattern(shown):
+        if not shown or "\n" in text or para.align == "right":
             return ""
         font = _heading_font(para)
+        marked = ""
         if para.bold:
-            return "bold"
-        if font:
-            return f"in {font}"
-        if self.size and para.size and para.size >= self.size + 1:
-            return f"in {para.size:g} pt"
+            marked = "bold"
+        elif font:
+            marked = f"in {font}"
+        elif self.size and para.size and para.size >= self.size + 1:
+            marked = f"in {para.size:g} pt"
         name = self.heading_pattern(shown)
-        rest = next(p for n, p in PATTERNS if n == name).sub("", shown, count=1)
-        if name in ("第一章", "一、", "（一）") and len(shown) <= 25 and rest.strip() and not _INNER_PUNCT.search(rest):
-            return "a line of its own without punctuation"
+        if name:
+            if marked and _short(shown, 60):
+                return marked
+            rest = next(p for n, p in PATTERNS if n == name).sub("", shown, count=1)
+            if name in ("第一章", "一、", "（一）") and len(shown) <= 25 and rest.strip() and not _INNER_PUNCT.search(rest):
+                return "a line of its own without punctuation"
+            return ""
+        # An unnumbered heading (a news article's 小标题): short, marked, not a sentence.
+        if marked and _short(shown, 30) and "。" not in shown and not shown.endswith(("：", ":", "；", "，")):
+            return f"{marked}, a short line without a number"
         return ""
 
     def plan_headings(self, start: int, end: int) -> None:
@@ -453,8 +468,18 @@ class Recovery:
                 name = self.heading_pattern((item.label + item.text).strip())
                 if name not in used:
                     used.append(name)
-        ranks = [name for name, _p in PATTERNS if name in used]
-        self.levels = {name: min(i + 1, 2) for i, name in enumerate(ranks)}
+        # The model's levels: `一、` is level 1 and `（一）` level 2 (as the importer of printed issues
+        # has them), even in an article whose only headings are `（一）`; `第一章` above `一、` pushes
+        # it down. `1.` and unnumbered headings are level 1 only where no higher numbering is used.
+        top = {"第一章", "一、"} & set(used)
+        self.levels = {
+            "第一章": 1,
+            "一、": 2 if "第一章" in used else 1,
+            "（一）": 2,
+            "1.": 2 if top or "（一）" in used else 1,
+            "（1）": 2,
+            "": 2 if top else 1,
+        }
 
     # ── the body ──────────────────────────────────────────────────────────────────────────────
     def body(self, start: int, end: int) -> None:
@@ -492,7 +517,8 @@ class Recovery:
                     level = min(level, 2)
                 else:
                     level = self.levels.get(name, 2)
-                    self.guess(f"heading level {level}", item, f"a short paragraph starting {name}, {why_hand}")
+                    start_with = f"starting {name}, " if name else ""
+                    self.guess(f"heading level {level}", item, f"a short paragraph {start_with}{why_hand}")
                 runs = _only_text(_strip_runs(_runs(item.spans, self.labels)))
                 if item.label:
                     runs = _merge([Text(item.label), *runs])
