@@ -433,8 +433,36 @@ class _PageDrawer:
             path = c.beginPath()
             path.rect(x0, y0, x1 - x0, y1 - y0)
             c.clipPath(path, stroke=0, fill=0)
-        c.drawImage(self.images.reader(item.path), item.x, item.y, width=item.w, height=item.h)
+        self._draw_stream(self.images.stream(item.path), item)
         c.restoreState()
+
+    def _draw_stream(self, stream, item: PlacedImage) -> None:
+        """Place an `ImageStream` as an image XObject (what `canvas.drawImage` does, without its
+        re-reading, re-compressing and MD5-naming of the pixels: the stream comes ready, often
+        from the build cache)."""
+        c = self.canvas
+        doc = c._doc
+        name = f"img{stream.digest}"
+        reg = doc.getXObjectName(name)
+        if doc.idToObject.get(reg) is None:
+            obj = pdfdoc.PDFImageXObject(name)
+            obj.width, obj.height, obj.bitsPerComponent = stream.width, stream.height, 8
+            obj.colorSpace = stream.color_space
+            obj._filters = (stream.filter,)
+            obj.streamContent = stream.data
+            obj.mask = None
+            if stream.inverted:
+                obj._dotrans = 1
+            c._setXObjects(obj)
+            doc.Reference(obj, reg)
+            doc.addForm(name, obj)
+        c._currentPageHasImages = 1
+        c.saveState()
+        c.translate(item.x, item.y)
+        c.scale(item.w, item.h)
+        c._code.append(f"/{reg} Do")
+        c.restoreState()
+        c._formsinuse.append(name)
 
     def _crop_marks(self) -> None:
         c = self.canvas
