@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from publish.cjk.title_join import join_title
 from publish.errors import BuildError, Problem
 from publish.model import (
     Article,
@@ -575,7 +576,8 @@ def render_article(article: Article, index: int, page_starts: Sequence[PageStart
     if not len(section) and not (section.text or "").strip():
         raise BuildError(Problem(f"article {article.slug!r} has no title and no text", article.source,
                                  fix="give the article a title or remove it from issue.toml"))
-    title = article.title_text or article.slug
+    # the navigation's title: print lines joined with what each break needs (never run together)
+    title = join_title(article.title) or article.slug
     content = xhtml_document(section, title=title, lang=lang, stylesheet=stylesheet)
     return ArticleDoc(
         file_name=f"text/{stem}.xhtml",

@@ -10,6 +10,7 @@ outline (sections → articles), the contents entries and the folio of every pag
 from __future__ import annotations
 
 from publish.cjk.style import GlyphRun
+from publish.cjk.title_join import join_title
 from publish.layout.spec import Layout
 from publish.model import Issue, PageStart
 from publish.paginate.folios import Folios, side
@@ -62,7 +63,7 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
             if section_of[slug] != last_section:
                 last_section = section_of[slug]
                 outline.append(OutlineEntry(issue.sections[last_section].title, 0, page_index, title_ys[slug]))
-            outline.append(OutlineEntry(articles[slug].title_text, 1, page_index, title_ys[slug]))
+            outline.append(OutlineEntry(join_title(articles[slug].title), 1, page_index, title_ys[slug]))
         start = _page_start(d, folio)
         if start is not None:
             page_starts.append(start)
