@@ -13,6 +13,7 @@ from publish.cjk.style import GlyphRun
 from publish.cjk.title_join import join_title
 from publish.layout.spec import Layout
 from publish.model import Issue, PageStart
+from publish.paginate.cover import full_page_picture
 from publish.paginate.folios import Folios, side
 from publish.paginate.marks import split_marks
 from publish.paginate.pages import (
@@ -52,6 +53,10 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
     for k, d in enumerate(drafts):
         folio = folios.first_body + k
         page_side = side(folio)
+        if d.insert is not None:  # a full-page picture: counted in the folios, no running header
+            pages.append(Page(len(pages), folio, page_side, d.section, (full_page_picture(d.insert, layout),),
+                              "insert"))
+            continue
         body_items, title_ys = _body_items(d, layout, page_side)
         page_items = []
         if d.placed and (layout.header_on_article_start or not d.openings or d.placed[0].column != SPAN or
