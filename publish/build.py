@@ -5,8 +5,8 @@ file `<issue.slug>-cover.pdf` when the issue has `[covers]`, and a `BuildResult`
 any warnings, e.g. photos under 300 dpi, and the filler pages added to reach the page multiple).
 
 Order, so that bad input never leaves half-written output: read the issue (`SourceError` listing
-every source problem), load the layout, run the print checks (`publish.layout.check_prepress`) and the
-font coverage check, and stop with a `BuildError` listing every error *before* anything is written.
+every source problem), load the layout and the fonts and run every check (`publish.preflight`, the
+same as `publish check`), and stop with an error listing every problem *before* anything is written.
 Then paginate — always, even without a PDF: the EPUB's page-list needs the print folios — and write
 both files to temporary names in the output folder, renamed into place only when both succeeded.
 """
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish.errors import BuildError, LayoutError, Problem, is_error
+from publish.errors import BuildError, Problem
 from publish.scratch import Scratch
 
 # progress(stage, done, total): called with done == 0 when a stage starts and done == total when
@@ -38,25 +38,6 @@ class BuildResult:
     cover_path: Path | None = None  # `<slug>-cover.pdf`, when the issue has [covers] and a PDF was asked for
     fillers: int = 0  # filler pages added to reach the layout's page multiple
     filler: str = ""  # what they are: the layout's [makeup] filler
-
-
-def element_roles(layout) -> dict[str, str]:
-    """The layout's element → font role map, in the names `FontSet.coverage` uses."""
-    st = layout.styles
-    return {
-        "title": st["title"].role,
-        "subtitle": st["subtitle"].role,
-        "byline": st["byline"].role,
-        "paragraph": st["paragraph"].role,
-        "salutation": st["salutation"].role,
-        "signature": st["signature"].role,
-        "listitem": st["listitem"].role,
-        "heading": st["heading1"].role,
-        "note": st["note"].role,
-        "caption": st["caption"].role,
-        "header": st["header"].role,
-        "folio": st["folio"].role,
-    }
 
 
 def build(
@@ -87,54 +68,17 @@ def build(
 
 def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool,
            progress: Progress | None, strict_fonts: bool | None = None) -> BuildResult:
-    from publish.layout import load_layout
-    from publish.layout.prepress import check_prepress
-    from publish.sources import load_issue
+    from publish.preflight import preflight
 
-    report = progress or (lambda stage, done, total: None)
-
-    report("read", 0, 1)
-    issue = load_issue(issue_dir)
-    report("read", 1, 1)
-
-    report("check", 0, 1)
-    layout = load_layout(issue.layout, issue.root)
-    problems = check_prepress(issue, layout)
-    if pdf:
-        from publish.paginate.cover import check_pictures
-        from publish.paginate.signatures import filler_pictures
-
-        problems += check_pictures(issue, layout, filler_pictures(issue) if layout.filler == "ads" else [])
-    errors = [p for p in problems if is_error(p)]
-    warnings = tuple(p for p in problems if not is_error(p))
+    checked = preflight(issue_dir, pdf=pdf, strict_fonts=strict_fonts, progress=progress)
+    extra = []
     if out.exists() and not out.is_dir():
-        errors.append(Problem(f"the output folder {out} is a file", fix="give a folder with -o"))
-    if errors:
-        raise BuildError(*errors)
-    report("check", 1, 1)
-
-    report("fonts", 0, 1)
-    from publish.fonts import load_fonts
-
-    fonts = load_fonts(issue.root, dict(issue.fonts))
-    unknown = [
-        Problem(f"[styles] {element}.role: unknown font role {st.role!r}", layout.path, None,
-                f"use one of: {', '.join(sorted(fonts.roles))}")
-        for element, st in layout.styles.items() if st.role not in fonts.roles
-    ]
-    if unknown:
-        raise LayoutError(*unknown)
-    uncovered = fonts.coverage(issue, roles=element_roles(layout))
-    if uncovered:
-        raise BuildError(*uncovered)
-    from publish.fonts.substitution import substitutions
-
-    substituted = substitutions(fonts, issue, strict=strict_fonts,
-                                shown_root=issue_dir.parent if issue_dir.suffix == ".toml" else issue_dir)
-    if any(is_error(p) for p in substituted):
-        raise BuildError(*substituted)
-    warnings += tuple(substituted)
-    report("fonts", 1, 1)
+        extra.append(Problem(f"the output folder {out} is a file", fix="give a folder with -o"))
+    checked.raise_errors(*extra)
+    issue, layout, fonts = checked.issue, checked.layout, checked.fonts
+    assert issue is not None and layout is not None and fonts is not None  # else raise_errors raised
+    warnings = checked.warnings
+    report = progress or (lambda stage, done, total: None)
 
     # The EPUB's fonts, cover and stylesheet do not depend on the pages: on a second core they are
     # made while the pages are set, and the child then writes the EPUB itself once it is sent where
