@@ -1,6 +1,6 @@
 """publish: a Chinese magazine issue → print-ready PDF and EPUB 3, from one source.
 
-The public API. In: an issue folder (see README "Writing an issue"). Out: the `Issue` model,
+The public API. In: an issue folder (see docs/writing-an-issue.md). Out: the `Issue` model,
 and (once built) the PDF and EPUB files. Errors the user can act on are `PublishError`s.
 """
 

@@ -24,7 +24,7 @@ The markup (EPUB 3.3 content documents; EPUB Accessibility 1.1 for the page brea
 Notes follow EPUB 3.3 / EPUB Structural Semantics (`noteref`, `footnote`) and DPUB-ARIA
 (`doc-noteref`, `doc-footnote`, `doc-backlink`); the footnotes stand at the end of the article.
 
-Rules this module keeps (see docs/epub.md in the shared docs):
+Rules this module keeps (docs/design/epub.md, "Where the rules come from"):
 - ebooklib 0.20 would list every element with `epub:type` and `id` in its page-list (defect #4,
   aerkalov/ebooklib#339); our writer switches that scan off (`publish.epub.ebook`) and writes the
   page-list from the page-break markers only, so note references and footnotes carry ids.

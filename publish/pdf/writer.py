@@ -12,7 +12,7 @@ byte-identical for the same input. Every page has
 - images converted to CMYK or grayscale (`images.py`);
 plus the outline (sections → articles), Info and XMP metadata, and a PDF/X-4 output intent
 (`pdfx.py`). We deliberately do not use ReportLab's `cropMarks`/`bleedWidth`: they scale the page
-content unevenly and set no TrimBox/BleedBox (measured, see DESIGN.md §3).
+content unevenly and set no TrimBox/BleedBox (measured; docs/design/pdf.md).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ MARKS_MARGIN = CROP_MARK_GAP + CROP_MARK_LENGTH + 3 * mm  # room beyond the blee
 
 
 class PdfFonts(Protocol):
-    """What the writer needs from `publish.fonts.FontSet` (see docs/INTERFACES.md)."""
+    """What the writer needs from `publish.fonts.FontSet` (docs/architecture.md, "Contracts")."""
 
     def pdf_font(self, canvas_or_none: Any, face_key: str) -> str: ...
 
@@ -94,7 +94,7 @@ class Geometry:
 def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str, *legacy: Any) -> Path:
     """Draw `document` into a PDF at `out_path` (atomically) and return the path.
 
-    Also accepts the older call `write_pdf(document, layout, fonts, out_path)` from docs/INTERFACES.md:
+    Also accepts the older call `write_pdf(document, layout, fonts, out_path)` from the first stage contracts:
     the layout's print settings already travel in the Document, so the layout is not needed.
     """
     if legacy:
