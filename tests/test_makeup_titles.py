@@ -83,12 +83,12 @@ def test_contents_outline_and_epub_navigation_use_the_joined_title():
 def test_a_title_that_wraps_on_its_own_is_a_check_warning_with_its_line_and_where_it_broke(tmp_path):
     from test_proof import make_issue
 
-    from publish.check import check_issue_dir
+    from publish.preflight import preflight
 
     long_title = "关于进一步加强和改进新时代地方人大常委会代表工作与联系群众工作的若干意见和实施办法"
     article_text = f'+++\ntitle = ["短标题", "{long_title}"]\n+++\n\n正文。\n'
     root = make_issue(tmp_path, {"articles/a.md": article_text})
-    found = [p for p in check_issue_dir(root) if p.code == "title-wraps"]
+    found = [p for p in preflight(root, proofread=True).problems if p.code == "title-wraps"]
     assert [p.line for p in found] == [2]
     message = found[0].message
     broke = message.split("after “", 1)[1].split("”", 1)[0]
