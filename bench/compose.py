@@ -3,7 +3,7 @@
     .venv/bin/python bench/compose.py [--runs 7] [--measure 21] [--real-fonts] [--profile] [--no-gc]
 
 Composes each paragraph of the seed's text layer (../shared/seed, recovered by
-`publish.cjk.seedtext`) at a `--measure`-character measure, `--runs` times, each run with a fresh
+`tests/seedtext.py`) at a `--measure`-character measure, `--runs` times, each run with a fresh
 metrics object (so per-character memo tables are rebuilt, as in one build). Prints characters per
 second and the total time per run (median, min), the typography checker's counts and the
 distribution of adjustment ratios. `--real-fonts` uses the body face from `publish.fonts` at 10 pt
@@ -28,10 +28,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # seedtext: the seed's paragraphs (test support)
+
+from seedtext import seed_paragraphs  # noqa: E402
 
 from publish.cjk import FixedMetrics, Run, Style, audit, compose  # noqa: E402
 from publish.cjk.audit import ratio_summary  # noqa: E402
-from publish.cjk.seedtext import seed_paragraphs  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seed" / "000_2b68d11822460efc.txt"
 TARGET = 0.25

@@ -26,8 +26,6 @@ from typing import Any
 from publish import settings
 from publish.build import (
     BuildResult,
-    KeptLoaders,
-    Loaders,
     Rendered,
     Source,
     edition_files,
@@ -36,6 +34,7 @@ from publish.build import (
     write_files,
 )
 from publish.errors import BuildError, Problem, PublishError
+from publish.loaders import KeptLoaders, Loaders
 
 Outcome = tuple[Rendered | None, tuple[Problem, ...]]
 

@@ -26,7 +26,6 @@ import gc
 import io
 import os
 import tempfile
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,7 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
 from publish import settings
-from publish.errors import BuildError, FontError, LayoutError, Problem, SourceError, is_error
+from publish.errors import BuildError, Problem
+from publish.loaders import Loaders
 
 if TYPE_CHECKING:
     from publish.fonts import FontSet
@@ -89,62 +89,6 @@ class Rendered:
     filler: str = ""
 
 
-class Loaders:
-    """Where layouts and font sets come from: loaded afresh for each build here; a `Publisher`
-    keeps them between builds."""
-
-    def layout(self, name: str | Path, root: Path | None) -> Layout:
-        from publish.layout import load_layout
-
-        return load_layout(name, root)
-
-    def fonts(self, root: Path | None, overrides: dict[str, list[str]]) -> FontSet:
-        from publish.fonts import load_fonts
-
-        return load_fonts(root, overrides)
-
-
-class KeptLoaders(Loaders):
-    """Layouts and font sets kept between builds. A layout is reloaded when its file changes; a
-    font set is kept per issue folder and font choice (a changed font file needs a new Publisher,
-    or `Publisher.clear()`)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._layouts: dict[tuple[str, str, int, int], Layout] = {}
-        self._fonts: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], FontSet] = {}
-
-    def layout(self, name: str | Path, root: Path | None) -> Layout:
-        from publish.layout import find_layout
-
-        path = find_layout(name, root)
-        st = path.stat()
-        key = (str(name), str(path), st.st_mtime_ns, st.st_size)
-        with self._lock:
-            found = self._layouts.get(key)
-        if found is None:
-            found = super().layout(name, root)
-            with self._lock:
-                self._layouts = {k: v for k, v in self._layouts.items() if k[:2] != key[:2]}
-                self._layouts[key] = found
-        return found
-
-    def fonts(self, root: Path | None, overrides: dict[str, list[str]]) -> FontSet:
-        key = (str(root), tuple(sorted((role, tuple(c)) for role, c in overrides.items())))
-        with self._lock:
-            found = self._fonts.get(key)
-        if found is None:
-            found = super().fonts(root, overrides)
-            with self._lock:
-                found = self._fonts.setdefault(key, found)
-        return found
-
-    def clear(self) -> None:
-        with self._lock:
-            self._layouts.clear()
-            self._fonts.clear()
-
-
 @dataclass(frozen=True)
 class Prepared:
     """An issue that passed every check, with the layout and fonts to set it in."""
@@ -153,25 +97,6 @@ class Prepared:
     layout: Layout
     fonts: FontSet
     warnings: tuple[Problem, ...]
-
-
-def element_roles(layout: Layout) -> dict[str, str]:
-    """The layout's element → font role map, in the names `FontSet.coverage` uses."""
-    st = layout.styles
-    return {
-        "title": st["title"].role,
-        "subtitle": st["subtitle"].role,
-        "byline": st["byline"].role,
-        "paragraph": st["paragraph"].role,
-        "salutation": st["salutation"].role,
-        "signature": st["signature"].role,
-        "listitem": st["listitem"].role,
-        "heading": st["heading1"].role,
-        "note": st["note"].role,
-        "caption": st["caption"].role,
-        "header": st["header"].role,
-        "folio": st["folio"].role,
-    }
 
 
 def build(
@@ -298,86 +223,20 @@ def prepare(
     strict_fonts: bool | None = None,
     pdf: bool = True,
 ) -> Prepared:
-    """Read and check everything a build needs; raises the errors (nothing is written)."""
-    from publish.layout.prepress import check_prepress
-    from publish.layout.spec import Layout
-    from publish.model import Issue
+    """Read and check everything a build needs (`publish.preflight`, the same checks as `publish
+    check`); raises every error, as the first failing stage's exception (nothing is written)."""
+    from publish.preflight import preflight
 
-    load = loaders or Loaders()
-    report("read", 0, 1)
-    if isinstance(source, Issue):
-        from publish.sources.validate import validate
-
-        issue = source
-        errors = [p for p in validate(issue) if is_error(p)]
-        if errors:
-            raise SourceError(*errors)
-    elif isinstance(source, (str, os.PathLike)):
-        from publish.sources import load_issue
-
-        issue = load_issue(source)
-    else:
-        raise TypeError(f"source must be an issue folder or a publish.Issue, not {type(source).__name__}")
-    report("read", 1, 1)
-
-    report("check", 0, 1)
-    if isinstance(layout, Layout):
-        chosen = layout
-    else:
-        chosen = load.layout(layout if layout is not None else issue.layout, issue.root)
-    problems = check_prepress(issue, chosen)
-    if pdf:  # the covers' and the filler pages' pictures
-        from publish.paginate.cover import check_pictures
-        from publish.paginate.signatures import filler_pictures
-
-        problems += check_pictures(issue, chosen, filler_pictures(issue) if chosen.filler == "ads" else [])
-    errors = [p for p in problems if is_error(p)]
-    warnings = tuple(p for p in problems if not is_error(p))
+    checked = preflight(source, pdf=pdf, strict_fonts=strict_fonts, progress=report, layout=layout,
+                        fonts=fonts, loaders=loaders)
+    extra = []
     if out is not None and out.exists() and not out.is_dir():
-        errors.append(Problem(f"the output folder {out} is a file", fix="give a folder with -o",
-                              code="output-not-folder"))
-    if errors:
-        raise BuildError(*errors)
-    report("check", 1, 1)
-
-    report("fonts", 0, 1)
-    fontset = _fonts_for(issue, fonts, load)
-    unknown = [
-        Problem(f"[styles] {element}.role: unknown font role {st.role!r}", chosen.path, None,
-                f"use one of: {', '.join(sorted(fontset.roles))}", code="layout-unknown-role")
-        for element, st in chosen.styles.items() if st.role not in fontset.roles
-    ]
-    if unknown:
-        raise LayoutError(*unknown)
-    uncovered = fontset.coverage(issue, roles=element_roles(chosen))
-    if uncovered:
-        raise FontError(*uncovered)
-    from publish.fonts.substitution import substitutions
-
-    shown = Path(source) if isinstance(source, (str, os.PathLike)) else issue.root
-    if shown is not None and shown.suffix == ".toml":
-        shown = shown.parent
-    substituted = substitutions(fontset, issue, strict=strict_fonts, shown_root=shown)
-    if any(is_error(p) for p in substituted):
-        raise BuildError(*substituted)
-    warnings += tuple(substituted)
-    report("fonts", 1, 1)
-    return Prepared(issue, chosen, fontset, warnings)
-
-
-def _fonts_for(issue: Issue, fonts: FontsChoice, load: Loaders) -> FontSet:
-    from publish.fonts import FontSet
-
-    if isinstance(fonts, FontSet):
-        return fonts
-    overrides = {role: list(candidates) for role, candidates in issue.fonts}
-    if fonts is not None:
-        if isinstance(fonts, Mapping):
-            overrides.update({role: list(candidates) for role, candidates in fonts.items()})
-        else:
-            raise TypeError(f"fonts must be a FontSet or a mapping of role → font names, "
-                            f"not {type(fonts).__name__}")
-    return load.fonts(issue.root, overrides)
+        extra.append(Problem(f"the output folder {out} is a file", fix="give a folder with -o",
+                             code="output-not-folder"))
+    checked.raise_errors(*extra)
+    issue, chosen, fontset = checked.issue, checked.layout, checked.fonts
+    assert issue is not None and chosen is not None and fontset is not None  # else raise_errors raised
+    return Prepared(issue, chosen, fontset, checked.warnings)
 
 
 @contextmanager

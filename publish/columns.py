@@ -8,7 +8,7 @@ Why: an issue sets some 70,000 glyphs. Making one record object per glyph in the
 in pagination and reading it back field by field in the PDF writer cost about a third of a build.
 The hot consumers (pagination, the PDF writer) read the columns directly; everyone else — tests,
 the checker, the contents — sees an ordinary sequence of records, equal (and hashing equal) to the
-tuple of those records, so the stage contracts in docs/INTERFACES.md are unchanged.
+tuple of those records, so the stage contracts (docs/architecture.md) are unchanged.
 """
 
 from __future__ import annotations

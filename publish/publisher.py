@@ -23,7 +23,6 @@ from publish import settings
 from publish.build import (
     BuildResult,
     FontsChoice,
-    KeptLoaders,
     LayoutChoice,
     Progress,
     Rendered,
@@ -31,6 +30,7 @@ from publish.build import (
 )
 from publish.build import build as _build
 from publish.build import render as _render
+from publish.loaders import KeptLoaders
 
 if TYPE_CHECKING:
     from publish.errors import Problem

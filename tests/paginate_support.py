@@ -6,7 +6,7 @@ In: nothing. Out: `FAKE` (a composer module stand-in: `compose`, `Style`), `Fake
 
 Why: pagination's rules (grid, columns, widows, headings, balancing, folios, contents) must be
 testable without the real composer and fonts; every CJK character is 1 em and ASCII ½ em, so a test
-can count lines by hand. The stand-in keeps the composer contract (docs/INTERFACES.md): glyphs
+can count lines by hand. The stand-in keeps the composer contract (docs/architecture.md): glyphs
 concatenate to the input, non-last justified lines are exactly `measure` wide.
 """
 

@@ -1,4 +1,4 @@
-"""The composer's contract (docs/INTERFACES.md, "composer"): import surface, widths, nothing lost."""
+"""The composer's contract (docs/architecture.md, "Contracts": composer): import surface, widths, nothing lost."""
 
 from publish.cjk import Glyph, Line, Metrics, Run, Style, compose
 from publish.cjk.metrics import FixedMetrics

@@ -1,4 +1,4 @@
-"""Character classes and break opportunities, against the lists in clreq (../shared/docs/clreq.md §1.1–§1.3)."""
+"""Character classes and break opportunities, against the lists in clreq (https://www.w3.org/TR/clreq/)."""
 
 import pytest
 
@@ -24,12 +24,12 @@ from publish.cjk.classes import (
     classify,
 )
 
-# clreq.md §1.2 "Must not start a line (basic)": pause/stop marks, closing quotes/brackets,
+# clreq Appendix A "Must not start a line (basic)": pause/stop marks, closing quotes/brackets,
 # connectors, interpuncts, solidi (zh text).
 NOT_AT_START_BASIC = "、，。．：；！？‼⁇⁈⁉”’」』）》〉】〗〕］｝～-–·・‧/／"
-# clreq.md §1.2 "Must not end a line (basic)": opening quotes and brackets.
+# clreq Appendix A "Must not end a line (basic)": opening quotes and brackets.
 NOT_AT_END_BASIC = "“‘「『（《〈【〖〔［｛"
-# GB/T 15834—2011 as quoted in typst/typst#560 (the cross-check in clreq.md §1.2)
+# GB/T 15834—2011 as quoted in typst/typst#560 (a cross-check of clreq's lists)
 GB_NOT_START = "。？！．，、；：”’）］〕】》〉」』〗｝—～·-/／"
 GB_NOT_END = "“‘（［〔【《〈「『〖｛"
 

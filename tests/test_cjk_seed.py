@@ -1,16 +1,16 @@
 """The whole sample issue, paragraph by paragraph, at a 21-character measure: the checker finds nothing.
 
-Paragraphs are recovered with `publish.cjk.seedtext` (a simple join by line width; see there).
+Paragraphs are recovered with `tests/seedtext.py` (a simple join by line width; see there).
 Fixed metrics: 1 em per Chinese character, ½ em for ASCII.
 """
 
 from pathlib import Path
 
 import pytest
+from seedtext import seed_paragraphs
 
 from publish.cjk import FixedMetrics, Run, Style, audit, compose
 from publish.cjk.audit import ratio_summary
-from publish.cjk.seedtext import seed_paragraphs
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
 EM = 10.0

@@ -1,7 +1,7 @@
 """Reproducible EPUBs: same sources + same SOURCE_DATE_EPOCH → same bytes, in any time zone.
 
 The builds run in fresh interpreters with different `TZ` (ebooklib 0.20 stamps zip entries with
-`time.localtime()` and writes local time as `…Z`: defects #1 and #2 of docs/epub.md).
+`time.localtime()` and writes local time as `…Z`: defects #1 and #2 in docs/design/epub.md §2).
 """
 
 from __future__ import annotations

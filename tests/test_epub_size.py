@@ -1,7 +1,7 @@
 """The EPUB of the complete real issue, fonts embedded, stays within 2 MB.
 
 The budget is what a reader downloads on a phone; subsets of the faces for the characters each
-sets (about 1,700 distinct characters in the real issue) make it possible (docs/epub.md §1.5).
+sets (about 1,700 distinct characters in the real issue) make it possible (docs/design/epub.md §1.5).
 """
 
 from __future__ import annotations

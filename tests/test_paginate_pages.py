@@ -10,6 +10,7 @@ from collections import defaultdict
 import pytest
 from paginate_support import FAKE, FakeFonts, article, make_issue
 
+from publish.cjk.title_join import join_title
 from publish.layout import load_layout
 from publish.model import Figure, Signature, Text
 from publish.paginate import PlacedImage, TextLine, paginate
@@ -243,7 +244,7 @@ def test_outline_goes_sections_then_articles():
     expected = []
     for s in issue.sections:
         expected.append((0, s.title))
-        expected += [(1, a.title_text) for a in s.articles]
+        expected += [(1, join_title(a.title)) for a in s.articles]
     assert [(e.level, e.title) for e in doc.outline] == expected
     for e in doc.outline:
         assert doc.pages[e.page].kind == "body"

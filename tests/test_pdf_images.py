@@ -143,3 +143,25 @@ def test_an_image_placed_with_no_area_is_a_clear_error(tmp_path: Path, fonts: UK
     page = Page(0, 1, "right", "", (PlacedImage(src, 10, 10, 0, 30),))
     with pytest.raises(BuildError, match="placed 0"):
         write_pdf(Document(100 * MM, 150 * MM, 3 * MM, (page,), title="图"), fonts, tmp_path / "z.pdf")
+
+
+def test_a_converted_picture_comes_from_the_build_cache_until_the_file_changes(tmp_path: Path, monkeypatch) -> None:
+    from publish.pdf.images import ImageConverter
+
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    profile = find_default_profile().read_bytes()
+    png = tmp_path / "red.png"
+    red().save(png)
+    first = ImageConverter(profile).stream(png)
+    assert (first.color_space, first.filter, first.width) == ("DeviceCMYK", "FlateDecode", red().width)
+
+    def no_conversion(path):
+        raise AssertionError("converted again")
+
+    warm = ImageConverter(profile)
+    monkeypatch.setattr(warm, "_convert", no_conversion)
+    assert warm.stream(png) == first  # a later build: nothing converted or compressed
+
+    Image.new("RGB", (40, 30), (0, 0, 255)).save(png)  # the editor replaces the picture
+    again = ImageConverter(profile).stream(png)
+    assert again != first and (again.width, again.height) == (40, 30)

@@ -375,7 +375,7 @@ def test_the_file_appears_whole_or_not_at_all(
 def test_the_older_four_argument_call_still_works(
     tmp_path: Path, document: Document, fonts: UKaiFonts
 ) -> None:
-    """docs/INTERFACES.md first said write_pdf(document, layout, fonts, out_path)."""
+    """The first stage contracts said write_pdf(document, layout, fonts, out_path)."""
     out = write_pdf(document, object(), fonts, tmp_path / "legacy.pdf")
     assert out.read_bytes() == render_pdf(document, fonts)
 

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from sources_support import make_issue
 
-from publish.check import check_issue_dir
 from publish.cli import main
+from publish.preflight import preflight
 from publish.proof import CODES, fixed_text, proofread_article
 
 # One article with one slip per line; (code, line) is what `check` must report.
@@ -126,7 +126,7 @@ def test_codes_listed_in_proof_ignore_are_not_reported(tmp_path):
     toml_path = root / "issue.toml"
     toml_path.write_text(toml_path.read_text(encoding="utf-8").replace(
         "[[sections]]", '[proof]\nignore = ["ascii-colon", "single-dash"]\n\n[[sections]]'), encoding="utf-8")
-    codes = {p.code for p in check_issue_dir(root)}
+    codes = {p.code for p in preflight(root, proofread=True).problems}
     assert "ascii-colon" not in codes and "single-dash" not in codes
     assert "ascii-quote" in codes
 
@@ -145,10 +145,10 @@ def test_a_title_the_layout_would_wrap_is_reported_at_its_line(tmp_path):
     long_title = "关于进一步加强和改进新时代地方人大常委会代表工作与联系群众工作的若干意见和实施办法"
     article = f'+++\ntitle = ["短标题", "{long_title}"]\n+++\n\n正文。\n'
     root = make_issue(tmp_path, {"articles/a.md": article})
-    found = [(p.code, p.line) for p in check_issue_dir(root)]
+    found = [(p.code, p.line) for p in preflight(root, proofread=True).problems]
     assert ("title-wraps", 2) in found
     short = make_issue(tmp_path / "short", {"articles/a.md": '+++\ntitle = "短标题"\n+++\n\n正文。\n'})
-    assert "title-wraps" not in {p.code for p in check_issue_dir(short)}
+    assert "title-wraps" not in {p.code for p in preflight(short, proofread=True).problems}
 
 
 def test_check_never_rewrites_the_text(tmp_path):

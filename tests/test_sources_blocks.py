@@ -1,4 +1,4 @@
-"""Every block kind, from Markdown into the model and back (docs/INTERFACES.md conventions)."""
+"""Every block kind, from Markdown into the model and back (docs/writing-an-issue.md conventions)."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def test_front_matter_title_lines_subtitle_bylines_kind():
 
 
 def test_inner_title_marks_and_ascii_punctuation_stay_text():
-    # DESIGN.md §3: with raw HTML on, `<条例>` would vanish as a tag.
+    # With raw HTML on, `<条例>` would vanish as a tag.
     text = "贯彻《关于修改<内蒙古自治区条例>的决定》,坚持;做到:好!(见附件) <http://x.cn> <b>粗</b>"
     a = article(text + "\n")
     assert a.blocks[0].text == text

@@ -15,7 +15,7 @@ from sources_support import make_issue
 import publish
 from publish.cli import main
 from publish.errors import AddError
-from publish.model import Figure, Heading, ListItem, Note, Paragraph, Salutation, Signature
+from publish.model import Figure, Heading, ListItem, Note, NoteRef, Paragraph, Salutation, Signature, Table
 from publish.sources import load_issue
 
 DATA = Path(__file__).parent / "data"
@@ -224,6 +224,14 @@ def test_word_styles_give_title_subtitle_headings_table_notes_and_figure(issue: 
     assert "全年共收到代表建议一百二十件，已全部办结。[^1]" in text
     assert "各承办单位按时答复代表。[^2]" in text
     assert "[^1]: 数据截至2024年12月31日。" in text and "[^2]: 答复意见已送代表本人。" in text
+    table = blocks_of(article, Table)[0]
+    assert [c.text for c in table.caption] == ["表1 建议办理情况"]
+    assert [[c.text for c in r.cells] for r in table.rows] == [
+        ["承办单位", "件数", "满意率"], ["市教育局", "12", "百分之百"], ["市交通局", "8", "九成"]]
+    assert [r.header for r in table.rows] == [True, False, False]
+    assert [(n.label, n.text) for n in article.notes] == [("1", "数据截至2024年12月31日。"), ("2", "答复意见已送代表本人。")]
+    refs = [r for b in blocks_of(article, Paragraph) for r in b.runs if isinstance(r, NoteRef)]
+    assert [(r.label, r.number) for r in refs] == [("1", 1), ("2", 2)]
     figure = blocks_of(article, Figure)[0]
     assert figure.text == "图1 代表视察现场" and figure.image.is_file()
     assert figure.image.parent == (issue / "images").resolve()
@@ -251,6 +259,8 @@ def test_pandoc_manuscript(issue: Path, tmp_path: Path) -> None:
     assert [(h.level, h.text) for h in blocks_of(article, Heading)] == [(1, "一、检查内容"), (2, "（一）检查方式")]
     text = (issue / report.articles[0]).read_text(encoding="utf-8")
     assert "| 时间 | 地点 |\n|---|---|\n| 三月 | 临河区 |" in text
+    assert [[c.text for c in r.cells] for r in blocks_of(article, Table)[0].rows] == [["时间", "地点"], ["三月", "临河区"]]
+    assert [n.text for n in article.notes] == ["依据年度监督工作计划。"]
     assert "重点检查法律实施情况。[^1]" in text and "[^1]: 依据年度监督工作计划。" in text
     assert "采取*听取汇报*和实地察看相结合的方式。" in text
     assert blocks_of(article, Figure)[0].text == "图2 检查组在企业察看"
@@ -266,6 +276,10 @@ def test_libreoffice_manuscript(issue: Path) -> None:
     assert "表1 李春花代表履职情况\n| 年份 | 走访户数 | 建议件数 |" in text
     assert "[^1]: 本文根据采访记录整理。" in text
     assert blocks_of(article, Figure)[0].text == "图1 李春花（左）走访农户"
+    table = blocks_of(article, Table)[0]
+    assert "".join(c.text for c in table.caption) == "表1 李春花代表履职情况"
+    assert [[c.text for c in r.cells] for r in table.rows][1] == ["2023年", "60", "12"]
+    assert [n.text for n in article.notes] == ["本文根据采访记录整理。"]
 
 
 # ── runs, lists and characters as typed ──────────────────────────────────────────────────────────
@@ -410,7 +424,21 @@ def _bad_files(folder: Path) -> dict[str, Path]:
     empty = empty_doc.save(folder / "空白.docx")
     zero = folder / "零字节.docx"
     zero.write_bytes(b"")
+    bad_xml = folder / "坏XML.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad_xml, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, data[:-40] if item.filename == "word/document.xml" else data)
+    bad_number = folder / "坏编号.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad_number, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:p>", b'<w:p><w:pPr><w:numPr><w:ilvl w:val="x"/><w:numId w:val="1"/></w:numPr></w:pPr>', 1)
+            target.writestr(item, data)
     return {
+        "bad xml": bad_xml,
+        "bad number": bad_number,
         "not a docx": text,
         "corrupt zip": truncated,
         "corrupt entry": crc,
@@ -424,6 +452,8 @@ def _bad_files(folder: Path) -> dict[str, Path]:
 
 
 EXPECTED = {
+    "bad xml": "is damaged",
+    "bad number": "is damaged",
     "not a docx": "is not a Word (.docx) file",
     "corrupt zip": "is damaged",
     "corrupt entry": "is damaged",
@@ -560,3 +590,40 @@ def test_the_section_option_wins_over_the_manuscript(issue: Path) -> None:
     m.para("正文。")
     report, _ = add_one(issue, m, section="人大论坛")
     assert report.files[0].section == "人大论坛"
+
+
+def test_a_note_without_text_loses_only_its_mark_and_a_note_never_referenced_is_kept(issue: Path) -> None:
+    m = title_manuscript("通知")
+    m.note(m.para("第一段。"), "")
+    m.notes["footnote"].append((9, "孤立的注释文字"))  # defined in footnotes.xml, referenced nowhere
+    report, article = add_one(issue, m, "notes.docx")
+    text = (issue / report.articles[0]).read_text(encoding="utf-8")
+    assert "[^" not in text
+    assert article.blocks[-1].text == "孤立的注释文字"
+    becauses = [g["because"] for g in report.files[0].guesses if g["what"] == "note"]
+    assert any("no text" in b for b in becauses) and any("no reference" in b for b in becauses)
+    assert report.files[0].balanced
+
+
+def test_a_centred_bold_title_in_the_body_size_keeps_both_lines(issue: Path) -> None:
+    m = Manuscript()
+    m.para("关于进一步做好", align="center", bold=True)
+    m.para("代表建议办理工作的通知", align="center", bold=True)
+    m.para("各旗县区人大常委会：")
+    m.para("现将有关事项通知如下。")
+    report, article = add_one(issue, m)
+    assert article.title == ("关于进一步做好", "代表建议办理工作的通知")
+    assert "centred and bold" in next(g for g in report.files[0].guesses if g["what"] == "title")["because"]
+
+
+def test_emphasis_next_to_a_note_reference_reads_back(issue: Path) -> None:
+    m = title_manuscript("学习体会")
+    p = m.para("他说：")
+    m.run(p, "“代表就要为群众说话。”", bold=True)
+    m.note(p, "采访记录。")
+    m.run(p, "我们")
+    m.run(p, "深受鼓舞", bold=True)
+    _, article = add_one(issue, m)
+    runs = blocks_of(article, Paragraph)[-1].runs
+    assert [type(r).__name__ for r in runs] == ["Text", "Emphasis", "NoteRef", "Text", "Emphasis"]
+    assert [n.text for n in article.notes] == ["采访记录。"]

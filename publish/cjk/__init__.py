@@ -1,7 +1,7 @@
 """The Chinese line composer (W3C clreq): paragraphs of text runs → justified lines of glyphs.
 
 In: `Run`s (text + face key), a measure in pt, `Metrics` (advance, em per face), a `Style`.
-Out: `Line`s of `Glyph`s (see docs/INTERFACES.md, "composer"). `audit` reports typography faults in
+Out: `Line`s of `Glyph`s (see docs/architecture.md, "Contracts": composer). `audit` reports typography faults in
 composed lines (reused by pagination on whole pages). Knows nothing of ReportLab or pages.
 """
 

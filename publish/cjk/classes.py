@@ -3,7 +3,7 @@
 In: a character (or a paragraph's text). Out: a small integer class per character, and per
 prohibition level the sets of classes that may not start / may not end a line.
 
-Sources (see `../shared/docs/clreq.md`): W3C clreq (https://www.w3.org/TR/clreq/)
+Sources: W3C clreq (https://www.w3.org/TR/clreq/)
 §h-pause-or-stop-punctuation-marks, §indication_punctuation_marks and Appendix A
 (§table_of_pause_or_stop_punctuation_marks, §table_of_non-bracket_indication_punctuation_marks,
 §table_of_bracket_indication_punctuation_marks) for the lists; §prohibition_rules_for_line_start_end
@@ -66,7 +66,7 @@ def _add(chars: str, cls: int) -> None:
         _EXPLICIT[ch] = cls
 
 
-# clreq Appendix A / clreq.md §1.2 "Must not start a line (basic)" and "must not end a line".
+# clreq Appendix A: "Must not start a line (basic)" and "must not end a line".
 _add("\u201c\u2018\u300c\u300e\uff08\u300a\u3008\u3010\u3016\u3014\uff3b\uff5b\u301d\u2985\uff5f", OPEN)
 _add("\u201d\u2019\u300d\u300f\uff09\u300b\u3009\u3011\u3017\u3015\uff3d\uff5d\u301e\u301f\u2986\uff60", CLOSE)
 _add("\u3001\uff0c\uff1a\uff1b", PAUSE)  # 、，：；
@@ -144,10 +144,10 @@ LEVELS = ("none", "basic", "gb", "strict")
 
 
 def _levels() -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]]]:
-    # clreq §prohibition_rules_for_line_start_end, as condensed in clreq.md §1.1–§1.2.
+    # clreq §prohibition_rules_for_line_start_end (https://www.w3.org/TR/clreq/).
     basic_start = frozenset(
         {PAUSE, STOP, CLOSE, CONNECTOR, MIDDOT, SOLIDUS, HYPHEN,
-         # mixed-text extensions from the OOXML zh-CN kinsoku list (clreq.md §1.2 cross-check)
+         # mixed-text extensions from the OOXML zh-CN kinsoku list (a cross-check of clreq's lists)
          LCLOSE, LPUNCT, POSTFIX}
     )
     basic_end = frozenset({OPEN, LOPEN, PREFIX})

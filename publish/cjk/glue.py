@@ -5,7 +5,8 @@ paragraph — plain per-character lists (box, own glue on each side and its redu
 Han–Western space, expandable gaps) and prefix sums from which the breaker reads any line's natural
 width, reducible and expandable space in O(1).
 
-The model (clreq.md §1.4, §1.5, §1.7; DESIGN.md §3):
+The model (clreq, https://www.w3.org/TR/clreq/: punctuation width, adjustment and line
+adjustment; why this model, docs/design/composer.md):
 - A full-width mark is a half-em box plus a half em of adjustable space on its open side (clreq
   §h-punctuation_adjustment_space): closing marks and pause/stop marks on the right, opening marks
   on the left, interpuncts a quarter em on each side. The space can be reduced to nothing.
@@ -289,7 +290,7 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
         cls[k] = _CLASSES[chars[k]]
     base_em = em[0]
     last = n - 1
-    if "\u2014" in text:  # a lone U+2014 is a connector, two or more a dash (clreq.md §1.2)
+    if "\u2014" in text:  # a lone U+2014 is a connector, two or more a dash (clreq §prohibition_rules_for_unbreakable_marks)
         for k in special:
             if text[k] == "\u2014" and (k == 0 or text[k - 1] != "\u2014") and (k == last or text[k + 1] != "\u2014"):
                 cls[k] = CONNECTOR

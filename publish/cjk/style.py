@@ -1,7 +1,7 @@
 """Style switches of the composer, the input runs and the output lines.
 
 In: what a layout chooses (`Style`), the text (`Run`s, each with a face key). Out: `Line`s of
-`Glyph`s — the composer's whole contract with the paginator (docs/INTERFACES.md, "composer").
+`Glyph`s — the composer's whole contract with the paginator (docs/architecture.md, "Contracts": composer).
 """
 
 from __future__ import annotations

@@ -23,24 +23,22 @@ from publish.errors import PublishError
 def check(issue_dir: Path, strict_fonts: bool | None) -> None:
     """Check ISSUE_DIR without rendering: sources, font coverage, layout, fonts substituted,
     proofreading. Exit 1 on any error; warnings (`path:line: warning[code]: …`) do not fail it."""
-    from publish.check import check_issue_dir, check_notes
     from publish.errors import warning_line
+    from publish.preflight import preflight
 
-    problems = check_issue_dir(issue_dir, strict_fonts=strict_fonts or None)
+    # The build's own preflight (publish.preflight): what `check` passes, `build` accepts.
+    checked = preflight(issue_dir, strict_fonts=strict_fonts or None, proofread=True)
     # A photo under 300 dpi is reported but, as in the build, does not fail the check: the
     # editor may accept it for a small picture, and the printer's preflight flags it anyway.
-    warnings = [p for p in problems if p.is_warning]
-    errors = [p for p in problems if not p.is_warning]
-    if errors:
-        for warning in warnings:
+    if checked.errors:
+        for warning in checked.warnings:
             click.echo(warning_line(warning), err=True)
-        raise PublishError(*errors)
-    for warning in warnings:
+        raise PublishError(*checked.errors)
+    for warning in checked.warnings:
         click.echo(warning_line(warning))
-    from publish.sources import load_issue
-
-    issue = load_issue(issue_dir)
-    for note in check_notes(issue_dir):
+    issue = checked.issue
+    assert issue is not None  # no errors: the sources were read
+    for note in checked.notes():
         click.echo(f"note: {note}")
     click.echo(
         f"ok: {issue_dir} — {len(issue.sections)} sections, {len(issue.articles)} articles, "

@@ -3,7 +3,7 @@
 In: a `FontPlan` (embedded faces and the per-role font stacks). Out: the text of
 `styles/main.css`.
 
-Sources (docs/epub.md §1.4 and clreq):
+Sources (docs/design/epub.md §1.4 and clreq, https://www.w3.org/TR/clreq/):
 - 2-em first-line indent, justified, no hyphenation: clreq §Paragraph indent; the indent is CSS,
   never U+3000 (Kindle Publishing Guidelines §3.1.5).
 - `line-break: strict` with the `-epub-` pair: EPUB 3.3 §Prefixed properties keeps `-epub-line-break`,

@@ -3,7 +3,7 @@
 In: an `ebooklib.epub.EpubBook` filled by `publish.epub.writer`, the page targets (page-list) and a
 fixed timestamp. Out: the EPUB container written to a given path, byte-identical for identical input.
 
-Each fix names the defect number of the catalogue in docs/epub.md §2.2 (shared docs):
+Each fix names its defect number in docs/design/epub.md §2:
 - #1  zip entries stamped with the local time → `ReproducibleWriter.write` writes every entry with a
       fixed `date_time`, fixed permissions and `create_system`, in a fixed order, `mimetype` first
       and stored (EPUB 3.3 OCF §The mimetype file).
@@ -127,7 +127,7 @@ class ReproducibleWriter(epub.EpubWriter):
             # ebooklib's page-list scan (defect #4/#6).
             nav.attrib.pop("id", None)
             if nav_type == "landmarks":
-                # EPUB 3.3 §5.4.2.3 / docs/epub.md §1.2: hide landmarks when the nav is in the spine.
+                # EPUB 3.3 §5.4.2.3 / docs/design/epub.md §1.2: hide landmarks when the nav is in the spine.
                 nav.set("hidden", "hidden")
         for head in tree.iterfind(f"{{{XHTML_NS}}}head"):
             if head.find(f"{{{XHTML_NS}}}meta") is None:

@@ -7,9 +7,9 @@ makes a plain TTF/OTF subset). Out: a `FontPlan`: the embedded faces (CSS family
 and, per role, the ordered list of CSS families to use — the print edition's fallback chain.
 
 Why subsets per face of what that face actually sets: a whole Noto Serif CJK SC face is 24 MB, the
-subset for a whole issue about 1 MB (docs/epub.md §1.5). Why plain TTF/OTF, not obfuscated, not
+subset for a whole issue about 1 MB (docs/design/epub.md §1.5). Why plain TTF/OTF, not obfuscated, not
 WOFF2: Kobo reads only TTF/OTF, KOReader lacked WOFF2, KindleGen throws obfuscated fonts away
-(docs/epub.md §1.5, kobolabs/epub-spec#3 and #17, koreader/koreader-base#1098); EPUB 3.3 advises
+(docs/design/epub.md §1.5, kobolabs/epub-spec#3 and #17, koreader/koreader-base#1098); EPUB 3.3 advises
 obfuscation "only when no other options are available".
 """
 
@@ -54,7 +54,7 @@ ROLE_FALLBACK = {
 # System families to try after the embedded faces (and the whole stack when fonts are left out),
 # by the kind of face the print edition uses for the role (fonts/default.toml): Song for text,
 # Hei for titles and headings, Kai for bylines, notes, emphasis and captions. "DK-…" are Duokan's
-# built-in faces, which EPUBCheck accepts as plain family names (docs/epub.md §1.4).
+# built-in faces, which EPUBCheck accepts as plain family names (docs/design/epub.md §1.4).
 GENERIC = {
     "song": ['"Noto Serif CJK SC"', '"Source Han Serif SC"', '"Songti SC"', "STSong", "SimSun", '"DK-SONGTI"', "serif"],
     "hei": ['"Noto Sans CJK SC"', '"Source Han Sans SC"', '"PingFang SC"', '"Heiti SC"', '"Microsoft YaHei"', "SimHei",

@@ -4,7 +4,7 @@ In: an `Issue`, what the publication actually contains (page-list? figures? cove
 environment (`SOURCE_DATE_EPOCH`). Out: values for ebooklib's `EpubBook` metadata calls, as a list
 of `MetaEntry`s applied by `apply_metadata`.
 
-Sources of the rules (docs/epub.md §1.1 in the shared docs):
+Sources of the rules (docs/design/epub.md §1.1):
 - identifier: EPUB 3.3 §5.5.3.1 `dc:identifier`, stable across rebuilds → `urn:uuid:` + uuid5 of
   magazine + issue label (RFC 4122 name-based UUID), so the same issue always gets the same id.
 - `dcterms:modified`: EPUB 3.3 §5.5.6, `CCYY-MM-DDThh:mm:ssZ` in UTC; from `SOURCE_DATE_EPOCH`

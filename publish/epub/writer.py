@@ -5,7 +5,7 @@ In: an `Issue`, where each print page begins (`PageStart`s from the pagination),
 same folder, then `os.replace`), byte-identical for identical input (`SOURCE_DATE_EPOCH` sets the
 one timestamp; nothing depends on the clock, the time zone or dict/set order).
 
-The package (EPUB 3.3; docs/epub.md §1 in the shared docs):
+The package (EPUB 3.3, https://www.w3.org/TR/epub-33/; docs/design/epub.md §1):
 
     mimetype  META-INF/container.xml  META-INF/com.apple.ibooks.display-options.xml (with fonts)
     EPUB/content.opf  EPUB/nav.xhtml (目录, in the spine)  EPUB/toc.ncx (navMap + pageList)

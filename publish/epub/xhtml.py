@@ -24,7 +24,7 @@ The markup (EPUB 3.3 content documents; EPUB Accessibility 1.1 for the page brea
 Notes follow EPUB 3.3 / EPUB Structural Semantics (`noteref`, `footnote`) and DPUB-ARIA
 (`doc-noteref`, `doc-footnote`, `doc-backlink`); the footnotes stand at the end of the article.
 
-Rules this module keeps (see docs/epub.md in the shared docs):
+Rules this module keeps (docs/design/epub.md, "Where the rules come from"):
 - ebooklib 0.20 would list every element with `epub:type` and `id` in its page-list (defect #4,
   aerkalov/ebooklib#339); our writer switches that scan off (`publish.epub.ebook`) and writes the
   page-list from the page-break markers only, so note references and footnotes carry ids.
@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from publish.cjk.title_join import join_title
 from publish.errors import BuildError, Problem
 from publish.model import (
     Article,
@@ -575,7 +576,8 @@ def render_article(article: Article, index: int, page_starts: Sequence[PageStart
     if not len(section) and not (section.text or "").strip():
         raise BuildError(Problem(f"article {article.slug!r} has no title and no text", article.source,
                                  fix="give the article a title or remove it from issue.toml"))
-    title = article.title_text or article.slug
+    # the navigation's title: print lines joined with what each break needs (never run together)
+    title = join_title(article.title) or article.slug
     content = xhtml_document(section, title=title, lang=lang, stylesheet=stylesheet)
     return ArticleDoc(
         file_name=f"text/{stem}.xhtml",

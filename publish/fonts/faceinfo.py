@@ -245,8 +245,8 @@ def _cff_is_cid_keyed(path: Path, index: int) -> bool:
         return False
 
 
-# Chinese punctuation that clreq sets one em wide (§1.4 of docs/clreq.md: "punctuation occupies
-# 1 em, except dashes and ellipses (2 em)", i.e. `——` is two full-em U+2014; interpuncts are
+# Chinese punctuation that clreq sets one em wide (clreq, https://www.w3.org/TR/clreq/, on punctuation
+# widths: punctuation occupies 1 em, except dashes and ellipses (2 em), i.e. `——` is two full-em U+2014; interpuncts are
 # reduced from 1 em, never set narrower by default) but that CJK fonts shared with Latin text map
 # to proportional glyphs: Noto Serif CJK SC's U+2014 is 0.89 em and its U+00B7 0.33 em, which
 # leaves gaps in `——` and a cramped 间隔号. When the face offers a full-width form through its
@@ -257,7 +257,7 @@ FULL_WIDTH_FORMS = frozenset(map(ord, "\u2014\u2015\u00b7\u2026\u2018\u2019\u201
 def _continuous_dashes(gid_of: dict[int, int | None], advances, lsb, upem: int) -> dict[int, int]:
     """U+2014/U+2015 → the face's U+2500 glyph, where that draws the dash as a continuous stroke.
 
-    The Chinese dash 破折号 `——` is one 2-em unit that must not be broken (docs/clreq.md §1.3;
+    The Chinese dash 破折号 `——` is one 2-em unit that must not be broken (clreq §prohibition_rules_for_unbreakable_marks;
     GB/T 15834—2011: 占两个字的位置，中间不能断开). Faces shared with Japanese (Noto/Source Han
     CJK, AR PL UKai) draw U+2014 and its full-width form with side bearings (Noto Serif CJK SC: 43
     units each side), so two in a row show a gap; their box-drawing U+2500 — made to join its

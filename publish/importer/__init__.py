@@ -1,7 +1,7 @@
 """Import a printed issue's text layer (one printed line per line, page chunks) into issue sources.
 
-In: the text a PDF extractor pulled out of a print PDF, page by page (see `/work/shared/seed/README.md`
-for the shape). Out: an `Issue` of `publish.model` objects plus an `ImportReport` (pages, folios,
+In: the text a PDF extractor pulled out of a print PDF, page by page (the shape
+`pdftotext` gives; docs/design/importer.md). Out: an `Issue` of `publish.model` objects plus an `ImportReport` (pages, folios,
 headers, articles with their line ranges, uncertain decisions and the character account);
 `write_import` writes `issue.toml`, the articles and `import-report.json` into a folder atomically.
 

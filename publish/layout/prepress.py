@@ -30,7 +30,7 @@ class LayoutWarning(ProblemWarning):
     """A layout that loads but probably does not say what was meant."""
 
 
-__all__ = ["ImageWarning", "LayoutWarning", "body_size_warnings", "check_prepress", "image_pixels", "is_error"]
+__all__ = ["ImageWarning", "LayoutWarning", "body_size_warnings", "check_prepress", "image_pixels", "is_error", "layout_problems"]
 
 
 def body_size_warnings(layout: Layout) -> list[Problem]:
@@ -73,15 +73,22 @@ def image_pixels(path: Path) -> tuple[int, int]:
 
 
 def check_prepress(issue, layout: Layout | None = None) -> list[Problem]:
-    """See the module docstring. Problems come in article order."""
+    """See the module docstring (the layout is loaded when not given). Problems come in article order."""
     problems: list[Problem] = []
     if layout is None:
         try:
             layout = load_layout(issue.layout, issue.root)
         except LayoutError as err:
             problems.extend(err.problems)
+    return problems + layout_problems(issue, layout)
+
+
+def layout_problems(issue, layout: Layout | None) -> list[Problem]:
+    """The checks of `check_prepress` once the layout is loaded, or could not be (None: the images
+    are still looked for, their resolution cannot be told)."""
     from publish.model import Figure
 
+    problems: list[Problem] = []
     if layout is not None:
         problems.extend(body_size_warnings(layout))
     for article in issue.articles:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 MM = 72 / 25.4
 
-# The composer's Style fields a layout may set (docs/INTERFACES.md, composer).
+# The composer's Style fields a layout may set (docs/architecture.md, "Contracts": composer).
 STYLE_KEYS = (
     "prohibition",
     "punctuation",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from publish.cjk.title_join import join_title
 from publish.layout.spec import Layout
 from publish.model import Issue
 from publish.paginate.contents import ContentsItem, set_contents
@@ -73,5 +74,6 @@ def _contents_items(issue: Issue) -> list[ContentsItem]:
         items.append(ContentsItem(s.title, "", s.title, "", s.articles[0].slug))
         for a in s.articles:
             by = "　".join(byline_text(b) for b in a.bylines)
-            items.append(ContentsItem(s.title, a.slug, a.title_text, by, a.slug, a.bylines))
+            # a title of several print lines, joined with what each break needs (never run together)
+            items.append(ContentsItem(s.title, a.slug, join_title(a.title), by, a.slug, a.bylines))
     return items

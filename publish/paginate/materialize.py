@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from publish.cjk.style import GlyphRun
+from publish.cjk.title_join import join_title
 from publish.layout.spec import Layout
 from publish.model import Issue, PageStart
+from publish.paginate.cover import full_page_picture
 from publish.paginate.folios import Folios, side
 from publish.paginate.marks import split_marks
 from publish.paginate.pages import (
@@ -53,6 +55,10 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
     for k, d in enumerate(drafts):
         folio = folios.first_body + k
         page_side = side(folio)
+        if d.insert is not None:  # a full-page picture: counted in the folios, no running header
+            pages.append(Page(len(pages), folio, page_side, d.section, (full_page_picture(d.insert, layout),),
+                              "insert"))
+            continue
         body_items, title_ys = _body_items(d, layout, page_side)
         page_items = []
         if d.placed and (layout.header_on_article_start or not d.openings or d.placed[0].column != SPAN or
@@ -64,7 +70,7 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
             if section_of[slug] != last_section:
                 last_section = section_of[slug]
                 outline.append(OutlineEntry(issue.sections[last_section].title, 0, page_index, title_ys[slug]))
-            outline.append(OutlineEntry(articles[slug].title_text, 1, page_index, title_ys[slug]))
+            outline.append(OutlineEntry(join_title(articles[slug].title), 1, page_index, title_ys[slug]))
         start = _page_start(d, folio)
         if start is not None:
             page_starts.append(start)

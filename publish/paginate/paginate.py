@@ -27,8 +27,32 @@ from publish.paginate.collect import collect
 from publish.paginate.folios import assign_folios
 from publish.paginate.materialize import materialize
 from publish.paginate.pages import Document
-from publish.paginate.place import place
+from publish.paginate.place import PageDraft, place
 from publish.paginate.setting import Setter
+
+
+def insert_at_folios(issue: Issue, drafts: list[PageDraft], first_body: int) -> None:
+    """Put each `[[inserts]]` picture with a `folio` on a page of its own at that folio (the body
+    pages from there on move one folio on). A folio before the first body page or more than one
+    past the last is a `BuildError` naming the insert's line in issue.toml."""
+    from pathlib import Path
+
+    from publish.errors import BuildError, Problem
+
+    toml = Path(issue.root) / "issue.toml" if issue.root is not None else None
+    problems = []
+    for ins in sorted((i for i in issue.inserts if i.folio is not None), key=lambda i: i.folio or 0):
+        assert ins.folio is not None
+        k = ins.folio - first_body
+        if not 0 <= k <= len(drafts):
+            problems.append(Problem(
+                f"[[inserts]] folio = {ins.folio}: the body pages are folios {first_body}–{first_body + len(drafts) - 1}",
+                toml, ins.line, f"give a folio from {first_body} to {first_body + len(drafts)}, or after = \"articles/….md\""))
+            continue
+        section = drafts[k - 1].section if k > 0 else drafts[0].section if drafts else ""
+        drafts.insert(k, PageDraft(section, insert=ins.picture))
+    if problems:
+        raise BuildError(*problems)
 
 
 def _composer() -> ModuleType:
@@ -44,6 +68,13 @@ def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None,
     setter = Setter(layout, fonts, composer or _composer())
     if composer is None:
         setter.precompose(issue.articles)  # the body text, on two cores where it pays
-    drafts = place(collect(issue, setter), layout, progress, first_folio=issue.first_folio)
+    after: dict[str, list] = {}
+    for ins in issue.inserts:
+        if ins.after:
+            after.setdefault(ins.after, []).append(ins.picture)
+    drafts = place(collect(issue, setter), layout, progress, first_folio=issue.first_folio, inserts_after=after)
     folios = assign_folios(issue, layout, setter, drafts)
+    if any(ins.folio is not None for ins in issue.inserts):
+        insert_at_folios(issue, drafts, folios.first_body)
+        folios = assign_folios(issue, layout, setter, drafts)  # the articles after them moved on
     return materialize(issue, layout, setter, drafts, folios)

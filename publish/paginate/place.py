@@ -20,8 +20,9 @@ stands alone at the foot of a page: it moves to the next page with what follows 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from publish.layout.spec import Layout
@@ -62,6 +63,8 @@ class PageDraft:
         """Grid lines of the page above its notes."""
         return lines - self.foot
 
+    insert: Path | None = None  # a full-page picture ([[inserts]]): the page holds nothing else
+
 
 @dataclass(frozen=True)
 class Cursor:
@@ -72,15 +75,21 @@ class Cursor:
 
 
 def place(articles: Iterable[ArticleRows], layout: Layout,
-          progress: Callable[[int], None] | None = None, *, first_folio: int = 1) -> list[PageDraft]:
+          progress: Callable[[int], None] | None = None, *, first_folio: int = 1,
+          inserts_after: Mapping[str, Sequence[Path]] | None = None) -> list[PageDraft]:
     """The body pages with every article placed, in order; `progress(n)` after each article.
-    `first_folio`: the folio of the first body page (for `section_start = "right-page"`)."""
+    `first_folio`: the folio of the first body page (for `section_start = "right-page"`);
+    `inserts_after`: full-page pictures to follow an article (slug → pictures), each on a page of
+    its own after the article's last page (the next article opens on a new page after them)."""
     drafts: list[PageDraft] = []
     for done, a in enumerate(articles, 1):
         try:
             _place_article(a, layout, drafts, first_folio)
         finally:
             _NOTES_DONE.pop(id(a), None)
+        for picture in (inserts_after or {}).get(a.article.slug, ()):
+            drafts[-1].top = layout.lines
+            drafts.append(PageDraft(a.section, top=layout.lines, insert=picture))
         if progress is not None:
             progress(done)
     while drafts and drafts[-1].overflow:  # the last note continues on pages of its own

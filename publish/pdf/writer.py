@@ -12,7 +12,7 @@ byte-identical for the same input. Every page has
 - images converted to CMYK or grayscale (`images.py`);
 plus the outline (sections → articles), Info and XMP metadata, and a PDF/X-4 output intent
 (`pdfx.py`). We deliberately do not use ReportLab's `cropMarks`/`bleedWidth`: they scale the page
-content unevenly and set no TrimBox/BleedBox (measured, see DESIGN.md §3).
+content unevenly and set no TrimBox/BleedBox (measured; docs/design/pdf.md).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ MARKS_MARGIN = CROP_MARK_GAP + CROP_MARK_LENGTH + 3 * mm  # room beyond the blee
 
 
 class PdfFonts(Protocol):
-    """What the writer needs from `publish.fonts.FontSet` (see docs/INTERFACES.md)."""
+    """What the writer needs from `publish.fonts.FontSet` (docs/architecture.md, "Contracts")."""
 
     def pdf_font(self, canvas_or_none: Any, face_key: str) -> str: ...
 
@@ -96,7 +96,7 @@ def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str | Binary
     a temporary file renamed into place) or a binary file object opened for writing (the whole
     file is written with one `write` once it is complete).
 
-    Also accepts the older call `write_pdf(document, layout, fonts, out_path)` from docs/INTERFACES.md:
+    Also accepts the older call `write_pdf(document, layout, fonts, out_path)` from the first stage contracts:
     the layout's print settings already travel in the Document, so the layout is not needed.
     """
     if legacy:
@@ -505,8 +505,36 @@ class _PageDrawer:
             path = c.beginPath()
             path.rect(x0, y0, x1 - x0, y1 - y0)
             c.clipPath(path, stroke=0, fill=0)
-        c.drawImage(self.images.reader(item.path), item.x, item.y, width=item.w, height=item.h)
+        self._draw_stream(self.images.stream(item.path), item)
         c.restoreState()
+
+    def _draw_stream(self, stream, item: PlacedImage) -> None:
+        """Place an `ImageStream` as an image XObject (what `canvas.drawImage` does, without its
+        re-reading, re-compressing and MD5-naming of the pixels: the stream comes ready, often
+        from the build cache)."""
+        c = self.canvas
+        doc = c._doc
+        name = f"img{stream.digest}"
+        reg = doc.getXObjectName(name)
+        if doc.idToObject.get(reg) is None:
+            obj = pdfdoc.PDFImageXObject(name)
+            obj.width, obj.height, obj.bitsPerComponent = stream.width, stream.height, 8
+            obj.colorSpace = stream.color_space
+            obj._filters = (stream.filter,)
+            obj.streamContent = stream.data
+            obj.mask = None
+            if stream.inverted:
+                obj._dotrans = 1
+            c._setXObjects(obj)
+            doc.Reference(obj, reg)
+            doc.addForm(name, obj)
+        c._currentPageHasImages = 1
+        c.saveState()
+        c.translate(item.x, item.y)
+        c.scale(item.w, item.h)
+        c._code.append(f"/{reg} Do")
+        c.restoreState()
+        c._formsinuse.append(name)
 
     def _crop_marks(self) -> None:
         c = self.canvas

@@ -170,9 +170,16 @@ def title_wraps(article, text: str, shown: Path | str, layout, fonts) -> list[Pr
         if len(composed) <= 1:
             continue
         number = next((i + 1 for i, line in enumerate(lines) if f'"{part}"' in line), None)
+        # where the layout breaks it: the end of each composed line but the last
+        from publish.paginate.setting import line_text
+
+        ends = [line_text(ln) for ln in composed[:-1]]
+        where = "; ".join(f"after “{e[-8:]}”" for e in ends)
+        first = ends[0] if ends else part
         warnings.append(ProofWarning(
-            f"title line “{part}” is wider than the text block and breaks into {len(composed)} lines",
-            shown, number, 'break it where it reads well: title = ["first line", "second line"]', "title-wraps"))
+            f"title line “{part}” is wider than the text block and breaks into {len(composed)} lines ({where})",
+            shown, number, f'break it where it reads well: title = ["{first}", "{part[len(first):]}"] or '
+            "at a phrase boundary", "title-wraps"))
     return warnings
 
 

@@ -1,6 +1,6 @@
 """The issue's sources: an issue folder (issue.toml + Markdown articles) ⇄ the `Issue` model.
 
-In: a folder as described in README "Writing an issue" and docs/INTERFACES.md.
+In: a folder as described in docs/writing-an-issue.md.
 Out: `load_issue(path) -> Issue` (raises `SourceError` listing every problem),
 `check_issue(path) -> list[Problem]` (the same checks, as a list), `read_article(path)` for one
 file, and the writer that produces exactly the format the reader reads

@@ -3,7 +3,7 @@
 In: the article's text (or its path), the name to show in messages, the issue folder. Out: an
 `Article` whose slug is the file stem, or a `SourceError` listing every problem found in the file.
 
-Front matter keys (docs/INTERFACES.md): `title` (a string, or a list of the printed lines),
+Front matter keys (docs/writing-an-issue.md): `title` (a string, or a list of the printed lines),
 `subtitle`, `byline = [{unit = "…", name = "…"}]`, `kind` (article, speech, notice, news) and
 `section` (must equal the issue.toml section the article is listed under).
 """

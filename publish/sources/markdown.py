@@ -5,7 +5,7 @@ paths) and the list that collects problems. Out: a tuple of blocks (`Paragraph`,
 `Salutation`, `Signature`, `Note`, `ListItem`, `Figure`, `Table`), each with its 1-based source
 line, and the article's notes (`Footnote`s, numbered in order of first reference).
 
-The conventions (docs/INTERFACES.md, README "Writing an issue"):
+The conventions (docs/writing-an-issue.md):
 - CommonMark paragraphs; soft and hard line breaks inside one are joined with nothing (Chinese
   has no spaces between words);
 - `## …` heading level 1, `### …` level 2;
@@ -20,7 +20,7 @@ The conventions (docs/INTERFACES.md, README "Writing an issue"):
 - `::: salutation`, `::: signature`, `::: note` … `:::` containers.
 
 Everything else CommonMark would turn into markup is switched off so that the characters stay text:
-raw HTML (`《关于…<条例>…》` must not vanish as a tag — DESIGN.md §3), autolinks, links,
+raw HTML (`《关于…<条例>…》` must not vanish as a tag), autolinks, links,
 reference definitions, code, block quotes, thematic breaks and setext headings. Bullet lists,
 `#`/`####` headings, `**bold**`, links, code fences and lines that look like a table but are not
 one are reported with the fix, since they would otherwise be printed as raw syntax.

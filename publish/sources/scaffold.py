@@ -23,7 +23,7 @@ from publish.errors import Problem, SourceError
 
 ISSUE_TOML = """\
 # The issue: magazine, issue metadata and the sections in print order.
-# See README "Writing an issue". Check it with:  publish check {folder}
+# See docs/writing-an-issue.md. Check it with:  publish check {folder}
 
 [magazine]
 title = "巴彦淖尔人大"

@@ -75,11 +75,13 @@ class _Atom:
             return f"&#x{ord(self.char):X};"
         return self.char  # LIT, or the `*` of an emphasis (DELIM)
 
+    # The first and last character written: what CommonMark's flanking rules see next to a `*`
+    # (a note reference `[^1]` shows `[` and `]`, punctuation, so it never needs changing).
     def first(self) -> str:
-        return {ESC: "\\", ENT: "&"}.get(self.mode, self.char)
+        return {ESC: "\\", ENT: "&"}.get(self.mode, self.char[:1])
 
     def last(self) -> str:
-        return ";" if self.mode == ENT else self.char
+        return ";" if self.mode == ENT else self.char[-1:]
 
 
 def _check_writable(text: str, what: str) -> None:

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish.errors import Problem, PublishError, is_error
+from publish.errors import Problem, PublishError
 from publish.watch.marks import Mark, page_marks, warning_pages
 
 
@@ -120,37 +120,18 @@ class WatchSession:
         return changed
 
     def _build(self):
-        from publish.build import element_roles
-        from publish.errors import BuildError, LayoutError
-        from publish.fonts import load_fonts
-        from publish.fonts.substitution import substitutions
-        from publish.layout import load_layout
-        from publish.layout.prepress import check_prepress
         from publish.paginate import paginate
         from publish.pdf import write_pdf
-        from publish.sources import load_issue
+        from publish.preflight import preflight
 
-        issue = load_issue(self.issue_dir)
-        layout = load_layout(issue.layout, issue.root)
-        self.layout_path = layout.path
-        problems = check_prepress(issue, layout)
-        errors = [p for p in problems if is_error(p)]
-        if errors:
-            raise BuildError(*errors)
-        warnings = [p for p in problems if not is_error(p)]
-        fonts = load_fonts(issue.root, dict(issue.fonts))
-        unknown = [Problem(f"[styles] {element}.role: unknown font role {st.role!r}", layout.path, None,
-                           f"use one of: {', '.join(sorted(fonts.roles))}")
-                   for element, st in layout.styles.items() if st.role not in fonts.roles]
-        if unknown:
-            raise LayoutError(*unknown)
-        uncovered = fonts.coverage(issue, roles=element_roles(layout))
-        if uncovered:
-            raise BuildError(*uncovered)
-        substituted = substitutions(fonts, issue, shown_root=self.issue_dir)
-        if any(is_error(p) for p in substituted):
-            raise BuildError(*substituted)
-        warnings.extend(substituted)
+        # the build's own preflight: watch refuses what `publish build` refuses
+        checked = preflight(self.issue_dir)
+        if checked.layout is not None:
+            self.layout_path = checked.layout.path
+        checked.raise_errors()
+        issue, layout, fonts = checked.issue, checked.layout, checked.fonts
+        assert issue is not None and layout is not None and fonts is not None  # else raise_errors raised
+        warnings = list(checked.warnings)
         document = paginate(issue, layout, fonts)
         pdf_path = self.out_dir / f"{issue.slug}.pdf"
         write_pdf(document, fonts, pdf_path)

@@ -1,96 +1,97 @@
-"""A `Draft` → the article file's text, in the syntax `publish.sources` reads.
+"""A `Draft` → the model's `Article` → the article file's text, written by `publish.sources.writer`.
 
-In: a `Draft` (structure.py). Out: TOML front matter (title as a list of printed lines, subtitle,
-byline, kind) and the Markdown body: `## `/`### ` headings, `::: salutation|note|signature`
-containers, `1. ` numbered items, `![caption](images/…)` figures, GFM pipe tables (a caption is the
-line above the table), `[^n]` note references and `[^n]: text` definitions at the end.
+In: a `Draft` (structure.py) and the article's slug. Out: the `Article` (`draft_article`) and its
+source text (`draft_markdown`): TOML front matter (title as a list of printed lines, subtitle, byline,
+kind) and the Markdown body — `## `/`### ` headings, `::: salutation|note|signature` containers,
+`1. ` numbered items, `![caption](images/…)` figures, GFM pipe tables with their caption on the line
+above, `[^n]` note references and `[^n]: text` definitions at the end.
 
-Inline text goes through `publish.sources.writer.inline_markdown`, the escaping the source reader is
-tested against, so every character typed in Word reads back as the same character.
+Why through the model and the sources' own writer: one writer for every producer of articles, whose
+promise — reading what it writes gives the same model back — is tested with generated articles; the
+intake then only has to get the model right.
 """
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
 
-from publish.model import Article, Byline, Emphasis, Text
-from publish.sources.writer import article_to_markdown, inline_markdown
-from publish.word.draft import Block, Draft, Ref, Run
+from publish.model import (
+    Article,
+    Block,
+    Byline,
+    Emphasis,
+    Figure,
+    Footnote,
+    Heading,
+    Inline,
+    ListItem,
+    Note,
+    NoteRef,
+    Paragraph,
+    Salutation,
+    Signature,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+)
+from publish.sources.markdown import merge_runs
+from publish.sources.writer import article_to_markdown
+from publish.word.draft import Block as DraftBlock
+from publish.word.draft import Draft, Ref, Run
 
 
-def inline(runs: list[Run], *, heading: bool = False, cell: bool = False) -> str:
-    """Runs (with note references) → inline Markdown."""
-    out: list[str] = []
-    segment: list[Text | Emphasis] = []
-
-    def flush() -> None:
-        if segment:
-            text = inline_markdown(list(segment), heading=heading)
-            out.append(text.replace("|", "\\|") if cell else text)
-            segment.clear()
-
+def runs_of(runs: list[Run]) -> tuple[Inline, ...]:
+    """Draft runs → the model's inline runs (a `Ref` becomes a `NoteRef` numbered by its label)."""
+    out: list[Inline] = []
     for run in runs:
         if isinstance(run, Ref):
-            flush()
-            out.append(f"[^{run.label}]")
-        else:
-            segment.append(run)
-    flush()
-    return "".join(out)
+            out.append(NoteRef(run.label, int(run.label)))
+        elif isinstance(run, Text | Emphasis):
+            out.append(run)
+    return merge_runs(out)
 
 
-def _target(path: str) -> str:
-    if re.search(r"[\s()<>\\]", path) or not path:
-        return "<" + re.sub(r"([<>\\])", r"\\\1", path) + ">"
-    return path
-
-
-def block_markdown(block: Block) -> str:
+def block_of(block: DraftBlock) -> Block:
+    runs = runs_of(block.runs)
     if block.kind == "paragraph":
-        return inline(block.runs)
+        return Paragraph(runs)
     if block.kind == "heading":
-        return "#" * (block.level + 1) + " " + inline(block.runs, heading=True)
+        return Heading(block.level, runs)
     if block.kind == "item":
-        return f"{block.label} {inline(block.runs)}"
-    if block.kind in ("salutation", "note"):
-        return f"::: {block.kind}\n{inline(block.runs)}\n:::"
+        return ListItem(block.label, runs)
+    if block.kind == "salutation":
+        return Salutation(runs)
+    if block.kind == "note":
+        return Note(runs)
     if block.kind == "signature":
-        body = "\n".join(inline_markdown([Text(line)], emphasis=False) for line in block.lines)
-        return f"::: signature\n{body}\n:::"
+        return Signature(tuple(block.lines))
     if block.kind == "figure":
-        return f"![{inline(block.caption)}]({_target(block.image)})"
+        return Figure(Path(block.image), runs_of(block.caption))
     if block.kind == "table":
-        return table_markdown(block)
+        width = max(len(row) for row in block.rows)
+        rows = tuple(
+            TableRow(tuple(TableCell(runs_of(cell)) for cell in row) + (TableCell(()),) * (width - len(row)),
+                     header=index == 0)
+            for index, row in enumerate(block.rows)
+        )
+        return Table(rows, ("",) * width, runs_of(block.caption))
     raise ValueError(f"unknown block kind {block.kind!r}")
 
 
-def table_markdown(block: Block) -> str:
-    width = max(len(r) for r in block.rows)
-
-    def row(cells: list[list[Run]]) -> str:
-        texts = [inline(c, cell=True) if c else "" for c in cells] + [""] * (width - len(cells))
-        return "| " + " | ".join(texts) + " |"
-
-    lines = []
-    if block.caption:
-        lines.append(inline(block.caption))
-    lines.append(row(block.rows[0]))
-    lines.append("|" + "|".join(["---"] * width) + "|")
-    lines += [row(r) for r in block.rows[1:]]
-    return "\n".join(lines)
+def draft_article(draft: Draft, slug: str) -> Article:
+    """The model's article for a draft (figure paths relative to the issue folder)."""
+    return Article(
+        slug=slug,
+        title=tuple(draft.title),
+        blocks=tuple(block_of(b) for b in draft.blocks),
+        subtitle=draft.subtitle,
+        bylines=tuple(Byline(unit, name) for unit, name in draft.bylines),
+        kind=draft.kind,
+        notes=tuple(Footnote(label, int(label), runs_of(runs)) for label, runs in draft.notes),
+    )
 
 
 def draft_markdown(draft: Draft, slug: str) -> str:
     """The whole article file: front matter, blocks, note definitions; ends with a newline."""
-    head = Article(
-        slug=slug,
-        title=tuple(draft.title),
-        blocks=(),
-        subtitle=draft.subtitle,
-        bylines=tuple(Byline(unit, name) for unit, name in draft.bylines),
-        kind=draft.kind,
-    )
-    front = article_to_markdown(head).rstrip("\n")
-    parts = [block_markdown(b) for b in draft.blocks]
-    parts += [f"[^{label}]: {inline(runs)}".rstrip() for label, runs in draft.notes]
-    return front + "\n\n" + "\n\n".join(parts) + "\n"
+    return article_to_markdown(draft_article(draft, slug))

@@ -379,6 +379,7 @@ class Reader:
         self.numbering = Numbering(document)
         self.out = Manuscript(path)
         self.count = 0  # body paragraphs seen, for `where`
+        self.comment_places: dict[str, str] = {}
         self.tables = 0
 
     # where things are, in words an editor can follow in Word
@@ -500,7 +501,7 @@ class Reader:
             elif name in ("del", "moveFrom"):
                 self.out.changes.append(Omission("tracked deletion", para.where, self.plain(child)))
             elif name == "commentRangeStart":
-                pass
+                self.comment_places.setdefault(child.get(w("id")) or "", para.where)
             elif name == "oMath" or name == "oMathPara":
                 self.out.omitted.append(Omission("equation", para.where))
 
@@ -595,7 +596,8 @@ class Reader:
                 kind = "footnote" if name == "footnoteReference" else "endnote"
                 para.spans.append(Span(note=(kind, node.get(w("id")) or "")))
             elif name == "commentReference":
-                pass  # comments are listed from the comments part, with this paragraph as their place
+                # comments are listed from the comments part, with this paragraph as their place
+                self.comment_places.setdefault(node.get(w("id")) or "", para.where)
             elif name in ("drawing", "pict"):
                 self.graphic(node, para)
             elif name == "object":
@@ -696,10 +698,7 @@ class Reader:
         if part is None:
             return
         root = etree.fromstring(part.blob)
-        places: dict[str, str] = {}
-        for number, p in enumerate(self.document.element.body.iter(w("p")), start=1):
-            for ref in p.iter(w("commentRangeStart"), w("commentReference")):
-                places.setdefault(ref.get(w("id")) or "", f"paragraph {number}")
+        places = self.comment_places
         for comment in root.iter(w("comment")):
             cid = comment.get(w("id")) or ""
             author = comment.get(w("author")) or ""

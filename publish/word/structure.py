@@ -14,8 +14,8 @@ confirm them when present:
   names after one unit become several entries (the unit is printed once, so it is given once);
 - salutation: the first body paragraph if it is short and ends with `：`;
 - headings: Heading 1/2 or 标题 1/2 styles (or an outline level), else a short paragraph in bold or
-  in a heading font (黑体, 楷体) starting `一、`, `（一）` or `1.` — the first of these patterns
-  used in the article is level 1, the next level 2;
+  in a heading font (黑体, 楷体) starting `一、` (level 1), `（一）` (level 2) or `1.` (level 2 under
+  numbered headings, else 1), or a short bold line without a number;
 - signature: the right-aligned short paragraphs that end the article (unit, date);
 - bold or italic runs in body text → emphasis; auto-numbered paragraphs → numbered items;
 - pictures → figures, their caption the paragraph under them in the Caption/题注 style or a short
@@ -29,7 +29,7 @@ import re
 from collections import Counter
 
 from publish.model import Emphasis, Text
-from publish.word.draft import Block, Draft, Ref, Run
+from publish.word.draft import Block, Draft, Ref, Run, plain
 from publish.word.reader import HAN, Grid, Manuscript, Para, Span, han
 
 _SECTION_LINE = re.compile(r"^\s*(?:栏目|专栏)\s*[:：]\s*(\S.{0,19}?)\s*$|^\s*【([^】]{2,16})】\s*$")
@@ -222,6 +222,7 @@ class Recovery:
         self.items = [i for i in manuscript.items if not _empty(i)]
         self.size = body_size([p for p in manuscript.paragraphs()])
         self.levels: dict[str, int] = {}
+        self.unreferenced: list[tuple[str, str]] = []
 
     def guess(self, what: str, para: Para | Grid, because: str) -> None:
         text = para.text if isinstance(para, Para) else ""
@@ -234,9 +235,9 @@ class Recovery:
         end, signature = self.tail(start)
         self.plan_headings(start, end)
         self.body(start, end)
+        self.notes()
         if signature:
             self.draft.blocks.append(signature)
-        self.notes()
         self.kind()
         return self.draft
 
@@ -246,10 +247,16 @@ class Recovery:
 
     # notes are numbered in the order they are referenced
     def number_notes(self) -> None:
+        # A note without text cannot be defined in Markdown: its reference is dropped (reported).
+        blank = {k for k, paras in self.m.notes.items() if not "".join(p.text for p in paras).strip()}
+        for key in blank:
+            self.draft.guess("note", "", f"{key[0]} {key[1]} has no text: its reference mark is dropped")
+
         def visit(paras: list[Para]) -> None:
             for para in paras:
                 for span in para.spans:
-                    if span.note is not None and span.note in self.m.notes and span.note not in self.labels:
+                    if span.note is not None and span.note in self.m.notes and span.note not in self.labels \
+                            and span.note not in blank:
                         self.labels[span.note] = str(len(self.labels) + 1)
 
         for item in self.m.items:
@@ -259,10 +266,9 @@ class Recovery:
                 for row in item.rows:
                     for cell in row:
                         visit(cell)
-        for key in self.m.notes:
-            if key not in self.labels:  # a note never referenced: kept, numbered after the rest
-                self.labels[key] = str(len(self.labels) + 1)
-                self.draft.guess("note", "", f"{key[0]} {key[1]} is never referenced in the text; kept at the end")
+        # A note never referenced in the text (a damaged file) has no place for a mark: its text
+        # becomes the article's last paragraph, so that nothing is lost (`unreferenced`).
+        self.unreferenced = [k for k in self.m.notes if k not in self.labels and k not in blank]
 
     # ── the head: section line, title, subtitle, note, byline ───────────────────────────────────
     def head(self) -> int:
@@ -299,10 +305,10 @@ class Recovery:
                 self.draft.blocks.append(Block("note", runs, where=item.where))
                 self.guess("note", item, "a line in brackets under the title (an adoption note or a draft mark)")
             elif (split := self.split_byline(index)) is not None:
-                unit_para, _names, bylines = split
-                self.draft.bylines += bylines
+                unit_para, _names, pair = split
+                self.draft.bylines += pair
                 seen_byline = True
-                self.guess("byline", unit_para, f"a unit line followed by a line with only a name ({bylines[0][1]})")
+                self.guess("byline", unit_para, f"a unit line followed by a line with only a name ({pair[0][1]})")
                 index += 1
             elif _short(text, 60) and not self.heading_pattern(text) and (parsed := parse_byline(text)):
                 bylines = parsed
@@ -310,6 +316,13 @@ class Recovery:
                 seen_byline = True
                 names = "、".join(n for _u, n in bylines)
                 self.guess("byline", item, f"a short line under the title ending with a name ({names})")
+            elif (
+                not self.draft.subtitle and not seen_byline and item.align == "center" and _short(text, 60)
+                and "。" not in text and not text.endswith(("：", ":")) and "\n" not in text
+                and not self.heading_pattern(text)
+            ):
+                self.draft.subtitle = text
+                self.guess("subtitle", item, "a centred line under the title (it does not start with ——)")
             else:
                 break
             index += 1
@@ -352,15 +365,16 @@ class Recovery:
                     break
                 if lines and (parse_byline(text) or abs((size or 0) - (lines[0].size or 0)) > 1):
                     break  # a title's lines share one size; a byline under it may be large too
-                if self.size and size and size >= self.size + 1:
+                big = bool(self.size and size and size >= self.size + 1)
+                bold = item.bold and (not lines or lines[0].bold) and not _SENTENCE_END.search(text)
+                if big or (bold and _short(text, 40) and not parse_byline(text)):
                     lines.append(item)
-                elif self.size is None or size is None:
-                    if lines or item.bold:
-                        lines.append(item)
-                    break
                 else:
                     break
-            why = f"centred, in {lines[0].size:g} pt against the body's {self.size:g} pt" if lines and lines[0].size and self.size else "centred at the top"
+            if lines and lines[0].size and self.size and lines[0].size >= self.size + 1:
+                why = f"centred, in {lines[0].size:g} pt against the body's {self.size:g} pt"
+            else:
+                why = "centred and bold at the top"
         if not lines:
             first = items[index] if index < len(items) else None
             if isinstance(first, Para) and not first.images and first.text.strip():
@@ -425,19 +439,27 @@ class Recovery:
         """Why `para` is a hand-formatted heading ("" if it is not one)."""
         text = para.text.strip()
         shown = (para.label + text) if para.label else text
-        if not _short(shown) or "\n" in text or not self.heading_pattern(shown):
+        if not shown or "\n" in text or para.align == "right":
             return ""
         font = _heading_font(para)
+        marked = ""
         if para.bold:
-            return "bold"
-        if font:
-            return f"in {font}"
-        if self.size and para.size and para.size >= self.size + 1:
-            return f"in {para.size:g} pt"
+            marked = "bold"
+        elif font:
+            marked = f"in {font}"
+        elif self.size and para.size and para.size >= self.size + 1:
+            marked = f"in {para.size:g} pt"
         name = self.heading_pattern(shown)
-        rest = next(p for n, p in PATTERNS if n == name).sub("", shown, count=1)
-        if name in ("第一章", "一、", "（一）") and len(shown) <= 25 and rest.strip() and not _INNER_PUNCT.search(rest):
-            return "a line of its own without punctuation"
+        if name:
+            if marked and _short(shown, 60):
+                return marked
+            rest = next(p for n, p in PATTERNS if n == name).sub("", shown, count=1)
+            if name in ("第一章", "一、", "（一）") and len(shown) <= 25 and rest.strip() and not _INNER_PUNCT.search(rest):
+                return "a line of its own without punctuation"
+            return ""
+        # An unnumbered heading (a news article's 小标题): short, marked, not a sentence.
+        if marked and _short(shown, 30) and "。" not in shown and not shown.endswith(("：", ":", "；", "，")):
+            return f"{marked}, a short line without a number"
         return ""
 
     def plan_headings(self, start: int, end: int) -> None:
@@ -447,8 +469,18 @@ class Recovery:
                 name = self.heading_pattern((item.label + item.text).strip())
                 if name not in used:
                     used.append(name)
-        ranks = [name for name, _p in PATTERNS if name in used]
-        self.levels = {name: min(i + 1, 2) for i, name in enumerate(ranks)}
+        # The model's levels: `一、` is level 1 and `（一）` level 2 (as the importer of printed issues
+        # has them), even in an article whose only headings are `（一）`; `第一章` above `一、` pushes
+        # it down. `1.` and unnumbered headings are level 1 only where no higher numbering is used.
+        top = {"第一章", "一、"} & set(used)
+        self.levels = {
+            "第一章": 1,
+            "一、": 2 if "第一章" in used else 1,
+            "（一）": 2,
+            "1.": 2 if top or "（一）" in used else 1,
+            "（1）": 2,
+            "": 2 if top else 1,
+        }
 
     # ── the body ──────────────────────────────────────────────────────────────────────────────
     def body(self, start: int, end: int) -> None:
@@ -486,7 +518,8 @@ class Recovery:
                     level = min(level, 2)
                 else:
                     level = self.levels.get(name, 2)
-                    self.guess(f"heading level {level}", item, f"a short paragraph starting {name}, {why_hand}")
+                    start_with = f"starting {name}, " if name else ""
+                    self.guess(f"heading level {level}", item, f"a short paragraph {start_with}{why_hand}")
                 runs = _only_text(_strip_runs(_runs(item.spans, self.labels)))
                 if item.label:
                     runs = _merge([Text(item.label), *runs])
@@ -637,17 +670,21 @@ class Recovery:
                 self.draft.guess("figure", path, "a picture inside a table cell: set after the table", grid.where)
 
     def notes(self) -> None:
+        for key in self.unreferenced:
+            spans = [Span(s.text, s.bold, s.italic, s.size, s.font) for p in self.m.notes[key] for s in p.spans
+                     if not s.note]
+            orphan = _strip_runs(_runs(spans, {}))
+            self.draft.blocks.append(Block("paragraph", orphan, where=f"{key[0]} {key[1]}"))
+            self.draft.guess("note", plain(orphan), "a note no reference points to: set as the last paragraph",
+                             f"{key[0]} {key[1]}")
         for key, label in sorted(self.labels.items(), key=lambda kv: int(kv[1])):
             runs: list[Run] = []
             for para in self.m.notes.get(key, []):
                 spans = [Span(s.text.replace("\n", ""), s.bold, s.italic, s.size, s.font) for s in para.spans if not s.note]
                 runs += _strip_runs(_runs(spans, {}))
-            runs = _merge(runs)
-            if not plain_or_ref(runs):
-                self.draft.guess("note", "", f"{key[0]} {key[1]} is empty; its reference is kept")
-            self.draft.notes.append((label, runs))
+            self.draft.notes.append((label, _merge(runs)))
             if key[0] == "endnote":
-                self.draft.guess("note", plain_or_ref(runs), "an endnote: numbered with the footnotes", key[0])
+                self.draft.guess("note", plain(runs), "an endnote: numbered with the footnotes", key[0])
 
     def kind(self) -> None:
         kinds = {b.kind for b in self.draft.blocks}

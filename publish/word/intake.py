@@ -1,4 +1,4 @@
-"""`add`: Word manuscripts → articles of an issue, all or nothing.
+"""`add`: Word manuscripts → articles of an issue, all or nothing (the intake's orchestration).
 
 In: the issue folder, the .docx paths, an optional section title, `dry_run`. Out: an `AddReport`;
 unless `dry_run`, written: `articles/NN-<slug>.md`, its pictures in `images/`, its report
@@ -20,6 +20,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from lxml import etree
+
 from publish.errors import AddError, Problem, PublishError
 from publish.word.draft import Draft
 from publish.word.issue_file import add_articles, section_titles
@@ -36,16 +38,11 @@ _NUMBERED = re.compile(r"^(\d+)-")
 
 def slug_for(title: str, fallback: str) -> str:
     """A readable ASCII slug: the title's first words in pinyin (关于加强 → guanyu-jiaqiang…)."""
-    try:
-        from pypinyin import lazy_pinyin
-    except ImportError:  # pragma: no cover - a declared dependency
-        lazy_pinyin = None  # type: ignore[assignment]  # the optional import's fallback
+    from pypinyin import lazy_pinyin  # imported here: its dictionaries take ~0.3 s to load
+
     words: list[str] = []
-    if lazy_pinyin is not None:
-        syllables = lazy_pinyin(title)
-        for syllable in syllables:
-            ascii_part = re.sub(r"[^a-z0-9]+", " ", syllable.lower()).split()
-            words += ascii_part
+    for syllable in lazy_pinyin(title):
+        words += re.sub(r"[^a-z0-9]+", " ", syllable.lower()).split()
     slug = "-".join(words[:8]) if words else ""
     if not slug:
         slug = "-".join(re.sub(r"[^a-z0-9]+", " ", fallback.lower()).split()[:6])
@@ -131,7 +128,14 @@ class _Plan:
 def convert(path: Path, issue_root: Path, number: int, taken: set[str]) -> tuple[FileReport, Draft, str, list[tuple[str, bytes]]]:
     """One Word file → (report, draft, article text, pictures to write). Raises `AddError`."""
     document = open_docx(path)
-    manuscript = read_manuscript(document, path)
+    try:
+        manuscript = read_manuscript(document, path)
+    except (ValueError, KeyError, AttributeError, etree.XMLSyntaxError) as err:
+        # XML Word would not have written (a number that is not one, a part that is missing)
+        raise AddError(
+            Problem(f"is damaged (unexpected content: {type(err).__name__} {str(err)[:60]})", path, None,
+                    "open it in Word and save it again", "add-corrupt")
+        ) from None
     if manuscript.changes:
         first = manuscript.changes[0]
         raise AddError(

@@ -1,4 +1,4 @@
-"""Paragraphs of the sample issue's text layer, for the composer's tests and benchmark.
+"""Test and benchmark support: paragraphs of the seed issue's text layer, for the composer.
 
 In: the seed text file (`../shared/seed/000_*.txt`: one printed line per non-blank line, at a
 21-character measure; see the seed's README). Out: a list of paragraph strings.
