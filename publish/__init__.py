@@ -1,7 +1,26 @@
 """publish: a Chinese magazine issue → print-ready PDF and EPUB 3, from one source.
 
-The public API. In: an issue folder (see docs/writing-an-issue.md). Out: the `Issue` model,
-and (once built) the PDF and EPUB files. Errors the user can act on are `PublishError`s.
+The library's public API. In: an issue folder (`issue.toml` + one Markdown file per article) or
+an `Issue` model made in memory. Out: the editions as bytes (`render`) or files (`build`,
+`build_many`), and the problems found (`validate`, `PublishError.problems`).
+
+    >>> import publish
+    >>> issue = publish.load_issue("examples/sample")
+    >>> issue.slug
+    'bayannaoer-renda-2025-1'
+    >>> [p.code for p in publish.validate(issue)]
+    []
+    >>> rendered = publish.render(issue)            # or publish.render("examples/sample")
+    >>> rendered.pdf[:5], rendered.epub[:2], rendered.pages > 0
+    (b'%PDF-', b'PK', True)
+
+Scripts that render often keep a `Publisher` (fonts stay loaded, memory stays flat); batches go
+through `build_many` (this machine's cores or a Dask cluster). Every name below is documented with
+its own runnable example; `docs/problem-codes.md` lists the problems' codes.
+
+Errors the user can act on are `PublishError`s (`SourceError`, `LayoutError`, `FontError`,
+`BuildError`); each carries `Problem`s with a path, a line, what to do (`fix`) and a stable `code`
+(docs/problem-codes.md). Warnings are `ProblemWarning`s (`is_error` tells them apart).
 """
 
 from __future__ import annotations
