@@ -121,7 +121,7 @@ def _body_items(d: PageDraft, L: Layout, side: str) -> tuple[list, dict[str, flo
                 y = L.baseline(p.slot + item.slot, size, item.slots)
                 col = max(p.column, 0)
                 line = _text_line(item.line, x0 + item.dx, y, size, item.kind, p.article, col)
-                out.extend(split_marks(line, MARK_SCALE) if item.notes else (line,))
+                out.extend(split_marks(line, MARK_SCALE))
             elif isinstance(item, SetRule):
                 y1 = L.slot_top(p.slot + item.slot)
                 y2 = L.slot_top(p.slot + item.slot + item.depth)
