@@ -4,6 +4,8 @@ notes, pictures, the report, issue.toml edits, and bad input refused with nothin
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -627,3 +629,18 @@ def test_emphasis_next_to_a_note_reference_reads_back(issue: Path) -> None:
     runs = blocks_of(article, Paragraph)[-1].runs
     assert [type(r).__name__ for r in runs] == ["Text", "Emphasis", "NoteRef", "Text", "Emphasis"]
     assert [n.text for n in article.notes] == ["采访记录。"]
+
+
+def test_pandoc_metadata_title_subtitle_author_and_date(issue: Path, tmp_path: Path) -> None:
+    source = tmp_path / "meta.md"
+    source.write_text("---\ntitle: 关于开展执法检查的通知\nsubtitle: ——2025年监督工作安排\nauthor:\n"
+                      "- 市人大常委会办公室　王志刚\ndate: 2025年3月1日\n---\n\n各旗县区人大常委会：\n\n"
+                      "# 一、检查内容\n\n重点检查。\n", encoding="utf-8")
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc is not installed (Makefile APT_PKGS installs it)")
+    subprocess.run(["pandoc", str(source), "-o", str(tmp_path / "meta.docx")], check=True)
+    _, article = add_one(issue, tmp_path / "meta.docx")
+    assert (article.title, article.subtitle) == (("关于开展执法检查的通知",), "——2025年监督工作安排")
+    assert [(b.unit, b.name) for b in article.bylines] == [("市人大常委会办公室", "王志刚")]
+    assert [b.text for b in blocks_of(article, Note)] == ["2025年3月1日"]
+    assert [b.text for b in blocks_of(article, Salutation)] == ["各旗县区人大常委会："]
