@@ -26,6 +26,7 @@ from publish.paginate.pages import (
     Rule,
     TextLine,
     TocEntry,
+    article_tags,
 )
 from publish.paginate.place import NOTE_RULE_GAP, SPAN, PageDraft
 from publish.paginate.setting import MARK_SCALE, TABLE_RULE_THIN, SetImage, SetLine, SetRule, Setter
@@ -80,6 +81,7 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
     toc = tuple(
         TocEntry(it.section, it.slug, it.title, it.byline, folios.folio_of[it.first_slug]) for it in folios.items
     )
+    sections, tags = article_tags(issue)
     return Document(
         trim_width=layout.trim_width,
         trim_height=layout.trim_height,
@@ -99,6 +101,8 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
         meta={k: v for k, v in (("publisher", issue.publisher), ("issn", issue.issn)) if v},
         fillers=n_fill,
         filler=fill_kind,
+        sections=sections,
+        articles=tags,
     )
 
 
@@ -115,12 +119,13 @@ def _body_items(d: PageDraft, L: Layout, side: str) -> tuple[list, dict[str, flo
             if isinstance(item, SetImage):
                 top = L.slot_top(p.slot + item.slot)
                 x = x0 + (item.measure - item.width) / 2
-                out.append(PlacedImage(item.path, x, top - item.height, item.width, item.height, alt=item.alt))
+                out.append(PlacedImage(item.path, x, top - item.height, item.width, item.height, alt=item.alt,
+                                       article=p.article, block=item.block))
             elif isinstance(item, SetLine):
                 size = item.style.size
                 y = L.baseline(p.slot + item.slot, size, item.slots)
                 col = max(p.column, 0)
-                line = _text_line(item.line, x0 + item.dx, y, size, item.kind, p.article, col)
+                line = _text_line(item.line, x0 + item.dx, y, size, item.kind, p.article, col, item.block)
                 out.extend(split_marks(line, MARK_SCALE))
             elif isinstance(item, SetRule):
                 y1 = L.slot_top(p.slot + item.slot)
@@ -149,22 +154,24 @@ def _foot_items(d: PageDraft, L: Layout, side: str) -> list:
 _new = object.__new__
 
 
-def _text_line(line, x: float, y: float, size: float, kind: str, article: str, column: int) -> TextLine:
+def _text_line(line, x: float, y: float, size: float, kind: str, article: str, column: int,
+               block: int = -2) -> TextLine:
     g = line.glyphs
     if type(g) is GlyphRun:
         # the composer's columns are shared, not copied: no object per glyph (publish.columns)
-        return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.faces), kind, article, column)
+        return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.faces), kind, article, column, block)
     glyphs = []
     append = glyphs.append
     for gl in g:
         pg = _new(PlacedGlyph)  # as PlacedGlyph(char, x, width, face), without the slow frozen __init__
         pg.__dict__.update(char=gl.char, x=gl.x, width=gl.width, face=gl.face)
         append(pg)
-    return TextLine(x, y, size, tuple(glyphs), kind, article, column)
+    return TextLine(x, y, size, tuple(glyphs), kind, article, column, block)
 
 
 def _shift(line: TextLine, dx: float) -> TextLine:
-    return TextLine(line.x + dx, line.y, line.size, line.glyphs, line.kind, line.article, line.column)
+    return TextLine(line.x + dx, line.y, line.size, line.glyphs, line.kind, line.article, line.column,
+                    line.block, line.target)
 
 
 def _page_start(d: PageDraft, folio: int) -> PageStart | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish.columns import Columns
-from publish.model import PageStart
+from publish.model import Figure, Heading, Issue, ListItem, PageStart, heading_depths
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,11 @@ class TextLine:
     kind: str = "body"
     article: str = ""  # slug of the article the line belongs to ("" for headers, contents)
     column: int = 0
+    # Index of the article block the line sets (`Article.blocks`; -1: the title block; -2: none):
+    # the tagged PDF groups a paragraph's lines, across columns and pages, into one element.
+    block: int = -2
+    # A contents line: the slug of the article it lists (the screen PDF links it there).
+    target: str = ""
 
     @property
     def text(self) -> str:
@@ -96,6 +101,8 @@ class PlacedImage:
     h: float
     clip: tuple[float, float, float, float] | None = None
     alt: str = ""  # the text alternative (caption or the source's alt text), for the tagged PDF
+    article: str = ""  # the article and block (a Figure) it shows, for the tagged PDF's alt text
+    block: int = -2
 
 
 PageItem = TextLine | Rule | PlacedImage
@@ -120,6 +127,40 @@ class TocEntry:
     title: str
     byline: str
     folio: int
+
+
+@dataclass(frozen=True)
+class ArticleTags:
+    """What the tagged PDF needs to know of an article beyond its lines: its section (an index into
+    `Document.sections`), its title, and per block the structure type (`P`, `H2`…`H6`, `LI`,
+    `Figure`) and the figure's text alternative (its caption; "" for other blocks)."""
+
+    slug: str
+    section: int
+    title: str
+    blocks: tuple[str, ...]
+    alts: tuple[str, ...]
+
+
+def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]]:
+    """The issue's section titles and the `ArticleTags` of its articles, in print order."""
+    out: list[ArticleTags] = []
+    for n, section in enumerate(issue.sections):
+        for a in section.articles:
+            depths = heading_depths(a)
+            types = []
+            for i, b in enumerate(a.blocks):
+                if isinstance(b, Heading):
+                    types.append(f"H{depths[i]}")
+                elif isinstance(b, ListItem):
+                    types.append("LI")
+                elif isinstance(b, Figure):
+                    types.append("Figure")
+                else:
+                    types.append("P")
+            alts = tuple((b.text.strip() or "插图") if isinstance(b, Figure) else "" for b in a.blocks)
+            out.append(ArticleTags(a.slug, n, a.title_text, tuple(types), alts))
+    return tuple(s.title for s in issue.sections), tuple(out)
 
 
 @dataclass(frozen=True)
@@ -158,3 +199,6 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
     fillers: int = 0  # pages added to reach the layout's page multiple (publish.paginate.signatures)
     filler: str = ""  # what they are: "ads", "notes" or "blank"
+    # For the tagged PDF: the section titles and, per article, its structure (`article_tags`).
+    sections: tuple[str, ...] = ()
+    articles: tuple[ArticleTags, ...] = ()
