@@ -1,6 +1,7 @@
 """Building an issue: the whole pipeline from an issue folder to the PDF and EPUB files.
 
-In: an issue folder and an output folder. Out: `OUT_DIR/<issue.slug>.pdf` and `.epub`, the cover
+In: an issue folder and an output folder. Out: `OUT_DIR/<issue.slug>.pdf` (print), `<slug>-screen.pdf`
+(the same pages for reading on a screen: trim size, RGB, tagged, linked) and `.epub`, the cover
 file `<issue.slug>-cover.pdf` when the issue has `[covers]`, and a `BuildResult` naming them (with
 any warnings, e.g. photos under 300 dpi, and the filler pages added to reach the page multiple).
 
@@ -26,7 +27,7 @@ from publish.scratch import Scratch
 # it ends; pagination also reports each article set.
 Progress = Callable[[str, int, int], None]
 
-STAGES = ("read", "check", "fonts", "paginate", "pdf", "epub")
+STAGES = ("read", "check", "fonts", "paginate", "pdf", "screen", "epub")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class BuildResult:
     cover_path: Path | None = None  # `<slug>-cover.pdf`, when the issue has [covers] and a PDF was asked for
     fillers: int = 0  # filler pages added to reach the layout's page multiple
     filler: str = ""  # what they are: the layout's [makeup] filler
+    screen_path: Path | None = None  # `<slug>-screen.pdf`, unless screen=False
 
 
 def build(
@@ -49,6 +51,7 @@ def build(
     epub_fonts: bool = True,
     progress: Progress | None = None,
     strict_fonts: bool | None = None,
+    screen: bool = True,
 ) -> BuildResult:
     """Build the issue in `issue_dir` into `out_dir`; see the module docstring. `strict_fonts`
     (None: the issue's `[fonts] strict`) stops the build when a role's font is substituted."""
@@ -60,14 +63,14 @@ def build(
     gc.disable()
     try:
         return _build(Path(issue_dir), Path(out_dir), pdf=pdf, epub=epub, epub_fonts=epub_fonts,
-                      progress=progress, strict_fonts=strict_fonts)
+                      progress=progress, strict_fonts=strict_fonts, screen=screen)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool,
-           progress: Progress | None, strict_fonts: bool | None = None) -> BuildResult:
+           progress: Progress | None, strict_fonts: bool | None = None, screen: bool = True) -> BuildResult:
     from publish.preflight import preflight
 
     checked = preflight(issue_dir, pdf=pdf, strict_fonts=strict_fonts, progress=progress)
@@ -86,7 +89,7 @@ def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: boo
     epub_child = _start_epub_child(issue, fonts, layout, epub_fonts) if epub else None
     try:
         return _set_and_write(issue, layout, fonts, out, pdf=pdf, epub=epub, epub_fonts=epub_fonts,
-                              epub_child=epub_child, report=report, warnings=warnings)
+                              epub_child=epub_child, report=report, warnings=warnings, screen=screen)
     finally:
         if epub_child is not None:
             epub_child.cancel()
@@ -108,7 +111,7 @@ def _start_epub_child(issue, fonts, layout, epub_fonts: bool):
 
 
 def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool, epub_child,
-                   report: Progress, warnings: tuple[Problem, ...]) -> BuildResult:
+                   report: Progress, warnings: tuple[Problem, ...], screen: bool = True) -> BuildResult:
     from publish.paginate import paginate
 
     total = len(issue.articles)
@@ -121,6 +124,7 @@ def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, ep
     except OSError as err:
         raise BuildError(Problem(f"cannot create the output folder {out}: {err.strerror}")) from None
     pdf_path = out / f"{issue.slug}.pdf" if pdf else None
+    screen_path = out / f"{issue.slug}-screen.pdf" if screen else None
     epub_path = out / f"{issue.slug}.epub" if epub else None
     cover_path = out / f"{issue.slug}-cover.pdf" if pdf and issue.covers is not None else None
     # The files are written into a private scratch folder inside `out` (same file system, so the
@@ -149,6 +153,13 @@ def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, ep
 
                 write_pdf(cover_document(issue, layout, Setter(layout, fonts, cjk)), fonts, tmp / cover_path.name)
             report("pdf", 1, 1)
+        if screen_path is not None:
+            from publish.pdf import write_screen_pdf
+
+            # the same Document drawn again for the screen: nothing is set twice
+            report("screen", 0, 1)
+            write_screen_pdf(document, fonts, tmp / screen_path.name)
+            report("screen", 1, 1)
         if epub_path is not None:
             report("epub", 0, 1)
             if epub_child is None or not epub_child.wait() or not (tmp / epub_path.name).is_file():
@@ -158,11 +169,11 @@ def _set_and_write(issue, layout, fonts, out: Path, *, pdf: bool, epub: bool, ep
                 write_epub(issue, tmp / epub_path.name, page_starts=document.page_starts, fonts=fonts,
                            embed_fonts=epub_fonts, layout=layout)
             report("epub", 1, 1)
-        _install(tmp, [f for f in (pdf_path, cover_path, epub_path) if f is not None])
+        _install(tmp, [f for f in (pdf_path, cover_path, screen_path, epub_path) if f is not None])
     finally:
         scratch.__exit__(None, None, None)
     return BuildResult(pdf_path, epub_path, len(document.pages), warnings, cover_path, document.fillers,
-                       document.filler)
+                       document.filler, screen_path)
 
 
 def _install(tmp: Path, finals: list[Path]) -> None:

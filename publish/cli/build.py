@@ -48,6 +48,8 @@ class _Bars:
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
               show_default=True, help="Folder for the PDF and EPUB (created if missing).")
 @click.option("--pdf/--no-pdf", default=True, help="Write the print PDF.")
+@click.option("--screen/--no-screen", default=True,
+              help="Write the screen PDF (<issue>-screen.pdf: trim size, RGB, linked contents).")
 @click.option("--epub/--no-epub", default=True, help="Write the EPUB 3 edition.")
 @click.option("--epub-fonts/--no-epub-fonts", default=True,
               help="Embed subset fonts in the EPUB (off: the reader's own fonts are used).")
@@ -55,10 +57,10 @@ class _Bars:
               help="Stop when a role would be set in another font than issue.toml asks for (press builds).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars, no output paths, no library chatter.")
 @handle_errors
-def build(issue_dir: Path, out_dir: Path, pdf: bool, epub: bool, epub_fonts: bool, strict_fonts: bool | None,
-          quiet: bool) -> None:
-    """Build ISSUE_DIR into OUT_DIR/<issue>.pdf and .epub (pagination always runs: the EPUB's
-    page-list uses the print folios)."""
+def build(issue_dir: Path, out_dir: Path, pdf: bool, screen: bool, epub: bool, epub_fonts: bool,
+          strict_fonts: bool | None, quiet: bool) -> None:
+    """Build ISSUE_DIR into OUT_DIR/<issue>.pdf, <issue>-screen.pdf and .epub (pagination always
+    runs: the EPUB's page-list uses the print folios)."""
     from publish.build import build as run_build
     from publish.errors import warning_line
 
@@ -69,7 +71,7 @@ def build(issue_dir: Path, out_dir: Path, pdf: bool, epub: bool, epub_fonts: boo
     bars = _Bars() if not quiet and sys.stderr.isatty() else None
     try:
         result = run_build(issue_dir, out_dir, pdf=pdf, epub=epub, epub_fonts=epub_fonts, progress=bars,
-                           strict_fonts=strict_fonts or None)
+                           strict_fonts=strict_fonts or None, screen=screen)
     finally:
         if bars is not None:
             bars.close()
@@ -80,7 +82,7 @@ def build(issue_dir: Path, out_dir: Path, pdf: bool, epub: bool, epub_fonts: boo
         click.echo(f"{result.pages} pages: {result.fillers} {what} page{'s' if result.fillers > 1 else ''} "
                    "added to reach the layout's page multiple", err=True)
     if not quiet:
-        for path in (result.pdf_path, result.cover_path, result.epub_path):
+        for path in (result.pdf_path, result.cover_path, result.screen_path, result.epub_path):
             if path is not None:
                 click.echo(str(path))
 

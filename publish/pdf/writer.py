@@ -22,7 +22,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
@@ -32,7 +32,8 @@ from reportlab.pdfgen.canvas import Canvas
 from publish.errors import BuildError, Problem
 from publish.paginate.pages import Document, OutlineEntry, Page, PlacedImage, Rule, TextLine
 from publish.pdf import pdfx
-from publish.pdf.images import ImageConverter
+from publish.pdf.images import ImageConverter, ScreenImages
+from publish.pdf.tags import ARTIFACT, EMC, Tagger
 from publish.pdf.text import GlyphEncoder, line_operators, num
 
 # Crop marks (ISO 12647-2 practice; what InDesign and Acrobat draw): thin lines continuing the trim
@@ -91,7 +92,8 @@ class Geometry:
         return segments
 
 
-def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str, *legacy: Any) -> Path:
+def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str, *legacy: Any,
+              screen: bool = False) -> Path:
     """Draw `document` into a PDF at `out_path` (atomically) and return the path.
 
     Also accepts the older call `write_pdf(document, layout, fonts, out_path)` from the first stage contracts:
@@ -103,7 +105,7 @@ def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str, *legacy
     _check_document(document)
     if out_path.is_dir():
         raise BuildError(Problem(f"{out_path} is a folder", fix="give the path of the PDF file to write"))
-    data = render_pdf(document, fonts)
+    data = render_pdf(document, fonts, screen=screen)
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
@@ -127,40 +129,72 @@ def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str, *legacy
     return out_path
 
 
-def render_pdf(document: Document, fonts: PdfFonts) -> bytes:
-    """The PDF file's bytes for `document` (what `write_pdf` writes)."""
+def render_pdf(document: Document, fonts: PdfFonts, *, screen: bool = False) -> bytes:
+    """The PDF file's bytes for `document` (what `write_pdf` writes).
+
+    `screen=True`: the screen edition of the same pages — trim size, no bleed and no marks, RGB,
+    the contents entries linked to the articles (see `render_screen_pdf`)."""
     _check_document(document)
     # ReportLab wraps streams in ASCII85 by default (a 7-bit-clean habit from the 1990s): 25 % larger
     # files and a re-encoded JPEG for nothing. Its switch is global, so set it for this render only.
     saved = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        return _render(document, fonts)
+        return _render(document, fonts, screen=screen)
     finally:
         rl_config.useA85 = saved
 
 
-def _render(document: Document, fonts: PdfFonts) -> bytes:
-    geometry = Geometry(document.trim_width, document.trim_height, document.bleed)
-    profile = pdfx.load_output_profile(document)
+def render_screen_pdf(document: Document, fonts: PdfFonts) -> bytes:
+    """The screen PDF's bytes: the print edition's pages (the same `Document`, not set again) at
+    the trim size without bleed or crop marks, in RGB, tagged, with the contents entries linked to
+    the articles' first pages, an outline (contents, sections, articles), `/Lang`, the title shown
+    in the viewer's title bar (`DisplayDocTitle`) and page labels = the printed folios."""
+    return render_pdf(document, fonts, screen=True)
+
+
+def write_screen_pdf(document: Document, fonts: PdfFonts, out_path: Path | str) -> Path:
+    """Write `render_screen_pdf(document, fonts)` to `out_path` (atomically); returns the path."""
+    return write_pdf(document, fonts, out_path, screen=True)
+
+
+CONTENTS_OUTLINE_TITLE = "目录"
+
+
+def _render(document: Document, fonts: PdfFonts, *, screen: bool) -> bytes:
+    if screen:
+        geometry = Geometry(document.trim_width, document.trim_height, 0.0, 0.0)
+    else:
+        geometry = Geometry(document.trim_width, document.trim_height, document.bleed)
+    profile = None if screen else pdfx.load_output_profile(document)
+    boxes = {} if screen else {"trimBox": geometry.trim_box, "bleedBox": geometry.bleed_box}
     canvas = _PrintCanvas(
         None,
         pagesize=geometry.media,
         pageCompression=1,
         invariant=1,  # no clock, no random ids (dates are fixed by pdfx below)
-        pdfVersion=(1, 6),  # PDF/X-4 is based on PDF 1.6 (ISO 15930-7 §4)
-        enforceColorSpace="cmyk",  # any accidental RGB colour is converted, never written
-        trimBox=geometry.trim_box,
-        bleedBox=geometry.bleed_box,
+        # PDF/X-4 is based on PDF 1.6 (ISO 15930-7 §4); the screen edition is plain PDF 1.7
+        pdfVersion=(1, 7) if screen else (1, 6),
+        # print: any accidental RGB colour is converted, never written; screen: RGB only
+        enforceColorSpace="rgb" if screen else "cmyk",
         lang=document.language or None,
+        **boxes,
     )
     rl_doc = canvas._doc
-    drawer = _PageDrawer(canvas, fonts, geometry, ImageConverter(profile.data))
+    images = ScreenImages() if screen else ImageConverter(profile.data)  # type: ignore[union-attr]
+    tagger = Tagger(document, links=screen, offset=geometry.offset)
+    drawer = _PageDrawer(canvas, fonts, geometry, images, tagger, screen=screen)
 
+    outline = document.outline
+    if screen:
+        contents = next((p.index for p in document.pages if p.kind == "contents"), None)
+        if contents is not None:
+            outline = (OutlineEntry(CONTENTS_OUTLINE_TITLE, 0, contents, document.trim_height), *outline)
     by_page: dict[int, list[tuple[int, OutlineEntry]]] = {}
-    for n, entry in enumerate(document.outline):
+    for n, entry in enumerate(outline):
         by_page.setdefault(entry.page, []).append((n, entry))
     for position, page in enumerate(document.pages):
+        tagger.start_page(position)
         drawer.draw(page)
         for n, entry in by_page.get(position, []):
             o = geometry.offset
@@ -168,23 +202,37 @@ def _render(document: Document, fonts: PdfFonts) -> bytes:
                 f"outline{n}", top=o + min(entry.y, document.trim_height), left=o
             )
         canvas.showPage()
-    _add_outline(canvas, document.outline)
+    _add_outline(canvas, outline)
     _add_page_labels(canvas, document.pages)
     shared = _SharedPageParts()
     for rl_page in rl_doc.Pages.pages:
         rl_page.Trans = None  # ReportLab writes an empty /Trans << >> (a slide-show transition) otherwise
+        if type(rl_page) is pdfdoc.PDFPage:
+            rl_page.__class__ = _TaggedPage
         shared.share(rl_page)
-    digest = _content_digest(document, rl_doc)
+    tagger.finish(rl_doc, rl_doc.Pages.pages, {a.slug: a.title for a in document.articles})
+    digest = _content_digest(document, rl_doc, screen)
     rl_doc.updateSignature(digest)  # the file ID depends on the content, not only on the date
-    pdfx.apply_pdfx(rl_doc, pdfx.metadata_for(document, digest), profile)
+    meta = pdfx.metadata_for(document, digest)
+    if screen:
+        pdfx.apply_screen(rl_doc, meta, ua=PDF_UA)
+    else:
+        pdfx.apply_pdfx(rl_doc, meta, profile, ua=PDF_UA)  # type: ignore[arg-type]
     return canvas.getpdfdata()
 
 
-def _content_digest(document: Document, rl_doc: Any) -> str:
+# Both files identify themselves as PDF/UA-1 (ISO 14289-1) in their XMP: tests/test_pdf_tagged.py runs
+# the `pdfua` package's machine-checkable PDF/UA-1 rules on both and fails if any is broken.
+PDF_UA = True
+
+
+def _content_digest(document: Document, rl_doc: Any, screen: bool = False) -> str:
     """A digest of what the file shows: the drawn page streams (which name images by a digest of
     their data) plus everything else the writer takes from the Document. Hashing the streams is
     ten times cheaper than hashing the Document's repr."""
     h = hashlib.sha256()
+    if screen:
+        h.update(b"screen\0")
     rest = (
         document.trim_width,
         document.trim_height,
@@ -317,7 +365,7 @@ class _SharedPageParts:
         if page.MediaBox is None and page.Rotate not in (90, 270):
             # what PDFPage.check_format would set: [0 0 width height]
             page.MediaBox = self._shared_array([0, 0, page.pagewidth, page.pageheight])
-        if type(page) is pdfdoc.PDFPage:
+        if type(page) in (pdfdoc.PDFPage, _TaggedPage):
             # ReportLab makes a page's resources only when it writes the page (check_format):
             # a subclass adopts them then.
             page.__class__ = _PrintPage
@@ -339,8 +387,14 @@ class _SharedPageParts:
         return self._resources[key]
 
 
-class _PrintPage(pdfdoc.PDFPage):
-    """ReportLab's page, sharing its /Resources with the pages that have the same (see above)."""
+class _TaggedPage(pdfdoc.PDFPage):
+    """ReportLab's page, writing the tagged PDF's keys too (`/StructParents`, `/Tabs`)."""
+
+    __NoDefault__: ClassVar[list[str]] = [*pdfdoc.PDFPage.__NoDefault__, "StructParents", "Tabs"]
+
+
+class _PrintPage(_TaggedPage):
+    """A tagged page sharing its /Resources with the pages that have the same (see above)."""
 
     shared_parts: _SharedPageParts
 
@@ -358,11 +412,14 @@ class _PrintCanvas(Canvas):
 
 
 class _PageDrawer:
-    def __init__(self, canvas: Canvas, fonts: PdfFonts, geometry: Geometry, images: ImageConverter) -> None:
+    def __init__(self, canvas: Canvas, fonts: PdfFonts, geometry: Geometry, images: Any, tagger: Tagger,
+                 *, screen: bool = False) -> None:
         self.canvas = canvas
         self.fonts = fonts
         self.geometry = geometry
         self.images = images
+        self.tagger = tagger
+        self.screen = screen
         self._faces: dict[str, Any] = {}
         self.encoder = GlyphEncoder(canvas._doc, self.font, canvas._escape)
         # The marks are the same on every page: format their path once.
@@ -384,33 +441,47 @@ class _PageDrawer:
 
     def draw(self, page: Page) -> None:
         c = self.canvas
+        code = c._code
+        tagger = self.tagger
         c.saveState()
-        # Black, overprinting, for everything but images (PDF 32000-1 §8.6.7: OPM 1 makes 0-valued
-        # components leave the plates underneath alone).
-        c.setFillColorCMYK(0, 0, 0, 1)
-        c.setStrokeColorCMYK(0, 0, 0, 1)
-        c._setFillOverprint(True)
-        c._setStrokeOverprint(True)
-        c._setOverprintMask(True)
+        if self.screen:
+            c.setFillColorRGB(0, 0, 0)
+            c.setStrokeColorRGB(0, 0, 0)
+        else:
+            # Black, overprinting, for everything but images (PDF 32000-1 §8.6.7: OPM 1 makes
+            # 0-valued components leave the plates underneath alone).
+            c.setFillColorCMYK(0, 0, 0, 1)
+            c.setStrokeColorCMYK(0, 0, 0, 1)
+            c._setFillOverprint(True)
+            c._setStrokeOverprint(True)
+            c._setOverprintMask(True)
         c.saveState()
         c.translate(self.geometry.offset, self.geometry.offset)
         for item in page.items:
             if isinstance(item, TextLine):
-                code = line_operators(item, self.encoder)
-                if code:
-                    c._code.append(code)
+                ops = line_operators(item, self.encoder)
+                if ops:
+                    # each line is one marked-content sequence of its structure element (tags.py)
+                    code.append(tagger.line(item))
+                    code.append(ops)
+                    code.append(EMC)
             elif isinstance(item, Rule):
                 # A width of 0 means "the thinnest line the device can draw", which differs from
                 # press to press and is a preflight error: such a rule is left out instead.
                 if item.width > 0:
+                    code.append(tagger.rule(item))
                     c.setLineWidth(item.width)
                     c.line(item.x1, item.y1, item.x2, item.y2)
+                    code.append(EMC)
             elif isinstance(item, PlacedImage):
+                code.append(tagger.image(item))
                 self._image(item)
+                code.append(EMC)
             else:  # pragma: no cover - the page structure is closed
                 raise BuildError(Problem(f"page {page.index}: cannot draw {type(item).__name__}"))
         c.restoreState()
-        self._crop_marks()
+        if not self.screen:
+            self._crop_marks()
         c.restoreState()
 
     def _image(self, item: PlacedImage) -> None:
@@ -424,15 +495,38 @@ class _PageDrawer:
             )
         c = self.canvas
         c.saveState()
-        # Images knock out: overprinting a CMYK photo would mix it with whatever lies beneath.
-        c._setFillOverprint(False)
-        c._setStrokeOverprint(False)
-        c._setOverprintMask(False)
-        if item.clip is not None:
+        if not self.screen:
+            # Images knock out: overprinting a CMYK photo would mix it with whatever lies beneath.
+            c._setFillOverprint(False)
+            c._setStrokeOverprint(False)
+            c._setOverprintMask(False)
+        if item.clip is not None and not self.screen:
             x0, y0, x1, y1 = item.clip
             path = c.beginPath()
             path.rect(x0, y0, x1 - x0, y1 - y0)
             c.clipPath(path, stroke=0, fill=0)
+        x, y, w, h = item.x, item.y, item.w, item.h
+        if self.screen:
+            # The screen page is the trim: a picture that runs into the bleed is cut to the trim
+            # (and to its clip), so that nothing is drawn where no reader sees it.
+            box = (0.0, 0.0, self.geometry.trim_width, self.geometry.trim_height)
+            if item.clip is not None:
+                box = (max(box[0], item.clip[0]), max(box[1], item.clip[1]),
+                       min(box[2], item.clip[2]), min(box[3], item.clip[3]))
+            vx0, vy0 = max(x, box[0]), max(y, box[1])
+            vx1, vy1 = min(x + w, box[2]), min(y + h, box[3])
+            if vx1 <= vx0 or vy1 <= vy0:
+                c.restoreState()
+                return
+            if (vx0, vy0, vx1, vy1) != (x, y, x + w, y + h):
+                fractions = ((vx0 - x) / w, 1 - (vy1 - y) / h, (vx1 - x) / w, 1 - (vy0 - y) / h)
+                c.drawImage(self.images.cropped(item.path, fractions), vx0, vy0, width=vx1 - vx0,
+                            height=vy1 - vy0)
+                c.restoreState()
+                return
+            c.drawImage(self.images.reader(item.path), x, y, width=w, height=h)
+            c.restoreState()
+            return
         self._draw_stream(self.images.stream(item.path), item)
         c.restoreState()
 
@@ -468,4 +562,6 @@ class _PageDrawer:
         c = self.canvas
         c.setLineWidth(CROP_MARK_WIDTH)
         c.setLineCap(0)
+        c._code.append(ARTIFACT)  # printer's marks are not content (ISO 32000-1 §14.8.2.2)
         c._code.append(self._crop_path)
+        c._code.append(EMC)
