@@ -140,7 +140,8 @@ def test_kill_9_while_writing_leaves_no_helper_and_the_next_build_removes_the_sc
     assert _tree_size(left) == size  # nobody writes there any more
 
     _build_normally(out, tmp_path)
-    assert sorted(p.name for p in out.iterdir()) == ["issue-2025-01-20.epub", "issue-2025-01-20.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["issue-2025-01-20-screen.pdf", "issue-2025-01-20.epub",
+                                                     "issue-2025-01-20.pdf"]
 
 
 @needs_fork
