@@ -66,8 +66,31 @@ def test_nothing_is_drawn_outside_the_trim(built):
                     if (o["x0"] < -0.01 or o["top"] < -0.01 or o["x1"] > layout.trim_width + 0.01
                             or o["bottom"] > layout.trim_height + 0.01):
                         outside.append((page.page_number, kind, o["x0"], o["top"], o["x1"], o["bottom"]))
-        assert any(page.images for page in pdf.pages), "the example's pictures are drawn"
     assert outside == []
+
+
+def test_a_picture_running_into_the_bleed_is_cut_at_the_trim(tmp_path):
+    """A full-bleed picture (a house ad, a cover) is drawn to the trim edges and no further."""
+    import pdfplumber
+    from PIL import Image
+
+    from publish.fonts import load_fonts
+    from publish.paginate.pages import Document, Page, PlacedImage
+    from publish.pdf import write_pdf, write_screen_pdf
+
+    picture = tmp_path / "ad.png"
+    Image.new("RGB", (400, 600), (200, 30, 30)).save(picture)
+    w, h, b = 400.0, 600.0, 9.0
+    page = Page(0, 1, "right", "", (PlacedImage(picture, -b, -b, w + 2 * b, h + 2 * b),), "body")
+    document = Document(w, h, b, (page,), title="t")
+    fonts = load_fonts(None)
+    screen = write_screen_pdf(document, fonts, tmp_path / "screen.pdf")
+    with pdfplumber.open(screen) as pdf:
+        (image,) = pdf.pages[0].images
+        assert (image["x0"], image["top"], image["x1"], image["bottom"]) == pytest.approx((0, 0, w, h), abs=0.01)
+    with pdfplumber.open(write_pdf(document, fonts, tmp_path / "print.pdf")) as pdf:
+        (image,) = pdf.pages[0].images
+        assert image["x1"] - image["x0"] == pytest.approx(w + 2 * b, abs=0.01)  # print keeps the bleed
 
 
 def _operators(pdf, page) -> set[str]:  # type: ignore[no-untyped-def]
@@ -210,3 +233,13 @@ def test_publish_build_writes_the_screen_pdf_unless_told_not_to(tmp_path):
     done = runner.invoke(main, ["build", str(sample), "-o", str(tmp_path / "b"), "--no-epub", "--no-screen"])
     assert done.exit_code == 0, done.output
     assert not any(p.name.endswith("-screen.pdf") for p in (tmp_path / "b").iterdir())
+
+
+def test_the_covers_file_has_no_article_text_and_claims_no_pdfua(built):
+    import pikepdf
+
+    _, _, result = built
+    assert result.cover_path is not None
+    with pikepdf.open(result.cover_path) as cover, pikepdf.open(result.pdf_path) as inner:
+        assert b"pdfuaid:part" not in cover.Root.Metadata.read_bytes()
+        assert b"<pdfuaid:part>1</pdfuaid:part>" in inner.Root.Metadata.read_bytes()

@@ -85,6 +85,11 @@ class Tagger:
         self.first_page: dict[str, int] = {}  # article slug → index of the page its text starts on
         self._links: dict[tuple[int, str], _Link] = {}
 
+    @property
+    def has_content(self) -> bool:
+        """Whether any marked content belongs to a structure element (else all was artifact)."""
+        return any(self.mcids)
+
     # ── while drawing ─────────────────────────────────────────────────────────────────────────
     def start_page(self, index: int) -> None:
         self.page = index

@@ -214,10 +214,13 @@ def _render(document: Document, fonts: PdfFonts, *, screen: bool) -> bytes:
     digest = _content_digest(document, rl_doc, screen)
     rl_doc.updateSignature(digest)  # the file ID depends on the content, not only on the date
     meta = pdfx.metadata_for(document, digest)
+    # A file whose pages hold no article text (the covers file: all art and artifacts) makes no
+    # accessibility claim, though it passes the checks: a reader would find nothing to read.
+    ua = PDF_UA and tagger.has_content
     if screen:
-        pdfx.apply_screen(rl_doc, meta, ua=PDF_UA)
+        pdfx.apply_screen(rl_doc, meta, ua=ua)
     else:
-        pdfx.apply_pdfx(rl_doc, meta, profile, ua=PDF_UA)  # type: ignore[arg-type]
+        pdfx.apply_pdfx(rl_doc, meta, profile, ua=ua)  # type: ignore[arg-type]
     return canvas.getpdfdata()
 
 
