@@ -228,3 +228,34 @@ def test_both_pdfs_are_byte_identical_when_drawn_again(handmade):
     fonts = load_fonts(None)
     assert render_pdf(document, fonts) == print_pdf.read_bytes()
     assert render_screen_pdf(document, fonts) == screen_pdf.read_bytes()
+
+
+def test_pdfplumber_s_structure_reader_gets_the_same_paragraphs(sample):
+    """pdfplumber pairs each MCID with its element's page: a paragraph continued on the next page
+    is split into one Span per page so that this simpler reader also gets it whole."""
+    import pdfplumber
+    from pdfplumber.structure import PDFStructTree
+
+    path = sample[1].pdf_path
+    texts, _ = marked_text(path)
+    root, _ = read_tree(path)
+    ours = [(n.type, element_text(n, texts)) for n in root.walk() if n.type in TEXT_TYPES]
+    assert any(len({p for p, _ in n.marked()}) > 1 for n in root.walk() if n.type == "P"), \
+        "the sample has a paragraph continued on another page"
+    with pdfplumber.open(path) as pdf:
+        by_page = {}
+        for page in pdf.pages:
+            for ch in page.chars:
+                if ch.get("mcid") is not None:
+                    by_page.setdefault((page.page_number, ch["mcid"]), []).append(ch["text"])
+        theirs = []
+
+        def walk(el):  # type: ignore[no-untyped-def]
+            if el.type in TEXT_TYPES:
+                theirs.append((el.type, "".join("".join(by_page.get(m, [])) for m in el.all_mcids())))
+            for c in el.children:
+                walk(c)
+
+        for el in PDFStructTree(pdf):
+            walk(el)
+    assert theirs == ours

@@ -11,6 +11,7 @@ The tree (ISO 32000-1 §14.7–14.8 standard structure types; PDF/UA-1 §7):
     Document ─ H1 (目录) ─ TOC ─ TOCI ─ Reference (print) | Link (screen: + the link annotation)
              ─ Sect /T 栏目 ─ Art /T title ─ H1 (title lines) P (subtitle) P (bylines)
                                            ─ H2…H6 · P · L ─ LI ─ LBody · Figure /Alt · Caption
+    (an element continued on another page holds one Span per page: `_split_across_pages`)
 
 An element collects the marked-content ids (MCIDs) of every line it owns, on whatever page or
 column the line was set, in the order the lines come — pagination hands them over column by
@@ -230,6 +231,7 @@ class Tagger:
                 annots.setdefault(link.page, []).append(annot_ref)
                 link.elem.kids.append(("annot", name, link.page))
                 annot_parents.append(link.elem)
+        self._split_across_pages()
         # Name the elements (pre-order), then write them.
         order: list[Elem] = []
         stack = [self.root]
@@ -261,6 +263,29 @@ class Tagger:
         catalog.StructTreeRoot = rl_doc.Reference(tree_root, "StructTreeRoot")
         catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": _PdfTrue()})
         catalog.ViewerPreferences = pdfdoc.PDFDictionary({"DisplayDocTitle": _PdfTrue()})
+
+    def _split_across_pages(self) -> None:
+        """An element whose lines are on several pages (a paragraph continued overleaf) gets one
+        `Span` child per page holding that page's MCIDs, instead of MCR dictionaries.
+
+        Both are valid (ISO 32000-1 §14.7.4); the spans keep the tree readable by tools that take
+        every MCID of an element to be on the element's `/Pg` (pdfplumber's `PDFStructTree` does),
+        and a `Span` inside a `P` adds no meaning (§14.8.4.4)."""
+        stack = [self.root]
+        while stack:
+            e = stack.pop()
+            stack.extend(k for k in e.kids if isinstance(k, Elem))
+            if not e.kids or not all(isinstance(k, tuple) and isinstance(k[0], int) for k in e.kids):
+                continue
+            if len({k[0] for k in e.kids}) < 2:
+                continue
+            parts: list[Elem] = []
+            for page, mcid in e.kids:
+                if not parts or parts[-1].kids[-1][0] != page:
+                    parts.append(Elem("Span", parent=e))
+                parts[-1].kids.append((page, mcid))
+                self.mcids[page][mcid] = parts[-1]
+            e.kids = list(parts)
 
     def _elem_dict(self, e: Elem, page_ref: list[Any]) -> pdfdoc.PDFDictionary:
         ref = pdfdoc.PDFObjectReference
