@@ -18,12 +18,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tagged_support import Node, element_text, marked_text, read_tree
 
-from publish.model import Figure, Heading, ListItem, heading_depths
+from publish.model import Figure, Heading, ListItem, Table, heading_depths
 from publish.paginate.setting import byline_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample"
-TEXT_TYPES = {"H1", "H2", "H3", "H4", "H5", "H6", "P", "LBody", "Caption"}
+TEXT_TYPES = {"H1", "H2", "H3", "H4", "H5", "H6", "P", "LBody", "Caption", "TH", "TD"}
 
 
 def _squeeze(text: str) -> str:
@@ -73,6 +73,11 @@ def expected_elements(article) -> list[tuple[str, str]]:
         elif isinstance(block, Figure):
             if block.caption:
                 out.append(("Caption", _squeeze(block.text)))
+        elif isinstance(block, Table):
+            if block.caption:
+                out.append(("Caption", _squeeze("".join(r.text for r in block.caption))))
+            for row in block.rows:
+                out += [("TH" if row.header else "TD", _squeeze(c.text)) for c in row.cells if c.text.strip()]
         else:
             out.append(("P", _squeeze(block.text)))
     return out
@@ -82,8 +87,24 @@ def _articles(root: Node) -> list[Node]:
     return [n for n in root.walk() if n.type == "Art"]
 
 
+def _own_text(node: Node, texts) -> str:
+    """The element's text without the note marks (`Reference` children): the source's text."""
+    out = []
+    for k in node.kids:
+        if isinstance(k, Node):
+            if k.type != "Reference":
+                out.append(_own_text(k, texts))
+        elif k[0] == "mc":
+            out.append(texts.get((k[1], k[2]), ""))
+    return "".join(out)
+
+
 def _text_elements(art: Node, texts) -> list[tuple[str, str]]:
-    return [(n.type, _squeeze(element_text(n, texts))) for n in art.walk() if n.type in TEXT_TYPES]
+    return [(n.type, _squeeze(_own_text(n, texts))) for n in art.walk() if n.type in TEXT_TYPES]
+
+
+def _notes(art: Node, texts) -> list[str]:
+    return [_squeeze(element_text(n, texts)) for n in art.walk() if n.type == "Note"]
 
 
 def _check_articles(issue, path: Path) -> None:
@@ -96,6 +117,9 @@ def _check_articles(issue, path: Path) -> None:
     assert [a.title for a in arts] == [a.title_text for a in issue.articles]
     for art, article in zip(arts, issue.articles, strict=True):
         assert _text_elements(art, texts) == expected_elements(article), article.slug
+        # each footnote is one Note (its mark, then its text), in number order
+        marks = [_squeeze(n.text) for n in getattr(article, "notes", ())]
+        assert [t[1:] for t in _notes(art, texts)] == marks, article.slug
 
 
 @pytest.mark.parametrize("which", ["pdf_path", "screen_path"])
@@ -175,7 +199,8 @@ def test_the_parent_tree_maps_every_marked_content_id_to_its_element(sample):
         for m in n.own():
             assert m not in owner, f"MCID {m} owned twice"
             owner[m] = n.type
-    assert set(owner) == set(texts), "every tagged sequence in the content has an element, and back"
+    assert set(texts) <= set(owner), "every tagged text sequence in the content has an element"
+    assert {owner[m] for m in set(owner) - set(texts)} <= {"Figure"}, "the others are pictures"
     nums = pdf.Root.StructTreeRoot.ParentTree.Nums
     tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
     for i, page in enumerate(pdf.pages):
@@ -239,7 +264,7 @@ def test_pdfplumber_s_structure_reader_gets_the_same_paragraphs(sample):
     path = sample[1].pdf_path
     texts, _ = marked_text(path)
     root, _ = read_tree(path)
-    ours = [(n.type, element_text(n, texts)) for n in root.walk() if n.type in TEXT_TYPES]
+    ours = [(n.type, _own_text(n, texts)) for n in root.walk() if n.type in TEXT_TYPES]
     assert any(len({p for p, _ in n.marked()}) > 1 for n in root.walk() if n.type == "P"), \
         "the sample has a paragraph continued on another page"
     with pdfplumber.open(path) as pdf:
@@ -250,9 +275,14 @@ def test_pdfplumber_s_structure_reader_gets_the_same_paragraphs(sample):
                     by_page.setdefault((page.page_number, ch["mcid"]), []).append(ch["text"])
         theirs = []
 
+        def text(el):  # type: ignore[no-untyped-def]
+            # its own MCIDs on its page, then its children (note marks, `Reference`, left out)
+            own = "".join("".join(by_page.get((el.page_number, m), [])) for m in el.mcids)
+            return own + "".join(text(c) for c in el.children if c.type != "Reference")
+
         def walk(el):  # type: ignore[no-untyped-def]
             if el.type in TEXT_TYPES:
-                theirs.append((el.type, "".join("".join(by_page.get(m, [])) for m in el.all_mcids())))
+                theirs.append((el.type, text(el)))
             for c in el.children:
                 walk(c)
 

@@ -63,8 +63,8 @@ from publish.model import (
     Salutation,
     Signature,
     Table,
-    note_mark,
     heading_depths,
+    note_mark,
 )
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"

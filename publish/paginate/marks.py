@@ -43,4 +43,5 @@ def split_marks(line: TextLine, scale: float) -> tuple[TextLine, ...]:
 
 def _line(line: TextLine, rows: list[tuple], y: float, size: float, kind: str) -> TextLine:
     chars, xs, widths, faces = (tuple(c) for c in zip(*rows, strict=True))
-    return TextLine(line.x, y, size, PlacedRun(chars, xs, widths, faces), kind, line.article, line.column)
+    return TextLine(line.x, y, size, PlacedRun(chars, xs, widths, faces), kind, line.article, line.column,
+                    line.block, line.target, line.offset, line.repeat, line.note)

@@ -9,6 +9,8 @@ outline (sections → articles), the contents entries and the folio of every pag
 
 from __future__ import annotations
 
+import dataclasses
+
 from publish.cjk.style import GlyphRun
 from publish.cjk.title_join import join_title
 from publish.layout.spec import Layout
@@ -125,7 +127,8 @@ def _body_items(d: PageDraft, L: Layout, side: str) -> tuple[list, dict[str, flo
                 size = item.style.size
                 y = L.baseline(p.slot + item.slot, size, item.slots)
                 col = max(p.column, 0)
-                line = _text_line(item.line, x0 + item.dx, y, size, item.kind, p.article, col, item.block)
+                line = _text_line(item.line, x0 + item.dx, y, size, item.kind, p.article, col, item.block,
+                                  item.offset, item.repeat)
                 out.extend(split_marks(line, MARK_SCALE))
             elif isinstance(item, SetRule):
                 y1 = L.slot_top(p.slot + item.slot)
@@ -147,7 +150,8 @@ def _foot_items(d: PageDraft, L: Layout, side: str) -> list:
     for slug, item, y in d.notes:
         size = item.style.size
         baseline = L.baseline(top + NOTE_RULE_GAP + y, size, item.slots)
-        out.append(_text_line(item.line, left + item.dx, baseline, size, item.kind, slug, 0))
+        out.append(_text_line(item.line, left + item.dx, baseline, size, item.kind, slug, 0, -1,
+                              note=item.notes[0] if item.notes else 0))
     return out
 
 
@@ -155,23 +159,23 @@ _new = object.__new__
 
 
 def _text_line(line, x: float, y: float, size: float, kind: str, article: str, column: int,
-               block: int = -2) -> TextLine:
+               block: int = -2, offset: int = 0, repeat: bool = False, *, note: int = 0) -> TextLine:
     g = line.glyphs
     if type(g) is GlyphRun:
         # the composer's columns are shared, not copied: no object per glyph (publish.columns)
-        return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.faces), kind, article, column, block)
+        return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.faces), kind, article, column, block,
+                        "", offset, repeat, note)
     glyphs = []
     append = glyphs.append
     for gl in g:
         pg = _new(PlacedGlyph)  # as PlacedGlyph(char, x, width, face), without the slow frozen __init__
         pg.__dict__.update(char=gl.char, x=gl.x, width=gl.width, face=gl.face)
         append(pg)
-    return TextLine(x, y, size, tuple(glyphs), kind, article, column, block)
+    return TextLine(x, y, size, tuple(glyphs), kind, article, column, block, "", offset, repeat, note)
 
 
 def _shift(line: TextLine, dx: float) -> TextLine:
-    return TextLine(line.x + dx, line.y, line.size, line.glyphs, line.kind, line.article, line.column,
-                    line.block, line.target)
+    return dataclasses.replace(line, x=line.x + dx)
 
 
 def _page_start(d: PageDraft, folio: int) -> PageStart | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish.columns import Columns
-from publish.model import Figure, Heading, Issue, ListItem, PageStart, heading_depths
+from publish.model import Figure, Heading, Issue, ListItem, PageStart, Table, heading_depths
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,12 @@ class TextLine:
     block: int = -2
     # A contents line: the slug of the article it lists (the screen PDF links it there).
     target: str = ""
+    # Where in its block's text the line starts (a table cell's line: which cell it is in), whether
+    # it repeats a table's header on a later column or page (not source text there), and for a
+    # footnote's lines the note's number — for the tagged PDF.
+    offset: int = 0
+    repeat: bool = False
+    note: int = 0
 
     @property
     def text(self) -> str:
@@ -140,6 +146,8 @@ class ArticleTags:
     title: str
     blocks: tuple[str, ...]
     alts: tuple[str, ...]
+    # per Table block: its cells as (start, end, row, column, header) offsets into the block's text
+    cells: tuple[tuple[int, tuple[tuple[int, int, int, int, bool], ...]], ...] = ()
 
 
 def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]]:
@@ -149,6 +157,7 @@ def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]
         for a in section.articles:
             depths = heading_depths(a)
             types = []
+            cells: list[tuple[int, tuple[tuple[int, int, int, int, bool], ...]]] = []
             for i, b in enumerate(a.blocks):
                 if isinstance(b, Heading):
                     types.append(f"H{depths[i]}")
@@ -156,11 +165,30 @@ def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]
                     types.append("LI")
                 elif isinstance(b, Figure):
                     types.append("Figure")
+                elif isinstance(b, Table):
+                    types.append("Table")
+                    cells.append((i, _table_cells(b)))
                 else:
                     types.append("P")
-            alts = tuple((b.text.strip() or "插图") if isinstance(b, Figure) else "" for b in a.blocks)
-            out.append(ArticleTags(a.slug, n, a.title_text, tuple(types), alts))
+            alts = tuple(_figure_alt(b) if isinstance(b, Figure) else "" for b in a.blocks)
+            out.append(ArticleTags(a.slug, n, a.title_text, tuple(types), alts, tuple(cells)))
     return tuple(s.title for s in issue.sections), tuple(out)
+
+
+def _figure_alt(figure: Figure) -> str:
+    return figure.alt_text.strip() or "插图"
+
+
+def _table_cells(table: Table) -> tuple[tuple[int, int, int, int, bool], ...]:
+    """Each cell's [start, end) in the table's text (caption first, then the cells row by row, as
+    pagination counts line offsets), with its row, column and whether it is a header cell."""
+    out = []
+    pos = len(table.text) - sum(len(r.text) for r in table.rows)  # the caption's length
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            out.append((pos, pos + len(cell.text), r, c, row.header))
+            pos += len(cell.text)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ The tree (ISO 32000-1 §14.7–14.8 standard structure types; PDF/UA-1 §7):
 
     Document ─ H1 (目录) ─ TOC ─ TOCI ─ Reference (print) | Link (screen: + the link annotation)
              ─ Sect /T 栏目 ─ Art /T title ─ H1 (title lines) P (subtitle) P (bylines)
-                                           ─ H2…H6 · P · L ─ LI ─ LBody · Figure /Alt · Caption
+                                           ─ H2…H6 · P (─ Reference: a note mark) · L ─ LI ─ LBody
+                                           ─ Figure /Alt · Caption · Table ─ Caption · TR ─ TH /Scope | TD
+                                           ─ Note /ID (a footnote, after the text of its page)
     (an element continued on another page holds one Span per page: `_split_across_pages`)
 
 An element collects the marked-content ids (MCIDs) of every line it owns, on whatever page or
@@ -50,6 +52,9 @@ class Elem:
     alt: str = ""
     bbox: tuple[float, float, float, float] | None = None
     name: str = ""
+    order: tuple[int, int] = (0, 0)  # an article's child: (block, part), its place in the source
+    id: str = ""  # /ID (a Note's)
+    scope: str = ""  # a TH's /Scope (Row, Column)
 
     def add(self, child: Elem) -> Elem:
         child.parent = self
@@ -110,7 +115,17 @@ class Tagger:
             return self._mcid(self._toc_elem(line))
         if not line.article or line.kind in ("header", "folio"):
             return ARTIFACT_HEADER
+        if line.repeat:
+            return ARTIFACT_LAYOUT  # a table header repeated on a later column: not text here
         self.first_page.setdefault(line.article, self.page)
+        if line.kind == "footnote":
+            return self._mcid(self._note(line))
+        if line.kind == "noteref":
+            # the raised mark of a note reference, inside the element it stands in
+            ref = self._article_elem(line.article, line.block, "").add(Elem("Reference"))
+            return self._mcid(ref)
+        if line.kind in ("table-cell", "table-header", "table-caption"):
+            return self._mcid(self._table_elem(line))
         return self._mcid(self._article_elem(line.article, line.block, line.kind))
 
     def image(self, image: PlacedImage) -> str:
@@ -172,6 +187,45 @@ class Tagger:
             art = self._articles[slug] = sect.add(Elem("Art", title=tags.title if tags else ""))
         return art
 
+    def _note(self, line: TextLine) -> Elem:
+        key = (line.article, -1, f"note-{line.note}")
+        elem = self._blocks.get(key)
+        if elem is None:
+            # PDF/UA-1 §7.9: a footnote is a Note with an ID
+            elem = self._blocks[key] = self._article(line.article).add(Elem("Note"))
+            elem.id = f"note-{line.article}-{line.note}"
+            elem.order = (1 << 30, line.note)  # the article's notes follow its text, by number
+        return elem
+
+    def _table_elem(self, line: TextLine) -> Elem:
+        """Table → Caption · TR → TH/TD: the cell a line is in, from its offset in the table's text."""
+        tags = self.tags.get(line.article)
+        table = self._article_elem(line.article, line.block, "")
+        if line.kind == "table-caption":
+            key = (line.article, line.block, "table-caption")
+            cap = self._blocks.get(key)
+            if cap is None:
+                cap = self._blocks[key] = Elem("Caption", parent=table)
+                table.kids.insert(0, cap)  # a table's caption is its first (or last) child
+            return cap
+        cells = dict(tags.cells).get(line.block, ()) if tags is not None else ()
+        row, col, header = 0, 0, line.kind == "table-header"
+        for start, end, r, c, h in cells:
+            if start <= line.offset < end or (start == end == line.offset):
+                row, col, header = r, c, h
+                break
+        key = (line.article, line.block, f"cell-{row}-{col}")
+        cell = self._blocks.get(key)
+        if cell is None:
+            tr_key = (line.article, line.block, f"row-{row}")
+            tr = self._blocks.get(tr_key)
+            if tr is None:
+                tr = self._blocks[tr_key] = table.add(Elem("TR"))
+            cell = self._blocks[key] = tr.add(Elem("TH" if header else "TD"))
+            if header:
+                cell.scope = "Column"
+        return cell
+
     def _article_elem(self, slug: str, block: int, kind: str) -> Elem:
         tags = self.tags.get(slug)
         if block < 0 or tags is None or block >= len(tags.blocks):
@@ -189,14 +243,15 @@ class Tagger:
         art = self._article(slug)
         if kind_type == "LI":
             last = self._lists.get(slug)
-            if last is not None and last[0] == block - 1 and art.kids and art.kids[-1] is last[1]:
+            if last is not None and last[0] == block - 1:
                 lst = last[1]
             else:
-                lst = art.add(Elem("L"))
+                lst = art.add(Elem("L", order=(block, 0)))
             self._lists[slug] = (block, lst)
             elem = lst.add(Elem("LI")).add(Elem("LBody"))
         else:
-            elem = art.add(Elem(kind_type))
+            part = {"title": 0, "subtitle": 1, "byline": 2, "figure": 0, "caption": 1}.get(kind, 0)
+            elem = art.add(Elem(kind_type, order=(block, part)))
             if kind_type == "Figure" and tags is not None:
                 elem.alt = tags.alts[block]
         self._blocks[key] = elem
@@ -231,6 +286,10 @@ class Tagger:
                 annots.setdefault(link.page, []).append(annot_ref)
                 link.elem.kids.append(("annot", name, link.page))
                 annot_parents.append(link.elem)
+        # The tree is in the sources' order: a figure floated to the next page, or a note set at
+        # a page's foot, is read where the article has it, whatever the order of the pages.
+        for art in self._articles.values():
+            art.kids.sort(key=lambda k: k.order if isinstance(k, Elem) else (-(1 << 30), 0))
         self._split_across_pages()
         # Name the elements (pre-order), then write them.
         order: list[Elem] = []
@@ -309,6 +368,10 @@ class Tagger:
         d["K"] = pdfdoc.PDFArray(kids) if len(kids) != 1 else kids[0]
         if e.title:
             d["T"] = pdfdoc.PDFString(e.title)
+        if e.id:
+            d["ID"] = pdfdoc.PDFString(e.id)
+        if e.scope:
+            d["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(e.scope)})
         if e.type == "Figure":
             d["Alt"] = pdfdoc.PDFString(e.alt or "插图")
             if e.bbox is not None:
