@@ -18,6 +18,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tagged_support import Node, read_tree
 
+from publish.cjk.title_join import join_title
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bayannaoer-2025-01"
 
@@ -149,7 +151,7 @@ def test_every_contents_entry_links_to_its_article_s_first_page(built):
                 assert annot.Subtype == "/Link"
                 assert str(page.obj.Tabs) == "/S"
                 links.append((i, str(annot.Contents), _dest_page(pdf, annot.Dest), annot))
-        assert {title for _, title, _, _ in links} == {a.title_text for a in issue.articles}
+        assert {title for _, title, _, _ in links} == {join_title(a.title) for a in issue.articles}
         for _, title, target, _ in links:
             assert target == starts[title], title
         # the link is where the entry is printed: the annotation covers the entry's title text
@@ -197,7 +199,7 @@ def test_the_outline_lists_the_contents_then_sections_with_their_articles(built)
         # a section listed twice in a row in issue.toml is one outline entry
         assert [t.title for t in top[1:]] == [s for k, s in enumerate(sections) if k == 0 or s != sections[k - 1]]
         titles = [(child.title, _dest_page(pdf, child.destination)) for t in top[1:] for child in t.children]
-        assert [t for t, _ in titles] == [a.title_text for a in issue.articles]
+        assert [t for t, _ in titles] == [join_title(a.title) for a in issue.articles]
         assert all(page == starts[title] for title, page in titles)
 
 

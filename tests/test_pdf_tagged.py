@@ -18,6 +18,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tagged_support import Node, element_text, marked_text, read_tree
 
+from publish.cjk.title_join import join_title
 from publish.model import Figure, Heading, ListItem, Table, heading_depths
 from publish.paginate.setting import byline_text
 
@@ -114,7 +115,7 @@ def _check_articles(issue, path: Path) -> None:
     sects = [n for n in root.kids if isinstance(n, Node) and n.type == "Sect"]
     assert [s.title for s in sects] == [s.title for s in issue.sections if s.articles]
     arts = _articles(root)
-    assert [a.title for a in arts] == [a.title_text for a in issue.articles]
+    assert [a.title for a in arts] == [join_title(a.title) for a in issue.articles]
     for art, article in zip(arts, issue.articles, strict=True):
         assert _text_elements(art, texts) == expected_elements(article), article.slug
         # each footnote is one Note (its mark, then its text), in number order

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish.cjk.title_join import join_title
 from publish.columns import Columns
 from publish.model import Figure, Heading, Issue, ListItem, PageStart, Table, heading_depths
 
@@ -171,7 +172,7 @@ def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]
                 else:
                     types.append("P")
             alts = tuple(_figure_alt(b) if isinstance(b, Figure) else "" for b in a.blocks)
-            out.append(ArticleTags(a.slug, n, a.title_text, tuple(types), alts, tuple(cells)))
+            out.append(ArticleTags(a.slug, n, join_title(a.title), tuple(types), alts, tuple(cells)))
     return tuple(s.title for s in issue.sections), tuple(out)
 
 
