@@ -1,7 +1,8 @@
 """Paginated `Document` → print-ready PDF file, drawn with ReportLab's canvas.
 
-In: a `publish.paginate.pages.Document` (coordinates in pt from the trim box's bottom-left), a font
-set offering `pdf_font(canvas, face_key) -> ReportLab font name`, and the output path.
+In: a `publish.paginate.pages.Document` (coordinates in pt from the trim box's bottom-left), the
+build's `FontSet` (registered with ReportLab by `publish.pdf.fonts`; a stand-in may offer
+`pdf_font(canvas, face_key) -> ReportLab font name` itself), and the output path.
 Out: the PDF at `out_path`, written to a temporary file in the same folder and renamed into place,
 byte-identical for the same input. Every page has
 - MediaBox = trim + bleed + a margin for crop marks, BleedBox = trim + bleed, TrimBox = trim;
@@ -45,7 +46,7 @@ MARKS_MARGIN = CROP_MARK_GAP + CROP_MARK_LENGTH + 3 * mm  # room beyond the blee
 
 
 class PdfFonts(Protocol):
-    """What the writer needs from `publish.fonts.FontSet` (docs/architecture.md, "Contracts")."""
+    """What the writer draws with (`publish.pdf.fonts.pdf_fonts` makes one of a `FontSet`)."""
 
     def pdf_font(self, canvas_or_none: Any, face_key: str) -> str: ...
 
@@ -92,7 +93,7 @@ class Geometry:
         return segments
 
 
-def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str, *legacy: Any,
+def write_pdf(document: Document, fonts: Any, out_path: Path | str, *legacy: Any,
               screen: bool = False) -> Path:
     """Draw `document` into a PDF at `out_path` (atomically) and return the path.
 
@@ -129,7 +130,7 @@ def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str, *legacy
     return out_path
 
 
-def render_pdf(document: Document, fonts: PdfFonts, *, screen: bool = False) -> bytes:
+def render_pdf(document: Document, fonts: Any, *, screen: bool = False) -> bytes:
     """The PDF file's bytes for `document` (what `write_pdf` writes).
 
     `screen=True`: the screen edition of the same pages — trim size, no bleed and no marks, RGB,
@@ -145,7 +146,7 @@ def render_pdf(document: Document, fonts: PdfFonts, *, screen: bool = False) -> 
         rl_config.useA85 = saved
 
 
-def render_screen_pdf(document: Document, fonts: PdfFonts) -> bytes:
+def render_screen_pdf(document: Document, fonts: Any) -> bytes:
     """The screen PDF's bytes: the print edition's pages (the same `Document`, not set again) at
     the trim size without bleed or crop marks, in RGB, tagged, with the contents entries linked to
     the articles' first pages, an outline (contents, sections, articles), `/Lang`, the title shown
@@ -161,7 +162,10 @@ def write_screen_pdf(document: Document, fonts: PdfFonts, out_path: Path | str) 
 CONTENTS_OUTLINE_TITLE = "目录"
 
 
-def _render(document: Document, fonts: PdfFonts, *, screen: bool) -> bytes:
+def _render(document: Document, fonts: Any, *, screen: bool) -> bytes:
+    from publish.pdf.fonts import pdf_fonts
+
+    fonts = pdf_fonts(fonts)
     if screen:
         geometry = Geometry(document.trim_width, document.trim_height, 0.0, 0.0)
     else:
