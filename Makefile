@@ -62,6 +62,9 @@ bytecode: venv
 demo: setup
 	@echo "Building $(EXAMPLE) into $(OUT)/"
 	$(VENV)/bin/publish build $(EXAMPLE) -o $(OUT)
+	@# the small sample shows what the complete issue has none of: a table, notes, photos
+	@if [ "$(EXAMPLE)" != examples/sample ]; then echo "Building examples/sample into $(OUT)/sample/"; \
+	  $(VENV)/bin/publish build examples/sample -o $(OUT)/sample; fi
 
 test: setup
 	$(VENV)/bin/ruff check .

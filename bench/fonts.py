@@ -57,8 +57,9 @@ def _role_texts(issue_dir: Path | None):
 
 def child(issue_dir: Path | None, epub: bool) -> dict:
     t_import = time.perf_counter()
+    from publish.coverage import coverage, coverage_report
     from publish.fonts import load_fonts, programs
-    from publish.fonts.fontset import cff_program
+    from publish.pdf.fonts import cff_program
 
     t0 = time.perf_counter()
     issue, overrides, texts = _role_texts(issue_dir)
@@ -66,8 +67,8 @@ def child(issue_dir: Path | None, epub: bool) -> dict:
     c1 = time.process_time()
     fonts = load_fonts(issue.root if issue else None, overrides)
     if issue is not None:
-        problems = fonts.coverage(issue)
-        report = fonts.coverage_report(issue)
+        problems = coverage(fonts, issue)
+        report = coverage_report(fonts, issue)
         per_face: dict[str, set[str]] = {}
         for per in report.values():
             for key, chars in per.items():

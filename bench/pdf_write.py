@@ -89,8 +89,8 @@ class StageClock:
     def __init__(self) -> None:
         from reportlab.pdfgen.canvas import Canvas
 
-        from publish.fonts.pdffont import CIDSubsetFont
         from publish.pdf import writer
+        from publish.pdf.fontobjects import CIDSubsetFont
 
         self.spent: dict[str, float] = {}
         self._patches = [

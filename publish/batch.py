@@ -49,6 +49,7 @@ def build_many(
     jobs: int | None = None,
     client: Any = None,
     pdf: bool = True,
+    screen: bool = True,
     epub: bool = True,
     epub_fonts: bool = True,
     strict_fonts: bool | None = None,
@@ -64,7 +65,7 @@ def build_many(
     >>> [r.pdf_path.name for r in results]
     ['bayannaoer-renda-2025-1.pdf']
     """
-    return run(sources, out_dir, jobs=jobs, client=client, pdf=pdf, epub=epub, epub_fonts=epub_fonts,
+    return run(sources, out_dir, jobs=jobs, client=client, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts,
                strict_fonts=strict_fonts)
 
 
@@ -75,6 +76,7 @@ def run(
     jobs: int | None = None,
     client: Any = None,
     pdf: bool = True,
+    screen: bool = True,
     epub: bool = True,
     epub_fonts: bool = True,
     strict_fonts: bool | None = None,
@@ -84,7 +86,7 @@ def run(
     """`build_many` with given settings (a Publisher's) and, in this process, kept loaders."""
     items = list(sources)
     out = Path(out_dir)
-    options: dict[str, Any] = {"pdf": pdf, "epub": epub, "epub_fonts": epub_fonts, "strict_fonts": strict_fonts}
+    options: dict[str, Any] = {"pdf": pdf, "screen": screen, "epub": epub, "epub_fonts": epub_fonts, "strict_fonts": strict_fonts}
     chosen = settings_ or settings.current()
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")

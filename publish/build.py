@@ -83,7 +83,7 @@ class Rendered:
     pages: int
     warnings: tuple[Problem, ...] = ()
     name: str = ""
-    screen: bytes | None = None
+    screen: bytes | None = None  # the screen PDF: tagged, RGB, at trim size, contents linked
     cover: bytes | None = None
     fillers: int = 0
     filler: str = ""
@@ -105,7 +105,7 @@ def build(
     *,
     pdf: bool = True,
     epub: bool = True,
-    screen: bool = False,
+    screen: bool = True,
     epub_fonts: bool = True,
     layout: LayoutChoice = None,
     fonts: FontsChoice = None,
@@ -141,7 +141,7 @@ def render(
     *,
     pdf: bool = True,
     epub: bool = True,
-    screen: bool = False,
+    screen: bool = True,
     epub_fonts: bool = True,
     layout: LayoutChoice = None,
     fonts: FontsChoice = None,
@@ -152,8 +152,8 @@ def render(
     """The editions of `source` — an issue folder or an `Issue` made in memory — as bytes.
 
     `pdf`, `epub`: which editions to make (pagination runs either way: the EPUB's page-list uses
-    the print folios); `screen`: the screen PDF (not available yet: True is a `BuildError` with
-    code `screen-unavailable`); `epub_fonts`: embed subset fonts in the EPUB; `layout`: a layout
+    the print folios); `screen`: the screen PDF (`<name>-screen.pdf`: tagged, RGB, trim size, linked
+    contents); `epub_fonts`: embed subset fonts in the EPUB; `layout`: a layout
     name, a path to a layout file or a `Layout` (default: the issue's); `fonts`: a `FontSet`, or
     role → font names replacing those roles' chains; `strict_fonts`: a substituted font is an
     error. Raises `SourceError`, `LayoutError`, `FontError` or `BuildError` naming every problem.
@@ -182,13 +182,13 @@ def render(
 
 def edition_files(made: Rendered) -> dict[str, bytes]:
     """The files of a render: name suffix → bytes."""
-    files = {".pdf": made.pdf, "-cover.pdf": made.cover, ".epub": made.epub}
+    files = {".pdf": made.pdf, "-cover.pdf": made.cover, "-screen.pdf": made.screen, ".epub": made.epub}
     return {suffix: data for suffix, data in files.items() if data is not None}
 
 
 def result_of(made: Rendered, written: Mapping[str, Path]) -> BuildResult:
     return BuildResult(written.get(".pdf"), written.get(".epub"), made.pages, made.warnings,
-                       written.get("-cover.pdf"), made.fillers, made.filler)
+                       written.get("-cover.pdf"), made.fillers, made.filler, written.get("-screen.pdf"))
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -268,9 +268,6 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
     """Paginate and make the editions: as bytes in the `Rendered`, or — with `into` — as files
     `into/<slug><suffix>` (then returned by suffix, and the `Rendered` holds no bytes). The EPUB
     helper writes into `into` or `child_dir`; without either, the EPUB is made here."""
-    if screen:
-        raise BuildError(Problem("the screen PDF is not available yet", fix="render with screen=False",
-                                 code="screen-unavailable"))
     issue, layout, fonts = prepared.issue, prepared.layout, prepared.fonts
     name = issue.slug
     files: dict[str, Path] = {}
@@ -313,6 +310,17 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
                 else:
                     cover_bytes = render_pdf(covers, fonts)
             report("pdf", 1, 1)
+        screen_bytes = None
+        if screen:
+            from publish.pdf import render_screen_pdf, write_screen_pdf
+
+            # the same Document drawn again for the screen: nothing is set twice
+            report("screen", 0, 1)
+            if into is not None:
+                files["-screen.pdf"] = Path(str(write_screen_pdf(document, fonts, into / f"{name}-screen.pdf")))
+            else:
+                screen_bytes = render_screen_pdf(document, fonts)
+            report("screen", 1, 1)
         epub_bytes = None
         if epub:
             report("epub", 0, 1)
@@ -335,9 +343,10 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
                                embed_fonts=epub_fonts, layout=layout)
                     epub_bytes = buffer.getvalue()
             report("epub", 1, 1)
-        made = Rendered(pdf_bytes, epub_bytes, len(document.pages), prepared.warnings, name,
+        made = Rendered(pdf_bytes, epub_bytes, len(document.pages), prepared.warnings, name, screen=screen_bytes,
                         cover=cover_bytes, fillers=document.fillers, filler=document.filler)
-        return made, {suffix: files[suffix] for suffix in (".pdf", "-cover.pdf", ".epub") if suffix in files}
+        order = (".pdf", "-cover.pdf", "-screen.pdf", ".epub")
+        return made, {suffix: files[suffix] for suffix in order if suffix in files}
     finally:
         if epub_child is not None:
             epub_child.cancel()

@@ -423,3 +423,24 @@ class PageStart:
     @property
     def label(self) -> str:
         return str(self.folio)
+
+
+def heading_depths(article: Article) -> dict[int, int]:
+    """Block index → outline depth (2…6) of each of the article's headings, the title being 1.
+
+    Both editions use it so that no document skips a heading level (WCAG 2.1 technique G141;
+    PDF/UA-1 §7.4.2 for numbered headings): the source levels used are ranked (an article whose
+    only headings are `（一）` puts them at depth 2), and a heading never goes more than one level
+    below the one before it. Without a title the first heading is at depth 1.
+    """
+    headings = [(i, b.level) for i, b in enumerate(article.blocks) if isinstance(b, Heading)]
+    rank = {level: n for n, level in enumerate(sorted({lv for _, lv in headings}))}
+    top = 1 if article.title else 0
+    out: dict[int, int] = {}
+    previous = top
+    for i, level in headings:
+        depth = min(top + 1 + rank[level], previous + 1, 6)
+        out[i] = depth
+        previous = depth
+    return out
+

@@ -77,7 +77,9 @@ class Preflight:
         """Information that is not a problem: characters set from fallback fonts."""
         if self.issue is None or self.fonts is None:
             return []
-        return list(self.fonts.fallback_notes(self.issue))
+        from publish.coverage import fallback_notes
+
+        return fallback_notes(self.fonts, self.issue)
 
 
 def element_roles(layout: Layout) -> dict[str, str]:
@@ -206,6 +208,7 @@ def _layout(issue: Issue, pdf: bool, found: _Found, choice: str | Path | Layout 
 
 def _fonts(issue: Issue, layout: Layout | None, path: Path | str, strict_fonts: bool | None,
            found: _Found, choice: FontSet | Mapping[str, Sequence[str]] | None, load: Loaders) -> FontSet | None:
+    from publish.coverage import coverage
     from publish.fonts import FontSet
     from publish.fonts.substitution import substitutions
 
@@ -234,6 +237,6 @@ def _fonts(issue: Issue, layout: Layout | None, path: Path | str, strict_fonts: 
         if unknown:
             return fonts  # coverage by a role that does not exist cannot be told
         roles = element_roles(layout)
-    found.add(fonts.coverage(issue, roles=roles), FontError)  # a character without a glyph
+    found.add(coverage(fonts, issue, roles=roles), FontError)  # a character without a glyph
     found.add(substitutions(fonts, issue, strict=strict_fonts, shown_root=shown_root(path)), BuildError)
     return fonts

@@ -101,7 +101,7 @@ class Publisher:
         source: Source,
         *,
         pdf: bool = True,
-        screen: bool = False,
+        screen: bool = True,
         epub: bool = True,
         epub_fonts: bool = True,
         layout: LayoutChoice = None,
@@ -120,7 +120,7 @@ class Publisher:
         out_dir: Path | str,
         *,
         pdf: bool = True,
-        screen: bool = False,
+        screen: bool = True,
         epub: bool = True,
         epub_fonts: bool = True,
         layout: LayoutChoice = None,
@@ -140,6 +140,7 @@ class Publisher:
         *,
         client: Any = None,
         pdf: bool = True,
+        screen: bool = True,
         epub: bool = True,
         epub_fonts: bool = True,
         strict_fonts: bool | None = None,
@@ -147,7 +148,7 @@ class Publisher:
         """`publish.build_many` with this Publisher's settings (and its `jobs`)."""
         from publish.batch import run
 
-        return run(sources, out_dir, jobs=self.jobs, client=client, pdf=pdf, epub=epub,
+        return run(sources, out_dir, jobs=self.jobs, client=client, pdf=pdf, screen=screen, epub=epub,
                    epub_fonts=epub_fonts, strict_fonts=strict_fonts, settings_=self.settings,
                           loaders=self._loaders if client is None else None)
 

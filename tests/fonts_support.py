@@ -45,14 +45,16 @@ def draw_pdf(fonts, path: Path, lines: list[tuple[str, str]], size: float = 12, 
     """Draw (face key, text) lines, the way the PDF writer is told to create its canvas."""
     from reportlab.pdfgen.canvas import Canvas
 
-    c = Canvas(str(path), invariant=1, initialFontName=fonts.pdf_font(None, "body"))
-    assert fonts.pdf_font(c, "body") == c._initialFontName
+    from publish.pdf.fonts import pdf_font
+
+    c = Canvas(str(path), invariant=1, initialFontName=pdf_font(fonts, None, "body"))
+    assert pdf_font(fonts, c, "body") == c._initialFontName
     y = 800.0
     for n, (key, text) in enumerate(lines):
         if n and n % per_page == 0:
             c.showPage()
             y = 800.0
-        c.setFont(fonts.pdf_font(c, key), size)
+        c.setFont(pdf_font(fonts, c, key), size)
         c.drawString(20, y, text)
         y -= size * 1.6
     c.save()

@@ -64,7 +64,9 @@ class RealFonts:
 
     def pdf_font(self, canvas_or_none: Any, face_key: str) -> str:
         self.calls.append(face_key)
-        return self.fontset.pdf_font(canvas_or_none, face_key)
+        from publish.pdf.fonts import pdf_font
+
+        return pdf_font(self.fontset, canvas_or_none, face_key)
 
     def advance(self, char: str, size: float) -> float:
         return self._metrics.advance(char, "body") * size

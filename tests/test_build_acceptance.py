@@ -192,7 +192,7 @@ def block_lines(issue, doc):
     out = defaultdict(list)
     for a in issue.articles:
         seq = [(p, ln) for p in doc.pages for ln in p.items
-               if getattr(ln, "article", "") == a.slug
+               if getattr(ln, "article", "") == a.slug and hasattr(ln, "kind")  # text lines, not pictures
                and ln.kind not in ("title", "subtitle", "byline", "footnote", "noteref", "caption")]
         k = 0
         for bi, block in enumerate(a.blocks):

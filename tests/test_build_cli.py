@@ -34,15 +34,17 @@ def test_build_writes_the_pdf_and_the_epub_and_prints_their_paths(two_builds):
     first, _second, a, _b = two_builds
     assert first.exit_code == 0, first.output
     pdf, epub = a / "bayannaoer-renda-2025-1.pdf", a / "bayannaoer-renda-2025-1.epub"
-    assert first.stdout.split() == [str(pdf), str(epub)]
+    screen = a / "bayannaoer-renda-2025-1-screen.pdf"
+    assert first.stdout.split() == [str(pdf), str(screen), str(epub)]
     assert pdf.read_bytes().startswith(b"%PDF-") and epub.read_bytes().startswith(b"PK")
-    assert sorted(p.name for p in a.iterdir()) == [epub.name, pdf.name]  # no temporary files left
+    assert screen.read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in a.iterdir()) == [screen.name, epub.name, pdf.name]  # no temporary files left
 
 
 def test_two_builds_are_byte_identical_and_quiet_is_quiet(two_builds):
     _first, second, a, b = two_builds
     assert second.exit_code == 0 and second.output == ""
-    for name in ("bayannaoer-renda-2025-1.pdf", "bayannaoer-renda-2025-1.epub"):
+    for name in ("bayannaoer-renda-2025-1.pdf", "bayannaoer-renda-2025-1-screen.pdf", "bayannaoer-renda-2025-1.epub"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
@@ -53,7 +55,7 @@ def test_no_progress_bars_when_not_on_a_terminal(two_builds):
 
 
 def test_epub_only_still_paginates_for_the_page_list(tmp_path):
-    result = run("build", str(SAMPLE), "-o", str(tmp_path), "--no-pdf")
+    result = run("build", str(SAMPLE), "-o", str(tmp_path), "--no-pdf", "--no-screen")
     assert result.exit_code == 0, result.output
     assert [p.name for p in tmp_path.iterdir()] == ["bayannaoer-renda-2025-1.epub"]
     from publish.epub.inspect import EpubContents
@@ -64,7 +66,7 @@ def test_epub_only_still_paginates_for_the_page_list(tmp_path):
 
 
 def test_pdf_only(tmp_path):
-    result = run("build", str(SAMPLE), "-o", str(tmp_path), "--no-epub", "-q")
+    result = run("build", str(SAMPLE), "-o", str(tmp_path), "--no-epub", "--no-screen", "-q")
     assert result.exit_code == 0
     assert [p.name for p in tmp_path.iterdir()] == ["bayannaoer-renda-2025-1.pdf"]
 
@@ -161,10 +163,11 @@ def test_on_a_terminal_each_stage_shows_a_progress_bar(tmp_path):
         os.close(master)
     shown = b"".join(chunks).decode("utf-8", "replace")
     assert proc.returncode == 0
-    for stage in ("read", "check", "fonts", "paginate", "pdf"):
+    for stage in ("read", "check", "fonts", "paginate", "pdf", "screen"):
         assert stage in shown
     assert "epub" not in shown
-    assert proc.stdout.decode().strip() == str(tmp_path / "bayannaoer-renda-2025-1.pdf")
+    assert proc.stdout.decode().split() == [str(tmp_path / "bayannaoer-renda-2025-1.pdf"),
+                                            str(tmp_path / "bayannaoer-renda-2025-1-screen.pdf")]
 
 
 def test_the_same_issue_builds_on_the_a5_book_layout(tmp_path):

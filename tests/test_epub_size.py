@@ -48,6 +48,7 @@ def test_every_character_of_the_real_issue_has_a_glyph_in_the_embedded_fonts(tmp
         from publish.sources import load_issue
     except ImportError:
         pytest.skip("publish.sources.load_issue is not there yet")
+    from publish.coverage import coverage
     from publish.fonts import load_fonts
 
     issue = load_issue(REAL)
@@ -57,7 +58,7 @@ def test_every_character_of_the_real_issue_has_a_glyph_in_the_embedded_fonts(tmp
     for name, data in epub.files.items():
         if name.startswith("EPUB/fonts/"):
             covered |= set(TTFont(io.BytesIO(data)).getBestCmap())
-    uncovered_anywhere = {p.message for p in fonts.coverage(issue)}
+    uncovered_anywhere = {p.message for p in coverage(fonts, issue)}
     for name in [*epub.articles, epub.nav_path]:
         text = "".join(epub.xml(name).find("{*}body").itertext())
         missing = {c for c in text if not c.isspace() and ord(c) not in covered}

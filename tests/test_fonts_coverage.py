@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fonts_support import NO_FONT_HAS, need_cjk_fonts
 
+from publish.coverage import coverage, coverage_report, fallback_notes
 from publish.fonts import load_fonts
 from publish.model import Article, Byline, Heading, Issue, Paragraph, Section, Text
 
@@ -46,12 +47,12 @@ def _issue(tmp_path: Path, body_lines: list[str], title: str = "关于代表工�
 
 def test_a_fully_covered_issue_has_no_problems(fonts, tmp_path):
     issue = _issue(tmp_path, ["## 一、撖磴菅婧", "", "代表·履职——依法\u00a0监督。"])
-    assert fonts.coverage(issue) == []
+    assert coverage(fonts, issue) == []
 
 
 def test_a_character_no_font_has_is_reported_with_code_point_file_line_and_fonts_tried(fonts, tmp_path):
     issue = _issue(tmp_path, ["第一段。", "", f"第二段有一个{NO_FONT_HAS}字。"])
-    problems = fonts.coverage(issue)
+    problems = coverage(fonts, issue)
     assert len(problems) == 1
     p = problems[0]
     text = str(p)
@@ -73,7 +74,7 @@ def test_the_line_is_found_inside_a_multi_line_paragraph(fonts, tmp_path):
     issue = Issue(issue.magazine, issue.label, issue.date,
                   (Section("特别报道", (Article(art.slug, art.title, (para,), source=art.source),)),),
                   root=issue.root)  # fmt: skip
-    (p,) = fonts.coverage(issue)
+    (p,) = coverage(fonts, issue)
     assert p.line == para.line + 1
 
 
@@ -84,7 +85,7 @@ def test_each_role_is_checked_against_its_own_chain(tmp_path):
     if fonts.roles["title"].family != "DejaVu Sans":
         pytest.skip("DejaVu Sans not installed")
     issue = _issue(tmp_path, ["正文都有字形。"], title="Title 人大")
-    problems = fonts.coverage(issue)
+    problems = coverage(fonts, issue)
     assert {str(p).split(" ")[1] for p in problems} == {"U+4EBA", "U+5927"}
     assert all("'title'" in str(p) for p in problems)
     assert all(p.line == 2 for p in problems)  # the title line of the front matter
@@ -96,8 +97,8 @@ def test_a_fallback_font_covers_what_the_first_lacks_and_the_report_says_so(tmp_
     if fonts.roles["body"].family != "DejaVu Serif":
         pytest.skip("DejaVu Serif not installed")
     issue = _issue(tmp_path, ["GDP 增长 5%"])
-    assert fonts.coverage(issue) == []
-    report = fonts.coverage_report(issue)["body"]
+    assert coverage(fonts, issue) == []
+    report = coverage_report(fonts, issue)["body"]
     assert "增" in report["body~1"] and "G" in report["body"]
     assert "missing" not in report
 
@@ -132,7 +133,7 @@ def test_fallback_notes_name_the_face_and_the_characters(tmp_path):
     if fonts.roles["body"].family != "DejaVu Serif":
         pytest.skip("DejaVu Serif not installed")
     issue = _issue(tmp_path, ["GDP 增长"])
-    notes = [n for n in fonts.fallback_notes(issue) if n.startswith("body:")]
+    notes = [n for n in fallback_notes(fonts, issue) if n.startswith("body:")]
     assert len(notes) == 1
     assert "Noto Serif CJK SC" in notes[0] and "增" in notes[0] and "长" in notes[0]
 
@@ -143,7 +144,7 @@ def test_heading_levels_can_have_their_own_roles(tmp_path):
     if fonts.roles["subtitle"].family != "DejaVu Sans":
         pytest.skip("DejaVu Sans not installed")
     issue = _issue(tmp_path, ["## 一、总体要求", "", "正文。"])
-    assert fonts.coverage(issue) == []
-    problems = fonts.coverage(issue, roles={"heading1": "subtitle"})
+    assert coverage(fonts, issue) == []
+    problems = coverage(fonts, issue, roles={"heading1": "subtitle"})
     assert problems and all("'subtitle'" in str(p) for p in problems)
     assert {p.line for p in problems} == {6}

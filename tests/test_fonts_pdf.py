@@ -14,6 +14,7 @@ import pytest
 from fonts_support import NO_FONT_HAS, RARE, TRICKY, draw_pdf, need_cjk_fonts, pdffonts, sample_chars
 
 from publish.fonts import load_fonts
+from publish.pdf.fonts import pdf_font
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +98,8 @@ def _render_glyph(fonts, tmp_path, key: str, ch: str):
     from reportlab.pdfgen.canvas import Canvas
 
     path = tmp_path / f"g{'-'.join(f'{ord(c):x}' for c in ch)}-{key.replace('~', '_')}.pdf"
-    c = Canvas(str(path), pagesize=(40 + 80 * len(ch), 120), invariant=1, initialFontName=fonts.pdf_font(None, key))
-    c.setFont(fonts.pdf_font(c, key), 72)
+    c = Canvas(str(path), pagesize=(40 + 80 * len(ch), 120), invariant=1, initialFontName=pdf_font(fonts, None, key))
+    c.setFont(pdf_font(fonts, c, key), 72)
     c.drawString(20, 30, ch)
     c.save()
     img = pdfium.PdfDocument(str(path))[0].render(scale=1).to_pil().convert("L")
@@ -201,7 +202,7 @@ def test_a_font_whose_licence_forbids_embedding_is_refused_with_a_clear_error(tm
     fonts = load_fonts(tmp_path, {"body": ["fonts/Restricted.ttf"]})
     c = Canvas(str(tmp_path / "x.pdf"))
     with pytest.raises(FontError, match="forbids embedding"):
-        fonts.pdf_font(c, "body")
+        pdf_font(fonts, c, "body")
     with pytest.raises(FontError, match=r"Restricted\.ttf"):
         fonts.subset("body", "abc")
 

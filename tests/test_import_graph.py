@@ -3,6 +3,7 @@
 What is specified, read from the source text (ast) of every module under publish/:
 - only `publish/cli/` imports click, and no module outside it imports `publish.cli` — the stages
   are a library that knows nothing of the command line;
+- `publish/fonts/` imports neither ReportLab nor the issue model (nor the stages that use it);
 - the modules import each other without a cycle, counting every import (also those made inside
   a function to defer their cost; `if TYPE_CHECKING:` blocks are not imports at run time). A
   package's `__init__` that a submodule's import runs first is not counted as imported by it.
@@ -150,3 +151,15 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_the_modules_import_each_other_without_a_cycle():
     assert _cycles(_graph()) == []
+
+
+def test_the_fonts_package_needs_neither_reportlab_nor_the_issue_model():
+    # Coverage of an issue lives in publish/coverage.py, the PDF font objects in publish/pdf/fonts.py.
+    offenders = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports {imported}"
+        for name, path in MODULES.items() if name == "publish.fonts" or name.startswith("publish.fonts.")
+        for imported, line in _imported_names(path)
+        if imported.split(".")[0] == "reportlab" or imported == "publish.model"
+        or imported.startswith(("publish.model.", "publish.pdf", "publish.paginate", "publish.sources"))
+    ]
+    assert offenders == []

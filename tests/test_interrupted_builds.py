@@ -140,7 +140,8 @@ def test_kill_9_while_writing_leaves_no_helper_and_the_next_build_removes_the_sc
     assert _tree_size(left) == size  # nobody writes there any more
 
     _build_normally(out, tmp_path)
-    assert sorted(p.name for p in out.iterdir()) == ["bayannaoer-renda-2025-1.epub", "bayannaoer-renda-2025-1.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["bayannaoer-renda-2025-1-screen.pdf", "bayannaoer-renda-2025-1.epub",
+                                                     "bayannaoer-renda-2025-1.pdf"]
 
 
 @needs_fork

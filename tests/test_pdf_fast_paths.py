@@ -31,8 +31,8 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 from publish import cache
-from publish.fonts.pdffont import to_unicode_cmap, width_array
 from publish.pdf import flate, render_pdf
+from publish.pdf.fontobjects import to_unicode_cmap, width_array
 
 
 def reportlab_width_array(runs: list[tuple[int, list[float]]]) -> bytes:

@@ -177,12 +177,12 @@ def test_coverage_follows_the_layouts_roles(tmp_path):
 
 
 def test_a_bug_inside_a_stage_is_raised_not_hidden(tmp_path, monkeypatch):
-    import publish.fonts.fontset as fontset
+    import publish.coverage
 
-    def broken(self, issue, roles=None):
+    def broken(fonts, issue, roles=None):
         raise AttributeError("a bug in the coverage check")
 
-    monkeypatch.setattr(fontset.FontSet, "coverage", broken)
+    monkeypatch.setattr(publish.coverage, "coverage", broken)
     with pytest.raises(AttributeError, match="a bug in the coverage check"):
         preflight(make_issue(tmp_path))
 

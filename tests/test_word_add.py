@@ -4,6 +4,8 @@ notes, pictures, the report, issue.toml edits, and bad input refused with nothin
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -627,3 +629,40 @@ def test_emphasis_next_to_a_note_reference_reads_back(issue: Path) -> None:
     runs = blocks_of(article, Paragraph)[-1].runs
     assert [type(r).__name__ for r in runs] == ["Text", "Emphasis", "NoteRef", "Text", "Emphasis"]
     assert [n.text for n in article.notes] == ["采访记录。"]
+
+
+def test_pandoc_metadata_title_subtitle_author_and_date(issue: Path, tmp_path: Path) -> None:
+    source = tmp_path / "meta.md"
+    source.write_text("---\ntitle: 关于开展执法检查的通知\nsubtitle: ——2025年监督工作安排\nauthor:\n"
+                      "- 市人大常委会办公室　王志刚\ndate: 2025年3月1日\n---\n\n各旗县区人大常委会：\n\n"
+                      "# 一、检查内容\n\n重点检查。\n", encoding="utf-8")
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc is not installed (Makefile APT_PKGS installs it)")
+    subprocess.run(["pandoc", str(source), "-o", str(tmp_path / "meta.docx")], check=True)
+    _, article = add_one(issue, tmp_path / "meta.docx")
+    assert (article.title, article.subtitle) == (("关于开展执法检查的通知",), "——2025年监督工作安排")
+    assert [(b.unit, b.name) for b in article.bylines] == [("市人大常委会办公室", "王志刚")]
+    assert [b.text for b in blocks_of(article, Note)] == ["2025年3月1日"]
+    assert [b.text for b in blocks_of(article, Salutation)] == ["各旗县区人大常委会："]
+
+
+def test_shapes_and_embedded_objects_are_listed_with_where_they_were(issue: Path) -> None:
+    from docx.oxml import parse_xml
+
+    m = title_manuscript("通知")
+    shape = m.para("见下图：")
+    shape._p.append(parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><w:drawing><wp:inline>'
+        '<wp:docPr id="5" name="箭头"/><a:graphic><a:graphicData '
+        'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"/></a:graphic>'
+        '</wp:inline></w:drawing></w:r>'))
+    embedded = m.para("附表：")
+    embedded._p.append(parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:object/></w:r>'))
+    report, _ = add_one(issue, m)
+    omitted = [(o.what, o.where) for o in report.files[0].omitted]
+    assert ("shape", "paragraph 3") in omitted and ("embedded object", "paragraph 4") in omitted
+    printed = CliRunner().invoke(main, ["add", str(issue), str(issue.parent / "稿件.docx"), "--dry-run"]).output
+    assert "not carried over: shape at paragraph 3" in printed

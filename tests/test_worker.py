@@ -93,7 +93,7 @@ def test_publish_jobs_1_or_a_single_core_means_no_child(monkeypatch):
 
 
 def _build_bytes(out: Path) -> tuple[bytes, bytes]:
-    result = build(SAMPLE, out)
+    result = build(SAMPLE, out, screen=False)
     assert result.pdf_path is not None and result.epub_path is not None
     assert sorted(p.name for p in out.iterdir()) == sorted([result.pdf_path.name, result.epub_path.name])
     return result.pdf_path.read_bytes(), result.epub_path.read_bytes()

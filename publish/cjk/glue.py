@@ -14,7 +14,8 @@ adjustment; why this model, docs/design/composer.md):
   §h-adjustment_of_adjacent_punctuation_marks): the space between them goes first, then (1-em
   style) the outer space.
 - A line-end mark is set half width (GB/T 15834 §5.1.10: SHALL): the space after the last
-  character of a line is discarded at the break, like TeX's glue. An opening mark at line start loses
+  character of a line is discarded at the break, like TeX's glue — except an interpunct's, whose
+  ink is centred in its em box: it keeps its quarter em on both sides, so it stays within the measure. An opening mark at line start loses
   its leading space when `trim_opening_at_line_start` (clreq §h-compression_of_punctuation_marks_at_line_start).
 - Han–Han: no space, expandable (priority 3 of clreq's expansion order).
 - Han–Western letter/digit: ¼ em, reducible to ⅛ em (reduction step 6), expandable to ½ em
@@ -447,7 +448,11 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
             if gpr[k]:
                 SSH[k] += lg[k] - lead[k]
                 ESH[k + 1] -= rg[k]
-            E[k + 1] -= rg[k]
+            # An interpunct keeps its right quarter em at the line end (not reducible there): its
+            # ink is centred in its em box, so dropping that space would push the box a quarter
+            # em past the measure (clreq: interpuncts are set equally on both sides).
+            if cls[k] != MIDDOT:
+                E[k + 1] -= rg[k]
         else:
             c = cls[k]
             if c == SPACE:

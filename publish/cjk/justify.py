@@ -25,7 +25,7 @@ from bisect import bisect_left
 from itertools import accumulate
 from operator import add
 
-from publish.cjk.classes import HAN, NEWLINE, SPACE
+from publish.cjk.classes import HAN, MIDDOT, NEWLINE, SPACE
 from publish.cjk.glue import P_HANLATIN, P_SPACE, Prepared
 from publish.cjk.style import GlyphRun, Line
 
@@ -121,9 +121,10 @@ def set_line(
         pr = gpr[k]
         keep = 1.0 - f[pr] if pr else 1.0
         left = (lg[k] if k > j else lead[k]) * keep
-        right = rg[k] * keep if k < end else 0.0
-        b = box[k]
         c = cls[k]
+        # at the line end the space after a mark goes, but an interpunct keeps its quarter em (glue)
+        right = rg[k] * keep if k < end else (rg[k] if c == MIDDOT else 0.0)
+        b = box[k]
         if c == SPACE:
             if k == end:
                 b = 0.0

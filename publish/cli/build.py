@@ -1,6 +1,6 @@
-"""`publish build ISSUE_DIR... -o OUT_DIR [-j N]`: the command over `publish.build` / `build_many`.
+"""`publish build ISSUE_DIR -o OUT_DIR`: the command over `publish.build.build`.
 
-In: one or more issue folders, the output folder, which editions to write, how many issues at once. Out: the files, their paths on
+In: the issue folder, the output folder, which editions to write. Out: the files, their paths on
 stdout (one a line), warnings on stderr, a progress bar per stage when stderr is a terminal (none
 with `--quiet` or when not a terminal), exit status 0, or 1 with one line per problem.
 """
@@ -49,6 +49,8 @@ class _Bars:
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
               show_default=True, help="Folder for the PDF and EPUB (created if missing).")
 @click.option("--pdf/--no-pdf", default=True, help="Write the print PDF.")
+@click.option("--screen/--no-screen", default=True,
+              help="Write the screen PDF (<issue>-screen.pdf: trim size, RGB, linked contents).")
 @click.option("--epub/--no-epub", default=True, help="Write the EPUB 3 edition.")
 @click.option("--epub-fonts/--no-epub-fonts", default=True,
               help="Embed subset fonts in the EPUB (off: the reader's own fonts are used).")
@@ -58,10 +60,10 @@ class _Bars:
               help="Issues built at once when several are given (default: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars, no output paths, no library chatter.")
 @handle_errors
-def build(issue_dirs: tuple[Path, ...], out_dir: Path, pdf: bool, epub: bool, epub_fonts: bool,
+def build(issue_dirs: tuple[Path, ...], out_dir: Path, pdf: bool, screen: bool, epub: bool, epub_fonts: bool,
           strict_fonts: bool | None, jobs: int | None, quiet: bool) -> None:
-    """Build each ISSUE_DIR into OUT_DIR/<magazine>-<label>.pdf and .epub (pagination always
-    runs: the EPUB's page-list uses the print folios). Several issues are built at once (-j)."""
+    """Build each ISSUE_DIR into OUT_DIR/<magazine>-<label>.pdf, -screen.pdf and .epub (pagination
+    always runs: the EPUB's page-list uses the print folios). Several issues are built at once (-j)."""
     from publish.errors import warning_line
 
     if quiet:
@@ -71,15 +73,15 @@ def build(issue_dirs: tuple[Path, ...], out_dir: Path, pdf: bool, epub: bool, ep
     if len(issue_dirs) > 1:
         from publish.batch import build_many
 
-        results = build_many(issue_dirs, out_dir, jobs=jobs, pdf=pdf, epub=epub, epub_fonts=epub_fonts,
-                             strict_fonts=strict_fonts or None)
+        results = build_many(issue_dirs, out_dir, jobs=jobs, pdf=pdf, screen=screen, epub=epub,
+                             epub_fonts=epub_fonts, strict_fonts=strict_fonts or None)
     else:
         from publish.build import build as run_build
 
         bars = _Bars() if not quiet and sys.stderr.isatty() else None
         try:
             results = [run_build(issue_dirs[0], out_dir, pdf=pdf, epub=epub, epub_fonts=epub_fonts,
-                                 progress=bars, strict_fonts=strict_fonts or None)]
+                                 progress=bars, strict_fonts=strict_fonts or None, screen=screen)]
         finally:
             if bars is not None:
                 bars.close()
@@ -92,7 +94,7 @@ def build(issue_dirs: tuple[Path, ...], out_dir: Path, pdf: bool, epub: bool, ep
                        "added to reach the layout's page multiple", err=True)
     if not quiet:
         for result in results:
-            for path in (result.pdf_path, result.cover_path, result.epub_path):
+            for path in (result.pdf_path, result.cover_path, result.screen_path, result.epub_path):
                 if path is not None:
                     click.echo(str(path))
 

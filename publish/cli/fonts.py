@@ -30,6 +30,7 @@ def _preview(chars: set[str], limit: int = 12) -> str:
 def fonts(issue_dir: Path | None, clear_cache: bool) -> None:
     """List every font role → file, face, format, and coverage of ISSUE_DIR's characters."""
     from publish import cache
+    from publish.coverage import coverage, coverage_report
     from publish.fonts import load_fonts
 
     if clear_cache:
@@ -54,7 +55,7 @@ def fonts(issue_dir: Path | None, clear_cache: bool) -> None:
         issue = load_issue(issue_dir)
         overrides = {k: list(v) for k, v in issue.fonts}
     fontset = load_fonts(issue_dir, overrides)
-    report = fontset.coverage_report(issue) if issue is not None else {}
+    report = coverage_report(fontset, issue) if issue is not None else {}
     for role, resolved in fontset.roles.items():
         click.echo(f"{role}:")
         per = report.get(role, {})
@@ -76,7 +77,7 @@ def fonts(issue_dir: Path | None, clear_cache: bool) -> None:
         if per.get("missing"):
             click.echo(f"  MISSING {len(per['missing'])}: {_preview(per['missing'])}")
     if issue is not None:
-        problems = fontset.coverage(issue)
+        problems = coverage(fontset, issue)
         if problems:
             raise FontError(*problems)
         total = len(set().union(*(set().union(*p.values()) for p in report.values()))) if report else 0

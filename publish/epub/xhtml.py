@@ -63,6 +63,7 @@ from publish.model import (
     Salutation,
     Signature,
     Table,
+    heading_depths,
     note_mark,
 )
 
@@ -516,21 +517,9 @@ def validate_page_starts(articles: Sequence[Article], page_starts: Sequence[Page
 
 
 def heading_tags(article: Article) -> dict[int, str]:
-    """Block index → `h2`…`h6` for the article's headings, so that the document never skips a level
-    (WCAG 2.1 technique G141, DAISY Ace's `heading-order`): the title is the h1; the source levels
-    used are ranked (an article whose only headings are `（一）` gets h2 for them), and a heading
-    never goes more than one level below the one before it. Without a title the first heading
-    level is h1."""
-    headings = [(i, b.level) for i, b in enumerate(article.blocks) if isinstance(b, Heading)]
-    rank = {level: n for n, level in enumerate(sorted({lv for _, lv in headings}))}
-    top = 1 if article.title else 0
-    out: dict[int, str] = {}
-    previous = top
-    for i, level in headings:
-        depth = min(top + 1 + rank[level], previous + 1, 6)
-        out[i] = f"h{depth}"
-        previous = depth
-    return out
+    """Block index → `h2`…`h6` for the article's headings (`publish.model.heading_depths`: no
+    document skips a level)."""
+    return {i: f"h{d}" for i, d in heading_depths(article).items()}
 
 
 def _title(h1: etree._Element, lines: Sequence[str], words: Sequence[str]) -> None:

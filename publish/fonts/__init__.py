@@ -1,4 +1,4 @@
-"""Fonts: from role names to embedded, subset, searchable fonts, with a glyph-coverage check.
+"""Fonts: from role names to resolved faces, their metrics and the text runs set in them.
 
 In: the issue folder (its `fonts/` folder and `fonts/fonts.toml` are searched first) and role
 overrides (issue.toml `[fonts]` → `Issue.fonts`, or a layout's). Out: a `FontSet`::
@@ -6,33 +6,19 @@ overrides (issue.toml `[fonts]` → `Issue.fonts`, or a layout's). Out: a `FontS
     from publish.fonts import load_fonts, FontSet
     fonts = load_fonts(issue.root, dict(issue.fonts))
     fonts.roles["body"]            # ResolvedRole: .faces (chain), .path/.index/.family/.format of face 0
-    m = fonts.metrics({"body": 10.5, "title": 22})   # composer Metrics: m.em(key), m.advance(ch, key)
-    fonts.runs("数字123·文本", "body")  # [Run(text, face_key)], face_key "body" or "body~1" (fallback 1)
-    fonts.coverage(issue)           # [Problem] for characters no face of their role has
-    fonts.pdf_font(canvas, "body~1")  # ReportLab font name for canvas.setFont / textobject.setFont
+    m = fonts.metrics({"body": 10.5, "title": 22})   # composer Metrics: m.em(face), m.advance(ch, face)
+    fonts.runs("数字123·文本", "body")  # [Run(text, face)], face "body" or "body~1" (fallback 1)
+    fonts.faces_for("body", chars)  # char → the face key that sets it (None: no face has it)
+    fonts.uncovered("巴彦淖尔人大 /57", "header")   # characters of a made-up string no face has
     fonts.subset("byline", chars)   # TTF/OTF bytes for the EPUB (Reserved Font Names renamed)
 
 Roles (fonts/default.toml): body, title, subtitle, byline, heading, header, folio, note, latin,
 emphasis, caption.
 
-For the PDF writer — how to make a canvas with no unembedded font in it. ReportLab writes a
-`BT /F1 12 Tf … ET` for its initial font into every page's preamble and would otherwise list an
-unembedded Helvetica; give it one of ours instead::
-
-    from reportlab.pdfgen.canvas import Canvas
-    c = Canvas(tmp_path, pagesize=(w, h), invariant=1, pageCompression=1,
-               initialFontName=fonts.pdf_font(None, "body"), initialFontSize=10)
-    body = fonts.pdf_font(c, "body")       # adopts the initial font: same name, one embedded subset
-    t = c.beginText(); t.setFont(fonts.pdf_font(c, glyph.face), size); t.textOut(glyph.char) …
-    c.save()                                # subsets are made here, from the characters drawn
-
-Never call `setFont("Helvetica", …)` or draw a `Table` without `FONTNAME` set to one of ours.
-Always call `fonts.pdf_font(c, key)` per canvas (the name is bound to that document: subsets and
-their tags are per document, so builds are reproducible byte for byte).
-
-CFF faces (Noto CJK) are embedded as CIDFontType0C (path B); TrueType faces as CIDFontType2.
-The code of each glyph in the content stream is its Unicode code point (Identity-H), every font
-has a ToUnicode CMap and a /W array, and subset tags are derived from the subset's bytes.
+This package needs neither ReportLab nor the issue model. Its users hold the rest: the issue's
+coverage (every character of every article has a glyph in its role's chain) is `publish.coverage`
+(run by `publish.preflight`); the PDF font objects — each face registered with ReportLab as an
+embedded, subset CID font per document — are `publish.pdf.fonts` (`pdf_font(fonts, canvas, key)`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A fast CFF subsetter for the PDF: a CID-keyed CFF program holding only the glyphs drawn.
 
 In: a font file, the face index, and `{CID: source glyph id}` — the CIDs the content stream uses
-(in `pdffont`, a character's code point) mapped to the glyphs that draw them. Out: the bytes of a
+(in `publish.pdf.fontobjects`, a character's code point) mapped to the glyphs that draw them. Out: the bytes of a
 bare CFF font program (Adobe TN 5176), CID-keyed with ROS Adobe-Identity-0, in which glyph k
 carries CID `cids[k]`: what PDF 32000 §9.7.4.2 calls a CIDFontType0C program (FontFile3).
 

@@ -11,23 +11,16 @@ metrics take, and what the paginator puts in `PlacedGlyph.face`.
 
 from __future__ import annotations
 
-import os
-import unicodedata
-import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from publish.errors import FontError, Problem
 from publish.fonts import discovery
 from publish.fonts.config import PROJECT_DIR, RoleConfig, load_config
 from publish.fonts.faceinfo import FaceInfo, face_info
-
-if TYPE_CHECKING:
-    from publish.fonts.pdffont import CIDSubsetFont
 
 try:  # the composer's run type, when that stage is present
     from publish.cjk import Run  # type: ignore[attr-defined]
@@ -41,23 +34,6 @@ except ImportError:  # pragma: no cover - only while the composer is being writt
 
 # Characters that are structure, not print: never checked for glyphs.
 IGNORED = frozenset("\n\r")
-
-# Which role sets which part of an article (the layout may say otherwise: `coverage(roles=…)`).
-DEFAULT_ELEMENT_ROLES = {
-    "title": "title",
-    "subtitle": "subtitle",
-    "byline": "byline",
-    "paragraph": "body",
-    "salutation": "body",
-    "signature": "body",
-    "listitem": "body",
-    "heading": "heading",  # both levels, unless "heading1"/"heading2" are given
-    "note": "note",
-    "caption": "caption",
-    "emphasis": "emphasis",
-    "header": "header",
-    "folio": "folio",
-}
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +57,7 @@ class ResolvedFace:
         except Exception as err:  # a damaged or unsupported file: say which
             raise FontError(
                 Problem(f"cannot read font {self.candidate!r} for role {self.role!r}: {err}", self.path, None,
-                        "remove or replace the file", code="font-unreadable")
+                        "remove or replace the file")
             ) from None  # fmt: skip
 
     def has(self, char: str) -> bool:
@@ -198,9 +174,6 @@ class FontSet:
         self.config = config
         self.issue_root = issue_root
         self._faces = {f.key: f for r in roles.values() for f in r.faces}
-        self._pdf: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        # canvas-less registrations (`pdf_font(None, key)`) waiting for a canvas: name → (face, font)
-        self._unbound: dict[str, tuple[tuple[str, int], CIDSubsetFont]] = {}
         self._run_memo: dict[tuple[str, str | None], dict[str, str]] = {}
         self._cover_memo: dict[str, dict[str, str | None]] = {}
 
@@ -210,7 +183,7 @@ class FontSet:
         f = self._faces.get(key)
         if f is None:
             role = self.role(key)
-            raise FontError(Problem(f"font role {role.role!r} has no face {key!r}", code="font-unknown-face"))
+            raise FontError(Problem(f"font role {role.role!r} has no face {key!r}"))
         return f
 
     def role(self, name: str) -> ResolvedRole:
@@ -218,7 +191,7 @@ class FontSet:
         r = self.roles.get(role_of(name))
         if r is None:
             raise FontError(
-                Problem(f"unknown font role {role_of(name)!r}", fix=f"use one of: {', '.join(sorted(self.roles))}", code="font-unknown-role")
+                Problem(f"unknown font role {role_of(name)!r}", fix=f"use one of: {', '.join(sorted(self.roles))}")
             )
         return r
 
@@ -275,55 +248,16 @@ class FontSet:
         return out
 
     # ── coverage ────────────────────────────────────────────────────────────────────────────
-    def coverage(self, issue, roles: dict[str, str] | None = None) -> list[Problem]:
-        """One problem per character that no face of its role's chain has, per article and role.
-
-        Names the code point, the character, the article file and the first source line where
-        it occurs, and every face tried. `roles` maps parts of an article (see
-        `DEFAULT_ELEMENT_ROLES`) to font roles, for a layout that assigns them differently.
-        """
-        texts = list(self._texts(issue, roles))
-        missing = {
-            role: {ch for ch, key in self._faces_for(role, chars).items() if key is None}
-            for role, chars in self._chars_by_role(texts).items()
-        }
-        if not any(missing.values()):
-            return []
-        # Find where each missing character occurs: one problem per (character, file, role).
-        problems: dict[tuple, Problem] = {}
-        for path, line_hint, role, text in texts:
-            for ch in dict.fromkeys(text):  # distinct characters, in order of appearance
-                if ch in missing.get(role, ()) and (ch, role, str(path)) not in problems:
-                    problems[(ch, role, str(path))] = self._problem(ch, role, self.roles[role], path, line_hint)
-        return list(problems.values())
-
     def uncovered(self, text: str, role: str) -> str:
         """The distinct characters of `text` that no face of `role`'s chain has, in order — for
         strings a later stage makes up (running headers, folios, a table of contents)."""
-        faces = self._faces_for(self.role(role).role, set(text) - IGNORED)
+        faces = self.faces_for(self.role(role).role, set(text) - IGNORED)
         return "".join(ch for ch in dict.fromkeys(text) if ch not in IGNORED and faces[ch] is None)
 
-    def coverage_report(self, issue, roles: dict[str, str] | None = None) -> dict[str, dict[str, set[str]]]:
-        """Role → face key (or `"missing"`) → the issue's characters that face sets."""
-        report: dict[str, dict[str, set[str]]] = {}
-        for role, chars in self._chars_by_role(list(self._texts(issue, roles))).items():
-            per = report.setdefault(role, {})
-            for ch, key in self._faces_for(role, chars).items():
-                per.setdefault(key or "missing", set()).add(ch)
-        return report
-
-    def _chars_by_role(self, texts) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for _path, _line, role, text in texts:
-            if role in self.roles:
-                out.setdefault(role, set()).update(text)
-        for chars in out.values():
-            chars -= IGNORED
-        return out
-
-    def _faces_for(self, role: str, chars: set[str]) -> dict[str, str | None]:
+    def faces_for(self, role: str, chars: set[str]) -> dict[str, str | None]:
         """Character → key of the first face of `role`'s chain that has it (None: no face has it),
-        for `chars`; looked up a whole set at a time and remembered."""
+        for `chars`; looked up a whole set at a time and remembered. (The issue's coverage, which
+        walks the model, is `publish.coverage`.)"""
         memo = self._cover_memo.setdefault(role, {})
         new = {ch for ch in chars if ch not in memo}
         if new:
@@ -339,123 +273,7 @@ class FontSet:
                 memo[chr(cp)] = None
         return {ch: memo[ch] for ch in chars}
 
-    def fallback_notes(self, issue, roles: dict[str, str] | None = None) -> list[str]:
-        """One line per fallback face that sets some of the issue's characters, e.g.
-        `body: 2 characters from fallback Noto Sans CJK SC Regular: 㐀𠀀` — for `publish check`
-        to print as information (not an error)."""
-        notes = []
-        for role, per in self.coverage_report(issue, roles).items():
-            for key in sorted(k for k in per if k not in (role, "missing")):
-                chars = "".join(sorted(per[key]))
-                face = self.face(key)
-                notes.append(
-                    f"{role}: {len(chars)} character{'s' if len(chars) != 1 else ''} from fallback "
-                    f"{face.family} {face.style}: {chars[:20]}{'…' if len(chars) > 20 else ''}"
-                )
-        return notes
-
-    def _problem(self, ch: str, role: str, chain: ResolvedRole, path, line_hint) -> Problem:
-        line = _find_line(path, ch, line_hint)
-        tried = ", ".join(f.info.label for f in chain.faces)
-        name = unicodedata.name(ch, "unnamed character")
-        shown = ch if ch.isprintable() and not ch.isspace() else ""
-        return Problem(
-            f"U+{ord(ch):04X} {shown + ' ' if shown else ''}({name}) has no glyph in any font of role "
-            f"{role!r} (tried: {tried})",
-            path,
-            line,
-            f"add a font that has it to [fonts] {role} in issue.toml or put one in the issue's fonts/ folder",
-            code="glyph-missing",
-        )
-
-    def _texts(self, issue, roles: dict[str, str] | None) -> Iterator[tuple[object, int | None, str, str]]:
-        """(file, line, role, text) for every piece of text the issue prints."""
-        er = {**DEFAULT_ELEMENT_ROLES, **(roles or {})}
-
-        def pick(name: str) -> str:
-            r = er.get(name, "body")
-            return r if r in self.roles else "body"
-
-        root = getattr(issue, "root", None)
-        toml = Path(root) / "issue.toml" if root else None
-        yield toml, None, pick("header"), f"{issue.magazine}{issue.label}"
-        for section in issue.sections:
-            yield toml, None, pick("header"), section.title
-        yield toml, None, pick("folio"), "0123456789"
-        for art in issue.articles:
-            src = art.source
-            yield src, 1, pick("title"), art.title_text
-            if art.subtitle:
-                yield src, 1, pick("subtitle"), art.subtitle
-            for b in art.bylines:
-                yield src, 1, pick("byline"), f"{b.unit}{b.name}"
-            for block in art.blocks:
-                kind = type(block).__name__.lower()
-                if kind == "heading" and f"heading{block.level}" in er:
-                    kind = f"heading{block.level}"  # a layout may set the levels differently
-                line = getattr(block, "line", None) or None
-                runs = getattr(block, "runs", None)
-                if kind == "figure":
-                    runs = block.caption
-                    kind = "caption"
-                if kind == "listitem":
-                    yield src, line, pick(kind), block.label
-                if runs is None:
-                    yield src, line, pick(kind), block.text
-                    continue
-                for run in runs:
-                    emph = type(run).__name__ == "Emphasis"
-                    yield src, line, pick("emphasis" if emph else kind), run.text
-            for note in getattr(art, "notes", ()):  # notes are set in the body face, smaller
-                yield src, note.line or None, pick("paragraph"), note.text
-
     # ── output ──────────────────────────────────────────────────────────────────────────────
-    def pdf_font(self, canvas, face_key: str) -> str:
-        """Register the face with ReportLab for `canvas`'s document; return the name for setFont.
-
-        One registration per face file per document: keys resolving to the same face (e.g.
-        `heading` and `title`, both Noto Sans CJK SC Bold) share one embedded subset.
-        `canvas=None` returns a name not yet bound to a document — for `Canvas(initialFontName=…)`,
-        the canvas then adopts it on the first `pdf_font(canvas, same key)` call.
-        """
-        from reportlab.pdfbase import pdfmetrics
-
-        from publish.fonts.pdffont import CIDSubsetFont
-
-        face = self.face(face_key)
-        info = face.info
-        self._check_embedding(face)
-        fid = (str(face.path), face.index)
-        program = cff_program() if info.format == "CFF" else "truetype"
-        if canvas is None:
-            font = CIDSubsetFont(info, program)
-            pdfmetrics.registerFont(font)
-            self._unbound[font.fontName] = (fid, font)
-            return font.fontName
-        doc = canvas._doc
-        per_doc = self._pdf.setdefault(doc, {})
-        if fid in per_doc:
-            return per_doc[fid].fontName
-        initial: str | None = getattr(canvas, "_initialFontName", None)
-        if initial:
-            pending = self._unbound.pop(initial, None)
-            if pending is not None and pending[0] == fid:
-                per_doc[fid] = pending[1]
-                return initial
-            if pending is not None:
-                self._unbound[initial] = pending
-        font = CIDSubsetFont(info, program)
-        pdfmetrics.registerFont(font)
-        per_doc[fid] = font
-        return font.fontName
-
-    def release_pdf(self, doc: Any) -> None:
-        """The PDF document `doc` is written: release the fonts registered for it (see
-        `CIDSubsetFont.release`), so that a long-lived process making many PDFs stays small."""
-        fonts = self._pdf.pop(doc, None) or {}
-        for font in fonts.values():
-            font.release()
-
     def subset(self, face_key: str, chars: str | Iterable[str], language: str | None = None) -> bytes:
         """A plain TTF/OTF subset of the face for `chars` (for the EPUB's @font-face); `language`
         (BCP 47, the text's only language) leaves out layout forms for other languages."""
@@ -463,10 +281,11 @@ class FontSet:
 
         text = "".join(sorted(set("".join(chars)) - IGNORED))
         face = self.face(face_key)
-        self._check_embedding(face)
+        self.check_embedding(face)
         return epub_subset(face.info, text, self.config.reserved_names, language)
 
-    def _check_embedding(self, face: ResolvedFace) -> None:
+    def check_embedding(self, face: ResolvedFace) -> None:
+        """A `FontError` naming the file when the face's licence forbids embedding it."""
         why = face.info.embedding_problem
         if why:
             raise FontError(
@@ -474,7 +293,7 @@ class FontSet:
                     f"font {face.family} {face.style} (role {face.role!r}) cannot be embedded: {why}",
                     face.path,
                     None,
-                    "use a font whose licence permits embedding, or ask the foundry for one", code="font-not-embeddable",
+                    "use a font whose licence permits embedding, or ask the foundry for one",
                 )
             )
 
@@ -484,40 +303,6 @@ class FontSet:
 
         info = self.face(face_key).info
         return _reserved_rename(info, self.config.reserved_names) or info.family
-
-
-def cff_program() -> str:
-    """How CFF faces go into the PDF: "cff" (path B, default) or "truetype" (path A, cu2qu).
-
-    `PUBLISH_CFF_PATH=truetype` selects path A (kept for the benchmark's comparison).
-    """
-    choice = os.environ.get("PUBLISH_CFF_PATH", "").lower()
-    if choice in ("a", "truetype", "ttf"):
-        return "truetype"
-    if choice in ("b", "cff"):
-        return "cff"
-    return DEFAULT_CFF_PROGRAM
-
-
-DEFAULT_CFF_PROGRAM = "cff"
-
-
-def _find_line(path, ch: str, hint: int | None) -> int | None:
-    """The first source line at or after `hint` that contains `ch` (`hint` when not found)."""
-    if path is None:
-        return hint
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return hint
-    start = (hint or 1) - 1
-    for i in range(start, len(lines)):
-        if ch in lines[i]:
-            return i + 1
-    for i in range(0, min(start, len(lines))):
-        if ch in lines[i]:
-            return i + 1
-    return hint
 
 
 def search_dirs(issue_root: Path | None) -> list[Path]:
@@ -558,7 +343,7 @@ def load_fonts(issue_root: Path | str | None = None, overrides: dict | None = No
                 except Exception as err:  # a damaged or unsupported file: say which
                     problems.append(
                         Problem(f"cannot read font {cand!r} for role {role!r}: {err}", path, None,
-                                "remove or replace the file", code="font-unreadable")
+                                "remove or replace the file")
                     )  # fmt: skip
                     continue
                 family, style, fmt = info.family, info.style, info.format
@@ -582,7 +367,7 @@ def load_fonts(issue_root: Path | str | None = None, overrides: dict | None = No
                     root / "issue.toml" if root else None,
                     None,
                     "install one (make setup installs fonts-noto-cjk, fonts-arphic-ukai, fonts-lxgw-wenkai) "
-                    "or put a font file in the issue's fonts/ folder and name it in [fonts]", code="font-not-found",
+                    "or put a font file in the issue's fonts/ folder and name it in [fonts]",
                 )
             )
             continue

@@ -91,6 +91,13 @@ def _check_nothing_lost(article: Article, title: Row, rows: list[Row]) -> None:
     want = "".join(article.title) + article.subtitle + "".join(byline_text(b) for b in article.bylines)
     want += "".join(b.text for b in article.blocks)
     got = "".join(line_text(it.line) for r in (title, *rows) for it in (r.payload or ()) if isinstance(it, SetLine))
+    marked = {n for r in rows for it in (r.payload or ()) if isinstance(it, SetLine) for n in it.notes}
+    unplaced = sorted({n.number for n in article.notes} - marked)
+    if unplaced:  # a note whose mark was not found on any line would never be printed
+        raise BuildError(Problem(
+            f"article {article.slug!r}: note {unplaced[0]} has no mark in the set text",
+            article.source, None, "report this as a bug in the composer",
+        ))
     if got != want:
         k = next((n for n, (a, b) in enumerate(zip(got, want, strict=False)) if a != b), min(len(got), len(want)))
         raise BuildError(Problem(

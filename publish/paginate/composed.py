@@ -64,7 +64,9 @@ def context_key(setter: Any, elements: Sequence[str]) -> str | None:
         return None
     styles = [(e, repr(layout.style(e)), repr(setter.composer_style(e, None, None))) for e in sorted(set(elements))]
     # marshal's format may change between Python versions: entries are per version
-    text = repr((sys.version_info[:2], _code_digest(), chains, config, styles, layout.measure))
+    # the note marks (① or 1) are composed into the text: the layout's choice is part of the key
+    marks = getattr(layout, "note_marks", "")
+    text = repr((sys.version_info[:2], _code_digest(), chains, config, styles, layout.measure, marks))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

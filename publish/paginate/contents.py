@@ -54,7 +54,7 @@ def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: 
             col_top = top
         y = col_top
 
-    def place(group: list, folio_text: str | None, *, span: bool = False) -> None:
+    def place(group: list, folio_text: str | None, *, span: bool = False, target: str = "") -> None:
         nonlocal y, col_top
         if not group:
             return
@@ -70,14 +70,14 @@ def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: 
         for n, (st, ln, kind, shift) in enumerate(group):
             base = y - (st.leading - st.size) / 2 - 0.88 * st.size
             glyphs = tuple(PlacedGlyph(g.char, g.x, g.width, g.face) for g in ln.glyphs)
-            cur.append(TextLine(x0 + shift, base, st.size, glyphs, kind, "", col))
+            cur.append(TextLine(x0 + shift, base, st.size, glyphs, kind, "", col, target=target))
             if folio_text is not None and n == last_title:
                 fl = setter.text_lines("contents_entry", folio_text, width, align="left")
                 if fl:
                     f = fl[0]
                     ext = max(g.x + g.width for g in f.glyphs)
                     fg = tuple(PlacedGlyph(g.char, g.x, g.width, g.face) for g in f.glyphs)
-                    cur.append(TextLine(x0 + width - ext, base, st.size, fg, "toc", "", col))
+                    cur.append(TextLine(x0 + width - ext, base, st.size, fg, "toc", "", col, target=target))
             y -= st.leading
         if span:
             col_top = y
@@ -92,6 +92,7 @@ def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: 
                 place(pending, None)
             pending = lines_of("contents_section", it.title, width, "toc")
             continue
+        # (a section's name goes with its first entry, and links to it too)
         group = pending + lines_of("contents_entry", it.title, width - folio_room, "toc")
         pending = []
         st = L.style("contents_byline")
@@ -99,7 +100,7 @@ def set_contents(issue, L: Layout, setter, items: list[ContentsItem], folio_of: 
         for b in it.bylines:
             group += [(st, ln, "toc", shift)
                       for ln in setter.byline_lines("contents_byline", b, width - folio_room - shift, indent_em=0.0)]
-        place(group, folio_text)
+        place(group, folio_text, target=it.slug)
     if pending:
         place(pending, None)
     if cur:

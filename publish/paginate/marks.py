@@ -18,6 +18,8 @@ def split_marks(line: TextLine, scale: float) -> tuple[TextLine, ...]:
     """`line` split into text and raised marks (the line itself when it has no marks)."""
     g = line.glyphs
     if type(g) is PlacedRun:
+        if not any(MARK in face for face in set(g.faces)):  # nearly every line: one set of faces
+            return (line,)
         rows = list(zip(g.chars, g.xs, g.widths, g.faces, strict=True))
     else:
         rows = [(x.char, x.x, x.width, x.face) for x in g]
@@ -41,4 +43,5 @@ def split_marks(line: TextLine, scale: float) -> tuple[TextLine, ...]:
 
 def _line(line: TextLine, rows: list[tuple], y: float, size: float, kind: str) -> TextLine:
     chars, xs, widths, faces = (tuple(c) for c in zip(*rows, strict=True))
-    return TextLine(line.x, y, size, PlacedRun(chars, xs, widths, faces), kind, line.article, line.column)
+    return TextLine(line.x, y, size, PlacedRun(chars, xs, widths, faces), kind, line.article, line.column,
+                    line.block, line.target, line.offset, line.repeat, line.note)

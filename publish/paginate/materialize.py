@@ -9,6 +9,7 @@ outline (sections → articles), the contents entries and the folio of every pag
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from publish.cjk.style import GlyphRun
@@ -28,6 +29,7 @@ from publish.paginate.pages import (
     Rule,
     TextLine,
     TocEntry,
+    article_tags,
 )
 from publish.paginate.place import NOTE_RULE_GAP, SPAN, PageDraft
 from publish.paginate.setting import MARK_SCALE, TABLE_RULE_THIN, SetImage, SetLine, SetRule, Setter
@@ -82,6 +84,7 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
     toc = tuple(
         TocEntry(it.section, it.slug, it.title, it.byline, folios.folio_of[it.first_slug]) for it in folios.items
     )
+    sections, tags = article_tags(issue)
     return Document(
         trim_width=layout.trim_width,
         trim_height=layout.trim_height,
@@ -101,6 +104,8 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
         meta={k: v for k, v in (("publisher", issue.publisher), ("issn", issue.issn)) if v},
         fillers=n_fill,
         filler=fill_kind,
+        sections=sections,
+        articles=tags,
     )
 
 
@@ -117,13 +122,15 @@ def _body_items(d: PageDraft, L: Layout, side: str) -> tuple[list, dict[str, flo
             if isinstance(item, SetImage):
                 top = L.slot_top(p.slot + item.slot)
                 x = x0 + (item.measure - item.width) / 2
-                out.append(PlacedImage(item.path, x, top - item.height, item.width, item.height, alt=item.alt))
+                out.append(PlacedImage(item.path, x, top - item.height, item.width, item.height, alt=item.alt,
+                                       article=p.article, block=item.block))
             elif isinstance(item, SetLine):
                 size = item.style.size
                 y = L.baseline(p.slot + item.slot, size, item.slots)
                 col = max(p.column, 0)
-                line = _text_line(item.line, x0 + item.dx, y, size, item.kind, p.article, col)
-                out.extend(split_marks(line, MARK_SCALE) if item.notes else (line,))
+                line = _text_line(item.line, x0 + item.dx, y, size, item.kind, p.article, col, item.block,
+                                  item.offset, item.repeat)
+                out.extend(split_marks(line, MARK_SCALE))
             elif isinstance(item, SetRule):
                 y1 = L.slot_top(p.slot + item.slot)
                 y2 = L.slot_top(p.slot + item.slot + item.depth)
@@ -144,29 +151,32 @@ def _foot_items(d: PageDraft, L: Layout, side: str) -> list:
     for slug, item, y in d.notes:
         size = item.style.size
         baseline = L.baseline(top + NOTE_RULE_GAP + y, size, item.slots)
-        out.append(_text_line(item.line, left + item.dx, baseline, size, item.kind, slug, 0))
+        out.append(_text_line(item.line, left + item.dx, baseline, size, item.kind, slug, 0, -1,
+                              note=item.notes[0] if item.notes else 0))
     return out
 
 
 _new = object.__new__
 
 
-def _text_line(line, x: float, y: float, size: float, kind: str, article: str, column: int) -> TextLine:
+def _text_line(line, x: float, y: float, size: float, kind: str, article: str, column: int,
+               block: int = -2, offset: int = 0, repeat: bool = False, *, note: int = 0) -> TextLine:
     g = line.glyphs
     if type(g) is GlyphRun:
         # the composer's columns are shared, not copied: no object per glyph (publish.columns)
-        return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.faces), kind, article, column)
+        return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.faces), kind, article, column, block,
+                        "", offset, repeat, note)
     glyphs: list[Any] = []
     append = glyphs.append
     for gl in g:
         pg = _new(PlacedGlyph)  # as PlacedGlyph(char, x, width, face), without the slow frozen __init__
         pg.__dict__.update(char=gl.char, x=gl.x, width=gl.width, face=gl.face)
         append(pg)
-    return TextLine(x, y, size, tuple(glyphs), kind, article, column)
+    return TextLine(x, y, size, tuple(glyphs), kind, article, column, block, "", offset, repeat, note)
 
 
 def _shift(line: TextLine, dx: float) -> TextLine:
-    return TextLine(line.x + dx, line.y, line.size, line.glyphs, line.kind, line.article, line.column)
+    return dataclasses.replace(line, x=line.x + dx)
 
 
 def _page_start(d: PageDraft, folio: int) -> PageStart | None:

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish.cjk.title_join import join_title
 from publish.columns import Columns
-from publish.model import PageStart
+from publish.model import Figure, Heading, Issue, ListItem, PageStart, Table, heading_depths
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,17 @@ class TextLine:
     kind: str = "body"
     article: str = ""  # slug of the article the line belongs to ("" for headers, contents)
     column: int = 0
+    # Index of the article block the line sets (`Article.blocks`; -1: the title block; -2: none):
+    # the tagged PDF groups a paragraph's lines, across columns and pages, into one element.
+    block: int = -2
+    # A contents line: the slug of the article it lists (the screen PDF links it there).
+    target: str = ""
+    # Where in its block's text the line starts (a table cell's line: which cell it is in), whether
+    # it repeats a table's header on a later column or page (not source text there), and for a
+    # footnote's lines the note's number — for the tagged PDF.
+    offset: int = 0
+    repeat: bool = False
+    note: int = 0
 
     @property
     def text(self) -> str:
@@ -96,6 +108,8 @@ class PlacedImage:
     h: float
     clip: tuple[float, float, float, float] | None = None
     alt: str = ""  # the text alternative (caption or the source's alt text), for the tagged PDF
+    article: str = ""  # the article and block (a Figure) it shows, for the tagged PDF's alt text
+    block: int = -2
 
 
 PageItem = TextLine | Rule | PlacedImage
@@ -120,6 +134,62 @@ class TocEntry:
     title: str
     byline: str
     folio: int
+
+
+@dataclass(frozen=True)
+class ArticleTags:
+    """What the tagged PDF needs to know of an article beyond its lines: its section (an index into
+    `Document.sections`), its title, and per block the structure type (`P`, `H2`…`H6`, `LI`,
+    `Figure`) and the figure's text alternative (its caption; "" for other blocks)."""
+
+    slug: str
+    section: int
+    title: str
+    blocks: tuple[str, ...]
+    alts: tuple[str, ...]
+    # per Table block: its cells as (start, end, row, column, header) offsets into the block's text
+    cells: tuple[tuple[int, tuple[tuple[int, int, int, int, bool], ...]], ...] = ()
+
+
+def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]]:
+    """The issue's section titles and the `ArticleTags` of its articles, in print order."""
+    out: list[ArticleTags] = []
+    for n, section in enumerate(issue.sections):
+        for a in section.articles:
+            depths = heading_depths(a)
+            types = []
+            cells: list[tuple[int, tuple[tuple[int, int, int, int, bool], ...]]] = []
+            for i, b in enumerate(a.blocks):
+                if isinstance(b, Heading):
+                    types.append(f"H{depths[i]}")
+                elif isinstance(b, ListItem):
+                    types.append("LI")
+                elif isinstance(b, Figure):
+                    types.append("Figure")
+                elif isinstance(b, Table):
+                    types.append("Table")
+                    cells.append((i, _table_cells(b)))
+                else:
+                    types.append("P")
+            alts = tuple(_figure_alt(b) if isinstance(b, Figure) else "" for b in a.blocks)
+            out.append(ArticleTags(a.slug, n, join_title(a.title), tuple(types), alts, tuple(cells)))
+    return tuple(s.title for s in issue.sections), tuple(out)
+
+
+def _figure_alt(figure: Figure) -> str:
+    return figure.alt_text.strip() or "插图"
+
+
+def _table_cells(table: Table) -> tuple[tuple[int, int, int, int, bool], ...]:
+    """Each cell's [start, end) in the table's text (caption first, then the cells row by row, as
+    pagination counts line offsets), with its row, column and whether it is a header cell."""
+    out = []
+    pos = len(table.text) - sum(len(r.text) for r in table.rows)  # the caption's length
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            out.append((pos, pos + len(cell.text), r, c, row.header))
+            pos += len(cell.text)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -158,3 +228,6 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
     fillers: int = 0  # pages added to reach the layout's page multiple (publish.paginate.signatures)
     filler: str = ""  # what they are: "ads", "notes" or "blank"
+    # For the tagged PDF: the section titles and, per article, its structure (`article_tags`).
+    sections: tuple[str, ...] = ()
+    articles: tuple[ArticleTags, ...] = ()

@@ -548,7 +548,8 @@ class Setter:
         out: list[SetLine] = []
         y = 0.0
         for ln in lines:
-            out.append(SetLine(ln, st, "footnote", -1, 0, y, step, measure))
+            # `notes`: the note this line belongs to (its own mark leads the first line)
+            out.append(SetLine(ln, st, "footnote", -1, 0, y, step, measure, notes=(note.number,)))
             y += step
         return out
 

@@ -195,3 +195,57 @@ def _encode(im: Image.Image, as_jpeg: bool) -> tuple[ImageReader, Image.Image | 
         data = buffer.getvalue()
         return ImageReader(io.BytesIO(data)), data
     return ImageReader(im), im
+
+
+class ScreenImages:
+    """The screen edition's images: RGB and grayscale files as they are, anything else (a CMYK
+    JPEG, a palette or transparent PNG) converted to RGB once (transparency flattened on white)."""
+
+    def __init__(self) -> None:
+        self._done: dict[Path, ImageReader | str] = {}
+        self._cropped: dict[tuple[Path, tuple[float, ...]], ImageReader] = {}
+
+    def reader(self, path: Path) -> ImageReader | str:
+        path = Path(path)
+        hit = self._done.get(path)
+        if hit is None:
+            hit = self._done[path] = self._convert(path)
+        return hit
+
+    def cropped(self, path: Path, fractions: tuple[float, float, float, float]) -> ImageReader:
+        """The part of the image between the (left, top, right, bottom) fractions of its size."""
+        key = (Path(path), tuple(round(f, 6) for f in fractions))
+        hit = self._cropped.get(key)
+        if hit is None:
+            with Image.open(path) as opened:
+                opened.load()
+                im: Image.Image = opened
+                if im.mode in ("RGBA", "LA", "P", "PA") or "transparency" in im.info:
+                    im = _flatten_on_white(im)
+                if im.mode not in ("RGB", "L"):
+                    im = im.convert("RGB")
+                width, height = im.size
+                left, top, right, bottom = fractions
+                x0, y0 = round(left * width), round(top * height)
+                box = (x0, y0, max(round(right * width), x0 + 1), max(round(bottom * height), y0 + 1))
+                as_jpeg = Path(path).suffix.lower() in (".jpg", ".jpeg")
+                hit = self._cropped[key] = _encode(im.crop(box), as_jpeg=as_jpeg)[0]
+        return hit
+
+    @staticmethod
+    def _convert(path: Path) -> ImageReader | str:
+        try:
+            with Image.open(path) as opened:
+                opened.load()
+                if opened.mode in ("RGB", "L") and opened.format == "JPEG":
+                    return str(path)
+                im: Image.Image = opened
+                if im.mode in ("RGBA", "LA", "P", "PA") or "transparency" in im.info:
+                    im = _flatten_on_white(im)
+                if im.mode not in ("RGB", "L"):
+                    im = im.convert("RGB")
+                return _encode(im, as_jpeg=path.suffix.lower() in (".jpg", ".jpeg"))[0]
+        except OSError as err:
+            raise BuildError(Problem(f"cannot read image {path.name}: {err}", path,
+                                     fix="check that the file is a JPEG or PNG")) from None
+

@@ -237,7 +237,7 @@ def metadata_for(document: Document, content_digest: str) -> Metadata:
     )
 
 
-def info_entries(meta: Metadata) -> dict[str, str]:
+def info_entries(meta: Metadata, *, pdfx: bool = True) -> dict[str, str]:
     when = pdf_date(meta.moment)
     entries = {
         "Title": meta.title,
@@ -249,14 +249,16 @@ def info_entries(meta: Metadata) -> dict[str, str]:
         "CreationDate": when,
         "ModDate": when,
         "Trapped": "/False",
-        "GTS_PDFXVersion": PDFX_VERSION,
+        "GTS_PDFXVersion": PDFX_VERSION if pdfx else "",
     }
     # Empty strings say nothing and a preflight may flag them as inconsistent with XMP: leave them out.
     return {k: v for k, v in entries.items() if v}
 
 
-def xmp_packet(meta: Metadata) -> bytes:
-    """The XMP packet (UTF-8), consistent with the Info dictionary (ISO 15930-7 §6.7.2)."""
+def xmp_packet(meta: Metadata, *, pdfx: bool = True, ua: bool = False) -> bytes:
+    """The XMP packet (UTF-8), consistent with the Info dictionary (ISO 15930-7 §6.7.2).
+
+    `pdfx`: identify PDF/X-4; `ua`: identify PDF/UA-1 (ISO 14289-1 §5: `pdfuaid:part` 1)."""
     e = xml_escape
     when = xmp_date(meta.moment)
     lines = [
@@ -268,7 +270,8 @@ def xmp_packet(meta: Metadata) -> bytes:
         '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
         '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"',
         '    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"',
-        '    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">',
+        '    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"',
+        '    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">',
         "   <dc:format>application/pdf</dc:format>",
         f'   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e(meta.title)}</rdf:li></rdf:Alt></dc:title>',
     ]
@@ -302,7 +305,8 @@ def xmp_packet(meta: Metadata) -> bytes:
         f"   <xmpMM:InstanceID>{meta.instance_id}</xmpMM:InstanceID>",
         "   <xmpMM:VersionID>1</xmpMM:VersionID>",
         "   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>",
-        f"   <pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>",
+        *([f"   <pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>"] if pdfx else []),
+        *(["   <pdfuaid:part>1</pdfuaid:part>"] if ua else []),
         "  </rdf:Description>",
         " </rdf:RDF>",
         "</x:xmpmeta>",
@@ -317,17 +321,27 @@ def xmp_packet(meta: Metadata) -> bytes:
 # Wiring into ReportLab's document
 
 
-def apply_pdfx(rl_doc: Any, meta: Metadata, profile: OutputProfile) -> None:
-    """Put Info, XMP and the output intent on ReportLab's document before it is serialised."""
-    rl_doc.info = _PdfxInfo(info_entries(meta))
-
-    metadata = pdfdoc.PDFStream(
+def _metadata_stream(packet: bytes) -> Any:
+    return pdfdoc.PDFStream(
         dictionary=pdfdoc.PDFDictionary(
             {"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}
         ),
-        content=xmp_packet(meta),
+        content=packet,
         filters=[],  # uncompressed, so that any tool (and a human) can read it
     )
+
+
+def apply_screen(rl_doc: Any, meta: Metadata, *, ua: bool = False) -> None:
+    """Info and XMP of the screen edition: as the print's, without the PDF/X identification."""
+    rl_doc.info = _PdfxInfo(info_entries(meta, pdfx=False))
+    rl_doc.Catalog.Metadata = _metadata_stream(xmp_packet(meta, pdfx=False, ua=ua))
+
+
+def apply_pdfx(rl_doc: Any, meta: Metadata, profile: OutputProfile, *, ua: bool = False) -> None:
+    """Put Info, XMP and the output intent on ReportLab's document before it is serialised."""
+    rl_doc.info = _PdfxInfo(info_entries(meta))
+
+    metadata = _metadata_stream(xmp_packet(meta, ua=ua))
     icc = pdfdoc.PDFStream(
         dictionary=pdfdoc.PDFDictionary({"N": 4}),
         content=profile.data,

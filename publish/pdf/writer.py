@@ -1,7 +1,8 @@
 """Paginated `Document` → print-ready PDF file, drawn with ReportLab's canvas.
 
-In: a `publish.paginate.pages.Document` (coordinates in pt from the trim box's bottom-left), a font
-set offering `pdf_font(canvas, face_key) -> ReportLab font name`, and the output path.
+In: a `publish.paginate.pages.Document` (coordinates in pt from the trim box's bottom-left), the
+build's `FontSet` (registered with ReportLab by `publish.pdf.fonts`; a stand-in may offer
+`pdf_font(canvas, face_key) -> ReportLab font name` itself), and the output path.
 Out: the PDF at `out_path`, written to a temporary file in the same folder and renamed into place,
 byte-identical for the same input. Every page has
 - MediaBox = trim + bleed + a margin for crop marks, BleedBox = trim + bleed, TrimBox = trim;
@@ -22,7 +23,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, ClassVar, Protocol
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -31,7 +32,8 @@ from reportlab.pdfgen.canvas import Canvas
 from publish.errors import BuildError, Problem
 from publish.paginate.pages import Document, OutlineEntry, Page, PlacedImage, Rule, TextLine
 from publish.pdf import pdfx
-from publish.pdf.images import ImageConverter
+from publish.pdf.images import ImageConverter, ScreenImages
+from publish.pdf.tags import ARTIFACT, EMC, Tagger
 from publish.pdf.text import GlyphEncoder, line_operators, num
 
 # Crop marks (ISO 12647-2 practice; what InDesign and Acrobat draw): thin lines continuing the trim
@@ -43,7 +45,7 @@ MARKS_MARGIN = CROP_MARK_GAP + CROP_MARK_LENGTH + 3 * mm  # room beyond the blee
 
 
 class PdfFonts(Protocol):
-    """What the writer needs from `publish.fonts.FontSet` (docs/architecture.md, "Contracts")."""
+    """What the writer draws with (`publish.pdf.fonts.pdf_fonts` makes one of a `FontSet`)."""
 
     def pdf_font(self, canvas_or_none: Any, face_key: str) -> str: ...
 
@@ -90,8 +92,8 @@ class Geometry:
         return segments
 
 
-def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str | BinaryIO,
-              *legacy: Any) -> Path | BinaryIO:
+def write_pdf(document: Document, fonts: Any, out_path: Path | str | BinaryIO, *legacy: Any,
+              screen: bool = False) -> Path | BinaryIO:
     """Draw `document` into a PDF at `out_path` and return `out_path`: a path (written atomically:
     a temporary file renamed into place) or a binary file object opened for writing (the whole
     file is written with one `write` once it is complete).
@@ -104,13 +106,13 @@ def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str | Binary
     if not isinstance(out_path, (str, os.PathLike)):
         if not hasattr(out_path, "write"):
             raise TypeError(f"out_path must be a path or a binary file object, not {type(out_path).__name__}")
-        out_path.write(render_pdf(document, fonts))
+        out_path.write(render_pdf(document, fonts, screen=screen))
         return out_path
     out_path = Path(out_path)
     _check_document(document)
     if out_path.is_dir():
         raise BuildError(Problem(f"{out_path} is a folder", fix="give the path of the PDF file to write"))
-    data = render_pdf(document, fonts)
+    data = render_pdf(document, fonts, screen=screen)
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
@@ -134,42 +136,66 @@ def write_pdf(document: Document, fonts: PdfFonts, out_path: Path | str | Binary
     return out_path
 
 
-def render_pdf(document: Document, fonts: PdfFonts) -> bytes:
-    """The PDF file's bytes for `document` (what `write_pdf` writes)."""
+def render_pdf(document: Document, fonts: Any, *, screen: bool = False) -> bytes:
+    """The PDF file's bytes for `document` (what `write_pdf` writes).
+
+    `screen=True`: the screen edition of the same pages — trim size, no bleed and no marks, RGB,
+    the contents entries linked to the articles (see `render_screen_pdf`)."""
     _check_document(document)
     # ReportLab wraps streams in ASCII85 when its process-wide `rl_config.useA85` is on (the
     # default; a 7-bit-clean habit from the 1990s): 25 % larger files and a re-encoded JPEG for
     # nothing. That switch belongs to the whole process (other threads, other libraries), so it is
     # never changed here: this document's page streams and images are made without ASCII85
-    # whatever it says (`_PrintPage`, `_PrintCanvas.drawImage`).
-    return _render(document, fonts)
+    # whatever it says (`_flate_only`, `_PrintCanvas.drawImage`).
+    return _render(document, fonts, screen=screen)
 
 
-def _release_fonts(fonts: PdfFonts, doc: Any) -> None:
-    release = getattr(fonts, "release_pdf", None)  # a FontSet has it; a test double may not
-    if release is not None:
-        release(doc)
+def render_screen_pdf(document: Document, fonts: Any) -> bytes:
+    """The screen PDF's bytes: the print edition's pages (the same `Document`, not set again) at
+    the trim size without bleed or crop marks, in RGB, tagged, with the contents entries linked to
+    the articles' first pages, an outline (contents, sections, articles), `/Lang`, the title shown
+    in the viewer's title bar (`DisplayDocTitle`) and page labels = the printed folios."""
+    return render_pdf(document, fonts, screen=True)
 
 
-def _render(document: Document, fonts: PdfFonts) -> bytes:
-    geometry = Geometry(document.trim_width, document.trim_height, document.bleed)
-    profile = pdfx.load_output_profile(document)
+def write_screen_pdf(document: Document, fonts: Any, out_path: Path | str | BinaryIO) -> Path | BinaryIO:
+    """Write `render_screen_pdf(document, fonts)` to `out_path` (a path, written atomically, or a
+    binary file object); returns `out_path`."""
+    return write_pdf(document, fonts, out_path, screen=True)
+
+
+CONTENTS_OUTLINE_TITLE = "目录"
+
+
+def _render(document: Document, fonts: Any, *, screen: bool) -> bytes:
+    from publish.pdf.fonts import pdf_fonts
+
+    fonts = pdf_fonts(fonts)
+    if screen:
+        geometry = Geometry(document.trim_width, document.trim_height, 0.0, 0.0)
+    else:
+        geometry = Geometry(document.trim_width, document.trim_height, document.bleed)
+    profile = None if screen else pdfx.load_output_profile(document)
+    boxes = {} if screen else {"trimBox": geometry.trim_box, "bleedBox": geometry.bleed_box}
     canvas = _PrintCanvas(
         None,
         pagesize=geometry.media,
         pageCompression=1,
         invariant=1,  # no clock, no random ids (dates are fixed by pdfx below)
-        pdfVersion=(1, 6),  # PDF/X-4 is based on PDF 1.6 (ISO 15930-7 §4)
-        enforceColorSpace="cmyk",  # any accidental RGB colour is converted, never written
-        trimBox=geometry.trim_box,
-        bleedBox=geometry.bleed_box,
+        # PDF/X-4 is based on PDF 1.6 (ISO 15930-7 §4); the screen edition is plain PDF 1.7
+        pdfVersion=(1, 7) if screen else (1, 6),
+        # print: any accidental RGB colour is converted, never written; screen: RGB only
+        enforceColorSpace="rgb" if screen else "cmyk",
         lang=document.language or None,
+        **boxes,
     )
     _seed_time(canvas._doc)
     try:
-        return _draw(canvas, document, fonts, geometry, profile)
+        return _draw(canvas, document, fonts, geometry, profile, screen)
     finally:
-        _release_fonts(fonts, canvas._doc)
+        release = getattr(fonts, "release_pdf", None)  # PdfFonts has it; a test double may not
+        if release is not None:
+            release(canvas._doc)
 
 
 def _seed_time(doc: Any) -> None:
@@ -181,7 +207,6 @@ def _seed_time(doc: Any) -> None:
     given = settings.current().source_date_epoch
     if given is None:
         return  # ReportLab read the environment, as the settings do
-    import hashlib
     import time
 
     signature = hashlib.md5(usedforsecurity=False)
@@ -193,14 +218,23 @@ def _seed_time(doc: Any) -> None:
     stamp.YMDhms = tuple(stamp.lt)[:6]
 
 
-def _draw(canvas: Canvas, document: Document, fonts: PdfFonts, geometry: Geometry, profile: Any) -> bytes:
+def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, profile: Any,
+          screen: bool) -> bytes:
     rl_doc = canvas._doc
-    drawer = _PageDrawer(canvas, fonts, geometry, ImageConverter(profile.data))
+    images = ScreenImages() if screen else ImageConverter(profile.data)  # type: ignore[union-attr]
+    tagger = Tagger(document, links=screen, offset=geometry.offset)
+    drawer = _PageDrawer(canvas, fonts, geometry, images, tagger, screen=screen)
 
+    outline = document.outline
+    if screen:
+        contents = next((p.index for p in document.pages if p.kind == "contents"), None)
+        if contents is not None:
+            outline = (OutlineEntry(CONTENTS_OUTLINE_TITLE, 0, contents, document.trim_height), *outline)
     by_page: dict[int, list[tuple[int, OutlineEntry]]] = {}
-    for n, entry in enumerate(document.outline):
+    for n, entry in enumerate(outline):
         by_page.setdefault(entry.page, []).append((n, entry))
     for position, page in enumerate(document.pages):
+        tagger.start_page(position)
         drawer.draw(page)
         for n, entry in by_page.get(position, []):
             o = geometry.offset
@@ -208,24 +242,41 @@ def _draw(canvas: Canvas, document: Document, fonts: PdfFonts, geometry: Geometr
                 f"outline{n}", top=o + min(entry.y, document.trim_height), left=o
             )
         canvas.showPage()
-    _add_outline(canvas, document.outline)
+    _add_outline(canvas, outline)
     _add_page_labels(canvas, document.pages)
     shared = _SharedPageParts()
     for rl_page in rl_doc.Pages.pages:
         _flate_only(rl_page)
         rl_page.Trans = None  # ReportLab writes an empty /Trans << >> (a slide-show transition) otherwise
+        if type(rl_page) is pdfdoc.PDFPage:
+            rl_page.__class__ = _TaggedPage
         shared.share(rl_page)
-    digest = _content_digest(document, rl_doc)
+    tagger.finish(rl_doc, rl_doc.Pages.pages, {a.slug: a.title for a in document.articles})
+    digest = _content_digest(document, rl_doc, screen)
     rl_doc.updateSignature(digest)  # the file ID depends on the content, not only on the date
-    pdfx.apply_pdfx(rl_doc, pdfx.metadata_for(document, digest), profile)
+    meta = pdfx.metadata_for(document, digest)
+    # A file whose pages hold no article text (the covers file: all art and artifacts) makes no
+    # accessibility claim, though it passes the checks: a reader would find nothing to read.
+    ua = PDF_UA and tagger.has_content
+    if screen:
+        pdfx.apply_screen(rl_doc, meta, ua=ua)
+    else:
+        pdfx.apply_pdfx(rl_doc, meta, profile, ua=ua)  # type: ignore[arg-type]
     return canvas.getpdfdata()
 
 
-def _content_digest(document: Document, rl_doc: Any) -> str:
+# Both files identify themselves as PDF/UA-1 (ISO 14289-1) in their XMP: tests/test_pdf_tagged.py runs
+# the `pdfua` package's machine-checkable PDF/UA-1 rules on both and fails if any is broken.
+PDF_UA = True
+
+
+def _content_digest(document: Document, rl_doc: Any, screen: bool = False) -> str:
     """A digest of what the file shows: the drawn page streams (which name images by a digest of
     their data) plus everything else the writer takes from the Document. Hashing the streams is
     ten times cheaper than hashing the Document's repr."""
     h = hashlib.sha256()
+    if screen:
+        h.update(b"screen\0")
     rest = (
         document.trim_width,
         document.trim_height,
@@ -358,7 +409,7 @@ class _SharedPageParts:
         if page.MediaBox is None and page.Rotate not in (90, 270):
             # what PDFPage.check_format would set: [0 0 width height]
             page.MediaBox = self._shared_array([0, 0, page.pagewidth, page.pageheight])
-        if type(page) is pdfdoc.PDFPage:
+        if type(page) in (pdfdoc.PDFPage, _TaggedPage):
             # ReportLab makes a page's resources only when it writes the page (check_format):
             # a subclass adopts them then.
             page.__class__ = _PrintPage
@@ -380,8 +431,14 @@ class _SharedPageParts:
         return self._resources[key]
 
 
-class _PrintPage(pdfdoc.PDFPage):
-    """ReportLab's page, sharing its /Resources with the pages that have the same (see above)."""
+class _TaggedPage(pdfdoc.PDFPage):
+    """ReportLab's page, writing the tagged PDF's keys too (`/StructParents`, `/Tabs`)."""
+
+    __NoDefault__: ClassVar[list[str]] = [*pdfdoc.PDFPage.__NoDefault__, "StructParents", "Tabs"]
+
+
+class _PrintPage(_TaggedPage):
+    """A tagged page sharing its /Resources with the pages that have the same (see above)."""
 
     shared_parts: _SharedPageParts
     Resources: Any
@@ -430,11 +487,14 @@ def _without_a85(image: Any) -> None:
 
 
 class _PageDrawer:
-    def __init__(self, canvas: Canvas, fonts: PdfFonts, geometry: Geometry, images: ImageConverter) -> None:
+    def __init__(self, canvas: Canvas, fonts: PdfFonts, geometry: Geometry, images: Any, tagger: Tagger,
+                 *, screen: bool = False) -> None:
         self.canvas = canvas
         self.fonts = fonts
         self.geometry = geometry
         self.images = images
+        self.tagger = tagger
+        self.screen = screen
         self._faces: dict[str, Any] = {}
         self.encoder = GlyphEncoder(canvas._doc, self.font, canvas._escape)
         # The marks are the same on every page: format their path once.
@@ -456,33 +516,47 @@ class _PageDrawer:
 
     def draw(self, page: Page) -> None:
         c = self.canvas
+        code = c._code
+        tagger = self.tagger
         c.saveState()
-        # Black, overprinting, for everything but images (PDF 32000-1 §8.6.7: OPM 1 makes 0-valued
-        # components leave the plates underneath alone).
-        c.setFillColorCMYK(0, 0, 0, 1)
-        c.setStrokeColorCMYK(0, 0, 0, 1)
-        c._setFillOverprint(True)
-        c._setStrokeOverprint(True)
-        c._setOverprintMask(True)
+        if self.screen:
+            c.setFillColorRGB(0, 0, 0)
+            c.setStrokeColorRGB(0, 0, 0)
+        else:
+            # Black, overprinting, for everything but images (PDF 32000-1 §8.6.7: OPM 1 makes
+            # 0-valued components leave the plates underneath alone).
+            c.setFillColorCMYK(0, 0, 0, 1)
+            c.setStrokeColorCMYK(0, 0, 0, 1)
+            c._setFillOverprint(True)
+            c._setStrokeOverprint(True)
+            c._setOverprintMask(True)
         c.saveState()
         c.translate(self.geometry.offset, self.geometry.offset)
         for item in page.items:
             if isinstance(item, TextLine):
-                code = line_operators(item, self.encoder)
-                if code:
-                    c._code.append(code)
+                ops = line_operators(item, self.encoder)
+                if ops:
+                    # each line is one marked-content sequence of its structure element (tags.py)
+                    code.append(tagger.line(item))
+                    code.append(ops)
+                    code.append(EMC)
             elif isinstance(item, Rule):
                 # A width of 0 means "the thinnest line the device can draw", which differs from
                 # press to press and is a preflight error: such a rule is left out instead.
                 if item.width > 0:
+                    code.append(tagger.rule(item))
                     c.setLineWidth(item.width)
                     c.line(item.x1, item.y1, item.x2, item.y2)
+                    code.append(EMC)
             elif isinstance(item, PlacedImage):
+                code.append(tagger.image(item))
                 self._image(item)
+                code.append(EMC)
             else:  # pragma: no cover - the page structure is closed
                 raise BuildError(Problem(f"page {page.index}: cannot draw {type(item).__name__}"))
         c.restoreState()
-        self._crop_marks()
+        if not self.screen:
+            self._crop_marks()
         c.restoreState()
 
     def _image(self, item: PlacedImage) -> None:
@@ -496,15 +570,38 @@ class _PageDrawer:
             )
         c = self.canvas
         c.saveState()
-        # Images knock out: overprinting a CMYK photo would mix it with whatever lies beneath.
-        c._setFillOverprint(False)
-        c._setStrokeOverprint(False)
-        c._setOverprintMask(False)
-        if item.clip is not None:
+        if not self.screen:
+            # Images knock out: overprinting a CMYK photo would mix it with whatever lies beneath.
+            c._setFillOverprint(False)
+            c._setStrokeOverprint(False)
+            c._setOverprintMask(False)
+        if item.clip is not None and not self.screen:
             x0, y0, x1, y1 = item.clip
             path = c.beginPath()
             path.rect(x0, y0, x1 - x0, y1 - y0)
             c.clipPath(path, stroke=0, fill=0)
+        x, y, w, h = item.x, item.y, item.w, item.h
+        if self.screen:
+            # The screen page is the trim: a picture that runs into the bleed is cut to the trim
+            # (and to its clip), so that nothing is drawn where no reader sees it.
+            box = (0.0, 0.0, self.geometry.trim_width, self.geometry.trim_height)
+            if item.clip is not None:
+                box = (max(box[0], item.clip[0]), max(box[1], item.clip[1]),
+                       min(box[2], item.clip[2]), min(box[3], item.clip[3]))
+            vx0, vy0 = max(x, box[0]), max(y, box[1])
+            vx1, vy1 = min(x + w, box[2]), min(y + h, box[3])
+            if vx1 <= vx0 or vy1 <= vy0:
+                c.restoreState()
+                return
+            if (vx0, vy0, vx1, vy1) != (x, y, x + w, y + h):
+                fractions = ((vx0 - x) / w, 1 - (vy1 - y) / h, (vx1 - x) / w, 1 - (vy0 - y) / h)
+                c.drawImage(self.images.cropped(item.path, fractions), vx0, vy0, width=vx1 - vx0,
+                            height=vy1 - vy0)
+                c.restoreState()
+                return
+            c.drawImage(self.images.reader(item.path), x, y, width=w, height=h)
+            c.restoreState()
+            return
         self._draw_stream(self.images.stream(item.path), item)
         c.restoreState()
 
@@ -540,4 +637,6 @@ class _PageDrawer:
         c = self.canvas
         c.setLineWidth(CROP_MARK_WIDTH)
         c.setLineCap(0)
+        c._code.append(ARTIFACT)  # printer's marks are not content (ISO 32000-1 §14.8.2.2)
         c._code.append(self._crop_path)
+        c._code.append(EMC)

@@ -235,6 +235,9 @@ class BodyReader:
                 runs = self.inline_of(source.strip(" \t"), opening + offset)
                 if any(isinstance(r, Emphasis) for r in runs):
                     self.problem("emphasis inside a signature", opening + offset, "remove the * marks", code="signature-emphasis")
+                if any(isinstance(r, NoteRef) for r in runs):
+                    self.problem("note reference inside a signature", opening + offset,
+                                 "put the reference in the text above the signature", "note-misplaced")
                 signature_lines.append("".join(r.text for r in runs))
                 first = first or opening + offset
             if not signature_lines:

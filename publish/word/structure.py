@@ -304,6 +304,10 @@ class Recovery:
                 runs = _only_text(_strip_runs(_runs(item.spans, self.labels)))
                 self.draft.blocks.append(Block("note", runs, where=item.where))
                 self.guess("note", item, "a line in brackets under the title (an adoption note or a draft mark)")
+            elif _DATE.match(text) and (item.align == "center" or _style_is(item, ("date", "日期"))):
+                runs = _only_text(_strip_runs(_runs(item.spans, self.labels)))
+                self.draft.blocks.append(Block("note", runs, where=item.where))
+                self.guess("note", item, "a date under the title, centred")
             elif (split := self.split_byline(index)) is not None:
                 unit_para, _names, pair = split
                 self.draft.bylines += pair

@@ -1,0 +1,385 @@
+"""Tagged PDF: marked content around what the pages draw, and the structure tree over it.
+
+In: the paginated `Document` (each `TextLine`'s kind, article, block and contents target; each
+`PlacedImage`'s article and block; the section titles and `ArticleTags`), item by item as the
+writer draws them, and ReportLab's document. Out: the operators that open and close each item's
+marked-content sequence, and — once every page is drawn — the structure tree, the parent tree,
+`/MarkInfo`, `/StructParents` on the pages and, in the screen edition, the contents links.
+
+The tree (ISO 32000-1 §14.7–14.8 standard structure types; PDF/UA-1 §7):
+
+    Document ─ H1 (目录) ─ TOC ─ TOCI ─ Reference (print) | Link (screen: + the link annotation)
+             ─ Sect /T 栏目 ─ Art /T title ─ H1 (title lines) P (subtitle) P (bylines)
+                                           ─ H2…H6 · P (─ Reference: a note mark) · L ─ LI ─ LBody
+                                           ─ Figure /Alt · Caption · Table ─ Caption · TR ─ TH /Scope | TD
+                                           ─ Note /ID (a footnote, after the text of its page)
+    (an element continued on another page holds one Span per page: `_split_across_pages`)
+
+An element collects the marked-content ids (MCIDs) of every line it owns, on whatever page or
+column the line was set, in the order the lines come — pagination hands them over column by
+column — so a paragraph broken across columns and pages reads back whole and in order. Headings
+take the levels of `publish.model.heading_depths` (never skipping one). Running headers, folios,
+rules and crop marks are `/Artifact`s (§14.8.2.2): not content, skipped by a reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.pdfbase import pdfdoc
+
+from publish.paginate.pages import ArticleTags, Document, PlacedImage, Rule, TextLine
+from publish.pdf.text import num
+
+ARTIFACT_HEADER = "/Artifact <</Type /Pagination /Subtype /Header>> BDC"
+ARTIFACT_LAYOUT = "/Artifact <</Type /Layout>> BDC"
+ARTIFACT = "/Artifact BMC"
+EMC = "EMC"
+
+_TITLE_BLOCK_TYPES = {"title": "H1", "subtitle": "P", "byline": "P"}
+
+
+@dataclass(eq=False)
+class Elem:
+    """A structure element being built: its type, parent, kids (child elements, (page, MCID)
+    pairs and ("annot", n) link annotations), title, text alternative and bounding box."""
+
+    type: str
+    parent: Elem | None = None
+    kids: list[Any] = field(default_factory=list)
+    title: str = ""
+    alt: str = ""
+    bbox: tuple[float, float, float, float] | None = None
+    name: str = ""
+    order: tuple[int, int] = (0, 0)  # an article's child: (block, part), its place in the source
+    id: str = ""  # /ID (a Note's)
+    scope: str = ""  # a TH's /Scope (Row, Column)
+
+    def add(self, child: Elem) -> Elem:
+        child.parent = self
+        self.kids.append(child)
+        return child
+
+
+@dataclass
+class _Link:
+    target: str
+    page: int
+    rect: list[float]
+    elem: Elem
+
+
+class Tagger:
+    """Hands out marked-content operators while the pages are drawn and builds the tree."""
+
+    def __init__(self, document: Document, *, links: bool, offset: float) -> None:
+        self.links = links
+        self.offset = offset  # trim box corner in PDF user space (the writer's translation)
+        self.root = Elem("Document")
+        self.tags: dict[str, ArticleTags] = {a.slug: a for a in document.articles}
+        self.section_titles = document.sections
+        self._sections: dict[int, Elem] = {}
+        self._articles: dict[str, Elem] = {}
+        self._blocks: dict[tuple[str, int, str], Elem] = {}
+        self._lists: dict[str, tuple[int, Elem]] = {}  # slug → (last list item block, its L)
+        self._toc: Elem | None = None
+        self._toc_items: dict[str, Elem] = {}
+        self._contents_title: Elem | None = None
+        self.page = -1
+        self.mcids: list[list[Elem]] = []  # per page: MCID → the element that owns it
+        self.first_page: dict[str, int] = {}  # article slug → index of the page its text starts on
+        self._links: dict[tuple[int, str], _Link] = {}
+
+    @property
+    def has_content(self) -> bool:
+        """Whether any marked content belongs to a structure element (else all was artifact)."""
+        return any(self.mcids)
+
+    # ── while drawing ─────────────────────────────────────────────────────────────────────────
+    def start_page(self, index: int) -> None:
+        self.page = index
+        while len(self.mcids) <= index:
+            self.mcids.append([])
+
+    def _mcid(self, elem: Elem) -> str:
+        page = self.mcids[self.page]
+        page.append(elem)
+        mcid = len(page) - 1
+        elem.kids.append((self.page, mcid))
+        return f"/{elem.type} <</MCID {mcid}>> BDC"
+
+    def line(self, line: TextLine) -> str:
+        """The operator opening `line`'s marked content (closed by `EMC`)."""
+        if line.kind == "toc":
+            return self._mcid(self._toc_elem(line))
+        if not line.article or line.kind in ("header", "folio"):
+            return ARTIFACT_HEADER
+        if line.repeat:
+            return ARTIFACT_LAYOUT  # a table header repeated on a later column: not text here
+        self.first_page.setdefault(line.article, self.page)
+        if line.kind == "footnote":
+            return self._mcid(self._note(line))
+        if line.kind == "noteref":
+            # the raised mark of a note reference, inside the element it stands in
+            ref = self._article_elem(line.article, line.block, "").add(Elem("Reference"))
+            return self._mcid(ref)
+        if line.kind in ("table-cell", "table-header", "table-caption"):
+            return self._mcid(self._table_elem(line))
+        return self._mcid(self._article_elem(line.article, line.block, line.kind))
+
+    def image(self, image: PlacedImage) -> str:
+        tags = self.tags.get(image.article)
+        if tags is None or not 0 <= image.block < len(tags.blocks):
+            return ARTIFACT  # a picture that belongs to no article's text: decoration
+        elem = self._article_elem(image.article, image.block, "figure")
+        o = self.offset
+        box = (image.x + o, image.y + o, image.x + image.w + o, image.y + image.h + o)
+        if elem.bbox is None:
+            elem.bbox = box
+        return self._mcid(elem)
+
+    @staticmethod
+    def rule(_rule: Rule) -> str:
+        return ARTIFACT_LAYOUT
+
+    # ── the elements ──────────────────────────────────────────────────────────────────────────
+    def _toc_elem(self, line: TextLine) -> Elem:
+        if not line.target:
+            if self._contents_title is None:
+                self._contents_title = self.root.add(Elem("H1"))
+            return self._contents_title
+        if self._toc is None:
+            self._toc = self.root.add(Elem("TOC"))
+        item = self._toc_items.get(line.target)
+        if item is None:
+            item = self._toc_items[line.target] = self._toc.add(Elem("TOCI"))
+            item.add(Elem("Link" if self.links else "Reference"))
+        inner = item.kids[0]
+        if self.links:
+            self._link_rect(line, inner)
+        return inner
+
+    def _link_rect(self, line: TextLine, elem: Elem) -> None:
+        glyphs = line.glyphs
+        if not len(glyphs):
+            return
+        first, last = glyphs[0], glyphs[len(glyphs) - 1]
+        o = self.offset
+        rect = [line.x + first.x + o, line.y - 0.25 * line.size + o,
+                line.x + last.x + last.width + o, line.y + 0.95 * line.size + o]
+        link = self._links.get((self.page, line.target))
+        if link is None:
+            self._links[(self.page, line.target)] = _Link(line.target, self.page, rect, elem)
+        else:
+            r = link.rect
+            link.rect = [min(r[0], rect[0]), min(r[1], rect[1]), max(r[2], rect[2]), max(r[3], rect[3])]
+
+    def _article(self, slug: str) -> Elem:
+        art = self._articles.get(slug)
+        if art is None:
+            tags = self.tags.get(slug)
+            n = tags.section if tags is not None else -1
+            sect = self._sections.get(n)
+            if sect is None:
+                title = self.section_titles[n] if 0 <= n < len(self.section_titles) else ""
+                sect = self._sections[n] = self.root.add(Elem("Sect", title=title))
+            art = self._articles[slug] = sect.add(Elem("Art", title=tags.title if tags else ""))
+        return art
+
+    def _note(self, line: TextLine) -> Elem:
+        key = (line.article, -1, f"note-{line.note}")
+        elem = self._blocks.get(key)
+        if elem is None:
+            # PDF/UA-1 §7.9: a footnote is a Note with an ID
+            elem = self._blocks[key] = self._article(line.article).add(Elem("Note"))
+            elem.id = f"note-{line.article}-{line.note}"
+            elem.order = (1 << 30, line.note)  # the article's notes follow its text, by number
+        return elem
+
+    def _table_elem(self, line: TextLine) -> Elem:
+        """Table → Caption · TR → TH/TD: the cell a line is in, from its offset in the table's text."""
+        tags = self.tags.get(line.article)
+        table = self._article_elem(line.article, line.block, "")
+        if line.kind == "table-caption":
+            key = (line.article, line.block, "table-caption")
+            cap = self._blocks.get(key)
+            if cap is None:
+                cap = self._blocks[key] = Elem("Caption", parent=table)
+                table.kids.insert(0, cap)  # a table's caption is its first (or last) child
+            return cap
+        cells = dict(tags.cells).get(line.block, ()) if tags is not None else ()
+        row, col, header = 0, 0, line.kind == "table-header"
+        for start, end, r, c, h in cells:
+            if start <= line.offset < end or (start == end == line.offset):
+                row, col, header = r, c, h
+                break
+        key = (line.article, line.block, f"cell-{row}-{col}")
+        cell = self._blocks.get(key)
+        if cell is None:
+            tr_key = (line.article, line.block, f"row-{row}")
+            tr = self._blocks.get(tr_key)
+            if tr is None:
+                tr = self._blocks[tr_key] = table.add(Elem("TR"))
+            cell = self._blocks[key] = tr.add(Elem("TH" if header else "TD"))
+            if header:
+                cell.scope = "Column"
+        return cell
+
+    def _article_elem(self, slug: str, block: int, kind: str) -> Elem:
+        tags = self.tags.get(slug)
+        if block < 0 or tags is None or block >= len(tags.blocks):
+            kind_type = _TITLE_BLOCK_TYPES.get(kind, "P")
+            key = (slug, block, kind)
+        elif kind == "caption":
+            kind_type, key = "Caption", (slug, block, "caption")
+        elif kind == "figure":
+            kind_type, key = "Figure", (slug, block, "figure")
+        else:
+            kind_type, key = tags.blocks[block], (slug, block, "")
+        elem = self._blocks.get(key)
+        if elem is not None:
+            return elem
+        art = self._article(slug)
+        if kind_type == "LI":
+            last = self._lists.get(slug)
+            if last is not None and last[0] == block - 1:
+                lst = last[1]
+            else:
+                lst = art.add(Elem("L", order=(block, 0)))
+            self._lists[slug] = (block, lst)
+            elem = lst.add(Elem("LI")).add(Elem("LBody"))
+        else:
+            part = {"title": 0, "subtitle": 1, "byline": 2, "figure": 0, "caption": 1}.get(kind, 0)
+            elem = art.add(Elem(kind_type, order=(block, part)))
+            if kind_type == "Figure" and tags is not None:
+                elem.alt = tags.alts[block]
+        self._blocks[key] = elem
+        return elem
+
+    # ── after the last page ───────────────────────────────────────────────────────────────────
+    def finish(self, rl_doc: Any, pages: list[Any], titles: dict[str, str]) -> None:
+        """Write the tree into `rl_doc` (its catalog and `pages`, ReportLab's page objects in
+        order); `titles`: article slug → title, for the links' descriptions."""
+        ref = pdfdoc.PDFObjectReference
+        page_ref = [ref(f"Page{i + 1}") for i in range(len(pages))]
+        annots: dict[int, list[Any]] = {}
+        annot_parents: list[Elem] = []
+        if self.links:
+            for link in self._links.values():
+                target = self.first_page.get(link.target)
+                if target is None:
+                    continue
+                key = len(pages) + len(annot_parents)
+                annot = pdfdoc.PDFDictionary({
+                    "Type": pdfdoc.PDFName("Annot"),
+                    "Subtype": pdfdoc.PDFName("Link"),
+                    "Rect": pdfdoc.PDFArray([float(num(v)) for v in link.rect]),
+                    "Border": pdfdoc.PDFArray([0, 0, 0]),
+                    "F": 4,  # print the annotation's appearance (it has none): PDF/A and PDF/UA ask it
+                    "Dest": pdfdoc.PDFArray([page_ref[target], pdfdoc.PDFName("Fit")]),
+                    "Contents": pdfdoc.PDFString(titles.get(link.target, link.target)),
+                    "StructParent": key,
+                })
+                name = f"Link{key}"
+                annot_ref = rl_doc.Reference(annot, name)
+                annots.setdefault(link.page, []).append(annot_ref)
+                link.elem.kids.append(("annot", name, link.page))
+                annot_parents.append(link.elem)
+        # The tree is in the sources' order: a figure floated to the next page, or a note set at
+        # a page's foot, is read where the article has it, whatever the order of the pages.
+        for art in self._articles.values():
+            art.kids.sort(key=lambda k: k.order if isinstance(k, Elem) else (-(1 << 30), 0))
+        self._split_across_pages()
+        # Name the elements (pre-order), then write them.
+        order: list[Elem] = []
+        stack = [self.root]
+        while stack:
+            e = stack.pop()
+            e.name = f"SE{len(order) + 1}"
+            order.append(e)
+            stack.extend(reversed([k for k in e.kids if isinstance(k, Elem)]))
+        for e in order:
+            rl_doc.Reference(self._elem_dict(e, page_ref), e.name)
+        nums: list[Any] = []
+        for i, owners in enumerate(self.mcids):
+            if owners:
+                pages[i].StructParents = i
+                nums += [i, pdfdoc.PDFArray([ref(e.name) for e in owners])]
+        for n, e in enumerate(annot_parents):
+            nums += [len(pages) + n, ref(e.name)]
+        for i, refs in annots.items():
+            pages[i].Annots = pdfdoc.PDFArray(refs)
+            pages[i].Tabs = pdfdoc.PDFName("S")  # PDF/UA-1 §7.18.3: tab order = structure order
+        parent_tree = rl_doc.Reference(pdfdoc.PDFDictionary({"Nums": pdfdoc.PDFArray(nums)}), "ParentTree")
+        tree_root = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("StructTreeRoot"),
+            "K": ref(self.root.name),
+            "ParentTree": parent_tree,
+            "ParentTreeNextKey": len(pages) + len(annot_parents),
+        })
+        catalog = rl_doc.Catalog
+        catalog.StructTreeRoot = rl_doc.Reference(tree_root, "StructTreeRoot")
+        catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": _PdfTrue()})
+        catalog.ViewerPreferences = pdfdoc.PDFDictionary({"DisplayDocTitle": _PdfTrue()})
+
+    def _split_across_pages(self) -> None:
+        """An element whose lines are on several pages (a paragraph continued overleaf) gets one
+        `Span` child per page holding that page's MCIDs, instead of MCR dictionaries.
+
+        Both are valid (ISO 32000-1 §14.7.4); the spans keep the tree readable by tools that take
+        every MCID of an element to be on the element's `/Pg` (pdfplumber's `PDFStructTree` does),
+        and a `Span` inside a `P` adds no meaning (§14.8.4.4)."""
+        stack = [self.root]
+        while stack:
+            e = stack.pop()
+            stack.extend(k for k in e.kids if isinstance(k, Elem))
+            if not e.kids or not all(isinstance(k, tuple) and isinstance(k[0], int) for k in e.kids):
+                continue
+            if len({k[0] for k in e.kids}) < 2:
+                continue
+            parts: list[Elem] = []
+            for page, mcid in e.kids:
+                if not parts or parts[-1].kids[-1][0] != page:
+                    parts.append(Elem("Span", parent=e))
+                parts[-1].kids.append((page, mcid))
+                self.mcids[page][mcid] = parts[-1]
+            e.kids = list(parts)
+
+    def _elem_dict(self, e: Elem, page_ref: list[Any]) -> pdfdoc.PDFDictionary:
+        ref = pdfdoc.PDFObjectReference
+        d: dict[str, Any] = {"Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(e.type),
+                             "P": ref(e.parent.name) if e.parent is not None else ref("StructTreeRoot")}
+        first_page = next((k[0] for k in e.kids if isinstance(k, tuple) and k[0] != "annot"), None)
+        if first_page is not None:
+            d["Pg"] = page_ref[first_page]
+        kids: list[Any] = []
+        for k in e.kids:
+            if isinstance(k, Elem):
+                kids.append(ref(k.name))
+            elif k[0] == "annot":
+                kids.append(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("OBJR"), "Obj": ref(k[1]),
+                                                  "Pg": page_ref[k[2]]}))
+            elif k[0] == first_page:
+                kids.append(k[1])
+            else:
+                kids.append(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("MCR"), "Pg": page_ref[k[0]],
+                                                  "MCID": k[1]}))
+        d["K"] = pdfdoc.PDFArray(kids) if len(kids) != 1 else kids[0]
+        if e.title:
+            d["T"] = pdfdoc.PDFString(e.title)
+        if e.id:
+            d["ID"] = pdfdoc.PDFString(e.id)
+        if e.scope:
+            d["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(e.scope)})
+        if e.type == "Figure":
+            d["Alt"] = pdfdoc.PDFString(e.alt or "插图")
+            if e.bbox is not None:
+                d["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Layout"),
+                                               "BBox": pdfdoc.PDFArray([float(num(v)) for v in e.bbox])})
+        return pdfdoc.PDFDictionary(d)
+
+
+class _PdfTrue(pdfdoc.PDFObject):
+    def format(self, document: Any) -> bytes:
+        return b"true"
