@@ -111,7 +111,7 @@ def _problem(ch: str, role: str, chain: ResolvedRole, path, line_hint) -> Proble
         f"{role!r} (tried: {tried})",
         path,
         line,
-        f"add a font that has it to [fonts] {role} in issue.toml or put one in the issue's fonts/ folder",
+        f"add a font that has it to [fonts] {role} in issue.toml or put one in the issue's fonts/ folder", code="glyph-missing",
     )
 
 

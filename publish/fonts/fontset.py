@@ -57,7 +57,7 @@ class ResolvedFace:
         except Exception as err:  # a damaged or unsupported file: say which
             raise FontError(
                 Problem(f"cannot read font {self.candidate!r} for role {self.role!r}: {err}", self.path, None,
-                        "remove or replace the file")
+                        "remove or replace the file", code="font-unreadable")
             ) from None  # fmt: skip
 
     def has(self, char: str) -> bool:
@@ -183,7 +183,7 @@ class FontSet:
         f = self._faces.get(key)
         if f is None:
             role = self.role(key)
-            raise FontError(Problem(f"font role {role.role!r} has no face {key!r}"))
+            raise FontError(Problem(f"font role {role.role!r} has no face {key!r}", code="font-unknown-face"))
         return f
 
     def role(self, name: str) -> ResolvedRole:
@@ -191,7 +191,7 @@ class FontSet:
         r = self.roles.get(role_of(name))
         if r is None:
             raise FontError(
-                Problem(f"unknown font role {role_of(name)!r}", fix=f"use one of: {', '.join(sorted(self.roles))}")
+                Problem(f"unknown font role {role_of(name)!r}", fix=f"use one of: {', '.join(sorted(self.roles))}", code="font-unknown-role")
             )
         return r
 
@@ -293,7 +293,7 @@ class FontSet:
                     f"font {face.family} {face.style} (role {face.role!r}) cannot be embedded: {why}",
                     face.path,
                     None,
-                    "use a font whose licence permits embedding, or ask the foundry for one",
+                    "use a font whose licence permits embedding, or ask the foundry for one", code="font-not-embeddable",
                 )
             )
 
@@ -343,7 +343,7 @@ def load_fonts(issue_root: Path | str | None = None, overrides: dict | None = No
                 except Exception as err:  # a damaged or unsupported file: say which
                     problems.append(
                         Problem(f"cannot read font {cand!r} for role {role!r}: {err}", path, None,
-                                "remove or replace the file")
+                                "remove or replace the file", code="font-unreadable")
                     )  # fmt: skip
                     continue
                 family, style, fmt = info.family, info.style, info.format
@@ -367,7 +367,7 @@ def load_fonts(issue_root: Path | str | None = None, overrides: dict | None = No
                     root / "issue.toml" if root else None,
                     None,
                     "install one (make setup installs fonts-noto-cjk, fonts-arphic-ukai, fonts-lxgw-wenkai) "
-                    "or put a font file in the issue's fonts/ folder and name it in [fonts]",
+                    "or put a font file in the issue's fonts/ folder and name it in [fonts]", code="font-not-found",
                 )
             )
             continue
