@@ -114,8 +114,8 @@ def test_build_many_on_this_machine_names_each_issue_uniquely(tmp_path, monkeypa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     results = publish.build_many(_two_issues(tmp_path), tmp_path / "out", jobs=2)
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["bayannaoer-renda-2025-1.epub", "bayannaoer-renda-2025-1.pdf",
-                     "bayannaoer-renda-2025-2.epub", "bayannaoer-renda-2025-2.pdf"]
+    assert names == [f"bayannaoer-renda-2025-{n}{suffix}" for n in (1, 2)
+                     for suffix in ("-screen.pdf", ".epub", ".pdf")]
     assert [r.pdf_path.name for r in results] == ["bayannaoer-renda-2025-1.pdf", "bayannaoer-renda-2025-2.pdf"]
     assert results[0].pdf_path.read_bytes() == publish.render(SAMPLE).pdf
 
@@ -124,17 +124,18 @@ def test_build_many_refuses_to_overwrite_one_issue_with_another(tmp_path):
     issue = publish.load_issue(SAMPLE)
     other = dataclasses.replace(issue, sections=issue.sections[:1])  # another issue, the same name
     with pytest.raises(publish.BuildError) as err:
-        publish.build_many([issue, other], tmp_path, jobs=1, epub=False)
+        publish.build_many([issue, other], tmp_path, jobs=1, epub=False, screen=False)
     assert [p.code for p in err.value.problems] == ["output-name-clash"]
     assert [p.name for p in tmp_path.iterdir()] == ["bayannaoer-renda-2025-1.pdf"]
-    assert tmp_path.joinpath("bayannaoer-renda-2025-1.pdf").read_bytes() == publish.render(issue, epub=False).pdf
+    assert tmp_path.joinpath("bayannaoer-renda-2025-1.pdf").read_bytes() == publish.render(
+        issue, epub=False, screen=False).pdf
 
 
 def test_build_many_builds_the_good_issues_and_reports_the_bad(tmp_path):
     bad = tmp_path / "bad"
     bad.mkdir()
     with pytest.raises(publish.BuildError) as err:
-        publish.build_many([SAMPLE, bad], tmp_path / "out", jobs=1, epub=False)
+        publish.build_many([SAMPLE, bad], tmp_path / "out", jobs=1, epub=False, screen=False)
     assert "no issue.toml" in str(err.value)
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["bayannaoer-renda-2025-1.pdf"]
 
