@@ -230,8 +230,8 @@ def test_publish_build_writes_the_screen_pdf_unless_told_not_to(tmp_path):
     done = runner.invoke(main, ["build", str(sample), "-o", str(tmp_path / "a"), "--no-epub"])
     assert done.exit_code == 0, done.output
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert "issue-2025-01-20-screen.pdf" in names and "issue-2025-01-20.pdf" in names
-    assert str(tmp_path / "a" / "issue-2025-01-20-screen.pdf") in done.output
+    assert "bayannaoer-renda-2025-1-screen.pdf" in names and "bayannaoer-renda-2025-1.pdf" in names
+    assert str(tmp_path / "a" / "bayannaoer-renda-2025-1-screen.pdf") in done.output
     done = runner.invoke(main, ["build", str(sample), "-o", str(tmp_path / "b"), "--no-epub", "--no-screen"])
     assert done.exit_code == 0, done.output
     assert not any(p.name.endswith("-screen.pdf") for p in (tmp_path / "b").iterdir())
