@@ -60,8 +60,13 @@ def start_server(port: int, hub: Hub) -> PreviewServer:
         raise PublishError(f"cannot serve on 127.0.0.1:{port}: {err.strerror}",) from None
 
 
-def _rebuild(session: WatchSession, hub: Hub, echo: Callable[[str], None]) -> Snapshot:
+def _rebuild(session: WatchSession, hub: Hub, echo: Callable[[str], None], poller: Poller | None = None) -> Snapshot:
     snap = session.rebuild()
+    # A file that changed again while it was built may have been read half-written (an editor that
+    # truncates and then writes, on a busy machine): build the finished file before showing errors.
+    while snap.errors and poller is not None and poller.changed():
+        _settle(poller)
+        snap = session.rebuild()
     if snap.errors:
         echo("error: the issue cannot be built (the preview keeps the last good pages):")
         for problem in snap.errors:
@@ -132,7 +137,7 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
             if not changed:
                 continue
             _settle(poller)
-            _rebuild(session, hub, echo)
+            _rebuild(session, hub, echo, poller)
             poller.set_extra([session.layout_path])
     except KeyboardInterrupt:
         echo("stopped")
