@@ -104,8 +104,11 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
     hub = Hub()
     try:
         previous_term = signal.signal(signal.SIGTERM, _interrupt)
+        # Ctrl-C stops watching even where SIGINT was set to be ignored — as a shell without job
+        # control does for a command started with `&`, so that `kill -INT` would do nothing.
+        previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread (a caller running us in a thread stops us its own way)
-        previous_term = None
+        previous_term = previous_int = None
     server: PreviewServer | None = None
     try:
         if port is None:
@@ -144,6 +147,8 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
     finally:
         if previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
+        if previous_int is not None:
+            signal.signal(signal.SIGINT, previous_int)
         if server is not None:
             server.stop()
 
