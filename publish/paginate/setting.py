@@ -524,8 +524,9 @@ class Setter:
             return []
         rows[0] = Row(rows[0].height, True, False, rows[0].payload, False, None, rows[0].closing)
         space_after = Row(1, True, True)
-        if span:  # one band across the columns (it fits a page: see `_rows_estimate`)
-            return [_stack_rows(rows), space_after]
+        if span:  # one band across the columns (it fits a page: see `_rows_estimate`), a blank line under it
+            band = _stack_rows(rows)
+            return [Row(band.height + 1, True, False, band.payload, True)]
         return [*rows, space_after]
 
     def _rows_estimate(self, table: Table) -> list[int]:
