@@ -52,9 +52,11 @@ def build(
     progress: Progress | None = None,
     strict_fonts: bool | None = None,
     screen: bool = True,
+    allow_outside: bool = False,
 ) -> BuildResult:
     """Build the issue in `issue_dir` into `out_dir`; see the module docstring. `strict_fonts`
-    (None: the issue's `[fonts] strict`) stops the build when a role's font is substituted."""
+    (None: the issue's `[fonts] strict`) stops the build when a role's font is substituted;
+    `allow_outside` accepts articles and pictures outside the issue folder (`load_issue`)."""
     # A build allocates some hundred thousand small objects (lines, rows, PDF operators) that form
     # no reference cycles and live until the files are written. The cycle collector would rescan
     # them again and again (measured: 0.1 s of a 1.2 s build even with raised thresholds) and free
@@ -63,17 +65,20 @@ def build(
     gc.disable()
     try:
         return _build(Path(issue_dir), Path(out_dir), pdf=pdf, epub=epub, epub_fonts=epub_fonts,
-                      progress=progress, strict_fonts=strict_fonts, screen=screen)
+                      progress=progress, strict_fonts=strict_fonts, screen=screen,
+                      allow_outside=allow_outside)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _build(issue_dir: Path, out: Path, *, pdf: bool, epub: bool, epub_fonts: bool,
-           progress: Progress | None, strict_fonts: bool | None = None, screen: bool = True) -> BuildResult:
+           progress: Progress | None, strict_fonts: bool | None = None, screen: bool = True,
+           allow_outside: bool = False) -> BuildResult:
     from publish.preflight import preflight
 
-    checked = preflight(issue_dir, pdf=pdf, strict_fonts=strict_fonts, progress=progress)
+    checked = preflight(issue_dir, pdf=pdf, strict_fonts=strict_fonts, progress=progress,
+                        allow_outside=allow_outside)
     extra = []
     if out.exists() and not out.is_dir():
         extra.append(Problem(f"the output folder {out} is a file", fix="give a folder with -o"))

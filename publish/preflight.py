@@ -118,10 +118,12 @@ class _Found:
 
 
 def preflight(path: Path | str, *, pdf: bool = True, strict_fonts: bool | None = None,
-              proofread: bool = False, progress: Progress | None = None) -> Preflight:
+              proofread: bool = False, progress: Progress | None = None,
+              allow_outside: bool = False) -> Preflight:
     """Check the issue at `path`; see the module docstring. `pdf`: the print edition will be made
     (its cover and filler pictures are checked). `strict_fonts` (None: the issue's `[fonts] strict`)
-    makes a substituted font an error. `proofread`: add the proofreading warnings."""
+    makes a substituted font an error. `proofread`: add the proofreading warnings. `allow_outside`:
+    accept articles and pictures outside the issue folder (`load_issue`)."""
     from publish.sources import load_issue
 
     report = progress or (lambda stage, done, total: None)
@@ -129,7 +131,7 @@ def preflight(path: Path | str, *, pdf: bool = True, strict_fonts: bool | None =
 
     report("read", 0, 1)
     try:
-        issue = load_issue(path)
+        issue = load_issue(path, allow_outside=allow_outside)
     except SourceError as err:
         found.add(err.problems, SourceError)
         if proofread:

@@ -56,9 +56,11 @@ class _Bars:
 @click.option("--strict-fonts", is_flag=True, default=None,
               help="Stop when a role would be set in another font than issue.toml asks for (press builds).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars, no output paths, no library chatter.")
+@click.option("--allow-outside", is_flag=True,
+              help="Accept articles and pictures outside the issue folder (refused by default).")
 @handle_errors
 def build(issue_dir: Path, out_dir: Path, pdf: bool, screen: bool, epub: bool, epub_fonts: bool,
-          strict_fonts: bool | None, quiet: bool) -> None:
+          strict_fonts: bool | None, quiet: bool, allow_outside: bool) -> None:
     """Build ISSUE_DIR into OUT_DIR/<issue>.pdf, <issue>-screen.pdf and .epub (pagination always
     runs: the EPUB's page-list uses the print folios)."""
     from publish.build import build as run_build
@@ -71,7 +73,7 @@ def build(issue_dir: Path, out_dir: Path, pdf: bool, screen: bool, epub: bool, e
     bars = _Bars() if not quiet and sys.stderr.isatty() else None
     try:
         result = run_build(issue_dir, out_dir, pdf=pdf, epub=epub, epub_fonts=epub_fonts, progress=bars,
-                           strict_fonts=strict_fonts or None, screen=screen)
+                           strict_fonts=strict_fonts or None, screen=screen, allow_outside=allow_outside)
     finally:
         if bars is not None:
             bars.close()
