@@ -60,3 +60,13 @@ def test_an_unknown_layout_is_reported_with_the_other_problems_at_its_line(tmp_p
 
         load_issue(root)
     assert len(caught.value.problems) == len(problems)
+
+
+def test_an_unknown_layout_alone_is_named_at_its_line_by_check_and_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    toml = ISSUE_TOML.replace('date = 2025-01-20\n', 'date = 2025-01-20\nlayout = "no-such-layout"\n')
+    root = make_issue(tmp_path / "i", {"issue.toml": toml})
+    for command in (["check", str(root)], ["build", str(root), "-o", str(tmp_path / "out")]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1
+        assert f"{root / 'issue.toml'}:7: layout 'no-such-layout' not found" in result.output, result.output

@@ -67,6 +67,7 @@ def find_layout(name_or_path: str | Path, issue_root: Path | None = None) -> Pat
         Problem(
             f"layout {raw!r} not found (looked in {', '.join(str(c.parent) for c in candidates)})",
             fix=f"use one of: {shipped}, or a path to a .toml layout file",
+            code="layout-unknown",
         )
     )
 

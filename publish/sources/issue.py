@@ -112,6 +112,13 @@ def _read(path: Path | str, allow_outside: bool = False) -> tuple[Issue | None, 
         data = parse_toml(normalize(text, form), reading.toml_path, 1, reading.problems) or data
     issue = _issue(data, reading, form)
     if reading.problems:
+        # Alone, an unknown layout is the layout stage's to report (beside the fonts' problems,
+        # publish.preflight); with other problems of the sources it is reported here, with them.
+        meta = data.get("issue")
+        layout = meta.get("layout") if isinstance(meta, dict) else None
+        if isinstance(layout, str) and layout:
+            _check_layout_name(layout, reading, reading.table_line("issue"))
+    if reading.problems:
         return None, reading.problems
     return issue, reading.problems
 
@@ -205,8 +212,6 @@ def _issue(data: dict[str, Any], reading: _Reading, form: str | None) -> Issue |
     _unknown_keys(meta, ISSUE_KEYS, "[issue]", reading, issue_line)
     label = _text(meta, "label", "[issue]", reading, issue_line, None if had_issue else "")
     layout = _text(meta, "layout", "[issue]", reading, issue_line, "magazine-16k")
-    if isinstance(layout, str) and layout:
-        _check_layout_name(layout, reading, issue_line)
     date = _date(meta, reading, issue_line) if had_issue else None
     first_folio = meta.get("first_folio", 1)
     if isinstance(first_folio, bool) or not isinstance(first_folio, int) or first_folio < 1:
