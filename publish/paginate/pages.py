@@ -149,6 +149,8 @@ class ArticleTags:
     alts: tuple[str, ...]
     # per Table block: its cells as (start, end, row, column, header) offsets into the block's text
     cells: tuple[tuple[int, tuple[tuple[int, int, int, int, bool], ...]], ...] = ()
+    # per ListItem block: the length of its label (`1.`, `（一）`), which its text starts with
+    labels: tuple[tuple[int, int], ...] = ()
 
 
 def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]]:
@@ -159,11 +161,13 @@ def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]
             depths = heading_depths(a)
             types = []
             cells: list[tuple[int, tuple[tuple[int, int, int, int, bool], ...]]] = []
+            labels: list[tuple[int, int]] = []
             for i, b in enumerate(a.blocks):
                 if isinstance(b, Heading):
                     types.append(f"H{depths[i]}")
                 elif isinstance(b, ListItem):
                     types.append("LI")
+                    labels.append((i, len(b.label)))
                 elif isinstance(b, Figure):
                     types.append("Figure")
                 elif isinstance(b, Table):
@@ -172,7 +176,8 @@ def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]
                 else:
                     types.append("P")
             alts = tuple(_figure_alt(b) if isinstance(b, Figure) else "" for b in a.blocks)
-            out.append(ArticleTags(a.slug, n, join_title(a.title), tuple(types), alts, tuple(cells)))
+            out.append(ArticleTags(a.slug, n, join_title(a.title), tuple(types), alts, tuple(cells),
+                                   tuple(labels)))
     return tuple(s.title for s in issue.sections), tuple(out)
 
 
