@@ -6,7 +6,7 @@ and (once built) the PDF and EPUB files. Errors the user can act on are `Publish
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from publish.build import BuildResult, build
 from publish.errors import (
@@ -18,6 +18,7 @@ from publish.errors import (
     PublishError,
     SourceError,
 )
+from publish.lazy import lazy_exports
 from publish.version import __version__
 
 if TYPE_CHECKING:
@@ -33,18 +34,7 @@ if TYPE_CHECKING:
 _LAZY = {"Issue": "publish.model", "load_issue": "publish.sources", "add": "publish.word", "AddReport": "publish.word"}
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'publish' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports(globals(), _LAZY)
 
 __all__ = [
     "AddError",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish.cjk.title_join import join_title
-from publish.columns import Columns
+from publish.columns import Columns, columns, frozen_record
 from publish.model import Figure, Heading, Issue, ListItem, PageStart, Table, heading_depths
 
 
@@ -29,7 +29,7 @@ class PlacedGlyph:
     face: str
 
 
-_new = object.__new__
+PLACED_GLYPH_FIELDS = ("char", "x", "width", "face")
 
 
 class PlacedRun(Columns):
@@ -45,10 +45,7 @@ class PlacedRun(Columns):
         self.chars, self.xs, self.widths, self.faces = chars, xs, widths, faces
 
     def _make(self, values: tuple) -> PlacedGlyph:
-        # built without the frozen dataclass's __init__ (object.__setattr__ per field): same instance
-        g = _new(PlacedGlyph)
-        g.__dict__.update(zip(("char", "x", "width", "face"), values, strict=True))
-        return g
+        return frozen_record(PlacedGlyph, PLACED_GLYPH_FIELDS, values)
 
 
 @dataclass(frozen=True)
@@ -79,10 +76,7 @@ class TextLine:
 
     @property
     def text(self) -> str:
-        g = self.glyphs
-        if type(g) is PlacedRun:
-            return "".join(g.chars)
-        return "".join(x.char for x in g)
+        return "".join(columns(self.glyphs, "chars")[0])
 
 
 @dataclass(frozen=True)
