@@ -63,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--issue", type=Path, default=DEFAULT_ISSUE)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every save's two times")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="publish-watch-bench-"))
     try:
@@ -97,6 +98,8 @@ def main() -> None:
                     continue
                 saves.append(waited)
                 rebuilds.append(reported)
+                if args.verbose:
+                    print(f"save {run}: save → new PDF {waited:.3f} s, rebuild {reported:.3f} s")
         finally:
             proc.send_signal(signal.SIGINT)
             try:

@@ -53,6 +53,7 @@ def build_many(
     epub: bool = True,
     epub_fonts: bool = True,
     strict_fonts: bool | None = None,
+    allow_outside: bool = False,
 ) -> list[BuildResult]:
     """Build every issue of `sources` into `out_dir`; see the module docstring.
 
@@ -66,7 +67,7 @@ def build_many(
     ['bayannaoer-renda-2025-1.pdf']
     """
     return run(sources, out_dir, jobs=jobs, client=client, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts,
-               strict_fonts=strict_fonts)
+               strict_fonts=strict_fonts, allow_outside=allow_outside)
 
 
 def run(
@@ -80,13 +81,15 @@ def run(
     epub: bool = True,
     epub_fonts: bool = True,
     strict_fonts: bool | None = None,
+    allow_outside: bool = False,
     settings_: settings.Settings | None = None,
     loaders: Loaders | None = None,
 ) -> list[BuildResult]:
     """`build_many` with given settings (a Publisher's) and, in this process, kept loaders."""
     items = list(sources)
     out = Path(out_dir)
-    options: dict[str, Any] = {"pdf": pdf, "screen": screen, "epub": epub, "epub_fonts": epub_fonts, "strict_fonts": strict_fonts}
+    options: dict[str, Any] = {"pdf": pdf, "screen": screen, "epub": epub, "epub_fonts": epub_fonts, "strict_fonts": strict_fonts,
+                              "allow_outside": allow_outside}
     chosen = settings_ or settings.current()
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")

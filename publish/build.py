@@ -112,6 +112,7 @@ def build(
     progress: Progress | None = None,
     strict_fonts: bool | None = None,
     loaders: Loaders | None = None,
+    allow_outside: bool = False,
 ) -> BuildResult:
     """Build `source` (an issue folder or an `Issue`) into `out_dir`: `<issue.slug>.pdf`, `.epub`
     (and `-cover.pdf` with `[covers]`), all or none. Options as `render`; `progress(stage, done,
@@ -127,7 +128,7 @@ def build(
     with _gc_paused():
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders, out=out,
-                           strict_fonts=strict_fonts, pdf=pdf)
+                           strict_fonts=strict_fonts, pdf=pdf, allow_outside=allow_outside)
         with _scratch(out) as tmp:
             made, files = _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts,
                                 report=report, into=tmp)
@@ -148,6 +149,7 @@ def render(
     progress: Progress | None = None,
     strict_fonts: bool | None = None,
     loaders: Loaders | None = None,
+    allow_outside: bool = False,
 ) -> Rendered:
     """The editions of `source` — an issue folder or an `Issue` made in memory — as bytes.
 
@@ -169,7 +171,7 @@ def render(
     with _gc_paused():
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders,
-                           strict_fonts=strict_fonts, pdf=pdf)
+                           strict_fonts=strict_fonts, pdf=pdf, allow_outside=allow_outside)
         if not epub:
             return _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts, report=report)[0]
         # the EPUB helper writes its file into a scratch folder (removed after; left-overs of killed
@@ -222,13 +224,14 @@ def prepare(
     out: Path | None = None,
     strict_fonts: bool | None = None,
     pdf: bool = True,
+    allow_outside: bool = False,
 ) -> Prepared:
     """Read and check everything a build needs (`publish.preflight`, the same checks as `publish
     check`); raises every error, as the first failing stage's exception (nothing is written)."""
     from publish.preflight import preflight
 
     checked = preflight(source, pdf=pdf, strict_fonts=strict_fonts, progress=report, layout=layout,
-                        fonts=fonts, loaders=loaders)
+                        fonts=fonts, loaders=loaders, allow_outside=allow_outside)
     extra = []
     if out is not None and out.exists() and not out.is_dir():
         extra.append(Problem(f"the output folder {out} is a file", fix="give a folder with -o",

@@ -13,8 +13,33 @@ tuple of those records, so the stage contracts (docs/architecture.md) are unchan
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+_new = object.__new__
+
+# A record's field for each column name (`GlyphRun.chars` holds the `Glyph.char`s, …).
+RECORD_FIELD = {"chars": "char", "xs": "x", "widths": "width", "faces": "face", "offsets": "offset"}
+
+
+def frozen_record(cls: type[T], fields: tuple[str, ...], values: Iterable[Any]) -> T:
+    """An instance of the frozen dataclass `cls` with `fields` set to `values`, made without its
+    `__init__` — the same instance, equal and hashing the same. Why: a frozen dataclass's
+    `__init__` sets each field through `object.__setattr__`, several times slower, and the glyphs
+    of a page are made tens of thousands of times. `cls` must be a plain (not slotted) dataclass."""
+    record = _new(cls)
+    record.__dict__.update(zip(fields, values, strict=True))
+    return record
+
+
+def columns(glyphs: Sequence[Any], *names: str) -> tuple[Sequence[Any], ...]:
+    """The named columns (`"chars"`, `"xs"`, `"widths"`, `"faces"`, `"offsets"`) of a line's glyphs:
+    read directly from a `Columns` (the composer's and pagination's), else gathered from any
+    sequence of records (a stand-in composer's, a test's). The one place that tells them apart."""
+    if isinstance(glyphs, Columns):
+        return tuple(getattr(glyphs, name) for name in names)
+    return tuple(tuple(getattr(g, RECORD_FIELD[name]) for g in glyphs) for name in names)
 
 
 class Columns(Sequence):

@@ -101,8 +101,20 @@ def _chars_by_role(fonts: FontSet, texts) -> dict[str, set[str]]:
     return out
 
 
+# Names for the invisible characters `unicodedata.name` has none for (C0 controls).
+_INVISIBLE_NAMES = {"\t": "CHARACTER TABULATION, a TAB", "\v": "LINE TABULATION", "\f": "FORM FEED"}
+
+
 def _problem(ch: str, role: str, chain: ResolvedRole, path, line_hint) -> Problem:
     line = _find_line(path, ch, line_hint)
+    if unicodedata.category(ch) in ("Cc", "Cf"):
+        # a TAB, a zero-width space or joiner, a byte-order mark: not a missing glyph but a
+        # character that is invisible in the editor and has no printed form at all
+        name = _INVISIBLE_NAMES.get(ch) or unicodedata.name(ch, "a control character")
+        return Problem(
+            f"U+{ord(ch):04X} ({name}) is an invisible character that cannot be printed",
+            path, line, "delete it, or write an ordinary space (U+0020) or ideographic space (U+3000) "
+            "where a gap is meant", "invisible-character")
     tried = ", ".join(f.info.label for f in chain.faces)
     name = unicodedata.name(ch, "unnamed character")
     shown = ch if ch.isprintable() and not ch.isspace() else ""

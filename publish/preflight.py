@@ -125,13 +125,14 @@ def preflight(path: Path | str | Issue, *, pdf: bool = True, strict_fonts: bool 
               proofread: bool = False, progress: Progress | None = None,
               layout: str | Path | Layout | None = None,
               fonts: FontSet | Mapping[str, Sequence[str]] | None = None,
-              loaders: Loaders | None = None) -> Preflight:
+              loaders: Loaders | None = None, allow_outside: bool = False) -> Preflight:
     """Check the issue at `path` (or the `Issue` given); see the module docstring. `pdf`: the print
     edition will be made (its cover and filler pictures are checked). `strict_fonts` (None: the
     issue's `[fonts] strict`) makes a substituted font an error. `proofread`: add the proofreading
     warnings. `layout`: a layout name, file or `Layout` instead of the issue's; `fonts`: a `FontSet`,
     or role → font names replacing those roles' chains; `loaders`: where layouts and fonts come
-    from (default: loaded afresh)."""
+    from (default: loaded afresh). `allow_outside`: accept articles and pictures outside the issue
+    folder (`load_issue`)."""
     from publish.loaders import Loaders
     from publish.model import Issue
     from publish.sources import load_issue
@@ -152,7 +153,7 @@ def preflight(path: Path | str | Issue, *, pdf: bool = True, strict_fonts: bool 
         path = issue.root if issue.root is not None else Path(".")
     elif isinstance(path, (str, os.PathLike)):
         try:
-            issue = load_issue(path)
+            issue = load_issue(path, allow_outside=allow_outside)
         except SourceError as err:
             found.add(err.problems, SourceError)
             if proofread:

@@ -124,3 +124,18 @@ def test_titles_are_never_split_and_open_on_the_grid():
         for p in d.placed:
             if p.column == SPAN and p.row is not None and p.article in d.openings:
                 assert p.slot + p.row.height <= 38
+
+
+def test_right_page_sections_stay_on_odd_folios_when_the_contents_push_the_body():
+    # first_folio 1: the contents take folio 1 and the body starts on folio 2 (a left page)
+    sections = [("特别报道", [article("a", LONG)]), ("工作动态", [article("b", [lines(12)])]),
+                ("代表工作", [article("c", [lines(12)])])]
+    doc = paginate(make_issue(sections, first_folio=1), dataclasses.replace(MAG, section_start="right-page",
+                                                                             page_multiple=1),
+                   FakeFonts(), composer=FAKE)
+    body = [p for p in doc.pages if p.kind == "body"]
+    assert body[0].folio == 2
+    for slug in ("b", "c"):
+        page = next(p for p in body if any(getattr(it, "article", "") == slug and getattr(it, "kind", "") == "title"
+                                           for it in p.items))
+        assert page.folio % 2 == 1, (slug, page.folio)

@@ -245,3 +245,16 @@ def test_the_covers_file_has_no_article_text_and_claims_no_pdfua(built):
     with pikepdf.open(result.cover_path) as cover, pikepdf.open(result.pdf_path) as inner:
         assert b"pdfuaid:part" not in cover.Root.Metadata.read_bytes()
         assert b"<pdfuaid:part>1</pdfuaid:part>" in inner.Root.Metadata.read_bytes()
+
+
+def test_the_sample_s_photos_are_rgb_on_screen_and_cmyk_in_print(tmp_path):
+    import pikepdf
+
+    from publish.build import build
+
+    result = build(ROOT / "examples" / "sample", tmp_path, epub=False)
+    for path, spaces in ((result.screen_path, {"/DeviceRGB", "/DeviceGray"}),
+                         (result.pdf_path, {"/DeviceCMYK", "/DeviceGray"})):
+        with pikepdf.open(path) as pdf:
+            found = [str(im.ColorSpace) for p in pdf.pages for im in p.images.values()]
+        assert found and set(found) <= spaces, (path.name, found)

@@ -24,7 +24,7 @@ from publish.paginate.setting import byline_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample"
-TEXT_TYPES = {"H1", "H2", "H3", "H4", "H5", "H6", "P", "LBody", "Caption", "TH", "TD"}
+TEXT_TYPES = {"H1", "H2", "H3", "H4", "H5", "H6", "P", "Lbl", "LBody", "Caption", "TH", "TD"}
 
 
 def _squeeze(text: str) -> str:
@@ -70,7 +70,7 @@ def expected_elements(article) -> list[tuple[str, str]]:
         if isinstance(block, Heading):
             out.append((f"H{depths[i]}", _squeeze(block.text)))
         elif isinstance(block, ListItem):
-            out.append(("LBody", _squeeze(block.text)))
+            out += [("Lbl", _squeeze(block.label)), ("LBody", _squeeze(block.text[len(block.label):]))]
         elif isinstance(block, Figure):
             if block.caption:
                 out.append(("Caption", _squeeze(block.text)))
@@ -146,7 +146,8 @@ def test_a_figure_has_its_caption_as_alt_text_and_a_bounding_box_and_lists_are_l
     lists = [n for n in root.walk() if n.type == "L"]
     assert len(lists) == 1
     items = [k for k in lists[0].kids if isinstance(k, Node)]
-    assert [i.type for i in items] == ["LI", "LI"] and all(i.kids[0].type == "LBody" for i in items)
+    assert [i.type for i in items] == ["LI", "LI"]
+    assert all([k.type for k in i.kids] == ["Lbl", "LBody"] for i in items)
 
 
 def test_headings_never_skip_a_level_within_an_article(sample, handmade):

@@ -188,3 +188,33 @@ def test_a_picture_with_too_few_pixels_for_its_printed_size_is_marked(tmp_path):
     assert [(m.kind, m.box) for m in marks[0]] == [("low-dpi", (60.0, 100.0, 200.0, 133.0))]
     assert "small.png: 108 dpi" in marks[0][0].message
     assert 1 not in marks
+
+
+def test_sigint_stops_watch_even_when_started_with_sigint_ignored(tmp_path):
+    """A shell without job control starts `publish watch … &` with SIGINT ignored; `kill -INT`
+    must still stop it, with exit status 0."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    issue = _copy(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "publish", "watch", str(issue), "-o", str(tmp_path / "out"),
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line or re.search(r"preview at http://127\.0\.0\.1:\d+/", line):
+                break
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=20)
+        assert proc.returncode == 0, output
+        assert "stopped" in output
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -12,7 +12,7 @@ from itertools import repeat
 from typing import NamedTuple
 
 from publish.cjk.classes import LEVELS
-from publish.columns import Columns
+from publish.columns import Columns, columns
 
 PUNCTUATION_STYLES = ("quanjiao", "kaiming")
 ALIGNS = ("justify", "left", "center", "right")
@@ -137,7 +137,4 @@ class Line:
 
     @property
     def text(self) -> str:
-        g = self.glyphs
-        if type(g) is GlyphRun:
-            return "".join(g.chars)
-        return "".join(x.char for x in g)
+        return "".join(columns(self.glyphs, "chars")[0])

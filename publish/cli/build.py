@@ -59,9 +59,11 @@ class _Bars:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Issues built at once when several are given (default: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars, no output paths, no library chatter.")
+@click.option("--allow-outside", is_flag=True,
+              help="Accept articles and pictures outside the issue folder (refused by default).")
 @handle_errors
 def build(issue_dirs: tuple[Path, ...], out_dir: Path, pdf: bool, screen: bool, epub: bool, epub_fonts: bool,
-          strict_fonts: bool | None, jobs: int | None, quiet: bool) -> None:
+          strict_fonts: bool | None, jobs: int | None, quiet: bool, allow_outside: bool) -> None:
     """Build each ISSUE_DIR into OUT_DIR/<magazine>-<label>.pdf, -screen.pdf and .epub (pagination
     always runs: the EPUB's page-list uses the print folios). Several issues are built at once (-j)."""
     from publish.errors import warning_line
@@ -74,14 +76,15 @@ def build(issue_dirs: tuple[Path, ...], out_dir: Path, pdf: bool, screen: bool, 
         from publish.batch import build_many
 
         results = build_many(issue_dirs, out_dir, jobs=jobs, pdf=pdf, screen=screen, epub=epub,
-                             epub_fonts=epub_fonts, strict_fonts=strict_fonts or None)
+                             epub_fonts=epub_fonts, strict_fonts=strict_fonts or None, allow_outside=allow_outside)
     else:
         from publish.build import build as run_build
 
         bars = _Bars() if not quiet and sys.stderr.isatty() else None
         try:
             results = [run_build(issue_dirs[0], out_dir, pdf=pdf, epub=epub, epub_fonts=epub_fonts,
-                                 progress=bars, strict_fonts=strict_fonts or None, screen=screen)]
+                                 progress=bars, strict_fonts=strict_fonts or None, screen=screen,
+                                 allow_outside=allow_outside)]
         finally:
             if bars is not None:
                 bars.close()

@@ -19,15 +19,17 @@ from publish.errors import PublishError
 @click.argument("issue_dir", type=click.Path(path_type=Path))
 @click.option("--strict-fonts", is_flag=True, default=None,
               help="A role set in another font than issue.toml asks for is an error (for press builds).")
+@click.option("--allow-outside", is_flag=True,
+              help="Accept articles and pictures outside the issue folder (refused by default).")
 @handle_errors
-def check(issue_dir: Path, strict_fonts: bool | None) -> None:
+def check(issue_dir: Path, strict_fonts: bool | None, allow_outside: bool) -> None:
     """Check ISSUE_DIR without rendering: sources, font coverage, layout, fonts substituted,
     proofreading. Exit 1 on any error; warnings (`path:line: warning[code]: …`) do not fail it."""
     from publish.errors import warning_line
     from publish.preflight import preflight
 
     # The build's own preflight (publish.preflight): what `check` passes, `build` accepts.
-    checked = preflight(issue_dir, strict_fonts=strict_fonts or None, proofread=True)
+    checked = preflight(issue_dir, strict_fonts=strict_fonts or None, proofread=True, allow_outside=allow_outside)
     # A photo under 300 dpi is reported but, as in the build, does not fail the check: the
     # editor may accept it for a small picture, and the printer's preflight flags it anyway.
     if checked.errors:

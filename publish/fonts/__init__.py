@@ -23,7 +23,9 @@ embedded, subset CID font per document — are `publish.pdf.fonts` (`pdf_font(fo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from publish.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from publish.fonts.fontset import FontMetrics, FontSet, ResolvedFace, ResolvedRole, load_fonts
@@ -31,18 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["FontMetrics", "FontSet", "ResolvedFace", "ResolvedRole", "load_fonts"]
 
 
-# The names above come from `publish.fonts.fontset`, imported on first use (PEP 562): importing a
-# submodule (`publish.fonts.discovery` for `publish fonts`, …) loads this
-# package first, and fontset with the composer's tables behind it costs ~40 ms they do not need.
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        raise AttributeError(f"module 'publish.fonts' has no attribute {name!r}")
-    from publish.fonts import fontset
-
-    value = getattr(fontset, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+# The names above come from `publish.fonts.fontset`, imported on first use (publish.lazy): importing
+# a submodule (`publish.fonts.discovery` for `publish fonts`, …) loads this package first, and
+# fontset with the composer's tables behind it costs ~40 ms they do not need.
+__getattr__, __dir__ = lazy_exports(globals(), dict.fromkeys(__all__, "publish.fonts.fontset"))

@@ -194,9 +194,12 @@ def import_text(
 
     # 3. Choose the article starts on each page that has title blocks.
     starts: list[_Start] = []
+    lines_of_page: dict[int, list[int]] = {}  # page → its stream indices (one pass, not one per page)
+    for i, page_index in enumerate(page_of):
+        lines_of_page.setdefault(page_index, []).append(i)
     for page_index in sorted(blocks_on):
         titles = [b for _, group in blocks_on[page_index] for b in group]
-        on_page = [i for i in range(len(stream)) if page_of[i] == page_index]
+        on_page = lines_of_page.get(page_index, [])
         candidates = [i for i in on_page if i in opens]
         if not candidates:
             later = [i for i in sorted(opens) if i >= (on_page[-1] + 1 if on_page else 0) and i < len(stream)]
@@ -308,6 +311,7 @@ def import_text(
     # 5. Drafts → model articles.
     articles: list[Article] = []
     spans: list[dict] = []
+    position = {id(line): k for k, line in enumerate(stream)}  # a line's place in the stream, in O(1)
     for n, d in enumerate(drafts, start=1):
         block = d.block
         if block is not None and secondary_headline(block, full):
@@ -316,7 +320,8 @@ def import_text(
                 "secondary headline under a complete full-width title: made the subtitle"
             )
         if block is not None and evidence(block, full)[0].startswith("shape only") and d.lines:
-            sim = _similarity(block.title_text, _window(stream, stream.index(d.lines[0])))
+            at = position.get(id(d.lines[0]))
+            sim = _similarity(block.title_text, _window(stream, stream.index(d.lines[0]) if at is None else at))
             if sim < 0.25:
                 report.uncertain.append(
                     f"page {pages[block.page].folio}: title {block.title_text!r} found by its shape only, and few of "
@@ -512,11 +517,13 @@ def write_import(result: ImportResult, folder: Path | str, *, force: bool = Fals
     """Write the issue folder (issue.toml, articles/, import-report.json) atomically."""
     from publish.sources.writer import write_issue
 
-    folder = Path(folder)
+    folder = Path(folder).absolute()  # `-o .`: the working folder, by its full name
     if folder.exists() and not folder.is_dir():
         raise ImportError_(Problem("the output path is a file, not a folder", folder, None, "choose another -o"))
     if folder.exists() and any(folder.iterdir()) and not force:
         raise ImportError_(Problem("the output folder exists and is not empty", folder, None, "choose another -o or pass --force"))
+    if folder.is_dir():
+        return _write_into(result, folder)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
@@ -541,6 +548,48 @@ def write_import(result: ImportResult, folder: Path | str, *, force: bool = Fals
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+    return folder
+
+
+def _write_files(result: ImportResult, folder: Path) -> None:
+    from publish.sources.writer import write_issue
+
+    write_issue(result.issue, folder)
+    (folder / "import-report.json").write_text(
+        json.dumps(result.report.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+
+
+def _write_into(result: ImportResult, folder: Path) -> Path:
+    """Fill an existing folder (empty, or with --force): the folder itself is never renamed — it may
+    be the working folder (`-o .`) — but its entries are: the issue is written into a hidden folder
+    inside it, then each entry is moved into place (an entry there before is put aside and removed
+    at the end, or put back when a move fails)."""
+    try:
+        temp = Path(tempfile.mkdtemp(prefix=".publish-import-", dir=folder))
+        aside = Path(tempfile.mkdtemp(prefix=".publish-import-old-", dir=folder))
+    except OSError as err:
+        raise ImportError_(Problem(f"cannot write into the output folder: {err.strerror}", folder)) from None
+    placed: list[str] = []
+    kept: list[str] = []
+    try:
+        _write_files(result, temp)
+        for entry in sorted(temp.iterdir()):
+            target = folder / entry.name
+            if target.exists() or target.is_symlink():
+                os.replace(target, aside / entry.name)
+                kept.append(entry.name)
+            os.replace(entry, target)
+            placed.append(entry.name)
+    except OSError as err:
+        for name in placed:
+            os.replace(folder / name, temp / name)
+        for name in kept:
+            os.replace(aside / name, folder / name)
+        raise ImportError_(Problem(f"cannot write the issue folder: {err.strerror or err}", folder)) from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+        shutil.rmtree(aside, ignore_errors=True)
     return folder
 
 

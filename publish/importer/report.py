@@ -47,17 +47,35 @@ class ImportReport:
             f"{c['headers']} running headers)",
             f"articles {c['articles']}, titles {c['titles']}, subtitles {c['subtitles']}, bylines {c['bylines']}, "
             f"paragraphs {c['paragraphs']}, headings {c['headings']}, blocks {c['blocks']}",
-            f"sections {c['sections']}: " + ", ".join(c["section_titles"]),
+            f"sections {c['sections']}: " + _names(c["section_titles"]),
             f"characters: {a['input']} non-space in, {a['accounted']} accounted "
             f"(title {a['title']}, subtitle {a['subtitle']}, byline {a['byline']}, body {a['body']}, "
             f"header {a['header']}, folio {a['folio']}) — {'OK' if a['ok'] else 'MISMATCH'}",
             f"uncertain decisions: {len(self.uncertain)} (see import-report.json)",
         ]
+        if c.get("duplicates"):
+            lines.insert(-1, f"duplicated articles: {c['duplicates']} (each printed more than once; see import-report.json)")
         return "\n".join(lines)
+
+
+# The summary names this many sections at most (an import of a damaged text can find thousands).
+SUMMARY_NAMES = 12
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:SUMMARY_NAMES])
+    more = len(names) - SUMMARY_NAMES
+    return shown + (f", … and {more} more (see import-report.json)" if more > 0 else "")
 
 
 def _count(text: str) -> Counter[str]:
     return Counter(c for c in text if not c.isspace())
+
+
+def _add(counter: Counter[str], text: str) -> None:
+    """Count `text`'s non-space characters into `counter` in place (`+=` would copy the counter:
+    quadratic over a large import)."""
+    counter.update(c for c in text if not c.isspace())
 
 
 def account(text: str, pages: list[Page], issue: Issue, report: ImportReport, consumed: list[int]) -> None:
@@ -66,20 +84,20 @@ def account(text: str, pages: list[Page], issue: Issue, report: ImportReport, co
     raw = text.split("\n")
     for page in pages:
         if page.header_line:
-            fields["header"] += _count(raw[page.header_line - 1])
+            _add(fields["header"], raw[page.header_line - 1])
         if page.folio_line:
-            fields["folio"] += _count(raw[page.folio_line - 1])
+            _add(fields["folio"], raw[page.folio_line - 1])
     articles = issue.articles
     for article in articles:
-        fields["title"] += _count("".join(article.title) if article.title != ("（标题未识别）",) else "")
-        fields["subtitle"] += _count(article.subtitle)
+        _add(fields["title"], "".join(article.title) if article.title != ("（标题未识别）",) else "")
+        _add(fields["subtitle"], article.subtitle)
         for b in article.bylines:
-            fields["byline"] += _count("●" + b.unit + b.name)
+            _add(fields["byline"], "●" + b.unit + b.name)
         for block in article.blocks:
-            fields["body"] += _count(block.text)
+            _add(fields["body"], block.text)
     total: Counter[str] = Counter()
     for counter in fields.values():
-        total += counter
+        total.update(counter)
     expected = _count(text)
     problems = []
     missing, extra = expected - total, total - expected
@@ -101,6 +119,18 @@ def account(text: str, pages: list[Page], issue: Issue, report: ImportReport, co
     report.account["input"] = sum(expected.values())
     report.account["accounted"] = sum(total.values())
     report.account["ok"] = not problems
+    # An article printed twice (a damaged extraction, two issues run together) is kept, and flagged.
+    copies: dict[tuple, list] = {}
+    for article in articles:
+        body = "".join(b.text for b in article.blocks)
+        if body:
+            copies.setdefault((article.title, body), []).append(article)
+    duplicates = [group for group in copies.values() if len(group) > 1]
+    for group in duplicates:
+        report.uncertain.append(
+            f"article {''.join(group[0].title)!r} is printed {len(group)} times ({', '.join(a.slug for a in group)}): "
+            "the same title and text; keep one"
+        )
     blocks = [b for a in articles for b in a.blocks]
     report.counts = {
         "pages": len(pages),
@@ -117,6 +147,7 @@ def account(text: str, pages: list[Page], issue: Issue, report: ImportReport, co
         "blocks": len(blocks),
         "sections": len(issue.sections),
         "section_titles": [s.title for s in issue.sections],
+        "duplicates": len(duplicates),
         "uncertain": len(report.uncertain),
     }
     if problems:

@@ -1,7 +1,9 @@
 """Print-side checks of an issue, for `publish check` and before a build writes anything.
 
 In: an `Issue` (and optionally its already loaded `Layout`). Out: a list of `Problem`s: the layout
-does not load (errors naming the key), a figure's image is missing or unreadable (errors), a photo
+does not load (errors naming the key), a figure's image is missing, unreadable, damaged (decoded in
+full), of another type than its name says or too large to decode (errors;
+`publish.layout.imagefile`), a photo
 has less than 300 dpi at the size it is placed (an `ImageWarning`: reported, the build goes on).
 `is_error(problem)` tells them apart.
 """
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publish.errors import LayoutError, Problem, ProblemWarning, is_error
+from publish.layout.imagefile import ImageFileError
+from publish.layout.imagefile import inspect as inspect_image
 from publish.layout.load import load_layout
 from publish.layout.spec import Layout, figure_size
 
@@ -63,13 +67,18 @@ IMAGE_FORMATS = ("JPEG", "PNG", "TIFF", "WEBP")
 
 
 def image_pixels(path: Path) -> tuple[int, int]:
-    """Pixel size of a JPEG/PNG/TIFF/WebP; raises OSError (or PIL's errors) when it cannot be read."""
+    """Pixel size of a JPEG/PNG/TIFF/WebP from its header (no decoding); raises OSError (or PIL's
+    errors) when it cannot be read. The checks decode every figure once (`publish.layout.imagefile`)."""
+    import warnings
+
     from PIL import Image
 
-    with Image.open(path) as im:
-        if im.format not in IMAGE_FORMATS:
-            raise OSError(f"is {im.format}, not JPEG, PNG, TIFF or WebP")
-        return im.size
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a huge image was refused by the checks, which speak for it
+        with Image.open(path) as im:
+            if im.format not in IMAGE_FORMATS:
+                raise OSError(f"is {im.format}, not JPEG, PNG, TIFF or WebP")
+            return im.size
 
 
 def check_prepress(issue, layout: Layout | None = None) -> list[Problem]:
@@ -103,11 +112,15 @@ def layout_problems(issue, layout: Layout | None) -> list[Problem]:
                                         "image-missing"))
                 continue
             try:
-                px_w, px_h = image_pixels(path)
-            except Exception as err:  # PIL raises several types for damaged files
-                problems.append(Problem(f"image {path.name} cannot be read: {err}", where, block.line or None,
-                                        "save it again as JPEG or PNG", "image-unreadable"))
+                facts = inspect_image(path)
+            except ImageFileError as err:
+                problems.append(Problem(err.message, where, block.line or None, err.fix, err.code))
                 continue
+            except OSError as err:
+                problems.append(Problem(f"image {path.name} cannot be read: {err.strerror or err}", where,
+                                        block.line or None, "check the file's permissions", "image-unreadable"))
+                continue
+            px_w, px_h = facts.width, facts.height
             if layout is None:
                 continue
             w_pt, _h, _slots = figure_size(layout, px_w, px_h)

@@ -49,6 +49,7 @@ def set_article(article: Article, section: str, setter: Setter, *, first_in_sect
     title = setter.title_block(article)
     rows = setter.body(article)
     _check_nothing_lost(article, title, rows)
+    _check_fits(article, title, rows, setter.layout.lines)
     segments: list[list[Row]] = [[]]
     spans: list[Row] = []
     for r in rows:
@@ -83,6 +84,25 @@ def _stack(rows: list[Row]) -> Row:
             items.append(dataclasses.replace(it, slot=it.slot + top))
         top += r.height
     return Row(top, rows[0].breakable, False, tuple(items), True)
+
+
+def _check_fits(article: Article, title: Row, rows: list[Row], lines: int) -> None:
+    """A row taller than a page can be placed nowhere: an error naming what is too tall, never a
+    page that silently cuts it off (a 200 pt title, a leading of half a page)."""
+    if title.height > lines:
+        raise BuildError(Problem(
+            f"article {article.slug!r}: its title block (title, subtitle, bylines) needs {title.height} lines "
+            f"but a page has {lines}", article.source, 1,
+            "shorten the title, or make [styles] title/subtitle/byline size and leading smaller in the layout",
+            "title-too-tall"))
+    for r in rows:
+        if r.height > lines:
+            kinds = sorted({it.kind for it in (r.payload or ()) if isinstance(it, SetLine)}) or ["figure"]
+            at = [it.block for it in (r.payload or ()) if isinstance(it, SetLine) and 0 <= it.block < len(article.blocks)]
+            line = article.blocks[at[0]].line or None if at else None
+            raise BuildError(Problem(
+                f"article {article.slug!r}: a {'/'.join(kinds)} block needs {r.height} lines but a page has {lines}",
+                article.source, line, "make its size and leading smaller in the layout", "block-too-tall"))
 
 
 def _check_nothing_lost(article: Article, title: Row, rows: list[Row]) -> None:

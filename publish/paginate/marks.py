@@ -9,6 +9,7 @@ gave each mark its small advance, so every glyph keeps its x.
 
 from __future__ import annotations
 
+from publish.columns import columns
 from publish.paginate.pages import PlacedRun, TextLine
 
 MARK = "@sup"
@@ -16,15 +17,10 @@ MARK = "@sup"
 
 def split_marks(line: TextLine, scale: float) -> tuple[TextLine, ...]:
     """`line` split into text and raised marks (the line itself when it has no marks)."""
-    g = line.glyphs
-    if type(g) is PlacedRun:
-        if not any(MARK in face for face in set(g.faces)):  # nearly every line: one set of faces
-            return (line,)
-        rows = list(zip(g.chars, g.xs, g.widths, g.faces, strict=True))
-    else:
-        rows = [(x.char, x.x, x.width, x.face) for x in g]
-    if not any(MARK in face for *_rest, face in rows):
+    chars, xs, widths, faces = columns(line.glyphs, "chars", "xs", "widths", "faces")
+    if not any(MARK in face for face in set(faces)):  # nearly every line: one set of faces
         return (line,)
+    rows = list(zip(chars, xs, widths, faces, strict=True))
     small = line.size * scale
     rise = 0.88 * (line.size - small)  # tops of the two em boxes level (baseline at 0.88 em)
     text = [r for r in rows if MARK not in r[3]]

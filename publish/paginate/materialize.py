@@ -10,10 +10,9 @@ outline (sections → articles), the contents entries and the folio of every pag
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
-from publish.cjk.style import GlyphRun
 from publish.cjk.title_join import join_title
+from publish.columns import columns
 from publish.layout.spec import Layout
 from publish.model import Issue, PageStart
 from publish.paginate.cover import full_page_picture
@@ -23,7 +22,6 @@ from publish.paginate.pages import (
     Document,
     OutlineEntry,
     Page,
-    PlacedGlyph,
     PlacedImage,
     PlacedRun,
     Rule,
@@ -156,23 +154,12 @@ def _foot_items(d: PageDraft, L: Layout, side: str) -> list:
     return out
 
 
-_new = object.__new__
-
-
 def _text_line(line, x: float, y: float, size: float, kind: str, article: str, column: int,
                block: int = -2, offset: int = 0, repeat: bool = False, *, note: int = 0) -> TextLine:
-    g = line.glyphs
-    if type(g) is GlyphRun:
-        # the composer's columns are shared, not copied: no object per glyph (publish.columns)
-        return TextLine(x, y, size, PlacedRun(g.chars, g.xs, g.widths, g.faces), kind, article, column, block,
-                        "", offset, repeat, note)
-    glyphs: list[Any] = []
-    append = glyphs.append
-    for gl in g:
-        pg = _new(PlacedGlyph)  # as PlacedGlyph(char, x, width, face), without the slow frozen __init__
-        pg.__dict__.update(char=gl.char, x=gl.x, width=gl.width, face=gl.face)
-        append(pg)
-    return TextLine(x, y, size, tuple(glyphs), kind, article, column, block, "", offset, repeat, note)
+    # the composer's columns are shared, not copied: no object per glyph (publish.columns)
+    chars, xs, widths, faces = columns(line.glyphs, "chars", "xs", "widths", "faces")
+    run = PlacedRun(tuple(chars), tuple(xs), tuple(widths), tuple(faces))
+    return TextLine(x, y, size, run, kind, article, column, block, "", offset, repeat, note)
 
 
 def _shift(line: TextLine, dx: float) -> TextLine:

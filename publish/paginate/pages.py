@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish.cjk.title_join import join_title
-from publish.columns import Columns
+from publish.columns import Columns, columns, frozen_record
 from publish.model import Figure, Heading, Issue, ListItem, PageStart, Table, heading_depths
 
 
@@ -29,7 +29,7 @@ class PlacedGlyph:
     face: str
 
 
-_new = object.__new__
+PLACED_GLYPH_FIELDS = ("char", "x", "width", "face")
 
 
 class PlacedRun(Columns):
@@ -45,10 +45,7 @@ class PlacedRun(Columns):
         self.chars, self.xs, self.widths, self.faces = chars, xs, widths, faces
 
     def _make(self, values: tuple) -> PlacedGlyph:
-        # built without the frozen dataclass's __init__ (object.__setattr__ per field): same instance
-        g = _new(PlacedGlyph)
-        g.__dict__.update(zip(("char", "x", "width", "face"), values, strict=True))
-        return g
+        return frozen_record(PlacedGlyph, PLACED_GLYPH_FIELDS, values)
 
 
 @dataclass(frozen=True)
@@ -79,10 +76,7 @@ class TextLine:
 
     @property
     def text(self) -> str:
-        g = self.glyphs
-        if type(g) is PlacedRun:
-            return "".join(g.chars)
-        return "".join(x.char for x in g)
+        return "".join(columns(self.glyphs, "chars")[0])
 
 
 @dataclass(frozen=True)
@@ -149,6 +143,8 @@ class ArticleTags:
     alts: tuple[str, ...]
     # per Table block: its cells as (start, end, row, column, header) offsets into the block's text
     cells: tuple[tuple[int, tuple[tuple[int, int, int, int, bool], ...]], ...] = ()
+    # per ListItem block: the length of its label (`1.`, `（一）`), which its text starts with
+    labels: tuple[tuple[int, int], ...] = ()
 
 
 def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]]:
@@ -159,11 +155,13 @@ def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]
             depths = heading_depths(a)
             types = []
             cells: list[tuple[int, tuple[tuple[int, int, int, int, bool], ...]]] = []
+            labels: list[tuple[int, int]] = []
             for i, b in enumerate(a.blocks):
                 if isinstance(b, Heading):
                     types.append(f"H{depths[i]}")
                 elif isinstance(b, ListItem):
                     types.append("LI")
+                    labels.append((i, len(b.label)))
                 elif isinstance(b, Figure):
                     types.append("Figure")
                 elif isinstance(b, Table):
@@ -172,7 +170,8 @@ def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]
                 else:
                     types.append("P")
             alts = tuple(_figure_alt(b) if isinstance(b, Figure) else "" for b in a.blocks)
-            out.append(ArticleTags(a.slug, n, join_title(a.title), tuple(types), alts, tuple(cells)))
+            out.append(ArticleTags(a.slug, n, join_title(a.title), tuple(types), alts, tuple(cells),
+                                   tuple(labels)))
     return tuple(s.title for s in issue.sections), tuple(out)
 
 

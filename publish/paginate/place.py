@@ -214,9 +214,22 @@ def _place_article(a: ArticleRows, L: Layout, drafts: list[PageDraft], first_fol
 
     at = Cursor(page, slot)
     deferred: list[Row] = []  # a spanning row waiting for the top of the next page
+    carried: list[Row] = []  # text before a picture that floats on: it flows on with the text after it
+    first = True
     for k, seg in enumerate(a.segments):
-        at = _flow_segment(seg, a, L, drafts, at, first=k == 0,
+        if carried:
+            seg, carried = carried + seg, []
+        if k < len(a.spans) and not deferred and _floats_on(seg, a.spans[k], at, L) and \
+                k + 1 < len(a.segments) and a.segments[k + 1]:
+            # The picture will not fit under this text on this page: rather than balancing the text
+            # above a picture that is not there, the text goes on and the picture floats to the
+            # top of the next page.
+            deferred.append(a.spans[k])
+            carried = seg
+            continue
+        at = _flow_segment(seg, a, L, drafts, at, first=first,
                            balance=(L.balance_columns or k < len(a.spans)) and L.columns > 1, deferred=deferred)
+        first = False
         for span in deferred:  # the text after it ended on the same page: it goes after it
             at = _place_span(span, a, L, drafts, at, title_above=False, more=False)
         deferred.clear()
@@ -283,6 +296,24 @@ def _float_pictures(rows: list[Row], placements: list[tuple[int, int, int]], cap
     return False
 
 
+def _floats_on(seg: list[Row], span: Row, at: Cursor, L: Layout) -> bool:
+    """Whether a page-wide picture `span` after the text `seg` will not fit on the page where the
+    text ends, though the text does (then the picture floats to the next page's top)."""
+    if not _only_pictures(span) or not seg:
+        return False
+    capacity = at.page.capacity(L.lines)
+    balanced = flow.balance(seg, 0, L.columns, capacity - at.slot) if L.columns > 1 else None
+    if balanced is not None:
+        used = balanced[0]
+    else:
+        placed = flow.fill(seg, 0, L.columns, capacity - at.slot, force=False)
+        if not placed or placed[-1][2] < len(seg):
+            return False
+        used = max(flow.height(seg, f, e) for _c, f, e in placed)
+    left = capacity - at.slot - used
+    return span.height > left >= 2
+
+
 def _only_pictures(row: Row) -> bool:
     """A row of pictures and their captions only (no heading glued to it): it may float."""
     items = row.payload or ()
@@ -339,12 +370,13 @@ def _flow_segment(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageD
     i = 0
     first_page = first
     reserve = 0
+    floated = False  # a picture floated on this page: its columns are not rebalanced
 
     def fill(force: bool) -> list[tuple[int, int, int]]:
         """flow.fill above the page's notes, with room kept for the notes the placed rows
         reference (recomputed until the rows that fit reference no more notes than room is kept
         for; a note too long for the foot continues on the next page)."""
-        nonlocal reserve
+        nonlocal reserve, floated
         reserve = 0
         placements: list[tuple[int, int, int]] = []
         for _ in range(8):
@@ -356,6 +388,7 @@ def _flow_segment(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageD
                 continue
             if not _float_pictures(rows, placements, capacity):
                 break
+            floated = True
         return placements
 
     while i < len(rows):
@@ -373,7 +406,7 @@ def _flow_segment(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageD
         if placements:
             end = placements[-1][2]
             last_page = end >= len(rows)
-            if last_page and balance:
+            if last_page and balance and not floated:
                 balanced = flow.balance(rows, i, L.columns, page.capacity(L.lines) - slot - reserve)
                 if balanced is not None:
                     placements = balanced[1]
@@ -402,6 +435,7 @@ def _flow_segment(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageD
         if i < len(rows):
             page = _new_page(drafts, a.section)
             slot = 0
+            floated = False
             while deferred:  # a floated picture opens the page
                 span = deferred.pop(0)
                 page.placed.append(Placed(span, SPAN, slot, a.article.slug))

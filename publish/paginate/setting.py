@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.cjk.style import GlyphRun
+from publish.columns import columns
 from publish.layout.spec import ElementStyle, Layout, figure_size, figure_spans
 from publish.model import (
     Article,
@@ -127,13 +128,10 @@ def text_job(block) -> tuple[str, tuple] | None:
 def line_text(line) -> str:
     """The source characters of a composed line (any composer's `Line`: only `glyphs` is relied
     on): note marks (face keys ending in `@sup`) are made by the edition, not source text."""
-    g = line.glyphs
-    if type(g) is GlyphRun:
-        roles = g.faces
-        if roles and (len(set(roles)) > 1 or MARK in roles[0]):
-            return "".join(c for c, r in zip(g.chars, roles, strict=True) if MARK not in r)
-        return "".join(g.chars)
-    return "".join(x.char for x in g if MARK not in x.face)
+    chars, faces = columns(line.glyphs, "chars", "faces")
+    if faces and (len(set(faces)) > 1 or MARK in faces[0]):
+        return "".join(c for c, f in zip(chars, faces, strict=True) if MARK not in f)
+    return "".join(chars)
 
 
 def byline_text(byline) -> str:
@@ -524,8 +522,9 @@ class Setter:
             return []
         rows[0] = Row(rows[0].height, True, False, rows[0].payload, False, None, rows[0].closing)
         space_after = Row(1, True, True)
-        if span:  # one band across the columns (it fits a page: see `_rows_estimate`)
-            return [_stack_rows(rows), space_after]
+        if span:  # one band across the columns (it fits a page: see `_rows_estimate`), a blank line under it
+            band = _stack_rows(rows)
+            return [Row(band.height + 1, True, False, band.payload, True)]
         return [*rows, space_after]
 
     def _rows_estimate(self, table: Table) -> list[int]:
@@ -557,8 +556,7 @@ class Setter:
 def _mark_groups(line) -> list[str]:
     """The note marks on a composed line, as the texts of runs of glyphs whose face key ends in
     @sup (adjacent marks form one run)."""
-    g = line.glyphs
-    pairs = zip(g.chars, g.faces, strict=True) if type(g) is GlyphRun else ((x.char, x.face) for x in g)
+    pairs = zip(*columns(line.glyphs, "chars", "faces"), strict=True)
     groups: list[str] = []
     inside = False
     for c, r in pairs:

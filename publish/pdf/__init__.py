@@ -6,13 +6,15 @@ Public: `write_pdf(document, fonts, out_path) -> Path`, `render_pdf(document, fo
 `write_screen_pdf(document, fonts, out_path) -> Path`, `render_screen_pdf(document, fonts) -> bytes`,
 `render_preview(pdf, out_dir, pages=None, spreads_=False, dpi=100, full=False) -> list[Path]`.
 
-Imports are lazy: ReportLab, Pillow and PDFium cost about 0.3 s, which every `publish` command would
+Imports are lazy (publish.lazy): ReportLab, Pillow and PDFium cost about 0.3 s, which every `publish` command would
 otherwise pay just because the CLI registers `publish preview`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from publish.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from publish.pdf.preview import render_preview
@@ -30,9 +32,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        import importlib
-
-        return getattr(importlib.import_module(_WHERE[name]), name)
-    raise AttributeError(f"module 'publish.pdf' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(globals(), _WHERE)

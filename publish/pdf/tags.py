@@ -24,12 +24,13 @@ rules and crop marks are `/Artifact`s (§14.8.2.2): not content, skipped by a re
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc
 
-from publish.paginate.pages import ArticleTags, Document, PlacedImage, Rule, TextLine
+from publish.paginate.pages import ArticleTags, Document, PlacedImage, PlacedRun, Rule, TextLine
 from publish.pdf.text import num
 
 ARTIFACT_HEADER = "/Artifact <</Type /Pagination /Subtype /Header>> BDC"
@@ -108,6 +109,28 @@ class Tagger:
         mcid = len(page) - 1
         elem.kids.append((self.page, mcid))
         return f"/{elem.type} <</MCID {mcid}>> BDC"
+
+    def parts(self, line: TextLine) -> list[tuple[str, TextLine]]:
+        """`line` as (opening operator, the part of the line it marks): one part, except the first
+        line of a list item, whose label (`1.`) is its own `Lbl` before the item's `LBody`."""
+        tags = self.tags.get(line.article)
+        if (tags is None or line.kind in ("footnote", "noteref") or line.repeat or line.offset != 0
+                or not 0 <= line.block < len(tags.blocks) or tags.blocks[line.block] != "LI"):
+            return [(self.line(line), line)]
+        n = dict(tags.labels).get(line.block, 0)
+        glyphs = line.glyphs
+        if not 0 < n < len(glyphs):
+            return [(self.line(line), line)]
+        self.first_page.setdefault(line.article, self.page)
+        body = self._article_elem(line.article, line.block, line.kind)  # the LBody
+        key = (line.article, line.block, "lbl")
+        lbl = self._blocks.get(key)
+        if lbl is None:
+            item = body.parent
+            lbl = self._blocks[key] = Elem("Lbl", parent=item)
+            item.kids.insert(0, lbl)  # type: ignore[union-attr]
+        label, rest = _split_glyphs(line, n)
+        return [(self._mcid(lbl), label), (self._mcid(body), rest)]
 
     def line(self, line: TextLine) -> str:
         """The operator opening `line`'s marked content (closed by `EMC`)."""
@@ -378,6 +401,17 @@ class Tagger:
                 d["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Layout"),
                                                "BBox": pdfdoc.PDFArray([float(num(v)) for v in e.bbox])})
         return pdfdoc.PDFDictionary(d)
+
+
+def _split_glyphs(line: TextLine, n: int) -> tuple[TextLine, TextLine]:
+    """The line's first `n` glyphs and the rest, as two lines at the same place."""
+    g = line.glyphs
+    if type(g) is PlacedRun:
+        head = PlacedRun(g.chars[:n], g.xs[:n], g.widths[:n], g.faces[:n])
+        tail = PlacedRun(g.chars[n:], g.xs[n:], g.widths[n:], g.faces[n:])
+    else:
+        head, tail = tuple(g[:n]), tuple(g[n:])  # type: ignore[assignment]
+    return dataclasses.replace(line, glyphs=head), dataclasses.replace(line, glyphs=tail)
 
 
 class _PdfTrue(pdfdoc.PDFObject):

@@ -15,11 +15,12 @@ a line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
+from publish.columns import columns
 from publish.errors import BuildError, Problem
-from publish.paginate.pages import PlacedRun, TextLine
+from publish.paginate.pages import TextLine
 
 # Adjustments smaller than this (thousandths of an em) are not written: 0.0005 em is far below what
 # any device can print, and leaving them out keeps plain runs as plain strings.
@@ -113,15 +114,7 @@ def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
         raise BuildError(
             Problem(f"text line {line.text[:20]!r} has font size {size} pt", fix="check the layout's sizes")
         )
-    chars: Sequence[str]
-    xs: Sequence[float]
-    faces: Sequence[str]
-    if type(glyphs) is PlacedRun:  # pagination's column-wise glyphs: read the columns directly
-        chars, xs, faces = glyphs.chars, glyphs.xs, glyphs.faces
-    else:
-        chars = [g.char for g in glyphs]
-        xs = [g.x for g in glyphs]
-        faces = [g.face for g in glyphs]
+    chars, xs, faces = columns(glyphs, "chars", "xs", "faces")  # pagination's: read directly
     x0 = xs[0]
     out: list[str] = ["BT", f"1 0 0 1 {num(line.x + x0)} {num(line.y)} Tm"]
     size_text = num(size)

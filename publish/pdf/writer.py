@@ -534,11 +534,13 @@ class _PageDrawer:
         c.translate(self.geometry.offset, self.geometry.offset)
         for item in page.items:
             if isinstance(item, TextLine):
-                ops = line_operators(item, self.encoder)
-                if ops:
-                    # each line is one marked-content sequence of its structure element (tags.py)
-                    code.append(tagger.line(item))
-                    code.append(ops)
+                if not len(item.glyphs):
+                    continue
+                # each line is one marked-content sequence of its structure element (tags.py); a
+                # list item's first line two: its label and the rest
+                for opening, part in tagger.parts(item):
+                    code.append(opening)
+                    code.append(line_operators(part, self.encoder))
                     code.append(EMC)
             elif isinstance(item, Rule):
                 # A width of 0 means "the thinnest line the device can draw", which differs from

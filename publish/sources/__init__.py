@@ -9,7 +9,9 @@ file, and the writer that produces exactly the format the reader reads
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from publish.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from publish.sources.article import article_from_text, parse_article, read_article
@@ -48,16 +50,5 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'publish.sources' has no attribute {name!r}")
-    import importlib
-
-    module = importlib.import_module(f"publish.sources.{_HOME[name]}")
-    value = getattr(module, _ALIASES.get(name, name))
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(globals(), {name: f"publish.sources.{home}" for name, home in _HOME.items()},
+                                    _ALIASES)

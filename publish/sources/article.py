@@ -17,7 +17,15 @@ from typing import Any
 from publish import model
 from publish.errors import Problem, SourceError
 from publish.model import Article, Byline, Figure
-from publish.sources.files import LINE_BREAK, control_characters, key_line, normalize, parse_toml, read_text
+from publish.sources.files import (
+    LINE_BREAK,
+    character_references,
+    control_characters,
+    key_line,
+    normalize,
+    parse_toml,
+    read_text,
+)
 
 FRONT_MATTER_KEYS = ("title", "subtitle", "byline", "kind", "section")
 BYLINE_KEYS = ("unit", "name")
@@ -87,6 +95,7 @@ def _parse_article(
     before = len(problems)
     shown = path
     control_characters(text, shown, 1, problems)
+    character_references(text, shown, 1, problems)
     lines = LINE_BREAK.split(text)
     if not lines or not _DELIMITER.match(lines[0]):
         problems.append(

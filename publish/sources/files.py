@@ -77,6 +77,31 @@ def control_characters(text: str, path: Path | str, first_line: int, problems: l
     return clean
 
 
+# A numeric character reference (`&#x4E2D;`, `&#20013;`) in Markdown text.
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def character_references(text: str, path: Path | str, first_line: int, problems: list[Problem]) -> bool:
+    """Report each numeric character reference that names no character — a UTF-16 surrogate
+    (`&#xD800;`), zero, or a number beyond U+10FFFF — as what it is (Markdown would silently print
+    U+FFFD instead); True when there is none."""
+    clean = True
+    for number, line in enumerate(LINE_BREAK.split(text), start=first_line):
+        for found in _REFERENCE.finditer(line):
+            cp = int(found.group(1), 16) if found.group(1) else int(found.group(2))
+            if 0xD800 <= cp <= 0xDFFF:
+                what = f"U+{cp:04X} is a UTF-16 surrogate (half of a pair), not a character"
+            elif cp == 0 or cp > 0x10FFFF:
+                what = f"{cp:#x} is not a Unicode code point" if cp else "U+0000 (NUL) is not a character"
+            else:
+                continue
+            clean = False
+            problems.append(Problem(f"character reference {found.group()}: {what}", path, number,
+                                    "write the character itself, or the reference of the character meant",
+                                    "bad-character-reference"))
+    return clean
+
+
 _FORMS: dict[str, Literal["NFC", "NFD", "NFKC", "NFKD"]] = {"NFC": "NFC", "NFD": "NFD", "NFKC": "NFKC", "NFKD": "NFKD"}
 
 

@@ -59,6 +59,7 @@ class _Reading:
     shown_root: Path
     problems: list[Problem] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    allow_outside: bool = False
 
     @property
     def toml_path(self) -> Path:
@@ -81,9 +82,9 @@ def _find_root(path: Path | str) -> tuple[Path, Path]:
     return shown.resolve(), shown
 
 
-def _read(path: Path | str) -> tuple[Issue | None, list[Problem]]:
+def _read(path: Path | str, allow_outside: bool = False) -> tuple[Issue | None, list[Problem]]:
     root, shown_root = _find_root(path)
-    reading = _Reading(root, shown_root)
+    reading = _Reading(root, shown_root, allow_outside=allow_outside)
     if not root.is_dir():
         reading.problems.append(
             Problem("not an issue folder (it does not exist)", shown_root, None, "give the folder that holds issue.toml", code="issue-folder-missing")
@@ -112,8 +113,28 @@ def _read(path: Path | str) -> tuple[Issue | None, list[Problem]]:
         data = parse_toml(normalize(text, form), reading.toml_path, 1, reading.problems) or data
     issue = _issue(data, reading, form)
     if reading.problems:
+        # Alone, an unknown layout is the layout stage's to report (beside the fonts' problems,
+        # publish.preflight); with other problems of the sources it is reported here, with them.
+        meta = data.get("issue")
+        layout = meta.get("layout") if isinstance(meta, dict) else None
+        if isinstance(layout, str) and layout:
+            _check_layout_name(layout, reading, reading.table_line("issue"))
+    if reading.problems:
         return None, reading.problems
     return issue, reading.problems
+
+
+def _check_layout_name(layout: str, reading: _Reading, issue_line: int) -> None:
+    """An unknown layout is a problem of issue.toml (its line), reported with every other one."""
+    from publish.errors import LayoutError
+    from publish.layout.load import find_layout
+
+    try:
+        find_layout(layout, reading.root)
+    except LayoutError as err:
+        for p in err.problems:
+            reading.problems.append(Problem(p.message, reading.toml_path,
+                                            reading.line_of("layout", issue_line - 1), p.fix, "layout-unknown"))
 
 
 def _normal_form(data: dict[str, Any], reading: _Reading) -> str | None:
@@ -252,6 +273,11 @@ def _picture(value: Any, where: str, line: int, reading: _Reading) -> Path | Non
         return None
     if not path.is_file():
         reading.problem(f"{where}: file not found: {value}", line, f"put the file at {reading.shown_root / value}", code="covers-file-not-found")
+        return None
+    if not reading.allow_outside and not _inside(path, reading.root):
+        reading.problems.append(Problem(
+            f"{where}: {value} is outside the issue folder ({path.resolve()})", reading.toml_path, line,
+            "copy it into the issue folder, or build with --allow-outside", "path-outside-issue"))
         return None
     return path
 
@@ -481,6 +507,11 @@ def _article(
         why = err.strerror if isinstance(err, OSError) else err
         reading.problem(f"unusable article path {entry[:60]!r} ({why})", line, "list the article's .md file", code="article-bad-path")
         return None
+    if not reading.allow_outside and not _inside(path, reading.root):
+        reading.problems.append(Problem(
+            f"article {entry} is outside the issue folder ({path})", reading.toml_path, line,
+            "copy it into the issue's articles/ folder, or build with --allow-outside", "path-outside-issue"))
+        return None
     if path in listed:
         reading.problem(
             f"{entry} is listed twice (first on line {listed[path]})",
@@ -513,6 +544,14 @@ def _article(
     article, section = parse_article(
         normalize(text, form), shown, reading.root, reading.problems, slug=slug, source=path
     )
+    if article is not None and not reading.allow_outside:
+        for block in article.blocks:
+            image = getattr(block, "image", None)
+            if isinstance(image, Path) and not _inside(image, reading.root):
+                reading.problems.append(Problem(
+                    f"image {image.name} is outside the issue folder ({image})", shown, block.line or None,
+                    "copy it into the issue's images/ folder, or build with --allow-outside",
+                    "path-outside-issue"))
     if section is not None and section != section_title:
         reading.problems.append(
             Problem(
@@ -523,6 +562,15 @@ def _article(
             )
         )
     return article
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Is `path` (symbolic links followed) inside the folder `root`?"""
+    try:
+        Path(path).resolve().relative_to(root.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
 
 
 def _unlisted(reading: _Reading, listed: dict[Path, int]) -> None:
@@ -544,14 +592,19 @@ def _unlisted(reading: _Reading, listed: dict[Path, int]) -> None:
             )
 
 
-def check_sources(path: Path | str) -> list[Problem]:
+def check_sources(path: Path | str, *, allow_outside: bool = False) -> list[Problem]:
     """Every problem in the issue's sources (an empty list when `load_issue` would succeed)."""
-    return _read(path)[1]
+    return _read(path, allow_outside)[1]
 
 
-def load_issue(path: Path | str) -> Issue:
-    """Read an issue folder into the model; raises `SourceError` listing every problem found."""
-    issue, problems = _read(path)
+def load_issue(path: Path | str, *, allow_outside: bool = False) -> Issue:
+    """Read an issue folder into the model; raises `SourceError` listing every problem found.
+
+    Articles and pictures must lie inside the issue folder (after following symbolic links): one
+    named by `../`, an absolute path or a link leading out is an error naming the file and line,
+    so that nothing from elsewhere on the disk is printed unnoticed. `allow_outside=True` (the
+    `--allow-outside` option) permits them. Fonts and layouts named by path may be anywhere."""
+    issue, problems = _read(path, allow_outside)
     if problems or issue is None:
         raise SourceError(*(problems or [Problem("cannot read the issue", path, code="source-unreadable")]))
     return issue

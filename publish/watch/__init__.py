@@ -60,8 +60,13 @@ def start_server(port: int, hub: Hub) -> PreviewServer:
         raise PublishError(f"cannot serve on 127.0.0.1:{port}: {err.strerror}",) from None
 
 
-def _rebuild(session: WatchSession, hub: Hub, echo: Callable[[str], None]) -> Snapshot:
+def _rebuild(session: WatchSession, hub: Hub, echo: Callable[[str], None], poller: Poller | None = None) -> Snapshot:
     snap = session.rebuild()
+    # A file that changed again while it was built may have been read half-written (an editor that
+    # truncates and then writes, on a busy machine): build the finished file before showing errors.
+    while snap.errors and poller is not None and poller.changed():
+        _settle(poller)
+        snap = session.rebuild()
     if snap.errors:
         echo("error: the issue cannot be built (the preview keeps the last good pages):")
         for problem in snap.errors:
@@ -99,8 +104,11 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
     hub = Hub()
     try:
         previous_term = signal.signal(signal.SIGTERM, _interrupt)
+        # Ctrl-C stops watching even where SIGINT was set to be ignored — as a shell without job
+        # control does for a command started with `&`, so that `kill -INT` would do nothing.
+        previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread (a caller running us in a thread stops us its own way)
-        previous_term = None
+        previous_term = previous_int = None
     server: PreviewServer | None = None
     try:
         if port is None:
@@ -132,13 +140,15 @@ def watch(issue_dir: Path | str, out_dir: Path | str, *, port: int | None = None
             if not changed:
                 continue
             _settle(poller)
-            _rebuild(session, hub, echo)
+            _rebuild(session, hub, echo, poller)
             poller.set_extra([session.layout_path])
     except KeyboardInterrupt:
         echo("stopped")
     finally:
         if previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
+        if previous_int is not None:
+            signal.signal(signal.SIGINT, previous_int)
         if server is not None:
             server.stop()
 
