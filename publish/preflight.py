@@ -168,7 +168,7 @@ def preflight(path: Path | str | Issue, *, pdf: bool = True, strict_fonts: bool 
     report("read", 1, 1)
 
     report("check", 0, 1)
-    chosen = _layout(issue, pdf, found, layout, load)
+    chosen = _layout(issue, pdf, found, layout, load, shown_root(path))
     report("check", 1, 1)
 
     report("fonts", 0, 1)
@@ -184,7 +184,7 @@ def preflight(path: Path | str | Issue, *, pdf: bool = True, strict_fonts: bool 
 
 
 def _layout(issue: Issue, pdf: bool, found: _Found, choice: str | Path | Layout | None,
-            load: Loaders) -> Layout | None:
+            load: Loaders, shown: Path) -> Layout | None:
     from publish.layout.prepress import layout_problems
     from publish.layout.spec import Layout
 
@@ -194,7 +194,7 @@ def _layout(issue: Issue, pdf: bool, found: _Found, choice: str | Path | Layout 
         else:
             layout = load.layout(choice if choice is not None else issue.layout, issue.root)
     except LayoutError as err:
-        found.add(err.problems, LayoutError)
+        found.add([_at_layout_line(p, shown) for p in err.problems], LayoutError)
         found.add(layout_problems(issue, None), BuildError)
         return None
     found.add(layout_problems(issue, layout), BuildError)
@@ -205,6 +205,20 @@ def _layout(issue: Issue, pdf: bool, found: _Found, choice: str | Path | Layout 
         found.add(check_pictures(issue, layout, filler_pictures(issue) if layout.filler == "ads" else []),
                   BuildError)
     return layout
+
+
+def _at_layout_line(problem: Problem, shown: Path) -> Problem:
+    """An unknown layout is a mistake in issue.toml: named there, at the `layout =` line."""
+    if problem.code != "layout-unknown" or problem.path is not None:
+        return problem
+    from publish.sources.files import LINE_BREAK, key_line
+
+    toml = shown / "issue.toml"
+    try:
+        line = key_line(LINE_BREAK.split(toml.read_text(encoding="utf-8")), "layout", 1)
+    except (OSError, UnicodeDecodeError):
+        line = None
+    return Problem(problem.message, toml, line, problem.fix, problem.code)
 
 
 def _fonts(issue: Issue, layout: Layout | None, path: Path | str, strict_fonts: bool | None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,9 @@ from publish.layout.spec import (
 )
 from publish.layout.template import problems as template_problems
 
-LAYOUTS_DIR = Path(__file__).resolve().parents[2] / "layouts"
+# The shipped layouts: package data (publish/data/layouts/, which the project's layouts/ links to),
+# so that an installed wheel finds them without the source folder.
+LAYOUTS_DIR = Path(str(resources.files("publish").joinpath("data", "layouts")))
 
 _ALIGNS = ("justify", "left", "center", "right")
 _CHOICES = {
