@@ -290,6 +290,8 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
     for k in special:
         cls[k] = _CLASSES[chars[k]]
     base_em = em[0]
+    if marks and marks[0][0] == 0 and marks[0][1] < n:  # a paragraph opening with a note mark
+        base_em = em[marks[0][1]]
     last = n - 1
     if "\u2014" in text:  # a lone U+2014 is a connector, two or more a dash (clreq §prohibition_rules_for_unbreakable_marks)
         for k in special:

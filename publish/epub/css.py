@@ -231,7 +231,7 @@ NOTE_CSS = """a.noteref { vertical-align: super; font-size: 0.6em; line-height: 
 aside.footnote { margin: 0; }
 aside.footnote:first-of-type { margin-top: 1.5em; }
 aside.footnote:first-of-type::before { content: ""; display: block; width: 6em; border-top: 0.75px solid; margin-bottom: 0.5em; }
-aside.footnote a { text-decoration: none; }
+aside.footnote a { text-decoration: underline dotted; }
 """
 
 

@@ -103,8 +103,9 @@ def _similarity(title: str, body: str) -> float:
 
 def _window(stream: list[SourceLine], start: int, stop: int | None = None, chars: int = 240) -> str:
     out, n = [], 0
-    end = len(stream) if stop is None else stop
-    for line in stream[start:end]:
+    end = len(stream) if stop is None else min(stop, len(stream))
+    for k in range(start, end):  # not stream[start:end]: that copies the rest of the issue each time
+        line = stream[k]
         out.append(line.text)
         n += len(line.text)
         if n >= chars:

@@ -30,6 +30,7 @@ from typing import Any
 
 from reportlab.pdfbase import pdfdoc
 
+from publish.columns import columns
 from publish.paginate.pages import ArticleTags, Document, PlacedImage, PlacedRun, Rule, TextLine
 from publish.pdf.text import num
 
@@ -405,12 +406,9 @@ class Tagger:
 
 def _split_glyphs(line: TextLine, n: int) -> tuple[TextLine, TextLine]:
     """The line's first `n` glyphs and the rest, as two lines at the same place."""
-    g = line.glyphs
-    if type(g) is PlacedRun:
-        head = PlacedRun(g.chars[:n], g.xs[:n], g.widths[:n], g.faces[:n])
-        tail = PlacedRun(g.chars[n:], g.xs[n:], g.widths[n:], g.faces[n:])
-    else:
-        head, tail = tuple(g[:n]), tuple(g[n:])  # type: ignore[assignment]
+    cols = columns(line.glyphs, "chars", "xs", "widths", "faces")
+    head = PlacedRun(*(c[:n] for c in cols))
+    tail = PlacedRun(*(c[n:] for c in cols))
     return dataclasses.replace(line, glyphs=head), dataclasses.replace(line, glyphs=tail)
 
 
