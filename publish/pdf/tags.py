@@ -406,9 +406,9 @@ class Tagger:
 
 def _split_glyphs(line: TextLine, n: int) -> tuple[TextLine, TextLine]:
     """The line's first `n` glyphs and the rest, as two lines at the same place."""
-    cols = columns(line.glyphs, "chars", "xs", "widths", "faces")
-    head = PlacedRun(*(c[:n] for c in cols))
-    tail = PlacedRun(*(c[n:] for c in cols))
+    chars, xs, widths, faces = (tuple(c) for c in columns(line.glyphs, "chars", "xs", "widths", "faces"))
+    head = PlacedRun(chars[:n], xs[:n], widths[:n], faces[:n])
+    tail = PlacedRun(chars[n:], xs[n:], widths[n:], faces[n:])
     return dataclasses.replace(line, glyphs=head), dataclasses.replace(line, glyphs=tail)
 
 
