@@ -1,26 +1,30 @@
-"""Benchmark of `publish build` against Typst on the same articles.
+"""Benchmark of `publish build` against Typst on the same articles, in three modes, in one run.
 
-In: the largest example issue (by characters; `examples/*/issue.toml`, or `--issue DIR`). Out
-(stdout): for `publish build` PDF only, then PDF + EPUB, and for Typst compiling the same articles
-converted to a Typst source (two columns, the same page, type and grid): the median wall time of a
-cold and of a warm run, each in a fresh process, runs alternating between the two tools; the ratios
-to Typst; the peak RSS of each process (`ru_maxrss`: the largest single process of the tree) and,
-sampled in separate runs, the peak memory of the whole process tree with its forked helpers; and,
-with `--profile`, the top of a cProfile of one warm in-process build.
+In: the largest example issue (by characters; `examples/*/issue.toml`, or `--issue DIR`) and, for
+the "new issue" mode, the smallest (`examples/sample`, or `--seen DIR`). Out (stdout): medians of
+`--runs` (≥ 5 for the issue's acceptance) fresh-process runs of `publish build` (PDF + EPUB, once
+with `--no-screen` and once with the screen PDF that a build now makes by default) and of Typst
+compiling the same articles converted to a Typst source (two columns, the same page, type and
+grid), runs alternating between the tools; the ratios to Typst; the peak memory of the whole process
+tree (the build and its forked helpers), sampled; and, per mode, where the time of one run goes
+(each build stage by its progress reports, the imports, interpreter start and exit).
 
-Cold: a fresh process with publish's on-disk font cache emptied (Typst keeps no such cache; its
-cold run is its first run). Warm: a fresh process again, caches populated — what a user waits for
-when running the command a second time. Also printed: a warm build repeated inside one process.
+The three modes:
+- **cold**: an empty cache (a fresh `PUBLISH_CACHE_DIR`): the first build on a machine.
+- **new issue**: a fresh cache into which the sample issue is built first (untimed), so the fonts
+  have been seen before; then a copy of the issue whose every article's text is changed (a few
+  characters added to its first paragraph, different in every run), so no parsed-article or
+  composed-paragraph cache entry matches: what every month's first build is.
+- **warm**: a rebuild of unchanged sources with the cache the cold run left.
+Typst keeps no cache: all its runs are the same run (its median over all of them is the reference).
 
 The package is byte-compiled first (`python -m compileall … publish`, as `make` does): an installed
 tool has its .pyc, but the editable install has none and with PYTHONDONTWRITEBYTECODE set Python
-would compile every module from source in every timed run. Then one more warm PDF run is broken
-down: interpreter start and exit, the CLI's imports, each build stage (with the imports it makes
-on first use), and the time all imports of such a run take (`python -X importtime`, which adds a
-little overhead of its own).
+would compile every module from source in every timed run.
 
-Run: `.venv/bin/python bench/build.py [--runs 3] [--issue examples/sample] [--profile]`.
-Targets (issue 5): warm ≤ 1.0× Typst, cold ≤ 3× Typst, peak RSS ≤ 160 MB.
+Run: `.venv/bin/python bench/build.py [--runs 5] [--issue DIR] [--seen DIR] [--profile]`.
+Targets (issue 19): new issue ≤ 1.0×, cold ≤ 2.0×, warm ≤ 0.8× Typst; peak memory of the process
+tree ≤ 120 MB.
 """
 
 from __future__ import annotations
@@ -143,8 +147,9 @@ def tree_memory(argv: list[str], env: dict[str, str], every: float = 0.01) -> tu
     return peak_pss / 1024, peak_rss / 1024
 
 
-# A warm PDF-only run, timed from inside: the CLI's imports (as `publish build` makes them), then
-# each stage by the build's progress reports; a stage's time includes the imports it makes.
+# One run, timed from inside: the CLI's imports (as `publish build` makes them), then each stage
+# by the build's progress reports; a stage's time includes the imports it makes. argv: issue, out,
+# "screen" or "no-screen".
 BREAKDOWN = """
 import json, sys, time
 t = time.perf_counter()
@@ -158,7 +163,7 @@ def progress(stage, done, total):
         now = time.perf_counter()
         times[mark[1]] = times.get(mark[1], 0.0) + now - mark[0]
         mark[:] = [now, stage]
-build(sys.argv[1], sys.argv[2], pdf=True, epub=False, progress=progress)
+build(sys.argv[1], sys.argv[2], pdf=True, epub=True, screen=sys.argv[3] == "screen", progress=progress)
 times[mark[1]] = times.get(mark[1], 0.0) + time.perf_counter() - mark[0]
 print(json.dumps(times), flush=True)
 import os
@@ -177,31 +182,25 @@ def import_total_ms(log: str) -> float:
     return total / 1000
 
 
-def breakdown(issue_dir: Path, out: Path, env: dict[str, str], publish_bin: str) -> str:
-    """One line: where the time of one warm PDF-only run goes."""
+def breakdown(issue_dir: Path, out: Path, env: dict[str, str]) -> str:
+    """Where the time of one full build (PDF + screen PDF + EPUB) goes, as one line of seconds.
+
+    The stages are the build process's own: helpers forked to compose and to make the EPUB run
+    alongside, so "epub" is only what the build still waits for once the PDFs are written.
+    """
     t = time.perf_counter()
-    done = subprocess.run([PY, "-c", BREAKDOWN, str(issue_dir), str(out)], env=env, check=True,
+    done = subprocess.run([PY, "-c", BREAKDOWN, str(issue_dir), str(out), "screen"], env=env, check=True,
                           capture_output=True, text=True)
     wall = time.perf_counter() - t
     times = json.loads(done.stdout)
-    probe = subprocess.run([PY, "-X", "importtime", publish_bin, "build", str(issue_dir), "-o", str(out),
-                            "-q", "--no-epub"], env=env, check=True, capture_output=True, text=True)
     parts = [f"start+exit {wall - sum(times.values()):.2f}"] + [f"{k} {v:.2f}" for k, v in times.items()]
-    return (f"warm PDF run, one process, s: {', '.join(parts)} (wall {wall:.2f}); "
-            f"all imports {import_total_ms(probe.stderr) / 1000:.2f} (-X importtime)")
+    return f"{', '.join(parts)} (wall {wall:.2f})"
 
 
-def in_process_warm(issue_dir: Path, out: Path, runs: int) -> list[float]:
-    sys.path.insert(0, str(ROOT))
-    from publish.build import build
-
-    build(issue_dir, out, pdf=True, epub=False)
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        build(issue_dir, out, pdf=True, epub=False)
-        times.append(time.perf_counter() - t)
-    return times
+def importtime(issue_dir: Path, out: Path, env: dict[str, str], publish_bin: str) -> str:
+    probe = subprocess.run([PY, "-X", "importtime", publish_bin, "build", str(issue_dir), "-o", str(out), "-q"],
+                           env=env, check=True, capture_output=True, text=True)
+    return f"all imports of a warm full build: {import_total_ms(probe.stderr) / 1000:.2f} s (-X importtime)"
 
 
 def profile(issue_dir: Path, out: Path) -> None:
@@ -211,28 +210,59 @@ def profile(issue_dir: Path, out: Path) -> None:
     sys.path.insert(0, str(ROOT))
     from publish.build import build
 
-    build(issue_dir, out, pdf=True, epub=False)
+    build(issue_dir, out, pdf=True, epub=True)
     prof = cProfile.Profile()
     prof.enable()
-    build(issue_dir, out, pdf=True, epub=False)
+    build(issue_dir, out, pdf=True, epub=True)
     prof.disable()
     pstats.Stats(prof).sort_stats("cumulative").print_stats(22)
+
+
+# ── a new issue: the same articles, every one's text changed ────────────────────────────────────
+def new_issue(issue_dir: Path, dest: Path, run: int) -> Path:
+    """A copy of `issue_dir` in `dest` whose every article has a few characters added to its first
+    paragraph (`（n）`, n different for each article and each run), so that no parsed-article or
+    composed-paragraph entry of an earlier build matches, with the same fonts and almost the same
+    characters."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(issue_dir, dest)
+    for k, md in enumerate(sorted((dest / "articles").glob("*.md"))):
+        lines = md.read_text(encoding="utf-8").split("\n")
+        fences = [i for i, line in enumerate(lines) if line.strip() == "+++"]
+        body = fences[1] + 1 if len(fences) >= 2 and fences[0] == 0 else 0
+        for i in range(body, len(lines)):
+            line = lines[i].strip()
+            if line[:1].isalpha() and not line[:1].isascii():  # a paragraph of text, not markup
+                lines[i] = lines[i].rstrip() + f"（{run * 100 + k}）"
+                break
+        else:
+            sys.exit(f"{md}: no paragraph to change")
+        md.write_text("\n".join(lines), encoding="utf-8")
+    return dest
+
+
+MODES = ("cold", "new issue", "warm")
+VARIANTS = (("PDF+EPUB", ["--no-screen"]), ("PDF+EPUB+screen", []))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--issue", type=Path, default=None)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seen", type=Path, default=ROOT / "examples" / "sample",
+                    help="issue built first into the cache of the 'new issue' mode (fonts seen before)")
+    ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
     issue_dir = (args.issue or largest_example()).resolve()
+    seen_dir = args.seen.resolve()
     sys.path.insert(0, str(ROOT))
     from publish.sources import load_issue
 
     issue = load_issue(issue_dir)
     chars = sum(len(b.text) for a in issue.articles for b in a.blocks)
     print(f"issue: {issue_dir.relative_to(ROOT) if issue_dir.is_relative_to(ROOT) else issue_dir} "
-          f"({len(issue.articles)} articles, {chars} characters)")
+          f"({len(issue.articles)} articles, {chars} characters); fonts seen before from {seen_dir.name}; "
+          f"{args.runs} runs; load average {os.getloadavg()[0]:.1f}")
 
     # What an installed tool has: bytecode for every module (see the module docstring).
     subprocess.run([PY, "-m", "compileall", "-q", "--invalidation-mode", "checked-hash", str(ROOT / "publish")],
@@ -251,62 +281,83 @@ def main() -> None:
         publish_bin = str(Path(PY).with_name("publish"))
         base_env = dict(os.environ, SOURCE_DATE_EPOCH="1737331200")
         typst_cmd = [PY, "-c", f"import typst; typst.compile({str(typ)!r}, output={str(work / 't.pdf')!r})"]
-        results: dict[str, dict[str, list[tuple[float, float]]]] = {}
+        out = str(work / "out")
+        results: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        typst_runs: list[tuple[float, float]] = []
 
-        def record(name: str, kind: str, value: tuple[float, float]) -> None:
-            results.setdefault(name, {}).setdefault(kind, []).append(value)
+        def cmd(source: Path, flags: list[str]) -> list[str]:
+            return [publish_bin, "build", str(source), "-o", out, "-q", *flags]
 
-        for _ in range(args.runs):  # alternate: publish cold, Typst, publish warm, Typst
-            for name, flags in (("publish (PDF)", ["--no-epub"]), ("publish (PDF+EPUB)", [])):
-                cache = work / "cache"
-                shutil.rmtree(cache, ignore_errors=True)
-                env = dict(base_env, PUBLISH_CACHE_DIR=str(cache))
-                cmd = [publish_bin, "build", str(issue_dir), "-o", str(work / "out"), "-q", *flags]
-                record(name, "cold", run_child(cmd, env))
-                if have_typst:
-                    record("typst", "cold", run_child(typst_cmd, base_env))
-                record(name, "warm", run_child(cmd, env))
-                if have_typst:
-                    record("typst", "warm", run_child(typst_cmd, base_env))
+        def fresh_cache(name: str) -> dict[str, str]:
+            cache = work / name
+            shutil.rmtree(cache, ignore_errors=True)
+            return dict(base_env, PUBLISH_CACHE_DIR=str(cache))
 
-        def med(name: str, kind: str) -> tuple[float, float]:
-            vals = results[name][kind]
-            return statistics.median(v[0] for v in vals), max(v[1] for v in vals)
+        def seen_cache(name: str) -> dict[str, str]:
+            env = fresh_cache(name)
+            subprocess.run([publish_bin, "build", str(seen_dir), "-o", str(work / "seen-out"), "-q"], env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return env
 
-        print(f"\n{'':22}{'cold s':>9}{'warm s':>9}{'peak RSS MB':>13}")
-        for name in results:
-            c, rc = med(name, "cold")
-            w, rw = med(name, "warm")
-            print(f"{name:22}{c:9.2f}{w:9.2f}{max(rc, rw):13.0f}")
+        def timed(mode: str, variant: str, argv: list[str], env: dict[str, str]) -> None:
+            results.setdefault((variant, mode), []).append(run_child(argv, env))
+            if have_typst:  # alternate: every publish run is followed by a Typst run
+                typst_runs.append(run_child(typst_cmd, base_env))
+
+        for run in range(args.runs):
+            for variant, flags in VARIANTS:
+                env = fresh_cache("cache")
+                timed("cold", variant, cmd(issue_dir, flags), env)
+                timed("warm", variant, cmd(issue_dir, flags), env)
+                env = seen_cache("cache-new")
+                source = new_issue(issue_dir, work / "new-issue", run * len(VARIANTS) + len(flags))
+                timed("new issue", variant, cmd(source, flags), env)
+
+        def med(values: list[tuple[float, float]]) -> float:
+            return statistics.median(v[0] for v in values)
+
+        typst_s = med(typst_runs) if typst_runs else float("nan")
+        print(f"\nwall time, median of {args.runs} fresh processes (in parentheses: the ratio to Typst"
+              + (f", whose median over its {len(typst_runs)} runs is {typst_s:.2f} s)" if have_typst else ")"))
+        print(f"{'':18}" + "".join(f"{m:>18}" for m in MODES) + f"{'largest process':>17}")
+        for variant, _flags in VARIANTS:
+            row = f"{variant:18}"
+            for mode in MODES:
+                t = med(results[(variant, mode)])
+                row += f"{t:9.2f} s ({t / typst_s:4.2f}×)" if have_typst else f"{t:16.2f} s"
+            rss = max(v[1] for m in MODES for v in results[(variant, m)])
+            print(row + f"{rss:13.0f} MB")
         if have_typst:
-            tc, _ = med("typst", "cold")
-            tw, _ = med("typst", "warm")
-            print("\nratios to Typst (targets: warm ≤ 1.0×, cold ≤ 3×; peak RSS ≤ 160 MB)")
-            for name in results:
-                if name == "typst":
-                    continue
-                c, rc = med(name, "cold")
-                w, rw = med(name, "warm")
-                print(f"{name:22} cold {c / tc:5.2f}×   warm {w / tw:5.2f}×   RSS {max(rc, rw):.0f} MB")
+            print(f"{'Typst':18}{typst_s:9.2f} s (each run){max(v[1] for v in typst_runs):29.0f} MB")
+            print("targets (issue 19): new issue ≤ 1.0×, cold ≤ 2.0×, warm ≤ 0.8×; tree peak ≤ 120 MB")
+
         if Path("/proc/self/smaps_rollup").exists():
-            print("\nmemory of the whole process tree (parent + forked helpers), peak, sampled every 10 ms:")
-            for name, flags in (("publish (PDF)", ["--no-epub"]), ("publish (PDF+EPUB)", [])):
-                cache = work / "cache-mem"
-                shutil.rmtree(cache, ignore_errors=True)
-                env = dict(base_env, PUBLISH_CACHE_DIR=str(cache))
-                cmd = [publish_bin, "build", str(issue_dir), "-o", str(work / "out"), "-q", *flags]
-                cold = tree_memory(cmd, env)
-                warm = tree_memory(cmd, env)
-                print(f"{name:22} cold PSS {cold[0]:4.0f} MB (RSS sum {cold[1]:4.0f})   "
-                      f"warm PSS {warm[0]:4.0f} MB (RSS sum {warm[1]:4.0f})")
-        print("\n" + breakdown(issue_dir, work / "out", dict(base_env, PUBLISH_CACHE_DIR=str(work / "cache")),
-                               publish_bin))
-        times = in_process_warm(issue_dir, work / "out2", args.runs)
-        print(f"\nin-process repeated build (PDF): median {statistics.median(times):.2f} s")
+            print("\npeak memory of the whole process tree (the build + its forked helpers), sampled every "
+                  "10 ms, MB: PSS (shared pages divided among sharers) / sum of RSS")
+            for variant, flags in VARIANTS:
+                env = fresh_cache("cache-mem")
+                cold = tree_memory(cmd(issue_dir, flags), env)
+                warm = tree_memory(cmd(issue_dir, flags), env)
+                env = seen_cache("cache-mem-new")
+                new = tree_memory(cmd(new_issue(issue_dir, work / "new-issue", 9999), flags), env)
+                print(f"{variant:18}" + "".join(f"   {m} {v[0]:4.0f} / {v[1]:4.0f}"
+                                                 for m, v in zip(MODES, (cold, new, warm), strict=True)))
+            if have_typst:
+                t = tree_memory(typst_cmd, base_env)
+                print(f"{'Typst':18}   {t[0]:4.0f} / {t[1]:4.0f}")
+
+        print("\nwhere the time goes, one PDF+EPUB+screen run per mode, s (stages of the build process):")
+        env_warm = fresh_cache("cache-stages")
+        print(f"  cold:      {breakdown(issue_dir, work / 'out', env_warm)}")
+        print(f"  warm:      {breakdown(issue_dir, work / 'out', env_warm)}")
+        env = seen_cache("cache-stages-new")
+        print(f"  new issue: {breakdown(new_issue(issue_dir, work / 'new-issue', 9998), work / 'out', env)}")
+        print("  " + importtime(issue_dir, work / "out", env_warm, publish_bin))
         if args.profile:
-            print("\nprofile of one warm in-process build (PDF):")
+            print("\nprofile of one warm in-process build (PDF + screen + EPUB):")
             profile(issue_dir, work / "out3")
-        print(json.dumps({k: {kk: [round(x[0], 3) for x in vv] for kk, vv in v.items()} for k, v in results.items()}))
+        print(json.dumps({f"{v}/{m}": [round(x[0], 3) for x in r] for (v, m), r in results.items()}
+                         | {"typst": [round(x[0], 3) for x in typst_runs]}, ensure_ascii=False))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

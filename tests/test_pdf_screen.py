@@ -258,3 +258,21 @@ def test_the_sample_s_photos_are_rgb_on_screen_and_cmyk_in_print(tmp_path):
         with pikepdf.open(path) as pdf:
             found = [str(im.ColorSpace) for p in pdf.pages for im in p.images.values()]
         assert found and set(found) <= spaces, (path.name, found)
+
+
+def test_the_same_sources_in_another_folder_give_the_same_screen_pdf(tmp_path, monkeypatch):
+    # Determinism covers where the issue lies: the sample has JPEG photos, which the screen edition
+    # embeds as they are — their XObject names must come from the pictures, not from their paths.
+    import shutil
+
+    from publish.build import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    files = []
+    for where in ("a", "b/deeper/still"):
+        issue = tmp_path / where / "issue"
+        shutil.copytree(ROOT / "examples" / "sample", issue)
+        result = build(issue, tmp_path / where / "out", epub=False)
+        files.append((result.pdf_path.read_bytes(), result.screen_path.read_bytes()))
+    assert files[0][0] == files[1][0]
+    assert files[0][1] == files[1][1]

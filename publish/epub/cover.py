@@ -20,9 +20,13 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from publish.errors import BuildError, Problem
 from publish.model import Issue
+
+if TYPE_CHECKING:
+    import mmap
 
 WIDTH, HEIGHT = 1280, 1800
 RED = (166, 27, 27)
@@ -52,6 +56,66 @@ class CoverFonts:
 
 
 def _face_index(path: Path, family: str) -> int | None:
+    """The index of the face of `path` whose family (name ID 1 or 16, as fontTools' `getDebugName`
+    gives it) is `family`, or None. Read with struct: importing fontTools to read two names costs a
+    warm build (which needs no other fontTools module) more than drawing nothing else; a file the
+    direct reader finds unusual is read by fontTools, as before."""
+    import struct
+
+    from publish.fonts.discovery import _Unusual
+
+    try:
+        return _face_index_direct(path, family)
+    except (_Unusual, struct.error, ValueError, LookupError, OSError):
+        return _face_index_fonttools(path, family)
+
+
+def _face_index_direct(path: Path, family: str) -> int | None:
+    import mmap
+
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return _index_in(data, family)
+
+
+def _index_in(data: bytes | mmap.mmap, family: str) -> int | None:
+    import struct
+
+    from publish.fonts.discovery import _decode, _Unusual
+
+    if data[:4] == b"ttcf":
+        (count,) = struct.unpack_from(">I", data, 8)
+        bases = list(struct.unpack_from(f">{count}I", data, 12))
+    elif data[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+        bases = [0]
+    else:
+        raise _Unusual
+    for i, base in enumerate(bases):
+        (num_tables,) = struct.unpack_from(">H", data, base + 4)
+        tables = dict(struct.unpack_from(">4s4xI4x", data, base + 12 + 16 * k) for k in range(num_tables))
+        if b"name" not in tables:
+            raise _Unusual
+        off = tables[b"name"]
+        _fmt, n, strings = struct.unpack_from(">HHH", data, off)
+        debug: dict[int, tuple[str | None, str | None]] = {}  # name id → (English, last decodable)
+        for k in range(n):
+            pid, eid, lid, nid, length, at = struct.unpack_from(">HHHHHH", data, off + 6 + 12 * k)
+            if nid not in (1, 16) or debug.get(nid, (None, None))[0] is not None:
+                continue
+            raw = data[off + strings + at: off + strings + at + length]
+            if len(raw) != length:
+                raise _Unusual
+            try:
+                text = _decode(pid, eid, lid, raw)
+            except UnicodeError:
+                continue  # as getDebugName: a record that does not decode is passed over
+            english = text if (pid, lid) in ((1, 0), (3, 0x409)) else None
+            debug[nid] = (english, text)
+        if family in {english or some for english, some in debug.values()}:
+            return i
+    return None
+
+
+def _face_index_fonttools(path: Path, family: str) -> int | None:
     from fontTools.ttLib import TTCollection, TTFont
 
     try:

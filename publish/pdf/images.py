@@ -237,9 +237,12 @@ class ScreenImages:
         try:
             with Image.open(path) as opened:
                 opened.load()
-                if opened.mode in ("RGB", "L") and opened.format == "JPEG":
-                    return str(path)
                 im: Image.Image = opened
+                if im.mode in ("RGB", "L") and im.format == "JPEG":
+                    # Embedded as it is, but read from its bytes: ReportLab names an image given by
+                    # file name after that name, which would make the PDF depend on where the issue
+                    # folder lies; a reader is named after the picture's own data.
+                    return ImageReader(io.BytesIO(path.read_bytes()))
                 if im.mode in ("RGBA", "LA", "P", "PA") or "transparency" in im.info:
                     im = _flatten_on_white(im)
                 if im.mode not in ("RGB", "L"):
