@@ -171,6 +171,9 @@ def convert(path: Path, issue_root: Path, number: int, taken: set[str]) -> tuple
             images[rid] = made[0]
             pictures.append(made)
     draft = recover(manuscript, images)
+    if not draft.blocks:
+        raise AddError(Problem(f"has a title ({''.join(draft.title)[:20]}) but no body text", path, None,
+                               "give the manuscript with its text", "add-empty"))
     markdown = draft_markdown(draft, stem)
     article_path = f"articles/{stem}.md"
     from publish.sources.article import article_from_text

@@ -236,6 +236,7 @@ class Recovery:
         self.plan_headings(start, end)
         self.body(start, end)
         self.notes()
+        self.place_notes()
         if signature:
             self.draft.blocks.append(signature)
         self.kind()
@@ -352,16 +353,16 @@ class Recovery:
     def title(self, index: int) -> int:
         items = self.items
         lines: list[Para] = []
-        styled = [i for i in items[index:index + MAX_TITLE_LINES] if isinstance(i, Para)]
-        for para in styled:
-            if _style_is(para, _TITLE_STYLES) and not _heading_style_level(para):
+        for para in items[index:index + MAX_TITLE_LINES]:
+            if isinstance(para, Para) and _style_is(para, _TITLE_STYLES) and not _heading_style_level(para) \
+                    and para.text.strip():
                 lines.append(para)
             else:
                 break
         why = "the Title style"
         if not lines:
             for item in items[index:index + MAX_TITLE_LINES]:
-                if not isinstance(item, Para) or item.images or item.align != "center":
+                if not isinstance(item, Para) or item.images or item.align != "center" or not item.text.strip():
                     break
                 text = item.text.strip()
                 size = item.size
@@ -651,7 +652,19 @@ class Recovery:
                     runs += _strip_runs(_runs(label + spans, self.labels))
                 cells.append(_merge(runs))
             rows.append(cells)
-        if not rows or not rows[0]:
+        if not rows or not rows[0] or not any(plain(c).strip() or any(isinstance(r, Ref) for r in c)
+                                              for row in rows for c in row):
+            self.draft.guess("table", "", "an empty table (no text in any cell): left out", grid.where)
+            if caption is not None:
+                self.paragraph(caption)
+            return
+        if len(rows) == 1:  # a one-row table (a frame, a layout aid) has no body: its cells are paragraphs
+            if caption is not None:
+                self.paragraph(caption)
+            for cell in rows[0]:
+                if plain(cell).strip() or any(isinstance(r, Ref) for r in cell):
+                    self.draft.blocks.append(Block("paragraph", cell, where=grid.where))
+            self.draft.guess("table", "", "a table of one row: its cells set as paragraphs", grid.where)
             return
         pictures = [s for row in grid.rows for cell in row for p in cell for s in p.spans if s.image]
         block = Block("table", rows=rows, where=grid.where)
@@ -689,6 +702,43 @@ class Recovery:
             self.draft.notes.append((label, _merge(runs)))
             if key[0] == "endnote":
                 self.draft.guess("note", plain(runs), "an endnote: numbered with the footnotes", key[0])
+
+    def place_notes(self) -> None:
+        """Every note referenced exactly where a mark can stand, numbered in order of reference.
+
+        A mark in the title, subtitle, byline or closing lines cannot be written there (they are
+        plain text): such a note gets its mark at the end of the first paragraph, or, in an article
+        without one, becomes a paragraph itself. Reported either way."""
+
+        def inline_lists(block: Block) -> list[list[Run]]:
+            if block.kind == "table":
+                return [cell for row in block.rows for cell in row] + [block.caption]
+            return [block.runs, block.caption]
+
+        order: list[str] = []
+        for block in self.draft.blocks:
+            for runs in inline_lists(block):
+                order += [r.label for r in runs if isinstance(r, Ref) and r.label not in order]
+        first = next((b for b in self.draft.blocks if b.kind in ("paragraph", "item")), None)
+        kept: list[tuple[str, list[Run]]] = []
+        for label, runs in self.draft.notes:
+            if label in order:
+                kept.append((label, runs))
+            elif first is not None:
+                first.runs = [*first.runs, Ref(label)]
+                order.append(label)
+                kept.append((label, runs))
+                self.draft.guess("note", plain(runs), "its mark stood in the title, byline or closing lines, which "
+                                 "cannot carry one: set at the end of the first paragraph", first.where)
+            else:
+                self.draft.blocks.append(Block("paragraph", runs))
+                self.draft.guess("note", plain(runs), "its mark stood where none can be written and the article has "
+                                 "no paragraph for it: set as a paragraph")
+        renumber = {old: str(number) for number, old in enumerate(order, start=1)}
+        for block in self.draft.blocks:
+            for runs in inline_lists(block):
+                runs[:] = [Ref(renumber[r.label]) if isinstance(r, Ref) else r for r in runs]
+        self.draft.notes = sorted(((renumber[label], runs) for label, runs in kept), key=lambda n: int(n[0]))
 
     def kind(self) -> None:
         kinds = {b.kind for b in self.draft.blocks}
