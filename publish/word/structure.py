@@ -661,9 +661,9 @@ class Recovery:
         if len(rows) == 1:  # a one-row table (a frame, a layout aid) has no body: its cells are paragraphs
             if caption is not None:
                 self.paragraph(caption)
-            for cell in rows[0]:
-                if plain(cell).strip() or any(isinstance(r, Ref) for r in cell):
-                    self.draft.blocks.append(Block("paragraph", cell, where=grid.where))
+            for cell_runs in rows[0]:
+                if plain(cell_runs).strip() or any(isinstance(r, Ref) for r in cell_runs):
+                    self.draft.blocks.append(Block("paragraph", cell_runs, where=grid.where))
             self.draft.guess("table", "", "a table of one row: its cells set as paragraphs", grid.where)
             return
         pictures = [s for row in grid.rows for cell in row for p in cell for s in p.spans if s.image]
