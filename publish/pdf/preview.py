@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -26,23 +27,30 @@ from publish.errors import BuildError, Problem
 DEFAULT_DPI = 100
 
 
-def parse_pages(spec: str, count: int) -> list[int]:
-    """'1-4', '3', '2-', '-3', '1,4-6' → 0-based page indexes (sorted, unique) within `count` pages."""
-    chosen: set[int] = set()
+def _ranges(spec: str, low: int, high: int, unit: str, example: str) -> Iterator[tuple[str, int, int]]:
+    """Each comma-separated part of `spec` as (part, start, end): 'a-b', 'a', 'a-' (to `high`),
+    '-b' (from `low`); a part that is not numbers is an error naming the whole selection."""
     for part in spec.replace(" ", "").split(","):
         if not part:
             continue
         try:
             if "-" in part:
                 start_text, end_text = part.split("-", 1)
-                start = int(start_text) if start_text else 1
-                end = int(end_text) if end_text else count
+                start = int(start_text) if start_text else low
+                end = int(end_text) if end_text else high
             else:
                 start = end = int(part)
         except ValueError:
             raise BuildError(
-                Problem(f"page selection {spec!r} is not understood", fix="write pages like 1-4 or 2,5-7")
+                Problem(f"{unit} selection {spec!r} is not understood", fix=f"write {unit}s like {example}")
             ) from None
+        yield part, start, end
+
+
+def parse_pages(spec: str, count: int) -> list[int]:
+    """'1-4', '3', '2-', '-3', '1,4-6' → 0-based page indexes (sorted, unique) within `count` pages."""
+    chosen: set[int] = set()
+    for part, start, end in _ranges(spec, 1, count, "page", "1-4 or 2,5-7"):
         if start < 1 or end > count or start > end:
             raise BuildError(
                 Problem(
@@ -66,20 +74,7 @@ def parse_folios(spec: str, labels: list[str]) -> list[int]:
                                  fix="select pages by their position in the PDF with --pdf-pages"))
     low, high = min(by_folio), max(by_folio)
     chosen: set[int] = set()
-    for part in spec.replace(" ", "").split(","):
-        if not part:
-            continue
-        try:
-            if "-" in part:
-                start_text, end_text = part.split("-", 1)
-                start = int(start_text) if start_text else low
-                end = int(end_text) if end_text else high
-            else:
-                start = end = int(part)
-        except ValueError:
-            raise BuildError(
-                Problem(f"folio selection {spec!r} is not understood", fix="write folios like 5-8 or 3,5-7")
-            ) from None
+    for part, start, end in _ranges(spec, low, high, "folio", "5-8 or 3,5-7"):
         found = [by_folio[f] for f in range(start, end + 1) if f in by_folio]
         if not found:
             what = f"folio {part}" if start == end else f"folios {part}"
