@@ -108,11 +108,13 @@ class Publisher:
         fonts: FontsChoice = None,
         progress: Progress | None = None,
         strict_fonts: bool | None = None,
+        allow_outside: bool = False,
     ) -> Rendered:
         """`publish.render` with this Publisher's settings and kept fonts."""
         with settings.using(self.settings):
             return _render(source, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts, layout=layout,
-                           fonts=fonts, progress=progress, strict_fonts=strict_fonts, loaders=self._loaders)
+                           fonts=fonts, progress=progress, strict_fonts=strict_fonts, loaders=self._loaders,
+                           allow_outside=allow_outside)
 
     def build(
         self,
@@ -127,11 +129,13 @@ class Publisher:
         fonts: FontsChoice = None,
         progress: Progress | None = None,
         strict_fonts: bool | None = None,
+        allow_outside: bool = False,
     ) -> BuildResult:
         """`publish.build` with this Publisher's settings and kept fonts."""
         with settings.using(self.settings):
             return _build(source, out_dir, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts,
-                          layout=layout, fonts=fonts, progress=progress, strict_fonts=strict_fonts, loaders=self._loaders)
+                          layout=layout, fonts=fonts, progress=progress, strict_fonts=strict_fonts, loaders=self._loaders,
+                          allow_outside=allow_outside)
 
     def build_many(
         self,

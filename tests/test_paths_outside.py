@@ -99,3 +99,16 @@ def test_the_commands_refuse_and_allow_outside(tmp_path, elsewhere, monkeypatch)
     assert "outside the issue folder" not in allowed.output
     built = CliRunner().invoke(main, ["build", "--allow-outside", "--no-pdf", str(root), "-o", str(tmp_path / "o")])
     assert built.exit_code == 0, built.output
+
+
+def test_a_publisher_refuses_and_allows_outside_like_render(tmp_path, elsewhere):
+    import publish
+
+    root = _issue(tmp_path / "issue", "../elsewhere/secret.md")
+    with publish.Publisher(cache_dir=tmp_path / "cache", fork=False) as publisher:
+        with pytest.raises(SourceError) as caught:
+            publisher.render(root, epub=False, screen=False)
+        assert any(p.code == "path-outside-issue" for p in caught.value.problems)
+        assert publisher.render(root, epub=False, screen=False, allow_outside=True).pdf
+        built = publisher.build(root, tmp_path / "out", epub=False, screen=False, allow_outside=True)
+        assert built.pdf_path.is_file()
