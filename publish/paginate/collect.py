@@ -16,11 +16,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 from publish.errors import BuildError, Problem
 from publish.model import Article, Issue
 from publish.paginate.flow import Row
 from publish.paginate.setting import SetLine, Setter, byline_text, line_text
+
+if TYPE_CHECKING:
+    from publish.paginate.warm import Warm
 
 
 @dataclass(frozen=True)
@@ -38,11 +43,16 @@ class ArticleRows:
     notes: tuple[tuple[int, tuple[SetLine, ...]], ...] = ()
 
 
-def collect(issue: Issue, setter: Setter) -> Iterator[ArticleRows]:
-    """Each article of `issue` set by `setter`, section by section, lazily (see the module)."""
+def collect(issue: Issue, setter: Setter, warm: Warm | None = None) -> Iterator[ArticleRows]:
+    """Each article of `issue` set by `setter`, section by section, lazily (see the module);
+    `warm`: an unchanged article's rows are those kept from the previous pagination."""
     for section in issue.sections:
         for n, article in enumerate(section.articles):
-            yield set_article(article, section.title, setter, first_in_section=n == 0)
+            if warm is None:
+                yield set_article(article, section.title, setter, first_in_section=n == 0)
+            else:
+                yield warm.article_rows(article, section.title, n == 0,
+                                        partial(set_article, article, section.title, setter, first_in_section=n == 0))
 
 
 def set_article(article: Article, section: str, setter: Setter, *, first_in_section: bool) -> ArticleRows:

@@ -10,6 +10,7 @@ outline (sections → articles), the contents entries and the folio of every pag
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from publish.cjk.title_join import join_title
 from publish.columns import columns
@@ -33,8 +34,14 @@ from publish.paginate.place import NOTE_RULE_GAP, SPAN, PageDraft
 from publish.paginate.setting import MARK_SCALE, TABLE_RULE_THIN, SetImage, SetLine, SetRule, Setter
 from publish.paginate.signatures import fill_pages
 
+if TYPE_CHECKING:
+    from publish.paginate.warm import Warm
 
-def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageDraft], folios: Folios) -> Document:
+
+def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageDraft], folios: Folios,
+                warm: Warm | None = None) -> Document:
+    """The `Document`; `warm`: a body page whose rows sit where they sat in the previous
+    pagination keeps its items (the same tuple), made again otherwise (`publish.paginate.warm`)."""
     pages: list[Page] = []
     for k, lines in enumerate(folios.contents_pages):
         folio = folios.first_contents + k
@@ -59,12 +66,23 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
             pages.append(Page(len(pages), folio, page_side, d.section, (full_page_picture(d.insert, layout),),
                               "insert"))
             continue
-        body_items, title_ys = _body_items(d, layout, page_side)
-        page_items = []
-        if d.placed and (layout.header_on_article_start or not d.openings or d.placed[0].column != SPAN or
-                         d.placed[0].slot > 0):
-            page_items.extend(_header(issue, layout, setter, d.section, folio, page_side))
-        page_items.extend(body_items)
+        header = bool(d.placed) and (layout.header_on_article_start or not d.openings or
+                                     d.placed[0].column != SPAN or d.placed[0].slot > 0)
+
+        def make(d: PageDraft = d, folio: int = folio, page_side: str = page_side,
+                 header: bool = header) -> tuple[tuple, dict[str, float]]:
+            body_items, title_ys = _body_items(d, layout, page_side)
+            page_items = []
+            if header:
+                page_items.extend(_header(issue, layout, setter, d.section, folio, page_side))
+            page_items.extend(body_items)
+            return tuple(page_items), title_ys
+
+        if warm is None:
+            items, title_ys = make()
+        else:
+            items, title_ys = warm.body_page(d, (page_side, folio, d.section, header, issue.magazine, issue.label),
+                                             make)
         page_index = len(pages)
         for slug in d.openings:
             if section_of[slug] != last_section:
@@ -74,7 +92,7 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
         start = _page_start(d, folio)
         if start is not None:
             page_starts.append(start)
-        pages.append(Page(page_index, folio, page_side, d.section, tuple(page_items), "body"))
+        pages.append(Page(page_index, folio, page_side, d.section, items, "body"))
 
     # Filler pages up to the layout's page multiple, and the masthead page when it goes last.
     pages, n_fill, fill_kind = fill_pages(pages, issue, layout, setter, side)
@@ -87,7 +105,7 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
         trim_width=layout.trim_width,
         trim_height=layout.trim_height,
         bleed=layout.bleed,
-        pages=tuple(pages),
+        pages=tuple(pages) if warm is None else warm.settle(tuple(pages)),
         title=f"{issue.magazine} {issue.label}",
         author=issue.publisher or issue.magazine,
         subject=issue.label,

@@ -29,6 +29,7 @@ from publish.paginate.materialize import materialize
 from publish.paginate.pages import Document
 from publish.paginate.place import PageDraft, place
 from publish.paginate.setting import Setter
+from publish.paginate.warm import Warm
 
 
 def insert_at_folios(issue: Issue, drafts: list[PageDraft], first_body: int) -> None:
@@ -62,24 +63,38 @@ def _composer() -> ModuleType:
 
 
 def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None,
-             progress: Callable[[int], None] | None = None) -> Document:
+             progress: Callable[[int], None] | None = None, warm: Warm | None = None) -> Document:
     """Set `issue` on pages; see the module docstring. `composer` must offer `compose` and `Style`
-    as `publish.cjk` does (tests pass a stand-in). `progress(n)` is called after each article."""
-    setter = Setter(layout, fonts, composer or _composer())
+    as `publish.cjk` does (tests pass a stand-in). `progress(n)` is called after each article.
+    `warm`: what a long-lived process keeps between paginations of the issue (`publish watch`:
+    compositions, unchanged articles' rows and pages — `publish.paginate.warm`); the `Document` is
+    the same with or without it."""
+    if warm is not None:
+        setter = warm.begin(layout, fonts, composer or _composer())
+    else:
+        setter = Setter(layout, fonts, composer or _composer())
     if composer is None:
         setter.precompose(issue.articles)  # the body text, on two cores where it pays
+    document = _paginate(issue, layout, setter, progress, warm)
+    if warm is not None:
+        warm.end()
+    return document
+
+
+def _paginate(issue: Issue, layout: Layout, setter: Setter, progress: Callable[[int], None] | None,
+              warm: Warm | None) -> Document:
     after: dict[str, list] = {}
     for ins in issue.inserts:
         if ins.after:
             after.setdefault(ins.after, []).append(ins.picture)
-    drafts = place(collect(issue, setter), layout, progress, first_folio=issue.first_folio, inserts_after=after)
+    drafts = place(collect(issue, setter, warm), layout, progress, first_folio=issue.first_folio, inserts_after=after)
     folios = assign_folios(issue, layout, setter, drafts)
     if layout.section_start == "right-page" and folios.first_body % 2 != issue.first_folio % 2:
         # The contents pushed the body by an odd number of pages (first_folio too small for them):
         # the sections were placed for the other page side — placed again for the right one.
-        drafts = place(collect(issue, setter), layout, None, first_folio=folios.first_body, inserts_after=after)
+        drafts = place(collect(issue, setter, warm), layout, None, first_folio=folios.first_body, inserts_after=after)
         folios = assign_folios(issue, layout, setter, drafts)
     if any(ins.folio is not None for ins in issue.inserts):
         insert_at_folios(issue, drafts, folios.first_body)
         folios = assign_folios(issue, layout, setter, drafts)  # the articles after them moved on
-    return materialize(issue, layout, setter, drafts, folios)
+    return materialize(issue, layout, setter, drafts, folios, warm)

@@ -150,6 +150,12 @@ class Setter:
         self._metrics: dict[tuple[str, float], Any] = {}
         self._styles: dict[str, Any] = {}
         self._ready: dict[tuple, list] = {}  # lines composed ahead (precompose), by compose's arguments
+        # A long-lived process (publish watch, `publish.paginate.warm`) keeps every composition
+        # between paginations here, by compose's arguments (the layout, fonts and composer are this
+        # Setter's, which a warm state never changes); `used` collects the keys asked for since
+        # `warm` last swept the memo. None: nothing is remembered (a build).
+        self.memo: dict[tuple, list] | None = None
+        self.used: set[tuple] = set()
 
     def metrics(self, style: ElementStyle):
         key = (style.role, style.size)
@@ -189,6 +195,14 @@ class Setter:
 
     def compose(self, element: str, inlines, measure: float, align: str | None = None,
                 indent_em: float | None = None) -> list:
+        memo = self.memo
+        if memo is not None:
+            key = (element, tuple(inlines), measure, align, indent_em)
+            self.used.add(key)
+            lines = memo.get(key)
+            if lines is None:
+                lines = memo[key] = self._compose(element, inlines, measure, align, indent_em)
+            return lines
         if self._ready:
             lines = self._ready.pop((element, tuple(inlines), measure, align, indent_em), None)
             if lines is not None:
@@ -215,6 +229,16 @@ class Setter:
                     element, inlines = job
                     keys.append((element, inlines, m, None, None))
             per_article.append(keys)
+        memo = self.memo
+        if memo is not None:
+            # Kept: only the articles with a paragraph not composed yet (an edited one) go on, and
+            # of those only the new paragraphs are composed; the article is stored whole.
+            # (every body paragraph of the issue counts as used: an unchanged article's rows are
+            # kept whole and do not ask for them again)
+            self.used.update(k for keys in per_article for k in keys)
+            per_article = [keys for keys in per_article if any(k not in memo for k in keys)]
+            if not per_article:
+                return
         context = composed.context_key(self, [k[0] for keys in per_article for k in keys])
         ready: dict[tuple, list] = {}
         todo: list[list[tuple]] = []
@@ -224,7 +248,9 @@ class Setter:
                 todo.append(keys)
             else:
                 ready.update(zip(keys, hit, strict=True))
-        jobs = [(k, sum(len(r.text) for r in k[1])) for keys in todo for k in keys]
+        if memo is not None:
+            ready.update((k, memo[k]) for keys in todo for k in keys if k in memo)
+        jobs = [(k, sum(len(r.text) for r in k[1])) for keys in todo for k in keys if k not in ready]
         if jobs:
             ready.update(compose_all(jobs, lambda key: self._compose(*key), line_type=Line, run_type=GlyphRun))
         if context is not None:
@@ -233,7 +259,10 @@ class Setter:
                     if k not in ready:  # not composed ahead (one core, a small issue, a failed child)
                         ready[k] = self._compose(*k)
                 composed.store(context, keys, [ready[k] for k in keys])
-        self._ready = ready
+        if memo is not None:
+            memo.update(ready)
+        else:
+            self._ready = ready
 
     def _compose(self, element: str, inlines, measure: float, align: str | None,
                  indent_em: float | None) -> list:

@@ -33,6 +33,7 @@ from publish.errors import BuildError, Problem
 from publish.paginate.pages import Document, OutlineEntry, Page, PlacedImage, Rule, TextLine
 from publish.pdf import pdfx
 from publish.pdf.images import ImageConverter, ScreenImages
+from publish.pdf.reuse import KeptFlate, PageReuse
 from publish.pdf.tags import ARTIFACT, EMC, Tagger
 from publish.pdf.text import GlyphEncoder, line_operators, num
 
@@ -93,10 +94,11 @@ class Geometry:
 
 
 def write_pdf(document: Document, fonts: Any, out_path: Path | str | BinaryIO, *legacy: Any,
-              screen: bool = False) -> Path | BinaryIO:
+              screen: bool = False, reuse: PageReuse | None = None) -> Path | BinaryIO:
     """Draw `document` into a PDF at `out_path` and return `out_path`: a path (written atomically:
     a temporary file renamed into place) or a binary file object opened for writing (the whole
-    file is written with one `write` once it is complete).
+    file is written with one `write` once it is complete). `reuse`: unchanged pages' text kept
+    between the PDFs of a long-lived process (`publish.pdf.reuse`; the same bytes either way).
 
     Also accepts the older call `write_pdf(document, layout, fonts, out_path)` from the first stage contracts:
     the layout's print settings already travel in the Document, so the layout is not needed.
@@ -106,13 +108,13 @@ def write_pdf(document: Document, fonts: Any, out_path: Path | str | BinaryIO, *
     if not isinstance(out_path, (str, os.PathLike)):
         if not hasattr(out_path, "write"):
             raise TypeError(f"out_path must be a path or a binary file object, not {type(out_path).__name__}")
-        out_path.write(render_pdf(document, fonts, screen=screen))
+        out_path.write(render_pdf(document, fonts, screen=screen, reuse=reuse))
         return out_path
     out_path = Path(out_path)
     _check_document(document)
     if out_path.is_dir():
         raise BuildError(Problem(f"{out_path} is a folder", fix="give the path of the PDF file to write"))
-    data = render_pdf(document, fonts, screen=screen)
+    data = render_pdf(document, fonts, screen=screen, reuse=reuse)
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
@@ -136,7 +138,7 @@ def write_pdf(document: Document, fonts: Any, out_path: Path | str | BinaryIO, *
     return out_path
 
 
-def render_pdf(document: Document, fonts: Any, *, screen: bool = False) -> bytes:
+def render_pdf(document: Document, fonts: Any, *, screen: bool = False, reuse: PageReuse | None = None) -> bytes:
     """The PDF file's bytes for `document` (what `write_pdf` writes).
 
     `screen=True`: the screen edition of the same pages — trim size, no bleed and no marks, RGB,
@@ -147,7 +149,7 @@ def render_pdf(document: Document, fonts: Any, *, screen: bool = False) -> bytes
     # nothing. That switch belongs to the whole process (other threads, other libraries), so it is
     # never changed here: this document's page streams and images are made without ASCII85
     # whatever it says (`_flate_only`, `_PrintCanvas.drawImage`).
-    return _render(document, fonts, screen=screen)
+    return _render(document, fonts, screen=screen, reuse=reuse)
 
 
 def render_screen_pdf(document: Document, fonts: Any) -> bytes:
@@ -167,10 +169,12 @@ def write_screen_pdf(document: Document, fonts: Any, out_path: Path | str | Bina
 CONTENTS_OUTLINE_TITLE = "目录"
 
 
-def _render(document: Document, fonts: Any, *, screen: bool) -> bytes:
+def _render(document: Document, fonts: Any, *, screen: bool, reuse: PageReuse | None = None) -> bytes:
     from publish.pdf.fonts import pdf_fonts
 
     fonts = pdf_fonts(fonts)
+    if reuse is not None:
+        reuse.begin(fonts, screen)
     if screen:
         geometry = Geometry(document.trim_width, document.trim_height, 0.0, 0.0)
     else:
@@ -191,7 +195,10 @@ def _render(document: Document, fonts: Any, *, screen: bool) -> bytes:
     )
     _seed_time(canvas._doc)
     try:
-        return _draw(canvas, document, fonts, geometry, profile, screen)
+        data = _draw(canvas, document, fonts, geometry, profile, screen, reuse)
+        if reuse is not None:
+            reuse.finish()
+        return data
     finally:
         release = getattr(fonts, "release_pdf", None)  # PdfFonts has it; a test double may not
         if release is not None:
@@ -219,11 +226,11 @@ def _seed_time(doc: Any) -> None:
 
 
 def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, profile: Any,
-          screen: bool) -> bytes:
+          screen: bool, reuse: PageReuse | None = None) -> bytes:
     rl_doc = canvas._doc
     images = ScreenImages() if screen else ImageConverter(profile.data)  # type: ignore[union-attr]
     tagger = Tagger(document, links=screen, offset=geometry.offset)
-    drawer = _PageDrawer(canvas, fonts, geometry, images, tagger, screen=screen)
+    drawer = _PageDrawer(canvas, fonts, geometry, images, tagger, screen=screen, reuse=reuse)
 
     outline = document.outline
     if screen:
@@ -245,8 +252,9 @@ def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, pr
     _add_outline(canvas, outline)
     _add_page_labels(canvas, document.pages)
     shared = _SharedPageParts()
+    flate = pdfdoc.PDFZCompress if reuse is None else KeptFlate(reuse)
     for rl_page in rl_doc.Pages.pages:
-        _flate_only(rl_page)
+        _flate_only(rl_page, flate)
         rl_page.Trans = None  # ReportLab writes an empty /Trans << >> (a slide-show transition) otherwise
         if type(rl_page) is pdfdoc.PDFPage:
             rl_page.__class__ = _TaggedPage
@@ -465,12 +473,13 @@ class _PrintCanvas(Canvas):
         return done
 
 
-def _flate_only(page: Any) -> None:
+def _flate_only(page: Any, flate: Any = pdfdoc.PDFZCompress) -> None:
     """Give the page the content stream `PDFPage.check_format` would make, with Flate alone
-    whatever `rl_config.useA85` says (check_format keeps a stream it finds)."""
+    whatever `rl_config.useA85` says (check_format keeps a stream it finds); `flate`: ReportLab's
+    filter or one giving the same bytes (`publish.pdf.reuse.KeptFlate`)."""
     if page.compression and not page.Contents and page.stream:
         contents = pdfdoc.PDFStream()
-        contents.filters = [pdfdoc.PDFZCompress]
+        contents.filters = [flate]
         contents.content = page.stream
         contents.__Comment__ = "page stream"
         page.Contents = contents
@@ -488,8 +497,9 @@ def _without_a85(image: Any) -> None:
 
 class _PageDrawer:
     def __init__(self, canvas: Canvas, fonts: PdfFonts, geometry: Geometry, images: Any, tagger: Tagger,
-                 *, screen: bool = False) -> None:
+                 *, screen: bool = False, reuse: PageReuse | None = None) -> None:
         self.canvas = canvas
+        self.reuse = reuse
         self.fonts = fonts
         self.geometry = geometry
         self.images = images
@@ -518,6 +528,12 @@ class _PageDrawer:
         c = self.canvas
         code = c._code
         tagger = self.tagger
+        # an unchanged page's line operators as drawn last time (`publish.pdf.reuse`), by (item,
+        # part of it), each used when its part has the glyph count it had; `drawn` collects them
+        # for the next time
+        reuse = self.reuse
+        kept = reuse.kept_parts(page, self.font, c._doc) if reuse is not None else None
+        drawn: dict[tuple[int, int], tuple[int, str]] | None = {} if reuse is not None and kept is None else None
         c.saveState()
         if self.screen:
             c.setFillColorRGB(0, 0, 0)
@@ -532,15 +548,22 @@ class _PageDrawer:
             c._setOverprintMask(True)
         c.saveState()
         c.translate(self.geometry.offset, self.geometry.offset)
-        for item in page.items:
+        for i, item in enumerate(page.items):
             if isinstance(item, TextLine):
                 if not len(item.glyphs):
                     continue
                 # each line is one marked-content sequence of its structure element (tags.py); a
                 # list item's first line two: its label and the rest
-                for opening, part in tagger.parts(item):
+                for j, (opening, part) in enumerate(tagger.parts(item)):
                     code.append(opening)
-                    code.append(line_operators(part, self.encoder))
+                    known = kept.get((i, j)) if kept is not None else None
+                    if known is not None and known[0] == len(part.glyphs):
+                        code.append(known[1])
+                    else:
+                        operators = line_operators(part, self.encoder)
+                        code.append(operators)
+                        if drawn is not None:
+                            drawn[(i, j)] = (len(part.glyphs), operators)
                     code.append(EMC)
             elif isinstance(item, Rule):
                 # A width of 0 means "the thinnest line the device can draw", which differs from
@@ -560,6 +583,8 @@ class _PageDrawer:
         if not self.screen:
             self._crop_marks()
         c.restoreState()
+        if drawn is not None and self.reuse is not None:
+            self.reuse.keep(page, self.font, c._doc, drawn)
 
     def _image(self, item: PlacedImage) -> None:
         if not (item.w > 0 and item.h > 0):

@@ -11,6 +11,8 @@ Front matter keys (docs/writing-an-issue.md): `title` (a string, or a list of th
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -59,14 +61,40 @@ def parse_article(
         return _parse_article(text, path, root, problems, slug, source)
 
     key = "\0".join((_code_digest(), text, str(path), str(root), slug, str(source)))
+    with _KEPT_LOCK:
+        kept = _KEPT.get(key)
+    if kept is not None and _figures_exist(kept[0], root):
+        _keep(key, kept)
+        return kept
     hit = cache.get_value("articles", key, _MODEL_TYPES)
     if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Article) and _figures_exist(hit[0], root):
+        _keep(key, hit)
         return hit
     before = len(problems)
     result = _parse_article(text, path, root, problems, slug, source)
     if len(problems) == before and result[0] is not None:
         cache.put_value("articles", key, result)
+        _keep(key, (result[0], result[1]))
     return result
+
+
+# The articles read last in this process, by the same key as the cache's: the same text gives back
+# the very same `Article` object (no file read, no unmarshalling), which is how `publish watch`
+# sees at once which articles did not change (publish.paginate.warm). Only articles read without
+# a problem are kept, as in the cache; the figures' files are looked for on every use as there.
+_KEPT: OrderedDict[str, tuple[Article, str | None]] = OrderedDict()
+KEPT_ARTICLES = 512  # a few issues' worth; the oldest goes first
+
+
+_KEPT_LOCK = threading.Lock()  # a Publisher may build from several threads
+
+
+def _keep(key: str, result: tuple[Article, str | None]) -> None:
+    with _KEPT_LOCK:
+        _KEPT[key] = result
+        _KEPT.move_to_end(key)
+        while len(_KEPT) > KEPT_ARTICLES:
+            _KEPT.popitem(last=False)
 
 # The classes a cached article is rebuilt from (nothing else is ever constructed from the cache).
 _MODEL_TYPES = tuple(v for v in vars(model).values()

@@ -10,16 +10,27 @@ tables read, the composed text of unchanged articles (publish.paginate.composed)
 measurements stay warm, so a rebuild after editing one article sets only that article anew. The
 EPUB is not made while watching (the preview shows the print pages; `publish build` makes both).
 The pipeline is the build's (publish.build): the same reader, checks, fonts, pagination and writer.
+
+What stays warm between rebuilds, each kept only while what it depends on is unchanged (so the PDF
+is byte for byte the one `publish build` writes from the same sources — tests/test_watch_reuse.py):
+- the parsed articles (`publish.sources.article`: the same text gives back the same `Article`);
+- the layout (kept while a freshly loaded one is equal) and the font set (kept while the fonts
+  resolve to the same files, unchanged in size and modification time): `_WarmLoaders`;
+- compositions, unchanged articles' rows and body pages (`publish.paginate.warm`);
+- the text of unchanged pages in the PDF and their compressed streams (`publish.pdf.reuse`).
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from publish.errors import Problem, PublishError
+from publish.loaders import Loaders
 from publish.watch.marks import Mark, page_marks, warning_pages
 
 
@@ -62,6 +73,12 @@ class WatchSession:
         self.layout_path: Path | None = None
         self._proof_cache: dict = {}  # article text and settings → its proofreading warnings
         self._marks: dict[int, list[Mark]] = {}  # page index → marks found on the page itself
+        from publish.paginate.warm import Warm
+        from publish.pdf.reuse import PageReuse
+
+        self._loaders = _WarmLoaders()
+        self._warm = Warm()
+        self.pdf_reuse = PageReuse()  # public: tests and benchmarks read how many pages were kept
 
     def rebuild(self) -> Snapshot:
         """Build again; on an error the previous pages stay and `errors` says why."""
@@ -125,16 +142,16 @@ class WatchSession:
         from publish.preflight import preflight
 
         # the build's own preflight: watch refuses what `publish build` refuses
-        checked = preflight(self.issue_dir)
+        checked = preflight(self.issue_dir, loaders=self._loaders)
         if checked.layout is not None:
             self.layout_path = checked.layout.path
         checked.raise_errors()
         issue, layout, fonts = checked.issue, checked.layout, checked.fonts
         assert issue is not None and layout is not None and fonts is not None  # else raise_errors raised
         warnings = list(checked.warnings)
-        document = paginate(issue, layout, fonts)
+        document = paginate(issue, layout, fonts, warm=self._warm)
         pdf_path = self.out_dir / f"{issue.slug}.pdf"
-        write_pdf(document, fonts, pdf_path)
+        write_pdf(document, fonts, pdf_path, reuse=self.pdf_reuse)
         return document, issue, layout, fonts, warnings, pdf_path
 
     def _proofread(self, issue, layout, fonts) -> list[Problem]:
@@ -144,3 +161,52 @@ class WatchSession:
             return list(proofread_issue(issue, layout, fonts, shown_root=self.issue_dir, cache=self._proof_cache))
         except PublishError as err:
             return list(err.problems)
+
+
+class _WarmLoaders(Loaders):
+    """The layout and font set of the previous rebuild, while they are what loading afresh gives.
+
+    Both are loaded afresh every rebuild (a few milliseconds: the layout file is read, the font
+    roles resolved), and the kept object is used instead when it is the same: an equal `Layout`; a
+    font set whose roles resolve to the same faces in files of unchanged size and modification time,
+    with the same role configuration. Keeping the objects keeps what hangs on them warm (the font
+    set's tables and run memo, `publish.paginate.warm`'s compositions)."""
+
+    def __init__(self) -> None:
+        self._layout: Any = None
+        self._fonts: Any = None
+        self._fonts_key: tuple | None = None
+
+    def layout(self, name: str | Path, root: Path | None) -> Any:
+        fresh = super().layout(name, root)
+        if self._layout is not None and self._layout == fresh:
+            return self._layout
+        self._layout = fresh
+        return fresh
+
+    def fonts(self, root: Path | None, overrides: dict[str, list[str]]) -> Any:
+        fresh = super().fonts(root, overrides)
+        key = _fontset_key(fresh)
+        if self._fonts is not None and key is not None and key == self._fonts_key:
+            return self._fonts
+        self._fonts, self._fonts_key = fresh, key
+        return fresh
+
+
+def _fontset_key(fonts: Any) -> tuple | None:
+    """What a font set's glyphs and metrics come from: every role's faces (file, index, names) with
+    their files' size, modification time and inode, and the role configuration; None when a file
+    cannot be looked at (then the font set is never kept)."""
+    try:
+        roles = []
+        for name in sorted(fonts.roles):
+            role = fonts.roles[name]
+            faces = []
+            for f in role.faces:
+                st = os.stat(f.path)
+                faces.append((f.key, f.role, f.candidate, str(f.path), f.index, f.family, f.style, f.format,
+                              st.st_size, st.st_mtime_ns, st.st_ino))
+            roles.append((name, role.candidates, role.missing, tuple(faces)))
+        return (repr(fonts.config), str(fonts.issue_root), tuple(roles))
+    except (AttributeError, OSError):
+        return None

@@ -1,0 +1,151 @@
+"""What a long-lived process keeps between PDFs of the same issue: unchanged pages' text operators.
+
+In: each PDF's pages as the writer draws them (`publish.pdf.writer`, `reuse=PageReuse()`), the
+ReportLab fonts the pages' faces resolve to. Out: for a page whose `items` are the very tuple drawn
+last time (`publish.paginate.warm` hands an unchanged page's tuple on), the text operators of its
+lines as they were written then, instead of formatting every glyph again (`line_operators`); and
+the Flate-compressed page streams, by their text. The file is byte for byte the one drawn without
+it (tests/test_watch_reuse.py compares them).
+
+Why the operators can be kept: a line's `BT … ET` depends on its glyphs and positions (the same
+objects: `items` is immutable), and on how each glyph is encoded — the font resource name (`/F2`)
+and the glyph's code and width. A glyph's code is its Unicode code point, independent of the
+subset (`publish.pdf.fontobjects`), and its width comes from the face file; but the resource
+names are handed out in the order fonts are first used in the document, and a character outside
+the BMP gets the next free code in the order first used. So a kept page is used only after
+- the font set is the same object as last time (same faces, same files: the watch session keeps it
+  while its files are unchanged), and the edition (print or screen) is the same;
+- its faces, looked up again in the order the page first uses them (which hands out resource names
+  exactly as drawing it would), have the resource names they had;
+- every line is cut into the same parts (the tagged PDF draws a list item's label apart).
+A page with a character outside the BMP (whose code depends on the pages before) is drawn anew.
+Drawing a kept page also does what drawing it would do to the fonts: the characters it uses are
+added to each font's subset. Everything else on the page — marked-content operators (numbered per
+page anew), rules, pictures, crop marks — is drawn as usual.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from publish.columns import columns
+from publish.paginate.pages import Page, TextLine
+from publish.pdf.fontobjects import SURROGATE_FIRST, SURROGATE_LAST, CIDSubsetFont
+
+
+class _Kept:
+    """A drawn page: its items (held, so that their id names no other tuple while kept), the faces
+    in first-use order with their resource names, the characters per face (code → character), and
+    each line part's glyph count and operators by (item index, part index)."""
+
+    __slots__ = ("faces", "items", "parts", "used")
+
+    def __init__(self, items: tuple, faces: tuple[tuple[str, str], ...], used: dict[str, dict[int, str]],
+                 parts: dict[tuple[int, int], tuple[int, str]]) -> None:
+        self.items = items
+        self.faces = faces
+        self.used = used
+        self.parts = parts
+
+
+class PageReuse:
+    """See the module docstring. One per watched issue; one PDF at a time."""
+
+    def __init__(self) -> None:
+        self._context: tuple[Any, bool] | None = None
+        self._kept: dict[int, _Kept] = {}
+        self._next: dict[int, _Kept] = {}
+        self._streams: dict[str, bytes] = {}
+        self._next_streams: dict[str, bytes] = {}
+        self.reused = 0  # pages drawn from kept operators in the last PDF (for tests and benchmarks)
+
+    def begin(self, fonts: Any, screen: bool) -> None:
+        """A PDF is started with these fonts (the writer's `PdfFonts`) for this edition."""
+        context = (fonts, screen)
+        if self._context is None or self._context[0] is not fonts or self._context[1] != screen:
+            self._kept.clear()
+            self._streams.clear()
+        self._context = context
+        self._next = {}
+        self._next_streams = {}
+        self.reused = 0
+
+    def finish(self) -> None:
+        """The PDF is written: keep what it drew, drop what it did not use."""
+        self._kept, self._next = self._next, {}
+        self._streams, self._next_streams = self._next_streams, {}
+
+    # ── pages ────────────────────────────────────────────────────────────────────────────────
+    def kept_parts(self, page: Page, font_of: Any, doc: Any) -> dict[tuple[int, int], tuple[int, str]] | None:
+        """The (glyph count, operators) of each line part of `page` as drawn last time, after
+        doing to the fonts what drawing them does; None when the page must be drawn (see the
+        module docstring). `font_of(face)` is the writer's face → ReportLab font."""
+        kept = self._kept.get(id(page.items))
+        if kept is None or kept.items is not page.items:
+            return None
+        fonts = {}
+        for face, name in kept.faces:  # in first-use order: resource names handed out as drawing would
+            font = fonts[face] = font_of(face)
+            if doc.getInternalFontName(font.fontName) != name:
+                return None
+        for face, used in kept.used.items():
+            fonts[face].used.update(used)
+        self._next[id(page.items)] = kept
+        self.reused += 1
+        return kept.parts
+
+    def keep(self, page: Page, font_of: Any, doc: Any, parts: dict[tuple[int, int], tuple[int, str]]) -> None:
+        """Remember a page just drawn: `parts` are its line parts' (glyph count, operators)."""
+        order: dict[str, None] = {}
+        chars: dict[str, set[str]] = {}
+        for item in page.items:
+            if type(item) is not TextLine or not len(item.glyphs):
+                continue
+            line_chars, line_faces = columns(item.glyphs, "chars", "faces")
+            distinct = dict.fromkeys(line_faces)
+            if len(distinct) == 1:
+                face = line_faces[0]
+                order.setdefault(face)
+                chars.setdefault(face, set()).update(line_chars)
+            else:
+                for face in distinct:
+                    order.setdefault(face)
+                for face, char in zip(line_faces, line_chars, strict=True):
+                    chars.setdefault(face, set()).add(char)
+        faces = []
+        used: dict[str, dict[int, str]] = {}
+        for face in order:
+            font = font_of(face)
+            if type(font) is not CIDSubsetFont:
+                return  # a font of another kind may encode by subset: such a page is drawn each time
+            faces.append((face, doc.getInternalFontName(font.fontName)))
+            codes = {ord(char): char for char in chars[face]}
+            if max(codes) > 0xFFFF or any(SURROGATE_FIRST <= c <= SURROGATE_LAST for c in codes):
+                return  # its code depends on the pages before: such a page is drawn each time
+            used[face] = codes
+        self._next[id(page.items)] = _Kept(page.items, tuple(faces), used, parts)
+
+    # ── page streams ─────────────────────────────────────────────────────────────────────────
+    def compressed(self, text: str | bytes) -> bytes:
+        """`zlib.compress` of a page stream (what ReportLab's `PDFZCompress` writes), kept by text."""
+        import zlib
+
+        hit = self._streams.get(text) if isinstance(text, str) else None
+        if hit is None:
+            hit = zlib.compress(text.encode("utf8") if isinstance(text, str) else text)
+        if isinstance(text, str):
+            self._next_streams[text] = hit
+        return hit
+
+
+class KeptFlate:
+    """A ReportLab stream filter writing what `pdfdoc.PDFZCompress` writes (/FlateDecode, the same
+    bytes), taking unchanged page streams' compressed bytes from a `PageReuse`."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, reuse: PageReuse) -> None:
+        self.reuse = reuse
+
+    def encode(self, text: str | bytes) -> bytes:
+        return self.reuse.compressed(text)
