@@ -5,7 +5,7 @@ In: nothing (this module does no I/O). Out: the frozen dataclasses that the sour
 
     Issue ─► Section ─► Article ─► blocks (Paragraph, Heading, Salutation, Signature, Note,
                     │                      ListItem, Figure, Table) ─► inline runs (Text, Emphasis,
-                    │                      NoteRef)
+                    │                      NoteRef, Link)
                     └─► notes (Footnote: the `[^label]: …` definitions, numbered per article)
 
 Every block remembers the 1-based source line it came from, so that later stages (glyph coverage,
@@ -51,7 +51,17 @@ class NoteRef:
         return ""
 
 
-Inline = Text | Emphasis | NoteRef
+@dataclass(frozen=True)
+class Link:
+    """Linked text (Markdown `[text](target)`): `text` is printed like the text around it; `target`
+    (as written) is a web address or another article of the issue (`publish.links.resolve`), which
+    the screen PDF and the EPUB link to. The print edition shows the text alone."""
+
+    text: str
+    target: str
+
+
+Inline = Text | Emphasis | NoteRef | Link
 
 
 def plain(runs: tuple[Inline, ...]) -> str:
@@ -263,6 +273,27 @@ class Footnote:
 
 def note_refs(runs: tuple[Inline, ...]) -> tuple[NoteRef, ...]:
     return tuple(r for r in runs if isinstance(r, NoteRef))
+
+
+def block_links(block: Block) -> tuple[tuple[int, int, Link], ...]:
+    """The links in a block as (start, end, link): where the link's text lies in the block's
+    `.text` (a table's text: caption, then the cells row by row)."""
+    if isinstance(block, Table):
+        groups = [block.caption, *(cell.runs for row in block.rows for cell in row.cells)]
+    elif isinstance(block, Figure):
+        groups = [block.caption]
+    else:
+        groups = [getattr(block, "runs", ())]
+    out: list[tuple[int, int, Link]] = []
+    pos = 0
+    if isinstance(block, ListItem):
+        pos = len(block.label)  # the item's text starts with its label
+    for runs in groups:
+        for r in runs:
+            if isinstance(r, Link):
+                out.append((pos, pos + len(r.text), r))
+            pos += len(r.text)
+    return tuple(out)
 
 
 def block_note_refs(block: Block) -> tuple[NoteRef, ...]:

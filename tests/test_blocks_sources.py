@@ -59,7 +59,7 @@ def test_columns_without_alignment_are_right_aligned_when_they_hold_numbers():
     ("正文[^1]。\n\n[^1]: 一。\n[^1]: 二。\n", "note-duplicate", 8, "defined twice"),
     ("正文[^1]。\n\n[^1]: 注[^2]。\n\n[^2]: 二。\n", "note-nested", 7, "inside a note"),
     ("正文。\n\n::: signature\n办公室[^1]\n:::\n\n[^1]: 注。\n", "note-misplaced", 8, "inside a signature"),
-    ("见[官网](http://example.cn)。\n", "markup-unsupported", 5, "link"),
+    ("见[官网](javascript:void(0))。\n", "link-broken", 5, "not supported"),
     ("```\ncode\n```\n", "markup-unsupported", 5, "code fence"),
     ("![图](images/a.gif)\n", "image-format", 5, "not a JPEG, PNG, TIFF or WebP"),
 ])

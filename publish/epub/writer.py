@@ -39,6 +39,7 @@ from publish.epub.xhtml import (
     XHTML_NS,
     ArticleDoc,
     HeadingRef,
+    article_file_names,
     render_article,
     validate_page_starts,
     xhtml_document,
@@ -151,9 +152,10 @@ def write_epub(
     if prepared is None:
         prepared = prepare_epub(issue, fonts=fonts, embed_fonts=embed_fonts, cover=cover, layout=layout)
     styles, plan, cover = prepared.styles, prepared.plan, prepared.cover
+    files = article_file_names(articles)
     docs = [render_article(a, i, by_article.get(a.slug, ()), lang=lang, stylesheet=f"../{CSS_FILE}",
                            section_name=section_of[i - 1], title_words=words[i - 1],
-                           note_marks=prepared.note_marks)
+                           note_marks=prepared.note_marks, article_files=files)
             for i, a in enumerate(articles, 1)]
     # The table and note rules go into the stylesheet only when the issue has tables or notes.
     has_tables = any(isinstance(b, Table) for a in articles for b in a.blocks)

@@ -16,6 +16,7 @@ The markup (EPUB 3.3 content documents; EPUB Accessibility 1.1 for the page brea
       <figure><img …/><figcaption>…</figcaption></figure>
       <div class="table-wrap"><table><caption>表1 …</caption><thead><tr><th scope="col">…</th>…</tr>
         </thead><tbody><tr><th scope="row">…</th><td class="num">…</td></tr></tbody></table></div>
+      <p>…<a href="https://…">linked text</a> <a href="a09-….xhtml">…</a> (a link: web or article)
       <p>…<a epub:type="noteref" role="doc-noteref" id="a01-ref1" href="#a01-note1">①</a>…</p>
       <aside epub:type="footnote" role="doc-footnote" id="a01-note1" class="footnote">
         <p><a role="doc-backlink" href="#a01-ref1">①</a> …</p></aside>
@@ -41,13 +42,14 @@ Rules this module keeps (docs/design/epub.md, "Where the rules come from"):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
 
 from publish.cjk.title_join import join_title
 from publish.errors import BuildError, Problem
+from publish.links import LinkError, resolve
 from publish.model import (
     Article,
     Block,
@@ -55,6 +57,7 @@ from publish.model import (
     Figure,
     Heading,
     Inline,
+    Link,
     ListItem,
     Note,
     NoteRef,
@@ -82,6 +85,11 @@ def article_stem(index: int, slug: str) -> str:
     if _SAFE_SLUG.match(slug):
         stem += f"-{slug}"
     return stem
+
+
+def article_file_names(articles: Sequence[Article]) -> dict[str, str]:
+    """Slug → the file name of its XHTML document (in the package's text/ folder), in order."""
+    return {a.slug: f"{article_stem(i, a.slug)}.xhtml" for i, a in enumerate(articles, 1)}
 
 
 # TIFF and WebP pictures go into the package as PNG and JPEG (publish.epub.writer converts them).
@@ -258,6 +266,9 @@ def _run_segments(runs: Sequence[Inline], refs: _NoteRefs | None = None) -> list
         if isinstance(r, NoteRef):
             if refs is not None:
                 out.append(refs.segment(r))
+        elif isinstance(r, Link):
+            href = refs.href(r.target) if refs is not None else None
+            out.append((r.text, "a", {"href": href}) if href else (r.text, None, {}))
         else:
             out.append((r.text, "em" if isinstance(r, Emphasis) else None, {}))
     return out
@@ -267,10 +278,20 @@ class _NoteRefs:
     """Ids of an article's note references and notes: `a01-ref1` (a second reference to the same
     note `a01-ref1-2`) and `a01-note1`; the back link of a note goes to its first reference."""
 
-    def __init__(self, prefix: str, style: str) -> None:
+    def __init__(self, prefix: str, style: str, article_files: Mapping[str, str] | None = None) -> None:
         self.prefix = prefix
         self.style = style
         self.count: dict[int, int] = {}
+        self.article_files = dict(article_files or {})  # slug → its document's file name
+
+    def href(self, target: str) -> str | None:
+        """Where a `Link` to `target` points: the web address, or the linked article's document
+        (the documents share one folder); None when the target is not usable (`publish.links`)."""
+        try:
+            t = resolve(target, self.article_files)
+        except LinkError:
+            return None
+        return t.value if t.kind == "uri" else self.article_files[t.value]
 
     def segment(self, ref: NoteRef) -> Segment:
         k = self.count[ref.number] = self.count.get(ref.number, 0) + 1
@@ -288,14 +309,15 @@ class _NoteRefs:
 # ── blocks ─────────────────────────────────────────────────────────────────────────────────────
 class _Renderer:
     def __init__(self, article: Article, stem: str, starts: Sequence[PageStart], *, section_name: str = "",
-                 title_words: Sequence[str] = (), note_marks: str = "circled") -> None:
+                 title_words: Sequence[str] = (), note_marks: str = "circled",
+                 article_files: Mapping[str, str] | None = None) -> None:
         self.article = article
         self.section_name = section_name
         self.title_words = tuple(title_words)
         self.levels = heading_tags(article)
         self.stem = stem
         self.prefix = stem.split("-", 1)[0]  # "a01": the ASCII prefix of this article's fragment ids
-        self.refs = _NoteRefs(self.prefix, note_marks)
+        self.refs = _NoteRefs(self.prefix, note_marks, article_files)
         self.by_block: dict[int, list[PageStart]] = {}
         for s in starts:
             self.by_block.setdefault(s.block, []).append(s)
@@ -364,7 +386,7 @@ class _Renderer:
             back.tail = " "
             ps = _Sink(p)
             ps.last = back
-            _fill_plain(ps, _run_segments(note.runs))
+            _fill_plain(ps, _run_segments(note.runs, self.refs))
         # One block element per line in the file, for people reading the XHTML; the whitespace
         # between block elements is not rendered and not part of the text.
         tables = [el for tag in ("table", "thead", "tbody", "tr") for el in section.iter(f"{{{XHTML_NS}}}{tag}")]
@@ -550,17 +572,18 @@ def _title(h1: etree._Element, lines: Sequence[str], words: Sequence[str]) -> No
 
 def render_article(article: Article, index: int, page_starts: Sequence[PageStart], *, lang: str,
                    stylesheet: str, section_name: str = "", title_words: Sequence[str] = (),
-                   note_marks: str = "circled") -> ArticleDoc:
+                   note_marks: str = "circled", article_files: Mapping[str, str] | None = None) -> ArticleDoc:
     """Render article number `index` (1-based) with the page starts that fall inside it.
 
     `stylesheet` is the href of the CSS relative to the document (e.g. "../styles/main.css").
     `section_name`: the article's section (栏目), shown above the title. `title_words`: the title cut
     into words (`publish.epub.titles.title_words`), where it may wrap. `note_marks`: "circled" (①)
-    or "arabic" (1), as the print edition's layout says.
+    or "arabic" (1), as the print edition's layout says. `article_files`: every article's slug →
+    its document's file name (`article_file_names`), for links to other articles.
     """
     stem = article_stem(index, article.slug)
     renderer = _Renderer(article, stem, page_starts, section_name=section_name, title_words=title_words,
-                         note_marks=note_marks)
+                         note_marks=note_marks, article_files=article_files)
     section = renderer.render()
     if not len(section) and not (section.text or "").strip():
         raise BuildError(Problem(f"article {article.slug!r} has no title and no text", article.source,

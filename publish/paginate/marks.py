@@ -2,7 +2,7 @@
 
 In: a `TextLine` from pagination whose glyphs include note marks (face keys ending in `@sup`, see
 `publish.paginate.setting`). Out: the line without them, plus one `TextLine` (kind "noteref") per
-run of marks at the mark size, raised so that the marks' em box tops meet the text's em box top
+run of marks at the mark size (its `offset`: where the mark stands in its block's text), raised so that the marks' em box tops meet the text's em box top
 (CJK faces centre their ink in the em box, so ① sits like a superscript). The composer already
 gave each mark its small advance, so every glyph keeps its x.
 """
@@ -26,18 +26,21 @@ def split_marks(line: TextLine, scale: float) -> tuple[TextLine, ...]:
     text = [r for r in rows if MARK not in r[3]]
     out: list[TextLine] = []
     if text:
-        out.append(_line(line, text, line.y, line.size, line.kind))
+        out.append(_line(line, text, line.y, line.size, line.kind, line.offset))
     group: list[tuple] = []
+    before = 0  # text glyphs before the mark: a mark line's offset is where it stands in the text
     for r in [*rows, ("", 0.0, 0.0, "")]:
         if MARK in r[3]:
             group.append((r[0], r[1], r[2], r[3].split("@", 1)[0]))
-        elif group:
-            out.append(_line(line, group, line.y + rise, small, "noteref"))
+            continue
+        if group:
+            out.append(_line(line, group, line.y + rise, small, "noteref", line.offset + before))
             group = []
+        before += 1
     return tuple(out)
 
 
-def _line(line: TextLine, rows: list[tuple], y: float, size: float, kind: str) -> TextLine:
+def _line(line: TextLine, rows: list[tuple], y: float, size: float, kind: str, offset: int) -> TextLine:
     chars, xs, widths, faces = (tuple(c) for c in zip(*rows, strict=True))
     return TextLine(line.x, y, size, PlacedRun(chars, xs, widths, faces), kind, line.article, line.column,
-                    line.block, line.target, line.offset, line.repeat, line.note)
+                    line.block, line.target, offset, line.repeat, line.note)

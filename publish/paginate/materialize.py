@@ -167,7 +167,7 @@ def _foot_items(d: PageDraft, L: Layout, side: str) -> list:
     for slug, item, y in d.notes:
         size = item.style.size
         baseline = L.baseline(top + NOTE_RULE_GAP + y, size, item.slots)
-        out.append(_text_line(item.line, left + item.dx, baseline, size, item.kind, slug, 0, -1,
+        out.append(_text_line(item.line, left + item.dx, baseline, size, item.kind, slug, 0, -1, item.offset,
                               note=item.notes[0] if item.notes else 0))
     return out
 

@@ -16,7 +16,19 @@ from pathlib import Path
 
 from publish.cjk.title_join import join_title
 from publish.columns import Columns, columns, frozen_record
-from publish.model import Figure, Heading, Issue, ListItem, PageStart, Table, heading_depths
+from publish.links import LinkError, resolve
+from publish.model import (
+    Figure,
+    Heading,
+    Issue,
+    Link,
+    ListItem,
+    NoteRef,
+    PageStart,
+    Table,
+    block_links,
+    heading_depths,
+)
 
 
 @dataclass(frozen=True)
@@ -145,11 +157,19 @@ class ArticleTags:
     cells: tuple[tuple[int, tuple[tuple[int, int, int, int, bool], ...]], ...] = ()
     # per ListItem block: the length of its label (`1.`, `（一）`), which its text starts with
     labels: tuple[tuple[int, int], ...] = ()
+    # per block with links: (start, end, kind, value) — the link's text as offsets into the block's
+    # text, where it leads (`publish.links.Target`: "uri" + address | "article" + slug) and its text;
+    # `note_links` the same per note number (offsets into the note's text)
+    links: tuple[tuple[int, tuple[tuple[int, int, str, str], ...]], ...] = ()
+    note_links: tuple[tuple[int, tuple[tuple[int, int, str, str], ...]], ...] = ()
+    # per block with note references: (offset in the block's text, note number), in text order
+    refs: tuple[tuple[int, tuple[tuple[int, int], ...]], ...] = ()
 
 
 def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]]:
     """The issue's section titles and the `ArticleTags` of its articles, in print order."""
     out: list[ArticleTags] = []
+    slugs = [a.slug for a in issue.articles]
     for n, section in enumerate(issue.sections):
         for a in section.articles:
             depths = heading_depths(a)
@@ -170,9 +190,44 @@ def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]
                 else:
                     types.append("P")
             alts = tuple(_figure_alt(b) if isinstance(b, Figure) else "" for b in a.blocks)
+            links = tuple((i, found) for i, b in enumerate(a.blocks) if (found := _links(block_links(b), slugs)))
+            note_links = tuple((note.number, found) for note in a.notes
+                               if (found := _links(block_links(note), slugs)))  # type: ignore[arg-type]
+            refs = tuple((i, at) for i, b in enumerate(a.blocks) if (at := _ref_offsets(b)))
             out.append(ArticleTags(a.slug, n, join_title(a.title), tuple(types), alts, tuple(cells),
-                                   tuple(labels)))
+                                   tuple(labels), links, note_links, refs))
     return tuple(s.title for s in issue.sections), tuple(out)
+
+
+def _links(found: tuple[tuple[int, int, Link], ...], slugs: list[str]) -> tuple[tuple[int, int, str, str], ...]:
+    """Resolved links; one whose target is unusable (the sources' checks refuse it) stays text."""
+    out = []
+    for start, end, link in found:
+        try:
+            target = resolve(link.target, slugs)
+        except LinkError:
+            continue
+        out.append((start, end, target.kind, target.value))
+    return tuple(out)
+
+
+def _ref_offsets(block) -> tuple[tuple[int, int], ...]:
+    """(offset in the block's text, note number) of each note reference in a block, in text order
+    (a table's: caption, then the cells row by row, as its text)."""
+    if isinstance(block, Table):
+        groups = [block.caption, *(cell.runs for row in block.rows for cell in row.cells)]
+    elif isinstance(block, Figure):
+        groups = [block.caption]
+    else:
+        groups = [getattr(block, "runs", ())]
+    pos = len(block.label) if isinstance(block, ListItem) else 0
+    out: list[tuple[int, int]] = []
+    for runs in groups:
+        for r in runs:
+            if isinstance(r, NoteRef):
+                out.append((pos, r.number))
+            pos += len(r.text)
+    return tuple(out)
 
 
 def _figure_alt(figure: Figure) -> str:

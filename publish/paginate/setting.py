@@ -575,9 +575,11 @@ class Setter:
         step = st.leading / L.leading * 0.8  # notes are set closer than the body grid
         out: list[SetLine] = []
         y = 0.0
+        offset = 0  # into mark + en space + the note's text (the tagged PDF finds its links by it)
         for ln in lines:
             # `notes`: the note this line belongs to (its own mark leads the first line)
-            out.append(SetLine(ln, st, "footnote", -1, 0, y, step, measure, notes=(note.number,)))
+            out.append(SetLine(ln, st, "footnote", -1, offset, y, step, measure, notes=(note.number,)))
+            offset += len(line_text(ln))
             y += step
         return out
 

@@ -31,6 +31,7 @@ from typing import Any
 from reportlab.pdfbase import pdfdoc
 
 from publish.columns import columns
+from publish.model import note_mark
 from publish.paginate.pages import ArticleTags, Document, PlacedImage, PlacedRun, Rule, TextLine
 from publish.pdf.text import num
 
@@ -66,10 +67,16 @@ class Elem:
 
 @dataclass
 class _Link:
-    target: str
+    """A link annotation to write: where it is (page, rect), its Link element, where it leads
+    (`kind` "article" + slug, "uri" + address, "note" / "ref" + (slug, number): a note reference's
+    mark to its note and back) and its description (/Contents)."""
+
     page: int
     rect: list[float]
     elem: Elem
+    kind: str
+    value: Any
+    description: str = ""
 
 
 class Tagger:
@@ -91,7 +98,12 @@ class Tagger:
         self.page = -1
         self.mcids: list[list[Elem]] = []  # per page: MCID → the element that owns it
         self.first_page: dict[str, int] = {}  # article slug → index of the page its text starts on
-        self._links: dict[tuple[int, str], _Link] = {}
+        self._links: dict[Any, _Link] = {}
+        # the screen edition's cross-references: where each note's mark (its first line) and each
+        # note's first reference stand, as (page, x, top) — the destinations of the two links
+        self._note_at: dict[tuple[str, int], tuple[int, float, float]] = {}
+        self._ref_at: dict[tuple[str, int], tuple[int, float, float]] = {}
+        self._note_prefix: dict[tuple[str, int], int] = {}  # mark + en space before a note's text
 
     @property
     def has_content(self) -> bool:
@@ -112,45 +124,91 @@ class Tagger:
         return f"/{elem.type} <</MCID {mcid}>> BDC"
 
     def parts(self, line: TextLine) -> list[tuple[str, TextLine]]:
-        """`line` as (opening operator, the part of the line it marks): one part, except the first
-        line of a list item, whose label (`1.`) is its own `Lbl` before the item's `LBody`."""
-        tags = self.tags.get(line.article)
-        if (tags is None or line.kind in ("footnote", "noteref") or line.repeat or line.offset != 0
-                or not 0 <= line.block < len(tags.blocks) or tags.blocks[line.block] != "LI"):
-            return [(self.line(line), line)]
-        n = dict(tags.labels).get(line.block, 0)
-        glyphs = line.glyphs
-        if not 0 < n < len(glyphs):
-            return [(self.line(line), line)]
-        self.first_page.setdefault(line.article, self.page)
-        body = self._article_elem(line.article, line.block, line.kind)  # the LBody
-        key = (line.article, line.block, "lbl")
-        lbl = self._blocks.get(key)
-        if lbl is None:
-            item = body.parent
-            lbl = self._blocks[key] = Elem("Lbl", parent=item)
-            item.kids.insert(0, lbl)  # type: ignore[union-attr]
-        label, rest = _split_glyphs(line, n)
-        return [(self._mcid(lbl), label), (self._mcid(body), rest)]
+        """`line` as (opening operator, the part of the line it marks). One part, except: the first
+        line of a list item, whose label (`1.`) is its own `Lbl` before the item's `LBody`; and in
+        the screen edition, linked text (a `Link` element per link, one annotation per line part),
+        each note mark (`Reference` → `Link` to the note) and a note's own mark (`Link` back)."""
+        owner = self._owner(line)
+        if isinstance(owner, str):
+            return [(owner, line)]
+        if self.links and line.kind == "noteref":
+            marks = self._noteref_parts(line, owner)
+            if marks:
+                return marks
+        if line.kind == "noteref":
+            return [(self._mcid(owner.add(Elem("Reference"))), line)]
+        # glyph ranges owned by another element than `owner` (and the link a range is, if any)
+        cuts: list[tuple[int, int, Elem | tuple[str, int, str], tuple[str, Any, str] | None]] = []
+        label = self._label_glyphs(line)
+        if label:
+            cuts.append((0, label, self._lbl(line, owner), None))
+        if self.links:
+            cuts += self._link_cuts(line, owner, label)
+        if not cuts:
+            return [(self._mcid(owner), line)]
+        out: list[tuple[str, TextLine]] = []
+        at, n = 0, len(line.glyphs)
+        for g0, g1, elem, want in [*cuts, (n, n, owner, None)]:
+            if g0 > at:
+                out.append((self._mcid(owner), _glyph_range(line, at, g0)))
+            if isinstance(elem, tuple):
+                # a link's element, made where its text first comes: after the text before it
+                made = self._blocks.get(elem)
+                if made is None:
+                    made = self._blocks[elem] = owner.add(Elem("Link"))
+                elem = made
+            if g1 > g0:
+                part = _glyph_range(line, g0, g1)
+                out.append((self._mcid(elem), part))
+                if want is not None:
+                    self._add_link(want, part, elem)
+            at = max(at, g1)
+        return out
 
     def line(self, line: TextLine) -> str:
-        """The operator opening `line`'s marked content (closed by `EMC`)."""
+        """The operator opening `line`'s marked content (closed by `EMC`), the line as one part."""
+        owner = self._owner(line)
+        if isinstance(owner, str):
+            return owner
+        if line.kind == "noteref":
+            owner = owner.add(Elem("Reference"))
+        return self._mcid(owner)
+
+    def _owner(self, line: TextLine) -> Elem | str:
+        """The element a line's text belongs to (for a note mark: the element it stands in), or
+        the artifact operator of a line that is no content."""
         if line.kind == "toc":
-            return self._mcid(self._toc_elem(line))
+            return self._toc_elem(line)
         if not line.article or line.kind in ("header", "folio"):
             return ARTIFACT_HEADER
         if line.repeat:
             return ARTIFACT_LAYOUT  # a table header repeated on a later column: not text here
         self.first_page.setdefault(line.article, self.page)
         if line.kind == "footnote":
-            return self._mcid(self._note(line))
+            return self._note(line)
         if line.kind == "noteref":
-            # the raised mark of a note reference, inside the element it stands in
-            ref = self._article_elem(line.article, line.block, "").add(Elem("Reference"))
-            return self._mcid(ref)
+            return self._article_elem(line.article, line.block, "")
         if line.kind in ("table-cell", "table-header", "table-caption"):
-            return self._mcid(self._table_elem(line))
-        return self._mcid(self._article_elem(line.article, line.block, line.kind))
+            return self._table_elem(line)
+        return self._article_elem(line.article, line.block, line.kind)
+
+    def _label_glyphs(self, line: TextLine) -> int:
+        """How many glyphs of `line` are a list item's label (0 unless it is an item's first line)."""
+        tags = self.tags.get(line.article)
+        if (tags is None or line.kind in ("footnote", "noteref") or line.offset != 0
+                or not 0 <= line.block < len(tags.blocks) or tags.blocks[line.block] != "LI"):
+            return 0
+        n = dict(tags.labels).get(line.block, 0)
+        return n if 0 < n < len(line.glyphs) else 0
+
+    def _lbl(self, line: TextLine, body: Elem) -> Elem:
+        key = (line.article, line.block, "lbl")
+        lbl = self._blocks.get(key)
+        if lbl is None:
+            item = body.parent
+            lbl = self._blocks[key] = Elem("Lbl", parent=item)
+            item.kids.insert(0, lbl)  # type: ignore[union-attr]
+        return lbl
 
     def image(self, image: PlacedImage) -> str:
         tags = self.tags.get(image.article)
@@ -166,6 +224,87 @@ class Tagger:
     @staticmethod
     def rule(_rule: Rule) -> str:
         return ARTIFACT_LAYOUT
+
+    # ── the screen edition's links ────────────────────────────────────────────────────────────
+    def _link_cuts(self, line: TextLine, owner: Elem,
+                   skip: int) -> list[tuple[int, int, Elem | tuple[str, int, str], tuple[str, Any, str] | None]]:
+        """The glyph ranges of `line` that are linked text (after the first `skip` glyphs), each
+        with the key of its `Link` element (`parts` makes it, as a child of `owner`, where the
+        link's text first comes) and where it leads; a note's first line also its mark, linked back
+        to the reference."""
+        tags = self.tags.get(line.article)
+        if tags is None:
+            return []
+        cuts: list[tuple[int, int, Elem | tuple[str, int, str], tuple[str, Any, str] | None]] = []
+        base = line.offset
+        if line.kind == "footnote":
+            note = (line.article, line.note)
+            chars = columns(line.glyphs, "chars")[0]
+            if line.offset == 0 and note not in self._note_prefix:
+                k = next((i for i, c in enumerate(chars) if c == "\u2002"), 0)
+                self._note_prefix[note] = k + 1 if k else 0
+                first = line.glyphs[0]
+                o = self.offset
+                self._note_at[note] = (self.page, line.x + first.x + o, line.y + line.size + o)
+                if k:
+                    cuts.append((0, k, (line.article, -1 - line.note, "back"),
+                                 ("ref", note, f"返回正文中注{''.join(chars[:k])}的引用处")))
+            base -= self._note_prefix.get(note, 0)
+            found = dict(tags.note_links).get(line.note, ())
+        elif line.block >= 0:
+            found = dict(tags.links).get(line.block, ())
+        else:
+            return cuts
+        n = len(line.glyphs)
+        for start, end, kind, value in found:
+            g0, g1 = max(start - base, skip), min(end - base, n)
+            if g1 <= g0:
+                continue
+            key = (line.article, line.block if line.kind != "footnote" else -1 - line.note, f"link-{start}")
+            cuts.append((g0, g1, key, (kind, value, value if kind == "uri" else "")))
+        return sorted(cuts, key=lambda c: c[0])
+
+    def _add_link(self, want: tuple[str, Any, str], part: TextLine, elem: Elem) -> None:
+        rect = self._rect(part)
+        if rect is not None:
+            kind, value, description = want
+            self._links[("text", len(self._links))] = _Link(self.page, rect, elem, kind, value, description)
+
+    def _noteref_parts(self, line: TextLine, owner: Elem) -> list[tuple[str, TextLine]]:
+        """A run of note marks (`①②`) as one `Reference` → `Link` per note, each linked to its
+        note; [] when the marks cannot be matched to the block's references."""
+        tags = self.tags.get(line.article)
+        refs = dict(tags.refs).get(line.block, ()) if tags is not None else ()
+        numbers = [n for at, n in refs if at == line.offset]
+        chars = "".join(columns(line.glyphs, "chars")[0])
+        for style in ("circled", "arabic"):
+            marks = [note_mark(n, style) for n in numbers]
+            if marks and "".join(marks) == chars:
+                break
+        else:
+            return []
+        out: list[tuple[str, TextLine]] = []
+        at = 0
+        o = self.offset
+        for number, mark in zip(numbers, marks, strict=True):
+            part = _glyph_range(line, at, at + len(mark))
+            at += len(mark)
+            key = (line.article, number)
+            first = part.glyphs[0]
+            self._ref_at.setdefault(key, (self.page, line.x + first.x + o, line.y + line.size + o))
+            link = owner.add(Elem("Reference")).add(Elem("Link"))
+            out.append((self._mcid(link), part))
+            self._add_link(("note", key, f"注{mark}"), part, link)
+        return out
+
+    def _rect(self, line: TextLine) -> list[float] | None:
+        glyphs = line.glyphs
+        if not len(glyphs):
+            return None
+        first, last = glyphs[0], glyphs[len(glyphs) - 1]
+        o = self.offset
+        return [line.x + first.x + o, line.y - 0.25 * line.size + o,
+                line.x + last.x + last.width + o, line.y + 0.95 * line.size + o]
 
     # ── the elements ──────────────────────────────────────────────────────────────────────────
     def _toc_elem(self, line: TextLine) -> Elem:
@@ -185,16 +324,13 @@ class Tagger:
         return inner
 
     def _link_rect(self, line: TextLine, elem: Elem) -> None:
-        glyphs = line.glyphs
-        if not len(glyphs):
+        """A contents entry's link: one annotation per entry and page, over all its lines."""
+        rect = self._rect(line)
+        if rect is None:
             return
-        first, last = glyphs[0], glyphs[len(glyphs) - 1]
-        o = self.offset
-        rect = [line.x + first.x + o, line.y - 0.25 * line.size + o,
-                line.x + last.x + last.width + o, line.y + 0.95 * line.size + o]
         link = self._links.get((self.page, line.target))
         if link is None:
-            self._links[(self.page, line.target)] = _Link(line.target, self.page, rect, elem)
+            self._links[(self.page, line.target)] = _Link(self.page, rect, elem, "article", line.target)
         else:
             r = link.rect
             link.rect = [min(r[0], rect[0]), min(r[1], rect[1]), max(r[2], rect[2]), max(r[3], rect[3])]
@@ -291,22 +427,24 @@ class Tagger:
         annot_parents: list[Elem] = []
         if self.links:
             for link in self._links.values():
-                target = self.first_page.get(link.target)
+                target = self._destination(link, page_ref, titles)
                 if target is None:
                     continue
                 key = len(pages) + len(annot_parents)
-                annot = pdfdoc.PDFDictionary({
+                entries: dict[str, Any] = {
                     "Type": pdfdoc.PDFName("Annot"),
                     "Subtype": pdfdoc.PDFName("Link"),
                     "Rect": pdfdoc.PDFArray([float(num(v)) for v in link.rect]),
                     "Border": pdfdoc.PDFArray([0, 0, 0]),
                     "F": 4,  # print the annotation's appearance (it has none): PDF/A and PDF/UA ask it
-                    "Dest": pdfdoc.PDFArray([page_ref[target], pdfdoc.PDFName("Fit")]),
-                    "Contents": pdfdoc.PDFString(titles.get(link.target, link.target)),
-                    "StructParent": key,
-                })
+                }
+                entries.update(target)
+                # PDF/UA-1 §7.18.1: every annotation has a description; §7.18.5: a Link element
+                # holds the annotation (OBJR) and its StructParent leads back to that element
+                entries["Contents"] = pdfdoc.PDFString(link.description or titles.get(link.value, str(link.value)))
+                entries["StructParent"] = key
                 name = f"Link{key}"
-                annot_ref = rl_doc.Reference(annot, name)
+                annot_ref = rl_doc.Reference(pdfdoc.PDFDictionary(entries), name)
                 annots.setdefault(link.page, []).append(annot_ref)
                 link.elem.kids.append(("annot", name, link.page))
                 annot_parents.append(link.elem)
@@ -346,6 +484,26 @@ class Tagger:
         catalog.StructTreeRoot = rl_doc.Reference(tree_root, "StructTreeRoot")
         catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": _PdfTrue()})
         catalog.ViewerPreferences = pdfdoc.PDFDictionary({"DisplayDocTitle": _PdfTrue()})
+
+    def _destination(self, link: _Link, page_ref: list[Any], titles: dict[str, str]) -> dict[str, Any] | None:
+        """The annotation's /Dest (an article's first page, fitted; a note or a reference: the
+        place, at its top left) or /A (a web address's URI action); None if it leads nowhere."""
+        name = pdfdoc.PDFName
+        if link.kind == "uri":
+            return {"A": pdfdoc.PDFDictionary({"S": name("URI"), "URI": pdfdoc.PDFString(str(link.value))})}
+        if link.kind == "article":
+            page = self.first_page.get(link.value)
+            if page is None:
+                return None
+            if not link.description:
+                link.description = titles.get(link.value, link.value)
+            return {"Dest": pdfdoc.PDFArray([page_ref[page], name("Fit")])}
+        place = (self._note_at if link.kind == "note" else self._ref_at).get(link.value)
+        if place is None:
+            return None
+        page, x, top = place
+        return {"Dest": pdfdoc.PDFArray([page_ref[page], name("XYZ"), float(num(x)), float(num(top)),
+                                         0])}  # zoom 0: unchanged (§12.3.2.2)
 
     def _split_across_pages(self) -> None:
         """An element whose lines are on several pages (a paragraph continued overleaf) gets one
@@ -404,12 +562,11 @@ class Tagger:
         return pdfdoc.PDFDictionary(d)
 
 
-def _split_glyphs(line: TextLine, n: int) -> tuple[TextLine, TextLine]:
-    """The line's first `n` glyphs and the rest, as two lines at the same place."""
+def _glyph_range(line: TextLine, start: int, end: int) -> TextLine:
+    """Glyphs `start` to `end` of the line, as a line at the same place."""
     chars, xs, widths, faces = (tuple(c) for c in columns(line.glyphs, "chars", "xs", "widths", "faces"))
-    head = PlacedRun(chars[:n], xs[:n], widths[:n], faces[:n])
-    tail = PlacedRun(chars[n:], xs[n:], widths[n:], faces[n:])
-    return dataclasses.replace(line, glyphs=head), dataclasses.replace(line, glyphs=tail)
+    part = PlacedRun(chars[start:end], xs[start:end], widths[start:end], faces[start:end])
+    return dataclasses.replace(line, glyphs=part)
 
 
 class _PdfTrue(pdfdoc.PDFObject):

@@ -112,6 +112,10 @@ def _read(path: Path | str, allow_outside: bool = False) -> tuple[Issue | None, 
     if form:
         data = parse_toml(normalize(text, form), reading.toml_path, 1, reading.problems) or data
     issue = _issue(data, reading, form)
+    if issue is not None:
+        from publish.links import link_problems
+
+        reading.problems += link_problems(issue, lambda a: _shown(a, reading))
     if reading.problems:
         # Alone, an unknown layout is the layout stage's to report (beside the fonts' problems,
         # publish.preflight); with other problems of the sources it is reported here, with them.
@@ -122,6 +126,16 @@ def _read(path: Path | str, allow_outside: bool = False) -> tuple[Issue | None, 
     if reading.problems:
         return None, reading.problems
     return issue, reading.problems
+
+
+def _shown(article: Article, reading: _Reading) -> Path | str:
+    """An article's file as messages name it (under the issue folder as the user gave it)."""
+    if article.source is None:
+        return article.slug
+    try:
+        return reading.shown_root / article.source.relative_to(reading.root.resolve())
+    except ValueError:
+        return article.source
 
 
 def _check_layout_name(layout: str, reading: _Reading, issue_line: int) -> None:

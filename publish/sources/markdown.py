@@ -10,7 +10,7 @@ The conventions (docs/writing-an-issue.md):
   has no spaces between words);
 - `## …` heading level 1, `### …` level 2;
 - `1. …` ordered items → `ListItem(label="1.")` (number and delimiter as written);
-- `*…*` emphasis; `![caption](images/x.jpg)` alone in a paragraph → `Figure` (JPEG, PNG, TIFF,
+- `*…*` emphasis; `[text](https://…)` or `[text](a09.md)` → `Link`; `![caption](images/x.jpg)` alone in a paragraph → `Figure` (JPEG, PNG, TIFF,
   WebP); `![](images/x.jpg "alt text")` gives the text alternative; `{.wide}` right after the image
   sets it across all columns;
 - GFM pipe tables (the alignment row `|:---|---:|` honoured) → `Table`; a paragraph `表1 …` just
@@ -20,10 +20,12 @@ The conventions (docs/writing-an-issue.md):
 - `::: salutation`, `::: signature`, `::: note` … `:::` containers.
 
 Everything else CommonMark would turn into markup is switched off so that the characters stay text:
-raw HTML (`《关于…<条例>…》` must not vanish as a tag), autolinks, links,
+raw HTML (`《关于…<条例>…》` must not vanish as a tag), autolinks,
 reference definitions, code, block quotes, thematic breaks and setext headings. Bullet lists,
-`#`/`####` headings, `**bold**`, links, code fences and lines that look like a table but are not
-one are reported with the fix, since they would otherwise be printed as raw syntax.
+`#`/`####` headings, `**bold**`, links markdown-it refuses (`javascript:`), code fences and lines
+that look like a table but are not one are reported with the fix, since they would otherwise be
+printed as raw syntax. `[text](target)` → `Link` (plain text; where the target leads is checked
+against the whole issue by `publish.sources.issue`, `publish.links`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from publish.model import (
     Footnote,
     Heading,
     Inline,
+    Link,
     ListItem,
     Note,
     NoteRef,
@@ -88,7 +91,7 @@ def _note_ref_rule(state, silent: bool) -> bool:  # markdown-it inline rule: `[^
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
     blocks = ["code", "fence", "blockquote", "hr", "reference", "html_block", "lheading"]
-    md.disable([*blocks, "autolink", "html_inline", "link", "backticks"])
+    md.disable([*blocks, "autolink", "html_inline", "backticks"])
     md.enable("table")
     md.inline.ruler.before("link", "note_ref", _note_ref_rule)
     return md
@@ -235,6 +238,9 @@ class BodyReader:
                 runs = self.inline_of(source.strip(" \t"), opening + offset)
                 if any(isinstance(r, Emphasis) for r in runs):
                     self.problem("emphasis inside a signature", opening + offset, "remove the * marks", code="signature-emphasis")
+                if any(isinstance(r, Link) for r in runs):
+                    self.problem("link inside a signature", opening + offset,
+                                 "write the address as text, or put the link in the text above", "link-misplaced")
                 if any(isinstance(r, NoteRef) for r in runs):
                     self.problem("note reference inside a signature", opening + offset,
                                  "put the reference in the text above the signature", "note-misplaced")
@@ -308,7 +314,8 @@ class BodyReader:
                 index = end
             elif kind == "paragraph_open":
                 inline = tokens[index + 1]
-                self.raw_syntax(inline.content, line)
+                self.raw_syntax(inline.content, line,
+                                sum(1 for c in inline.children or [] if c.type == "link_open"))
                 if in_item:
                     item_blocks += 1
                     if item_blocks > 1:
@@ -379,7 +386,7 @@ class BodyReader:
             return None
         return Table(tuple(rows), tuple(align), caption, line)
 
-    def raw_syntax(self, content: str, line: int) -> None:
+    def raw_syntax(self, content: str, line: int, links: int = 0) -> None:
         """Markup these sources do not support, which would be printed as typed: reported."""
         lines = content.split("\n")
         if sum(1 for x in lines if x.lstrip().startswith("|")) >= 2:
@@ -389,9 +396,11 @@ class BodyReader:
         elif lines and lines[0].lstrip().startswith(("```", "~~~")):
             self.problem("code fence (```)", line, "these sources have no code blocks: write the text as "
                          "a paragraph, or escape the marks (\\`)", "markup-unsupported")
-        elif _LINK.search(content):
-            self.problem("link [text](address)", line, "write the address in the text (links are not "
-                         "printed), or escape the bracket (\\[) to print it", "markup-unsupported")
+        elif len(_LINK.findall(content)) > links:
+            # markdown-it leaves a link it refuses (`javascript:`, `file:`) as text: it would print
+            self.problem(f"link {_LINK.findall(content)[-1][:60]}: the address is not supported", line,
+                         "write a web address (https://…) or an article of this issue (a09.md), or escape "
+                         "the bracket (\\[) to print it", "link-broken")
 
     def figure(self, inline: Token, line: int) -> Figure | None:
         children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
@@ -433,8 +442,39 @@ class BodyReader:
     def children_runs(self, children: list[Token], line: int) -> tuple[Inline, ...]:
         runs: list[Inline] = []
         depth = 0
+        link: list[str] | None = None  # the text of the link being read
+        target = ""
         for child in children:
             kind = child.type
+            if link is not None and kind not in ("text", "text_special", "softbreak", "hardbreak", "link_close"):
+                what = {"em_open": "emphasis", "note_ref": "a note reference", "image": "an image",
+                        "strong_open": "bold text"}.get(kind)
+                if what:
+                    self.problem(f"{what} inside the link [{''.join(link)}]({target})", line,
+                                 "put it before or after the link: a link's text is plain", "link-markup")
+                continue
+            if kind == "link_open":
+                # markdown-it percent-encodes the destination (`a09.md` stays, `新闻` → `%E6…`): undo it
+                target = unquote(str(child.attrGet("href") or ""))
+                link = []
+                continue
+            if kind == "link_close":
+                text = "".join(link or [])
+                if not text.strip():
+                    self.problem(f"link to {target} has no text", line,
+                                 "write the text to click between the brackets: [text](address)", "link-empty")
+                elif depth:
+                    self.problem(f"link [{text}]({target}) inside emphasis", line,
+                                 "put the *…* inside or around the text next to the link: a link's text is plain",
+                                 "link-markup")
+                else:
+                    runs.append(Link(text, target))
+                link = None
+                continue
+            if link is not None:
+                if kind in ("text", "text_special"):
+                    link.append(child.content)
+                continue
             if kind == "em_open":
                 depth += 1
             elif kind == "em_close":

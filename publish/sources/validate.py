@@ -8,7 +8,8 @@ the layout are checked by `publish.render` / `publish.build` before anything is 
 What is checked: the magazine (title, label, slug, first folio), sections with articles,
 article slugs (present, usable in file names and links, not shared by two articles), kinds,
 titles, bylines, articles without text, empty paragraphs, headings, numbered items and
-signatures, figures without an image path, tables (empty, ragged rows) and notes (a reference
+signatures, figures without an image path, links whose target is neither a web address nor an
+article of the issue, tables (empty, ragged rows) and notes (a reference
 without its note, a note never referenced, defined twice or empty). Tables and notes are read by
 their shape (`rows`/`cells`, `Article.notes`, `NoteRef` runs), so the checks hold for every block
 kind the model has. Problems name the article's source file and the
@@ -63,6 +64,9 @@ def validate(issue: Issue) -> list[Problem]:
                                     "add its articles, or remove the section", code="section-empty"))
         for article in section.articles:
             problems += _article(article, seen)
+    from publish.links import link_problems
+
+    problems += link_problems(issue)
     return problems
 
 

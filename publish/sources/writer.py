@@ -35,6 +35,7 @@ from publish.model import (
     Heading,
     Inline,
     Issue,
+    Link,
     ListItem,
     Note,
     NoteRef,
@@ -104,6 +105,12 @@ def inline_markdown(runs: Sequence[Inline], *, heading: bool = False, emphasis: 
             atoms.append(_Atom(f"[^{run.label}]", REF))
             continue
         _check_writable(run.text, "text")
+        if isinstance(run, Link):
+            _check_writable(run.target, "a link's target")
+            atoms.append(_Atom("[", REF))
+            atoms += [_Atom(c, LIT) for c in run.text]
+            atoms.append(_Atom(f"]({_link_destination(run.target)})", REF))
+            continue
         emphasised = isinstance(run, Emphasis)
         if emphasised and not emphasis:
             raise SourceError(Problem("emphasis cannot be written here", fix="use plain text"))
@@ -136,6 +143,14 @@ def inline_markdown(runs: Sequence[Inline], *, heading: bool = False, emphasis: 
                 chars[ordered.end() - 1].mode = ESC
     _fix_flanking(atoms)
     return "".join(a.render() for a in atoms)
+
+
+def _link_destination(target: str) -> str:
+    """A link destination that reads back as `target` (CommonMark §6.3): as is when it has no
+    space, parenthesis, angle bracket or backslash; else in <…> with those escaped."""
+    if not any(c in target for c in " \t()<>\\"):
+        return target
+    return "<" + "".join("\\" + c if c in "<>\\" else c for c in target) + ">"
 
 
 def _fix_flanking(atoms: list[_Atom]) -> None:
