@@ -260,7 +260,7 @@ def test_a_link_wrapped_onto_the_next_line_is_one_link_element_with_an_annotatio
     import pdfplumber
 
     _, result = built
-    root, pdf = read_tree(result.screen_path)
+    root, _pdf = read_tree(result.screen_path)
     texts, _ = marked_text(result.screen_path)
     (long,) = [n for n in _links(root) if re.sub(r"\s", "", element_text(n, texts)) == LONG]
     annots = [(k[1], k[2]) for k in long.kids if not isinstance(k, Node) and k[0] == "annot"]
