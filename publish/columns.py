@@ -14,6 +14,7 @@ tuple of those records, so the stage contracts (docs/architecture.md) are unchan
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -37,9 +38,23 @@ def columns(glyphs: Sequence[Any], *names: str) -> tuple[Sequence[Any], ...]:
     """The named columns (`"chars"`, `"xs"`, `"widths"`, `"faces"`, `"offsets"`) of a line's glyphs:
     read directly from a `Columns` (the composer's and pagination's), else gathered from any
     sequence of records (a stand-in composer's, a test's). The one place that tells them apart."""
-    if isinstance(glyphs, Columns):
-        return tuple(getattr(glyphs, name) for name in names)
+    # Called for every line several times a build: a dict lookup by type instead of the ABC's
+    # isinstance (Columns is a Sequence), and one C getter per set of names.
+    cls = type(glyphs)
+    is_columns = _IS_COLUMNS.get(cls)
+    if is_columns is None:
+        is_columns = _IS_COLUMNS[cls] = isinstance(glyphs, Columns)
+    if is_columns:
+        getter = _GETTERS.get(names)
+        if getter is None:
+            getter = _GETTERS[names] = attrgetter(*names, *names) if len(names) == 1 else attrgetter(*names)
+        got = getter(glyphs)
+        return got[:1] if len(names) == 1 else got
     return tuple(tuple(getattr(g, RECORD_FIELD[name]) for g in glyphs) for name in names)
+
+
+_IS_COLUMNS: dict[type, bool] = {}
+_GETTERS: dict[tuple[str, ...], Any] = {}
 
 
 class Columns(Sequence):

@@ -1,6 +1,8 @@
-"""Composed body text kept between builds (publish.paginate.composed): a second build of unchanged
-articles composes nothing and gives the same document; a change to an article, to the layout's
-typography or to a font file composes afresh; a damaged entry is a miss."""
+"""Composed text kept between builds (publish.paginate.composed): a second build of unchanged
+articles composes nothing — neither the body nor the titles, bylines, headers, folios and contents —
+and gives the same document; a change to an article, to the layout's typography or styles or to a
+font file composes afresh; a damaged entry is a miss. Within one build, the same line (a running
+header, a contents entry set twice) is composed once."""
 
 from __future__ import annotations
 
@@ -58,7 +60,39 @@ def test_a_second_build_takes_the_body_from_the_cache_and_sets_the_same_pages(sa
     composing = count_composing(monkeypatch)
     again = paginate(issue, layout, fonts)
     assert again == first
-    assert not set(composing) & body_texts(issue.articles)  # titles, headers and contents are still set
+    assert composing == []  # the body, and the titles, headers, folios and contents too
+
+
+def test_within_a_build_the_same_line_is_composed_once(sample, monkeypatch):
+    issue, layout, fonts = sample
+    calls: list[tuple] = []
+    real = Setter._compose
+
+    def counting(self, *args):
+        calls.append(args)
+        return real(self, *args)
+
+    monkeypatch.setattr(Setter, "_compose", counting)
+    paginate(issue, layout, fonts)
+    assert any(args[0] == "header" for args in calls)
+    assert len(calls) == len(set(calls))  # every header, folio and contents line once
+
+
+def test_the_other_lines_follow_their_own_styles(sample, monkeypatch, tmp_path):
+    """The titles, bylines and headers are kept with their element's style: a layout whose title
+    is set smaller composes the titles again (and only what changed), the same lines as without any
+    cache."""
+    issue, layout, fonts = sample
+    paginate(issue, layout, fonts)
+    smaller = replace(layout, styles={**layout.styles, "title": replace(layout.styles["title"],
+                                                                        size=layout.styles["title"].size - 2)})
+    composing = count_composing(monkeypatch)
+    got = paginate(issue, smaller, fonts)
+    titles = {t for a in issue.articles for t in a.title}
+    assert titles <= set(composing)
+    assert not set(composing) & body_texts(issue.articles)
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "another-cache"))
+    assert got == paginate(issue, smaller, fonts)
 
 
 def test_an_edited_article_alone_is_composed_again(sample, monkeypatch, tmp_path):
@@ -108,12 +142,14 @@ def test_other_typography_or_a_touched_font_file_is_another_context(sample, tmp_
 def test_a_damaged_entry_is_a_miss(sample, monkeypatch, tmp_path):
     issue, layout, fonts = sample
     first = paginate(issue, layout, fonts)
-    for entry in (tmp_path / "cache").rglob("*.bin"):
-        if "composed" in entry.parts:
-            entry.write_bytes(b"not marshal data")
+    entries = [e for e in (tmp_path / "cache").rglob("*.bin") if {"composed", "composed-lines"} & set(e.parts)]
+    assert {"composed", "composed-lines"} <= {part for e in entries for part in e.parts}
+    for entry in entries:
+        entry.write_bytes(b"not marshal data")
     composing = count_composing(monkeypatch)
     assert paginate(issue, layout, fonts) == first
     assert body_texts(issue.articles) <= set(composing)
+    assert {t for a in issue.articles for t in a.title} <= set(composing)
 
 
 def test_a_stand_in_composer_is_never_cached(sample):

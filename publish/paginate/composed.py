@@ -98,3 +98,50 @@ def store(context: str, jobs: Sequence[tuple], lines: Sequence[list]) -> None:
     from publish.paginate.parallel import to_columns
 
     cache.put_bytes(KIND, _key(context, jobs), marshal.dumps([to_columns(ls) for ls in lines]))
+
+
+# ── the other lines of a build: titles, bylines, running headers, folios, contents, captions … ──
+# One entry per issue (by name) and context: {compose's arguments with the element's style (a
+# string, `Setter._kept_key`): the lines as columns}. Each build of the issue replaces it when it
+# composed anything new, so it holds what the last build set and does not grow.
+LINES_KIND = "composed-lines"
+
+
+def _lines_key(context: str, name: str) -> str:
+    return context + "\0" + name
+
+
+def load_lines(context: str, name: str) -> dict[str, tuple]:
+    """The lines the last build of the issue `name` composed besides the body text, as stored
+    columns by key ({} when there are none or the entry is not what `store_lines` writes)."""
+    from publish import cache
+
+    data = cache.get_bytes(LINES_KIND, _lines_key(context, name))
+    if data is None:
+        return {}
+    try:
+        stored = marshal.loads(data)
+    except Exception:  # verified, yet not marshal data this Python reads: a miss
+        return {}
+    if not isinstance(stored, dict) or not all(isinstance(k, str) and isinstance(v, list) for k, v in stored.items()):
+        return {}
+    return stored
+
+
+def lines_from(stored: Any) -> list | None:
+    """A stored entry's lines (None when it is not what `store_lines` writes)."""
+    from publish.cjk.style import GlyphRun, Line
+    from publish.paginate.parallel import from_columns
+
+    try:
+        return [from_columns(cols, Line, GlyphRun) for cols in stored]
+    except Exception:  # a hand-made entry: composed again instead
+        return None
+
+
+def store_lines(context: str, name: str, entries: dict[str, list]) -> None:
+    from publish import cache
+    from publish.paginate.parallel import to_columns
+
+    cache.put_bytes(LINES_KIND, _lines_key(context, name),
+                    marshal.dumps({key: to_columns(lines) for key, lines in sorted(entries.items())}))

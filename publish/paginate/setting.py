@@ -156,6 +156,14 @@ class Setter:
         # `warm` last swept the memo. None: nothing is remembered (a build).
         self.memo: dict[tuple, list] | None = None
         self.used: set[tuple] = set()
+        # Everything else composed in this build (titles, bylines, headers, folios, contents, …), by
+        # compose's arguments: a running header or a contents entry set twice is composed once.
+        self._memo: dict[tuple, list] = {}
+        # The same from the cache (`publish.paginate.composed.load_lines`), by `composed.line_key`,
+        # as stored columns; and the context they were looked up in (None: no cache).
+        self._kept: dict[str, tuple] = {}
+        self._context: str | None = None
+        self._signatures: dict[tuple, str] = {}
 
     def metrics(self, style: ElementStyle):
         key = (style.role, style.size)
@@ -195,19 +203,63 @@ class Setter:
 
     def compose(self, element: str, inlines, measure: float, align: str | None = None,
                 indent_em: float | None = None) -> list:
+        key = (element, tuple(inlines), measure, align, indent_em)
         memo = self.memo
         if memo is not None:
-            key = (element, tuple(inlines), measure, align, indent_em)
             self.used.add(key)
             lines = memo.get(key)
             if lines is None:
                 lines = memo[key] = self._compose(element, inlines, measure, align, indent_em)
             return lines
         if self._ready:
-            lines = self._ready.pop((element, tuple(inlines), measure, align, indent_em), None)
+            lines = self._ready.pop(key, None)
             if lines is not None:
                 return lines
-        return self._compose(element, inlines, measure, align, indent_em)
+        # a build: the other lines once each, from the last build's where it set them
+        lines = self._memo.get(key)
+        if lines is None:
+            if self._kept:
+                cols = self._kept.get(self._kept_key(key))
+                if cols is not None:
+                    from publish.paginate import composed
+
+                    lines = composed.lines_from(cols)
+            if lines is None:
+                lines = self._compose(element, inlines, measure, align, indent_em)
+            self._memo[key] = lines
+        return list(lines)  # the caller's own list; the lines themselves are frozen
+
+    def _kept_key(self, key: tuple) -> str:
+        """`key` (compose's arguments) with the element's style and typography, as a string: the
+        cache's context holds the fonts and the code, not the styles of every element."""
+        element, _inlines, _measure, align, indent_em = key
+        style = (element, align, indent_em)
+        signature = self._signatures.get(style)
+        if signature is None:
+            signature = self._signatures[style] = repr(
+                (self.layout.style(element), self.composer_style(element, align, indent_em)))
+        return repr(key) + "\0" + signature
+
+    def load_composed(self, name: str) -> None:
+        """Look up the other lines an earlier build of the issue called `name` composed (titles,
+        bylines, headers, contents, …: `publish.paginate.composed.load_lines`); call after
+        `precompose`, which finds the cache's context."""
+        if self._context is not None:
+            from publish.paginate import composed
+
+            self._kept = composed.load_lines(self._context, name)
+
+    def keep_composed(self, name: str) -> None:
+        """Keep this build's other composed lines in the cache for the next build of the issue
+        called `name`, when any were composed anew (not all found by `load_composed`)."""
+        if self._context is None or not self._memo:
+            return
+        entries = {self._kept_key(key): lines for key, lines in self._memo.items()}
+        if entries.keys() <= self._kept.keys():
+            return
+        from publish.paginate import composed
+
+        composed.store_lines(self._context, name, entries)
 
     def precompose(self, articles) -> None:
         """Compose the body text of `articles` ahead; `compose` then hands out those lines.
@@ -240,6 +292,7 @@ class Setter:
             if not per_article:
                 return
         context = composed.context_key(self, [k[0] for keys in per_article for k in keys])
+        self._context = context
         ready: dict[tuple, list] = {}
         todo: list[list[tuple]] = []
         for keys in per_article:
