@@ -79,6 +79,23 @@ def test_one_creator_per_byline_name_and_a_padded_name_is_never_split(built):
     assert file_as == {f"#{creators['杨 菁']}": "杨菁"}
 
 
+@pytest.mark.parametrize("field, names", [
+    ("杨 菁　薛 博", ["杨 菁", "薛 博"]),  # two padded names, an ideographic space between them
+    ("杨 菁 薛 博", ["杨 菁", "薛 博"]),
+    ("杨　菁", ["杨　菁"]),  # padded with an ideographic space: still one person
+    ("张三 李四", ["张三", "李四"]),
+    ("张三、李四；王五", ["张三", "李四", "王五"]),
+    ("张三 杨 菁", ["张三", "杨 菁"]),
+    ("乌力吉·巴特尔 杨 菁", ["乌力吉·巴特尔", "杨 菁"]),
+    ("John Smith", ["John Smith"]),
+    ("马忠福", ["马忠福"]),
+])
+def test_a_byline_field_lists_people_and_a_padded_name_stays_one(field, names):
+    from publish.epub.metadata import split_names
+
+    assert split_names(field) == names
+
+
 # ── titles on small screens ────────────────────────────────────────────────────────────────────
 def test_titles_have_no_forced_breaks_and_offer_breaks_only_at_word_ends(built):
     issue, _, epub = built

@@ -78,15 +78,13 @@ def build_time(environ: Mapping[str, str] | None = None, *, fallback: _dt.date |
 def creators(issue: Issue) -> list[str]:
     """The people (or, without a name, the units) named in the bylines, in order, without repeats.
 
-    A byline name field can list several people, separated by punctuation (`张三、李四`); it is
-    never split at spaces: the print pads a two-character name to the width of three (`杨 菁`), and
-    that is one person. The name is kept as written (`file_as` gives it without the padding).
+    A byline name field can list several people (`split_names`). Each name is kept as written
+    (`file_as` gives it without the padding).
     """
     seen: dict[str, None] = {}
     for article in issue.articles:
         for byline in article.bylines:
-            names = [n.strip() for n in _NAME_SEPARATORS.split(byline.name)] if byline.name else []
-            names = [n for n in names if n]
+            names = split_names(byline.name) if byline.name else []
             if not names and byline.unit.strip():
                 names = [byline.unit.strip()]
             for n in names:
@@ -95,6 +93,45 @@ def creators(issue: Issue) -> list[str]:
 
 
 _NAME_SEPARATORS = re.compile(r"[、，,；;／/]+")
+_HAN = "\u3400-\u9fff\U00020000-\U0002ffff"
+# whitespace between two Han characters: where a byline separates people, or pads a name
+_GAP = re.compile(rf"(?<=[{_HAN}])[\s\u3000]+(?=[{_HAN}])")
+
+
+def split_names(field: str) -> list[str]:
+    """The people a byline's name field lists, each as written.
+
+    People are separated by list punctuation (`张三、李四`) or by a space between Han characters
+    (`张三 李四`, `杨 菁　薛 博`). But the print pads a two-character name to the width of three
+    with a space (`杨 菁`, `杨　菁`): a lone Han character is no name, so it is joined with the
+    lone character after it, space and all. A space inside a name in Latin letters is kept.
+
+    >>> split_names("杨 菁　薛 博")
+    ['杨 菁', '薛 博']
+    >>> split_names("张三 杨　菁、John Smith")
+    ['张三', '杨\u3000菁', 'John Smith']
+    """
+    out: list[str] = []
+    for piece in _NAME_SEPARATORS.split(field):
+        piece = piece.strip()
+        if not piece:
+            continue
+        tokens: list[tuple[int, int]] = []  # each token's place in `piece`
+        at = 0
+        for m in _GAP.finditer(piece):
+            tokens.append((at, m.start()))
+            at = m.end()
+        tokens.append((at, len(piece)))
+        i = 0
+        while i < len(tokens):
+            start, end = tokens[i]
+            if end - start == 1 and i + 1 < len(tokens) and tokens[i + 1][1] - tokens[i + 1][0] == 1:
+                out.append(piece[start:tokens[i + 1][1]])  # 杨 菁: one padded name
+                i += 2
+            else:
+                out.append(piece[start:end])
+                i += 1
+    return out
 
 
 def file_as(name: str) -> str:

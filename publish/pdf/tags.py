@@ -187,6 +187,9 @@ class Tagger:
         if line.kind == "footnote":
             return self._note(line)
         if line.kind == "noteref":
+            tags = self.tags.get(line.article)
+            if tags is not None and 0 <= line.block < len(tags.blocks) and tags.blocks[line.block] == "Table":
+                return self._table_elem(line)  # a mark in a cell stands in that cell (a Table holds rows)
             return self._article_elem(line.article, line.block, "")
         if line.kind in ("table-cell", "table-header", "table-caption"):
             return self._table_elem(line)
@@ -361,17 +364,20 @@ class Tagger:
         """Table → Caption · TR → TH/TD: the cell a line is in, from its offset in the table's text."""
         tags = self.tags.get(line.article)
         table = self._article_elem(line.article, line.block, "")
-        if line.kind == "table-caption":
+        cells = dict(tags.cells).get(line.block, ()) if tags is not None else ()
+        mark = line.kind == "noteref"  # a note mark: its offset is where it stands in the table's text
+        if line.kind == "table-caption" or (mark and cells and line.offset <= cells[0][0] and cells[0][0] > 0):
             key = (line.article, line.block, "table-caption")
             cap = self._blocks.get(key)
             if cap is None:
                 cap = self._blocks[key] = Elem("Caption", parent=table)
                 table.kids.insert(0, cap)  # a table's caption is its first (or last) child
             return cap
-        cells = dict(tags.cells).get(line.block, ()) if tags is not None else ()
         row, col, header = 0, 0, line.kind == "table-header"
         for start, end, r, c, h in cells:
-            if start <= line.offset < end or (start == end == line.offset):
+            # a mark follows the text it refers to: at the end of its cell, where the next begins
+            inside = start < line.offset <= end if mark else start <= line.offset < end
+            if inside or (start == end == line.offset):
                 row, col, header = r, c, h
                 break
         key = (line.article, line.block, f"cell-{row}-{col}")
