@@ -108,6 +108,18 @@ def test_the_structure_tree_gives_every_paragraph_whole_and_in_order(built, whic
     _check_articles(issue, getattr(result, which))
 
 
+@pytest.mark.parametrize("which", ["pdf_path", "screen_path"])
+def test_pdfplumber_s_structure_reader_reads_the_same_paragraphs(built, which):
+    """A simpler reader (an element's own text first, then its children; every MCID on the
+    element's page) gets the same text: paragraphs with a note mark or a link inside, continued
+    on another page, hold their text in Spans."""
+    from test_pdf_tagged import pdfplumber_agrees
+
+    _, result = built
+    ours, theirs = pdfplumber_agrees(getattr(result, which))
+    assert theirs == ours
+
+
 def _art(path: Path, title: str) -> Node:
     root, _ = read_tree(path)
     return next(n for n in root.walk() if n.type == "Art" and n.title == title)

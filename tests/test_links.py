@@ -315,6 +315,10 @@ def test_the_screen_pdf_with_links_passes_the_pdfua_checks_and_reads_whole(built
     assert _pdfua_findings(result.pdf_path) == []
     _check_articles(issue, result.screen_path)
     _check_articles(issue, result.pdf_path)
+    from test_pdf_tagged import pdfplumber_agrees
+
+    ours, theirs = pdfplumber_agrees(result.screen_path)
+    assert theirs == ours, "a paragraph with links reads the same to pdfplumber's reader"
 
 
 def test_the_print_pdf_has_no_links_and_keeps_the_linked_text_in_its_paragraph(built):

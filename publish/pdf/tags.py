@@ -104,6 +104,7 @@ class Tagger:
         self._note_at: dict[tuple[str, int], tuple[int, float, float]] = {}
         self._ref_at: dict[tuple[str, int], tuple[int, float, float]] = {}
         self._note_prefix: dict[tuple[str, int], int] = {}  # mark + en space before a note's text
+        self._spans: set[Elem] = set()  # the Spans `_split_across_pages` made
 
     @property
     def has_content(self) -> bool:
@@ -513,26 +514,41 @@ class Tagger:
 
     def _split_across_pages(self) -> None:
         """An element whose lines are on several pages (a paragraph continued overleaf) gets one
-        `Span` child per page holding that page's MCIDs, instead of MCR dictionaries.
+        `Span` child per page holding that page's MCIDs, instead of MCR dictionaries; an element
+        whose text is interrupted by a child element (a note mark's `Reference`, a `Link`) gets
+        its text before and after the child as `Span`s, so that its kids are all elements, in order.
 
         Both are valid (ISO 32000-1 §14.7.4); the spans keep the tree readable by tools that take
-        every MCID of an element to be on the element's `/Pg` (pdfplumber's `PDFStructTree` does),
-        and a `Span` inside a `P` adds no meaning (§14.8.4.4)."""
+        every MCID of an element to be on the element's `/Pg` and read an element's own MCIDs
+        before its children (pdfplumber's `PDFStructTree` does both), and a `Span` inside a `P`
+        adds no meaning (§14.8.4.4)."""
         stack = [self.root]
         while stack:
             e = stack.pop()
             stack.extend(k for k in e.kids if isinstance(k, Elem))
-            if not e.kids or not all(isinstance(k, tuple) and isinstance(k[0], int) for k in e.kids):
+            own = [isinstance(k, tuple) and isinstance(k[0], int) for k in e.kids]
+            if not any(own):
                 continue
-            if len({k[0] for k in e.kids}) < 2:
+            # a child (an element, an annotation) before some of the element's own text
+            first_child = own.index(False) if False in own else len(own)
+            interrupted = any(own[first_child:])
+            if len({k[0] for k, o in zip(e.kids, own, strict=True) if o}) < 2 and not interrupted:
                 continue
-            parts: list[Elem] = []
-            for page, mcid in e.kids:
-                if not parts or parts[-1].kids[-1][0] != page:
-                    parts.append(Elem("Span", parent=e))
-                parts[-1].kids.append((page, mcid))
-                self.mcids[page][mcid] = parts[-1]
-            e.kids = list(parts)
+            kids: list[Any] = []
+            for k in e.kids:
+                if not (isinstance(k, tuple) and isinstance(k[0], int)):
+                    kids.append(k)
+                    continue
+                page, mcid = k
+                last = kids[-1] if kids else None
+                if not (isinstance(last, Elem) and last.type == "Span" and last.parent is e
+                        and last.kids[-1][0] == page and last in self._spans):
+                    last = Elem("Span", parent=e)
+                    self._spans.add(last)
+                    kids.append(last)
+                last.kids.append((page, mcid))
+                self.mcids[page][mcid] = last
+            e.kids = kids
 
     def _elem_dict(self, e: Elem, page_ref: list[Any]) -> pdfdoc.PDFDictionary:
         ref = pdfdoc.PDFObjectReference
