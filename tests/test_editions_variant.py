@@ -257,3 +257,11 @@ def test_the_epub_never_skips_a_heading_level_and_has_the_page_list(built):
     # the extra article's pages are in the list, each marker present in its document
     ids = {e.get("id") for n, d in docs.items() for e in d.iter() if isinstance(e.tag, str) and e.get("id")}
     assert {t.split("#", 1)[1] for t in targets} <= ids
+
+
+def test_epubcheck_passes_the_variant_epub(built):
+    if shutil.which("java") is None:
+        pytest.skip("EPUBCheck needs Java (make setup installs it)")
+    from test_epub_epubcheck import _epubcheck
+
+    assert _epubcheck(built[1].epub_path) == []

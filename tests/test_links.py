@@ -355,3 +355,22 @@ def test_the_epub_links_web_addresses_and_other_articles_documents(built):
     assert hrefs["临河区"] == "https://www.linhe.gov.cn/"
     assert re.fullmatch(r"a01-01-yanjiuhui-2025-gongzuo-yaodian\.xhtml", hrefs["研究会工作要点"])
     assert re.fullmatch(r"a05-05-gaobiaozhun-nongtian-diaoyan\.xhtml", hrefs["市人大工作研究会"])
+
+
+def test_epubcheck_passes_the_epub_with_links(built):
+    import shutil as _shutil
+
+    if _shutil.which("java") is None:
+        pytest.skip("EPUBCheck needs Java (make setup installs it)")
+    from test_epub_epubcheck import _epubcheck
+
+    assert _epubcheck(built[1].epub_path) == []
+
+
+def test_ace_finds_no_serious_or_critical_violation_with_links(built, tmp_path):
+    from test_epub_ace import ACE, CHROMIUM, ace_violations
+
+    if not ACE.exists() or shutil.which("node") is None or not Path(CHROMIUM).exists():
+        pytest.skip("Ace by DAISY is not installed: `make setup` installs it (make ace)")
+    found = ace_violations(built[1].epub_path, tmp_path / "ace")
+    assert [v for v in found if v[0] in ("serious", "critical")] == []
