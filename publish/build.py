@@ -293,14 +293,20 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             starts = [(s.folio, s.article, s.block, s.offset) for s in document.page_starts]
             epub_child.send((starts, str(child_file)))
         pdf_bytes = cover_bytes = None
+        # the screen PDF takes the print PDF's line operators (`publish.pdf.reuse`): drawn once
+        reuse = None
+        if pdf and screen:
+            from publish.pdf.reuse import PageReuse
+
+            reuse = PageReuse()
         if pdf:
             from publish.pdf import render_pdf, write_pdf
 
             report("pdf", 0, 1)
             if into is not None:
-                files[".pdf"] = Path(str(write_pdf(document, fonts, into / f"{name}.pdf")))
+                files[".pdf"] = Path(str(write_pdf(document, fonts, into / f"{name}.pdf", reuse=reuse)))
             else:
-                pdf_bytes = render_pdf(document, fonts)
+                pdf_bytes = render_pdf(document, fonts, reuse=reuse)
             if issue.covers is not None:
                 # the covers are their own print file (printed on other paper)
                 import publish.cjk as cjk
@@ -320,9 +326,10 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             # the same Document drawn again for the screen: nothing is set twice
             report("screen", 0, 1)
             if into is not None:
-                files["-screen.pdf"] = Path(str(write_screen_pdf(document, fonts, into / f"{name}-screen.pdf")))
+                files["-screen.pdf"] = Path(str(write_screen_pdf(document, fonts, into / f"{name}-screen.pdf",
+                                                                 reuse=reuse)))
             else:
-                screen_bytes = render_screen_pdf(document, fonts)
+                screen_bytes = render_screen_pdf(document, fonts, reuse=reuse)
             report("screen", 1, 1)
         epub_bytes = None
         if epub:

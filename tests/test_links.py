@@ -374,3 +374,23 @@ def test_ace_finds_no_serious_or_critical_violation_with_links(built, tmp_path):
         pytest.skip("Ace by DAISY is not installed: `make setup` installs it (make ace)")
     found = ace_violations(built[1].epub_path, tmp_path / "ace")
     assert [v for v in found if v[0] in ("serious", "critical")] == []
+
+
+def test_the_screen_pdf_drawn_from_the_print_pdf_s_line_operators_is_the_same_file(built):
+    """`publish build` draws the screen PDF with the print PDF's line operators (`PageReuse`):
+    lines cut otherwise on screen (links, note marks) are drawn anew; the file is the same."""
+    from publish.fonts import load_fonts
+    from publish.layout import load_layout
+    from publish.paginate import paginate
+    from publish.pdf import render_pdf, render_screen_pdf
+    from publish.pdf.reuse import PageReuse
+
+    issue, result = built
+    fonts = load_fonts(issue.root, dict(issue.fonts))
+    document = paginate(issue, load_layout(issue.layout, issue.root), fonts)
+    alone = render_screen_pdf(document, fonts)
+    reuse = PageReuse()
+    render_pdf(document, fonts, reuse=reuse)
+    drawn = render_screen_pdf(document, fonts, reuse=reuse)
+    assert reuse.reused == len(document.pages)
+    assert drawn == alone == result.screen_path.read_bytes()

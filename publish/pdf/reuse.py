@@ -14,10 +14,14 @@ subset (`publish.pdf.fontobjects`), and its width comes from the face file; but 
 names are handed out in the order fonts are first used in the document, and a character outside
 the BMP gets the next free code in the order first used. So a kept page is used only after
 - the font set is the same object as last time (same faces, same files: the watch session keeps it
-  while its files are unchanged), and the edition (print or screen) is the same;
+  while its files are unchanged). The edition may differ: a line's operators are the same in the
+  print and the screen PDF (colour and the page's offset are set outside them), so a build draws
+  the screen PDF from the print PDF's line operators (`publish.build`);
 - its faces, looked up again in the order the page first uses them (which hands out resource names
   exactly as drawing it would), have the resource names they had;
-- every line is cut into the same parts (the tagged PDF draws a list item's label apart).
+- every line is cut into the same parts (the tagged PDF draws a list item's label apart; the
+  screen PDF also linked text and note marks): a part is used only when it has the glyph count it
+  had, and parts run from a line's first glyph, so a line cut otherwise is drawn anew.
 A page with a character outside the BMP (whose code depends on the pages before) is drawn anew.
 Drawing a kept page also does what drawing it would do to the fonts: the characters it uses are
 added to each font's subset. Everything else on the page — marked-content operators (numbered per
@@ -62,7 +66,7 @@ class PageReuse:
     def begin(self, fonts: Any, screen: bool) -> None:
         """A PDF is started with these fonts (the writer's `PdfFonts`) for this edition."""
         context = (fonts, screen)
-        if self._context is None or self._context[0] is not fonts or self._context[1] != screen:
+        if self._context is None or self._context[0] is not fonts:
             self._kept.clear()
             self._streams.clear()
         self._context = context

@@ -152,18 +152,21 @@ def render_pdf(document: Document, fonts: Any, *, screen: bool = False, reuse: P
     return _render(document, fonts, screen=screen, reuse=reuse)
 
 
-def render_screen_pdf(document: Document, fonts: Any) -> bytes:
+def render_screen_pdf(document: Document, fonts: Any, *, reuse: PageReuse | None = None) -> bytes:
     """The screen PDF's bytes: the print edition's pages (the same `Document`, not set again) at
     the trim size without bleed or crop marks, in RGB, tagged, with the contents entries linked to
     the articles' first pages, an outline (contents, sections, articles), `/Lang`, the title shown
     in the viewer's title bar (`DisplayDocTitle`) and page labels = the printed folios."""
-    return render_pdf(document, fonts, screen=True)
+    return render_pdf(document, fonts, screen=True, reuse=reuse)
 
 
-def write_screen_pdf(document: Document, fonts: Any, out_path: Path | str | BinaryIO) -> Path | BinaryIO:
+def write_screen_pdf(document: Document, fonts: Any, out_path: Path | str | BinaryIO, *,
+                     reuse: PageReuse | None = None) -> Path | BinaryIO:
     """Write `render_screen_pdf(document, fonts)` to `out_path` (a path, written atomically, or a
-    binary file object); returns `out_path`."""
-    return write_pdf(document, fonts, out_path, screen=True)
+    binary file object); returns `out_path`. `reuse`: the `PageReuse` the print PDF of the same
+    `Document` was drawn with — its line operators are taken instead of formatted again (the same
+    bytes either way)."""
+    return write_pdf(document, fonts, out_path, screen=True, reuse=reuse)
 
 
 CONTENTS_OUTLINE_TITLE = "目录"
