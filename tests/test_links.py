@@ -394,3 +394,30 @@ def test_the_screen_pdf_drawn_from_the_print_pdf_s_line_operators_is_the_same_fi
     drawn = render_screen_pdf(document, fonts, reuse=reuse)
     assert reuse.reused == len(document.pages)
     assert drawn == alone == result.screen_path.read_bytes()
+
+
+def test_a_link_that_leads_nowhere_drawn_is_no_link_element(built, tmp_path):
+    """Insurance: were a link's target never drawn (no first page), its text stays a Span — a
+    Link element without its annotation would break PDF/UA."""
+    import dataclasses
+
+    from test_pdf_tagged import _pdfua_findings
+
+    from publish.fonts import load_fonts
+    from publish.layout import load_layout
+    from publish.paginate import paginate
+    from publish.pdf import write_screen_pdf
+
+    issue, _ = built
+    fonts = load_fonts(issue.root, dict(issue.fonts))
+    document = paginate(issue, load_layout(issue.layout, issue.root), fonts)
+    first = document.articles[0]
+    block = next(i for i, t in enumerate(first.blocks) if t == "P")
+    tags = dataclasses.replace(first, links=((block, ((0, 2, "article", "nowhere"),)),))
+    document = dataclasses.replace(document, articles=(tags, *document.articles[1:]))
+    path = write_screen_pdf(document, fonts, tmp_path / "s.pdf")
+    root, _ = read_tree(path)
+    for n in root.walk():
+        if n.type == "Link":
+            assert any(not isinstance(k, Node) and k[0] == "annot" for k in n.kids)
+    assert _pdfua_findings(path) == []

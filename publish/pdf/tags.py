@@ -455,6 +455,11 @@ class Tagger:
                 annots.setdefault(link.page, []).append(annot_ref)
                 link.elem.kids.append(("annot", name, link.page))
                 annot_parents.append(link.elem)
+        # A Link element whose annotation could not be made (its target was never drawn) would
+        # be a Link without a link: its text stays, as the Span (or contents Reference) it is.
+        for e in self._all_elems():
+            if e.type == "Link" and not any(isinstance(k, tuple) and k[0] == "annot" for k in e.kids):
+                e.type = "Reference" if e.parent is not None and e.parent.type == "TOCI" else "Span"
         # The tree is in the sources' order: a figure floated to the next page, or a note set at
         # a page's foot, is read where the article has it, whatever the order of the pages.
         for art in self._articles.values():
@@ -511,6 +516,15 @@ class Tagger:
         page, x, top = place
         return {"Dest": pdfdoc.PDFArray([page_ref[page], name("XYZ"), float(num(x)), float(num(top)),
                                          0])}  # zoom 0: unchanged (§12.3.2.2)
+
+    def _all_elems(self) -> list[Elem]:
+        out: list[Elem] = []
+        stack = [self.root]
+        while stack:
+            e = stack.pop()
+            out.append(e)
+            stack.extend(k for k in e.kids if isinstance(k, Elem))
+        return out
 
     def _split_across_pages(self) -> None:
         """An element whose lines are on several pages (a paragraph continued overleaf) gets one
