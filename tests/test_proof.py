@@ -104,9 +104,16 @@ def test_a_warning_line_reads_path_line_code_message_and_fix(tmp_path):
     "省略号……和破折号——都对。",
     "问号和叹号连用？！可以。",
     "打造“苏木—嘎查—网格员”三级网格。",
+    "详见[中国人大网](https://www.npc.gov.cn/npc/c2/)和本期[调研报告](05-diaoyan.md)。",  # link markup
+    "见[网站](<https://x.cn/a (b)>)。",
 ])
 def test_correct_text_is_not_flagged(text):
     assert proofread_article(f"+++\ntitle = \"标题\"\n+++\n\n{text}\n", "a.md") == []
+
+
+def test_the_text_of_a_link_is_still_proofread():
+    found = proofread_article("+++\ntitle = \"标题\"\n+++\n\n见[人大网(官方)](https://x.cn/)。\n", "a.md")
+    assert [(w.code, w.line) for w in found] == [("ascii-paren", 5), ("ascii-paren", 5)]
 
 
 def test_a_title_given_as_printed_lines_is_balanced_as_a_whole():

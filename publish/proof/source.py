@@ -6,7 +6,8 @@ caption, in file order, and the headings' levels with their lines (for `heading-
 
 Markup is blanked out with spaces rather than removed, so an offset into a segment is the column in
 its source line: a finding names the exact line, and `fix-punctuation` rewrites only the characters
-it reported. Container fences (`:::`), heading marks (`##`) and figure syntax are markup; the
+it reported. Container fences (`:::`), heading marks (`##`), figure syntax and a link's `[`,
+`](target)` are markup; the
 text of front-matter keys other than title, subtitle and byline (`kind`, `section`) is not proofread.
 """
 
@@ -22,6 +23,8 @@ _FENCE = re.compile(r"^ {0,3}:::")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+")
 _FIGURE = re.compile(r"^\s*!\[(.*)\]\((.*)\)\s*$")
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# a link `[text](target)` (target in <…> when it holds spaces or parentheses): only its text is prose
+_LINK = re.compile(r"(?<![!\\])\[([^\]\n]*)\]\((?:<[^>\n]*>|[^()\s]*)\)")
 _KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=")
 _PROOFREAD_KEYS = ("title", "subtitle", "byline", "unit", "name")
 
@@ -31,6 +34,21 @@ class HeadingMark:
     level: int  # 1 for ##, 2 for ###
     line: int
     text: str
+
+
+def _without_links(line: str) -> str:
+    """`line` with the markup of its links (`[`, `](target)`) blanked: a web address's ASCII
+    colon and parentheses are not Chinese text's punctuation."""
+    found = list(_LINK.finditer(line))
+    if not found:
+        return line
+    keep: list[tuple[int, int]] = []
+    at = 0
+    for m in found:
+        keep += [(at, m.start()), (m.start(1), m.end(1))]
+        at = m.end()
+    keep.append((at, len(line)))
+    return _blank(line, keep)
 
 
 def _blank(line: str, keep: list[tuple[int, int]]) -> str:
@@ -112,7 +130,8 @@ def read_segments(text: str) -> tuple[list[Segment], list[HeadingMark]]:
         if heading:
             flush()
             level = len(heading.group(1)) - 1
-            segments.append(Segment(_blank(line, [(heading.end(), len(line))]), index + 1, kind="heading"))
+            segments.append(Segment(_without_links(_blank(line, [(heading.end(), len(line))])), index + 1,
+                                    kind="heading"))
             headings.append(HeadingMark(level, index + 1, line[heading.end():].strip()))
             continue
         if figure and not paragraph:
@@ -121,6 +140,6 @@ def read_segments(text: str) -> tuple[list[Segment], list[HeadingMark]]:
             continue
         if not paragraph:
             paragraph_start = index
-        paragraph.append(line)
+        paragraph.append(_without_links(line))
     flush()
     return segments, headings
