@@ -4,7 +4,8 @@ article in a section of its own, shaped like the articles a hidden check would w
 The extra article has a two-line title, a subtitle, a byline naming two people whose names are
 padded with a space (`杨 菁　薛 博`, the names separated by an ideographic space), headings at two
 levels, a numbered list, a three-line table with a caption and a note in a cell, a figure with a
-caption and its own alt text, notes, links to another article and to the web, and long paragraphs
+caption and its own alt text, notes, links (to another article and to the web; in a paragraph, a
+heading, a list item, a table's and a figure's caption), and long paragraphs
 that run over columns and pages. Then every edition is read back against the sources:
 
 - both PDFs: the structure tree in order gives every paragraph whole and in order (tables Table →
@@ -52,13 +53,13 @@ byline = [{{unit = "市人大常委会研究室", name = "杨 菁　薛 博"}}]
 
 ### （一）队伍建设
 
-1. 加强代表培训，每年举办一期履职能力提升培训班。
+1. [加强代表培训](https://www.npc.gov.cn/l/)，每年举办一期履职能力提升培训班。
 2. 完善联系制度，常委会组成人员直接联系基层代表。
 3. {LONG}
 
 ### （二）制度建设
 
-表1 各旗县区基层人大工作情况
+表1 各旗县区[基层人大](https://www.npc.gov.cn/t/)工作情况
 
 | 旗县区 | 代表人数 | 说明 |
 |:---|---:|:---:|
@@ -66,11 +67,11 @@ byline = [{{unit = "市人大常委会研究室", name = "杨 菁　薛 博"}}]
 | 五原县 | 98 | — |
 | 磴口县 | 45 | 一般 |
 
-![（图）代表视察高标准农田](images/nongtian.jpg "代表们在田间察看高标准农田的灌溉设施")
+![（图）代表视察[高标准农田](05-gaobiaozhun-nongtian-diaoyan.md)](images/nongtian.jpg "代表们在田间察看高标准农田的灌溉设施")
 
 {LONG}
 
-## 二、存在问题
+## 二、[存在问题](https://www.npc.gov.cn/q/)
 
 {LONG}{LONG}
 
@@ -205,7 +206,8 @@ def test_screen_pdf_boxes_links_and_outline(built):
                 if "/Dest" in a and str(a.Dest[1]) == "/Fit":
                     assert _dest_page(pdf, a.Dest) == starts[str(a.Contents)], str(a.Contents)
                     to_articles += 1
-        assert to_articles == len(titles) + 1  # each contents entry, and the link to the 调研报告
+        # each contents entry, and the links to the 调研报告 in a paragraph and in the figure's caption
+        assert to_articles == len(titles) + 2
         with pdf.open_outline() as outline:
             top = list(outline.root)
             assert top[0].title == "目录"

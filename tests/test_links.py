@@ -88,6 +88,11 @@ def test_a_link_in_the_sources_is_a_link_run_with_its_target_as_written():
     assert blocks[0].text == "见中国人大网和上一篇。"  # the link's text is text; its target is not
 
 
+def test_a_link_in_a_figure_s_caption_is_a_link_run_of_the_caption():
+    blocks, _, problems = _body("![现场[图片](https://x.cn/p)](images/a.jpg)\n")
+    assert problems == [] and blocks[0].caption == (Text("现场"), Link("图片", "https://x.cn/p"))
+
+
 def test_the_article_writer_writes_links_that_read_back_the_same():
     from publish.sources.writer import inline_markdown
 

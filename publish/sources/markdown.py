@@ -314,8 +314,7 @@ class BodyReader:
                 index = end
             elif kind == "paragraph_open":
                 inline = tokens[index + 1]
-                self.raw_syntax(inline.content, line,
-                                sum(1 for c in inline.children or [] if c.type == "link_open"))
+                self.raw_syntax(inline.content, line, _links_in(inline.children or []))
                 if in_item:
                     item_blocks += 1
                     if item_blocks > 1:
@@ -510,6 +509,11 @@ class BodyReader:
             else:  # pragma: no cover - every enabled rule is handled above
                 self.problem(f"unsupported Markdown ({kind})", line, "escape the punctuation with \\", code="markdown-unsupported")
         return merge_runs(runs)
+
+
+def _links_in(tokens: list[Token]) -> int:
+    """How many links markdown-it made of an inline's text (a figure's caption included)."""
+    return sum(1 if t.type == "link_open" else _links_in(t.children or []) for t in tokens)
 
 
 def _count_cells(source: str) -> int:
