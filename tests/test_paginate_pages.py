@@ -398,36 +398,49 @@ def test_a_contents_section_name_never_ends_a_column():
                 assert min(lines, key=lambda ln: ln.y).text not in names
 
 
-def test_a_wide_picture_spans_the_columns_with_the_text_before_it_balanced_above(tmp_path):
+def _top_or_bottom(page, image) -> str:
+    """Where a spanning picture sits among the page's body text: "top" when every body line is
+    under it, "bottom" when every one is above it (a band mid-page fails)."""
+    lines = [ln for ln in body_lines(page) if ln.kind in ("body", "heading")]
+    if all(ln.y < image.y for ln in lines):
+        return "top"
+    assert all(ln.y > image.y + image.h for ln in lines), "text both above and below a spanning picture"
+    return "bottom"
+
+
+def test_a_wide_picture_spans_the_columns_at_the_top_or_bottom_of_its_page(tmp_path):
     from PIL import Image
 
     img = tmp_path / "wide.png"
     Image.new("L", (1600, 800), 128).save(img)  # 2:1, wider than [figure] span_aspect (1.6)
-    fig = Figure(img, (Text("会议全景"),), line=4)
-    a = article("w", [150, 150, 150, 600, 600])
-    a = dataclasses.replace(a, blocks=(*a.blocks[:3], fig, *a.blocks[3:]))
-    doc = run(make_issue([("工作动态", [a])]))
-    page = next(p for p in doc.pages if any(isinstance(it, PlacedImage) for it in p.items))
-    image = next(it for it in page.items if isinstance(it, PlacedImage))
-    assert image.w == pytest.approx(MAG.block_width)
-    assert image.x == pytest.approx(MAG.block_left(page.side))
-    lines = body_lines(page)
-    k_caption = next(k for k, ln in enumerate(lines) if ln.kind == "caption")
-    before = [ln for ln in lines[:k_caption] if ln.kind == "body"]
-    after = [ln for ln in lines[k_caption + 1:] if ln.kind == "body"]
-    assert before and after
-    assert min(ln.y for ln in before) > image.y + image.h  # the text before is above the picture
-    assert max(ln.y for ln in after) < image.y  # the text after is below it
-    per_col = [sum(1 for ln in before if ln.column == c) for c in (0, 1)]
-    assert abs(per_col[0] - per_col[1]) <= 1  # balanced above the picture
-    assert {ln.column for ln in after} == {0, 1}
-    # Reading order: everything before the figure, the figure's caption, then the rest.
-    text = "".join(ln.text for p in doc.pages for ln in body_lines(p)
-                   if ln.article == "w" and ln.kind not in ("title", "byline"))
-    assert text == "".join(b.text for b in a.blocks)
+    for at in (1, 3, 5, 8):  # the picture referenced early, mid-page, late, on a following page
+        fig = Figure(img, (Text("会议全景"),), line=4)
+        a = article("w", [150, 150, 150, 150, 150, 150, 150, 600, 600, 300])
+        a = dataclasses.replace(a, blocks=(*a.blocks[:at], fig, *a.blocks[at:]))
+        doc = run(make_issue([("工作动态", [a])]))
+        page = next(p for p in doc.pages if any(isinstance(it, PlacedImage) for it in p.items))
+        image = next(it for it in page.items if isinstance(it, PlacedImage))
+        assert image.w == pytest.approx(MAG.block_width)
+        assert image.x == pytest.approx(MAG.block_left(page.side))
+        where = _top_or_bottom(page, image)
+        if where == "top":  # at the top of the text area (the page's first row)
+            assert image.y + image.h == pytest.approx(MAG.trim_height - MAG.margin_top, abs=1)
+        lines = [ln for ln in body_lines(page) if ln.kind == "body"]
+        assert {ln.column for ln in lines} == {0, 1}  # the text flows on in both columns beside it
+        # referenced on its page, or on the page before when it did not fit there
+        blocks_text = a.blocks[at - 1].text
+        ref_page = next(n for n, p in enumerate(doc.pages)
+                        if blocks_text[-8:] in "".join(ln.text for ln in body_lines(p)))
+        assert page.index - ref_page in (0, 1), (at, where)
+        # Reading order: the text in source order (a picture that waits for the next page's top
+        # is read there, after the text that goes on), the caption on the picture's page.
+        text = "".join(ln.text for p in doc.pages for ln in body_lines(p)
+                       if ln.article == "w" and ln.kind not in ("title", "byline", "caption"))
+        assert text == "".join(b.text for b in a.blocks if not isinstance(b, Figure))
+        assert [ln.text for ln in body_lines(page) if ln.kind == "caption"] == ["会议全景"]
 
 
-def test_a_heading_just_before_a_wide_picture_stays_with_it(tmp_path):
+def test_a_heading_just_before_a_wide_picture_stays_with_the_text_after_it(tmp_path):
     from PIL import Image
 
     from publish.model import Heading
@@ -439,12 +452,15 @@ def test_a_heading_just_before_a_wide_picture_stays_with_it(tmp_path):
     fig = Figure(img, (Text("全景"),), line=4)
     a = dataclasses.replace(a, blocks=(*a.blocks[:3], heading, fig, *a.blocks[3:]))
     doc = run(make_issue([("工作动态", [a])]))
-    page = next(p for p in doc.pages if any(isinstance(it, PlacedImage) for it in p.items))
-    image = next(it for it in page.items if isinstance(it, PlacedImage))
+    page = next(p for p in doc.pages for ln in body_lines(p) if ln.kind == "heading")
     head = next(ln for ln in body_lines(page) if ln.kind == "heading")
-    top = image.y + image.h
-    assert top < head.y < top + 2 * MAG.leading  # directly above the picture
-    assert all(ln.y > head.y for ln in body_lines(page) if ln.kind == "body" and ln.y > image.y)
+    # the next lines of its column (the text after the picture) are directly under it
+    under = sorted((ln for ln in body_lines(page) if ln.column == head.column and ln.kind == "body"
+                    and ln.y < head.y), key=lambda ln: -ln.y)
+    assert len(under) >= MAG.keep_heading_with and head.y - under[0].y < 2 * MAG.leading
+    assert under[0].text.startswith(a.blocks[5].text[:4])
+    image_page = next(p for p in doc.pages if any(isinstance(it, PlacedImage) for it in p.items))
+    _top_or_bottom(image_page, next(it for it in image_page.items if isinstance(it, PlacedImage)))
 
 
 def test_a_section_name_listed_twice_gets_an_outline_entry_each_time():

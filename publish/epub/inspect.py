@@ -99,15 +99,16 @@ class EpubContents:
                     out.append((name, el.get("id"), el.get(EPUB_TYPE)))
         return out
 
-    def text_after(self, file: str, fragment: str, count: int = 20) -> str:
+    def text_after(self, file: str, fragment: str, count: int = 20, skip: tuple[str, ...] = ()) -> str:
         """The first `count` non-space characters after element #fragment, in reading order
-        (continuing into the next spine documents)."""
+        (continuing into the next spine documents); without the text of the elements named in
+        `skip` (local names: "table", "figure", "aside" — what print sets out of the text's flow)."""
         chars: list[str] = []
         start = self.spine.index(file)
         for i, name in enumerate(self.spine[start:]):
             body = self.xml(name).find("h:body", NS)
             found = i > 0
-            for piece in _text_events(body, fragment if not found else None):
+            for piece in _text_events(body, fragment if not found else None, skip):
                 if piece is _START:
                     found = True
                     continue
@@ -128,7 +129,7 @@ _START = object()
 SECTION_NAME = "section-name"  # the class of the section's name above a title (publish.epub.xhtml)
 
 
-def _text_events(element: etree._Element, fragment: str | None):  # type: ignore[no-untyped-def]
+def _text_events(element: etree._Element, fragment: str | None, skip: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
     """Text of `element` in document order; yields _START right after the element #fragment."""
     if not isinstance(element.tag, str):
         if element.tail:
@@ -137,7 +138,8 @@ def _text_events(element: etree._Element, fragment: str | None):  # type: ignore
     if element.text:
         yield element.text
     for child in element:
-        if isinstance(child.tag, str) and child.get("class") == SECTION_NAME:
+        if isinstance(child.tag, str) and (child.get("class") == SECTION_NAME or
+                                           etree.QName(child).localname in skip):
             if child.tail:
                 yield child.tail
             continue
@@ -147,7 +149,7 @@ def _text_events(element: etree._Element, fragment: str | None):  # type: ignore
             if child.tail:
                 yield child.tail
             continue
-        yield from _text_events(child, fragment)
+        yield from _text_events(child, fragment, skip)
         if isinstance(child.tag, str) and child.tail:
             yield child.tail
 

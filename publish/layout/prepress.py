@@ -123,7 +123,7 @@ def layout_problems(issue, layout: Layout | None) -> list[Problem]:
             px_w, px_h = facts.width, facts.height
             if layout is None:
                 continue
-            w_pt, _h, _slots = figure_size(layout, px_w, px_h)
+            w_pt, _h, _slots = figure_size(layout, px_w, px_h, block.wide)
             dpi = px_w / (w_pt / 72)
             if dpi < MIN_DPI:
                 need_w = int(-(-MIN_DPI * w_pt // 72))

@@ -200,14 +200,16 @@ class Layout:
         return kw
 
 
-def figure_spans(layout: Layout, px_width: int, px_height: int) -> bool:
-    """Whether a figure is set across all columns: a layout with several columns and a
-    `[figure] span_aspect` spans pictures at least that many times wider than tall."""
-    return layout.columns > 1 and layout.figure_span_aspect > 0 and \
-        px_width >= layout.figure_span_aspect * max(px_height, 1)
+def figure_spans(layout: Layout, px_width: int, px_height: int, wide: bool = False) -> bool:
+    """Whether a figure is set across all columns: a layout with several columns spans a picture
+    marked `{.wide}` (`wide`), and with `[figure] span_aspect` those at least that many times
+    wider than tall."""
+    if layout.columns <= 1:
+        return False
+    return wide or (layout.figure_span_aspect > 0 and px_width >= layout.figure_span_aspect * max(px_height, 1))
 
 
-def figure_size(layout: Layout, px_width: int, px_height: int) -> tuple[float, float, int]:
+def figure_size(layout: Layout, px_width: int, px_height: int, wide: bool = False) -> tuple[float, float, int]:
     """Where a figure of `px_width` × `px_height` pixels goes: (width pt, height pt, grid lines).
 
     A figure takes the column's width (the text block's width when it spans, see `figure_spans`),
@@ -215,7 +217,7 @@ def figure_size(layout: Layout, px_width: int, px_height: int) -> tuple[float, f
     is scaled down to that height. Its height is rounded up to whole grid lines so the body text
     after it stays on the grid.
     """
-    width = layout.block_width if figure_spans(layout, px_width, px_height) else layout.measure
+    width = layout.block_width if figure_spans(layout, px_width, px_height, wide) else layout.measure
     height = width * px_height / max(px_width, 1)
     max_h = layout.figure_max_lines * layout.leading - layout.leading * 0.5
     if height > max_h:

@@ -2,9 +2,11 @@
 
 In: an `Issue` and a `Setter` (`publish.paginate.setting`). Out: one `ArticleRows` per article, as
 an iterator, so that setting an article and placing it (step 2, `publish.paginate.place`)
-interleave as before: the title block, and the body cut by the page-wide (spanning) figures into
-segments — the text before a spanning figure is balanced above it, the text after it flows in
-columns below it, so the page still reads column by column.
+interleave as before: the title block, and the body as one flow of column rows. A spanning block
+(a table wider than a column, a page-wide picture, consecutive ones as a group) is taken out of the
+flow as a band — its rows, set across the columns — and a zero-height anchor row (`Row.band`) is
+left where it is referenced; placing sets the band at the top or bottom of a page while the text
+around it flows on in the columns, so the page still reads column by column.
 
 Every source character must be set: an article whose rows do not read back as its source is a
 `BuildError` naming it (a composer that dropped or added a character), never a silently different
@@ -30,15 +32,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ArticleRows:
-    """One article set: its `title` block (a spanning row) and its body as `segments` of column
-    rows separated by the spanning rows in `spans` (len(segments) == len(spans) + 1)."""
+    """One article set: its `title` block (a spanning row) and its body `rows`: column rows, with
+    a zero-height anchor (`Row.band`: the band's rows) where a spanning band is referenced."""
 
     article: Article
     section: str
     first_in_section: bool  # opens its section: starts on a new page
     title: Row
-    segments: tuple[list[Row], ...]
-    spans: tuple[Row, ...]
+    rows: tuple[Row, ...]
     # The article's notes set for the foot of the page: number → lines (`Setter.note_lines`).
     notes: tuple[tuple[int, tuple[SetLine, ...]], ...] = ()
 
@@ -60,40 +61,42 @@ def set_article(article: Article, section: str, setter: Setter, *, first_in_sect
     rows = setter.body(article)
     _check_nothing_lost(article, title, rows)
     _check_fits(article, title, rows, setter.layout.lines)
-    segments: list[list[Row]] = [[]]
-    spans: list[Row] = []
-    for r in rows:
-        if r.span:
-            # Rows glued to the figure (a heading just before it) go into the spanning band with
-            # it, above the picture, rather than being stranded at the foot of the columns.
-            glued: list[Row] = []
-            nxt = r
-            while segments[-1] and not nxt.breakable:
-                nxt = segments[-1].pop()
-                glued.insert(0, nxt)
-            spans.append(_stack([*glued, r]) if glued else r)
-            segments.append([])
-        else:
-            segments[-1].append(r)
     width = setter.layout.block_width  # notes run across the text block at the page's foot
     notes = tuple((n.number, tuple(setter.note_lines(n, width))) for n in article.notes)
-    return ArticleRows(article, section, first_in_section, title, tuple(segments), tuple(spans), notes)
+    return ArticleRows(article, section, first_in_section, title, tuple(with_bands(rows)), notes)
 
 
-def body_height(a: ArticleRows) -> int:
-    """Grid lines of the whole body (segments and spanning rows)."""
-    return sum(r.height for seg in a.segments for r in seg) + sum(r.height for r in a.spans)
+def with_bands(rows: list[Row]) -> list[Row]:
+    """The body's rows with each run of spanning rows taken out as a band, an anchor row left in
+    its place. A band is one block's rows (a table's, a picture's) or a group kept together
+    (consecutive pictures: a row that may not begin a column joins the band before it).
+
+    The anchor stays with the text before it (it never begins a column), and a column may end
+    after it only where the flow could break both before and after the band: a heading glued
+    to a picture stays glued to the text after it."""
+    rows = list(rows)
+    out: list[Row] = []
+    k = 0
+    while k < len(rows):
+        r = rows[k]
+        if not r.span:
+            out.append(r)
+            k += 1
+            continue
+        band = [r]
+        k += 1
+        while k < len(rows) and rows[k].span and (not rows[k].breakable or _block(rows[k]) == _block(band[-1])):
+            band.append(rows[k])
+            k += 1
+        out.append(Row(0, False, False, (), False, band=tuple(band)))
+        if k < len(rows) and not band[0].breakable:
+            rows[k] = dataclasses.replace(rows[k], breakable=False)
+    return out
 
 
-def _stack(rows: list[Row]) -> Row:
-    """One spanning row made of rows set one under the other (their items moved down)."""
-    items: list = []
-    top = 0
-    for r in rows:
-        for it in r.payload or ():
-            items.append(dataclasses.replace(it, slot=it.slot + top))
-        top += r.height
-    return Row(top, rows[0].breakable, False, tuple(items), True)
+def _block(row: Row) -> int:
+    """The source block a row's items come from (-1 for none)."""
+    return next((it.block for it in row.payload or () if hasattr(it, "block")), -1)
 
 
 def _check_fits(article: Article, title: Row, rows: list[Row], lines: int) -> None:

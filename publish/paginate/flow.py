@@ -28,6 +28,9 @@ class Row:
     # bottom rule: payload items drawn at the row's foot).
     repeat: Row | None = None
     closing: Any = None
+    # A zero-height anchor: where a spanning band (a wide table, page-wide pictures: its rows) is
+    # referenced in the flow. The band is set at the top or bottom of a page (`place`), not here.
+    band: tuple[Row, ...] | None = None
 
 
 def fit(rows: Sequence[Row], start: int, capacity: int, *, force: bool) -> tuple[int, int]:

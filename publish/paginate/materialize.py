@@ -133,7 +133,7 @@ def _body_items(d: PageDraft, L: Layout, side: str) -> tuple[list, dict[str, flo
     for p in d.placed:
         x0 = L.block_left(side) if p.column == SPAN else L.column_x(p.column, side)
         if p.column == SPAN:
-            title_ys[p.article] = L.slot_top(p.slot)
+            title_ys.setdefault(p.article, L.slot_top(p.slot))  # the title: its first spanning row
         for item in p.row.payload or ():
             if isinstance(item, SetImage):
                 top = L.slot_top(p.slot + item.slot)
@@ -185,12 +185,22 @@ def _shift(line: TextLine, dx: float) -> TextLine:
 
 
 def _page_start(d: PageDraft, folio: int) -> PageStart | None:
-    for p in d.placed:
-        for item in p.row.payload or ():
-            if isinstance(item, SetLine | SetImage) and not getattr(item, "repeat", False):
+    """Where the page begins in the text's flow: its first line of flow text — not a picture, a
+    caption or a band across the columns (a wide table, a page-wide picture), which are set where
+    they fit rather than where the text reaches — else its first item at all."""
+    def start(flow_only: bool) -> PageStart | None:
+        for p in d.placed:
+            for item in p.row.payload or ():
+                if not isinstance(item, SetLine | SetImage) or getattr(item, "repeat", False):
+                    continue
+                if flow_only and (isinstance(item, SetImage) or item.kind == "caption" or
+                                  (p.column == SPAN and item.block >= 0)):
+                    continue
                 offset = item.offset if isinstance(item, SetLine) else 0
                 return PageStart(folio, p.article, item.block, offset if item.block >= 0 else 0)
-    return None
+        return None
+
+    return start(True) or start(False)
 
 
 # ── running headers ────────────────────────────────────────────────────────────────────────────

@@ -7,9 +7,10 @@ on the line grid, columns balanced where an article ends mid-page — with runni
 the outline (sections → articles), the contents entries and the folio of every page start.
 
 The steps, each a module of this package:
-1. collect (`collect.py`): each article set as rows — title block, body segments, spanning figures;
+1. collect (`collect.py`): each article set as rows — title block, body rows with an anchor where a
+   band (a wide table, page-wide pictures) is referenced;
 2. place (`place.py`): rows on abstract pages (column, grid line), a `Cursor` marking where the
-   flow goes on; a title never stands alone at a page foot;
+   flow goes on, bands at the top or bottom of a page; a title never stands alone at a page foot;
 3. folios (`folios.py`): the contents set, which fixes the folio of every page;
 4. materialize (`materialize.py`): x/y in points (left and right pages mirror the margins),
    running headers, outline, page starts → the `Document`.

@@ -13,12 +13,17 @@ fit under the break rules; a page that would otherwise end more than `fill_page_
 offered to it with only `min_lines_offered` lines a column. Else on a new page — a right-hand one
 for a section with `section_start = "right-page"` (a blank page before it when needed).
 The body flows column by column (`publish.paginate.flow` decides what fits under the break rules);
-the last page of an article, or the text above a spanning figure, is balanced. A title never
-stands alone at the foot of a page: it moves to the next page with what follows it (`_move_title`).
+the last page of an article is balanced. A band across the columns (a wide table, page-wide
+pictures: `Row.band`) goes to the top or the bottom of the page where it is referenced, or waits for
+the top of the next page while the text goes on (`_flow_body`); a column picture that does not fit
+floats to the next column or page (`_float_pictures`). An article's text never ends before its
+band or picture. A title never stands alone at the foot of a page: it moves to the next page with
+what follows it (`_move_title`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +35,8 @@ from publish.paginate import flow
 from publish.paginate.collect import ArticleRows
 from publish.paginate.flow import Row
 
-SPAN = -1  # "column" of a row that spans all columns (a title block)
+SPAN = -1  # "column" of a row that spans all columns (a title block, a band)
+BAND_GAP = 1  # a blank grid line between a spanning band and the columns beside it
 NOTE_RULE_GAP = 0.6  # grid lines above the first note: the short rule sits in this space
 
 
@@ -124,10 +130,10 @@ def _opens_under(a: ArticleRows, L: Layout, top: int, free: int) -> bool:
     room = L.lines - top - a.title.height
     if room <= 0:
         return False
-    rows = a.segments[0]
-    if not rows:  # the body opens with a page-wide figure: it must fit under the title
-        return not a.spans or a.spans[0].height <= room
-    if len(a.segments) == 1 and flow.balance(rows, 0, L.columns, room) is not None:
+    rows = list(a.rows)
+    if rows and rows[0].band is not None:  # the body opens with a band: it must fit under the title
+        return _band_height(rows[0].band) <= room
+    if not any(r.band for r in rows) and flow.balance(rows, 0, L.columns, room) is not None:
         return True
     need = L.min_lines_after_title
     if L.fill_page_share > 0 and free > L.fill_page_share * L.lines:
@@ -211,71 +217,304 @@ def _place_article(a: ArticleRows, L: Layout, drafts: list[PageDraft], first_fol
     page.openings.append(slug)
     slot += title.height
     page.top = slot
-
-    at = Cursor(page, slot)
-    deferred: list[Row] = []  # a spanning row waiting for the top of the next page
-    carried: list[Row] = []  # text before a picture that floats on: it flows on with the text after it
-    first = True
-    for k, seg in enumerate(a.segments):
-        if carried:
-            seg, carried = carried + seg, []
-        if k < len(a.spans) and not deferred and _floats_on(seg, a.spans[k], at, L) and \
-                k + 1 < len(a.segments) and a.segments[k + 1]:
-            # The picture will not fit under this text on this page: rather than balancing the text
-            # above a picture that is not there, the text goes on and the picture floats to the
-            # top of the next page.
-            deferred.append(a.spans[k])
-            carried = seg
-            continue
-        at = _flow_segment(seg, a, L, drafts, at, first=first,
-                           balance=(L.balance_columns or k < len(a.spans)) and L.columns > 1, deferred=deferred)
-        first = False
-        for span in deferred:  # the text after it ended on the same page: it goes after it
-            at = _place_span(span, a, L, drafts, at, title_above=False, more=False)
-        deferred.clear()
-        if k < len(a.spans):
-            span = a.spans[k]
-            more = k + 1 < len(a.segments) and bool(a.segments[k + 1])
-            page = at.page
-            room = page.capacity(L.lines) - page.top
-            if more and page.top + span.height > page.capacity(L.lines) and room >= 2 and (seg or k > 0) \
-                    and _only_pictures(span):
-                # It does not fit under the text: the text after it fills this page, and it
-                # floats to the top of the next one (no hole left where it was referenced).
-                deferred.append(span)
-                continue
-            at = _place_span(span, a, L, drafts, at, title_above=not seg and k == 0, more=more)
+    _flow_body(list(a.rows), a, L, drafts, Cursor(page, slot))
 
 
-def _place_span(span: Row, a: ArticleRows, L: Layout, drafts: list[PageDraft], at: Cursor, *,
-                title_above: bool, more: bool) -> Cursor:
-    """Place a spanning row under what the page holds (a new page when it does not fit).
-    `title_above`: nothing of the body came before it; `more`: body text follows it."""
-    page = at.page
-    top = page.top
-    if top + span.height > page.capacity(L.lines):
-        moved = _move_title(page, a, L, drafts) if title_above else None
+# ── spanning bands at the top or bottom of a page ──────────────────────────────────────────────
+@dataclass
+class _Waiting:
+    """A band waiting for the top of a page: its rows, from `start` (the rest of a long table)."""
+
+    rows: tuple[Row, ...]
+    start: int = 0
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Rows [first, end) of a band set across the columns with their top at grid line `slot`
+    (the blank `BAND_GAP` line is under a band at the top, above one at the bottom)."""
+
+    rows: tuple[Row, ...]
+    first: int
+    end: int
+    slot: int
+
+
+def _band_height(rows: Sequence[Row], first: int = 0, end: int | None = None) -> int:
+    """Grid lines a band's rows [first, end) take on a page, with the blank line beside them."""
+    return flow.height(rows, first, len(rows) if end is None else end) + BAND_GAP
+
+
+def _band_numbers(parts: Iterable[_Part]) -> list[int]:
+    return [n for p in parts for n in _referenced(list(p.rows), [(0, p.first, p.end)])]
+
+
+def _band_end(page: PageDraft, a: ArticleRows, L: Layout, w: _Waiting, top: int, numbers: list[int],
+              force: bool) -> int:
+    """Where the part of the waiting band `w` that fits the page from grid line `top` ends (with
+    room kept for its notes): all of it, or a long table up to a break between its rows (its
+    header repeated where it continues); `w.start` when nothing fits — unless `force` (a fresh
+    page: at least one row)."""
+    reserve = 0
+    end = w.start
+    for _ in range(8):
+        room = page.capacity(L.lines) - top - reserve - BAND_GAP
+        if room <= 0 and not force:
+            return w.start
+        first, end = flow.fit(w.rows, w.start, max(room, 0), force=force)
+        if end <= first:
+            return w.start
+        need = _extra_foot(page, a, numbers + _referenced(list(w.rows), [(0, first, end)]), L)
+        if need <= reserve:
+            break
+        reserve = need
+    return end
+
+
+def _put_part(page: PageDraft, part: _Part, slug: str) -> None:
+    """Place a band's part: a table continued opens with its header again and a part that ends
+    inside the table is closed by the bottom rule."""
+    rows, y = part.rows, part.slot
+    repeat = rows[part.first].repeat
+    if repeat is not None:
+        page.placed.append(Placed(repeat, SPAN, y, slug))
+        y += repeat.height
+    for r in rows[part.first:part.end]:
+        page.placed.append(Placed(r, SPAN, y, slug))
+        y += r.height
+    closing = rows[part.end - 1].closing
+    if closing and part.end < len(rows) and rows[part.end].repeat is not None:
+        page.placed.append(Placed(Row(0, payload=closing), SPAN, y, slug))
+
+
+def _anchors(rows: list[Row], placements: list[tuple[int, int, int]]) -> list[int]:
+    """Indices of the band anchors among the placed rows, in reading order."""
+    return [k for _c, first, end in placements for k in range(first, end) if rows[k].band is not None]
+
+
+def _flow_body(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageDraft], at: Cursor) -> Cursor:
+    """Flow the body `rows` in columns from `at` on, page by page, and set each spanning band
+    (an anchor row: `Row.band`) at the top or the bottom of a page; returns where the next article
+    may start.
+
+    A band goes on the page where it is referenced when it fits there with its reference still on
+    the page: at the top when the page is the article's from its top and no band is there yet,
+    else at the bottom (under the text when the article ends on the page: the columns above it
+    balanced). Otherwise it waits for the top of the next page while the text goes on (no hole is
+    left); a band that opens the body goes directly under the title. Bands keep their order, and a
+    band taller than the room at a page's top (a long table) breaks between its rows, continuing
+    at the top of the next page with its header repeated."""
+    slug = a.article.slug
+    page, slot = at.page, at.slot
+    i = 0
+    waiting: list[_Waiting] = []
+    while i < len(rows) and rows[i].band is not None:  # the body opens with a band: under the title
+        waiting.append(_Waiting(rows[i].band or ()))
+        i += 1
+    if waiting and slot + sum(_band_height(w.rows) for w in waiting) > page.capacity(L.lines):
+        moved = _move_title(page, a, L, drafts)
         if moved is not None:
-            page, top = moved.page, moved.slot
-        elif page.placed:
+            page, slot = moved.page, moved.slot
+    first_page = True
+    decided: set[int] = set()  # id(Row.band) of the bands set or waiting (rows move: the band stays)
+    while True:
+        # ── the top of the page: bands waiting for it (on a copy until the page is decided)
+        queue = [_Waiting(w.rows, w.start) for w in waiting]
+        tops: list[_Part] = []
+        y = slot
+        while queue:
+            w = queue[0]
+            end = _band_end(page, a, L, w, y, _band_numbers(tops), force=y == 0)
+            if end == w.start:
+                break
+            tops.append(_Part(w.rows, w.start, end, y))
+            y += _band_height(w.rows, w.start, end)
+            if end < len(w.rows):
+                w.start = end
+                break
+            queue.pop(0)
+        carried = list(tops)  # bands whose reference was on an earlier page (or opens the body)
+        before = len(queue)  # bands still waiting from earlier pages
+        # ── the columns under them, and the bands referenced in the columns
+        bottoms: list[_Part] = []  # slot 0 until the columns' height is known
+        placed_here: dict[int, _Part] = {}  # id(Row.band) → its part on this page
+        area, below = y, 0
+        placements: list[tuple[int, int, int]] = []
+        reserve, floated = 0, False
+        if i < len(rows):
+            placements, reserve, floated = _columns(rows, i, page, a, L, area, below, _band_numbers(tops),
+                                                    force=area == 0)
+            if not placements and first_page and not tops:
+                # Under a title nothing is forced: if the body cannot start there, the title moves
+                # (a title never stands alone at a page's foot); on a fresh page the body is forced.
+                moved = _move_title(page, a, L, drafts)
+                if moved is not None:
+                    page, slot = moved.page, moved.slot
+                    continue
+                placements, reserve, floated = _columns(rows, i, page, a, L, area, below, [], force=True)
+            held: tuple[Row, ...] | None = None  # the first band referenced here that waits
+            while True:
+                m = next((k for k in _anchors(rows, placements) if id(rows[k].band) not in decided), None)
+                if m is None:
+                    break
+                band = rows[m].band or ()
+                decided.add(id(band))
+                h = _band_height(band)
+                if queue or h > page.capacity(L.lines) - area:
+                    queue.append(_Waiting(band))  # after the bands already waiting, or too tall here
+                    held = band if held is None else held
+                    continue
+                at_top = slot == 0 and not tops and not bottoms
+                part = _Part(band, 0, len(band), area if at_top else 0)
+                numbers = _band_numbers([*tops, *bottoms, part])
+                # (on a copy: a column picture floated in a trial that fails must not move)
+                trial_rows = list(rows)
+                trial = _columns(trial_rows, i, page, a, L, area + h if at_top else area,
+                                 below if at_top else below + h, numbers, force=False)
+                m = next(k for k, r in enumerate(trial_rows) if r.band is band)
+                if not any(f <= m < e for _c, f, e in trial[0]):
+                    queue.append(_Waiting(band))  # its reference would go on: it waits for the next page
+                    held = band if held is None else held
+                    continue
+                placements, reserve, floated = trial
+                rows[:] = trial_rows
+                placed_here[id(band)] = part
+                if at_top:
+                    tops.append(part)
+                    area += h
+                else:
+                    bottoms.append(part)
+                    below += h
+            # The article's text never ends before its band or picture (which would then stand
+            # alone after it): the last unit of the text after the reference goes on with it,
+            # the text before that balanced on this page.
+            room = page.capacity(L.lines) - area - below - reserve
+            end = placements[-1][2] if placements else i
+            if held is not None and end >= len(rows):
+                ref = next(k for k, r in enumerate(rows) if r.band is held)
+                cut = _last_break(rows, ref + 1)
+                placements = _end_at(rows, i, cut if cut > ref else ref + 1, L.columns, room) or placements
+            elif 0 < len(placements) < L.columns and end < len(rows) and _is_picture(rows[end]):
+                placements = _end_at(rows, i, end, L.columns, room) or placements
+        last = (bool(placements) and placements[-1][2] >= len(rows)) or i >= len(rows)
+        if placements and last and L.columns > 1 and (L.balance_columns or bottoms) and not floated:
+            balanced = flow.balance(rows, i, L.columns, page.capacity(L.lines) - area - below - reserve)
+            if balanced is not None:
+                placements = balanced[1]
+        # Nothing lost: a band whose anchor left the page (the columns were cut or rebalanced
+        # after it was set) waits for the next page's top, as does one referenced in rows that
+        # came onto the page after the bands were decided.
+        on_page = [id(rows[k].band) for k in _anchors(rows, placements)]
+        lost = [part for key, part in placed_here.items() if key not in on_page]
+        for n, part in enumerate(lost):
+            if any(p is part for p in bottoms):
+                below -= _band_height(part.rows)
+            tops = [p for p in tops if p is not part]
+            bottoms = [p for p in bottoms if p is not part]
+            queue.insert(before + n, _Waiting(part.rows))
+        placed_here = {key: part for key, part in placed_here.items() if key in on_page}
+        for k in _anchors(rows, placements):
+            if id(rows[k].band) not in decided:
+                decided.add(id(rows[k].band))
+                queue.append(_Waiting(rows[k].band or ()))
+        used = max((flow.height(rows, f, e) for _c, f, e in placements), default=0)
+        # the bottom bands: under the text where the article ends, else at the foot of the columns
+        y = area + used if last else page.capacity(L.lines) - reserve - below
+        for n, part in enumerate(bottoms):
+            bottoms[n] = dataclasses.replace(part, slot=y + BAND_GAP)
+            y += _band_height(part.rows)
+        bottom_of = {id(p.rows): p for p in bottoms}
+        placed_here = {k: bottom_of.get(id(p.rows), p) for k, p in placed_here.items()}
+
+        # ── commit, in reading order: the bands waiting from earlier pages, then the columns with
+        # each band referenced in them where its anchor is
+        mark = len(page.placed)
+        for part in carried:
+            _put_part(page, part, slug)
+        for col, first_row, stop in placements:
+            yy = area
+            repeat = rows[first_row].repeat
+            if repeat is not None:  # a table continued: its header again
+                page.placed.append(Placed(repeat, col, yy, slug))
+                yy += repeat.height
+            for r in rows[first_row:stop]:
+                if r.band is not None:
+                    if id(r.band) in placed_here:
+                        _put_part(page, placed_here[id(r.band)], slug)
+                    continue
+                page.placed.append(Placed(r, col, yy, slug))
+                yy += r.height
+            closing = rows[stop - 1].closing
+            if closing and stop < len(rows) and rows[stop].repeat is not None:
+                # the column ends inside a table: its part gets the bottom rule
+                page.placed.append(Placed(Row(0, payload=closing), col, yy, slug))
+        numbers = [n for p in page.placed[mark:] for n in _referenced([p.row], [(0, 0, 1)])]
+        _commit_notes(page, a, numbers, L)
+        waiting = queue
+        if placements:
+            i = placements[-1][2]
+        else:
+            while i < len(rows) and rows[i].space:  # skip the space rows fill() skipped
+                i += 1
+        first_page = False
+        if i < len(rows) or waiting:
             page.top = L.lines
             page = _new_page(drafts, a.section)
-            top = 0
-    page.placed.append(Placed(span, SPAN, top, a.article.slug))
-    page.top = top + span.height
-    _commit_notes(page, a, _referenced([span], [(0, 0, 1)]), L)
-    if page.top >= page.capacity(L.lines) and more:
-        return Cursor(_new_page(drafts, a.section), 0)
-    return Cursor(page, page.top)
+            slot = 0
+            continue
+        page.top = max(y, area + used)
+        return Cursor(page, page.top)
 
 
-def _float_pictures(rows: list[Row], placements: list[tuple[int, int, int]], capacity: int) -> bool:
+def _end_at(rows: list[Row], i: int, cut: int, columns: int, capacity: int) -> list[tuple[int, int, int]] | None:
+    """Placements of rows[i:cut] — `cut` moved back to a legal break — balanced in the columns
+    (or filled when they do not balance); None when no legal break is left after row `i`."""
+    while i < cut < len(rows) and not rows[cut].breakable:
+        cut -= 1
+    if cut <= i:
+        return None
+    balanced = flow.balance(rows[:cut], i, columns, capacity)
+    if balanced is not None:
+        return balanced[1]
+    return flow.fill(rows[:cut], i, columns, capacity, force=False) or None
+
+
+def _columns(rows: list[Row], i: int, page: PageDraft, a: ArticleRows, L: Layout, top: int, bottom: int,
+             numbers: list[int], *, force: bool) -> tuple[list[tuple[int, int, int]], int, bool]:
+    """flow.fill from row `i` in the columns between grid line `top` and `bottom` lines above the
+    page's notes, with room kept for the notes the placed rows (and the page's bands: `numbers`)
+    reference — recomputed until the rows that fit reference no more notes than room is kept for
+    (a note too long for the foot continues on the next page). A column picture that does not fit
+    floats to the next column (`_float_pictures`). Returns (placements, the room kept, whether a
+    picture floated: then the columns are not rebalanced)."""
+    reserve = 0
+    floated = False
+    placements: list[tuple[int, int, int]] = []
+    for _ in range(8):
+        capacity = page.capacity(L.lines) - top - bottom - reserve
+        placements = flow.fill(rows, i, L.columns, capacity, force=force) if capacity > 0 else []
+        need = _extra_foot(page, a, numbers + _referenced(rows, placements), L)
+        if need > reserve:
+            reserve = need
+            continue
+        if not _float_pictures(rows, placements, capacity, L.columns):
+            break
+        floated = True
+    return placements, reserve, floated
+
+
+def _float_pictures(rows: list[Row], placements: list[tuple[int, int, int]], capacity: int,
+                    columns: int) -> bool:
     """A column that ends before a picture that did not fit leaves a hole: the picture floats to
     the top of the next column and the text after it fills the hole (moved before it in `rows`,
-    up to a legal break, so the no-widow rules still hold). True when `rows` changed."""
-    for _col, first, end in placements:
+    up to a legal break, so the no-widow rules still hold). A picture taller than this page's
+    columns (bands take part of the page) floats to the next page, the text after it filling
+    the columns left. True when `rows` changed."""
+    for col, first, end in placements:
         if end >= len(rows) or not _is_picture(rows[end]):
             continue
+        if col < columns - 1 and flow.height(rows, end, end + 1) > capacity:
+            return _float_to_next_page(rows, placements[0][1], end, capacity, columns)
         hole = capacity - flow.height(rows, first, end)
         take = 0
         used = 0
@@ -285,40 +524,39 @@ def _float_pictures(rows: list[Row], placements: list[tuple[int, int, int]], cap
             if used > hole:
                 break
             k += 1
-            if k == len(rows) or rows[k].breakable:
+            # (the picture never follows the article's last line onto the next page alone: the
+            # text after it goes with it)
+            if (k == len(rows) and col < columns - 1) or (k < len(rows) and rows[k].breakable):
                 take = k - (end + 1)
         if take:
             picture = rows.pop(end)
             rows.insert(end + take, Row(picture.height, True, False, picture.payload, picture.span))
-            moved = rows[end]
-            rows[end] = Row(moved.height, True, moved.space, moved.payload, moved.span, moved.repeat, moved.closing)
+            rows[end] = dataclasses.replace(rows[end], breakable=True)
             return True
     return False
 
 
-def _floats_on(seg: list[Row], span: Row, at: Cursor, L: Layout) -> bool:
-    """Whether a page-wide picture `span` after the text `seg` will not fit on the page where the
-    text ends, though the text does (then the picture floats to the next page's top)."""
-    if not _only_pictures(span) or not seg:
+def _float_to_next_page(rows: list[Row], start: int, at: int, capacity: int, columns: int) -> bool:
+    """Move the picture `rows[at]` after the text that fills the page's columns without it (to a
+    legal break that is not inside a table). True when it moved."""
+    picture = rows[at]
+    rest = rows[:at] + rows[at + 1:]
+    if at < len(rest):  # the text after the picture follows the text before it
+        rest[at] = dataclasses.replace(rest[at], breakable=picture.breakable and rest[at].breakable)
+    placed = flow.fill(rest, start, columns, capacity, force=False)
+    stop = placed[-1][2] if placed else at
+    if stop == len(rest):  # all the text fits: its last unit goes on with the picture (the
+        stop = _last_break(rest, at + 1)  # article never ends before its picture)
+    if stop <= at or stop >= len(rest) or rest[stop].repeat is not None:
         return False
-    capacity = at.page.capacity(L.lines)
-    balanced = flow.balance(seg, 0, L.columns, capacity - at.slot) if L.columns > 1 else None
-    if balanced is not None:
-        used = balanced[0]
-    else:
-        placed = flow.fill(seg, 0, L.columns, capacity - at.slot, force=False)
-        if not placed or placed[-1][2] < len(seg):
-            return False
-        used = max(flow.height(seg, f, e) for _c, f, e in placed)
-    left = capacity - at.slot - used
-    return span.height > left >= 2
+    rest.insert(stop, dataclasses.replace(picture, breakable=True))
+    rows[:] = rest
+    return True
 
 
-def _only_pictures(row: Row) -> bool:
-    """A row of pictures and their captions only (no heading glued to it): it may float."""
-    items = row.payload or ()
-    return any(type(it).__name__ == "SetImage" for it in items) and \
-        all(type(it).__name__ == "SetImage" or getattr(it, "kind", "") == "caption" for it in items)
+def _last_break(rows: list[Row], lo: int) -> int:
+    """The last legal column break from row `lo` on before the end of `rows` (`lo` - 1 if none)."""
+    return max((b for b in range(lo, len(rows)) if rows[b].breakable), default=lo - 1)
 
 
 def _is_picture(row: Row) -> bool:
@@ -359,87 +597,3 @@ def _move_title(page: PageDraft, a: ArticleRows, L: Layout, drafts: list[PageDra
     page.placed.append(Placed(a.title, SPAN, 0, a.article.slug))
     page.openings.append(a.article.slug)
     return Cursor(page, a.title.height)
-
-
-def _flow_segment(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageDraft], at: Cursor, *,
-                  first: bool, balance: bool, deferred: list[Row] | None = None) -> Cursor:
-    """Flow `rows` in columns from `at` on; returns where the next element may start.
-    `first`: the rows directly under the article's title. `deferred`: spanning rows (a floated
-    picture) to set at the top of the next page this flow begins, taken out of the list there."""
-    page, slot = at.page, at.slot
-    i = 0
-    first_page = first
-    reserve = 0
-    floated = False  # a picture floated on this page: its columns are not rebalanced
-
-    def fill(force: bool) -> list[tuple[int, int, int]]:
-        """flow.fill above the page's notes, with room kept for the notes the placed rows
-        reference (recomputed until the rows that fit reference no more notes than room is kept
-        for; a note too long for the foot continues on the next page)."""
-        nonlocal reserve, floated
-        reserve = 0
-        placements: list[tuple[int, int, int]] = []
-        for _ in range(8):
-            capacity = page.capacity(L.lines) - slot - reserve
-            placements = flow.fill(rows, i, L.columns, capacity, force=force)
-            need = _extra_foot(page, a, _referenced(rows, placements), L)
-            if need > reserve:
-                reserve = need
-                continue
-            if not _float_pictures(rows, placements, capacity):
-                break
-            floated = True
-        return placements
-
-    while i < len(rows):
-        # Under a title block nothing is forced: if the body cannot start there, the title moves.
-        placements = fill(force=slot == 0)
-        if not placements and first_page:
-            # There the body is forced if even a fresh page cannot take its first unit by the rules.
-            moved = _move_title(page, a, L, drafts)
-            if moved is not None:
-                page, slot = moved.page, moved.slot
-                placements = fill(force=False)
-            if not placements:
-                placements = fill(force=True)
-        first_page = False
-        if placements:
-            end = placements[-1][2]
-            last_page = end >= len(rows)
-            if last_page and balance and not floated:
-                balanced = flow.balance(rows, i, L.columns, page.capacity(L.lines) - slot - reserve)
-                if balanced is not None:
-                    placements = balanced[1]
-            for col, first_row, stop in placements:
-                y = slot
-                repeat = rows[first_row].repeat
-                if repeat is not None:  # a table continued: its header again
-                    page.placed.append(Placed(repeat, col, y, a.article.slug))
-                    y += repeat.height
-                for r in rows[first_row:stop]:
-                    page.placed.append(Placed(r, col, y, a.article.slug))
-                    y += r.height
-                closing = rows[stop - 1].closing
-                if closing and stop < len(rows) and rows[stop].repeat is not None:
-                    # the column ends inside a table: its part gets the bottom rule
-                    page.placed.append(Placed(Row(0, payload=closing), col, y, a.article.slug))
-            _commit_notes(page, a, _referenced(rows, placements), L)
-            used = max(flow.height(rows, f, e) for _c, f, e in placements)
-            page.top = slot + used if last_page else L.lines
-            i = placements[-1][2]
-        else:
-            page.top = L.lines
-            # Skip the space rows fit() skipped, so the next page does not start with them.
-            while i < len(rows) and rows[i].space:
-                i += 1
-        if i < len(rows):
-            page = _new_page(drafts, a.section)
-            slot = 0
-            floated = False
-            while deferred:  # a floated picture opens the page
-                span = deferred.pop(0)
-                page.placed.append(Placed(span, SPAN, slot, a.article.slug))
-                slot += span.height
-                page.top = slot
-                _commit_notes(page, a, _referenced([span], [(0, 0, 1)]), L)
-    return Cursor(page, page.top)

@@ -14,7 +14,8 @@ In: an `Article`, the `Layout`, the fonts (`runs`, `metrics`) and the composer (
   widths from the cells' min/max-content widths as browsers do, 三线表 or full rules by layout);
   its caption and header row stay with its first row; a column that begins inside the table
   repeats the header (`Row.repeat`) and a column that ends inside it closes it with the bottom
-  rule (`Row.closing`); a table whose natural width exceeds the column spans the columns;
+  rule (`Row.closing`); a table whose natural width exceeds the column spans the columns (its
+  rows are `span` rows: `publish.paginate.collect` makes them a band);
 - note references are set as small raised marks (role "…@sup", unbreakable from the character
   before them); the notes themselves are set by `note_lines` for the foot of the page.
 Every line knows its block index and the character offset where it starts (for `PageStart`);
@@ -478,8 +479,8 @@ class Setter:
             px_w, px_h = image_pixels(fig.image)
         except Exception:  # missing/unreadable images are reported by check_prepress before a build
             px_w, px_h = 4, 3
-        w, h, slots = figure_size(L, px_w, px_h)
-        span = figure_spans(L, px_w, px_h)
+        w, h, slots = figure_size(L, px_w, px_h, fig.wide)
+        span = figure_spans(L, px_w, px_h, fig.wide)
         measure = L.block_width if span else L.measure
         items: list = [SetImage(Path(fig.image), w, h, bi, 0.0, slots, measure, fig.alt_text)]
         offset = 0
@@ -494,9 +495,9 @@ class Setter:
             y += step
         if not fig.caption:
             y = h / L.leading
-        # The rest of the row's whole grid lines stays below the caption, above the next block;
-        # a spanning figure is followed by a blank line before the columns resume.
-        return Row(height=max(1, math.ceil(y - 1e-6)) + (1 if span else 0), breakable=True,
+        # The rest of the row's whole grid lines stays below the caption, above the next block (a
+        # spanning figure is set apart from the columns by a blank line: `place.BAND_GAP`).
+        return Row(height=max(1, math.ceil(y - 1e-6)), breakable=True,
                    payload=tuple(items), span=span)
 
     # ── tables ─────────────────────────────────────────────────────────────────────────────
@@ -525,8 +526,7 @@ class Setter:
                 maxs[k] = max(maxs[k], max((ln.natural for ln in wide), default=0.0))
                 mins[k] = max(mins[k], max((ln.natural for ln in narrow), default=0.0))
         pads = n * 2 * pad
-        span = L.columns > 1 and sum(maxs) + pads > L.measure + 1e-6 and \
-            sum(self._rows_estimate(table)) <= L.lines
+        span = L.columns > 1 and sum(maxs) + pads > L.measure + 1e-6
         full = (L.block_width if span else L.measure) - pads
         widths = _column_widths(mins, maxs, full)
         xs: list[float] = []
@@ -603,18 +603,9 @@ class Setter:
         if not rows:
             return []
         rows[0] = Row(rows[0].height, True, False, rows[0].payload, False, None, rows[0].closing)
-        space_after = Row(1, True, True)
-        if span:  # one band across the columns (it fits a page: see `_rows_estimate`), a blank line under it
-            band = _stack_rows(rows)
-            return [Row(band.height + 1, True, False, band.payload, True)]
-        return [*rows, space_after]
-
-    def _rows_estimate(self, table: Table) -> list[int]:
-        """Grid lines of the table's rows when set across the text block, one line a row (used to
-        decide whether a spanning table fits one page)."""
-        L = self.layout
-        extra = 1 if table.caption else 0
-        return [self.slots(L.style("table"))] * (len(table.rows) + extra)
+        if span:  # across the columns: a band set at the top or bottom of a page (`place`)
+            return [dataclasses.replace(r, span=True) for r in rows]
+        return [*rows, Row(1, True, True)]
 
     # ── notes ──────────────────────────────────────────────────────────────────────────────
     def note_lines(self, note: Footnote, measure: float) -> list[SetLine]:
@@ -673,18 +664,3 @@ def _column_widths(mins: list[float], maxs: list[float], full: float) -> list[fl
         spread = hi - lo
         return [a + (b - a) * room / spread for a, b in zip(mins, maxs, strict=True)]
     return [a * full / lo for a in mins] if lo > 0 else [full / n] * n
-
-
-def _stack_rows(rows: list[Row]) -> Row:
-    """One spanning row made of rows set one under the other."""
-    items: list = []
-    top = 0
-    for r in rows:
-        for it in r.payload or ():
-            items.append(_moved(it, top))
-        top += r.height
-    return Row(top, True, False, tuple(items), True)
-
-
-def _moved(item, dy: float):
-    return dataclasses.replace(item, slot=item.slot + dy)
