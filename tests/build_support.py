@@ -111,24 +111,29 @@ def is_subsequence(needle: str, hay: str) -> tuple[bool, int]:
 
 
 def article_source_text(article) -> str:
-    """The article's text in reading order, without picture captions: a picture that does not fit
-    where it is referenced floats to the next column or page, so its caption may come later."""
-    from publish.model import Figure
+    """The article's text in reading order, without picture captions and tables: a picture that
+    does not fit where it is referenced floats to the next column or page, and a wide table goes
+    to the top or bottom of a page, so their text may come later (`article_printed_extras`)."""
+    from publish.model import Figure, Table
     from publish.paginate.setting import byline_text
 
     parts = ["".join(article.title), article.subtitle]
     parts += [byline_text(b) for b in article.bylines]
-    parts += [b.text for b in article.blocks if not isinstance(b, Figure)]
+    parts += [b.text for b in article.blocks if not isinstance(b, Figure | Table)]
     return squeeze("".join(parts))
 
 
 def article_printed_extras(article, marks: str = "circled") -> list[str]:
-    """What the print edition adds to an article's text besides its blocks: picture captions
-    (placed where the picture floats), each note reference's mark, and each note (its mark and
-    its text, at the foot of a page)."""
-    from publish.model import Figure, block_note_refs, note_mark
+    """What the print edition sets apart from its text's flow: picture captions (placed where the
+    picture floats), each table's caption and cells (a wide table is a band at a page's top or
+    bottom), each note reference's mark, and each note (its mark and its text, at the foot of a
+    page)."""
+    from publish.model import Figure, Table, block_note_refs, note_mark, plain
 
     out = [squeeze(b.text) for b in article.blocks if isinstance(b, Figure) and b.text]
+    for table in (b for b in article.blocks if isinstance(b, Table)):
+        cells = [c.text for row in table.rows for c in row.cells]
+        out += [squeeze(t) for t in (plain(table.caption), *cells) if squeeze(t)]
     out += [note_mark(r.number, marks) for b in article.blocks for r in block_note_refs(b)]
     out += [note_mark(n.number, marks) + squeeze(n.text) for n in article.notes]
     return out

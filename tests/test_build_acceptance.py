@@ -193,11 +193,12 @@ def block_lines(issue, doc):
     for a in issue.articles:
         seq = [(p, ln) for p in doc.pages for ln in p.items
                if getattr(ln, "article", "") == a.slug and hasattr(ln, "kind")  # text lines, not pictures
-               and ln.kind not in ("title", "subtitle", "byline", "footnote", "noteref", "caption")]
+               and ln.kind not in ("title", "subtitle", "byline", "footnote", "noteref", "caption",
+                                   "table-caption", "table-header", "table-cell")]
         k = 0
         for bi, block in enumerate(a.blocks):
-            if isinstance(block, Figure):
-                continue  # a floated picture's caption is out of the text's order
+            if isinstance(block, Figure | Table):
+                continue  # a floated picture's caption, a wide table at a page's top: out of the text's order
             need = len(block.text)
             while need > 0:
                 page, line = seq[k]
