@@ -88,9 +88,9 @@ class Warm:
             rows = make()
             self._articles[id(article)] = (article, key, rows)
         self._articles_used.add(id(article))
-        # Placing may reorder a segment's rows in place (a picture floated past text): each
-        # pagination gets lists of its own; the rows themselves are immutable.
-        return dataclasses.replace(rows, segments=tuple(list(seg) for seg in rows.segments))
+        # (placing reorders a list of its own — a picture floated past text —, never `rows.rows`,
+        # a tuple of immutable rows: the kept value can be handed out again)
+        return rows
 
     # ── body pages ───────────────────────────────────────────────────────────────────────────
     def body_page(self, draft: Any, context: tuple, make: Callable[[], tuple[tuple, dict[str, float]]],
