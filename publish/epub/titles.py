@@ -11,14 +11,14 @@ own line breaks are only hints (they too may fall inside a word: `巴彦/淖尔�
 longer forced.
 
 The words come from jieba's dictionary (maximum-probability path over its word graph, without the
-HMM guesser for unknown words, so the result depends on the dictionary alone and is reproducible);
-runs of one-character words are then joined, since they are mostly names the dictionary does not
-know (`孟/长/云` → `孟长云`).
-Loading that whole dictionary takes ~0.5 s, so only the words that occur in the titles are
-loaded (`_load_words_of`: the same words cut, ~0.1 s), and the words of an issue's titles are kept in
-the cache (`publish.cache`, as JSON, checked to spell the same titles before use); a warm build does
-not import jieba. Without jieba installed, each title is one unbroken run per print line (the print
-breaks are then the only break opportunities, still better than breaking anywhere).
+HMM guesser for unknown words, so the result depends on the dictionary alone and is reproducible;
+`publish.epub.words` cuts exactly as jieba does, from an index of the dictionary in the cache,
+without loading jieba); runs of one-character words are then joined, since they are mostly names
+the dictionary does not know (`孟/长/云` → `孟长云`).
+The words of an issue's titles are also kept in the cache (`publish.cache`, as JSON, checked to
+spell the same titles before use), keyed by the dictionary file's content and the cutting code.
+Without jieba installed, each title is one unbroken run per print line (the print breaks are then
+the only break opportunities, still better than breaking anywhere).
 """
 
 from __future__ import annotations
@@ -31,69 +31,10 @@ _VERSION = "2"
 
 
 def _segment(texts: Sequence[str]) -> list[list[str]] | None:
-    try:
-        import jieba  # type: ignore[import-untyped]
-    except ImportError:
-        return None
-    import logging
+    from publish.epub.words import cut
 
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    if not _load_words_of(tokenizer, texts):
-        _load_whole_dictionary(tokenizer)
-    return [_join_single_characters(list(tokenizer.cut(t, HMM=False))) for t in texts]
-
-
-def _load_whole_dictionary(tokenizer: object) -> None:
-    """jieba's own loading of its whole word graph (~0.5 s): the fallback for a dictionary file
-    that is not laid out as `_load_words_of` expects."""
-    import tempfile
-
-    # jieba keeps its word graph in a marshal file under /tmp shared by every user; we never load
-    # data from disk we did not check, so its cache lives (and dies) in a private folder.
-    with tempfile.TemporaryDirectory(prefix="publish-jieba-") as tmp:
-        tokenizer.tmp_dir = tmp  # type: ignore[attr-defined]
-        tokenizer.cache_file = "jieba.cache"  # type: ignore[attr-defined]
-        tokenizer.initialize()  # type: ignore[attr-defined]
-
-
-def _load_words_of(tokenizer: object, texts: Sequence[str]) -> bool:
-    """Give `tokenizer` only the part of its dictionary that can matter for `texts`, the same
-    word graph there as jieba's own loading builds (gen_pfdict), in a fifth of the time.
-
-    Why it cuts the same words: with HMM off, jieba looks up only pieces of the sentence itself —
-    `get_DAG` walks `sentence[k:i]` while the piece is a word or a prefix of one and takes those with
-    a frequency, `calc` weighs each by `log(freq or 1) - log(total)`. So the words that are pieces
-    of a title (the last line of a word wins, as in jieba), the prefixes of those words (at 0 unless
-    themselves words) and the total of every line's frequency give every lookup the answer the
-    whole dictionary gives: a longer piece that is a word has all its prefixes kept. False (nothing
-    set) when the file is not `word frequency tag` lines, for `_load_whole_dictionary`.
-    """
-    pieces = {t[i:j] for t in texts for i in range(len(t)) for j in range(i + 1, len(t) + 1)}
-    f = tokenizer.get_dict_file()  # type: ignore[attr-defined]
-    try:
-        data = f.read().decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    finally:
-        f.close()
-    fields = data.split()
-    lines = data.count("\n") + (not data.endswith("\n"))
-    if len(fields) != 3 * lines or data.count(" ") != 2 * lines:
-        return False  # not exactly three fields a line, split by single spaces
-    words, frequencies = fields[0::3], fields[1::3]
-    try:
-        total = sum(map(int, frequencies))
-        freq = {w: int(frequencies[k]) for k, w in enumerate(words) if w in pieces}
-    except ValueError:
-        return False
-    for word in list(freq):
-        for end in range(1, len(word)):
-            freq.setdefault(word[:end], 0)
-    tokenizer.FREQ = freq  # type: ignore[attr-defined]
-    tokenizer.total = total  # type: ignore[attr-defined]
-    tokenizer.initialized = True  # type: ignore[attr-defined]
-    return True
+    cut_texts = cut(texts)
+    return None if cut_texts is None else [_join_single_characters(words) for words in cut_texts]
 
 
 def _is_han(ch: str) -> bool:
@@ -126,7 +67,7 @@ def title_words(titles: Sequence[Sequence[str]]) -> list[list[str]]:
     """For each title (its print lines), its words in order; they concatenate to the title."""
     texts = ["".join(t) for t in titles]
     from publish import cache
-    key = json.dumps([_VERSION, _jieba_version(), texts], ensure_ascii=False)
+    key = json.dumps([_VERSION, _dictionary_key(), texts], ensure_ascii=False)
     if cache is not None:
         raw = cache.get_bytes(KIND, key)
         if raw is not None:
@@ -144,13 +85,17 @@ def title_words(titles: Sequence[Sequence[str]]) -> list[list[str]]:
     return segmented
 
 
-def _jieba_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def _dictionary_key() -> str:
+    """What the words depend on besides the titles: jieba's dictionary and the code cutting them."""
+    from publish import cache
+    from publish.epub.words import dictionary_file
 
+    path = dictionary_file()
     try:
-        return version("jieba")
-    except PackageNotFoundError:
-        return ""
+        digest = cache.file_digest(path) if path is not None else ""
+    except OSError:
+        digest = ""
+    return f"{digest}\0{cache.module_digest('publish.epub.words', __name__)}"
 
 
 def word_ends(words: Sequence[str]) -> set[int]:

@@ -73,6 +73,7 @@ class PreparedEpub:
     plan: FontPlan
     cover: bytes
     note_marks: str = "circled"  # the layout's [notes] marks, so both editions number notes alike
+    title_words: tuple[tuple[str, ...], ...] | None = None  # each article's title cut into words
 
 
 def prepare_epub(
@@ -99,7 +100,10 @@ def prepare_epub(
     if cover is None:
         cover = _drawn_cover(issue, fonts)
     cover_mod.image_type(cover)  # an unknown image type is an error here, before the pages wait on it
-    return PreparedEpub(styles, plan, cover, str(getattr(layout, "note_marks", "circled")))
+    from publish.epub.titles import title_words
+
+    words = tuple(tuple(w) for w in title_words([a.title for a in issue.articles]))
+    return PreparedEpub(styles, plan, cover, str(getattr(layout, "note_marks", "circled")), words)
 
 
 def write_epub(
@@ -145,12 +149,14 @@ def write_epub(
     by_article: dict[str, list[PageStart]] = {}
     for s in page_starts:
         by_article.setdefault(s.article, []).append(s)
-    from publish.epub.titles import title_words
-
-    words = title_words([a.title for a in articles])
     section_of = [s.title for s in issue.sections for _ in s.articles]
     if prepared is None:
         prepared = prepare_epub(issue, fonts=fonts, embed_fonts=embed_fonts, cover=cover, layout=layout)
+    words = prepared.title_words
+    if words is None or len(words) != len(articles):
+        from publish.epub.titles import title_words
+
+        words = tuple(tuple(w) for w in title_words([a.title for a in articles]))
     styles, plan, cover = prepared.styles, prepared.plan, prepared.cover
     files = article_file_names(articles)
     docs = [render_article(a, i, by_article.get(a.slug, ()), lang=lang, stylesheet=f"../{CSS_FILE}",
