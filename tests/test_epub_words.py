@@ -69,6 +69,19 @@ def test_small_dictionary_rules_match_jieba(tmp_path):
         assert words.cut([text], index) == [list(tk.cut(text, HMM=False))], text
 
 
+def test_the_index_of_lines_sorted_in_place_is_the_index_of_a_dict():
+    text = words.dictionary_file().read_bytes()
+    assert words.build_index(text) == words._build_index_unsorted(text)
+
+
+def test_a_word_with_a_control_byte_is_still_found(tmp_path):
+    # "a\tb 3" sorts before "a 5" although its word sorts after: the index is made the slow way
+    text = "a\tb 3 n\na 5 n\n人大 5 n\n人 1 n\n人大 7 n\n".encode()
+    index = words.Index(words.build_index(text))
+    assert [index.lookup(w) for w in ("a", "a\tb", "人大", "人", "b")] == [5, 3, 7, 1, None]
+    assert index.total == 21
+
+
 @pytest.mark.parametrize("bad", [b"word\n", b"\n", b"\xff\xfe 3 n\n", b"w x n\n"])
 def test_a_dictionary_jieba_would_refuse_is_refused(bad):
     with pytest.raises(ValueError):
