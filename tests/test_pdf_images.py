@@ -165,3 +165,35 @@ def test_a_converted_picture_comes_from_the_build_cache_until_the_file_changes(t
     Image.new("RGB", (40, 30), (0, 0, 255)).save(png)  # the editor replaces the picture
     again = ImageConverter(profile).stream(png)
     assert again != first and (again.width, again.height) == (40, 30)
+
+
+@pytest.mark.parametrize("colours", [1, 2, 17, 256])
+def test_a_palette_image_converts_as_its_pixels_would(tmp_path: Path, fonts: UKaiFonts, colours: int,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # a palette image's colours are converted once each (fast); every pixel must come out as the
+    # per-pixel conversion of the same image in RGB makes it
+    import random
+    import zlib
+
+    from PIL import ImageCms
+
+    from publish.pdf.images import ImageConverter
+
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))  # converted here, not found
+    rng = random.Random(colours)
+    im = Image.new("P", (97, 61))
+    im.putpalette([rng.randrange(256) for _ in range(3 * colours)])
+    im.putdata([rng.randrange(colours) for _ in range(97 * 61)])
+    path = tmp_path / "palette.png"
+    # one with an embedded profile, as a PNG may carry one
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes() if colours == 17 else None
+    im.save(path, icc_profile=icc)
+    profile = find_default_profile()
+    assert profile is not None
+    converter = ImageConverter(profile.read_bytes())
+    reopened = Image.open(path)
+    assert reopened.mode == "P" and reopened.info.get("icc_profile") == icc
+    got = converter.stream(path)
+    expected = converter._transform(icc or b"").apply(reopened.convert("RGB"))
+    assert (got.width, got.height, got.color_space, got.filter) == (97, 61, "DeviceCMYK", "FlateDecode")
+    assert zlib.decompress(got.data) == expected.tobytes()
