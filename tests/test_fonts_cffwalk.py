@@ -102,9 +102,10 @@ def test_kept_sites_that_disagree_with_a_new_walk_are_not_used(fonts, monkeypatc
         for gid in range(1100, 1200):
             scan.glyph(gid, cff.charstrings[gid], cff.fd_of(gid))
         owner = next(o for o in sorted(scan.sites) if o[0] == "l" and scan.sites[o])  # met again below
-    start = min(walks.sites[owner])
-    end, kind, k = walks.sites[owner][start]
-    walks.sites[owner][start] = (end, kind, k + 1)
+    code = cffsubset._owner_code(owner)
+    sites = walks.get(code)
+    start, end, local, k = sites[0]
+    sites[0] = (start, end, local, k + 1)
     walks.glyphs -= set(range(1100, 1200))
     cache.put_bytes(cffsubset.CACHE_KIND, face, walks.encode())
     walked = _walked(monkeypatch)
@@ -113,13 +114,12 @@ def test_kept_sites_that_disagree_with_a_new_walk_are_not_used(fonts, monkeypatc
 
 
 def test_the_record_reads_back_as_written():
-    walks = cffsubset._Walks({0, 5, 65535}, {
-        ("c", 5): {0: (2, "g", 7), 9: (11, "l", 65535)},
-        ("g", 7): {},
-        ("l", 18, 3): {4: (5, "g", 0)},
-    })
+    sites = {5: [(0, 2, 0, 7), (9, 11, 1, 65535)], (1 << 24) | 7: [], (2 << 24) | (18 << 16) | 3: [(4, 5, 0, 0)]}
+    walks = cffsubset._Walks({0, 5, 65535}, sites)
     back = cffsubset._Walks.decode(walks.encode())
-    assert back.glyphs == walks.glyphs and back.sites == walks.sites
+    assert back.glyphs == walks.glyphs
+    assert {c: back.get(c) for c in back.codes()} == sites
+    assert back.get(6) == []  # a charstring with no calls
     with pytest.raises(ValueError):
         cffsubset._Walks.decode(walks.encode()[:-1])
     with pytest.raises(ValueError):

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import mmap
 import struct
+import sys
 from bisect import bisect_right
+from itertools import accumulate
 from pathlib import Path
 
 
@@ -235,6 +237,15 @@ class _Scan:
         # (subr owner, fd) → (clears the stack, depth change, ends the glyph), or None when the
         # subroutine declares hints or does arithmetic and must be walked with the glyph's state.
         self._summaries: dict[tuple, tuple[bool, int, bool] | None] = {}
+
+    def site_list(self, owner: tuple) -> list[Site]:
+        found = self.sites.get(owner)
+        return _site_list(found) if found else []
+
+    def global_calling_local(self) -> set[int]:
+        """Global subroutines that call local ones (only safe when one Font DICT is used)."""
+        return {owner[1] for owner, sites in self.sites.items()
+                if owner[0] == "g" and any(kind == "l" for _, kind, _ in sites.values())}
 
     def gsubr(self, k: int) -> bytes:
         b = self._gcache.get(k)
@@ -459,46 +470,74 @@ def _face_key(path: Path, face_index: int) -> str | None:
 
 
 def _owner_code(owner: tuple) -> int:
+    """An owner of call sites as one int: ("c", gid), ("g", k) or ("l", fd, k)."""
     if owner[0] == "l":
         return (2 << 24) | (owner[1] << 16) | owner[2]
     return (_KIND_CODE[owner[0]] << 24) | owner[1]
 
 
-def _owner_of(code: int) -> tuple:
-    kind = code >> 24
-    if kind == 0:
-        return ("c", code & 0xFFFF)
-    if kind == 1:
-        return ("g", code & 0xFFFF)
-    if kind == 2:
-        return ("l", (code >> 16) & 0xFF, code & 0xFFFF)
-    raise ValueError("unknown owner")
+_G, _L = 1 << 24, 2 << 24
+# A site: (start of the number, its end, 1 for a local subroutine else 0, subroutine index).
+Site = tuple[int, int, int, int]
 
 
-Sites = dict[int, tuple[int, str, int]]
+def _site_list(sites: dict[int, tuple[int, str, int]]) -> list[Site]:
+    return [(start, end, int(kind == "l"), k) for start, (end, kind, k) in sorted(sites.items())]
 
 
 class _Walks:
     """The kept walks of one face: the glyphs walked, and the call sites of every charstring and
-    subroutine they reach (owner → {start of the number: (end, "g"|"l", subroutine)})."""
+    subroutine they reach, by owner code, in order. Read back lazily: a record holds the sites of
+    some ten thousand subroutines, a subset needs a few thousand of them."""
 
-    def __init__(self, glyphs: set[int], sites: dict[tuple, Sites]) -> None:
+    def __init__(self, glyphs: set[int], sites: dict[int, list[Site]] | None = None) -> None:
+        import array
+
         self.glyphs = glyphs
-        self.sites = sites
+        self._added: dict[int, list[Site]] = dict(sites or {})
+        self._at: dict[int, tuple[int, int]] = {}  # owner code → (first of its sites in _flat, count)
+        self._flat = array.array("H")
+
+    def __contains__(self, code: int) -> bool:
+        return code in self._added or code in self._at
+
+    def get(self, code: int) -> list[Site]:
+        found = self._added.get(code)
+        if found is not None:
+            return found
+        at = self._at.get(code)
+        if at is None:
+            return []
+        it = iter(self._flat[at[0] : at[0] + 4 * at[1]])
+        found = self._added[code] = list(zip(it, it, it, it, strict=True))  # type: ignore[arg-type]
+        return found
+
+    def codes(self) -> set[int]:
+        return set(self._added) | set(self._at)
+
+    def merge(self, sites: dict[tuple, dict[int, tuple[int, str, int]]]) -> bool:
+        """Add a walk's sites; False if an owner's sites differ from those kept (then this record
+        must not be used)."""
+        for owner, found in sites.items():
+            code = _owner_code(owner)
+            listed = _site_list(found)
+            if code in self:
+                if self.get(code) != listed:
+                    return False
+            else:
+                self._added[code] = listed
+        return True
 
     def encode(self) -> bytes:
         import array
 
-        owners = sorted(self.sites, key=_owner_code)
+        codes = sorted(self.codes())
         gids = array.array("H", sorted(self.glyphs))
-        codes = array.array("I", map(_owner_code, owners))
-        counts = array.array("H", (len(self.sites[o]) for o in owners))
-        flat = array.array("H")
-        for o in owners:
-            for start, (end, kind, k) in sorted(self.sites[o].items()):
-                flat.extend((start, end, kind == "l", k))
-        parts = [gids, codes, counts, flat]
-        if struct.pack("=H", 1) != struct.pack("<H", 1):
+        lists = [self.get(c) for c in codes]
+        counts = array.array("H", map(len, lists))
+        flat = array.array("H", [v for sites in lists for site in sites for v in site])
+        parts = [gids, array.array("I", codes), counts, flat]
+        if sys.byteorder == "big":
             for a in parts:
                 a.byteswap()
         return (_WALK_MAGIC + struct.pack("<III", len(gids), len(codes), len(flat))
@@ -519,20 +558,18 @@ class _Walks:
             if at + size > len(data):
                 raise ValueError("short walk record")
             a.frombytes(data[at : at + size])
-            if struct.pack("=H", 1) != struct.pack("<H", 1):
+            if sys.byteorder == "big":
                 a.byteswap()
             arrays.append(a)
             at += size
         gids, codes, counts, flat = arrays
-        if at != len(data) or 4 * sum(counts) != n_flat:
+        if at != len(data) or 4 * sum(counts) != n_flat or any(c >> 24 > 2 for c in codes):
             raise ValueError("damaged walk record")
-        sites: dict[tuple, Sites] = {}
-        pos = 0
-        for code, count in zip(codes, counts, strict=True):
-            sites[_owner_of(code)] = {flat[i]: (flat[i + 1], "l" if flat[i + 2] else "g", flat[i + 3])
-                                      for i in range(pos, pos + 4 * count, 4)}
-            pos += 4 * count
-        return cls(set(gids), sites)
+        walks = cls(set(gids))
+        walks._flat = flat
+        starts = list(accumulate((4 * c for c in counts), initial=0))[:-1]
+        walks._at = dict(zip(codes, zip(starts, counts, strict=True), strict=True))
+        return walks
 
 
 def _load_walks(face: str) -> _Walks | None:
@@ -543,29 +580,24 @@ def _load_walks(face: str) -> _Walks | None:
         return None
     try:
         return _Walks.decode(data)
-    except (ValueError, KeyError):
+    except ValueError:
         return None  # sealed but unreadable (not ours): walked again, and replaced
-
-
-def _merge(into: dict[tuple, Sites], new: dict[tuple, Sites]) -> bool:
-    """Add `new`'s sites to `into`; False if an owner's sites differ (then `into` is unusable)."""
-    for owner, sites in new.items():
-        have = into.get(owner)
-        if have is None:
-            into[owner] = dict(sites)
-        elif have != sites:
-            return False
-    return True
 
 
 class _Assembled:
     """What `_build` reads of a `_Scan`, assembled from kept walks (`_scan_cached`)."""
 
-    def __init__(self, cff: CFF, sites: dict[tuple, Sites], used_g: set[int], used_l: dict[int, set[int]]) -> None:
+    def __init__(self, cff: CFF, walks: _Walks, used_g: set[int], used_l: dict[int, set[int]]) -> None:
         self.cff = cff
-        self.sites = sites
+        self.walks = walks
         self.used_g = used_g
         self.used_l = used_l
+
+    def site_list(self, owner: tuple) -> list[Site]:
+        return self.walks.get(_owner_code(owner))
+
+    def global_calling_local(self) -> set[int]:
+        return set()  # `_scan_cached` leaves such faces to the plain walk
 
     def gsubr(self, k: int) -> bytes:
         return self.cff.gsubrs[k]
@@ -580,41 +612,42 @@ class _Assembled:
 def _scan_cached(cff: CFF, codes: list[tuple[int, bytes, int]], face: str) -> _Assembled | None:
     """The subset's walk from the face's kept walks, walking (and keeping) only new glyphs; None
     when a new walk disagrees with what is kept."""
-    walks = _load_walks(face) or _Walks(set(), {})
+    walks = _load_walks(face) or _Walks(set())
     new = sorted({gid for gid, _, _ in codes if gid not in walks.glyphs})
     if new:
         scan = _Scan(cff)
         for gid in new:
             scan.glyph(gid, cff.charstrings[gid], cff.fd_of(gid))
-        if not _merge(walks.sites, scan.sites):
+        if not walks.merge(scan.sites):
             return None
         walks.glyphs.update(new)
         _keep(face, walks)
     # The subroutines used: those called from the glyphs' charstrings, and from those, …
     used_g: set[int] = set()
     used_l: dict[int, set[int]] = {}
-    todo: list[tuple] = [("c", gid) for gid, _, _ in codes]
-    seen = set(todo)
-    fd_of_glyph = {gid: fd for gid, _, fd in codes}
     for _, _, glyph_fd in codes:
         used_l.setdefault(glyph_fd, set())
-    while todo:
-        owner = todo.pop()
-        # a local subroutine's local calls stay in its Font DICT, a charstring's go to its own
-        fd: int | None = owner[1] if owner[0] == "l" else fd_of_glyph[owner[1]] if owner[0] == "c" else None
-        for _end, kind, k in walks.sites.get(owner, {}).values():
-            if kind == "g":
-                used_g.add(k)
-                callee: tuple = ("g", k)
-            else:
-                if fd is None:
-                    return None  # a global subroutine calling local ones: walked the plain way
-                used_l.setdefault(fd, set()).add(k)
-                callee = ("l", fd, k)
-            if callee not in seen:
-                seen.add(callee)
-                todo.append(callee)
-    return _Assembled(cff, {o: walks.sites[o] for o in seen if o in walks.sites}, used_g, used_l)
+    seen: set[int] = set()
+    for gid, _, glyph_fd in codes:
+        todo = [gid]  # a charstring's code is its glyph id
+        while todo:
+            owner = todo.pop()
+            kind = owner >> 24
+            # a charstring's local calls go to its Font DICT, a local subroutine's stay in its own
+            fd = glyph_fd if kind == 0 else (owner >> 16) & 0xFF if kind == 2 else -1
+            for _start, _end, local, k in walks.get(owner):
+                if local:
+                    if fd < 0:
+                        return None  # a global subroutine calling local ones: walked the plain way
+                    used_l.setdefault(fd, set()).add(k)
+                    callee = _L | (fd << 16) | k
+                else:
+                    used_g.add(k)
+                    callee = _G | k
+                if callee not in seen:
+                    seen.add(callee)
+                    todo.append(callee)
+    return _Assembled(cff, walks, used_g, used_l)
 
 
 def _keep(face: str, walks: _Walks) -> None:
@@ -624,9 +657,12 @@ def _keep(face: str, walks: _Walks) -> None:
     # they agree, so neither loses the other's glyphs.
     other = _load_walks(face)
     if other is not None and other.glyphs - walks.glyphs:
-        merged = {o: dict(s) for o, s in walks.sites.items()}
-        if _merge(merged, other.sites):
-            walks = _Walks(walks.glyphs | other.glyphs, merged)
+        merged = _Walks(walks.glyphs | other.glyphs, {c: walks.get(c) for c in walks.codes()})
+        if all(c not in merged or merged.get(c) == other.get(c) for c in other.codes()):
+            for c in other.codes():
+                if c not in merged:
+                    merged._added[c] = other.get(c)
+            walks = merged
     cache.put_bytes(CACHE_KIND, face, walks.encode())
 
 
@@ -671,16 +707,14 @@ def _index(items: list[bytes]) -> bytes:
     return bytes(out)
 
 
-def _rewrite(code: bytes, sites: dict[int, tuple[int, str, int]] | None, gmap, lmap, gbias, lbias) -> bytes:
+def _rewrite(code: bytes, sites: list[Site], gmap, lmap, gbias, lbias) -> bytes:
     if not sites:
         return code
     out = bytearray()
     pos = 0
-    for start in sorted(sites):
-        end, kind, k = sites[start]
-        new = (gmap[k] - gbias) if kind == "g" else (lmap[k] - lbias)
+    for start, end, local, k in sites:
         out += code[pos:start]
-        out += _int(new)
+        out += _int((lmap[k] - lbias) if local else (gmap[k] - gbias))
         pos = end
     out += code[pos:]
     return bytes(out)
@@ -750,13 +784,10 @@ def _build(cff: CFF, order: list[tuple[int, int]], font_name: str | None, names:
     lbias_new = {fd: _bias(len(lmaps[fd])) for fd in fds_used}
 
     def rewrite(owner, code, fd) -> bytes:
-        return _rewrite(code, scan.sites.get(owner), gmap, lmaps.get(fd, {}), new_gbias, lbias_new.get(fd, 0))
+        return _rewrite(code, scan.site_list(owner), gmap, lmaps.get(fd, {}), new_gbias, lbias_new.get(fd, 0))
 
     # A global subr that calls local subrs is only safe if it is used from a single FD.
-    g_fd: dict[int, int | None] = {}
-    for owner, sites in scan.sites.items():
-        if owner[0] == "g" and any(kind == "l" for _, kind, _ in sites.values()):
-            g_fd[owner[1]] = None
+    g_fd: dict[int, int | None] = dict.fromkeys(scan.global_calling_local())
     if g_fd:
         if len(fds_used) > 1:
             raise Unsupported("global subroutines calling local ones across Font DICTs")
