@@ -104,14 +104,49 @@ class ImageConverter:
         if isinstance(hit, list | tuple) and len(hit) == 6:
             width, height, space, filter_, data, inverted = hit
             result = _stream(width, height, space, filter_, data, inverted)
+        elif (streamed := self._palette_stream(path)) is not None:
+            result = streamed
+            if key:
+                cache.put_value("pdf-image", key, (result.width, result.height, result.color_space,
+                                                   result.filter, result.data, result.inverted))
         else:
             converted = self._convert(path)
             result = _as_stream(converted, self._last_encoded)
+            # the converted pixels (a full page: 12 MB of CMYK) are not needed once compressed
+            del converted
+            self._last_encoded = None
             if key:
                 cache.put_value("pdf-image", key, (result.width, result.height, result.color_space,
                                                    result.filter, result.data, result.inverted))
         self._streams[path] = result
         return result
+
+    def _palette_stream(self, path: Path) -> ImageStream | None:
+        """A palette picture (a PNG advertisement, a drawn cover) as `stream` makes it through
+        `_convert`, with a tenth of the memory: its colours converted once (`_through_palette`),
+        then CMYK made and compressed a band of rows at a time (zlib's stream is the same whatever
+        pieces it is fed in) instead of holding the page's 12 MB of CMYK twice. None when `_convert`
+        must decide (another kind of picture, or one that cannot be read: it names the error)."""
+        if path.suffix.lower() == ".pdf":
+            return None  # rendered to RGB by `open_picture`
+        try:
+            im = Image.open(path)  # the header only, until it is known to be a palette picture
+            if (im.mode != "P" or "transparency" in im.info or im.format in ("JPEG", "WEBP")
+                    or im.palette is None or im.palette.mode != "RGB"):
+                return None
+            im.load()  # as `open_picture` does
+        except (OSError, ValueError):
+            return None
+        transform = self._transform(im.info.get("icc_profile") or b"")
+        recoloured = _recoloured(im, transform)
+        compressor = zlib.compressobj()
+        parts = []
+        width, height = im.size
+        for top in range(0, height, _BAND):
+            band = recoloured.crop((0, top, width, min(height, top + _BAND)))
+            parts.append(compressor.compress(band.convert("RGBA").tobytes()))
+        parts.append(compressor.flush())
+        return _stream(width, height, "DeviceCMYK", "FlateDecode", b"".join(parts), False)
 
     def reader(self, path: Path) -> ImageReader | str:
         path = Path(path)
@@ -176,12 +211,20 @@ def _through_palette(im: Image.Image, transform: Any) -> Image.Image:
     gives every pixel the value it would get (a full-page PNG advertisement: 64 colours, 3.1
     million pixels, ~0.15 s of littleCMS). The CMYK colours then become an RGBA palette, whose
     four bytes a pixel Pillow expands in C and which are read back as C, M, Y, K."""
+    return Image.frombytes("CMYK", im.size, _recoloured(im, transform).convert("RGBA").tobytes())
+
+
+_BAND = 128  # rows of a palette picture made and compressed at a time (`_palette_stream`)
+
+
+def _recoloured(im: Image.Image, transform: Any) -> Image.Image:
+    """`im` with its palette converted: each entry's C, M, Y, K as R, G, B, A."""
     swatch = Image.frombytes("P", (256, 1), bytes(range(256)))
     swatch.putpalette(im.getpalette() or [])
     cmyk = transform.apply(swatch.convert("RGB")).tobytes()
     recoloured = im.copy()
     recoloured.putpalette(cmyk, rawmode="RGBA")
-    return Image.frombytes("CMYK", im.size, recoloured.convert("RGBA").tobytes())
+    return recoloured
 
 
 def _flatten_on_white(im: Image.Image) -> Image.Image:
