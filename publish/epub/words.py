@@ -90,10 +90,16 @@ class Index:
         return 0 if found.startswith(key) else None
 
 
-def _uint32s(data: bytes, at: int, count: int) -> array.array:
-    values = array.array("I")
-    if values.itemsize != 4 or at + 4 * count > len(data):
+def _uint32s(data: bytes, at: int, count: int) -> Sequence[int]:
+    """`count` little-endian 32-bit integers at `at`: a view of `data` where the machine's own
+    integers are those, else a copy."""
+    if at + 4 * count > len(data):
         raise ValueError("damaged word index")
+    if array.array("I").itemsize != 4:
+        raise ValueError("no 32-bit integers here")  # (every platform Python runs on has them)
+    if sys.byteorder == "little":
+        return memoryview(data)[at : at + 4 * count].cast("I")
+    values = array.array("I")
     values.frombytes(data[at : at + 4 * count])
     if sys.byteorder == "big":
         values.byteswap()

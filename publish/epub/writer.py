@@ -90,19 +90,22 @@ def prepare_epub(
 
         layout = load_layout(issue.layout, issue.root)
     styles = dict(getattr(layout, "styles", {}) or {})
-    if embed_fonts:
-        if fonts is None:
-            fonts = _load_fonts(issue)
-        plan = plan_fonts(collect(issue, element_roles({**DEFAULT_STYLES, **styles})), fonts,
-                          language=issue.language or "zh-CN")
-    else:
-        plan = FontPlan()
+    # The cover first: drawing it needs ~40 MB for a moment (a 1280 × 1800 canvas, FreeType's CJK
+    # faces), given back before the font subsets build up their tables, which stay until the end.
+    if embed_fonts and fonts is None:
+        fonts = _load_fonts(issue)
     if cover is None:
         cover = _drawn_cover(issue, fonts)
     cover_mod.image_type(cover)  # an unknown image type is an error here, before the pages wait on it
     from publish.epub.titles import title_words
 
     words = tuple(tuple(w) for w in title_words([a.title for a in issue.articles]))
+    if embed_fonts:
+        assert fonts is not None  # loaded above
+        plan = plan_fonts(collect(issue, element_roles({**DEFAULT_STYLES, **styles})), fonts,
+                          language=issue.language or "zh-CN")
+    else:
+        plan = FontPlan()
     return PreparedEpub(styles, plan, cover, str(getattr(layout, "note_marks", "circled")), words)
 
 
