@@ -114,8 +114,9 @@ def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def tree_memory(argv: list[str], env: dict[str, str], every: float = 0.01) -> tuple[float, float]:
-    """(peak PSS, peak RSS) in MB of a process and all its descendants together, sampled.
+def tree_memory(argv: list[str], env: dict[str, str], every: float = 0.01) -> tuple[float, float, str]:
+    """(peak PSS, peak RSS) in MB of a process and all its descendants together, sampled, and who
+    held the peak PSS ("build 60 + helpers 45, 12": the build process, then its helpers).
 
     A build forks helpers (the second half of the composing, the EPUB) that share most of their
     pages with the parent; `ru_maxrss` is the largest single process. The sum of proportional set
@@ -125,8 +126,10 @@ def tree_memory(argv: list[str], env: dict[str, str], every: float = 0.01) -> tu
     """
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak_pss = peak_rss = 0
+    held = ""
     while proc.poll() is None:
         pss = rss = 0
+        each: list[int] = []
         todo = [proc.pid]
         while todo:
             pid = todo.pop()
@@ -134,17 +137,23 @@ def tree_memory(argv: list[str], env: dict[str, str], every: float = 0.01) -> tu
                 for tid in os.listdir(f"/proc/{pid}/task"):
                     with open(f"/proc/{pid}/task/{tid}/children") as f:
                         todo.extend(int(c) for c in f.read().split())
+                mine = 0
                 with open(f"/proc/{pid}/smaps_rollup") as f:
                     for line in f:
                         if line.startswith("Pss:"):
-                            pss += int(line.split()[1])
+                            mine = int(line.split()[1])
+                            pss += mine
                         elif line.startswith("Rss:"):
                             rss += int(line.split()[1])
+                each.append(mine)
             except (OSError, ValueError):
                 continue  # the process ended while being read
+        if pss > peak_pss:
+            helpers = ", ".join(f"{k / 1024:.0f}" for k in each[1:])
+            held = f"build {each[0] / 1024:.0f}" + (f" + helpers {helpers}" if helpers else "") if each else ""
         peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
         time.sleep(every)
-    return peak_pss / 1024, peak_rss / 1024
+    return peak_pss / 1024, peak_rss / 1024, held
 
 
 # One run, timed from inside: the CLI's imports (as `publish build` makes them), then each stage
@@ -342,6 +351,8 @@ def main() -> None:
                 new = tree_memory(cmd(new_issue(issue_dir, work / "new-issue", 9999), flags), env)
                 print(f"{variant:18}" + "".join(f"   {m} {v[0]:4.0f} / {v[1]:4.0f}"
                                                  for m, v in zip(MODES, (cold, new, warm), strict=True)))
+                print(f"{'':18}   at the peak, PSS by process: " + "; ".join(
+                    f"{m} {v[2]}" for m, v in zip(MODES, (cold, new, warm), strict=True)))
             if have_typst:
                 t = tree_memory(typst_cmd, base_env)
                 print(f"{'Typst':18}   {t[0]:4.0f} / {t[1]:4.0f}")
