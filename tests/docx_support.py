@@ -78,6 +78,22 @@ class Manuscript:
             run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
         return run
 
+    def hyperlink(self, paragraph: docx.text.paragraph.Paragraph, text: str, address: str = "", *,
+                  anchor: str = "", bold: bool = False) -> None:
+        """A hyperlink as Word writes it: `w:hyperlink` with the relationship of an external address
+        (or a `w:anchor` to a bookmark) around a run."""
+        if address:
+            rid = paragraph.part.relate_to(address, RT.HYPERLINK,
+                                           is_external=True)
+            attr = f'r:id="{rid}"'
+        else:
+            attr = f'w:anchor="{anchor}"'
+        rpr = f"<w:rPr>{'<w:b/>' if bold else ''}<w:sz w:val=\"{int(BODY['size'] * 2)}\"/></w:rPr>"
+        paragraph._p.append(parse_xml(
+            f'<w:hyperlink {W_NS} '
+            f'{attr}><w:r>{rpr}<w:t>{text}</w:t></w:r></w:hyperlink>'
+        ))
+
     def title(self, *lines: str, size: float = 22) -> None:
         for line in lines:
             self.para(line, align="center", size=size, font="方正小标宋简体")

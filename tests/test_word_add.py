@@ -666,3 +666,27 @@ def test_shapes_and_embedded_objects_are_listed_with_where_they_were(issue: Path
     assert ("shape", "paragraph 3") in omitted and ("embedded object", "paragraph 4") in omitted
     printed = CliRunner().invoke(main, ["add", str(issue), str(issue.parent / "稿件.docx"), "--dry-run"]).output
     assert "not carried over: shape at paragraph 3" in printed
+
+
+def test_a_hyperlink_to_a_web_address_becomes_a_link_and_others_keep_their_text(issue: Path) -> None:
+    """Word's hyperlinks: a web address becomes `[text](address)` (the screen PDF and the EPUB
+    link it); one to a bookmark or a file keeps its text and is listed as not carried over."""
+    from publish.model import Link, Text
+
+    m = title_manuscript("通知")
+    p = m.para("详见")
+    m.hyperlink(p, "中国人大网", "https://www.npc.gov.cn/npc/c2/", bold=True)
+    m.run(p, "和")
+    m.hyperlink(p, "第二部分", anchor="_Toc123")
+    m.run(p, "及")
+    m.hyperlink(p, "附件", "file:///C:/附件.docx")
+    m.run(p, "。")
+    report, article = add_one(issue, m)
+    (para,) = [b for b in blocks_of(article, Paragraph) if "详见" in b.text]
+    assert para.runs == (Text("详见"), Link("中国人大网", "https://www.npc.gov.cn/npc/c2/"),
+                         Text("和第二部分及附件。"))
+    omitted = [(o.what, o.text) for o in report.files[0].omitted]
+    assert ("hyperlink to _Toc123", "第二部分") in omitted
+    assert ("hyperlink to file:///C:/附件.docx", "附件") in omitted
+    text = next((issue / "articles").glob(f"{Path(report.articles[0]).stem}.md")).read_text(encoding="utf-8")
+    assert "[中国人大网](https://www.npc.gov.cn/npc/c2/)" in text

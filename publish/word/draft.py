@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from publish.model import Emphasis, Text
+from publish.model import Emphasis, Link, Text
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Ref:
         return ""
 
 
-Run = Text | Emphasis | Ref
+Run = Text | Emphasis | Link | Ref
 
 
 def plain(runs: list[Run] | tuple[Run, ...]) -> str:

@@ -24,6 +24,7 @@ from publish.model import (
     Footnote,
     Heading,
     Inline,
+    Link,
     ListItem,
     Note,
     NoteRef,
@@ -47,7 +48,7 @@ def runs_of(runs: list[Run]) -> tuple[Inline, ...]:
     for run in runs:
         if isinstance(run, Ref):
             out.append(NoteRef(run.label, int(run.label)))
-        elif isinstance(run, Text | Emphasis):
+        elif isinstance(run, Text | Emphasis | Link):
             out.append(run)
     return merge_runs(out)
 

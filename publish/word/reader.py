@@ -77,6 +77,7 @@ class Span:
     note: tuple[str, str] | None = None
     image: str | None = None
     alt: str = ""
+    link: str = ""  # a hyperlink's web address (http, https, mailto), for the article's `[text](address)`
 
 
 @dataclass
@@ -381,6 +382,7 @@ class Reader:
         self.count = 0  # body paragraphs seen, for `where`
         self.comment_places: dict[str, str] = {}
         self.tables = 0
+        self.part = document.part  # the part being read: its relationships name hyperlinks' addresses
 
     # where things are, in words an editor can follow in Word
     def here(self) -> str:
@@ -489,7 +491,13 @@ class Reader:
                 continue
             elif name == "r":
                 self.run(child, para, sid, state)
-            elif name in ("hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo"):
+            elif name == "hyperlink":
+                outer = state.get("link", [])
+                address = self.hyperlink(child, para)
+                state["link"] = [address] if address else []
+                self.inline(child, para, sid, state)
+                state["link"] = outer
+            elif name in ("smartTag", "customXml", "fldSimple", "dir", "bdo"):
                 self.inline(child, para, sid, state)
             elif name == "sdt":
                 content = child.find(w("sdtContent"))
@@ -536,7 +544,8 @@ class Reader:
                 if text.strip():
                     self.out.omitted.append(Omission("hidden text", para.where, text))
                 return
-            para.spans.append(Span(text, **style))  # type: ignore[arg-type]
+            link = state.get("link")
+            para.spans.append(Span(text, **style, link=link[0] if link else ""))  # type: ignore[arg-type]
 
         for node in r:
             name = _local(node)
@@ -688,10 +697,12 @@ class Reader:
         root = etree.fromstring(part.blob)
         notes = [n for n in root.iter(w(kind))
                  if n.get(w("type")) not in ("separator", "continuationSeparator", "continuationNotice")]
+        self.part = part
         for index, note in enumerate(notes, start=1):
             nid = note.get(w("id")) or ""
             paras = [self.paragraph(p, where=f"{kind} {index}") for p in note.iter(w("p"))]
             self.out.notes[(kind, nid)] = paras
+        self.part = self.document.part
 
     def read_comments(self) -> None:
         part = self.related("comments")
@@ -705,6 +716,24 @@ class Reader:
             text = "".join(self.plain(p) for p in comment.iter(w("p")))
             where = places.get(cid, "the document")
             self.out.omitted.append(Omission(f"comment by {author}" if author else "comment", where, text))
+
+    def hyperlink(self, element: Any, para: Para) -> str:
+        """A hyperlink's web address, or "" — a link inside the document (a bookmark) or to a file
+        or another kind of address has no place in an article: its text is kept, the link listed."""
+        rid = element.get(f"{{{NS['r']}}}id")
+        rel = self.part.rels.get(rid) if rid else None
+        address = str(getattr(rel, "target_ref", "") or "") if rel is not None and rel.is_external else ""
+        if address:
+            from publish.links import LinkError, resolve
+
+            try:
+                if resolve(address, ()).kind == "uri":
+                    return address
+            except LinkError:
+                pass
+        where = address or element.get(w("anchor")) or "a place in the document"
+        self.out.omitted.append(Omission(f"hyperlink to {where}", para.where, self.plain(element)))
+        return ""
 
     def related(self, what: str) -> Any | None:
         for rel in self.document.part.rels.values():

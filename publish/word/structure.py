@@ -25,10 +25,11 @@ confirm them when present:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 
-from publish.model import Emphasis, Text
+from publish.model import Emphasis, Link, Text
 from publish.word.draft import Block, Draft, Ref, Run, plain
 from publish.word.reader import HAN, Grid, Manuscript, Para, Span, han
 
@@ -111,7 +112,9 @@ def _runs(spans: list[Span], labels: dict[tuple[str, str], str], emphasis: bool 
             continue
         if not span.text:
             continue
-        if emphasis and (span.bold or span.italic) and span.text.strip():
+        if span.link:
+            runs.append(Link(span.text, span.link))  # a link's text is plain
+        elif emphasis and (span.bold or span.italic) and span.text.strip():
             runs.append(Emphasis(span.text))
         else:
             runs.append(Text(span.text))
@@ -126,8 +129,9 @@ def _merge(runs: list[Run]) -> list[Run]:
             continue
         if not run.text:
             continue
-        if merged and type(merged[-1]) is type(run) and not isinstance(run, Ref):
-            merged[-1] = type(run)(merged[-1].text + run.text)  # type: ignore[call-arg,operator]
+        if merged and type(merged[-1]) is type(run) and not isinstance(run, Ref) \
+                and getattr(merged[-1], "target", None) == getattr(run, "target", None):
+            merged[-1] = dataclasses.replace(run, text=merged[-1].text + run.text)  # type: ignore[union-attr]
         else:
             merged.append(run)
     return merged
@@ -139,11 +143,11 @@ def _strip_runs(runs: list[Run]) -> list[Run]:
     while runs and not isinstance(runs[0], Ref) and not runs[0].text.lstrip():
         runs.pop(0)
     if runs and not isinstance(runs[0], Ref):
-        runs[0] = type(runs[0])(runs[0].text.lstrip())  # type: ignore[call-arg]
+        runs[0] = dataclasses.replace(runs[0], text=runs[0].text.lstrip())
     while runs and not isinstance(runs[-1], Ref) and not runs[-1].text.rstrip():
         runs.pop()
     if runs and not isinstance(runs[-1], Ref):
-        runs[-1] = type(runs[-1])(runs[-1].text.rstrip())  # type: ignore[call-arg]
+        runs[-1] = dataclasses.replace(runs[-1], text=runs[-1].text.rstrip())
     return runs
 
 
