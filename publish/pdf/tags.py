@@ -4,7 +4,8 @@ In: the paginated `Document` (each `TextLine`'s kind, article, block and content
 `PlacedImage`'s article and block; the section titles and `ArticleTags`), item by item as the
 writer draws them, and ReportLab's document. Out: the operators that open and close each item's
 marked-content sequence, and — once every page is drawn — the structure tree, the parent tree,
-`/MarkInfo`, `/StructParents` on the pages and, in the screen edition, the contents links.
+`/MarkInfo`, `/StructParents` on the pages and, in the screen edition, the link annotations (contents
+entries, `[text](target)` links, note marks ↔ notes).
 
 The tree (ISO 32000-1 §14.7–14.8 standard structure types; PDF/UA-1 §7):
 
@@ -13,7 +14,10 @@ The tree (ISO 32000-1 §14.7–14.8 standard structure types; PDF/UA-1 §7):
                                            ─ H2…H6 · P (─ Reference: a note mark) · L ─ LI ─ LBody
                                            ─ Figure /Alt · Caption · Table ─ Caption · TR ─ TH /Scope | TD
                                            ─ Note /ID (a footnote, after the text of its page)
-    (an element continued on another page holds one Span per page: `_split_across_pages`)
+    screen edition, inside the element the text stands in: Link (linked text + its annotations),
+    Reference ─ Link (a note mark → its note), Note ─ Link (the note's own mark → back)
+    (an element continued on another page holds one Span per page, and an element whose text a
+    child interrupts holds that text in Spans: `_split_across_pages`)
 
 An element collects the marked-content ids (MCIDs) of every line it owns, on whatever page or
 column the line was set, in the order the lines come — pagination hands them over column by
