@@ -13,6 +13,7 @@ folio's width never changes how many lines an entry takes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from publish.cjk.title_join import join_title
 from publish.layout.spec import Layout
@@ -21,6 +22,9 @@ from publish.paginate.contents import ContentsItem, set_contents
 from publish.paginate.pages import TextLine
 from publish.paginate.place import PageDraft
 from publish.paginate.setting import Setter, byline_text
+
+if TYPE_CHECKING:
+    from publish.paginate.warm import Warm
 
 
 @dataclass(frozen=True)
@@ -32,14 +36,18 @@ class Folios:
     items: list[ContentsItem]  # the contents entries (sections and articles) in order
 
 
-def assign_folios(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageDraft]) -> Folios:
+def assign_folios(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageDraft],
+                  warm: Warm | None = None) -> Folios:
+    """See the module docstring; `warm`: the contents set for the same entries and folios in the
+    previous pagination are taken as they were (`publish.paginate.warm`)."""
     items = _contents_items(issue)
+    contents = set_contents if warm is None else warm.contents
     n_contents = 0
     contents_pages: list[list[TextLine]] = []
     for _ in range(4):  # converges in one or two rounds: folio text width does not change line count
         first_contents, first_body = _folios(issue.first_folio, n_contents)
         folio_of = {slug: first_body + i for slug, i in _opening_pages(drafts).items()}
-        contents_pages = set_contents(issue, layout, setter, items, folio_of)
+        contents_pages = contents(issue, layout, setter, items, folio_of)
         if len(contents_pages) == n_contents:
             break
         n_contents = len(contents_pages)

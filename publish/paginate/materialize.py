@@ -46,12 +46,20 @@ def materialize(issue: Issue, layout: Layout, setter: Setter, drafts: list[PageD
     for k, lines in enumerate(folios.contents_pages):
         folio = folios.first_contents + k
         page_side = side(folio)
-        page_items: list = []
-        if layout.header_on_contents:
-            page_items.extend(_header(issue, layout, setter, layout.contents_title.replace("\u3000", ""), folio,
-                                      page_side))
-        page_items.extend(_shift(line, layout.block_left(page_side)) for line in lines)
-        pages.append(Page(len(pages), folio, page_side, "", tuple(page_items), "contents"))
+
+        def contents_items(lines: list = lines, folio: int = folio, page_side: str = page_side) -> tuple:
+            page_items: list = []
+            if layout.header_on_contents:
+                page_items.extend(_header(issue, layout, setter, layout.contents_title.replace("\u3000", ""), folio,
+                                          page_side))
+            page_items.extend(_shift(line, layout.block_left(page_side)) for line in lines)
+            return tuple(page_items)
+
+        if warm is None:
+            items = contents_items()
+        else:
+            items = warm.contents_page(lines, (folio, page_side, issue.magazine, issue.label), contents_items)
+        pages.append(Page(len(pages), folio, page_side, "", items, "contents"))
 
     outline: list[OutlineEntry] = []
     page_starts: list[PageStart] = []

@@ -91,13 +91,13 @@ def _paginate(issue: Issue, layout: Layout, setter: Setter, progress: Callable[[
         if ins.after:
             after.setdefault(ins.after, []).append(ins.picture)
     drafts = place(collect(issue, setter, warm), layout, progress, first_folio=issue.first_folio, inserts_after=after)
-    folios = assign_folios(issue, layout, setter, drafts)
+    folios = assign_folios(issue, layout, setter, drafts, warm)
     if layout.section_start == "right-page" and folios.first_body % 2 != issue.first_folio % 2:
         # The contents pushed the body by an odd number of pages (first_folio too small for them):
         # the sections were placed for the other page side — placed again for the right one.
         drafts = place(collect(issue, setter, warm), layout, None, first_folio=folios.first_body, inserts_after=after)
-        folios = assign_folios(issue, layout, setter, drafts)
+        folios = assign_folios(issue, layout, setter, drafts, warm)
     if any(ins.folio is not None for ins in issue.inserts):
         insert_at_folios(issue, drafts, folios.first_body)
-        folios = assign_folios(issue, layout, setter, drafts)  # the articles after them moved on
+        folios = assign_folios(issue, layout, setter, drafts, warm)  # the articles after them moved on
     return materialize(issue, layout, setter, drafts, folios, warm)

@@ -47,6 +47,11 @@ class Warm:
         self._pages: dict[tuple, tuple[tuple, tuple[tuple, dict[str, float]]]] = {}
         self._pages_used: set[tuple] = set()
         self._previous: tuple[tuple, ...] = ()  # the last pagination's items, page by page
+        # (contents entries, folios) → the contents pages' lines; (lines, folio, side) → page items
+        self._contents: dict[tuple, list] = {}
+        self._contents_used: set[tuple] = set()
+        self._contents_pages: dict[tuple, tuple[list, tuple]] = {}
+        self._contents_pages_used: set[tuple] = set()
 
     # ── one pagination ───────────────────────────────────────────────────────────────────────
     def begin(self, layout: Any, fonts: Any, composer: Any) -> Any:
@@ -61,9 +66,13 @@ class Warm:
             self._articles.clear()
             self._pages.clear()
             self._previous = ()
+            self._contents.clear()
+            self._contents_pages.clear()
         self.setter.used = set()
         self._articles_used = set()
         self._pages_used = set()
+        self._contents_used = set()
+        self._contents_pages_used = set()
         return self.setter
 
     def end(self) -> None:
@@ -75,6 +84,8 @@ class Warm:
         setter.memo = {k: v for k, v in setter.memo.items() if k in used}
         self._articles = {k: v for k, v in self._articles.items() if k in self._articles_used}
         self._pages = {k: v for k, v in self._pages.items() if k in self._pages_used}
+        self._contents = {k: v for k, v in self._contents.items() if k in self._contents_used}
+        self._contents_pages = {k: v for k, v in self._contents_pages.items() if k in self._contents_pages_used}
 
     # ── articles ─────────────────────────────────────────────────────────────────────────────
     def article_rows(self, article: Article, section: str, first_in_section: bool,
@@ -112,6 +123,29 @@ class Warm:
         self._pages_used.add(key)
         return value
 
+
+    # ── the contents ─────────────────────────────────────────────────────────────────────────
+    def contents(self, issue: Any, layout: Any, setter: Any, items: list, folio_of: dict[str, int]) -> list:
+        """`publish.paginate.contents.set_contents`, kept by its entries and the folios they show
+        (the layout and setter are this context's; the issue is not read)."""
+        from publish.paginate.contents import set_contents
+
+        key = (tuple(items), tuple(sorted(folio_of.items())))
+        pages = self._contents.get(key)
+        if pages is None:
+            pages = self._contents[key] = set_contents(issue, layout, setter, items, folio_of)
+        self._contents_used.add(key)
+        return pages
+
+    def contents_page(self, lines: list, context: tuple, make: Callable[[], tuple]) -> tuple:
+        """The items of a contents page set from `lines` (kept from `contents`) in `context`
+        (folio, side, header): kept, or `make()`."""
+        key = (id(lines), context)
+        hit = self._contents_pages.get(key)
+        if hit is None or hit[0] is not lines:
+            hit = self._contents_pages[key] = (lines, make())
+        self._contents_pages_used.add(key)
+        return hit[1]
 
     # ── the other pages ──────────────────────────────────────────────────────────────────────
     def settle(self, pages: tuple) -> tuple:

@@ -40,7 +40,8 @@ from publish.pdf.fontobjects import SURROGATE_FIRST, SURROGATE_LAST, CIDSubsetFo
 class _Kept:
     """A drawn page: its items (held, so that their id names no other tuple while kept), the faces
     in first-use order with their resource names, the characters per face (code → character), and
-    each line part's glyph count and operators by (item index, part index)."""
+    each line part's glyph count (-1: the part was the whole line) and operators by (item
+    index, part index)."""
 
     __slots__ = ("faces", "items", "parts", "used")
 

@@ -553,21 +553,25 @@ class _PageDrawer:
         c.saveState()
         c.translate(self.geometry.offset, self.geometry.offset)
         for i, item in enumerate(page.items):
-            if isinstance(item, TextLine):
-                if not len(item.glyphs):
+            if type(item) is TextLine or isinstance(item, TextLine):
+                # (a line kept from the last PDF had glyphs: the same object has them now)
+                if (kept is None or (i, 0) not in kept) and not len(item.glyphs):
                     continue
                 # each line is one marked-content sequence of its structure element (tags.py); a
                 # list item's first line two: its label and the rest
-                for j, (opening, part) in enumerate(tagger.parts(item)):
+                parts = tagger.parts(item)
+                for j, (opening, part) in enumerate(parts):
                     code.append(opening)
                     known = kept.get((i, j)) if kept is not None else None
-                    if known is not None and known[0] == len(part.glyphs):
+                    # a kept part is the same line when it was the whole line then and is now
+                    # (-1), or has as many glyphs as then (a list item's label, its rest)
+                    if known is not None and (known[0] == -1 if part is item else known[0] == len(part.glyphs)):
                         code.append(known[1])
                     else:
                         operators = line_operators(part, self.encoder)
                         code.append(operators)
                         if drawn is not None:
-                            drawn[(i, j)] = (len(part.glyphs), operators)
+                            drawn[(i, j)] = (-1 if part is item else len(part.glyphs), operators)
                     code.append(EMC)
             elif isinstance(item, Rule):
                 # A width of 0 means "the thinnest line the device can draw", which differs from
