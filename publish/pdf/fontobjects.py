@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
+from collections import OrderedDict
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF, fp_str
@@ -144,39 +145,13 @@ class CIDSubsetFont(pdfmetrics.Font):
         doc.delayedFonts.append(_Finisher(self, type0))
 
     def build(self, doc, type0: pdfdoc.PDFDictionary) -> None:
-        from publish.fonts import programs
-
         info = self.info
         codes = sorted(self.used)
         chars = "".join(self.used[c] for c in codes)
-        if self.program == "cff":
-            from publish.fonts.cffsubset import Unsupported
-
-            try:
-                data, gid_of_code = programs.pdf_cff(info, {c: self.used[c] for c in codes}), None
-            except Unsupported:
-                self.program = "truetype"  # path A for what the fast subsetter cannot read
-        if self.program != "cff":
-            data, gid_of_cp = programs.pdf_truetype(info, chars)
-            gid_of_code = {c: gid_of_cp.get(ord(self.used[c]), 0) for c in codes}
-        tag = subset_tag(data)
-        base = f"{tag}+{info.ps_name}"
+        made = _made(self, codes, chars)
+        self.program, data, base = made.program, made.data, made.base
         # Without page compression ReportLab leaves every stream plain (filters=None → its default).
-        compress = [CACHED_FLATE] if doc.compression else None
-
-        # /W: widths in 1/1000 em from the face's own advances, consecutive codes grouped.
-        runs: list[tuple[int, list[float]]] = []
-        advances, cmap_get, scale, used = info.advances, info.cmap.get, self._scale, self.used
-        run_widths: list[float] = []
-        next_code = -1
-        for code in codes:
-            w = round(advances[cmap_get(ord(used[code]), 0)] * scale, 3)
-            if code == next_code:
-                run_widths.append(w)
-            else:
-                run_widths = [w]
-                runs.append((code, run_widths))
-            next_code = code + 1
+        compress = [_KeptFlate(made, "data")] if doc.compression else None
 
         sc = self._scale
         descriptor = pdfdoc.PDFDictionary(
@@ -216,21 +191,15 @@ class CIDSubsetFont(pdfmetrics.Font):
                 ),
                 "FontDescriptor": doc.Reference(descriptor),
                 "DW": 1000,
-                "W": width_array(runs),
+                "W": made.widths,
             }
         )
-        if gid_of_code is not None:
-            # CID (= our code) → glyph id in the subset, two bytes per CID from 0 (PDF 32000 §9.7.4.2).
-            top = max(codes, default=0)
-            table = bytearray(2 * (top + 1))
-            for code, gid in gid_of_code.items():
-                table[2 * code : 2 * code + 2] = gid.to_bytes(2, "big")
+        if made.cid_to_gid is not None:
             cid_font["CIDToGIDMap"] = doc.Reference(
-                pdfdoc.PDFStream(pdfdoc.PDFDictionary(), bytes(table), filters=[CACHED_FLATE])
+                pdfdoc.PDFStream(pdfdoc.PDFDictionary(), made.cid_to_gid, filters=[_KeptFlate(made, "cid_to_gid")])
             )
-        to_unicode = pdfdoc.PDFStream(
-            pdfdoc.PDFDictionary(), to_unicode_cmap(base, self.used), filters=compress
-        )
+        to_unicode = pdfdoc.PDFStream(pdfdoc.PDFDictionary(), made.to_unicode,
+                                      filters=[_KeptFlate(made, "to_unicode")] if doc.compression else None)
         type0.dict.update(
             {
                 "Type": "/Font",
@@ -241,6 +210,107 @@ class CIDSubsetFont(pdfmetrics.Font):
                 "ToUnicode": doc.Reference(to_unicode),
             }
         )
+
+
+class _Made:
+    """What a subset font's PDF objects are made of: the program kind used ("cff", or "truetype"
+    when the CFF subsetter could not read the face), the program's bytes, the subset's name, the
+    /W array, the ToUnicode CMap and (path A) the CIDToGIDMap — all the same bytes for the same
+    face and characters."""
+
+    __slots__ = ("base", "cid_to_gid", "data", "packed", "program", "to_unicode", "widths")
+
+    def __init__(self, program: str, data: bytes, base: str, widths: Preformatted, to_unicode: bytes,
+                 cid_to_gid: bytes | None) -> None:
+        self.program, self.data, self.base = program, data, base
+        self.widths, self.to_unicode, self.cid_to_gid = widths, to_unicode, cid_to_gid
+        self.packed: dict[str, bytes] = {}  # field → its Flate-compressed bytes, once compressed
+
+
+class _KeptFlate:
+    """The Flate filter of one of a `_Made`'s streams: `CACHED_FLATE` (the same /FlateDecode, the
+    same bytes) the first time, then the bytes it gave, kept with the subset."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, made: _Made, field: str) -> None:
+        self.made, self.field = made, field
+
+    def encode(self, text: bytes | str) -> bytes:
+        packed = self.made.packed.get(self.field)
+        if packed is None or text is not getattr(self.made, self.field):
+            packed = CACHED_FLATE.encode(text)
+            if text is getattr(self.made, self.field):
+                self.made.packed[self.field] = packed
+        return packed
+
+    def decode(self, encoded: bytes) -> bytes:
+        return CACHED_FLATE.decode(encoded)
+
+
+# The last subsets made, by face (its `FaceInfo` object), program and characters: a process that
+# writes the same issue again (`publish watch`, a Publisher) embeds the very same subsets, and
+# making one (program, /W, CMap: ~2 ms for a CJK face) is then skipped. A few entries per face.
+_MADE: OrderedDict[tuple, tuple[FaceInfo, _Made]] = OrderedDict()
+KEPT_SUBSETS = 16
+_made_lock = threading.Lock()
+
+
+def _made(font: CIDSubsetFont, codes: list[int], chars: str) -> _Made:
+    key = (id(font.info), font.program, tuple(codes), chars, bool(rl_config.pdfMultiLine))  # (/W's layout)
+    with _made_lock:
+        hit = _MADE.get(key)
+        if hit is not None and hit[0] is font.info:
+            _MADE.move_to_end(key)
+            return hit[1]
+    made = _make(font, codes)
+    with _made_lock:
+        _MADE[key] = (font.info, made)  # the entry holds the FaceInfo: its id names no other while kept
+        while len(_MADE) > KEPT_SUBSETS:
+            _MADE.popitem(last=False)
+    return made
+
+
+def _make(font: CIDSubsetFont, codes: list[int]) -> _Made:
+    from publish.fonts import programs
+
+    info, used, program = font.info, font.used, font.program
+    chars = "".join(used[c] for c in codes)
+    gid_of_code: dict[int, int] | None = None
+    if program == "cff":
+        from publish.fonts.cffsubset import Unsupported
+
+        try:
+            data = programs.pdf_cff(info, {c: used[c] for c in codes})
+        except Unsupported:
+            program = "truetype"  # path A for what the fast subsetter cannot read
+    if program != "cff":
+        data, gid_of_cp = programs.pdf_truetype(info, chars)
+        gid_of_code = {c: gid_of_cp.get(ord(used[c]), 0) for c in codes}
+    base = f"{subset_tag(data)}+{info.ps_name}"
+
+    # /W: widths in 1/1000 em from the face's own advances, consecutive codes grouped.
+    runs: list[tuple[int, list[float]]] = []
+    advances, cmap_get, scale = info.advances, info.cmap.get, font._scale
+    run_widths: list[float] = []
+    next_code = -1
+    for code in codes:
+        w = round(advances[cmap_get(ord(used[code]), 0)] * scale, 3)
+        if code == next_code:
+            run_widths.append(w)
+        else:
+            run_widths = [w]
+            runs.append((code, run_widths))
+        next_code = code + 1
+    table = None
+    if gid_of_code is not None:
+        # CID (= our code) → glyph id in the subset, two bytes per CID from 0 (PDF 32000 §9.7.4.2).
+        top = max(codes, default=0)
+        table = bytearray(2 * (top + 1))
+        for code, gid in gid_of_code.items():
+            table[2 * code : 2 * code + 2] = gid.to_bytes(2, "big")
+    return _Made(program, data, base, width_array(runs), to_unicode_cmap(base, used),
+                 None if table is None else bytes(table))
 
 
 class _Finisher:

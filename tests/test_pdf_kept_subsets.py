@@ -1,0 +1,57 @@
+"""A font subset made once is kept for the next PDF with the same characters (a warm `publish
+watch`, a Publisher): the second PDF is the first byte for byte and makes no subset; a PDF with
+another character makes its own subset, and that character reads back from the page."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pypdfium2 as pdfium
+from pdf_support import font_set, sample_document, set_line
+
+from publish.pdf import fontobjects, render_pdf
+
+
+def _count_made(monkeypatch) -> list[int]:
+    made: list[int] = []
+    real = fontobjects._make
+
+    def counting(*args):
+        made.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(fontobjects, "_make", counting)
+    return made
+
+
+def _text(pdf: bytes) -> str:
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
+
+
+def test_the_same_characters_reuse_the_subset_and_give_the_same_bytes(monkeypatch):
+    fonts = font_set("real")
+    document = sample_document(fonts)
+    made = _count_made(monkeypatch)
+    first = render_pdf(document, fonts)
+    before = len(made)
+    second = render_pdf(document, fonts)
+    assert second == first
+    assert len(made) == before, "the second PDF made its subsets again"
+
+
+def test_another_character_makes_a_new_subset_that_holds_it(monkeypatch):
+    fonts = font_set("real")
+    document = sample_document(fonts)
+    render_pdf(document, fonts)
+    made = _count_made(monkeypatch)
+    page = document.pages[0]
+    extra = set_line("鑫淼犇骉", 60, 60, 10.5, fonts, article="a1")
+    changed = dataclasses.replace(document, pages=(dataclasses.replace(page, items=(*page.items, extra)),
+                                                   *document.pages[1:]))
+    pdf = render_pdf(changed, fonts)
+    assert made, "a PDF with new characters reused a subset without them"
+    assert "鑫淼犇骉" in _text(pdf)
