@@ -87,6 +87,22 @@ def test_the_poller_sees_sources_and_ignores_the_output_folder(tmp_path):
     assert poller.changed() == [(issue / "images" / "p.png").resolve()]
 
 
+def test_the_poller_sees_a_file_added_or_renamed_into_place_at_the_next_look(tmp_path):
+    issue = _copy(tmp_path)
+    poller = Poller(issue, tmp_path / "out")
+    assert poller.changed() == [] and poller.changed() == []  # the folders are listed once, then only looked at
+    new = issue / "articles" / "09-new.md"
+    new.write_text("+++\ntitle = \"新\"\n+++\n正文。\n", encoding="utf-8")
+    assert poller.changed() == [new.resolve()]
+    # an editor that writes a new file and renames it over the old one
+    article = issue / LAST
+    fresh = issue / "articles" / "tmp-save"
+    fresh.write_text(article.read_text(encoding="utf-8") + "\n追加。\n", encoding="utf-8")
+    fresh.replace(article)
+    assert poller.changed() == [article.resolve()]
+    assert poller.changed() == []
+
+
 class _Layout:
     text_width = 200.0
 
