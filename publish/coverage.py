@@ -42,14 +42,41 @@ DEFAULT_ELEMENT_ROLES = {
 }
 
 
-def coverage(fonts: FontSet, issue, roles: dict[str, str] | None = None) -> list[Problem]:
+def coverage(fonts: FontSet, issue, roles: dict[str, str] | None = None, *, memo: dict | None = None) -> list[Problem]:
     """One problem per character that no face of its role's chain has, per article and role.
 
     Names the code point, the character, the article file and the first source line where
     it occurs, and every face tried. `roles` maps parts of an article (see
     `DEFAULT_ELEMENT_ROLES`) to font roles, for a layout that assigns them differently.
+
+    `memo`: a dict a long-lived caller keeps between checks of the same issue (`publish watch`):
+    an article's problems depend only on its own text (its file is named in them), so an
+    unchanged article (the same `Article` object: publish.sources.article) keeps its problems
+    while the fonts are the same object and the roles the same; the result is the same list.
     """
-    texts = list(_texts(fonts, issue, roles))
+    if memo is None:
+        return _problems(fonts, list(_texts(fonts, issue, roles)))
+    context = (tuple(sorted((roles or {}).items())),)
+    if memo.get("fonts") is not fonts or memo.get("context") != context:
+        memo.clear()
+        memo.update(fonts=fonts, context=context, articles={})
+    kept: dict[int, tuple[object, list[Problem]]] = memo["articles"]
+    er = {**DEFAULT_ELEMENT_ROLES, **(roles or {})}
+    pick = _picker(fonts, er)
+    problems = _problems(fonts, list(_issue_texts(issue, pick)))
+    now: dict[int, tuple[object, list[Problem]]] = {}
+    for art in issue.articles:
+        hit = kept.get(id(art))
+        if hit is None or hit[0] is not art:  # (the entry holds the article: its id names no other)
+            hit = (art, _problems(fonts, list(_article_texts(art, pick, er))))
+        now[id(art)] = hit
+        problems += hit[1]
+    memo["articles"] = now
+    return problems
+
+
+def _problems(fonts: FontSet, texts: list[tuple[object, int | None, str, str]]) -> list[Problem]:
+    """The coverage problems of these texts (see `coverage`)."""
     missing = {
         role: {ch for ch, key in fonts.faces_for(role, chars).items() if key is None}
         for role, chars in _chars_by_role(fonts, texts).items()
@@ -130,43 +157,57 @@ def _problem(ch: str, role: str, chain: ResolvedRole, path, line_hint) -> Proble
 def _texts(fonts: FontSet, issue, roles: dict[str, str] | None) -> Iterator[tuple[object, int | None, str, str]]:
     """(file, line, role, text) for every piece of text the issue prints."""
     er = {**DEFAULT_ELEMENT_ROLES, **(roles or {})}
+    pick = _picker(fonts, er)
+    yield from _issue_texts(issue, pick)
+    for art in issue.articles:
+        yield from _article_texts(art, pick, er)
 
+
+def _picker(fonts: FontSet, er: dict[str, str]):
     def pick(name: str) -> str:
         r = er.get(name, "body")
         return r if r in fonts.roles else "body"
 
+    return pick
+
+
+def _issue_texts(issue, pick) -> Iterator[tuple[object, int | None, str, str]]:
+    """The texts issue.toml gives: the running headers' magazine, label and sections, the folios."""
     root = getattr(issue, "root", None)
     toml = Path(root) / "issue.toml" if root else None
     yield toml, None, pick("header"), f"{issue.magazine}{issue.label}"
     for section in issue.sections:
         yield toml, None, pick("header"), section.title
     yield toml, None, pick("folio"), "0123456789"
-    for art in issue.articles:
-        src = art.source
-        yield src, 1, pick("title"), art.title_text
-        if art.subtitle:
-            yield src, 1, pick("subtitle"), art.subtitle
-        for b in art.bylines:
-            yield src, 1, pick("byline"), f"{b.unit}{b.name}"
-        for block in art.blocks:
-            kind = type(block).__name__.lower()
-            if kind == "heading" and f"heading{block.level}" in er:
-                kind = f"heading{block.level}"  # a layout may set the levels differently
-            line = getattr(block, "line", None) or None
-            runs = getattr(block, "runs", None)
-            if kind == "figure":
-                runs = block.caption
-                kind = "caption"
-            if kind == "listitem":
-                yield src, line, pick(kind), block.label
-            if runs is None:
-                yield src, line, pick(kind), block.text
-                continue
-            for run in runs:
-                emph = type(run).__name__ == "Emphasis"
-                yield src, line, pick("emphasis" if emph else kind), run.text
-        for note in getattr(art, "notes", ()):  # notes are set in the body face, smaller
-            yield src, note.line or None, pick("paragraph"), note.text
+
+
+def _article_texts(art, pick, er: dict[str, str]) -> Iterator[tuple[object, int | None, str, str]]:
+    """An article's texts, each with its file, line and role."""
+    src = art.source
+    yield src, 1, pick("title"), art.title_text
+    if art.subtitle:
+        yield src, 1, pick("subtitle"), art.subtitle
+    for b in art.bylines:
+        yield src, 1, pick("byline"), f"{b.unit}{b.name}"
+    for block in art.blocks:
+        kind = type(block).__name__.lower()
+        if kind == "heading" and f"heading{block.level}" in er:
+            kind = f"heading{block.level}"  # a layout may set the levels differently
+        line = getattr(block, "line", None) or None
+        runs = getattr(block, "runs", None)
+        if kind == "figure":
+            runs = block.caption
+            kind = "caption"
+        if kind == "listitem":
+            yield src, line, pick(kind), block.label
+        if runs is None:
+            yield src, line, pick(kind), block.text
+            continue
+        for run in runs:
+            emph = type(run).__name__ == "Emphasis"
+            yield src, line, pick("emphasis" if emph else kind), run.text
+    for note in getattr(art, "notes", ()):  # notes are set in the body face, smaller
+        yield src, note.line or None, pick("paragraph"), note.text
 
 
 def _find_line(path, ch: str, hint: int | None) -> int | None:

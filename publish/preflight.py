@@ -125,14 +125,16 @@ def preflight(path: Path | str | Issue, *, pdf: bool = True, strict_fonts: bool 
               proofread: bool = False, progress: Progress | None = None,
               layout: str | Path | Layout | None = None,
               fonts: FontSet | Mapping[str, Sequence[str]] | None = None,
-              loaders: Loaders | None = None, allow_outside: bool = False) -> Preflight:
+              loaders: Loaders | None = None, allow_outside: bool = False, memo: dict | None = None) -> Preflight:
     """Check the issue at `path` (or the `Issue` given); see the module docstring. `pdf`: the print
     edition will be made (its cover and filler pictures are checked). `strict_fonts` (None: the
     issue's `[fonts] strict`) makes a substituted font an error. `proofread`: add the proofreading
     warnings. `layout`: a layout name, file or `Layout` instead of the issue's; `fonts`: a `FontSet`,
     or role → font names replacing those roles' chains; `loaders`: where layouts and fonts come
     from (default: loaded afresh). `allow_outside`: accept articles and pictures outside the issue
-    folder (`load_issue`)."""
+    folder (`load_issue`). `memo`: a dict a long-lived caller keeps between checks of the same
+    issue (`publish watch`): unchanged articles are not checked again (their results are kept,
+    `publish.coverage`); the problems are the same."""
     from publish.loaders import Loaders
     from publish.model import Issue
     from publish.sources import load_issue
@@ -172,7 +174,7 @@ def preflight(path: Path | str | Issue, *, pdf: bool = True, strict_fonts: bool 
     report("check", 1, 1)
 
     report("fonts", 0, 1)
-    fontset = _fonts(issue, chosen, path, strict_fonts, found, fonts, load)
+    fontset = _fonts(issue, chosen, path, strict_fonts, found, fonts, load, memo)
     report("fonts", 1, 1)
     layout, fonts = chosen, fontset
 
@@ -222,7 +224,8 @@ def _at_layout_line(problem: Problem, shown: Path) -> Problem:
 
 
 def _fonts(issue: Issue, layout: Layout | None, path: Path | str, strict_fonts: bool | None,
-           found: _Found, choice: FontSet | Mapping[str, Sequence[str]] | None, load: Loaders) -> FontSet | None:
+           found: _Found, choice: FontSet | Mapping[str, Sequence[str]] | None, load: Loaders,
+           memo: dict | None = None) -> FontSet | None:
     from publish.coverage import coverage
     from publish.fonts import FontSet
     from publish.fonts.substitution import substitutions
@@ -252,6 +255,8 @@ def _fonts(issue: Issue, layout: Layout | None, path: Path | str, strict_fonts: 
         if unknown:
             return fonts  # coverage by a role that does not exist cannot be told
         roles = element_roles(layout)
-    found.add(coverage(fonts, issue, roles=roles), FontError)  # a character without a glyph
+    # a character without a glyph
+    found.add(coverage(fonts, issue, roles=roles, memo=None if memo is None else memo.setdefault("coverage", {})),
+              FontError)
     found.add(substitutions(fonts, issue, strict=strict_fonts, shown_root=shown_root(path)), BuildError)
     return fonts

@@ -77,6 +77,7 @@ class WatchSession:
         from publish.pdf.reuse import PageReuse
 
         self._loaders = _WarmLoaders()
+        self._checked: dict = {}  # what the preflight keeps of unchanged articles (publish.preflight)
         self._warm = Warm()
         self.pdf_reuse = PageReuse()  # public: tests and benchmarks read how many pages were kept
 
@@ -142,7 +143,7 @@ class WatchSession:
         from publish.preflight import preflight
 
         # the build's own preflight: watch refuses what `publish build` refuses
-        checked = preflight(self.issue_dir, loaders=self._loaders)
+        checked = preflight(self.issue_dir, loaders=self._loaders, memo=self._checked)
         if checked.layout is not None:
             self.layout_path = checked.layout.path
         checked.raise_errors()
