@@ -255,8 +255,9 @@ def _fonts(issue: Issue, layout: Layout | None, path: Path | str, strict_fonts: 
         if unknown:
             return fonts  # coverage by a role that does not exist cannot be told
         roles = element_roles(layout)
-    # a character without a glyph
-    found.add(coverage(fonts, issue, roles=roles, memo=None if memo is None else memo.setdefault("coverage", {})),
-              FontError)
+    if memo is None:
+        found.add(coverage(fonts, issue, roles=roles), FontError)  # a character without a glyph
+    else:
+        found.add(coverage(fonts, issue, roles=roles, memo=memo.setdefault("coverage", {})), FontError)
     found.add(substitutions(fonts, issue, strict=strict_fonts, shown_root=shown_root(path)), BuildError)
     return fonts
