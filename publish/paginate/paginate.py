@@ -76,11 +76,13 @@ def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None,
         setter = Setter(layout, fonts, composer or _composer())
     if composer is None:
         setter.precompose(issue.articles)  # the body text, on two cores where it pays
-        setter.load_composed(issue.slug)  # the titles, headers, contents … of the last build
+        if warm is None:  # (a warm Setter remembers them itself)
+            setter.load_composed(issue.slug)  # the titles, headers, contents … of the last build
     document = _paginate(issue, layout, setter, progress, warm)
     if warm is not None:
         warm.end()
-    setter.keep_composed(issue.slug)
+    else:
+        setter.keep_composed(issue.slug)
     return document
 
 

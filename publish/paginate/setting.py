@@ -211,7 +211,7 @@ class Setter:
             lines = memo.get(key)
             if lines is None:
                 lines = memo[key] = self._compose(element, inlines, measure, align, indent_em)
-            return lines
+            return list(lines)  # the caller's own list, as below
         if self._ready:
             lines = self._ready.pop(key, None)
             if lines is not None:
