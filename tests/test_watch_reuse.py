@@ -109,3 +109,36 @@ def test_after_edits_of_the_sample_issue_and_its_issue_toml_the_watch_pdf_is_a_f
     assert session.rebuild().errors
     last.write_text(text, encoding="utf-8")
     _same_as_fresh(session, issue, tmp_path, "an error fixed")
+
+
+class _Face:
+    def __init__(self, path: Path) -> None:
+        self.key, self.role, self.candidate, self.path, self.index = "body", "body", "X", path, 0
+        self.family, self.style, self.format = "X", "Regular", "TrueType"
+
+
+class _Role:
+    def __init__(self, path: Path) -> None:
+        self.candidates, self.missing, self.faces = ("X",), (), (_Face(path),)
+
+
+class _FontSet:
+    def __init__(self, path: Path) -> None:
+        self.roles, self.config, self.issue_root = {"body": _Role(path)}, "config", None
+
+
+def test_the_kept_font_set_is_given_up_when_a_font_file_changes(tmp_path, monkeypatch):
+    from publish.loaders import Loaders
+    from publish.watch.session import _WarmLoaders
+
+    font = tmp_path / "x.ttf"
+    font.write_bytes(b"font")
+    monkeypatch.setattr(Loaders, "fonts", lambda self, root, overrides: _FontSet(font))
+    loaders = _WarmLoaders()
+    first = loaders.fonts(None, {})
+    assert loaders.fonts(None, {}) is first  # loaded afresh, found the same: the kept one
+    os.utime(font, ns=(1, 1))
+    changed = loaders.fonts(None, {})
+    assert changed is not first  # the file changed: the new font set
+    font.write_bytes(b"another font")
+    assert loaders.fonts(None, {}) is not changed
