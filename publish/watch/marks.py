@@ -117,11 +117,15 @@ def warning_pages(document: Document, issue, problems) -> dict[int, list[Mark]]:
         if page is not None:
             starts.setdefault(start.article, []).append((start.block, page))
     out: dict[int, list[Mark]] = {}
+    resolved: dict[str, Path] = {}  # the warnings of one file name it alike: resolved once
     for problem in problems:
         if problem.path is None:
             continue
-        path = Path(problem.path)
-        article = by_source.get(path.resolve())
+        shown = str(problem.path)
+        path = resolved.get(shown)
+        if path is None:
+            path = resolved[shown] = Path(problem.path).resolve()
+        article = by_source.get(path)
         if article is None or not starts.get(article.slug):
             continue
         line = problem.line or 0
