@@ -44,7 +44,8 @@ def _value(value: Any, document: Any) -> bytes:
     if kind is _REF:
         return b"%d %d R" % document.idToObjectNumberAndVersion[value.name]
     if kind is _ARRAY and not (value.multiline and rl_config.pdfMultiLine) and value.multiline != "forced":
-        items = [_value(e, document) for e in value.sequence]
+        # (integers — marked-content ids, mostly — written here: no call per element)
+        items = [b"%d" % e if type(e) is int else _value(e, document) for e in value.sequence]
         n = len(items)
         if n > 10:
             for i in reversed(range(10, n, 10)):
@@ -73,11 +74,16 @@ class FastDictionary(pdfdoc.PDFDictionary):
         return _dictionary(self, document)
 
 
-def speed_up(document: Any) -> None:
-    """Make the document's top-level plain dictionaries `FastDictionary`s (nothing else changes).
-    Left alone when ReportLab would add comments to the file (`rl_config.pdfComments` without
+def usable() -> bool:
+    """False when ReportLab would add comments to the file (`rl_config.pdfComments` without
     `invariant`), which only its own formatting writes."""
-    if rl_config.pdfComments and not rl_config.invariant:
+    return not (rl_config.pdfComments and not rl_config.invariant)
+
+
+def speed_up(document: Any) -> None:
+    """Make the document's top-level plain dictionaries `FastDictionary`s (nothing else changes),
+    when `usable`."""
+    if not usable():
         return
     for obj in document.idToObject.values():
         if type(obj) is pdfdoc.PDFDictionary:

@@ -459,6 +459,25 @@ class _PrintPage(_TaggedPage):
         super().check_format(document)
         self.Resources = self.shared_parts.resources(self.Resources)
 
+    def format(self, document: Any) -> bytes:
+        """`PDFPage.format`, its dictionary written by `fastformat` (the same bytes)."""
+        if not fastformat.usable():
+            return super().format(document)
+        self.check_format(document)
+        entries = {}
+        for key, default in self.__Defaults__.items():
+            value = getattr(self, key, default)
+            if value is not None:
+                entries[key] = value
+        for key in self.__NoDefault__:
+            value = getattr(self, key, None)
+            if value is not None:
+                entries[key] = value
+        for key in self.__Refs__:  # objects written as references, as ReportLab does
+            if key in entries:
+                entries[key] = document.Reference(entries[key])
+        return fastformat.FastDictionary(entries).format(document)
+
 
 class _PrintCanvas(Canvas):
     """A canvas whose page preamble sets no font: ReportLab's sets Helvetica (or `initialFontName`)
@@ -482,11 +501,36 @@ def _flate_only(page: Any, flate: Any = pdfdoc.PDFZCompress) -> None:
     whatever `rl_config.useA85` says (check_format keeps a stream it finds); `flate`: ReportLab's
     filter or one giving the same bytes (`publish.pdf.reuse.KeptFlate`)."""
     if page.compression and not page.Contents and page.stream:
-        contents = pdfdoc.PDFStream()
+        contents = _PageStream()
         contents.filters = [flate]
         contents.content = page.stream
         contents.__Comment__ = "page stream"
         page.Contents = contents
+
+
+class _PageStream(pdfdoc.PDFStream):
+    """A page's content stream: `PDFStream.format` with its dictionary (/Filter, /Length) written
+    by `fastformat` (the same bytes)."""
+
+    def format(self, document: Any) -> bytes:
+        if not fastformat.usable():
+            return super().format(document)
+        dictionary = fastformat.FastDictionary(self.dictionary.dict)
+        content, filters = self.content, self.filters
+        if content is None:
+            raise ValueError("stream content not set")
+        if filters is None:
+            filters = document.defaultStreamFilters
+        if filters is not None and "Filter" not in dictionary.dict:
+            names: list[str] = []
+            for f in reversed(list(filters)):  # applied in reverse order, as ReportLab does
+                content = f.encode(content)
+                names.insert(0, pdfdoc.PDFName(f.pdfname))
+            dictionary["Filter"] = pdfdoc.PDFArray(names)
+        content = document.encrypt.encode(content)
+        data = pdfdoc.format(content, document)
+        dictionary["Length"] = len(content)
+        return pdfdoc.format(dictionary, document) + b"\nstream\n" + data + b"endstream\n"
 
 
 def _without_a85(image: Any) -> None:
