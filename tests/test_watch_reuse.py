@@ -142,3 +142,34 @@ def test_the_kept_font_set_is_given_up_when_a_font_file_changes(tmp_path, monkey
     assert changed is not first  # the file changed: the new font set
     font.write_bytes(b"another font")
     assert loaders.fonts(None, {}) is not changed
+
+
+def test_a_replaced_picture_and_a_new_table_reach_the_watch_pdf_as_a_fresh_build(tmp_path, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    issue = _copy(SAMPLE, tmp_path)
+    session = WatchSession(issue, tmp_path / "out")
+    assert session.rebuild().errors == []
+
+    # the figure's picture replaced by a taller one (same name): its row is set again
+    picture = issue / "images" / "nongtian.jpg"
+    with Image.open(picture) as im:
+        width, height = im.size
+        im.convert("RGB").resize((width, height * 2)).save(picture, "JPEG", quality=90, dpi=(300, 300))
+    _same_as_fresh(session, issue, tmp_path, "a picture replaced")
+
+    # a table added to the first article
+    first = sorted((issue / "articles").glob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n| 项目 | 数量 |\n| --- | --- |\n| 代表建议 | 12 |\n"
+                     "| 议案 | 3 |\n", encoding="utf-8")
+    _same_as_fresh(session, issue, tmp_path, "a table added")
+
+    # many more edits: what is kept stays the size of one issue (unused entries are dropped)
+    sizes = []
+    text = first.read_text(encoding="utf-8")
+    for n in range(4):
+        first.write_text(text + f"\n第{n}次追加的一段话。\n", encoding="utf-8")
+        assert session.rebuild().errors == []
+        sizes.append(len(session._warm.setter.memo))
+    assert max(sizes) - min(sizes) <= 2, sizes
