@@ -122,3 +122,70 @@ def test_a_caption_line_must_be_right_before_its_table():
     article, problems = parse("表1 说明文字。\n\n正文。\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert problems == []
     assert isinstance(article.blocks[0], Paragraph) and article.blocks[2].caption == ()
+
+
+# ── markup the sources do not support: an error with the fix, never printed as typed ─────────────
+@pytest.mark.parametrize("body, code, line, words", [
+    ("正文<b>加粗</b>。\n", "markup-html", 5, "HTML tags <b> </b>"),
+    ("第一行<br>第二行。\n", "markup-html", 5, "HTML tag <br>"),
+    ("正文。\n\n<!-- 编辑注：待核实 -->\n", "markup-html", 7, "HTML comment"),
+    ("<div>\n一段文字\n</div>\n", "markup-html", 5, "HTML tag <div>"),
+    ("| a | b |\n|---|---|\n| <i>x</i> | 2 |\n", "markup-html", 7, "HTML"),
+    ("![图<b>x</b>](images/x.jpg)\n", "markup-html", 5, "HTML"),
+    ("::: note\n说明<br>文字\n:::\n", "markup-html", 6, "HTML tag <br>"),
+    ("见<https://example.com>。\n", "markup-unsupported", 5, "autolink <https://example.com>"),
+    ("[人大网]: http://www.npc.gov.cn\n\n正文。\n", "markup-unsupported", 5, "link reference definition"),
+    ("一、基本情况\n======\n\n正文。\n", "markup-unsupported", 6, "setext heading"),
+    ("正文。\n\n---\n\n正文。\n", "markup-unsupported", 7, "a line of ---"),
+    ("> 引用的话。\n", "markup-unsupported", 5, "block quote"),
+    ("运行`publish build`命令。\n", "markup-unsupported", 5, "code span"),
+    ("~~删除~~的文字。\n", "markup-unsupported", 5, "strikethrough"),
+])
+def test_markup_the_sources_do_not_read_is_an_error_with_the_fix(body, code, line, words):
+    _article, problems = parse(body)
+    found = [p for p in problems if p.code == code]
+    assert found, [str(p) for p in problems]
+    assert found[0].line == line and words in found[0].message, str(found[0])
+    assert "\\" in found[0].fix or "remove" in found[0].fix  # the fix says how to print it or what to do
+
+
+@pytest.mark.parametrize("body, printed", [
+    ("a<b 且 c>d。\n", "a<b 且 c>d。"),  # markdown-it sees no tag: text
+    ("《关于实施<中华人民共和国残疾人保障法>办法》\n", "《关于实施<中华人民共和国残疾人保障法>办法》"),
+    ("转义的\\<b>标记\\</b>。\n", "转义的<b>标记</b>。"),  # escaped: printed as typed
+    ("A &amp; B，&copy; 2025。\n", "A & B，© 2025。"),  # entities are read as what they name
+    ("运行\\`命令\\`。\n", "运行`命令`。"),
+    ("x < y 且 y > z。\n", "x < y 且 y > z。"),
+])
+def test_text_that_only_looks_like_markup_is_printed_as_typed(body, printed):
+    article, problems = parse(body)
+    assert problems == [] and article.blocks[0].text == printed
+
+
+@pytest.mark.parametrize("front, key", [
+    ('title = "关于调研的报告[^1]"', "title"),
+    ('title = ["关于调研", "的报告[^1]"]', "title"),
+    ('title = "报告"\nsubtitle = "副题[^1]"', "subtitle"),
+    ('title = "报告"\nbyline = [{unit = "调研组[^1]", name = "张三"}]', "byline"),
+])
+def test_a_note_reference_in_the_front_matter_is_an_error_with_the_fix(front, key):
+    problems: list = []
+    parse_article(f"+++\n{front}\n+++\n\n正文[^1]。\n\n[^1]: 注。\n", "a.md", None, problems)
+    found = [p for p in problems if p.code == "note-in-front-matter"]
+    assert len(found) == 1 and key in found[0].message and "[^1]" in found[0].message
+    assert found[0].line == (2 if key == "title" else 3) and "in the text" in found[0].fix
+
+
+def test_html_in_the_title_is_an_error():
+    problems: list = []
+    parse_article('+++\ntitle = "第一行<br>第二行"\n+++\n\n正文。\n', "a.md", None, problems)
+    assert [(p.code, p.line) for p in problems] == [("markup-html", 2)]
+
+
+@pytest.mark.parametrize("text", ["文字<b>粗</b>", "见<https://x.com>", "x~~y~~z", "<!-- c -->", "<条例>"])
+def test_the_writer_escapes_what_would_read_as_markup(text):
+    from publish.model import Article
+
+    article = Article("a", ("报告",), (Paragraph((Text(text),), 5),), source=Path("a.md"))
+    back, problems = parse(article_to_markdown(article).split("+++\n", 2)[2].lstrip("\n"))
+    assert problems == [] and back.blocks[0].text == text

@@ -176,6 +176,10 @@ def _parse_article(
         )
     section = _string(meta, "section", shown, where, problems) if "section" in meta else None
     bylines = _bylines(meta.get("byline", []), shown, meta_lines, where("byline"), problems)
+    fields = [("title", t) for t in title] + [("subtitle", subtitle)] + \
+        [("byline", t) for b in bylines for t in (b.unit, b.name)]
+    for key, value in fields:
+        _front_matter_markup(key, value, shown, where(key), problems)
     if not blocks and len(problems) == before:
         problems.append(
             Problem(
@@ -198,6 +202,27 @@ def _parse_article(
         source=source if source is not None else Path(path),
     )
     return article, section
+
+
+# Markup the front matter does not read (its values are plain text): it would be printed as typed.
+_NOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+_HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|!--)")
+
+
+def _front_matter_markup(key: str, value: str, path: Path | str, line: int, problems: list[Problem]) -> None:
+    note = _NOTE_REF.search(value)
+    if note:
+        problems.append(Problem(
+            f"note reference {note.group(0)} in the {key} (the front matter takes no notes)", path, line,
+            f"remove it from the {key} and put {note.group(0)} in the text, after the first sentence the note "
+            "explains (a note on the whole article — 作者简介, 基金项目 — after the first sentence)",
+            code="note-in-front-matter"))
+    tag = _HTML.search(value)
+    if tag:
+        problems.append(Problem(
+            f"HTML {tag.group(0)[:20]} in the {key} (the front matter is plain text)", path, line,
+            'remove it; for a title on two lines write title = ["first line", "second line"]',
+            code="markup-html"))
 
 
 def _title(value: Any, path: Path | str, line: int, problems: list[Problem]) -> tuple[str, ...]:

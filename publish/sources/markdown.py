@@ -19,12 +19,14 @@ The conventions (docs/writing-an-issue.md):
   and `Footnote`; undefined, unused and duplicate labels are reported;
 - `::: salutation`, `::: signature`, `::: note` … `:::` containers.
 
-Everything else CommonMark would turn into markup is switched off so that the characters stay text:
-raw HTML (`《关于…<条例>…》` must not vanish as a tag), autolinks,
-reference definitions, code, block quotes, thematic breaks and setext headings. Bullet lists,
-`#`/`####` headings, `**bold**`, links markdown-it refuses (`javascript:`), code fences and lines
-that look like a table but are not one are reported with the fix, since they would otherwise be
-printed as raw syntax. `[text](target)` → `Link` (plain text; where the target leads is checked
+Everything else CommonMark would turn into markup is switched off so that the characters stay text
+(`《关于…<条例>…》` is not a tag and stays). What CommonMark *would* read as markup there — raw HTML
+(`<b>`, `<br>`, `<!-- -->`, HTML blocks), autolinks, reference definitions, block quotes, rules,
+setext headings, code spans, strikethrough — is reported with the fix (found by a second parser with
+everything on, `DETECT`), as are bullet lists, `#`/`####` headings, `**bold**`, links markdown-it
+refuses (`javascript:`), code fences and lines that look like a table but are not one: they would
+otherwise be printed as raw syntax. Escaping the mark (a backslash before `<`, `>`, a backtick) prints it as typed;
+HTML entities (`&amp;`) are read as the characters they name. `[text](target)` → `Link` (plain text; where the target leads is checked
 against the whole issue by `publish.sources.issue`, `publish.links`).
 """
 
@@ -98,6 +100,23 @@ def _parser() -> MarkdownIt:
 
 
 MD = _parser()
+
+
+def _detector() -> MarkdownIt:
+    """CommonMark with everything on (raw HTML, autolinks, reference definitions, block quotes,
+    rules, setext headings, code spans) and strikethrough: used only to find the markup that `MD`
+    leaves as text, which would otherwise be printed as typed."""
+    md = MarkdownIt("commonmark", {"html": True})
+    md.enable(["table", "strikethrough"])
+    md.inline.ruler.before("link", "note_ref", _note_ref_rule)
+    return md
+
+
+DETECT = _detector()
+# Text that may hold such markup (most articles hold none: they are not parsed twice).
+_SUSPECT = re.compile(r"[<>`~]|^ {0,3}(?:\[[^\]\n]*\]:|(?:[-*_=][ \t]*)+$)", re.M)
+HTML_FIX = ("these sources take no HTML: write the text alone (*…* for emphasis, a blank line for a new "
+            "paragraph), or escape the < as \\< to print it as typed")
 
 
 def merge_runs(runs: list[Inline] | tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -267,6 +286,7 @@ class BodyReader:
     def markdown(self, text: str, first_line: int) -> list[Block]:
         if not text.strip():
             return []
+        self.unsupported(text, first_line)
         tokens = MD.parse(text)
         blocks: list[Block] = []
         index = 0
@@ -401,6 +421,64 @@ class BodyReader:
                          "write a web address (https://…) or an article of this issue (a09.md), or escape "
                          "the bracket (\\[) to print it", "link-broken")
 
+    def unsupported(self, text: str, first_line: int) -> None:
+        """Markup CommonMark knows but these sources switch off — raw HTML, autolinks, reference
+        definitions, block quotes, rules, setext headings, code spans, strikethrough — would be
+        printed as typed: each is reported with the fix (escaping prints it as typed)."""
+        if not _SUSPECT.search(text):
+            return
+        env: dict = {}
+        tokens = DETECT.parse(text, env)
+        source = text.split("\n")
+        for token in tokens:
+            line = first_line + (token.map[0] if token.map else 0)
+            kind = token.type
+            if kind == "html_block":
+                self.problem(f"HTML {_shown(token.content)}", line, HTML_FIX, "markup-html")
+            elif kind == "blockquote_open":
+                self.problem("block quote (a line starting with >)", line,
+                             "these sources have no block quotes: write the text as a paragraph (a quotation "
+                             "in “…”), or escape the > as \\> to print it", "markup-unsupported")
+            elif kind == "hr":
+                self.problem(f"a line of {source[token.map[0]].strip() if token.map else '---'} (a rule "
+                             "between paragraphs)", line, "these sources have no rules: remove the line, or "
+                             "escape its first mark (\\-, \\*, \\_) to print it", "markup-unsupported")
+            elif kind == "heading_open" and token.markup[:1] in ("=", "-"):
+                under = first_line + token.map[1] - 1 if token.map else line
+                self.problem(f"a heading underlined with {token.markup[:1] * 3} (a setext heading)", under,
+                             "write ## before the heading and remove the underline, or escape the underline's "
+                             "first mark (\\= or \\-) to print it", "markup-unsupported")
+            elif kind == "inline":
+                self.unsupported_inline(token.children or [], line)
+        for label, ref in env.get("references", {}).items():
+            at = first_line + (ref["map"][0] if ref.get("map") else 0)
+            self.problem(f"link reference definition [{label}]: {ref['href'][:60]}", at,
+                         "these sources have no reference links: write [text](address) where the link goes "
+                         "and remove this line, or escape the bracket as \\[ to print it", "markup-unsupported")
+
+    def unsupported_inline(self, children: list[Token], line: int) -> None:
+        tags = [c.content for c in children if c.type == "html_inline"]
+        if tags:  # one problem for the line's tags (<b>…</b> is one thing to fix)
+            shown = _shown(tags[0]) if len(tags) == 1 else "tags " + " ".join(t[:20] for t in tags[:4]) + \
+                (" …" if len(tags) > 4 else "")
+            self.problem(f"HTML {shown}", line, HTML_FIX, "markup-html")
+        for child in children:
+            kind = child.type
+            if kind == "link_open" and child.markup == "autolink":
+                self.problem(f"autolink <{child.attrGet('href')}>", line,
+                             "write [text](address) for a link, or escape the < as \\< to print it as typed",
+                             "markup-unsupported")
+            elif kind == "code_inline":
+                self.problem(f"code span {child.markup}{child.content[:40]}{child.markup}", line,
+                             "these sources have no code: remove the backticks, or escape them (\\`) to print "
+                             "them", "markup-unsupported")
+            elif kind == "s_open":
+                self.problem("strikethrough (~~…~~)", line,
+                             "these sources have no struck-out text: remove the tildes, or escape them (\\~) to "
+                             "print them", "markup-unsupported")
+            elif kind == "image":
+                self.unsupported_inline(child.children or [], line)
+
     def figure(self, inline: Token, line: int) -> Figure | None:
         children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
         images = [c for c in children if c.type == "image"]
@@ -509,6 +587,15 @@ class BodyReader:
             else:  # pragma: no cover - every enabled rule is handled above
                 self.problem(f"unsupported Markdown ({kind})", line, "escape the punctuation with \\", code="markdown-unsupported")
         return merge_runs(runs)
+
+
+def _shown(html: str) -> str:
+    """How an HTML tag or comment is named in a message: `tag <b>`, `comment <!-- … -->`."""
+    html = html.strip()
+    first = html.split("\n")[0]
+    if html.startswith("<!--"):
+        return "comment <!-- … -->"
+    return f"tag {first[:40]}" + ("…" if len(first) > 40 or "\n" in html else "")
 
 
 def _links_in(tokens: list[Token]) -> int:

@@ -7,9 +7,9 @@ model back — `parse(article_to_markdown(a)) == a` for every article whose runs
 (adjacent runs of one kind merged, none empty) and whose list labels are numbers (`1.`, `2)`).
 
 Escaping keeps the text readable: only what would otherwise parse is escaped — `\\ * _ [ ] \``
-everywhere, `&` before something that looks like an entity, `#`, `>`, `-`, `+`, `=`, `:`, `|`,
-`~` and `1.` at the start of a block, every `#` in a heading. `<条例>` stays as written (the
-reader has raw HTML and autolinks off). Whitespace at either end of a block, which Markdown would
+everywhere, `&` before something that looks like an entity, `<` before a letter, `/`, `!` or `?`
+(an HTML tag or an autolink, which the reader reports), `~~`, `#`, `>`, `-`, `+`, `=`, `:`, `|`,
+`~` and `1.` at the start of a block, every `#` in a heading. `<条例>` stays as written. Whitespace at either end of a block, which Markdown would
 trim, is written as a numeric character reference (`&#x20;`), as is a neighbour of an emphasis
 mark where CommonMark's flanking rules would otherwise not see the `*` as emphasis (CJK text next
 to punctuation such as `“`).
@@ -51,6 +51,7 @@ _ALWAYS = set("\\*_[]`")
 _LINE_START = set("#>-+=:|~")
 _ENTITY_LIKE = re.compile(r"&(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)")
 _ORDERED = re.compile(r"^[0-9]{1,9}[.)]")
+_TAG_LIKE = re.compile(r"<[A-Za-z/!?]")  # what could open an HTML tag, comment or autolink
 _LABEL = re.compile(r"^[0-9]{1,9}[.)]$")
 # Characters a numeric reference cannot carry (CommonMark turns them into U+FFFD).
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -126,6 +127,9 @@ def inline_markdown(runs: Sequence[Inline], *, heading: bool = False, emphasis: 
             atom.mode = ESC
         elif atom.char == "&" and _ENTITY_LIKE.match(flat, index):
             atom.mode = ESC
+        elif (atom.char == "<" and _TAG_LIKE.match(flat, index)) or \
+                (atom.char == "~" and "~~" in flat[max(index - 1, 0):index + 2]):
+            atom.mode = ESC  # (an HTML tag or autolink, strikethrough: the reader reports them)
         elif atom.char in "\n\r":
             atom.mode = ENT
     # Markdown trims whitespace (Python's str.isspace, as markdown-it-py strips) at a block's ends.
