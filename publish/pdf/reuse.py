@@ -24,7 +24,7 @@ the BMP gets the next free code in the order first used. So a kept page is used 
   had, and parts run from a line's first glyph, so a line cut otherwise is drawn anew.
 A page with a character outside the BMP (whose code depends on the pages before) is drawn anew.
 Drawing a kept page also does what drawing it would do to the fonts: the characters it uses are
-added to each font's subset. Everything else on the page — marked-content operators (numbered per
+added to each font's subset (all kept pages' at once, before the fonts are written: `flush`). Everything else on the page — marked-content operators (numbered per
 page anew), rules, pictures, crop marks — is drawn as usual.
 """
 
@@ -63,6 +63,11 @@ class PageReuse:
         self._streams: dict[str, bytes] = {}
         self._next_streams: dict[str, bytes] = {}
         self.reused = 0  # pages drawn from kept operators in the last PDF (for tests and benchmarks)
+        # The kept pages of the PDF being made, whose characters still go into the fonts (`flush`),
+        # the fonts of their faces, and the characters of the last such sequence of pages, per face.
+        self._pending: list[_Kept] = []
+        self._pending_fonts: dict[str, Any] = {}
+        self._union: tuple[tuple[_Kept, ...], dict[str, dict[int, str]]] = ((), {})
 
     def begin(self, fonts: Any, screen: bool) -> None:
         """A PDF is started with these fonts (the writer's `PdfFonts`) for this edition."""
@@ -73,6 +78,8 @@ class PageReuse:
         self._context = context
         self._next = {}
         self._next_streams = {}
+        self._pending = []
+        self._pending_fonts = {}
         self.reused = 0
 
     def finish(self) -> None:
@@ -93,11 +100,30 @@ class PageReuse:
             font = fonts[face] = font_of(face)
             if doc.getInternalFontName(font.fontName) != name:
                 return None
-        for face, used in kept.used.items():
-            fonts[face].used.update(used)
+        self._pending.append(kept)  # its characters join the subsets at `flush`
+        self._pending_fonts.update(fonts)
         self._next[id(page.items)] = kept
         self.reused += 1
         return kept.parts
+
+    def flush(self) -> None:
+        """Add the characters of the kept pages to their fonts' subsets (before the fonts are
+        written). All at once, because the kept pages are mostly those of the last PDF: their
+        characters, per face, are then one set made last time (the same entries, in the same order)
+        instead of some fifty pages' sets added one by one."""
+        pending = tuple(self._pending)
+        seen, union = self._union
+        if len(seen) != len(pending) or any(a is not b for a, b in zip(seen, pending, strict=True)):
+            union = {}
+            for kept in pending:
+                for face, used in kept.used.items():
+                    union.setdefault(face, {}).update(used)
+            self._union = (pending, union)  # (holds the entries: their ids name no others meanwhile)
+        fonts = self._pending_fonts
+        for face, used in union.items():
+            fonts[face].used.update(used)
+        self._pending = []
+        self._pending_fonts = {}
 
     def keep(self, page: Page, font_of: Any, doc: Any, parts: dict[tuple[int, int], tuple[int, str]]) -> None:
         """Remember a page just drawn: `parts` are its line parts' (glyph count, operators)."""

@@ -273,6 +273,8 @@ def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, pr
         pdfx.apply_screen(rl_doc, meta, ua=ua)
     else:
         pdfx.apply_pdfx(rl_doc, meta, profile, ua=ua)  # type: ignore[arg-type]
+    if reuse is not None:
+        reuse.flush()  # the kept pages' characters into the subsets, before the fonts are written
     fastformat.speed_up(rl_doc)  # the structure tree's dictionaries: the same bytes, faster
     return canvas.getpdfdata()
 
