@@ -43,6 +43,9 @@ class Warm:
         # id(article) → (article, (section, first_in_section, figure files), ArticleRows)
         self._articles: dict[int, tuple[Article, tuple, Any]] = {}
         self._articles_used: set[int] = set()
+        # slug → the article's rows in the last pagination (an edited article shares what is equal)
+        self._by_slug: dict[str, Any] = {}
+        self._by_slug_next: dict[str, Any] = {}
         # page key (ids of the rows placed) → (the rows, (items, title_ys))
         self._pages: dict[tuple, tuple[tuple, tuple[tuple, dict[str, float]]]] = {}
         self._pages_used: set[tuple] = set()
@@ -64,12 +67,14 @@ class Warm:
             self.setter = Setter(layout, fonts, composer)
             self.setter.memo = {}
             self._articles.clear()
+            self._by_slug.clear()
             self._pages.clear()
             self._previous = ()
             self._contents.clear()
             self._contents_pages.clear()
         self.setter.used = set()
         self._articles_used = set()
+        self._by_slug_next = {}
         self._pages_used = set()
         self._contents_used = set()
         self._contents_pages_used = set()
@@ -83,6 +88,7 @@ class Warm:
         used = setter.used
         setter.memo = {k: v for k, v in setter.memo.items() if k in used}
         self._articles = {k: v for k, v in self._articles.items() if k in self._articles_used}
+        self._by_slug, self._by_slug_next = self._by_slug_next, {}
         self._pages = {k: v for k, v in self._pages.items() if k in self._pages_used}
         self._contents = {k: v for k, v in self._contents.items() if k in self._contents_used}
         self._contents_pages = {k: v for k, v in self._contents_pages.items() if k in self._contents_pages_used}
@@ -97,8 +103,12 @@ class Warm:
             rows = hit[2]
         else:
             rows = make()
+            before = self._by_slug.get(article.slug)
+            if before is not None:  # an edited article: its unchanged rows stay the same objects
+                rows = _shared(rows, before)
             self._articles[id(article)] = (article, key, rows)
         self._articles_used.add(id(article))
+        self._by_slug_next[article.slug] = rows
         # (placing reorders a list of its own — a picture floated past text —, never `rows.rows`,
         # a tuple of immutable rows: the kept value can be handed out again)
         return rows
@@ -159,6 +169,26 @@ class Warm:
             out.append(page)
         self._previous = tuple(p.items for p in out)
         return tuple(out)
+
+
+def _shared(rows: Any, before: Any) -> Any:
+    """`rows` (an edited article's `ArticleRows`) with the title, notes and each body row that
+    equals the one before (the rows before the edit, and those after it counted from the end) being
+    that very object — so the pages they sit on are recognised as unchanged (`body_page`)."""
+    new, old = rows.rows, before.rows
+    out = list(new)
+    n, m = len(new), len(old)
+    i = 0
+    while i < n and i < m and new[i] == old[i]:
+        out[i] = old[i]
+        i += 1
+    j = 0
+    while j < n - i and j < m - i and new[n - 1 - j] == old[m - 1 - j]:
+        out[n - 1 - j] = old[m - 1 - j]
+        j += 1
+    return dataclasses.replace(rows, rows=tuple(out),
+                               title=before.title if rows.title == before.title else rows.title,
+                               notes=before.notes if rows.notes == before.notes else rows.notes)
 
 
 def _figure_files(article: Article) -> tuple:
