@@ -85,6 +85,18 @@ def scaled_issue(issue_dir: Path, dest: Path, factor: int) -> Path:
     return dest
 
 
+def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one process and the helpers it forked and reaped (user +
+    system time: what the work costs, whatever else the machine is doing)."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(argv)} failed:\n{proc.stderr.read().decode() if proc.stderr else ''}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
 def pdf_pages(path: Path) -> int:
     """Pages of a PDF written by ReportLab (no object streams: every page object is plain text)."""
     return len(re.findall(rb"/Type /Page\b(?!s)", path.read_bytes()))
@@ -127,36 +139,45 @@ def main() -> None:
                 return env
 
             argv = [publish_bin, "build", str(source), "-o", str(out), "-q"]
-            new, warm = [], []
+            new: list[tuple[float, float]] = []
+            warm: list[tuple[float, float]] = []
             for _ in range(args.runs):
                 env = seen_cache(f"cache-{factor}")
-                new.append(bench_build.run_child(argv, env)[0])
-                warm.append(bench_build.run_child(argv, env)[0])
+                new.append(run_child(argv, env))
+                warm.append(run_child(argv, env))
             pages = pdf_pages(next(p for p in out.glob("*.pdf") if not p.stem.endswith(("-screen", "-cover"))))
             env = seen_cache(f"cache-{factor}-mem")
             mem_new = bench_build.tree_memory(argv, env)[0]
             mem_warm = bench_build.tree_memory(argv, env)[0]
             env = seen_cache(f"cache-{factor}-stages")
             stages = _stages(source, work / "out-stages", env)
-            raw[f"{factor}x/new"], raw[f"{factor}x/warm"] = new, warm
-            rows.append((factor, articles, pages, statistics.median(new), statistics.median(warm),
-                         mem_new, mem_warm, stages))
-            print(f"  {factor}×: {articles} articles, {pages} pages, new issue {statistics.median(new):.2f} s, "
-                  f"warm {statistics.median(warm):.2f} s, load {os.getloadavg()[0]:.1f}", flush=True)
+            raw[f"{factor}x/new"], raw[f"{factor}x/warm"] = [list(x) for x in new], [list(x) for x in warm]
 
-        print(f"\nper size: medians of {args.runs} fresh processes (PDF + screen PDF + EPUB); memory: peak PSS "
-              "of the process tree")
-        print(f"{'size':>5}{'articles':>9}{'pages':>6} │{'new issue':>10}{'ms/page':>8}{'MB':>6}{'KB/page':>8} │"
-              f"{'warm':>7}{'ms/page':>8}{'MB':>6}{'KB/page':>8}")
-        for factor, articles, pages, new_s, warm_s, mem_new, mem_warm, _ in rows:
-            print(f"{factor:>4}×{articles:>9}{pages:>6} │{new_s:>9.2f}s{new_s / pages * 1000:>8.1f}{mem_new:>6.0f}"
-                  f"{mem_new / pages * 1024:>8.0f} │{warm_s:>6.2f}s{warm_s / pages * 1000:>8.1f}{mem_warm:>6.0f}"
-                  f"{mem_warm / pages * 1024:>8.0f}")
+            def med(runs: list[tuple[float, float]], k: int) -> float:
+                return statistics.median(r[k] for r in runs)
+
+            rows.append((factor, articles, pages, (med(new, 0), med(new, 1)), (med(warm, 0), med(warm, 1)),
+                         mem_new, mem_warm, stages))
+            print(f"  {factor}×: {articles} articles, {pages} pages, new issue {med(new, 0):.2f} s "
+                  f"(CPU {med(new, 1):.2f} s), warm {med(warm, 0):.2f} s (CPU {med(warm, 1):.2f} s), "
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+
+        print(f"\nper size: medians of {args.runs} fresh processes (PDF + screen PDF + EPUB): wall time, CPU "
+              "time of the process tree (user + system), peak memory of the tree (PSS)")
+        print(f"{'':20}│{'new issue':^38}│{'warm':^38}")
+        head = f"{'wall':>7}{'ms/pg':>7}{'CPU':>7}{'ms/pg':>7}{'MB':>5}{'KB/pg':>6}"
+        print(f"{'size':>5}{'articles':>9}{'pages':>6} │{head}│{head}")
+        for factor, articles, pages, new_t, warm_t, mem_new, mem_warm, _ in rows:
+            cells = ""
+            for (wall, cpu), mem in ((new_t, mem_new), (warm_t, mem_warm)):
+                cells += (f"│{wall:>6.2f}s{wall / pages * 1000:>7.1f}{cpu:>6.2f}s{cpu / pages * 1000:>7.1f}"
+                          f"{mem:>5.0f}{mem / pages * 1024:>6.0f}")
+            print(f"{factor:>4}×{articles:>9}{pages:>6} {cells}")
         print("\nwhere one new-issue build's time goes, ms per page (stages of the build process):")
         names = list(dict.fromkeys(k for row in rows for k in row[7]))
-        print(f"{'size':>5}" + "".join(f"{n:>10}" for n in names))
+        print(f"{'size':>5}" + "".join(f"{n:>11}" for n in names))
         for factor, _a, pages, *_rest, stages in rows:
-            print(f"{factor:>4}×" + "".join(f"{stages.get(n, 0.0) / pages * 1000:>10.1f}" for n in names))
+            print(f"{factor:>4}×" + "".join(f"{stages.get(n, 0.0) / pages * 1000:>11.1f}" for n in names))
         print(json.dumps(raw))
     finally:
         shutil.rmtree(work, ignore_errors=True)
