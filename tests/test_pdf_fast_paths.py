@@ -10,6 +10,9 @@ Specification:
   or foreign cache entry is ignored (recompressed), never embedded;
 - a PDF rendered with an empty cache and again with a full one is byte-identical, and the second
   render really read the cache;
+- a rebuild takes each unchanged page's compressed stream from the last build of the document (one
+  cache entry per document and edition, replaced, not grown) and compresses only the changed pages;
+  a damaged entry or one whose stream is not the Flate of the page is never embedded;
 - pages share their identical boxes and /Resources without a byte changing, and a page with an
   image keeps its own resources;
 - ReportLab's C accelerator (rl_accel), when installed, formats numbers and escapes strings exactly
@@ -223,3 +226,74 @@ def test_cached_compression_changes_no_byte_of_the_pdf(empty_cache, monkeypatch)
     cached = render_pdf(document, fonts)
     monkeypatch.setattr(flate, "compress", zlib.compress)
     assert render_pdf(document, fonts) == cached
+
+
+def _page_compressions(monkeypatch) -> list[bytes]:
+    """The page streams `LastBuildStreams` compresses from now on."""
+    done: list[bytes] = []
+    real = zlib.compress
+
+    class Spy:
+        @staticmethod
+        def compress(data, *args):
+            done.append(data)
+            return real(data, *args)
+
+        ZLIB_RUNTIME_VERSION = zlib.ZLIB_RUNTIME_VERSION
+        decompress = staticmethod(zlib.decompress)
+        adler32 = staticmethod(zlib.adler32)
+
+    monkeypatch.setattr(flate, "zlib", Spy)
+    return done
+
+
+def test_a_rebuild_takes_unchanged_page_streams_from_the_last_build(empty_cache, monkeypatch):
+    fonts = font_set("real")
+    document = sample_document(fonts)
+    first = render_pdf(document, fonts)
+    pages_dir = empty_cache.parent / flate.PAGES_KIND
+    assert len(list(pages_dir.rglob("*.bin"))) == 1  # one entry for the document's print edition
+    compressed = _page_compressions(monkeypatch)
+    assert render_pdf(document, fonts) == first
+    assert not [d for d in compressed if b" Tf" in d]  # no page stream compressed again
+    # one page changed: that page alone is compressed, the entry replaced (not a second one)
+    import dataclasses
+
+    page = document.pages[1]
+    moved = dataclasses.replace(page, items=tuple(dataclasses.replace(it, x=it.x + 1.0) if hasattr(it, "glyphs") else it
+                                                  for it in page.items))
+    edited = dataclasses.replace(document, pages=(document.pages[0], moved, *document.pages[2:]))
+    compressed.clear()
+    monkeypatch.setattr(flate, "zlib", zlib)
+    plain = render_pdf(edited, fonts)
+    cache_before = sorted(pages_dir.rglob("*.bin"))
+    compressed = _page_compressions(monkeypatch)
+    again = render_pdf(edited, fonts)
+    assert again == plain
+    assert not [d for d in compressed if b" Tf" in d]
+    assert sorted(pages_dir.rglob("*.bin")) == cache_before and len(cache_before) == 1
+
+
+def test_a_damaged_or_foreign_page_stream_entry_is_never_embedded(empty_cache, monkeypatch):
+    import marshal
+
+    from publish.pdf import writer
+
+    fonts = font_set("real")
+    document = sample_document(fonts)
+    first = render_pdf(document, fonts)
+    key = flate.LastBuildStreams(writer._page_streams_name(document, screen=False))._key
+    stored = marshal.loads(cache.get_bytes(flate.PAGES_KIND, key) or b"")
+    assert len(stored) == len(document.pages)
+    # sealed entries that are not what the writer stores, or another page's Flate for each page
+    foreign = {digest: zlib.compress(b"another page " * 50) for digest in stored}
+    for payload in (b"not marshal", marshal.dumps([1, 2]), marshal.dumps({1: 2}), marshal.dumps(foreign)):
+        cache.put_bytes(flate.PAGES_KIND, key, payload)
+        compressed = _page_compressions(monkeypatch)
+        assert render_pdf(document, fonts) == first
+        assert len([d for d in compressed if b" Tf" in d]) == len(document.pages)
+        monkeypatch.setattr(flate, "zlib", zlib)
+    # a damaged file (its seal broken): a miss
+    (entry,) = (empty_cache.parent / flate.PAGES_KIND).rglob("*.bin")
+    entry.write_bytes(entry.read_bytes()[:-9])
+    assert render_pdf(document, fonts) == first

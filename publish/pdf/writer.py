@@ -32,6 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from publish.errors import BuildError, Problem
 from publish.paginate.pages import Document, OutlineEntry, Page, PlacedImage, Rule, TextLine
 from publish.pdf import fastformat, pdfx
+from publish.pdf.flate import LastBuildStreams
 from publish.pdf.images import ImageConverter, ScreenImages
 from publish.pdf.reuse import KeptFlate, PageReuse
 from publish.pdf.tags import ARTIFACT, EMC, Tagger
@@ -255,7 +256,10 @@ def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, pr
     _add_outline(canvas, outline)
     _add_page_labels(canvas, document.pages)
     shared = _SharedPageParts()
-    flate = pdfdoc.PDFZCompress if reuse is None else KeptFlate(reuse)
+    # a build: the last build's compressed page streams where a page is unchanged; a long-lived
+    # process (reuse): its own
+    last_build = LastBuildStreams(_page_streams_name(document, screen)) if reuse is None else None
+    flate = last_build if last_build is not None else KeptFlate(reuse)  # type: ignore[arg-type]
     for rl_page in rl_doc.Pages.pages:
         _flate_only(rl_page, flate)
         rl_page.Trans = None  # ReportLab writes an empty /Trans << >> (a slide-show transition) otherwise
@@ -276,7 +280,17 @@ def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, pr
     if reuse is not None:
         reuse.flush()  # the kept pages' characters into the subsets, before the fonts are written
     fastformat.speed_up(rl_doc)  # the structure tree's dictionaries: the same bytes, faster
-    return canvas.getpdfdata()
+    data = canvas.getpdfdata()
+    if last_build is not None:
+        last_build.store()
+    return data
+
+
+def _page_streams_name(document: Document, screen: bool) -> str:
+    """Which document's page streams of the last build a build looks in (`LastBuildStreams`): the
+    edition, the title and the kinds of pages (an issue's pages and its covers file are two)."""
+    kinds = " ".join(sorted({p.kind for p in document.pages}))
+    return f"{'screen' if screen else 'print'}\0{document.title}\0{kinds}"
 
 
 # Both files identify themselves as PDF/UA-1 (ISO 14289-1) in their XMP: tests/test_pdf_tagged.py runs
