@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar, Protocol
@@ -139,18 +140,21 @@ def write_pdf(document: Document, fonts: Any, out_path: Path | str | BinaryIO, *
     return out_path
 
 
-def render_pdf(document: Document, fonts: Any, *, screen: bool = False, reuse: PageReuse | None = None) -> bytes:
+def render_pdf(document: Document, fonts: Any, *, screen: bool = False, reuse: PageReuse | None = None,
+               before_fonts: Callable[[], object] | None = None) -> bytes:
     """The PDF file's bytes for `document` (what `write_pdf` writes).
 
     `screen=True`: the screen edition of the same pages — trim size, no bleed and no marks, RGB,
-    the contents entries linked to the articles (see `render_screen_pdf`)."""
+    the contents entries linked to the articles (see `render_screen_pdf`). `before_fonts`: called
+    once every page is drawn, before the fonts are subset and the file is written (a build's
+    screen-PDF helper waits there until the print PDF has put the same subsets in the cache)."""
     _check_document(document)
     # ReportLab wraps streams in ASCII85 when its process-wide `rl_config.useA85` is on (the
     # default; a 7-bit-clean habit from the 1990s): 25 % larger files and a re-encoded JPEG for
     # nothing. That switch belongs to the whole process (other threads, other libraries), so it is
     # never changed here: this document's page streams and images are made without ASCII85
     # whatever it says (`_flate_only`, `_PrintCanvas.drawImage`).
-    return _render(document, fonts, screen=screen, reuse=reuse)
+    return _render(document, fonts, screen=screen, reuse=reuse, before_fonts=before_fonts)
 
 
 def render_screen_pdf(document: Document, fonts: Any, *, reuse: PageReuse | None = None) -> bytes:
@@ -173,7 +177,8 @@ def write_screen_pdf(document: Document, fonts: Any, out_path: Path | str | Bina
 CONTENTS_OUTLINE_TITLE = "目录"
 
 
-def _render(document: Document, fonts: Any, *, screen: bool, reuse: PageReuse | None = None) -> bytes:
+def _render(document: Document, fonts: Any, *, screen: bool, reuse: PageReuse | None = None,
+            before_fonts: Callable[[], object] | None = None) -> bytes:
     from publish.pdf.fonts import pdf_fonts
 
     fonts = pdf_fonts(fonts)
@@ -199,7 +204,7 @@ def _render(document: Document, fonts: Any, *, screen: bool, reuse: PageReuse | 
     )
     _seed_time(canvas._doc)
     try:
-        data = _draw(canvas, document, fonts, geometry, profile, screen, reuse)
+        data = _draw(canvas, document, fonts, geometry, profile, screen, reuse, before_fonts)
         if reuse is not None:
             reuse.finish()
         return data
@@ -230,7 +235,7 @@ def _seed_time(doc: Any) -> None:
 
 
 def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, profile: Any,
-          screen: bool, reuse: PageReuse | None = None) -> bytes:
+          screen: bool, reuse: PageReuse | None = None, before_fonts: Callable[[], object] | None = None) -> bytes:
     rl_doc = canvas._doc
     images = ScreenImages() if screen else ImageConverter(profile.data)  # type: ignore[union-attr]
     tagger = Tagger(document, links=screen, offset=geometry.offset)
@@ -280,7 +285,9 @@ def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, pr
     if reuse is not None:
         reuse.flush()  # the kept pages' characters into the subsets, before the fonts are written
     fastformat.speed_up(rl_doc)  # the structure tree's dictionaries: the same bytes, faster
-    data = canvas.getpdfdata()
+    if before_fonts is not None:
+        before_fonts()
+    data = canvas.getpdfdata()  # the fonts are subset here (`publish.pdf.fontobjects`)
     if last_build is not None:
         last_build.store()
     return data
