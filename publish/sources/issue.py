@@ -452,13 +452,37 @@ def _proof(data: dict[str, Any], reading: _Reading) -> tuple[str, ...]:
 
 
 def _occurrence_line(lines: list[str], needle: str, nth: int) -> int | None:
-    seen = 0
-    for number, line in enumerate(lines, start=1):
-        count = line.count(needle)
-        if seen + count > nth:
-            return number
-        seen += count
-    return None
+    """The line (from 1) of the `nth` (from 0) occurrence of `needle`, counted line by line as
+    `str.count` does (non-overlapping); None when there are not that many."""
+    if not needle or "\n" in needle:
+        seen = 0
+        for number, line in enumerate(lines, start=1):
+            count = line.count(needle)
+            if seen + count > nth:
+                return number
+            seen += count
+        return None
+    # The same answer from searches over the whole text (C speed): an issue lists every article
+    # once, and looking each up line by line in Python made reading an issue quadratic in its size.
+    text = _joined(lines)
+    at = -len(needle)
+    for _ in range(nth + 1):
+        at = text.find(needle, at + len(needle))
+        if at < 0:
+            return None
+    return text.count("\n", 0, at) + 1
+
+
+_JOINED: dict[int, tuple[list[str], str]] = {}
+
+
+def _joined(lines: list[str]) -> str:
+    """`lines` joined by newlines, kept for the list being read (one issue.toml at a time)."""
+    kept = _JOINED.get(id(lines))
+    if kept is None or kept[0] is not lines:
+        _JOINED.clear()
+        kept = _JOINED[id(lines)] = (lines, "\n".join(lines))
+    return kept[1]
 
 
 def _sections(data: dict[str, Any], reading: _Reading, form: str | None) -> tuple[Section, ...]:
