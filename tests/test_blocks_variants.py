@@ -245,6 +245,9 @@ def test_a_long_wide_table_repeats_its_header_where_it_continues(built):
     for n in heads:  # the header above the page's first row
         head_y = min(b for b, _s, text in _lines(pages[n]) if header[:2] in _squeeze(text))
         assert head_y < min(y for p, y, _x in places if p == n)
+    # it starts on the page of its reference (at the foot, under the text up to it) and goes on
+    number = re.search(r"编号(\d+)\[\^x\]", ARTICLES["long-wide"]).group(1)
+    assert places[0][0] == next(n for n, p in enumerate(pages) if number in _squeeze(p["text"]))
     if layout == "magazine-16k":  # a band across both columns (the columns are 210 pt wide)
         first = pages[places[0][0]]
         xs = [c["x1"] for c in first["chars"] if abs(c["bottom"] - places[0][1]) < 0.2]

@@ -133,7 +133,7 @@ def _opens_under(a: ArticleRows, L: Layout, top: int, free: int) -> bool:
     rows = list(a.rows)
     if rows and rows[0].band is not None:  # the body opens with a band: it must fit under the title
         return _band_height(rows[0].band) <= room
-    if not any(r.band for r in rows) and flow.balance(rows, 0, L.columns, room) is not None:
+    if flow.balance(rows, 0, L.columns, room) is not None:  # (its bands go to a page's top or bottom)
         return True
     need = L.min_lines_after_title
     if L.fill_page_share > 0 and free > L.fill_page_share * L.lines:
@@ -360,6 +360,17 @@ def _flow_body(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageDraf
                 band = rows[m].band or ()
                 decided.add(id(band))
                 h = _band_height(band)
+                if not queue and h > page.capacity(L.lines) - area - reserve:
+                    # a long table: its first part at the foot of the page, under the text up to
+                    # its reference; the rest at the top of the next page(s)
+                    first = _band_foot(rows, i, m, band, page, a, L, area, below, reserve)
+                    if first is not None:
+                        placements, part = first
+                        placed_here[id(band)] = part
+                        bottoms.append(part)
+                        below += _band_height(band, 0, part.end)
+                        queue.append(_Waiting(band, part.end))
+                        continue
                 if queue or h > page.capacity(L.lines) - area:
                     queue.append(_Waiting(band))  # after the bands already waiting, or too tall here
                     held = band if held is None else held
@@ -408,7 +419,8 @@ def _flow_body(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageDraf
         lost = [part for key, part in placed_here.items() if key not in on_page]
         for n, part in enumerate(lost):
             if any(p is part for p in bottoms):
-                below -= _band_height(part.rows)
+                below -= _band_height(part.rows, 0, part.end)
+            queue = [w for w in queue if w.rows is not part.rows]  # (a long table's rest: all of it waits)
             tops = [p for p in tops if p is not part]
             bottoms = [p for p in bottoms if p is not part]
             queue.insert(before + n, _Waiting(part.rows))
@@ -422,7 +434,7 @@ def _flow_body(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageDraf
         y = area + used if last else page.capacity(L.lines) - reserve - below
         for n, part in enumerate(bottoms):
             bottoms[n] = dataclasses.replace(part, slot=y + BAND_GAP)
-            y += _band_height(part.rows)
+            y += _band_height(part.rows, part.first, part.end)
         bottom_of = {id(p.rows): p for p in bottoms}
         placed_here = {k: bottom_of.get(id(p.rows), p) for k, p in placed_here.items()}
 
@@ -464,6 +476,26 @@ def _flow_body(rows: list[Row], a: ArticleRows, L: Layout, drafts: list[PageDraf
             continue
         page.top = max(y, area + used)
         return Cursor(page, page.top)
+
+
+def _band_foot(rows: list[Row], i: int, m: int, band: tuple[Row, ...], page: PageDraft, a: ArticleRows,
+               L: Layout, area: int, below: int, reserve: int,
+               ) -> tuple[list[tuple[int, int, int]], _Part] | None:
+    """A long table's first part at the foot of the page: the columns as high as the text up to
+    its reference `rows[m]` needs (balanced), filled, and under them the table's rows that fit the
+    rest, up to a break between rows. (placements, the part), or None when no row fits."""
+    capacity = page.capacity(L.lines) - area - below - reserve
+    text = flow.balance(rows[:m + 1], i, L.columns, capacity)
+    if text is None or not any(r.breakable for r in band[1:]):
+        return None
+    height = max(text[0], 1)
+    first, end = flow.fit(band, 0, capacity - height - BAND_GAP, force=False)
+    if end <= first or end >= len(band):
+        return None
+    placements = flow.fill(rows, i, L.columns, height, force=False)
+    if not any(f <= m < e for _c, f, e in placements):
+        return None
+    return placements, _Part(band, 0, end, 0)
 
 
 def _end_at(rows: list[Row], i: int, cut: int, columns: int, capacity: int) -> list[tuple[int, int, int]] | None:
