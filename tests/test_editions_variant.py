@@ -67,7 +67,7 @@ byline = [{{unit = "市人大常委会研究室", name = "杨 菁　薛 博"}}]
 | 五原县 | 98 | — |
 | 磴口县 | 45 | 一般 |
 
-![（图）代表视察[高标准农田](05-gaobiaozhun-nongtian-diaoyan.md)](images/nongtian.jpg "代表们在田间察看高标准农田的灌溉设施")
+![（图）代表视察[高标准农田](05-gaobiaozhun-nongtian-diaoyan.md)[^c]](images/nongtian.jpg "代表们在田间察看高标准农田的灌溉设施")
 
 {LONG}
 
@@ -77,6 +77,7 @@ byline = [{{unit = "市人大常委会研究室", name = "杨 菁　薛 博"}}]
 
 [^a]: 本文数据截至2024年底。
 [^b]: 临河区为全市基层人大工作试点。
+[^c]: 摄于2024年7月。
 """
 
 
@@ -121,6 +122,13 @@ def test_pdfplumber_s_structure_reader_reads_the_same_paragraphs(built, which):
     assert theirs == ours
 
 
+def _own(node: Node, texts) -> str:  # type: ignore[no-untyped-def]
+    """An element's text without note marks (`Reference`)."""
+    return "".join(_own(k, texts) if isinstance(k, Node) else texts.get((k[1], k[2]), "")
+                   for k in node.kids if not (isinstance(k, Node) and k.type == "Reference") and
+                   (isinstance(k, Node) or k[0] == "mc"))
+
+
 def _art(path: Path, title: str) -> Node:
     root, _ = read_tree(path)
     return next(n for n in root.walk() if n.type == "Art" and n.title == title)
@@ -152,7 +160,8 @@ def test_tables_notes_and_figures_have_their_structure(built, which):
     assert mark.type == "Reference" and element_text(mark, texts) == "②"
     # notes: one Note per footnote, its mark then its text, after the article's text
     notes = [n for n in art.kids if isinstance(n, Node) and n.type == "Note"]
-    assert [squeeze(element_text(n, texts)) for n in notes] == ["①本文数据截至2024年底。", "②临河区为全市基层人大工作试点。"]
+    assert [squeeze(element_text(n, texts)) for n in notes] == ["①本文数据截至2024年底。", "②临河区为全市基层人大工作试点。",
+                                                              "③摄于2024年7月。"]
     assert art.kids[-len(notes):] == notes
     # the figure: its own alt text, a bounding box, and its caption right after it
     figures = [n for n in art.kids if isinstance(n, Node) and n.type == "Figure"]
@@ -160,7 +169,10 @@ def test_tables_notes_and_figures_have_their_structure(built, which):
     assert figure.alt == "代表们在田间察看高标准农田的灌溉设施"
     assert "/BBox" in figure.attrs and figure.own(), "the picture is the figure's marked content"
     after = art.kids[art.kids.index(figure) + 1]
-    assert after.type == "Caption" and squeeze(element_text(after, texts)) == "（图）代表视察高标准农田"
+    assert after.type == "Caption" and squeeze(_own(after, texts)) == "（图）代表视察高标准农田"
+    # the caption's note mark stands in the Caption (not in a second Figure)
+    assert [n.type for n in after.walk() if n.type == "Reference"] == ["Reference"]
+    assert not [n for n in figure.kids if isinstance(n, Node)]
 
 
 @pytest.mark.parametrize("which", ["pdf_path", "screen_path"])

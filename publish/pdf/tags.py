@@ -193,8 +193,11 @@ class Tagger:
             return self._note(line)
         if line.kind == "noteref":
             tags = self.tags.get(line.article)
-            if tags is not None and 0 <= line.block < len(tags.blocks) and tags.blocks[line.block] == "Table":
+            kind = tags.blocks[line.block] if tags is not None and 0 <= line.block < len(tags.blocks) else ""
+            if kind == "Table":
                 return self._table_elem(line)  # a mark in a cell stands in that cell (a Table holds rows)
+            if kind == "Figure":
+                return self._article_elem(line.article, line.block, "caption")  # in the figure's caption
             return self._article_elem(line.article, line.block, "")
         if line.kind in ("table-cell", "table-header", "table-caption"):
             return self._table_elem(line)
