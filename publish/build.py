@@ -296,7 +296,7 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             epub_child.send((starts, str(child_file)))
         # The screen PDF on a second core: drawn while the print PDF is, then it waits for the print
         # PDF's font subsets to be in the cache (the same subsets: made once) and is written while
-        # the covers are (None: it is drawn here, after them).
+        # the print PDF and the covers are (None: it is drawn here, after them).
         screen_file = None if scratch is None else scratch / (
             f"{name}-screen.pdf" if into is not None else "child-screen.pdf")
         if screen and pdf and screen_file is not None:
@@ -312,12 +312,13 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             from publish.pdf import render_pdf, write_pdf
 
             report("pdf", 0, 1)
+            # the screen helper goes on as soon as the print PDF's subsets are cached
+            go = None if screen_child is None else (lambda child=screen_child: child.send("subsets cached"))
             if into is not None:
-                files[".pdf"] = Path(str(write_pdf(document, fonts, into / f"{name}.pdf", reuse=reuse)))
+                files[".pdf"] = Path(str(write_pdf(document, fonts, into / f"{name}.pdf", reuse=reuse,
+                                                   after_fonts=go)))
             else:
-                pdf_bytes = render_pdf(document, fonts, reuse=reuse)
-            if screen_child is not None:
-                screen_child.send("subsets cached")
+                pdf_bytes = render_pdf(document, fonts, reuse=reuse, after_fonts=go)
             if issue.covers is not None:
                 # the covers are their own print file (printed on other paper)
                 import publish.cjk as cjk

@@ -104,3 +104,30 @@ def test_the_helper_subsets_no_font_itself(env, monkeypatch):
     build(SAMPLE, env / "out", pdf=True, epub=True)
     writers = set(log.read_text(encoding="utf-8").split())
     assert writers == {str(os.getpid())}  # the build's own process only: the print PDF
+
+
+def test_after_fonts_comes_once_the_subsets_are_cached_and_changes_no_byte(env, monkeypatch):
+    """The print PDF tells the helper to go on from `render_pdf(after_fonts=)`: called once, when
+    every font program of the file is in the cache, and the file is the same bytes as without it."""
+    from collections import OrderedDict
+
+    from publish.build import prepare
+    from publish.pdf import fontobjects
+
+    monkeypatch.setattr(fontobjects, "_MADE", OrderedDict())  # no subsets kept from earlier tests
+    from publish.paginate import paginate
+    from publish.pdf import render_pdf
+
+    prepared = prepare(SAMPLE)
+    document = paginate(prepared.issue, prepared.layout, prepared.fonts)
+    cache_dir = env / "cache"
+    seen: list[int] = []
+
+    def go() -> None:
+        seen.append(len([p for p in cache_dir.rglob("*.bin") if "pdf" in p.parts]))
+
+    with_hook = render_pdf(document, prepared.fonts, after_fonts=go)
+    assert len(seen) == 1 and seen[0] > 0
+    programs_after = len([p for p in cache_dir.rglob("*.bin") if "pdf" in p.parts])
+    assert programs_after == seen[0]  # nothing subset after the go-ahead
+    assert render_pdf(document, prepared.fonts) == with_hook
