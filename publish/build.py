@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from publish.fonts import FontSet
     from publish.layout import Layout
     from publish.model import Issue
-    from publish.paginate.pages import Document
     from publish.worker import Worker
 
 # progress(stage, done, total): called with done == 0 when a stage starts and done == total when
@@ -281,7 +280,6 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
     # once it is sent where the pages start (`publish.worker`; None: it is all done here,
     # after the PDF).
     epub_child = _start_epub_child(issue, fonts, layout, epub_fonts) if epub else None
-    screen_child: Worker | None = None
     try:
         from publish.paginate import paginate
 
@@ -294,17 +292,10 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         if epub_child is not None and child_file is not None:
             starts = [(s.folio, s.article, s.block, s.offset) for s in document.page_starts]
             epub_child.send((starts, str(child_file)))
-        # The screen PDF on a second core: drawn while the print PDF is, then it waits for the print
-        # PDF's font subsets to be in the cache (the same subsets: made once) and is written while
-        # the print PDF and the covers are (None: it is drawn here, after them).
-        screen_file = None if scratch is None else scratch / (
-            f"{name}-screen.pdf" if into is not None else "child-screen.pdf")
-        if screen and pdf and screen_file is not None:
-            screen_child = _start_screen_child(document, fonts, screen_file)
         pdf_bytes = cover_bytes = None
-        # without the helper, the screen PDF takes the print PDF's line operators (`publish.pdf.reuse`)
+        # the screen PDF takes the print PDF's line operators (`publish.pdf.reuse`): drawn once
         reuse = None
-        if pdf and screen and screen_child is None:
+        if pdf and screen:
             from publish.pdf.reuse import PageReuse
 
             reuse = PageReuse()
@@ -312,13 +303,10 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             from publish.pdf import render_pdf, write_pdf
 
             report("pdf", 0, 1)
-            # the screen helper goes on as soon as the print PDF's subsets are cached
-            go = None if screen_child is None else (lambda child=screen_child: child.send("subsets cached"))
             if into is not None:
-                files[".pdf"] = Path(str(write_pdf(document, fonts, into / f"{name}.pdf", reuse=reuse,
-                                                   after_fonts=go)))
+                files[".pdf"] = Path(str(write_pdf(document, fonts, into / f"{name}.pdf", reuse=reuse)))
             else:
-                pdf_bytes = render_pdf(document, fonts, reuse=reuse, after_fonts=go)
+                pdf_bytes = render_pdf(document, fonts, reuse=reuse)
             if issue.covers is not None:
                 # the covers are their own print file (printed on other paper)
                 import publish.cjk as cjk
@@ -337,13 +325,7 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
 
             # the same Document drawn again for the screen: nothing is set twice
             report("screen", 0, 1)
-            if screen_child is not None and screen_child.wait() and screen_file is not None and screen_file.is_file():
-                if into is not None:
-                    files["-screen.pdf"] = screen_file
-                else:
-                    screen_bytes = screen_file.read_bytes()
-            elif into is not None:
-                # no child, or it failed: drawn here (its errors are raised as they would be anyway)
+            if into is not None:
                 files["-screen.pdf"] = Path(str(write_screen_pdf(document, fonts, into / f"{name}-screen.pdf",
                                                                  reuse=reuse)))
             else:
@@ -378,8 +360,6 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
     finally:
         if epub_child is not None:
             epub_child.cancel()
-        if screen_child is not None:
-            screen_child.cancel()
 
 
 def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: bool) -> Worker | None:
@@ -393,23 +373,6 @@ def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: 
         prepared = prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, layout=layout)
         starts, path = channel.receive()
         write_epub(issue, Path(path), page_starts=tuple(PageStart(*s) for s in starts), prepared=prepared)
-
-    return Worker.start(work)
-
-
-def _start_screen_child(document: Document, fonts: FontSet, path: Path) -> Worker | None:
-    """A helper (`publish.worker`) that draws the screen PDF of `document`, waits for a message
-    saying the print PDF's font subsets are in the cache (the screen PDF's are the same), then
-    subsets (from the cache) and writes the file to `path`; None: it is drawn here."""
-    from publish.pdf import render_pdf
-    from publish.worker import Channel, Worker
-
-    def work(channel: Channel) -> None:
-        data = render_pdf(document, fonts, screen=True, before_fonts=channel.receive)
-        part = path.with_name(path.name + ".part")
-        part.write_bytes(data)
-        os.chmod(part, 0o644)
-        os.replace(part, path)  # whole or not at all: the build uses the file only when it is there
 
     return Worker.start(work)
 

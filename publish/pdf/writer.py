@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar, Protocol
@@ -96,8 +95,7 @@ class Geometry:
 
 
 def write_pdf(document: Document, fonts: Any, out_path: Path | str | BinaryIO, *legacy: Any,
-              screen: bool = False, reuse: PageReuse | None = None,
-              after_fonts: Callable[[], object] | None = None) -> Path | BinaryIO:
+              screen: bool = False, reuse: PageReuse | None = None) -> Path | BinaryIO:
     """Draw `document` into a PDF at `out_path` and return `out_path`: a path (written atomically:
     a temporary file renamed into place) or a binary file object opened for writing (the whole
     file is written with one `write` once it is complete). `reuse`: unchanged pages' text kept
@@ -111,13 +109,13 @@ def write_pdf(document: Document, fonts: Any, out_path: Path | str | BinaryIO, *
     if not isinstance(out_path, (str, os.PathLike)):
         if not hasattr(out_path, "write"):
             raise TypeError(f"out_path must be a path or a binary file object, not {type(out_path).__name__}")
-        out_path.write(render_pdf(document, fonts, screen=screen, reuse=reuse, after_fonts=after_fonts))
+        out_path.write(render_pdf(document, fonts, screen=screen, reuse=reuse))
         return out_path
     out_path = Path(out_path)
     _check_document(document)
     if out_path.is_dir():
         raise BuildError(Problem(f"{out_path} is a folder", fix="give the path of the PDF file to write"))
-    data = render_pdf(document, fonts, screen=screen, reuse=reuse, after_fonts=after_fonts)
+    data = render_pdf(document, fonts, screen=screen, reuse=reuse)
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
@@ -141,24 +139,18 @@ def write_pdf(document: Document, fonts: Any, out_path: Path | str | BinaryIO, *
     return out_path
 
 
-def render_pdf(document: Document, fonts: Any, *, screen: bool = False, reuse: PageReuse | None = None,
-               before_fonts: Callable[[], object] | None = None,
-               after_fonts: Callable[[], object] | None = None) -> bytes:
+def render_pdf(document: Document, fonts: Any, *, screen: bool = False, reuse: PageReuse | None = None) -> bytes:
     """The PDF file's bytes for `document` (what `write_pdf` writes).
 
     `screen=True`: the screen edition of the same pages — trim size, no bleed and no marks, RGB,
-    the contents entries linked to the articles (see `render_screen_pdf`). `before_fonts`: called
-    once every page is drawn, before the fonts are subset and the file is written (a build's
-    screen-PDF helper waits there until the print PDF has put the same subsets in the cache);
-    `after_fonts`: called once the fonts are subset (and their programs cached), before the rest of
-    the file is written (the print PDF tells that helper to go on)."""
+    the contents entries linked to the articles (see `render_screen_pdf`)."""
     _check_document(document)
     # ReportLab wraps streams in ASCII85 when its process-wide `rl_config.useA85` is on (the
     # default; a 7-bit-clean habit from the 1990s): 25 % larger files and a re-encoded JPEG for
     # nothing. That switch belongs to the whole process (other threads, other libraries), so it is
     # never changed here: this document's page streams and images are made without ASCII85
     # whatever it says (`_flate_only`, `_PrintCanvas.drawImage`).
-    return _render(document, fonts, screen=screen, reuse=reuse, before_fonts=before_fonts, after_fonts=after_fonts)
+    return _render(document, fonts, screen=screen, reuse=reuse)
 
 
 def render_screen_pdf(document: Document, fonts: Any, *, reuse: PageReuse | None = None) -> bytes:
@@ -181,9 +173,7 @@ def write_screen_pdf(document: Document, fonts: Any, out_path: Path | str | Bina
 CONTENTS_OUTLINE_TITLE = "目录"
 
 
-def _render(document: Document, fonts: Any, *, screen: bool, reuse: PageReuse | None = None,
-            before_fonts: Callable[[], object] | None = None,
-            after_fonts: Callable[[], object] | None = None) -> bytes:
+def _render(document: Document, fonts: Any, *, screen: bool, reuse: PageReuse | None = None) -> bytes:
     from publish.pdf.fonts import pdf_fonts
 
     fonts = pdf_fonts(fonts)
@@ -209,7 +199,7 @@ def _render(document: Document, fonts: Any, *, screen: bool, reuse: PageReuse | 
     )
     _seed_time(canvas._doc)
     try:
-        data = _draw(canvas, document, fonts, geometry, profile, screen, reuse, before_fonts, after_fonts)
+        data = _draw(canvas, document, fonts, geometry, profile, screen, reuse)
         if reuse is not None:
             reuse.finish()
         return data
@@ -240,8 +230,7 @@ def _seed_time(doc: Any) -> None:
 
 
 def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, profile: Any,
-          screen: bool, reuse: PageReuse | None = None, before_fonts: Callable[[], object] | None = None,
-          after_fonts: Callable[[], object] | None = None) -> bytes:
+          screen: bool, reuse: PageReuse | None = None) -> bytes:
     rl_doc = canvas._doc
     images = ScreenImages() if screen else ImageConverter(profile.data)  # type: ignore[union-attr]
     tagger = Tagger(document, links=screen, offset=geometry.offset)
@@ -291,16 +280,7 @@ def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, pr
     if reuse is not None:
         reuse.flush()  # the kept pages' characters into the subsets, before the fonts are written
     fastformat.speed_up(rl_doc)  # the structure tree's dictionaries: the same bytes, faster
-    if before_fonts is not None:
-        before_fonts()
-    if after_fonts is not None:
-        # what ReportLab's GetPDFData does first (the fonts' subsets made and cached), done here so
-        # that `after_fonts` runs before the rest of the file is formatted; it then finds none left
-        for font in rl_doc.delayedFonts:
-            font.addObjects(rl_doc)
-        rl_doc.delayedFonts = []
-        after_fonts()
-    data = canvas.getpdfdata()  # the fonts are subset here (`publish.pdf.fontobjects`)
+    data = canvas.getpdfdata()
     if last_build is not None:
         last_build.store()
     return data
