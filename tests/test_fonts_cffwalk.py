@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import mmap
 import random
+from itertools import accumulate
 
 import pytest
 from fonts_support import need_cjk_fonts
@@ -103,11 +104,11 @@ def test_kept_sites_that_disagree_with_a_new_walk_are_not_used(fonts, monkeypatc
             scan.glyph(gid, cff.charstrings[gid], cff.fd_of(gid))
         owner = next(o for o in sorted(scan.sites) if o[0] == "l" and scan.sites[o])  # met again below
     code = cffsubset._owner_code(owner)
-    sites = walks.get(code)
-    start, end, local, k = sites[0]
-    sites[0] = (start, end, local, k + 1)
-    walks.glyphs -= set(range(1100, 1200))
-    cache.put_bytes(cffsubset.CACHE_KIND, face, walks.encode())
+    kept = {c: list(walks.get(c)) for c in walks.codes()}
+    start, end, local, k = kept[code][0]
+    kept[code][0] = (start, end, local, k + 1)
+    altered = cffsubset._Walks(walks.glyphs - set(range(1100, 1200)), kept)
+    cache.put_bytes(cffsubset.CACHE_KIND, face, altered.encode())
     walked = _walked(monkeypatch)
     assert cffsubset.subset_cff_ordered(info.path, info.index, order, info.ps_name) == clean
     assert len(walked) > 200  # the new walk disagreed: every glyph walked, as without a record
@@ -124,3 +125,48 @@ def test_the_record_reads_back_as_written():
         cffsubset._Walks.decode(walks.encode()[:-1])
     with pytest.raises(ValueError):
         cffsubset._Walks.decode(b"something else entirely")
+
+
+def test_a_record_read_and_extended_keeps_what_it_read_and_what_was_added():
+    first = {5: [(0, 2, 0, 7)], (1 << 24) | 7: [(3, 4, 1, 2)], (2 << 24) | 2: []}
+    read = cffsubset._Walks.decode(cffsubset._Walks({5}, first).encode())
+    assert read.get(5) == [(0, 2, 0, 7)]  # decoded once asked for; copied as read when written
+    added = {("c", 9): {0: (2, "g", 7)}, ("l", 0, 4): {1: (3, "l", 2)}, ("g", 7): {3: (4, "l", 2)}}
+    assert read.merge(added)  # the sites of ("g", 7) agree with those kept
+    read.glyphs.add(9)
+    back = cffsubset._Walks.decode(read.encode())
+    assert back.glyphs == {5, 9}
+    assert {c: back.get(c) for c in back.codes()} == {**first, 9: [(0, 2, 0, 7)], (2 << 24) | 4: [(1, 3, 1, 2)]}
+    assert not back.merge({("c", 5): {0: (2, "g", 8)}})  # a walk disagreeing with the record
+
+
+def test_a_record_naming_an_owner_twice_is_refused():
+    data = bytearray(cffsubset._Walks({1}, {1: [(0, 1, 0, 0)], 2: [(0, 1, 0, 0)]}).encode())
+    codes_at = len(cffsubset._WALK_MAGIC) + 12 + 2  # after the one glyph id
+    data[codes_at + 4 : codes_at + 8] = data[codes_at : codes_at + 4]
+    with pytest.raises(ValueError):
+        cffsubset._Walks.decode(bytes(data))
+
+
+def test_the_standard_strings_are_those_of_the_cff_specification():
+    from fontTools.cffLib import cffStandardStrings
+
+    assert cffsubset._standard_strings() == list(cffStandardStrings)
+
+
+@pytest.mark.parametrize("off_size", [1, 2, 3, 4])
+def test_an_index_reads_many_entries_as_it_reads_each(off_size):
+    rng = random.Random(off_size)
+    items = [bytes(rng.randrange(256) for _ in range(rng.randrange(0, 9))) for _ in range(40)]
+    offsets = list(accumulate(map(len, items), initial=1))
+    data = (b"junk" + len(items).to_bytes(2, "big") + bytes([off_size])
+            + b"".join(o.to_bytes(off_size, "big") for o in offsets) + b"".join(items))
+    index = cffsubset.Index(data, 4)
+    ks = [rng.randrange(len(items)) for _ in range(30)]
+    assert index.items(ks) == [items[k] for k in ks]
+    assert [index[k] for k in range(len(items))] == items
+    assert index.end == len(data)
+    with pytest.raises(IndexError):
+        index.items([0, len(items)])
+    with pytest.raises(IndexError):
+        index.items([-1])

@@ -22,6 +22,9 @@ rather than written as literals.
 
 from __future__ import annotations
 
+import array
+import functools
+import itertools
 import mmap
 import struct
 import sys
@@ -57,6 +60,7 @@ class Index:
 
     def __init__(self, data, pos: int) -> None:
         self.data = data
+        self._offsets: array.array | None = None
         (self.count,) = struct.unpack_from(">H", data, pos)
         if self.count == 0:
             self.end = pos + 2
@@ -77,7 +81,42 @@ class Index:
     def __getitem__(self, k: int) -> bytes:
         if not 0 <= k < self.count:
             raise IndexError(k)
-        return bytes(self.data[self.base + self._offset(k) : self.base + self._offset(k + 1)])
+        offsets = self._offsets or self._decode_offsets()
+        return bytes(self.data[self.base + offsets[k] : self.base + offsets[k + 1]])
+
+    def items(self, ks: list[int]) -> list[bytes]:
+        """Entries `ks` (each 0 ≤ k < count)."""
+        if not ks:
+            return []
+        if min(ks) < 0 or max(ks) >= self.count:
+            raise IndexError(max(ks))
+        offsets = self._offsets or self._decode_offsets()
+        data, base = self.data, self.base
+        return [data[base + offsets[k] : base + offsets[k + 1]] for k in ks]
+
+    def _decode_offsets(self) -> array.array:
+        # All at once, at C speed (≤ 1 ms for 65,536 offsets): a subset reads thousands of
+        # charstrings and subroutines, two offsets each.
+        self._offsets = _offset_array(self.data, self.offsets_at, self.count + 1, self.off_size)
+        return self._offsets
+
+
+def _offset_array(data, at: int, n: int, size: int) -> array.array:
+    """`n` big-endian unsigned offsets of `size` bytes (1–4) at `at`, as one array (C speed)."""
+    raw = data[at : at + n * size]
+    if size == 3:  # widened to 4 bytes: a zero byte before each offset
+        wide = bytearray(4 * n)
+        for k in range(3):
+            wide[k + 1 :: 4] = raw[k::3]
+        raw = bytes(wide)
+        size = 4
+    out = array.array({1: "B", 2: "H", 4: "I"}[size])
+    if out.itemsize != size:  # "I" is 4 bytes on every platform CPython runs on; "L" is not
+        raise Unsupported("no 4-byte array type")
+    out.frombytes(raw)
+    if size > 1 and sys.byteorder == "little":
+        out.byteswap()
+    return out
 
 
 def _read_real(data, i: int) -> tuple[float, int]:
@@ -208,10 +247,52 @@ class CFF:
 
 
 def _standard_strings() -> list[str]:
-    """TN 5176 Appendix A: SIDs below 391 name standard strings (imported only when needed)."""
-    from fontTools.cffLib import cffStandardStrings
+    """TN 5176 Appendix A: SIDs below 391 name standard strings."""
+    return _STANDARD_STRINGS
 
-    return list(cffStandardStrings)
+
+# TN 5176 Appendix A, SIDs 0–390 in order (written out here: importing fontTools' copy of the list
+# cost a build's main process ~40 ms, the only fontTools import left on its PDF path for CFF faces).
+_STANDARD_STRINGS: list[str] = """
+.notdef space exclam quotedbl numbersign dollar percent ampersand quoteright parenleft
+parenright asterisk plus comma hyphen period slash zero one two three four five six seven eight
+nine colon semicolon less equal greater question at A B C D E F G H I J K L M N O P Q R S T U V
+W X Y Z bracketleft backslash bracketright asciicircum underscore quoteleft a b c d e f g h i j
+k l m n o p q r s t u v w x y z braceleft bar braceright asciitilde exclamdown cent sterling
+fraction yen florin section currency quotesingle quotedblleft guillemotleft guilsinglleft
+guilsinglright fi fl endash dagger daggerdbl periodcentered paragraph bullet quotesinglbase
+quotedblbase quotedblright guillemotright ellipsis perthousand questiondown grave acute
+circumflex tilde macron breve dotaccent dieresis ring cedilla hungarumlaut ogonek caron emdash
+AE ordfeminine Lslash Oslash OE ordmasculine ae dotlessi lslash oslash oe germandbls onesuperior
+logicalnot mu trademark Eth onehalf plusminus Thorn onequarter divide brokenbar degree thorn
+threequarters twosuperior registered minus eth multiply threesuperior copyright Aacute
+Acircumflex Adieresis Agrave Aring Atilde Ccedilla Eacute Ecircumflex Edieresis Egrave Iacute
+Icircumflex Idieresis Igrave Ntilde Oacute Ocircumflex Odieresis Ograve Otilde Scaron Uacute
+Ucircumflex Udieresis Ugrave Yacute Ydieresis Zcaron aacute acircumflex adieresis agrave aring
+atilde ccedilla eacute ecircumflex edieresis egrave iacute icircumflex idieresis igrave ntilde
+oacute ocircumflex odieresis ograve otilde scaron uacute ucircumflex udieresis ugrave yacute
+ydieresis zcaron exclamsmall Hungarumlautsmall dollaroldstyle dollarsuperior ampersandsmall
+Acutesmall parenleftsuperior parenrightsuperior twodotenleader onedotenleader zerooldstyle
+oneoldstyle twooldstyle threeoldstyle fouroldstyle fiveoldstyle sixoldstyle sevenoldstyle
+eightoldstyle nineoldstyle commasuperior threequartersemdash periodsuperior questionsmall
+asuperior bsuperior centsuperior dsuperior esuperior isuperior lsuperior msuperior nsuperior
+osuperior rsuperior ssuperior tsuperior ff ffi ffl parenleftinferior parenrightinferior
+Circumflexsmall hyphensuperior Gravesmall Asmall Bsmall Csmall Dsmall Esmall Fsmall Gsmall
+Hsmall Ismall Jsmall Ksmall Lsmall Msmall Nsmall Osmall Psmall Qsmall Rsmall Ssmall Tsmall
+Usmall Vsmall Wsmall Xsmall Ysmall Zsmall colonmonetary onefitted rupiah Tildesmall
+exclamdownsmall centoldstyle Lslashsmall Scaronsmall Zcaronsmall Dieresissmall Brevesmall
+Caronsmall Dotaccentsmall Macronsmall figuredash hypheninferior Ogoneksmall Ringsmall
+Cedillasmall questiondownsmall oneeighth threeeighths fiveeighths seveneighths onethird
+twothirds zerosuperior foursuperior fivesuperior sixsuperior sevensuperior eightsuperior
+ninesuperior zeroinferior oneinferior twoinferior threeinferior fourinferior fiveinferior
+sixinferior seveninferior eightinferior nineinferior centinferior dollarinferior periodinferior
+commainferior Agravesmall Aacutesmall Acircumflexsmall Atildesmall Adieresissmall Aringsmall
+AEsmall Ccedillasmall Egravesmall Eacutesmall Ecircumflexsmall Edieresissmall Igravesmall
+Iacutesmall Icircumflexsmall Idieresissmall Ethsmall Ntildesmall Ogravesmall Oacutesmall
+Ocircumflexsmall Otildesmall Odieresissmall OEsmall Oslashsmall Ugravesmall Uacutesmall
+Ucircumflexsmall Udieresissmall Yacutesmall Thornsmall Ydieresissmall 001.000 001.001 001.002
+001.003 Black Bold Book Light Medium Regular Roman Semibold
+""".split()
 
 
 # ── interpreting just enough of a charstring ───────────────────────────────────────────────────
@@ -241,6 +322,15 @@ class _Scan:
     def site_list(self, owner: tuple) -> list[Site]:
         found = self.sites.get(owner)
         return _site_list(found) if found else []
+
+    def glyph_sites(self, gids: list[int]) -> list[list[Site]]:
+        return [self.site_list(("c", gid)) for gid in gids]
+
+    def gsubr_sites(self, ks: list[int]) -> list[list[Site]]:
+        return [self.site_list(("g", k)) for k in ks]
+
+    def lsubr_sites(self, fd: int, ks: list[int]) -> list[list[Site]]:
+        return [self.site_list(("l", fd, k)) for k in ks]
 
     def global_calling_local(self) -> set[int]:
         """Global subroutines that call local ones (only safe when one Font DICT is used)."""
@@ -488,28 +578,31 @@ def _site_list(sites: dict[int, tuple[int, str, int]]) -> list[Site]:
 class _Walks:
     """The kept walks of one face: the glyphs walked, and the call sites of every charstring and
     subroutine they reach, by owner code, in order. Read back lazily: a record holds the sites of
-    some ten thousand subroutines, a subset needs a few thousand of them."""
+    some ten thousand subroutines, a subset needs a few thousand of them. Written back as the
+    record read plus the owners walked since, appended (`encode` does not decode what it copies)."""
 
     def __init__(self, glyphs: set[int], sites: dict[int, list[Site]] | None = None) -> None:
-        import array
-
         self.glyphs = glyphs
-        self._added: dict[int, list[Site]] = dict(sites or {})
+        self._added: dict[int, list[Site]] = dict(sites or {})  # owners not in the record read
+        self._decoded: dict[int, list[Site]] = {}  # owners of the record read, once asked for
         self._at: dict[int, tuple[int, int]] = {}  # owner code → (first of its sites in _flat, count)
+        # The record read, as it was: owner codes, their site counts, and the sites (4 numbers each).
+        self._codes = array.array("I")
+        self._counts = array.array("H")
         self._flat = array.array("H")
 
     def __contains__(self, code: int) -> bool:
-        return code in self._added or code in self._at
+        return code in self._at or code in self._added
 
     def get(self, code: int) -> list[Site]:
-        found = self._added.get(code)
+        found = self._decoded.get(code)
         if found is not None:
             return found
         at = self._at.get(code)
         if at is None:
-            return []
+            return self._added.get(code, [])
         it = iter(self._flat[at[0] : at[0] + 4 * at[1]])
-        found = self._added[code] = list(zip(it, it, it, it, strict=True))  # type: ignore[arg-type]
+        found = self._decoded[code] = list(zip(it, it, it, it, strict=True))  # type: ignore[arg-type]
         return found
 
     def codes(self) -> set[int]:
@@ -529,14 +622,13 @@ class _Walks:
         return True
 
     def encode(self) -> bytes:
-        import array
-
-        codes = sorted(self.codes())
+        new = sorted(self._added)
+        lists = [self._added[c] for c in new]
         gids = array.array("H", sorted(self.glyphs))
-        lists = [self.get(c) for c in codes]
-        counts = array.array("H", map(len, lists))
-        flat = array.array("H", [v for sites in lists for site in sites for v in site])
-        parts = [gids, array.array("I", codes), counts, flat]
+        codes = self._codes + array.array("I", new)
+        counts = self._counts + array.array("H", map(len, lists))
+        flat = self._flat + array.array("H", [v for sites in lists for site in sites for v in site])
+        parts = [gids, codes, counts, flat]
         if sys.byteorder == "big":
             for a in parts:
                 a.byteswap()
@@ -545,8 +637,6 @@ class _Walks:
 
     @classmethod
     def decode(cls, data: bytes) -> _Walks:
-        import array
-
         if not data.startswith(_WALK_MAGIC) or len(data) < len(_WALK_MAGIC) + 12:
             raise ValueError("not a walk record")
         n_gids, n_owners, n_flat = struct.unpack_from("<III", data, len(_WALK_MAGIC))
@@ -566,9 +656,11 @@ class _Walks:
         if at != len(data) or 4 * sum(counts) != n_flat or any(c >> 24 > 2 for c in codes):
             raise ValueError("damaged walk record")
         walks = cls(set(gids))
-        walks._flat = flat
+        walks._codes, walks._counts, walks._flat = codes, counts, flat
         starts = list(accumulate((4 * c for c in counts), initial=0))[:-1]
         walks._at = dict(zip(codes, zip(starts, counts, strict=True), strict=True))
+        if len(walks._at) != len(codes):
+            raise ValueError("damaged walk record: an owner twice")
         return walks
 
 
@@ -587,26 +679,24 @@ def _load_walks(face: str) -> _Walks | None:
 class _Assembled:
     """What `_build` reads of a `_Scan`, assembled from kept walks (`_scan_cached`)."""
 
-    def __init__(self, cff: CFF, walks: _Walks, used_g: set[int], used_l: dict[int, set[int]]) -> None:
-        self.cff = cff
+    def __init__(self, walks: _Walks, used_g: set[int], used_l: dict[int, set[int]]) -> None:
         self.walks = walks
         self.used_g = used_g
         self.used_l = used_l
 
-    def site_list(self, owner: tuple) -> list[Site]:
-        return self.walks.get(_owner_code(owner))
-
     def global_calling_local(self) -> set[int]:
         return set()  # `_scan_cached` leaves such faces to the plain walk
 
-    def gsubr(self, k: int) -> bytes:
-        return self.cff.gsubrs[k]
+    def glyph_sites(self, gids: list[int]) -> list[list[Site]]:
+        return list(map(self.walks.get, gids))  # a charstring's owner code is its glyph id
 
-    def lsubr(self, fd: int, k: int) -> bytes:
-        subrs = self.cff.fds[fd].subrs
-        if subrs is None:
-            raise Unsupported("callsubr without local subrs")
-        return subrs[k]
+    def gsubr_sites(self, ks: list[int]) -> list[list[Site]]:
+        get = self.walks.get
+        return [get(_G | k) for k in ks]
+
+    def lsubr_sites(self, fd: int, ks: list[int]) -> list[list[Site]]:
+        get, base = self.walks.get, _L | (fd << 16)
+        return [get(base | k) for k in ks]
 
 
 def _scan_cached(cff: CFF, codes: list[tuple[int, bytes, int]], face: str) -> _Assembled | None:
@@ -616,8 +706,8 @@ def _scan_cached(cff: CFF, codes: list[tuple[int, bytes, int]], face: str) -> _A
     new = sorted({gid for gid, _, _ in codes if gid not in walks.glyphs})
     if new:
         scan = _Scan(cff)
-        for gid in new:
-            scan.glyph(gid, cff.charstrings[gid], cff.fd_of(gid))
+        for gid, code in zip(new, cff.charstrings.items(new), strict=True):
+            scan.glyph(gid, code, cff.fd_of(gid))
         if not walks.merge(scan.sites):
             return None
         walks.glyphs.update(new)
@@ -647,7 +737,7 @@ def _scan_cached(cff: CFF, codes: list[tuple[int, bytes, int]], face: str) -> _A
                 if callee not in seen:
                     seen.add(callee)
                     todo.append(callee)
-    return _Assembled(cff, walks, used_g, used_l)
+    return _Assembled(walks, used_g, used_l)
 
 
 def _keep(face: str, walks: _Walks) -> None:
@@ -707,17 +797,33 @@ def _index(items: list[bytes]) -> bytes:
     return bytes(out)
 
 
-def _rewrite(code: bytes, sites: list[Site], gmap, lmap, gbias, lbias) -> bytes:
+def _rewrite(code: bytes, sites: list[Site], gnum: dict[int, bytes], lnum: dict[int, bytes]) -> bytes:
+    """`code` with each call site's subroutine number replaced by its new number's encoding."""
     if not sites:
         return code
-    out = bytearray()
+    out = []
     pos = 0
     for start, end, local, k in sites:
-        out += code[pos:start]
-        out += _int((lmap[k] - lbias) if local else (gmap[k] - gbias))
+        out.append(code[pos:start])
+        out.append(lnum[k] if local else gnum[k])
         pos = end
-    out += code[pos:]
-    return bytes(out)
+    out.append(code[pos:])
+    return b"".join(out)
+
+
+def _numbers(used: list[int]) -> dict[int, bytes]:
+    """Old subroutine index → the charstring encoding of its new number in a subset whose
+    subroutines are `used` (sorted): the k-th is called as k − bias (TN 5177 §4.7)."""
+    bias = _bias(len(used))
+    table = _small_ints()
+    return {old: table[n - bias + 1131] if -1131 <= n - bias <= 1131 else _int(n - bias)
+            for n, old in enumerate(used)}
+
+
+@functools.cache
+def _small_ints() -> list[bytes]:
+    """`_int(v)` for v in −1131…1131 (every number a subset of up to 2,262 subroutines calls)."""
+    return [_int(v) for v in range(-1131, 1132)]
 
 
 # Top DICT operators copied as they are (TN 5176 Table 9), strings re-added to the String INDEX.
@@ -760,11 +866,10 @@ def subset_cff_ordered(
 
 def _build(cff: CFF, order: list[tuple[int, int]], font_name: str | None, names: dict[int, str],
            face: str | None = None) -> bytes:
-    codes: list[tuple[int, bytes, int]] = []  # (source gid, charstring, fd)
-    for _cid, gid in order:
-        if not 0 <= gid < len(cff.charstrings):
-            gid = 0
-        codes.append((gid, cff.charstrings[gid], cff.fd_of(gid)))
+    n_glyphs = len(cff.charstrings)
+    gids = [gid if 0 <= gid < n_glyphs else 0 for _cid, gid in order]
+    glyph_fds = list(map(cff.fd_of, gids))
+    codes = list(zip(gids, cff.charstrings.items(gids), glyph_fds, strict=True))  # (gid, charstring, fd)
     cached = _scan_cached(cff, codes, face) if face is not None else None
     scan: _Scan | _Assembled
     if cached is not None:
@@ -776,27 +881,23 @@ def _build(cff: CFF, order: list[tuple[int, int]], font_name: str | None, names:
 
     # Renumber: used subroutines keep their relative order.
     g_used = sorted(scan.used_g)
-    gmap = {k: n for n, k in enumerate(g_used)}
-    new_gbias = _bias(len(g_used))
-    fds_used = sorted({fd for _, _, fd in codes})
+    gnum = _numbers(g_used)
+    fds_used = sorted(set(glyph_fds))
     fd_new = {fd: n for n, fd in enumerate(fds_used)}
-    lmaps = {fd: {k: n for n, k in enumerate(sorted(scan.used_l.get(fd, ())))} for fd in fds_used}
-    lbias_new = {fd: _bias(len(lmaps[fd])) for fd in fds_used}
-
-    def rewrite(owner, code, fd) -> bytes:
-        return _rewrite(code, scan.site_list(owner), gmap, lmaps.get(fd, {}), new_gbias, lbias_new.get(fd, 0))
+    l_used = {fd: sorted(scan.used_l.get(fd, ())) for fd in fds_used}
+    lnums = {fd: _numbers(l_used[fd]) for fd in fds_used}
 
     # A global subr that calls local subrs is only safe if it is used from a single FD.
-    g_fd: dict[int, int | None] = dict.fromkeys(scan.global_calling_local())
-    if g_fd:
+    g_lnum: dict[int, bytes] = {}  # the local numbers global subroutines call
+    if scan.global_calling_local():
         if len(fds_used) > 1:
             raise Unsupported("global subroutines calling local ones across Font DICTs")
-        only = fds_used[0]
-        for k in g_fd:
-            g_fd[k] = only
-    gsubrs = [rewrite(("g", k), scan.gsubr(k), g_fd.get(k) or 0) for k in g_used]
-    charstrings = [rewrite(("c", gid), cs, fd) for gid, cs, fd in codes]
-    fdselect_of_glyph = [fd_new[fd] for _, _, fd in codes]
+        g_lnum = lnums[fds_used[0]]
+    gsubrs = list(map(_rewrite, cff.gsubrs.items(g_used), scan.gsubr_sites(g_used),
+                      itertools.repeat(gnum), itertools.repeat(g_lnum)))
+    charstrings = [_rewrite(cs, sites, gnum, lnums[fd])
+                   for (_, cs, fd), sites in zip(codes, scan.glyph_sites(gids), strict=True)]
+    fdselect_of_glyph = [fd_new[fd] for fd in glyph_fds]
 
     # Strings: custom strings get SIDs from 391 (TN 5176 §10).
     strings: list[bytes] = []
@@ -832,7 +933,13 @@ def _build(cff: CFF, order: list[tuple[int, int]], font_name: str | None, names:
         for op, _vals, raw in src.private:
             if op != 19:
                 body += raw + _op(op)
-        lsubrs = [rewrite(("l", fd, k), scan.lsubr(fd, k), fd) for k in sorted(lmaps[fd])]
+        ks, subrs = l_used[fd], src.subrs
+        lsubrs: list[bytes] = []
+        if ks:
+            if subrs is None:
+                raise Unsupported("callsubr without local subrs")
+            lsubrs = list(map(_rewrite, subrs.items(ks), scan.lsubr_sites(fd, ks),
+                              itertools.repeat(gnum), itertools.repeat(lnums[fd])))
         if lsubrs:
             body += _int5(len(body) + 6) + _op(19)  # Subrs offset is relative to the Private DICT
         priv_sizes.append(len(body))
