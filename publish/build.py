@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from publish.fonts import FontSet
     from publish.layout import Layout
     from publish.model import Issue
-    from publish.worker import Worker
+    from publish.paginate.pages import Document
+    from publish.worker import Claim, Worker
 
 # progress(stage, done, total): called with done == 0 when a stage starts and done == total when
 # it ends; pagination also reports each article set.
@@ -53,7 +54,7 @@ LayoutChoice = Union[str, Path, "Layout", None]
 # Fonts: a loaded `FontSet`, or role → candidates replacing the issue's (and the defaults') chains.
 FontsChoice = Union["FontSet", Mapping[str, Sequence[str]], None]
 
-STAGES = ("read", "check", "fonts", "paginate", "pdf", "epub")
+STAGES = ("read", "check", "fonts", "paginate", "pdf", "screen", "cover", "epub")
 
 
 @dataclass(frozen=True)
@@ -278,8 +279,20 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
     # The EPUB's fonts, cover and stylesheet do not depend on the pages: on a second core they are
     # made while the pages are set, and the child then writes the EPUB itself (into `scratch`)
     # once it is sent where the pages start (`publish.worker`; None: it is all done here,
-    # after the PDF).
-    epub_child = _start_epub_child(issue, fonts, layout, epub_fonts) if epub else None
+    # after the PDF). The cover file does not depend on the pages either: it is made by whichever
+    # of the two is free first (`Claim`) — the helper when its EPUB work leaves it time (a warm
+    # build, small fonts), else this process after the screen PDF.
+    want_cover = pdf and issue.covers is not None
+    cover_claim = cover_file = None
+    if want_cover and epub and scratch is not None:
+        from publish.worker import Claim
+
+        cover_claim = Claim()
+        cover_file = scratch / (f"{name}-cover.pdf" if into is not None else "child-cover.pdf")
+    epub_child = _start_epub_child(issue, fonts, layout, epub_fonts, cover_claim, cover_file) if epub else None
+    if epub_child is None and cover_claim is not None:
+        cover_claim.close()  # no helper: the cover is made here
+        cover_claim = None
     try:
         from publish.paginate import paginate
 
@@ -307,17 +320,6 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
                 files[".pdf"] = Path(str(write_pdf(document, fonts, into / f"{name}.pdf", reuse=reuse)))
             else:
                 pdf_bytes = render_pdf(document, fonts, reuse=reuse)
-            if issue.covers is not None:
-                # the covers are their own print file (printed on other paper)
-                import publish.cjk as cjk
-                from publish.paginate.cover import cover_document
-                from publish.paginate.setting import Setter
-
-                covers = cover_document(issue, layout, Setter(layout, fonts, cjk))
-                if into is not None:
-                    files["-cover.pdf"] = Path(str(write_pdf(covers, fonts, into / f"{name}-cover.pdf")))
-                else:
-                    cover_bytes = render_pdf(covers, fonts)
             report("pdf", 1, 1)
         screen_bytes = None
         if screen:
@@ -331,10 +333,22 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             else:
                 screen_bytes = render_screen_pdf(document, fonts, reuse=reuse)
             report("screen", 1, 1)
+        # the covers are their own print file (printed on other paper): made here unless the
+        # helper took them (then they are in `cover_file` once it has ended well)
+        cover_here = want_cover and (cover_claim is None or cover_claim.take())
+        if cover_here:
+            report("cover", 0, 1)
+            if into is not None:
+                files["-cover.pdf"] = Path(str(_write_cover(issue, layout, fonts, into / f"{name}-cover.pdf")))
+            else:
+                cover_bytes = _render_cover(issue, layout, fonts)
+            report("cover", 1, 1)
         epub_bytes = None
+        child_ok = False
         if epub:
             report("epub", 0, 1)
-            if epub_child is not None and epub_child.wait() and child_file is not None and child_file.is_file():
+            child_ok = epub_child is not None and epub_child.wait()
+            if child_ok and child_file is not None and child_file.is_file():
                 if into is not None:
                     files[".epub"] = child_file
                 else:
@@ -353,6 +367,18 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
                                embed_fonts=epub_fonts, layout=layout)
                     epub_bytes = buffer.getvalue()
             report("epub", 1, 1)
+        if want_cover and not cover_here:
+            # the helper took the covers: its file, or — when it failed — made here after all
+            assert cover_file is not None
+            if child_ok and cover_file.is_file():
+                if into is not None:
+                    files["-cover.pdf"] = cover_file
+                else:
+                    cover_bytes = cover_file.read_bytes()
+            elif into is not None:
+                files["-cover.pdf"] = Path(str(_write_cover(issue, layout, fonts, into / f"{name}-cover.pdf")))
+            else:
+                cover_bytes = _render_cover(issue, layout, fonts)
         made = Rendered(pdf_bytes, epub_bytes, len(document.pages), prepared.warnings, name, screen=screen_bytes,
                         cover=cover_bytes, fillers=document.fillers, filler=document.filler)
         order = (".pdf", "-cover.pdf", "-screen.pdf", ".epub")
@@ -360,17 +386,46 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
     finally:
         if epub_child is not None:
             epub_child.cancel()
+        if cover_claim is not None:
+            cover_claim.close()
 
 
-def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: bool) -> Worker | None:
-    """A helper (`publish.worker`) that prepares the EPUB's fonts, cover and stylesheet at once, then
-    waits for the page starts and the path to write to; None: the EPUB is made here."""
-    from publish.epub.writer import prepare_epub, write_epub
-    from publish.model import PageStart
+def _cover_document(issue: Issue, layout: Layout, fonts: FontSet) -> Document:
+    import publish.cjk as cjk
+    from publish.paginate.cover import cover_document
+    from publish.paginate.setting import Setter
+
+    return cover_document(issue, layout, Setter(layout, fonts, cjk))
+
+
+def _write_cover(issue: Issue, layout: Layout, fonts: FontSet, path: Path) -> Path:
+    """The cover file (`publish.paginate.cover`) written at `path`."""
+    from publish.pdf import write_pdf
+
+    return Path(str(write_pdf(_cover_document(issue, layout, fonts), fonts, path)))
+
+
+def _render_cover(issue: Issue, layout: Layout, fonts: FontSet) -> bytes:
+    from publish.pdf import render_pdf
+
+    return render_pdf(_cover_document(issue, layout, fonts), fonts)
+
+
+def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: bool,
+                      cover_claim: Claim | None = None, cover_file: Path | None = None) -> Worker | None:
+    """A helper (`publish.worker`) that prepares the EPUB's fonts, cover and stylesheet at once,
+    makes the cover file at `cover_file` if it can `cover_claim` it first, then waits for the page
+    starts and the path to write to; None: the EPUB is made here. The EPUB's modules are imported
+    in the helper: this process needs them only if the helper fails."""
     from publish.worker import Channel, Worker
 
     def work(channel: Channel) -> None:
+        from publish.epub.writer import prepare_epub, write_epub
+        from publish.model import PageStart
+
         prepared = prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, layout=layout)
+        if cover_file is not None and cover_claim is not None and cover_claim.take():
+            _write_cover(issue, layout, fonts, cover_file)
         starts, path = channel.receive()
         write_epub(issue, Path(path), page_starts=tuple(PageStart(*s) for s in starts), prepared=prepared)
 

@@ -36,7 +36,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Channel", "Worker", "usable"]
+__all__ = ["Channel", "Claim", "Worker", "usable"]
 
 _LENGTH = struct.Struct("<Q")
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -148,6 +148,42 @@ class Worker:
             except ProcessLookupError:
                 pass
             self.wait()
+
+
+class Claim:
+    """A piece of work that the parent or its helper may do, whichever is free first: `take()` is
+    True in exactly one of the processes that hold it (and in no later call).
+
+    Why: which process has time left depends on the issue and the cache (a new issue's EPUB fonts
+    keep the helper busy; a warm build's helper waits for the pages), so a job that either could do
+    goes to the first that asks. Made before `Worker.start` (the child inherits it). How: a pipe
+    holding one byte, its writing end closed at once: reading a byte from a pipe is atomic, so one
+    `read` gets it and every other one reads end-of-file. A claim taken by a helper that then fails
+    is the parent's to redo, like any helper work.
+    """
+
+    def __init__(self) -> None:
+        read_fd, write_fd = os.pipe()
+        try:
+            os.write(write_fd, b"1")
+        finally:
+            os.close(write_fd)
+        self._fd: int | None = read_fd
+
+    def take(self) -> bool:
+        """True once, in the first process to ask; False after it was taken (here or elsewhere)."""
+        if self._fd is None:
+            return False
+        try:
+            return os.read(self._fd, 1) == b"1"
+        except OSError:
+            return False
+
+    def close(self) -> None:
+        """Give up this process's hold on it (it can no longer be taken here)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def usable() -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 
 from publish.build import build
 from publish.errors import BuildError
-from publish.worker import Channel, Worker, usable
+from publish.worker import Channel, Claim, Worker, usable
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample"
@@ -87,6 +88,28 @@ def test_cancel_stops_a_child_that_is_still_working():
     assert not child.wait()
 
 
+@linux_fork
+def test_a_claim_is_taken_by_exactly_one_process():
+    for _ in range(20):  # parent and child ask at about the same moment
+        claim = Claim()
+        child = Worker.start(lambda channel, claim=claim: channel.reply(claim.take()))
+        assert child is not None
+        mine = claim.take()
+        theirs = child.receive()
+        assert child.wait()
+        assert [mine, theirs].count(True) == 1
+        assert not claim.take()  # and never again
+        claim.close()
+
+
+def test_a_claim_once_taken_or_given_up_is_not_taken_again():
+    claim = Claim()
+    assert claim.take() and not claim.take()
+    given_up = Claim()
+    given_up.close()
+    assert not given_up.take()
+
+
 def test_publish_jobs_1_or_a_single_core_means_no_child(monkeypatch):
     monkeypatch.setenv("PUBLISH_JOBS", "1")
     assert Worker.start(write_what_is_sent) is None
@@ -123,7 +146,7 @@ def test_a_failed_epub_child_leaves_the_epub_to_the_build(tmp_path, monkeypatch)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
     parent = os.getpid()
 
-    def failing_child(issue, fonts, layout, epub_fonts):
+    def failing_child(issue, fonts, layout, epub_fonts, *cover):
         def prepare():
             assert os.getpid() != parent
             raise RuntimeError("the child fails")
@@ -151,3 +174,82 @@ def test_an_epub_error_is_raised_by_the_build_and_nothing_is_written(tmp_path, m
     with pytest.raises(BuildError, match="cover"):
         build(SAMPLE, out)
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def _issue_with_covers(tmp_path: Path) -> Path:
+    from makeup_support import issue_with
+    from test_makeup_covers import covers_toml
+
+    (tmp_path / "pictures").mkdir()
+    toml = covers_toml(tmp_path / "pictures")
+    root = issue_with(tmp_path / "x", toml)
+    shutil.copytree(tmp_path / "pictures" / "covers", root / "covers")
+    return root
+
+
+def _all_bytes(source: Path, out: Path) -> dict[str, bytes]:
+    result = build(source, out, screen=False, epub_fonts=False)
+    assert result.cover_path is not None
+    return {p.name: p.read_bytes() for p in (result.pdf_path, result.cover_path, result.epub_path)}
+
+
+def _pages_wait_for(marker: Path, monkeypatch) -> None:
+    """Pagination starts only once `marker` exists (the helper has taken the cover file)."""
+    import publish.paginate
+
+    real_paginate = publish.paginate.paginate
+
+    def paginate_after_the_cover(*args, **kwargs):
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real_paginate(*args, **kwargs)
+
+    monkeypatch.setattr(publish.paginate, "paginate", paginate_after_the_cover)
+
+
+@linux_fork
+def test_the_cover_file_made_by_the_epub_helper_equals_the_one_made_by_the_build(tmp_path, monkeypatch):
+    """The helper takes the cover file when it is free first: here the pages wait until it has."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    root = _issue_with_covers(tmp_path)
+    parent = os.getpid()
+    made_by = tmp_path / "made-by"
+    real_cover = build_mod._write_cover
+
+    def cover_spy(*args, **kwargs):
+        with made_by.open("a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real_cover(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
+    _pages_wait_for(made_by, monkeypatch)
+    beside = _all_bytes(root, tmp_path / "beside")
+    makers = made_by.read_text(encoding="utf-8").split()
+    assert len(makers) == 1 and makers[0] != str(parent)  # the helper made it, and only the helper
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    assert _all_bytes(root, tmp_path / "serial") == beside
+    assert made_by.read_text(encoding="utf-8").split()[1:] == [str(parent)]  # made here this time
+
+
+@linux_fork
+def test_a_cover_file_the_helper_took_but_did_not_finish_is_made_by_the_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    root = _issue_with_covers(tmp_path)
+    parent = os.getpid()
+    real_cover = build_mod._write_cover
+    tried = tmp_path / "tried"
+
+    def cover_dies_in_the_helper(issue, layout, fonts, path):
+        if os.getpid() != parent:
+            Path(path).write_bytes(b"%PDF-1.4 half a file")  # as if it failed while writing
+            tried.write_text("yes", encoding="utf-8")
+            raise RuntimeError("the helper fails with the cover")
+        return real_cover(issue, layout, fonts, path)
+
+    monkeypatch.setattr(build_mod, "_write_cover", cover_dies_in_the_helper)
+    _pages_wait_for(tried, monkeypatch)
+    rescued = _all_bytes(root, tmp_path / "rescued")
+    assert tried.exists()  # the helper took the cover, then failed
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    assert rescued == _all_bytes(root, tmp_path / "serial")
