@@ -294,11 +294,14 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         cover_claim.close()  # no helper: the cover is made here
         cover_claim = None
     try:
-        from publish.paginate import paginate
+        from publish.paginate.stored import paginate_kept
 
         total = len(issue.articles)
         report("paginate", 0, total)
-        document = paginate(issue, layout, fonts, progress=lambda done: report("paginate", done, total))
+        # the pages of the last build of these very inputs when there was one (`paginate.stored`);
+        # new pages are kept below, while the EPUB helper still works
+        document, keep_pages = paginate_kept(issue, layout, fonts,
+                                             progress=lambda done: report("paginate", done, total))
         report("paginate", total, total)
 
         child_file = None if scratch is None else scratch / (f"{name}.epub" if into is not None else "child.epub")
@@ -343,6 +346,8 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             else:
                 cover_bytes = _render_cover(issue, layout, fonts)
             report("cover", 1, 1)
+        if keep_pages is not None:
+            keep_pages()
         epub_bytes = None
         child_ok = False
         if epub:

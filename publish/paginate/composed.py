@@ -51,6 +51,23 @@ def context_key(setter: Any, elements: Sequence[str]) -> str | None:
     if setter.composer is not cjk:
         return None
     fonts, layout = setter.fonts, setter.layout
+    signature = fonts_signature(fonts)
+    if signature is None:
+        return None
+    chains, config = signature
+    styles = [(e, repr(layout.style(e)), repr(setter.composer_style(e, None, None))) for e in sorted(set(elements))]
+    # marshal's format may change between Python versions: entries are per version
+    # the note marks (① or 1) are composed into the text: the layout's choice is part of the key
+    marks = getattr(layout, "note_marks", "")
+    text = repr((sys.version_info[:2], _code_digest(), chains, config, styles, layout.measure, marks))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fonts_signature(fonts: Any) -> tuple[list, str] | None:
+    """What a font set's measures and choices depend on: each role's chain of faces (key, file,
+    face index, the file's size and modification time — a changed font file changes one of them,
+    as for the font cache's digests) and the role configuration; None for a font set that cannot
+    be looked at (a stand-in, a file gone)."""
     try:
         chains = []
         for name in sorted(fonts.roles):
@@ -59,15 +76,9 @@ def context_key(setter: Any, elements: Sequence[str]) -> str | None:
                 st = os.stat(f.path)
                 faces.append((f.key, str(f.path), f.index, st.st_size, st.st_mtime_ns))
             chains.append((name, faces))
-        config = repr(fonts.config)
-    except (AttributeError, OSError):
+        return chains, repr(fonts.config)
+    except (AttributeError, OSError, TypeError):
         return None
-    styles = [(e, repr(layout.style(e)), repr(setter.composer_style(e, None, None))) for e in sorted(set(elements))]
-    # marshal's format may change between Python versions: entries are per version
-    # the note marks (① or 1) are composed into the text: the layout's choice is part of the key
-    marks = getattr(layout, "note_marks", "")
-    text = repr((sys.version_info[:2], _code_digest(), chains, config, styles, layout.measure, marks))
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _key(context: str, jobs: Sequence[tuple]) -> str:
