@@ -4,6 +4,7 @@ the screen PDF of the same pages (trim size, RGB, linked contents); both tagged 
 In: `publish.paginate.pages.Document` and a font set (`publish.fonts`). Out: a PDF file.
 Public: `write_pdf(document, fonts, out_path) -> Path`, `render_pdf(document, fonts) -> bytes`,
 `write_screen_pdf(document, fonts, out_path) -> Path`, `render_screen_pdf(document, fonts) -> bytes`,
+`start_pictures(*documents)` (their pictures made on a worker thread ahead of the writer),
 `render_preview(pdf, out_dir, pages=None, spreads_=False, dpi=100, full=False) -> list[Path]`.
 
 Imports are lazy (publish.lazy): ReportLab, Pillow and PDFium cost about 0.3 s, which every `publish` command would
@@ -18,9 +19,17 @@ from publish.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from publish.pdf.preview import render_preview
-    from publish.pdf.writer import Geometry, render_pdf, render_screen_pdf, write_pdf, write_screen_pdf
+    from publish.pdf.writer import (
+        Geometry,
+        render_pdf,
+        render_screen_pdf,
+        start_pictures,
+        write_pdf,
+        write_screen_pdf,
+    )
 
-__all__ = ["Geometry", "render_pdf", "render_preview", "render_screen_pdf", "write_pdf", "write_screen_pdf"]
+__all__ = ["Geometry", "render_pdf", "render_preview", "render_screen_pdf", "start_pictures", "write_pdf",
+           "write_screen_pdf"]
 
 _WHERE = {
     "Geometry": "publish.pdf.writer",
@@ -28,6 +37,7 @@ _WHERE = {
     "write_pdf": "publish.pdf.writer",
     "render_screen_pdf": "publish.pdf.writer",
     "write_screen_pdf": "publish.pdf.writer",
+    "start_pictures": "publish.pdf.writer",
     "render_preview": "publish.pdf.preview",
 }
 

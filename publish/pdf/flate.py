@@ -18,9 +18,12 @@ of each document in one entry, replaced by the next build.
 from __future__ import annotations
 
 import hashlib
+import queue
 import zlib
+from typing import Any, Protocol
 
 from publish import cache
+from publish.pdf.background import Job, Lane
 
 CACHE_KIND = "flate"
 # Below this size compressing is about as fast as a cache lookup (a file read): not worth an entry.
@@ -104,15 +107,25 @@ class LastBuildStreams:
                 self._last = last
 
     def encode(self, text: bytes | str) -> bytes:
-        if isinstance(text, str):
-            text = text.encode("utf8")  # as PDFZCompress does
-        digest = hashlib.sha256(text).digest()
-        packed = self._last.get(digest)
-        if not (isinstance(packed, bytes) and _is_deflate_of(packed, text)):
-            packed = zlib.compress(text)
-            self._new = True
-        self._now[digest] = packed
+        data = text.encode("utf8") if isinstance(text, str) else text  # as PDFZCompress does
+        digest, packed = self.lookup(text, data)
+        new = packed is None
+        if packed is None:
+            packed = zlib.compress(data)
+        self.record(digest, packed, new)
         return packed
+
+    def lookup(self, text: bytes | str, data: bytes) -> tuple[bytes, bytes | None]:
+        """(The key `record` takes, the last build's compressed `data` or None) — `text` is the
+        stream as ReportLab holds it, `data` its bytes (`PageStreams`)."""
+        digest = hashlib.sha256(data).digest()
+        packed = self._last.get(digest)
+        return digest, packed if isinstance(packed, bytes) and _is_deflate_of(packed, data) else None
+
+    def record(self, digest: bytes, packed: bytes, new: bool) -> None:
+        """This build's stream, for the next build (`new`: compressed anew, not taken)."""
+        self._now[digest] = packed
+        self._new = self._new or new
 
     def decode(self, encoded: bytes) -> bytes:
         return zlib.decompress(encoded)
@@ -123,3 +136,103 @@ class LastBuildStreams:
 
         if self._new:
             cache.put_bytes(PAGES_KIND, self._key, marshal.dumps(self._now))
+
+
+# ── page content streams compressed while the next pages are drawn ─────────────────────────────
+class StreamMemory(Protocol):
+    """Where a document's page streams may already be compressed: `LastBuildStreams`, or a
+    long-lived process's `publish.pdf.reuse.PageReuse`."""
+
+    def lookup(self, text: Any, data: bytes) -> tuple[Any, bytes | None]: ...
+
+    def record(self, key: Any, packed: bytes, new: bool) -> None: ...
+
+
+class PageStreams:
+    """A ReportLab stream filter for one document's page streams: /FlateDecode, the bytes of
+    `zlib.compress` (what `pdfdoc.PDFZCompress` writes), taken from `memory` when it has them.
+
+    With a threaded `lane`, each page's stream is handed to one job on the lane's thread as soon
+    as the page is finished (`start`), which compresses the pages in turn while the main thread
+    goes on drawing, until `finish`; ReportLab's `encode`, when it writes the file, then takes the
+    results. One job for all the pages, not one each: a thread is started once, not per page.
+    The output is the same: `zlib.compress` of the same bytes, and `memory` is looked up and told
+    in page order either way (`record` is called from `encode`, on the writing thread). A stream
+    the job has not compressed (none started, a lane without a thread, a job that stopped waiting)
+    is compressed by `encode` itself."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, memory: StreamMemory | None, lane: Lane | None = None) -> None:
+        self.memory = memory
+        self.lane = lane if lane is not None and lane.threaded else None
+        # id(text) → (text, the memory's key, its kept stream or None: compressed by the job, new?)
+        self._started: dict[int, tuple[Any, Any, bytes | None, bool]] = {}
+        self._pages: queue.SimpleQueue[tuple[int, bytes] | None] | None = None
+        self._jobs: list[Job[None]] = []
+        self._compressed: dict[int, bytes] = {}
+
+    def start(self, text: str | bytes) -> None:
+        """A page is finished: `text` is its whole content stream."""
+        if self.lane is None or not text:
+            return
+        data = text.encode("utf8") if isinstance(text, str) else text
+        key, packed = self.memory.lookup(text, data) if self.memory is not None else (None, None)
+        self._started[id(text)] = (text, key, packed, packed is None)
+        if packed is None:
+            if self._pages is None:
+                self._pages = queue.SimpleQueue()
+                self._jobs.append(self.lane.submit(_compress_each, self._pages, self._compressed))
+            self._pages.put((id(text), data))
+
+    def finish(self) -> None:
+        """No more pages (drawn, or the drawing failed): the job ends once it has compressed the
+        pages handed to it."""
+        if self._pages is not None:
+            self._pages.put(None)
+            self._pages = None
+
+    def encode(self, text: str | bytes) -> bytes:
+        started = self._started.pop(id(text), None)
+        packed: bytes | None = None
+        if started is not None and started[0] is text:  # (the very object: ids are reused)
+            _, key, packed, new = started
+            if packed is None:
+                packed = self._compressed.pop(id(text), None)
+            if packed is None and self._jobs:
+                self.finish()
+                for job in self._jobs:
+                    job.result()  # (run here if the thread has not started it)
+                self._jobs.clear()
+                packed = self._compressed.pop(id(text), None)
+        else:
+            data = text.encode("utf8") if isinstance(text, str) else text
+            key, packed = self.memory.lookup(text, data) if self.memory is not None else (None, None)
+            new = packed is None
+        if packed is None:
+            packed = zlib.compress(text.encode("utf8") if isinstance(text, str) else text)
+        if self.memory is not None:
+            self.memory.record(key, packed, new)
+        return packed
+
+    def decode(self, encoded: bytes) -> bytes:
+        return zlib.decompress(encoded)
+
+
+# How long the page job waits for the next page before it gives up (its pages, if any more come,
+# are then compressed by `encode`): far longer than a page takes to draw, short enough that a
+# writer that never calls `finish` keeps no thread for long.
+_NEXT_PAGE_TIMEOUT = 2.0
+
+
+def _compress_each(pages: queue.SimpleQueue[tuple[int, bytes] | None], into: dict[int, bytes]) -> None:
+    """The page job: compress each page handed over, until `None` (`PageStreams.finish`)."""
+    while True:
+        try:
+            page = pages.get(timeout=_NEXT_PAGE_TIMEOUT)
+        except queue.Empty:
+            return
+        if page is None:
+            return
+        ident, data = page
+        into[ident] = zlib.compress(data)

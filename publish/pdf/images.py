@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 
 from publish.errors import BuildError, Problem
+from publish.pdf.background import Job, Lane
 from publish.pdf.pictures import open_picture
 
 
@@ -73,6 +76,19 @@ def _as_stream(converted: ImageReader | str, encoded: Image.Image | bytes | None
     return _stream(encoded.width, encoded.height, space, "FlateDecode", zlib.compress(encoded.tobytes()), False)
 
 
+# Streams being made on a worker thread (`ImageConverter.prefetch`), by build-cache key: the key
+# names the picture's content, the profile and this code, so whoever takes a stream takes the one
+# `stream` would make. Taken once; at most `_AHEAD_LIMIT` are kept waiting.
+_AHEAD: dict[str, Job[ImageStream]] = {}
+_AHEAD_LOCK = threading.Lock()
+_AHEAD_LIMIT = 64
+
+
+def _take_ahead(key: str) -> Job[ImageStream] | None:
+    with _AHEAD_LOCK:
+        return _AHEAD.pop(key, None)
+
+
 class ImageConverter:
     """Converts placed images once per path for one PDF (a photo used twice is embedded once)."""
 
@@ -84,7 +100,7 @@ class ImageConverter:
         self._transforms: dict[bytes, Any] = {}
         self._done: dict[Path, ImageReader | str] = {}
         self._streams: dict[Path, ImageStream] = {}
-        self._last_encoded: Image.Image | bytes | None = None
+        self._profile_sha: str | None = None
 
     def stream(self, path: Path) -> ImageStream:
         """The picture at `path` as an embeddable stream (see the module docstring)."""
@@ -92,34 +108,77 @@ class ImageConverter:
         done = self._streams.get(path)
         if done is not None:
             return done
+        key = self._key(path)
+        ahead = _take_ahead(key) if key else None
+        result = None
+        if ahead is not None:
+            try:
+                result = ahead.result()
+            except Exception:  # made again below, which raises it as the one-thread path would
+                result = None
+        if result is None:
+            result = self._made(path, key)
+        self._streams[path] = result
+        return result
+
+    def _key(self, path: Path) -> str:
+        """The picture's build-cache key ("" for a file that cannot be read: `_convert` names it)."""
         from publish import cache
 
-        key = ""
         try:
-            key = "\0".join((cache.file_digest(path), hashlib.sha256(self._profile).hexdigest(),
-                             cache.module_digest("publish.pdf.images", "publish.pdf.pictures")))
+            return "\0".join((cache.file_digest(path), self._profile_digest(),
+                               cache.module_digest("publish.pdf.images", "publish.pdf.pictures")))
         except OSError:
-            pass  # a missing file: _convert below names it
+            return ""
+
+    def _profile_digest(self) -> str:
+        if self._profile_sha is None:
+            self._profile_sha = hashlib.sha256(self._profile).hexdigest()
+        return self._profile_sha
+
+    def _made(self, path: Path, key: str) -> ImageStream:
+        """The stream from the build cache, or converted and compressed (and then cached)."""
+        from publish import cache
+
         hit = cache.get_value("pdf-image", key) if key else None
         if isinstance(hit, list | tuple) and len(hit) == 6:
             width, height, space, filter_, data, inverted = hit
-            result = _stream(width, height, space, filter_, data, inverted)
-        elif (streamed := self._palette_stream(path)) is not None:
+            return _stream(width, height, space, filter_, data, inverted)
+        streamed = self._palette_stream(path)
+        if streamed is not None:
             result = streamed
-            if key:
-                cache.put_value("pdf-image", key, (result.width, result.height, result.color_space,
-                                                   result.filter, result.data, result.inverted))
         else:
-            converted = self._convert(path)
-            result = _as_stream(converted, self._last_encoded)
+            converted, encoded = self._converted(path)
+            result = _as_stream(converted, encoded)
             # the converted pixels (a full page: 12 MB of CMYK) are not needed once compressed
-            del converted
-            self._last_encoded = None
-            if key:
-                cache.put_value("pdf-image", key, (result.width, result.height, result.color_space,
-                                                   result.filter, result.data, result.inverted))
-        self._streams[path] = result
+            del converted, encoded
+        if key:
+            cache.put_value("pdf-image", key, (result.width, result.height, result.color_space,
+                                               result.filter, result.data, result.inverted))
         return result
+
+    def prefetch(self, paths: Iterable[Path], lane: Lane) -> None:
+        """Start making the streams of `paths` on `lane`'s thread (in this order), for any
+        `ImageConverter` with the same output profile to take (`stream`) — the same bytes as made
+        there: a job is a pure function of the picture's content, and one that fails is made
+        again by `stream`, which raises its error. Pictures already started are not started again."""
+        if not lane.threaded:
+            return  # made by `stream` in turn
+        worker: ImageConverter | None = None
+        for path in dict.fromkeys(Path(p) for p in paths):
+            if path in self._streams:
+                continue
+            key = self._key(path)
+            if not key:
+                continue
+            with _AHEAD_LOCK:
+                if key in _AHEAD:
+                    continue
+                if worker is None:
+                    worker = ImageConverter(self._profile)  # (its transforms are made on the thread)
+                _AHEAD[key] = lane.submit(worker._made, path, key)
+                while len(_AHEAD) > _AHEAD_LIMIT:  # never taken (a build that failed): the oldest go
+                    del _AHEAD[next(iter(_AHEAD))]
 
     def _palette_stream(self, path: Path) -> ImageStream | None:
         """A palette picture (a PNG advertisement, a drawn cover) as `stream` makes it through
@@ -155,7 +214,11 @@ class ImageConverter:
         return self._done[path]
 
     def _convert(self, path: Path) -> ImageReader | str:
-        self._last_encoded = None
+        return self._converted(path)[0]
+
+    def _converted(self, path: Path) -> tuple[ImageReader | str, Image.Image | bytes | None]:
+        """A reader of the converted picture (or the path of a JPEG to embed as it is), and what
+        `_as_stream` embeds of it (`_encode`)."""
         try:
             im = open_picture(path)  # a one-page PDF (a cover, an advertisement) is rendered first
         except FileNotFoundError:
@@ -169,7 +232,7 @@ class ImageConverter:
         # A WebP (a phone's photo) is re-encoded as a JPEG like one; TIFF, like PNG, losslessly.
         is_jpeg = im.format in ("JPEG", "WEBP")
         if im.format == "JPEG" and im.mode in ("CMYK", "L"):
-            return str(path)  # already printable: embed the file untouched (DCTDecode)
+            return str(path), None  # already printable: embed the file untouched (DCTDecode)
         if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
             im = _flatten_on_white(im)
         if im.mode in ("1", "L", "I;16", "I"):
@@ -182,8 +245,7 @@ class ImageConverter:
                 out = _through_palette(im, transform)
             else:
                 out = transform.apply(im.convert("RGB"))  # what ImageCms.applyTransform does (not in place)
-        reader, self._last_encoded = _encode(out, is_jpeg)
-        return reader
+        return _encode(out, is_jpeg)
 
     def _transform(self, icc: bytes) -> Any:
         from PIL import ImageCms

@@ -161,22 +161,21 @@ class PageReuse:
         """`zlib.compress` of a page stream (what ReportLab's `PDFZCompress` writes), kept by text."""
         import zlib
 
-        hit = self._streams.get(text) if isinstance(text, str) else None
+        data = text.encode("utf8") if isinstance(text, str) else text
+        key, hit = self.lookup(text, data)
         if hit is None:
-            hit = zlib.compress(text.encode("utf8") if isinstance(text, str) else text)
-        if isinstance(text, str):
-            self._next_streams[text] = hit
+            hit = zlib.compress(data)
+        self.record(key, hit, True)
         return hit
 
+    def lookup(self, text: str | bytes, data: bytes) -> tuple[str | None, bytes | None]:
+        """(The key `record` takes, the compressed stream kept for `text` or None)
+        (`publish.pdf.flate.PageStreams`; `data`: `text`'s bytes)."""
+        if not isinstance(text, str):
+            return None, None
+        return text, self._streams.get(text)
 
-class KeptFlate:
-    """A ReportLab stream filter writing what `pdfdoc.PDFZCompress` writes (/FlateDecode, the same
-    bytes), taking unchanged page streams' compressed bytes from a `PageReuse`."""
-
-    pdfname = "FlateDecode"
-
-    def __init__(self, reuse: PageReuse) -> None:
-        self.reuse = reuse
-
-    def encode(self, text: str | bytes) -> bytes:
-        return self.reuse.compressed(text)
+    def record(self, key: str | None, packed: bytes, new: bool) -> None:
+        """A page stream of this PDF, kept for the next (`new`: compressed anew, not taken)."""
+        if key is not None:
+            self._next_streams[key] = packed

@@ -32,9 +32,10 @@ from reportlab.pdfgen.canvas import Canvas
 from publish.errors import BuildError, Problem
 from publish.paginate.pages import Document, OutlineEntry, Page, PlacedImage, Rule, TextLine
 from publish.pdf import fastformat, pdfx
-from publish.pdf.flate import LastBuildStreams
+from publish.pdf.background import Lane
+from publish.pdf.flate import LastBuildStreams, PageStreams
 from publish.pdf.images import ImageConverter, ScreenImages
-from publish.pdf.reuse import KeptFlate, PageReuse
+from publish.pdf.reuse import PageReuse
 from publish.pdf.tags import ARTIFACT, EMC, Tagger
 from publish.pdf.text import GlyphEncoder, line_operators, num
 
@@ -172,6 +173,36 @@ def write_screen_pdf(document: Document, fonts: Any, out_path: Path | str | Bina
 
 CONTENTS_OUTLINE_TITLE = "目录"
 
+# Worker threads (`publish.pdf.background`): one compresses page streams while the next pages are
+# drawn, one converts and compresses pictures. Two, so that a page never waits behind a picture.
+_PAGES = Lane("publish-pdf-pages")
+_PICTURES = Lane("publish-pdf-pictures")
+
+
+def start_pictures(*documents: Document) -> None:
+    """Start converting and compressing the print pictures of `documents` on a worker thread, for
+    `write_pdf`/`render_pdf` of the same documents to take when they place them — the same bytes
+    (`ImageConverter.prefetch`). A build calls it as soon as it knows the pages (the covers file's
+    pictures are then made while the issue's pages are drawn). Problems are left to the writer,
+    which reports them as it always does; with one thread (`PUBLISH_JOBS=1`) this does nothing."""
+    if not _PICTURES.threaded:
+        return
+    for document in documents:
+        paths = _picture_paths(document)
+        if not paths:
+            continue
+        try:
+            profile = pdfx.load_output_profile(document)
+        except BuildError:
+            continue  # the writer reports it
+        ImageConverter(profile.data).prefetch(paths, _PICTURES)
+
+
+def _picture_paths(document: Document) -> list[Path]:
+    """The pictures placed on `document`'s pages, in the order they are drawn."""
+    return [item.path for page in document.pages for item in page.items
+            if type(item) is PlacedImage and item.w > 0 and item.h > 0]
+
 
 def _render(document: Document, fonts: Any, *, screen: bool, reuse: PageReuse | None = None) -> bytes:
     from publish.pdf.fonts import pdf_fonts
@@ -231,8 +262,29 @@ def _seed_time(doc: Any) -> None:
 
 def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, profile: Any,
           screen: bool, reuse: PageReuse | None = None) -> bytes:
+    images: ScreenImages | ImageConverter
+    if screen:
+        images = ScreenImages()
+    else:
+        images = ImageConverter(profile.data)
+        if _PICTURES.threaded:
+            images.prefetch(_picture_paths(document), _PICTURES)  # (those a build has not started already)
+    # a build: the last build's compressed page streams where a page is unchanged; a long-lived
+    # process (reuse): its own; each page's stream compressed on a thread while the next is drawn
+    last_build = LastBuildStreams(_page_streams_name(document, screen)) if reuse is None else None
+    streams = PageStreams(last_build if last_build is not None else reuse, _PAGES)
+    try:
+        return _draw_pages(canvas, document, fonts, geometry, profile, screen, reuse, images, streams,
+                           last_build)
+    finally:
+        streams.finish()  # (drawn already, or the drawing failed: the page job ends either way)
+
+
+def _draw_pages(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, profile: Any,
+                screen: bool, reuse: PageReuse | None, images: Any, streams: PageStreams,
+                last_build: LastBuildStreams | None) -> bytes:
     rl_doc = canvas._doc
-    images = ScreenImages() if screen else ImageConverter(profile.data)  # type: ignore[union-attr]
+    pages = rl_doc.Pages.pages
     tagger = Tagger(document, links=screen, offset=geometry.offset)
     drawer = _PageDrawer(canvas, fonts, geometry, images, tagger, screen=screen, reuse=reuse)
 
@@ -253,15 +305,13 @@ def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, pr
                 f"outline{n}", top=o + min(entry.y, document.trim_height), left=o
             )
         canvas.showPage()
+        streams.start(pages[-1].stream)
+    streams.finish()
     _add_outline(canvas, outline)
     _add_page_labels(canvas, document.pages)
     shared = _SharedPageParts()
-    # a build: the last build's compressed page streams where a page is unchanged; a long-lived
-    # process (reuse): its own
-    last_build = LastBuildStreams(_page_streams_name(document, screen)) if reuse is None else None
-    flate = last_build if last_build is not None else KeptFlate(reuse)  # type: ignore[arg-type]
-    for rl_page in rl_doc.Pages.pages:
-        _flate_only(rl_page, flate)
+    for rl_page in pages:
+        _flate_only(rl_page, streams)
         rl_page.Trans = None  # ReportLab writes an empty /Trans << >> (a slide-show transition) otherwise
         if type(rl_page) is pdfdoc.PDFPage:
             rl_page.__class__ = _TaggedPage
@@ -515,7 +565,7 @@ class _PrintCanvas(Canvas):
 def _flate_only(page: Any, flate: Any = pdfdoc.PDFZCompress) -> None:
     """Give the page the content stream `PDFPage.check_format` would make, with Flate alone
     whatever `rl_config.useA85` says (check_format keeps a stream it finds); `flate`: ReportLab's
-    filter or one giving the same bytes (`publish.pdf.reuse.KeptFlate`)."""
+    filter or one giving the same bytes (`publish.pdf.flate.PageStreams`)."""
     if page.compression and not page.Contents and page.stream:
         contents = _PageStream()
         contents.filters = [flate]
