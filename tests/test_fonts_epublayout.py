@@ -1,0 +1,214 @@
+"""What the EPUB subsets keep per face (publish.fonts.epubsubset): the face's GSUB and GPOS reduced
+once to what the book's language and the subset options can ever keep, and the proxy's glyph names.
+
+What must hold: a subset made from the kept reduction is the same bytes as one made from the face's
+own layout tables — for any characters (rare ones, variation sequences, vertical forms, Latin) and
+any book language —, the reduction is made once per face and language and then read, and a
+damaged or disagreeing entry is never used but made again.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from fonts_support import RARE, need_cjk_fonts
+
+from publish import cache
+from publish.fonts import epubsubset, load_fonts, programs
+
+PUNCTUATION = "，。、；：？！（）《》「」『』【】〔〕…—～·“”‘’"  # vertical forms (vert/vrt2), halt/palt
+VERTICAL_FORMS = "︐︑︒︓︵︶︷︸"  # the presentation forms themselves
+LATIN = "".join(map(chr, range(0x21, 0x7F))) + "àéîõüßçñ–ﬁ"  # kern, liga, ccmp, proportional forms
+HANZI = "人大代表审议报告直骨角今次海"  # hanzi whose forms differ by language (locl)
+
+
+@pytest.fixture(scope="module")
+def fonts():
+    need_cjk_fonts()
+    return load_fonts()
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+
+
+def _subset(fonts, key: str, chars: str, language: str | None, rename: str = "") -> bytes:
+    info = fonts.face(key).info
+    return epubsubset.epub_subset_fast(info, chars, programs._epub_options(), rename, programs._apply_rename, language)
+
+
+def _faces_own_layout(monkeypatch) -> None:
+    """Subsets made as before the reduction was kept: from the face's own GSUB and GPOS."""
+    monkeypatch.setattr(epubsubset, "_use_reduced_layout", lambda *args: None)
+
+
+def _reductions(monkeypatch) -> list[str]:
+    made: list[str] = []
+    real = epubsubset._reduced
+
+    def counted(font, tag, options, language):
+        made.append(tag)
+        return real(font, tag, options, language)
+
+    monkeypatch.setattr(epubsubset, "_reduced", counted)
+    return made
+
+
+def _variation_sequences(fonts, key: str, count: int) -> str:
+    from fontTools.ttLib import TTFont
+
+    info = fonts.face(key).info
+    src = TTFont(str(info.path), fontNumber=info.index, lazy=True)
+    tables = [t for t in src["cmap"].tables if t.format == 14]
+    if not tables:
+        return ""
+    pairs = [(u, v) for v, seq in sorted(tables[0].uvsDict.items()) for u, _ in seq]
+    step = max(1, len(pairs) // count)
+    return "".join(chr(u) + chr(v) for u, v in pairs[::step][:count])
+
+
+def _char_sets(fonts, key: str) -> dict[str, str]:
+    info = fonts.face(key).info
+    astral = "".join(chr(cp) for cp in sorted(info.cmap) if cp > 0x20000)[:20]
+    sets = {
+        "hanzi and punctuation": HANZI + PUNCTUATION,
+        "rare and astral": RARE + astral + "。",
+        "vertical forms": VERTICAL_FORMS + PUNCTUATION[:6],
+        "latin": LATIN,
+        "everything": HANZI + PUNCTUATION + VERTICAL_FORMS + LATIN + RARE + astral,
+        "one character": "人",
+    }
+    sequences = _variation_sequences(fonts, key, 24)
+    if sequences:
+        sets["variation sequences"] = sequences + "人。"
+    return {name: "".join(sorted(set(chars))) for name, chars in sets.items()}
+
+
+@pytest.mark.parametrize("key", ["body", "title", "byline"])
+@pytest.mark.parametrize("language", ["zh-CN", None, "ja", "zh-HK"])
+def test_subsets_from_the_kept_reduction_are_the_bytes_of_the_faces_own_tables(fonts, key, language, monkeypatch):
+    sets = _char_sets(fonts, key)
+    made = _reductions(monkeypatch)
+    reduced = {name: _subset(fonts, key, chars, language) for name, chars in sets.items()}
+    assert made in (["GSUB"], ["GSUB", "GPOS"]), "made once, then read from the cache"
+    with pytest.MonkeyPatch.context() as mp:
+        _faces_own_layout(mp)
+        for name, chars in sets.items():
+            assert reduced[name] == _subset(fonts, key, chars, language), name
+
+
+def test_a_renamed_subset_from_the_reduction_is_the_same_bytes(fonts, monkeypatch):
+    chars = "".join(sorted(set(HANZI + PUNCTUATION + LATIN)))
+    first = _subset(fonts, "byline", chars, "zh-CN", rename="WenKai Subset")
+    _faces_own_layout(monkeypatch)
+    assert first == _subset(fonts, "byline", chars, "zh-CN", rename="WenKai Subset")
+
+
+def test_the_reduction_keeps_only_what_the_book_language_selects(fonts):
+    """Noto CJK: 483 GSUB feature records before, a handful after; the lookups are the face's."""
+    from fontTools.ttLib import TTFont
+
+    _subset(fonts, "body", "人。", "zh-CN")
+    info = fonts.face("body").info
+    face = TTFont(str(info.path), fontNumber=info.index, lazy=True)
+    hit = cache.get_value("epub-layout", epubsubset._layout_key(info, programs._epub_options(), "zh-CN"))
+    assert isinstance(hit, tuple) and [tag for tag, _ in hit] == ["GSUB", "GPOS"]
+    for tag, data in hit:
+        own = face.reader[tag]
+        assert data is not None and len(data) < len(own)
+        reduced = TTFont()
+        reduced.setGlyphOrder(face.getGlyphOrder())
+        from fontTools.ttLib import newTable
+
+        table = newTable(tag)
+        table.decompile(data, reduced)
+        features = table.table.FeatureList.FeatureRecord
+        assert len(features) < len(face[tag].table.FeatureList.FeatureRecord)
+        assert {f.FeatureTag for f in features} <= set(programs._epub_options().layout_features)
+        systems = {r.LangSysTag for s in table.table.ScriptList.ScriptRecord for r in s.Script.LangSysRecord}
+        assert systems <= {"ZHS "}
+        # the lookups are the face's own, in the same order
+        assert table.table.LookupList.LookupCount == face[tag].table.LookupList.LookupCount
+
+
+def test_a_reduction_is_kept_per_language(fonts, monkeypatch):
+    made = _reductions(monkeypatch)
+    _subset(fonts, "body", "人。", "zh-CN")
+    _subset(fonts, "body", "大，", "zh-CN")
+    assert made == ["GSUB", "GPOS"]
+    _subset(fonts, "body", "人。", "ja")
+    assert made == ["GSUB", "GPOS"] * 2
+
+
+def test_a_damaged_entry_is_made_again(fonts, monkeypatch):
+    chars = "".join(sorted(set(HANZI + PUNCTUATION + LATIN)))
+    clean = _subset(fonts, "body", chars, "zh-CN")
+    (entry,) = (cache.cache_dir() / "epub-layout").rglob("*.bin")
+    data = bytearray(entry.read_bytes())
+    data[len(data) // 2] ^= 0x10  # somewhere in the kept GSUB or GPOS
+    entry.write_bytes(bytes(data))
+    made = _reductions(monkeypatch)
+    assert _subset(fonts, "body", chars, "zh-CN") == clean
+    assert made == ["GSUB", "GPOS"]
+    assert _subset(fonts, "body", chars, "zh-CN") == clean
+    assert made == ["GSUB", "GPOS"], "the entry was replaced"
+    entry.write_bytes(bytes(data[: len(data) // 3]))  # truncated
+    assert _subset(fonts, "body", chars, "zh-CN") == clean
+    assert made == ["GSUB", "GPOS"] * 2
+
+
+def test_an_entry_that_does_not_fit_the_face_is_made_again(fonts, monkeypatch):
+    """A sealed entry of the wrong shape (another version's layout, another face's tables)."""
+    chars = "".join(sorted(set(HANZI + PUNCTUATION)))
+    clean = _subset(fonts, "body", chars, "zh-CN")
+    info = fonts.face("body").info
+    key = epubsubset._layout_key(info, programs._epub_options(), "zh-CN")
+    made = _reductions(monkeypatch)
+    good = cache.get_value("epub-layout", key)
+    (_, gsub), (_, gpos) = good
+    at = int.from_bytes(gsub[8:10], "big")
+    wrong = [
+        (("GSUB", b"\0\1\0\0"),),  # one table of two
+        (("GPOS", gpos), ("GSUB", gsub)),  # swapped
+        "GSUB",
+        (("GSUB", None, None), ("GPOS", None, None)),
+        (("GSUB", b"junk" * 10), ("GPOS", gpos)),  # not a GSUB
+        (("GSUB", gsub[:at] + gsub[at + 2 :]), ("GPOS", gpos)),  # not the face's lookups
+        (("GSUB", gsub[:4] + b"\xff\xff" + gsub[6:]), ("GPOS", gpos)),  # a script list past the end
+        (("GSUB", gpos), ("GPOS", gsub)),  # each the other's
+    ]
+    for entry in wrong:
+        cache.put_value("epub-layout", key, entry)
+        assert _subset(fonts, "body", chars, "zh-CN") == clean
+    assert made == ["GSUB", "GPOS"] * len(wrong)
+
+
+def test_the_proxys_glyph_names_are_fonttools_own(fonts):
+    """CID-keyed faces: the names fontTools gives their glyphs (`cid01234`); the subsetter sees
+    the face as it would read it."""
+    import mmap
+
+    from fontTools.ttLib import TTFont
+
+    info = fonts.face("body").info
+    with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        font, gid_of, _ = epubsubset._proxy(info, "人", mapped)
+        try:
+            order = font.getGlyphOrder()
+            own = TTFont(str(info.path), fontNumber=info.index, lazy=True).getGlyphOrder()
+            assert order == own
+            assert font.getReverseGlyphMap() is gid_of
+            assert all(gid_of[name] == gid for gid, name in enumerate(order))
+        finally:
+            epubsubset._release(font)
+
+
+def test_fonttools_reads_the_reduced_tables_as_the_subset_keeps_them(fonts):
+    """The subset of the reduction still has the book's vertical forms and `halt`, as before."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(_subset(fonts, "body", HANZI + PUNCTUATION, "zh-CN")))
+    assert "vert" in {f.FeatureTag for f in font["GSUB"].table.FeatureList.FeatureRecord}
+    assert "halt" in {f.FeatureTag for f in font["GPOS"].table.FeatureList.FeatureRecord}
