@@ -212,3 +212,141 @@ def test_fonttools_reads_the_reduced_tables_as_the_subset_keeps_them(fonts):
     font = TTFont(io.BytesIO(_subset(fonts, "body", HANZI + PUNCTUATION, "zh-CN")))
     assert "vert" in {f.FeatureTag for f in font["GSUB"].table.FeatureList.FeatureRecord}
     assert "halt" in {f.FeatureTag for f in font["GPOS"].table.FeatureList.FeatureRecord}
+
+
+# ── subtables that cannot act, left out before the subsetter reads them ─────────────────────────
+def _dejavu():
+    """A face with the layout of many scripts: contexts, ligatures, marks, kerning."""
+    from pathlib import Path
+
+    from publish.fonts.discovery import FontIndex, system_font_dirs
+    from publish.fonts.faceinfo import face_info
+
+    found = FontIndex(system_font_dirs()).find("DejaVu Sans")
+    if found is None:
+        pytest.skip("DejaVu Sans is not installed")
+    return face_info(Path(found.path), found.index)
+
+
+def _face(fonts, which: str):
+    return _dejavu() if which == "dejavu" else fonts.face(which).info
+
+
+def _fonttools_scan(font, tag):
+    """Per lookup: per subtable (trigger gids, output gids); the lookups each one calls."""
+    import fontTools.subset  # noqa: F401  (collect_lookups)
+
+    gid = font.getReverseGlyphMap()
+    lookups, calls = [], []
+    for lookup in font[tag].table.LookupList.Lookup:
+        subtables = []
+        for st in lookup.SubTable:
+            st = getattr(st, "ExtSubTable", st)
+            name = type(st).__name__
+            outputs: set[str] = set()
+            if name == "SingleSubst":
+                trigger, outputs = set(st.mapping), set(st.mapping.values())
+            elif name in ("MultipleSubst", "AlternateSubst"):
+                table = st.mapping if name == "MultipleSubst" else st.alternates
+                trigger, outputs = set(table), {g for v in table.values() for g in v}
+            elif name == "LigatureSubst":
+                trigger, outputs = set(st.ligatures), {lig.LigGlyph for v in st.ligatures.values() for lig in v}
+            elif name == "ReverseChainSingleSubst":
+                trigger, outputs = set(st.Coverage.glyphs), set(st.Substitute)
+            elif name.startswith(("Context", "ChainContext")) and st.Format == 3:
+                first = st.InputCoverage[0] if name.startswith("Chain") else st.Coverage[0]
+                trigger = set(first.glyphs)
+            elif name in ("MarkBasePos", "MarkLigPos"):
+                trigger = set(st.MarkCoverage.glyphs)
+            elif name == "MarkMarkPos":
+                trigger = set(st.Mark1Coverage.glyphs)
+            else:
+                trigger = set(st.Coverage.glyphs)
+            subtables.append(({gid[g] for g in trigger}, {gid[g] for g in outputs}))
+        lookups.append(subtables)
+        calls.append(set(lookup.collect_lookups()))
+    return lookups, calls
+
+
+@pytest.mark.parametrize("which", ["body", "title", "byline", "dejavu"])
+def test_the_scan_reads_what_fonttools_decompiles(fonts, which):
+    from fontTools.ttLib import TTFont
+
+    from publish.fonts import otlscan
+
+    info = _face(fonts, which)
+    font = TTFont(str(info.path), fontNumber=info.index if info.path.suffix.lower() == ".ttc" else -1)
+    for tag in ("GSUB", "GPOS"):
+        if tag not in font:
+            continue
+        scan = otlscan.scan(font.reader[tag], gsub=tag == "GSUB")
+        lookups, calls = _fonttools_scan(font, tag)
+        assert len(scan.lookups) == len(lookups)
+        for k, (ours, theirs) in enumerate(zip(scan.lookups, lookups, strict=True)):
+            assert [(set(st.trigger), set(st.outputs)) for st in ours] == theirs, (tag, k)
+        assert [set(c) for c in scan.calls] == calls
+        assert scan.nested == set().union(*calls)
+
+
+def test_a_damaged_table_is_not_scanned(fonts):
+    from fontTools.ttLib import TTFont
+
+    from publish.fonts import otlscan
+
+    info = fonts.face("body").info
+    raw = TTFont(str(info.path), fontNumber=info.index, lazy=True).reader["GSUB"]
+    for damaged in (raw[: len(raw) // 2], raw[:12], b"\0\1" + b"\xff" * 40, b""):
+        with pytest.raises(ValueError):
+            otlscan.scan(damaged, gsub=True)
+
+
+def _no_leaving_out(monkeypatch) -> None:
+    monkeypatch.setattr(epubsubset, "_leave_out_idle_subtables", lambda *args: None)
+
+
+GREEK_CYRILLIC = "αβγδεζηθλμπσωΑΒΓΔΩабвгдеёжзийклмнопрстуфхцчшщъыьэюяЖЩЯ"
+COMBINING = "a\u0301e\u0300o\u0308n\u0303i\u0302u\u0323c\u0327A\u030aff fi fl"
+
+
+@pytest.mark.parametrize("which", ["body", "title", "byline", "dejavu"])
+def test_leaving_idle_subtables_out_gives_the_same_bytes(fonts, which, monkeypatch):
+    info = _face(fonts, which)
+    sets = {
+        "chinese": HANZI + PUNCTUATION + RARE,
+        "latin": LATIN + COMBINING,
+        "greek and cyrillic": GREEK_CYRILLIC + "，。",
+        "everything": HANZI + PUNCTUATION + VERTICAL_FORMS + LATIN + COMBINING + GREEK_CYRILLIC + RARE,
+        "one character": "A",
+    }
+    if which != "dejavu":
+        sets.update({k: v for k, v in _char_sets(fonts, which).items() if k in ("variation sequences", "rare and astral")})
+
+    def subset(chars: str, language: str | None) -> bytes:
+        return epubsubset.epub_subset_fast(info, chars, programs._epub_options(), "", programs._apply_rename, language)
+
+    for language in ("zh-CN", None):
+        left_out = {name: subset("".join(sorted(set(chars))), language) for name, chars in sets.items()}
+        with pytest.MonkeyPatch.context() as mp:
+            _no_leaving_out(mp)
+            _faces_own_layout(mp)
+            for name, chars in sets.items():
+                assert left_out[name] == subset("".join(sorted(set(chars))), language), (name, language)
+
+
+def test_for_a_chinese_text_the_idle_subtables_are_left_out(fonts, monkeypatch):
+    """Noto CJK's ccmp lookup has 268 chaining subtables for other scripts: none is read."""
+    import mmap
+
+    info = fonts.face("body").info
+    with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        font, gid_of, _ = epubsubset._proxy(info, HANZI + PUNCTUATION, mapped)
+        try:
+            epubsubset._use_reduced_layout(font, info, programs._epub_options(), "zh-CN")
+            before = [lookup.SubTableCount for lookup in font["GSUB"].table.LookupList.Lookup]
+            epubsubset._leave_out_idle_subtables(font, gid_of)
+            after = [lookup.SubTableCount for lookup in font["GSUB"].table.LookupList.Lookup]
+        finally:
+            epubsubset._release(font)
+    assert max(before) >= 200
+    assert sum(after) < sum(before) - 200
+    assert all(a <= b for a, b in zip(after, before, strict=True))
