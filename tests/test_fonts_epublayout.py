@@ -350,3 +350,20 @@ def test_for_a_chinese_text_the_idle_subtables_are_left_out(fonts, monkeypatch):
     assert max(before) >= 200
     assert sum(after) < sum(before) - 200
     assert all(a <= b for a, b in zip(after, before, strict=True))
+
+
+def test_the_glyph_name_lists_go_once_the_books_subsets_are_made(fonts, monkeypatch):
+    """The EPUB helper makes its subsets while the pages are set, then waits for them while the
+    build makes the PDF: ~6 MB of glyph names must not wait with it."""
+    from publish.epub.fonts import RoleTexts, plan_fonts
+
+    made = []
+    real = epubsubset._names
+    monkeypatch.setattr(epubsubset, "_names", lambda prefix, count: made.append(prefix) or real(prefix, count))
+    texts = RoleTexts()
+    texts.add("body", HANZI + PUNCTUATION)
+    texts.add("byline", "●" + HANZI)
+    plan = plan_fonts(texts, fonts, language="zh-CN")
+    assert len(plan.faces) == 2
+    assert set(made) == {"cid", "glyph"}  # a CID-keyed CFF face and a TrueType face
+    assert epubsubset._NAME_LISTS == {}

@@ -16,6 +16,7 @@ obfuscation "only when no other options are available".
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -274,4 +275,7 @@ def plan_fonts(texts: RoleTexts, fonts: FontSetLike, language: str | None = None
             media_type="font/otf" if is_cff else "font/ttf",
             weight=_weight(data), data=data, chars=len(chars),
         ))
+    subsetter = sys.modules.get("publish.fonts.epubsubset")  # imported only if a subset was made
+    if subsetter is not None:
+        subsetter.forget_names()
     return FontPlan(tuple(faces), stacks)
