@@ -354,12 +354,16 @@ def test_for_a_chinese_text_the_idle_subtables_are_left_out(fonts, monkeypatch):
 
 def test_the_glyph_name_lists_go_once_the_books_subsets_are_made(fonts, monkeypatch):
     """The EPUB helper makes its subsets while the pages are set, then waits for them while the
-    build makes the PDF: ~6 MB of glyph names must not wait with it."""
+    build makes the PDF: ~6 MB of glyph names must not wait with it, nor the heap pages the
+    subsets used (`publish.heap`)."""
+    from publish import heap
     from publish.epub.fonts import RoleTexts, plan_fonts
 
     made = []
     real = epubsubset._names
     monkeypatch.setattr(epubsubset, "_names", lambda prefix, count: made.append(prefix) or real(prefix, count))
+    given_back = []
+    monkeypatch.setattr(heap, "give_back", lambda: given_back.append(list(epubsubset._NAME_LISTS)))
     texts = RoleTexts()
     texts.add("body", HANZI + PUNCTUATION)
     texts.add("byline", "●" + HANZI)
@@ -367,3 +371,4 @@ def test_the_glyph_name_lists_go_once_the_books_subsets_are_made(fonts, monkeypa
     assert len(plan.faces) == 2
     assert set(made) == {"cid", "glyph"}  # a CID-keyed CFF face and a TrueType face
     assert epubsubset._NAME_LISTS == {}
+    assert given_back == [[]], "the freed memory is given back once, after the names went"

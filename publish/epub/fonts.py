@@ -278,4 +278,7 @@ def plan_fonts(texts: RoleTexts, fonts: FontSetLike, language: str | None = None
     subsetter = sys.modules.get("publish.fonts.epubsubset")  # imported only if a subset was made
     if subsetter is not None:
         subsetter.forget_names()
+        from publish.heap import give_back
+
+        give_back()  # what the subsets used, before the EPUB helper waits through the PDF
     return FontPlan(tuple(faces), stacks)
