@@ -215,3 +215,24 @@ def test_no_epub_fonts_leaves_the_fonts_out_of_the_epub(tmp_path):
 
     assert font_files(with_fonts) != []
     assert font_files(without) == []
+
+
+def test_the_executable_leaves_the_cycle_collector_off_after_a_build_it_then_ends_with(tmp_path):
+    """`publish build` ends its process right after the build: the collector the build paused is
+    not switched on again (its first collection would scan everything just made). A caller that
+    goes on (here the test's own process, through `main`) gets it back on."""
+    import gc
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import atexit, gc, sys; import publish.cli as cli; "
+             "atexit.register(lambda: sys.stdout.write(f'collector on: {gc.isenabled()}\\n')); cli.run()")
+    env = dict(os.environ, PUBLISH_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-c", probe, "build", str(SAMPLE), "-o", str(tmp_path / "a"), "-q",
+                           "--no-epub"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "collector on: False"
+    assert gc.isenabled()
+    assert run("build", str(SAMPLE), "-o", str(tmp_path / "b"), "-q", "--no-epub").exit_code == 0
+    assert gc.isenabled()

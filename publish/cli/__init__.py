@@ -142,6 +142,10 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# True while the `publish` executable runs a command (`run`): the process ends with it.
+ENDS_PROCESS = False
+
+
 def run() -> None:
     """The `publish` executable (pyproject `[project.scripts]`): `main`, then a quick exit.
 
@@ -153,6 +157,8 @@ def run() -> None:
     thread still running, a status that is not a number, output that cannot be flushed) takes the
     normal way out. In-process callers (tests, `CliRunner`) use `main` and never get here.
     """
+    global ENDS_PROCESS
+    ENDS_PROCESS = True
     try:
         main()
     except SystemExit as exit:
