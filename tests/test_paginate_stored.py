@@ -217,3 +217,17 @@ def test_a_build_with_kept_pages_writes_the_same_files(issue_dir, tmp_path, monk
     for a, b in ((first.pdf_path, second.pdf_path), (first.screen_path, second.screen_path),
                  (first.epub_path, second.epub_path)):
         assert a is not None and b is not None and a.read_bytes() == b.read_bytes()
+
+
+def test_the_cache_writes_of_a_pagination_wait_for_keep(issue_dir, tmp_path):
+    """A build makes them while it waits for its EPUB helper: the pages, and the composed text."""
+    issue, layout, fonts = loaded(issue_dir)
+    _document, keep = stored.paginate_kept(issue, layout, fonts)
+    assert keep is not None
+
+    def kinds() -> set[str]:
+        return {p.parent.parent.name for p in (tmp_path / "cache").rglob("*.bin")}
+
+    assert not kinds() & {"composed", "composed-lines", stored.KIND}
+    keep()
+    assert {"composed", "composed-lines", stored.KIND} <= kinds()

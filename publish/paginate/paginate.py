@@ -64,16 +64,19 @@ def _composer() -> ModuleType:
 
 
 def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None,
-             progress: Callable[[int], None] | None = None, warm: Warm | None = None) -> Document:
+             progress: Callable[[int], None] | None = None, warm: Warm | None = None,
+             deferred: list[Callable[[], None]] | None = None) -> Document:
     """Set `issue` on pages; see the module docstring. `composer` must offer `compose` and `Style`
     as `publish.cjk` does (tests pass a stand-in). `progress(n)` is called after each article.
     `warm`: what a long-lived process keeps between paginations of the issue (`publish watch`:
     compositions, unchanged articles' rows and pages — `publish.paginate.warm`); the `Document` is
-    the same with or without it."""
+    the same with or without it. `deferred`: the composed text's cache writes are appended to it
+    instead of made, for the caller to make when it has time (a build: while its EPUB helper works)."""
     if warm is not None:
         setter = warm.begin(layout, fonts, composer or _composer())
     else:
         setter = Setter(layout, fonts, composer or _composer())
+        setter.deferred = deferred
     if composer is None:
         setter.precompose(issue.articles)  # the body text, on two cores where it pays
         if warm is None:  # (a warm Setter remembers them itself)

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +167,15 @@ class Setter:
         self._kept: dict[str, tuple] = {}
         self._context: str | None = None
         self._signatures: dict[tuple, str] = {}
+        # Cache writes left for the caller to make when it has time (`paginate(deferred=)`); None:
+        # made at once.
+        self.deferred: list[Callable[[], None]] | None = None
+
+    def _write(self, write: Callable[[], None]) -> None:
+        if self.deferred is None:
+            write()
+        else:
+            self.deferred.append(write)
 
     def metrics(self, style: ElementStyle):
         key = (style.role, style.size)
@@ -260,7 +271,8 @@ class Setter:
             return
         from publish.paginate import composed
 
-        composed.store_lines(self._context, name, entries)
+        context = self._context
+        self._write(lambda: composed.store_lines(context, name, entries))
 
     def precompose(self, articles) -> None:
         """Compose the body text of `articles` ahead; `compose` then hands out those lines.
@@ -312,7 +324,7 @@ class Setter:
                 for k in keys:
                     if k not in ready:  # not composed ahead (one core, a small issue, a failed child)
                         ready[k] = self._compose(*k)
-                composed.store(context, keys, [ready[k] for k in keys])
+                self._write(partial(composed.store, context, keys, [ready[k] for k in keys]))
         if memo is not None:
             memo.update(ready)
         else:

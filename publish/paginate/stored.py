@@ -86,9 +86,10 @@ def _code_digest() -> str:
 def paginate_kept(issue: Any, layout: Any, fonts: Any, *, progress: Callable[[int], None] | None = None,
                   ) -> tuple[Document, Callable[[], None] | None]:
     """The issue's pages (`publish.paginate.paginate`, same arguments) — kept ones when the inputs
-    are those they were made from — and a function that keeps newly made ones (None when there is
-    nothing to keep). Why the caller keeps them: storing costs some tens of milliseconds, which a
-    build spends while it waits for its EPUB helper anyway."""
+    are those they were made from — and a function that keeps newly made ones, with the composed
+    text's cache writes of the pagination (None when there is nothing to keep). Why the caller
+    keeps them: writing costs some tens of milliseconds, which a build spends while it waits for its
+    EPUB helper anyway."""
     from publish.paginate.paginate import paginate
 
     key = inputs_key(issue, layout, fonts)
@@ -99,11 +100,16 @@ def paginate_kept(issue: Any, layout: Any, fonts: Any, *, progress: Callable[[in
                 for done in range(1, len(issue.articles) + 1):
                     progress(done)
             return document, None
-    document = paginate(issue, layout, fonts, progress=progress)
-    if key is None:
-        return document, None
-    made, made_key = document, key
-    return document, lambda: store(issue, made_key, made)
+    writes: list[Callable[[], None]] = []  # the composed text's cache writes, made by `keep` too
+    document = paginate(issue, layout, fonts, progress=progress, deferred=writes)
+
+    def keep() -> None:
+        for write in writes:
+            write()
+        if key is not None:
+            store(issue, key, document)
+
+    return document, keep
 
 
 def inputs_key(issue: Any, layout: Any, fonts: Any) -> str | None:
