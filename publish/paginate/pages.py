@@ -14,9 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish.cjk.title_join import join_title
 from publish.columns import Columns, columns, frozen_record
-from publish.links import LinkError, resolve
 from publish.model import (
     Figure,
     Heading,
@@ -168,6 +166,9 @@ class ArticleTags:
 
 def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]]:
     """The issue's section titles and the `ArticleTags` of its articles, in print order."""
+    # (imported here: the composer's package and the links are not needed to read a Document)
+    from publish.cjk.title_join import join_title
+
     out: list[ArticleTags] = []
     slugs = [a.slug for a in issue.articles]
     for n, section in enumerate(issue.sections):
@@ -201,6 +202,8 @@ def article_tags(issue: Issue) -> tuple[tuple[str, ...], tuple[ArticleTags, ...]
 
 def _links(found: tuple[tuple[int, int, Link], ...], slugs: list[str]) -> tuple[tuple[int, int, str, str], ...]:
     """Resolved links; one whose target is unusable (the sources' checks refuse it) stays text."""
+    from publish.links import LinkError, resolve
+
     out = []
     for start, end, link in found:
         try:

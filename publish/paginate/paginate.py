@@ -20,17 +20,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publish.layout.spec import Layout
 from publish.model import Issue
-from publish.paginate.collect import collect
-from publish.paginate.folios import assign_folios
-from publish.paginate.materialize import materialize
 from publish.paginate.pages import Document
-from publish.paginate.place import PageDraft, place
-from publish.paginate.setting import Setter
-from publish.paginate.warm import Warm
+
+if TYPE_CHECKING:
+    from publish.paginate.place import PageDraft
+    from publish.paginate.setting import Setter
+    from publish.paginate.warm import Warm
+
+# The steps (and the composer) are imported when pages are set: this module is imported with its
+# package by everyone who needs only the `Document` types (the PDF writer, a build that takes the
+# kept pages, `publish.paginate.stored`), and the steps with the composer cost ~40 ms of imports.
 
 
 def insert_at_folios(issue: Issue, drafts: list[PageDraft], first_body: int) -> None:
@@ -40,6 +43,7 @@ def insert_at_folios(issue: Issue, drafts: list[PageDraft], first_body: int) -> 
     from pathlib import Path
 
     from publish.errors import BuildError, Problem
+    from publish.paginate.place import PageDraft
 
     toml = Path(issue.root) / "issue.toml" if issue.root is not None else None
     problems = []
@@ -72,6 +76,8 @@ def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None,
     compositions, unchanged articles' rows and pages — `publish.paginate.warm`); the `Document` is
     the same with or without it. `deferred`: the composed text's cache writes are appended to it
     instead of made, for the caller to make when it has time (a build: while its EPUB helper works)."""
+    from publish.paginate.setting import Setter
+
     if warm is not None:
         setter = warm.begin(layout, fonts, composer or _composer())
     else:
@@ -91,6 +97,11 @@ def paginate(issue: Issue, layout: Layout, fonts, *, composer: Any = None,
 
 def _paginate(issue: Issue, layout: Layout, setter: Setter, progress: Callable[[int], None] | None,
               warm: Warm | None) -> Document:
+    from publish.paginate.collect import collect
+    from publish.paginate.folios import assign_folios
+    from publish.paginate.materialize import materialize
+    from publish.paginate.place import place
+
     after: dict[str, list] = {}
     for ins in issue.inserts:
         if ins.after:
