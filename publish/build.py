@@ -125,14 +125,16 @@ def build(
     >>> result.pdf_path.name, result.epub_path, result.pages > 0
     ('bayannaoer-renda-2025-1.pdf', None, True)
     """
+    from publish.cache import writes_held
+
     out = Path(out_dir)
-    with _gc_paused():
+    with _gc_paused(), writes_held() as flush_cache:
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders, out=out,
                            strict_fonts=strict_fonts, pdf=pdf, allow_outside=allow_outside)
         with _scratch(out) as tmp:
             made, files = _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts,
-                                report=report, into=tmp)
+                                report=report, into=tmp, flush_cache=flush_cache)
             finals = {suffix: out / path.name for suffix, path in files.items()}
             _install(tmp, list(finals.values()))
         return result_of(made, finals)
@@ -169,7 +171,9 @@ def render(
     >>> rendered.name, rendered.pdf[:5], rendered.epub
     ('bayannaoer-renda-2025-7', b'%PDF-', None)
     """
-    with _gc_paused():
+    from publish.cache import writes_held
+
+    with _gc_paused(), writes_held() as flush_cache:
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders,
                            strict_fonts=strict_fonts, pdf=pdf, allow_outside=allow_outside)
@@ -180,7 +184,7 @@ def render(
         root = Path(tempfile.gettempdir()) / "publish-render"
         with _scratch(root) as tmp:
             return _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts, report=report,
-                         child_dir=tmp)[0]
+                         child_dir=tmp, flush_cache=flush_cache)[0]
 
 
 def edition_files(made: Rendered) -> dict[str, bytes]:
@@ -268,10 +272,12 @@ def _scratch(folder: Path) -> Iterator[Path]:
 
 def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts: bool,
           report: Progress, into: Path | None = None, child_dir: Path | None = None,
-          ) -> tuple[Rendered, dict[str, Path]]:
+          flush_cache: Callable[[], None] = lambda: None) -> tuple[Rendered, dict[str, Path]]:
     """Paginate and make the editions: as bytes in the `Rendered`, or — with `into` — as files
     `into/<slug><suffix>` (then returned by suffix, and the `Rendered` holds no bytes). The EPUB
-    helper writes into `into` or `child_dir`; without either, the EPUB is made here."""
+    helper writes into `into` or `child_dir`; without either, the EPUB is made here. `flush_cache`
+    makes the cache writes held so far (`publish.cache.writes_held`): called once this process's
+    own editions are made, while the helper may still work."""
     issue, layout, fonts = prepared.issue, prepared.layout, prepared.fonts
     name = issue.slug
     files: dict[str, Path] = {}
@@ -346,8 +352,11 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             else:
                 cover_bytes = _render_cover(issue, layout, fonts)
             report("cover", 1, 1)
+        # the cache writes of this build (the pages kept, the composed text, the parsed articles,
+        # the page streams …): made now, while the EPUB helper may still work
         if keep_pages is not None:
             keep_pages()
+        flush_cache()
         epub_bytes = None
         child_ok = False
         if epub:

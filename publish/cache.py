@@ -36,7 +36,9 @@ import importlib.util
 import marshal
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -84,6 +86,11 @@ def _seal(kind: str, key: str, payload: bytes) -> bytes:
 def get_bytes(kind: str, key: str) -> bytes | None:
     """The cached bytes for `key`, or None when missing or damaged (a damaged file is removed)."""
     path = _entry_path(kind, key)
+    held = _held.get()
+    if held is not None:  # written in this build, not yet on disk (`writes_held`)
+        entry = held[1].get(path)
+        if entry is not None:
+            return entry[2]
     try:
         data = path.read_bytes()
     except OSError:
@@ -98,8 +105,48 @@ def get_bytes(kind: str, key: str) -> bytes | None:
 
 
 def put_bytes(kind: str, key: str, data: bytes) -> None:
-    """Store `data` under `key` atomically; a cache that cannot be written is not an error."""
+    """Store `data` under `key` atomically; a cache that cannot be written is not an error. Inside
+    `writes_held` (in the process that entered it) the write waits for its `flush`."""
     path = _entry_path(kind, key)
+    held = _held.get()
+    if held is not None and held[0] == os.getpid():
+        held[1][path] = (kind, key, data if type(data) is bytes else bytes(data))
+        return
+    _write(path, kind, key, data)
+
+
+# The writes `writes_held` holds: (the process that holds them, entry path → (kind, key, data)).
+_held: ContextVar[tuple[int, dict[Path, tuple[str, str, bytes]]] | None] = ContextVar(
+    "publish_cache_held", default=None)
+
+
+@contextmanager
+def writes_held() -> Iterator[Callable[[], None]]:
+    """Hold this process's cache writes until the `flush` this yields is called, or the block ends
+    (an error ending it drops them: a cache entry is only ever a saving). Reads see held entries.
+
+    Why: a build writes some dozens of entries (parsed articles, composed text, pages, page
+    streams, pictures) on its critical path, while later it only waits for its EPUB helper; the
+    build flushes them then. A helper forked meanwhile reads what was held before the fork and
+    writes its own entries at once (it is another process: the hold is this process's only).
+    """
+    held: dict[Path, tuple[str, str, bytes]] = {}
+    token = _held.set((os.getpid(), held))
+
+    def flush() -> None:
+        entries = list(held.items())
+        held.clear()
+        for path, (kind, key, data) in entries:
+            _write(path, kind, key, data)
+
+    try:
+        yield flush
+        flush()
+    finally:
+        _held.reset(token)
+
+
+def _write(path: Path, kind: str, key: str, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
@@ -316,5 +363,5 @@ def clear() -> Cleared:
 
 __all__ = [
     "ENV_VAR", "Cleared", "cache_dir", "clear", "code_digest", "decode", "encode", "file_digest",
-    "get_bytes", "get_value", "module_digest", "put_bytes", "put_value",
+    "get_bytes", "get_value", "module_digest", "put_bytes", "put_value", "writes_held",
 ]  # fmt: skip

@@ -269,3 +269,51 @@ def test_every_cache_file_damaged_at_once_still_gives_the_clean_builds_bytes(war
         f.write_bytes(data[: len(data) // 2] + bytes([(data[len(data) // 2] ^ 1) if data else 0]))
     assert _build(base / "all-damaged") == clean
     assert _build(base / "after-repair") == clean  # the rebuilt entries replaced the damaged ones
+
+
+def _on_disk(kind: str, key: str) -> bool:
+    return cache._entry_path(kind, key).is_file()
+
+
+def test_held_writes_wait_for_the_flush_and_are_read_meanwhile(in_tmp):
+    with cache.writes_held() as flush:
+        cache.put_bytes("held", "a", b"first")
+        cache.put_value("held", "b", {"x": (1, 2.5)})
+        assert not _on_disk("held", "a") and not _on_disk("held", "b")
+        assert cache.get_bytes("held", "a") == b"first" and cache.get_value("held", "b") == {"x": (1, 2.5)}
+        flush()
+        assert _on_disk("held", "a") and _on_disk("held", "b")
+        cache.put_bytes("held", "c", bytearray(b"late"))  # made at the end of the block
+        assert not _on_disk("held", "c")
+    assert cache.get_bytes("held", "c") == b"late" and _on_disk("held", "c")
+    cache.put_bytes("held", "d", b"outside")  # no hold: at once
+    assert _on_disk("held", "d")
+
+
+def test_held_writes_are_dropped_when_the_block_fails(in_tmp):
+    with pytest.raises(RuntimeError), cache.writes_held():
+        cache.put_bytes("held", "a", b"data")
+        raise RuntimeError("the build fails")
+    assert cache.get_bytes("held", "a") is None and not _on_disk("held", "a")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_helper_writes_at_once_and_reads_what_was_held_before(in_tmp):
+    from publish.worker import Worker
+
+    with cache.writes_held():
+        cache.put_bytes("held", "parent", b"from the build")
+
+        def work(channel) -> None:
+            channel.reply(cache.get_bytes("held", "parent"))
+            cache.put_bytes("held", "child", b"from the helper")
+            channel.reply(_on_disk("held", "child"))
+
+        child = Worker.start(work)
+        if child is None:
+            pytest.skip("no helper process here")
+        assert child.receive() == b"from the build"
+        assert child.receive() is True
+        assert child.wait()
+        assert not _on_disk("held", "parent")  # still held here
+    assert _on_disk("held", "parent")
