@@ -287,7 +287,7 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
     # once it is sent where the pages start (`publish.worker`; None: it is all done here,
     # after the PDF). The cover file does not depend on the pages either: it is made by whichever
     # of the two is free first (`Claim`) — the helper when its EPUB work leaves it time (a warm
-    # build, small fonts), else this process after the screen PDF.
+    # build, small fonts), else this process after the print PDF.
     want_cover = pdf and issue.covers is not None
     cover_claim = cover_file = None
     if want_cover and epub and scratch is not None:
@@ -330,6 +330,18 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             else:
                 pdf_bytes = render_pdf(document, fonts, reuse=reuse)
             report("pdf", 1, 1)
+        # the covers are their own print file (printed on other paper): made here unless the
+        # helper took them (then they are in `cover_file` once it has ended well). Asked for
+        # before the screen PDF, not after: a helper that takes them still has its EPUB to write,
+        # so it should only get them when it is free well before this process is.
+        cover_here = want_cover and (cover_claim is None or cover_claim.take())
+        if cover_here:
+            report("cover", 0, 1)
+            if into is not None:
+                files["-cover.pdf"] = Path(str(_write_cover(issue, layout, fonts, into / f"{name}-cover.pdf")))
+            else:
+                cover_bytes = _render_cover(issue, layout, fonts)
+            report("cover", 1, 1)
         screen_bytes = None
         if screen:
             from publish.pdf import render_screen_pdf, write_screen_pdf
@@ -342,16 +354,6 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             else:
                 screen_bytes = render_screen_pdf(document, fonts, reuse=reuse)
             report("screen", 1, 1)
-        # the covers are their own print file (printed on other paper): made here unless the
-        # helper took them (then they are in `cover_file` once it has ended well)
-        cover_here = want_cover and (cover_claim is None or cover_claim.take())
-        if cover_here:
-            report("cover", 0, 1)
-            if into is not None:
-                files["-cover.pdf"] = Path(str(_write_cover(issue, layout, fonts, into / f"{name}-cover.pdf")))
-            else:
-                cover_bytes = _render_cover(issue, layout, fonts)
-            report("cover", 1, 1)
         # the cache writes of this build (the pages kept, the composed text, the parsed articles,
         # the page streams …): made now, while the EPUB helper may still work
         if keep_pages is not None:
