@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +180,7 @@ def _parse_article(
     fields = [("title", t) for t in title] + [("subtitle", subtitle)] + \
         [("byline", t) for b in bylines for t in (b.unit, b.name)]
     for key, value in fields:
-        _front_matter_markup(key, value, shown, where(key), problems)
+        _front_matter_markup(key, value, shown, where, problems)
     if not blocks and len(problems) == before:
         problems.append(
             Problem(
@@ -209,18 +210,21 @@ _NOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|!--)")
 
 
-def _front_matter_markup(key: str, value: str, path: Path | str, line: int, problems: list[Problem]) -> None:
+def _front_matter_markup(key: str, value: str, path: Path | str, where: Callable[[str], int],
+                         problems: list[Problem]) -> None:
+    """Problems for markup in a front matter value; `where(key)` gives the key's line (looked up
+    only for a problem: every article has these values, few have a problem)."""
     note = _NOTE_REF.search(value)
     if note:
         problems.append(Problem(
-            f"note reference {note.group(0)} in the {key} (the front matter takes no notes)", path, line,
+            f"note reference {note.group(0)} in the {key} (the front matter takes no notes)", path, where(key),
             f"remove it from the {key} and put {note.group(0)} in the text, after the first sentence the note "
             "explains (a note on the whole article — 作者简介, 基金项目 — after the first sentence)",
             code="note-in-front-matter"))
     tag = _HTML.search(value)
     if tag:
         problems.append(Problem(
-            f"HTML {tag.group(0)[:20]} in the {key} (the front matter is plain text)", path, line,
+            f"HTML {tag.group(0)[:20]} in the {key} (the front matter is plain text)", path, where(key),
             'remove it; for a title on two lines write title = ["first line", "second line"]',
             code="markup-html"))
 

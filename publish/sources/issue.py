@@ -190,15 +190,19 @@ def _unknown_keys(table: dict[str, Any], known: tuple[str, ...], where: str, rea
 
 def _text(table: dict[str, Any], key: str, where: str, reading: _Reading, start: int, default: str | None) -> str:
     value = table.get(key, default)
-    line = reading.line_of(key, max(start - 1, 0)) if key in table else start
+
+    def line() -> int:  # looked up for a problem only (a regular expression per key)
+        return reading.line_of(key, max(start - 1, 0)) if key in table else start
+
     if value is None:
-        reading.problem(f"{where} has no {key}", line, f'add {key} = "…"', code="toml-missing-key")
+        reading.problem(f"{where} has no {key}", line(), f'add {key} = "…"', code="toml-missing-key")
         return ""
     if not isinstance(value, str):
-        reading.problem(f"{where} {key} must be a string", line, f'write {key} = "…" (in double quotes)', code="toml-not-string")
+        reading.problem(f"{where} {key} must be a string", line(), f'write {key} = "…" (in double quotes)',
+                        code="toml-not-string")
         return ""
     if default is None and not value.strip():
-        reading.problem(f"{where} {key} is empty", line, f'write the {key} between the quotes', code="toml-empty-value")
+        reading.problem(f"{where} {key} is empty", line(), f'write the {key} between the quotes', code="toml-empty-value")
     return value
 
 
