@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from publish.errors import FontError, Problem
@@ -21,7 +20,8 @@ from publish.errors import FontError, Problem
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # The default roles: package data (publish/data/fonts/, which the project's fonts/default.toml links
 # to), so that an installed wheel has them.
-DEFAULT_TOML = Path(str(resources.files("publish").joinpath("data", "fonts", "default.toml")))
+# (the package's own file, found as `publish.layout.load.LAYOUTS_DIR` is: no importlib.resources)
+DEFAULT_TOML = Path(__file__).parent.parent / "data" / "fonts" / "default.toml"
 
 ROLES = ("body", "title", "subtitle", "byline", "heading", "header", "folio", "note", "latin")
 
