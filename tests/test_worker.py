@@ -253,3 +253,28 @@ def test_a_cover_file_the_helper_took_but_did_not_finish_is_made_by_the_build(tm
     assert tried.exists()  # the helper took the cover, then failed
     monkeypatch.setenv("PUBLISH_JOBS", "1")
     assert rescued == _all_bytes(root, tmp_path / "serial")
+
+
+@linux_fork
+def test_a_render_takes_the_cover_file_the_helper_made(tmp_path, monkeypatch):
+    """`render` (bytes, no output folder): the helper's cover file comes back as the same bytes."""
+    from publish.build import render
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    root = _issue_with_covers(tmp_path)
+    parent = os.getpid()
+    made_by = tmp_path / "made-by"
+    real_cover = build_mod._write_cover
+
+    def cover_spy(*args, **kwargs):
+        made_by.write_text(str(os.getpid()), encoding="utf-8")
+        return real_cover(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
+    _pages_wait_for(made_by, monkeypatch)
+    beside = render(root, screen=False, epub_fonts=False)
+    assert made_by.read_text(encoding="utf-8") != str(parent)
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    serial = render(root, screen=False, epub_fonts=False)
+    assert beside.cover is not None and beside.cover == serial.cover
+    assert beside.pdf == serial.pdf and beside.epub == serial.epub
