@@ -313,7 +313,7 @@ def test_a_title_never_stands_alone_at_the_foot_of_a_page():
 
     import importlib
 
-    pag = importlib.import_module("publish.paginate.paginate")
+    pag = importlib.import_module("publish.paginate.setting")  # where pagination takes its Setter
 
     issue = make_issue([("工作动态", [article("a", [200, 200, 100]), article("b", [60])])])
     layout = dataclasses.replace(MAG, min_lines_after_title=1)
@@ -345,7 +345,7 @@ def test_a_title_never_stands_alone_above_a_page_wide_figure_that_does_not_fit()
 
     import importlib
 
-    pag = importlib.import_module("publish.paginate.paginate")
+    pag = importlib.import_module("publish.paginate.setting")  # where pagination takes its Setter
 
     issue = make_issue([("工作动态", [article("a", [200, 200, 100]), article("b", [60])])])
     layout = dataclasses.replace(MAG, min_lines_after_title=1)
