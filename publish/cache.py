@@ -134,9 +134,8 @@ def writes_held() -> Iterator[Callable[[], None]]:
     token = _held.set((os.getpid(), held))
 
     def flush() -> None:
-        entries = list(held.items())
-        held.clear()
-        for path, (kind, key, data) in entries:
+        while held:  # one at a time: a worker thread running in this context may still add some
+            path, (kind, key, data) = held.popitem()
             _write(path, kind, key, data)
 
     try:
