@@ -92,7 +92,9 @@ def pdf_truetype(info: FaceInfo, chars: str) -> tuple[bytes, dict[int, int]]:
     subsetter run on the whole face. Its cmap may differ (only the requested characters, each on
     the glyph the PDF draws, where the whole face's subset also keeps other code points of the
     kept glyphs), and with it OS/2's character range and head's checksum: nothing a PDF viewer
-    reads for a CIDFontType2, which is drawn by glyph id. On the real issue the bytes are equal."""
+    reads for a CIDFontType2, which is drawn by glyph id. On the real issue the bytes are equal.
+    Most TrueType faces without components or kerning tables (LXGW WenKai) are subset without
+    fontTools by `ttfsubset`, which writes the bytes the proxy path writes."""
     key = _chars_key(info, chars, "pdf-ttf2")
     hit = cache.get_value("pdf", key)
     if (isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], bytes) and isinstance(hit[1], dict)
@@ -100,21 +102,27 @@ def pdf_truetype(info: FaceInfo, chars: str) -> tuple[bytes, dict[int, int]]:
         return hit
     from publish.fonts.cffsubset import Unsupported
 
-    opts = _pdf_truetype_options()
     # By glyph, not by code point: the glyph for a character is the one FaceInfo chose (its
     # full-width form for some punctuation), so drawing matches the composer's metrics.
     cps = sorted({ord(c) for c in chars if ord(c) in info.cmap})
     result = None
     if info.format == "TrueType":
+        from publish.fonts.ttfsubset import pdf_subset
+
+        try:  # the same bytes without fontTools, for the faces `ttfsubset` reads
+            result = pdf_subset(info.path, info.index, cps, info.cmap.__getitem__)
+        except Unsupported:
+            result = None
+    if result is None and info.format == "TrueType":
         from publish.fonts.epubsubset import proxied
 
         try:
             with proxied(info, "".join(map(chr, cps))) as (font, _, _):
-                result = _pdf_truetype(font, info, cps, opts)
+                result = _pdf_truetype(font, info, cps, _pdf_truetype_options())
         except Unsupported:
             result = None
     if result is None:
-        result = _pdf_truetype(_subsetter_font(info), info, cps, opts)
+        result = _pdf_truetype(_subsetter_font(info), info, cps, _pdf_truetype_options())
     cache.put_value("pdf", key, result)
     return result
 
