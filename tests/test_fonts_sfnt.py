@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,16 @@ def test_format_12_groups_out_of_order_or_on_glyph_0_are_sorted_and_dropped():
     cps, gids = sfnt.parse_cmap(_cmap12([(0x4E00, 0x4E01, 9), (0x41, 0x42, 0), (0x30, 0x30, 3)]))
     # U+0041 on glyph 0 means "not mapped"; U+0042 then maps to glyph 1
     assert list(zip(cps, gids, strict=True)) == [(0x30, 3), (0x42, 1), (0x4E00, 9), (0x4E01, 10)]
+
+
+def test_format_12_groups_overlapping_or_empty_are_read_as_fonttools_reads_them():
+    cps, gids = sfnt.parse_cmap(_cmap12([(0x41, 0x44, 5), (0x43, 0x45, 20), (0x50, 0x4F, 30), (0x60, 0x60, 40)]))
+    # overlapping groups: sorted, both mappings kept as the groups give them; an empty group adds nothing
+    assert list(zip(cps, gids, strict=True)) == [(0x41, 5), (0x42, 6), (0x43, 7), (0x43, 20), (0x44, 8), (0x44, 21),
+                                                 (0x45, 22), (0x60, 40)]  # fmt: skip
+
+
+def test_a_format_12_table_cut_inside_a_group_is_refused():
+    data = _cmap12([(0x41, 0x43, 5), (0x4E00, 0x4E01, 9)])
+    with pytest.raises(struct.error):
+        sfnt.parse_cmap(data[:-5])

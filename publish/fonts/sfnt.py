@@ -14,7 +14,9 @@ feature records) return None and the caller falls back to fontTools. Specificati
 from __future__ import annotations
 
 import array
+import itertools
 import mmap
+import operator
 import struct
 import sys
 from pathlib import Path
@@ -38,6 +40,19 @@ def read_tables(path: Path, index: int, tags: tuple[bytes, ...]) -> dict[bytes, 
                 off, length = struct.unpack_from(">II", data, rec + 8)
                 out[tag] = bytes(data[off : off + length])
         return out
+
+
+def table_tags(path: Path, index: int) -> set[bytes]:
+    """The tags of the tables face `index` has."""
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        base = 0
+        if data[:4] == b"ttcf":
+            (num,) = struct.unpack_from(">I", data, 8)
+            if index >= num:
+                raise ValueError(f"face {index} not in a collection of {num}")
+            (base,) = struct.unpack_from(">I", data, 12 + 4 * index)
+        (num_tables,) = struct.unpack_from(">H", data, base + 4)
+        return {bytes(data[base + 12 + 16 * k : base + 16 + 16 * k]) for k in range(num_tables)}
 
 
 def _u16_array(data: bytes, offset: int, count: int) -> array.array:
@@ -72,18 +87,26 @@ def parse_cmap(data: bytes) -> tuple[array.array, array.array] | None:
 
 def _cmap12(data: bytes, offset: int) -> tuple[array.array, array.array]:
     (groups,) = struct.unpack_from(">I", data, offset + 12)
-    cps, gids = array.array("I"), array.array("H")
     pos = offset + 16
-    # The groups must be sorted by start code and must not overlap (OpenType cmap format 12), and
-    # then the arrays come out sorted: only a font breaking that rule, or mapping a range to glyph
-    # 0, needs the general sort (for a CJK face: ~0.1 s of a cold build saved).
-    ordered, last_end = True, -1
-    for start, end, glyph in struct.iter_unpack(">III", data[pos : pos + 12 * groups]):
-        if start <= last_end or glyph == 0:
-            ordered = False
-        last_end = end
-        cps.extend(range(start, end + 1))
-        gids.extend(range(glyph, glyph + end - start + 1))
+    raw = data[pos : pos + 12 * groups]
+    if len(raw) % 12:
+        raise struct.error("a cmap format 12 group cut short")
+    flat = array.array("I")
+    if flat.itemsize != 4:
+        raise struct.error("no 4-byte array type")
+    flat.frombytes(raw)
+    if sys.byteorder == "little":
+        flat.byteswap()
+    starts, ends, glyphs = flat[0::3], flat[1::3], flat[2::3]
+    # Every range made at C speed (~45,000 code points of a CJK face: ~0.1 s a cold build with one
+    # `extend` per group). The groups must be sorted by start code and must not overlap (OpenType
+    # cmap format 12), and then the arrays come out sorted: only a font breaking that rule, or
+    # mapping a range to glyph 0, needs the general sort.
+    stops = list(map(operator.add, ends, itertools.repeat(1)))
+    cps = array.array("I", itertools.chain.from_iterable(map(range, starts, stops)))
+    gid_stops = map(operator.add, glyphs, map(operator.sub, stops, starts))
+    gids = array.array("H", itertools.chain.from_iterable(map(range, glyphs, gid_stops)))
+    ordered = 0 not in glyphs and all(map(operator.gt, starts[1:], ends[:-1]))
     return (cps, gids) if ordered else _sorted_nonzero(cps, gids)
 
 
