@@ -111,13 +111,17 @@ def test_subsets_of_a_built_font_are_fonttools_bytes(tmp_path, variant):
 
 def _installed_truetype_faces():
     faces = []
-    for path in sorted(glob.glob("/usr/share/fonts/**/*.ttf", recursive=True)):
-        try:
-            info = face_info(Path(path))
-        except Exception:
-            continue
-        if info.format == "TrueType":
-            faces.append(info)
+    for path in sorted(glob.glob("/usr/share/fonts/**/*.tt[fc]", recursive=True)):
+        with open(path, "rb") as f:
+            head = f.read(12)
+        count = int.from_bytes(head[8:12], "big") if head[:4] == b"ttcf" else 1
+        for index in range(count):  # every face of a collection (AR PL UKai: composites in some subsets)
+            try:
+                info = face_info(Path(path), index)
+            except Exception:
+                continue
+            if info.format == "TrueType":
+                faces.append(info)
     return faces
 
 
