@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +97,9 @@ def _list_files(dirs: list[Path]) -> list[tuple[str, int, int]]:
 
 def fontconfig_files() -> list[str]:
     """Font files fontconfig knows about (empty when fontconfig is not installed)."""
+    import shutil
+    import subprocess  # here, not at the top: only a cold discovery runs fc-list (~3 ms of imports)
+
     fc_list = shutil.which("fc-list")
     if not fc_list:
         return []
