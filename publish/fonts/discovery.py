@@ -30,6 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publish import cache
+from publish.fonts.names import NAME_IDS as _NAME_IDS
+from publish.fonts.names import NAME_PREFERENCE, best_name
+from publish.fonts.names import Unusual as _Unusual
+from publish.fonts.names import best as _best
+from publish.fonts.names import decode as _decode
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 STYLE_WEIGHTS = {
@@ -112,31 +117,6 @@ def fontconfig_files() -> list[str]:
     return sorted({line for line in res.stdout.splitlines() if line.lower().endswith(FONT_SUFFIXES)})
 
 
-_NAME_IDS = frozenset((1, 2, 4, 6, 16, 17))  # family, style, full, PostScript, typographic family/style
-
-
-class _Unusual(Exception):
-    """A name table the direct reader leaves to fontTools (see `_read_records_direct`)."""
-
-
-def _decode(platform: int, encoding: int, language: int, raw: bytes) -> str:
-    """A name record's string as fontTools' `NameRecord.toUnicode()` gives it (same codec choice);
-    odd-length UTF-16, which fontTools repairs by heuristics, raises `_Unusual`, and a string that
-    does not decode UnicodeError."""
-    if platform == 0 or (platform == 3 and encoding in (0, 1, 10)):
-        codec = "utf_16_be"
-    elif platform == 1 and encoding == 0 and language == 0:
-        codec = "mac_roman"
-    else:  # e.g. Mac Simplified Chinese names: fontTools' own codecs
-        import fontTools.encodings.codecs  # noqa: F401 - registers the x_mac_*_ttx codecs
-        from fontTools.misc.encodingTools import getEncoding
-
-        codec = getEncoding(platform, encoding, language, "ascii")
-    if codec == "utf_16_be" and len(raw) % 2:
-        raise _Unusual
-    return raw.decode(codec)
-
-
 def _read_records_direct(path: str) -> list[FaceRecord]:
     """`_read_records` without fontTools: the table directory, `name`, `OS/2` weight and the outline
     tables read with struct (OpenType 1.9: the table directory, TTC header, name, OS/2). Cold
@@ -145,8 +125,6 @@ def _read_records_direct(path: str) -> list[FaceRecord]:
     and that file is read by fontTools instead."""
     import mmap
     import struct
-
-    from publish.fonts.faceinfo import NAME_PREFERENCE
 
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
         if data[:4] == b"ttcf":
@@ -203,30 +181,6 @@ def _read_records_direct(path: str) -> list[FaceRecord]:
         return records
 
 
-def _best(names: list, ids: tuple[int, ...], preference: tuple) -> str:
-    """`faceinfo._best_name` on decoded records: (3,1,0x409), else (1,0,0), else fontTools'
-    `getDebugName` (the first English name, else the first that decodes)."""
-    for name_id in ids:
-        for want in preference:
-            rec = next((r for r in names if r[3] == name_id and r[:3] == want), None)
-            if rec is not None:
-                if rec[4] is None:
-                    raise _Unusual  # fontTools would raise here (the whole file is skipped)
-                return rec[4]
-        english = some = None
-        for pid, _eid, lid, nid, text in names:
-            if nid != name_id or text is None:
-                continue
-            some = text
-            if (pid, lid) in ((1, 0), (3, 0x409)):
-                english = text
-                break
-        found = english or some
-        if found:
-            return found
-    return ""
-
-
 def _read_records(path: str) -> list[FaceRecord]:
     import struct
 
@@ -250,9 +204,7 @@ def _read_records_fonttools(path: str) -> list[FaceRecord]:
         for i in range(count):
             f = TTFont(path, fontNumber=i if count > 1 or path.lower().endswith((".ttc", ".otc")) else -1, lazy=True)
             name = f["name"]
-            from publish.fonts.faceinfo import _best_name
-
-            display = (_best_name(name, (16, 1)), _best_name(name, (17, 2)))
+            display = (best_name(name, (16, 1)), best_name(name, (17, 2)))
             by_id: dict[int, set[str]] = {1: set(), 2: set(), 16: set(), 17: set(), 4: set(), 6: set()}
             for r in name.names:
                 if r.nameID not in by_id:

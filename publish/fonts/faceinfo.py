@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish import cache
+from publish.fonts.names import NAME_IDS as _NAME_IDS
+from publish.fonts.names import NAME_PREFERENCE, Unusual, best, decode
+from publish.fonts.names import best_name as _best_name
 
 _MISS = object()
 
@@ -143,30 +146,11 @@ class FaceInfo:
         return f"{self.family} {self.style} ({where})"
 
 
-# (platform, encoding, language) of the name records preferred for display: Windows Unicode
-# US English, then Mac Roman English.
-NAME_PREFERENCE = ((3, 1, 0x409), (1, 0, 0))
-
-
-def _best_name(name_table, ids: tuple[int, ...]) -> str:
-    for name_id in ids:
-        rec = name_table.getName(name_id, 3, 1, 0x409) or name_table.getName(name_id, 1, 0, 0)
-        if rec is None:
-            rec = name_table.getDebugName(name_id)
-            if rec:
-                return str(rec)
-            continue
-        return rec.toUnicode()
-    return ""
-
-
 def _read(path: Path, index: int, digest: str) -> FaceInfo:
     """The face's `FaceInfo` read with struct (`_read_direct`); fontTools reads what that leaves."""
-    from publish.fonts.discovery import _Unusual
-
     try:
         return _read_direct(path, index, digest)
-    except (_Unusual, struct.error, ValueError, LookupError, IndexError):  # LookupError: an unknown codec
+    except (Unusual, struct.error, ValueError, LookupError, IndexError):  # LookupError: an unknown codec
         return _read_fonttools(path, index, digest)
 
 
@@ -209,18 +193,17 @@ _OS2_SIZE = {0: 78, 1: 86, 2: 96, 3: 96, 4: 96, 5: 100}
 
 def _read_direct(path: Path, index: int, digest: str) -> FaceInfo:
     """`_read_fonttools` with struct: head, hhea, maxp, OS/2, post and name read straight from the
-    file (OpenType 1.9), names decoded as fontTools decodes them (`discovery._decode`). Checked
+    file (OpenType 1.9), names decoded as fontTools decodes them (`names.decode`). Checked
     equal to the fontTools reader on every installed face; anything unusual raises, and fontTools
     reads that face. A cold build saves fontTools' import (~0.05 s) and its table objects."""
     from publish.fonts import sfnt
-    from publish.fonts.discovery import _NAME_IDS, _best, _decode, _Unusual
 
     tags = (b"cmap", b"hmtx", b"GSUB", b"post", b"head", b"hhea", b"maxp", b"OS/2", b"name")
     tables = sfnt.read_tables(path, index, tags)
     present = sfnt.table_tags(path, index)
     head, hhea, maxp, name = (tables.get(t, b"") for t in (b"head", b"hhea", b"maxp", b"name"))
     if len(head) < 54 or len(hhea) < 36 or len(maxp) < 6 or not name:
-        raise _Unusual
+        raise Unusual
     (upem,) = struct.unpack_from(">H", head, 18)
     bbox = struct.unpack_from(">hhhh", head, 36)
     hhea_ascent, hhea_descent = struct.unpack_from(">hh", hhea, 4)
@@ -235,7 +218,7 @@ def _read_direct(path: Path, index: int, digest: str) -> FaceInfo:
     if os2 is not None:
         (version,) = struct.unpack_from(">H", os2, 0)
         if version not in _OS2_SIZE or len(os2) < _OS2_SIZE[version]:
-            raise _Unusual  # fontTools refuses it too, or reads more than this
+            raise Unusual  # fontTools refuses it too, or reads more than this
         (weight,) = struct.unpack_from(">H", os2, 4)
         (fs_type,) = struct.unpack_from(">H", os2, 8)
         typo_ascent, typo_descent = struct.unpack_from(">hh", os2, 68)
@@ -252,9 +235,9 @@ def _read_direct(path: Path, index: int, digest: str) -> FaceInfo:
             continue
         raw = name[strings + at : strings + at + length]
         if len(raw) != length:
-            raise _Unusual
+            raise Unusual
         try:
-            text: str | None = _decode(pid, eid, lid, raw)
+            text: str | None = decode(pid, eid, lid, raw)
         except UnicodeError:
             text = None
         names.append((pid, eid, lid, nid, text))
@@ -264,10 +247,10 @@ def _read_direct(path: Path, index: int, digest: str) -> FaceInfo:
         path=path,
         index=index,
         digest=digest,
-        family=_best(names, (16, 1), NAME_PREFERENCE),
-        style=_best(names, (17, 2), NAME_PREFERENCE),
-        full_name=_best(names, (4,), NAME_PREFERENCE),
-        ps_name=_best(names, (6,), NAME_PREFERENCE) or path.stem,
+        family=best(names, (16, 1), NAME_PREFERENCE),
+        style=best(names, (17, 2), NAME_PREFERENCE),
+        full_name=best(names, (4,), NAME_PREFERENCE),
+        ps_name=best(names, (6,), NAME_PREFERENCE) or path.stem,
         weight=weight,
         format="CFF" if is_cff else "TrueType",
         cid_keyed=is_cff and _cff_is_cid_keyed(path, index),
