@@ -372,3 +372,58 @@ def test_the_glyph_name_lists_go_once_the_books_subsets_are_made(fonts, monkeypa
     assert set(made) == {"cid", "glyph"}  # a CID-keyed CFF face and a TrueType face
     assert epubsubset._NAME_LISTS == {}
     assert given_back == [[]], "the freed memory is given back once, after the names went"
+
+
+def _variable_font(path) -> None:
+    """A small variable TrueType face: `liga` makes A.alt B a ligature, and only a feature
+    variation (`rvrn` at a heavier weight) makes A into A.alt — no feature's own lookup does."""
+    from fontTools.feaLib.builder import addOpenTypeFeaturesFromString
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.varLib.featureVars import addFeatureVariations
+
+    def box():
+        pen = TTGlyphPen(None)
+        pen.moveTo((50, 0))
+        pen.lineTo((50, 700))
+        pen.lineTo((450, 700))
+        pen.lineTo((450, 0))
+        pen.closePath()
+        return pen.glyph()
+
+    names = [".notdef", "A", "B", "C", "D", "E", "A.alt", "AB.lig"]  # A.alt past the first four glyphs
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({0x41: "A", 0x42: "B", 0x43: "C", 0x44: "D", 0x45: "E"})
+    fb.setupGlyf({n: box() for n in names})
+    fb.setupHorizontalMetrics({n: (500, 50) for n in names})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "Variation Test", "styleName": "Regular"})
+    fb.setupOS2(sTypoAscender=800, usWinAscent=800, usWinDescent=200)
+    fb.setupPost()
+    fb.setupFvar([("wght", 100, 400, 900, "Weight")], [])
+    addOpenTypeFeaturesFromString(
+        fb.font, "languagesystem DFLT dflt; languagesystem latn dflt; feature liga { sub A.alt B by AB.lig; } liga;"
+    )
+    addFeatureVariations(fb.font, [([{"wght": (0.5, 1.0)}], {"A": "A.alt"})], featureTag="rvrn")
+    fb.save(str(path))
+
+
+def test_substitutions_by_feature_variation_bound_what_is_left_out(tmp_path, monkeypatch):
+    """A subtable reached only through a glyph that a feature variation substitutes still acts."""
+    from fontTools.ttLib import TTFont
+
+    from publish.fonts.faceinfo import face_info
+
+    path = tmp_path / "variable.ttf"
+    _variable_font(path)
+    info = face_info(path, 0)
+
+    def subset() -> bytes:
+        return epubsubset.epub_subset_fast(info, "AB", programs._epub_options(), "", programs._apply_rename, None)
+
+    left_out = subset()
+    # .notdef, A, B, and what the variation and the ligature make of them: A.alt, AB.lig
+    assert len(TTFont(io.BytesIO(left_out)).getGlyphOrder()) == 5
+    _no_leaving_out(monkeypatch)
+    assert left_out == subset()

@@ -458,7 +458,8 @@ def _leave_out_idle_subtables(font: Any, gid_of: Mapping[str, int]) -> None:
     A subtable acts only if a glyph of its trigger coverage is in the subset; the subsetter drops
     the others, and they add nothing to its glyph closure. Which glyphs can be in the subset is
     bounded from above by the cmap's glyphs closed over every substitution any reachable GSUB
-    subtable could make, its context ignored. The subtables whose trigger misses that bound go
+    subtable could make, its context ignored (any subtable at all when feature variations can
+    put other lookups in a feature's place). The subtables whose trigger misses that bound go
     before the subsetter starts; the subset is the same bytes (tested on installed faces). Not
     touched: lookups that context subtables call (the subsetter asks them `may_have_non_1to1`,
     which their subtables answer), and GPOS when another table's closure adds glyphs after GSUB's
@@ -489,8 +490,11 @@ def _leave_out_idle_subtables(font: Any, gid_of: Mapping[str, int]) -> None:
         else:
             bound.update(gid_of[g] for g in st.cmap.values())
     if "GSUB" in scans:
-        _, scan, used = scans["GSUB"]
-        edges = [st for k in sorted(scan.reachable(used)) for st in scan.lookups[k] if st.outputs]
+        table, scan, used = scans["GSUB"]
+        # Feature variations put other lookups in a feature's place: then any lookup may substitute.
+        varied = getattr(table, "FeatureVariations", None) is not None
+        reach = range(len(scan.lookups)) if varied else sorted(scan.reachable(used))
+        edges = [st for k in reach for st in scan.lookups[k] if st.outputs]
         while edges:
             left = [st for st in edges if bound.isdisjoint(st.trigger)]
             if len(left) == len(edges):
