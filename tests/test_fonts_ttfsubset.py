@@ -146,33 +146,56 @@ def test_subsets_of_installed_faces_are_fonttools_bytes_or_refused(tmp_path, mon
     assert made >= 3 * sum("WenKai" in f.family for f in faces)  # every LXGW face takes this path
 
 
-def test_what_is_refused_comes_from_fonttools(tmp_path):
+def _composite_font(path: Path) -> Path:
+    """Glyphs made of other glyphs: moved, scaled, scaled by x and y, transformed by a 2×2 matrix,
+    nested two deep, with big offsets (word arguments)."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-    fb = FontBuilder(1000, isTTF=True)
-    fb.setupGlyphOrder([".notdef", "a", "b"])
-    fb.setupCharacterMap({0x61: "a", 0x62: "b"})
     pen = TTGlyphPen(None)
     pen.moveTo((0, 0))
     pen.lineTo((100, 0))
     pen.lineTo((0, 100))
     pen.closePath()
     square = pen.glyph()
-    pen = TTGlyphPen({"a": square})
-    pen.addComponent("a", (1, 0, 0, 1, 50, 0))
-    fb.setupGlyf({".notdef": square, "a": square, "b": pen.glyph()})
-    fb.setupHorizontalMetrics({n: (500, 0) for n in (".notdef", "a", "b")})
+    glyphs = {".notdef": square, "a": square, "z": square}
+    names = [".notdef", "a", "b", "c", "d", "e", "z"]
+    for name, parts in (("b", [("a", (1, 0, 0, 1, 50, 0))]),
+                        ("c", [("b", (0.5, 0, 0, 0.5, 0, 0)), ("a", (1, 0, 0, 2, 300, -400))]),
+                        ("d", [("c", (0.5, 0.25, 0.125, 0.75, 10, 10)), ("z", (1, 0, 0, 1, 0, 0))]),
+                        ("e", [("a", (1, 0, 0, 1, 0, 0))])):  # fmt: skip
+        pen = TTGlyphPen(glyphs)
+        for base, transform in parts:
+            pen.addComponent(base, transform)
+        glyphs[name] = pen.glyph()
+    from fontTools.ttLib.tables import ttProgram
+
+    glyphs["e"].program = ttProgram.Program()  # a composite with instructions
+    glyphs["e"].program.fromBytecode(b"\xb0\x01\x2c")
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({0x61: "a", 0x62: "b", 0x63: "c", 0x64: "d", 0x65: "e", 0x20000: "z"})
+    fb.setupGlyf(glyphs)
+    fb.setupHorizontalMetrics({n: (500 + 10 * k, 0) for k, n in enumerate(names)})
     fb.setupHorizontalHeader()
     fb.setupNameTable({"familyName": "Comp", "styleName": "Regular"})
     fb.setupOS2()
     fb.setupPost()
-    fb.save(str(tmp_path / "comp.ttf"))
-    info = face_info(tmp_path / "comp.ttf")
-    assert ttfsubset.pdf_subset(info.path, 0, [0x61], info.cmap.__getitem__) == _fonttools(info, [0x61])
+    fb.save(str(path))
+    return path
+
+
+def test_composite_glyphs_come_with_their_components_renumbered(tmp_path):
+    info = face_info(_composite_font(tmp_path / "comp.ttf"))
+    for cps in ([0x62], [0x63], [0x64], [0x61, 0x64], [0x65], [0x62, 0x65]):
+        assert _ours(info, cps) == _fonttools(info, cps), cps
+
+
+def test_what_is_refused_comes_from_fonttools(tmp_path):
+    info = face_info(_composite_font(tmp_path / "comp.ttf"))
     with pytest.raises(Unsupported):
-        ttfsubset.pdf_subset(info.path, 0, [0x62], info.cmap.__getitem__)  # a composite glyph
-    assert programs.pdf_truetype(info, "b") == _fonttools(info, [0x62])
+        ttfsubset.pdf_subset(info.path, 0, [0x61, 0x20000], info.cmap.__getitem__)  # beyond the BMP
+    assert programs.pdf_truetype(info, "a\U00020000") == _fonttools(info, [0x61, 0x20000])
 
 
 def test_a_subset_of_a_plain_truetype_face_imports_no_fonttools(tmp_path):

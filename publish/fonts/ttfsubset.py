@@ -12,15 +12,15 @@ of imports in a build process that otherwise never imports fontTools (the CFF fa
 `cffsubset`, the face metrics come from the cache) — a tenth of a second of every new issue's build.
 
 What it handles, as fontTools writes it (fontTools 4.x: `subset`, `ttLib.tables`, `ttLib.sfnt`):
-glyphs without components (kept as they are, their padding trimmed; odd lengths padded when that
-allows short `loca` offsets); `hmtx` with trailing equal advances folded into the last long metric;
+glyphs kept as they are, their padding trimmed (odd lengths padded when that allows short `loca`
+offsets), composite ones with their components, renumbered; `hmtx` with trailing equal advances folded into the last long metric;
 `hhea`, `maxp` and `head` copied with the glyph count, metric count and `loca` format set; `OS/2`
 with the first/last character and the Unicode and code page range bits of characters no longer
 present cleared (the range tables below are the specification's, as fontTools uses them); `cmap`
 format 4 subtables for the Unicode encodings (format 12 ones that repeat a BMP subtable dropped);
 `name`; `post` as format 3; `gasp`, `cvt `, `fpgm` and `prep` kept; the file with its tables in the
-recommended order, checksums and `head.checkSumAdjustment`. Anything else — a composite glyph, a
-table the subsetter would change in another way, a character beyond the BMP, a version or length
+recommended order, checksums and `head.checkSumAdjustment`. Anything else — a table the subsetter
+would change in another way, a character beyond the BMP, a version or length
 not expected — raises `Unsupported`.
 """
 
@@ -99,15 +99,22 @@ def _subset(data, index: int, cps: list[int], gid_of: Callable[[int], int]) -> t
     requested = {gid_of(cp) for cp in cps}
     if 0 in requested or any(cp > 0xFFFF for cp in cps):
         raise Unsupported("a character on .notdef or beyond the BMP")
-    keep = sorted({0, *requested})
-    if keep[-1] >= num_glyphs:
-        raise Unsupported("a glyph id beyond numGlyphs")
-    new_gid = {g: n for n, g in enumerate(keep)}
     glyf, loca_at = where[b"glyf"], where[b"loca"][0]
     long_loca = struct.unpack_from(">h", head, 50)[0] != 0
     if where[b"loca"][1] < (4 if long_loca else 2) * (num_glyphs + 1):
         raise Unsupported("short loca")
-    glyphs = [_trimmed(_glyph(data, glyf, loca_at, long_loca, g)) for g in keep]
+    # The glyphs, with the components of composite ones (fontTools' glyf closure), in the face's order.
+    source: dict[int, bytes] = {}
+    todo = sorted({0, *requested})
+    while todo:
+        gid = todo.pop()
+        if gid >= num_glyphs:
+            raise Unsupported("a glyph id beyond numGlyphs")
+        source[gid] = _glyph(data, glyf, loca_at, long_loca, gid)
+        todo.extend(c for c in _components(source[gid]) if c not in source and c not in todo)
+    keep = sorted(source)
+    new_gid = {g: n for n, g in enumerate(keep)}
+    glyphs = [_trimmed(_remapped(source[g], new_gid)) for g in keep]
     total = sum(map(len, glyphs))
     odd = [i for i, g in enumerate(glyphs) if len(g) % 2]
     if odd and total < 0x20000 and total + len(odd) < 0x20000:  # glyf's padding 1: short offsets if it fits
@@ -176,13 +183,65 @@ def _glyph(data, glyf: tuple[int, int], loca_at: int, long_loca: bool, gid: int)
 _REPEAT, _X_SHORT, _Y_SHORT, _X_SAME, _Y_SAME = 0x08, 0x02, 0x04, 0x10, 0x20
 
 
+# Composite glyph flags (OpenType glyf): argument sizes, transforms, more components, instructions.
+_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO, _INSTRUCTIONS = 0x0001, 0x0008, 0x0020, 0x0040, 0x0080, 0x0100
+
+
+def _component_records(glyph: bytes) -> list[tuple[int, int]]:
+    """(offset of the glyph id, flags) of each component of a composite glyph; [] for any other."""
+    if len(glyph) < 2:
+        return []
+    (contours,) = struct.unpack_from(">h", glyph, 0)
+    if contours >= 0:
+        return []
+    if contours != -1:
+        raise Unsupported("a glyph with a negative contour count other than -1")
+    out = []
+    i = 10
+    while True:
+        (flags,) = struct.unpack_from(">H", glyph, i)
+        out.append((i + 2, flags))
+        i += 4 + (4 if flags & _WORDS else 2)
+        if flags & _SCALE:
+            i += 2
+        elif flags & _XY_SCALE:
+            i += 4
+        elif flags & _TWO_BY_TWO:
+            i += 8
+        if not flags & _MORE:
+            return out
+
+
+def _components(glyph: bytes) -> list[int]:
+    return [struct.unpack_from(">H", glyph, at)[0] for at, _ in _component_records(glyph)]
+
+
+def _remapped(glyph: bytes, new_gid: dict[int, int]) -> bytes:
+    """A composite glyph with its components' glyph ids as in the subset (fontTools'
+    `remapComponentsFast`); any other glyph as it is."""
+    records = _component_records(glyph)
+    if not records:
+        return glyph
+    out = bytearray(glyph)
+    for at, _ in records:
+        struct.pack_into(">H", out, at, new_gid[struct.unpack_from(">H", glyph, at)[0]])
+    return bytes(out)
+
+
 def _trimmed(glyph: bytes) -> bytes:
-    """A glyph without the padding after its last coordinate (fontTools' `Glyph.trim`)."""
+    """A glyph without the padding after its last coordinate or instruction (fontTools'
+    `Glyph.trim`)."""
     if not glyph:
         return glyph
     (contours,) = struct.unpack_from(">h", glyph, 0)
     if contours < 0:
-        raise Unsupported("a composite glyph")
+        records = _component_records(glyph)
+        at, flags = records[-1]
+        i = at + 2 + (4 if flags & _WORDS else 2)
+        i += 2 if flags & _SCALE else 4 if flags & _XY_SCALE else 8 if flags & _TWO_BY_TWO else 0
+        if any(f & _INSTRUCTIONS for _, f in records):
+            i += 2 + ((glyph[i] << 8) | glyph[i + 1])
+        return glyph[:i]
     i = 10
     if contours == 0:
         if len(glyph) >= i + 2:
