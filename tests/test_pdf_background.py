@@ -272,3 +272,32 @@ def test_threads_are_gone_when_the_pdfs_are_written(tmp_path: Path, cache: Path,
         time.sleep(0.01)
     assert not any(t.name.startswith("publish-pdf") for t in threading.enumerate())
 
+
+
+# ── font programs ────────────────────────────────────────────────────────────────────────────
+def test_font_programs_are_compressed_on_the_worker_thread_with_the_same_bytes(
+        tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pdf_support import RealFonts
+
+    from publish.pdf import flate, fontobjects
+
+    fonts = RealFonts()
+    document = sample_document(fonts)
+    made: dict[bool, tuple[bytes, dict[str, int]]] = {}
+    for on in (False, True):
+        threads(monkeypatch, on)
+        fontobjects._MADE.clear()  # subsets made again, and their programs compressed again
+        where: dict[str, int] = {}
+        original = flate.compress
+
+        def counted(data: bytes, _original=original, _where=where) -> bytes:
+            name = threading.current_thread().name
+            _where[name] = _where.get(name, 0) + 1
+            return _original(data)
+
+        monkeypatch.setattr(flate, "compress", counted)
+        made[on] = (render_pdf(document, fonts.fontset), where)
+        monkeypatch.setattr(flate, "compress", original)
+    assert made[True][0] == made[False][0]
+    assert made[False][1] == {"MainThread": made[False][1]["MainThread"]}
+    assert made[True][1].get("publish-pdf-flate", 0) >= 2  # a font program and its ToUnicode at least

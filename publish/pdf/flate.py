@@ -44,6 +44,18 @@ def compress(data: bytes) -> bytes:
     return packed
 
 
+# The worker thread of `compress_soon` (`publish.pdf.background`).
+_SOON = Lane("publish-pdf-flate")
+
+
+def compress_soon(data: bytes) -> Job[bytes]:
+    """`compress(data)` started on a worker thread (zlib lets go of the GIL): the font programs of
+    a PDF are compressed while the next face is subset. `.result()` is the same bytes as
+    `compress(data)`; it waits for them, or makes them here if the thread has not started (and with
+    one thread, `PUBLISH_JOBS=1`, it is simply `compress(data)` then)."""
+    return _SOON.submit(compress, data)
+
+
 def _is_deflate_of(packed: bytes, data: bytes) -> bool:
     """A zlib stream's header is valid and its trailer is the Adler-32 of `data` (RFC 1950 §2.2)."""
     return (

@@ -39,7 +39,8 @@ from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 
 from publish.fonts.faceinfo import FaceInfo
-from publish.pdf.flate import CACHED_FLATE
+from publish.pdf.background import Job
+from publish.pdf.flate import CACHED_FLATE, compress_soon
 
 _counter = itertools.count(1)
 # Names given back by finished documents, per PostScript name, handed out again (`font_name`).
@@ -152,6 +153,8 @@ class CIDSubsetFont(pdfmetrics.Font):
         self.program, data, base = made.program, made.data, made.base
         # Without page compression ReportLab leaves every stream plain (filters=None → its default).
         compress = [_KeptFlate(made, "data")] if doc.compression else None
+        if doc.compression:
+            made.compress_soon()  # on a worker thread while the next face is subset
 
         sc = self._scale
         descriptor = pdfdoc.PDFDictionary(
@@ -218,13 +221,21 @@ class _Made:
     /W array, the ToUnicode CMap and (path A) the CIDToGIDMap — all the same bytes for the same
     face and characters."""
 
-    __slots__ = ("base", "cid_to_gid", "data", "packed", "program", "to_unicode", "widths")
+    __slots__ = ("base", "cid_to_gid", "data", "packed", "program", "soon", "to_unicode", "widths")
 
     def __init__(self, program: str, data: bytes, base: str, widths: Preformatted, to_unicode: bytes,
                  cid_to_gid: bytes | None) -> None:
         self.program, self.data, self.base = program, data, base
         self.widths, self.to_unicode, self.cid_to_gid = widths, to_unicode, cid_to_gid
         self.packed: dict[str, bytes] = {}  # field → its Flate-compressed bytes, once compressed
+        self.soon: dict[str, Job[bytes]] = {}  # field → its compression, started (`compress_soon`)
+
+    def compress_soon(self) -> None:
+        """Start compressing the streams not compressed yet (`flate.compress_soon`: the same bytes)."""
+        for field in ("data", "to_unicode", "cid_to_gid"):
+            value = getattr(self, field)
+            if value is not None and field not in self.packed and field not in self.soon:
+                self.soon[field] = compress_soon(value)
 
 
 class _KeptFlate:
@@ -237,11 +248,13 @@ class _KeptFlate:
         self.made, self.field = made, field
 
     def encode(self, text: bytes | str) -> bytes:
-        packed = self.made.packed.get(self.field)
-        if packed is None or text is not getattr(self.made, self.field):
-            packed = CACHED_FLATE.encode(text)
-            if text is getattr(self.made, self.field):
-                self.made.packed[self.field] = packed
+        made, field = self.made, self.field
+        packed = made.packed.get(field)
+        if packed is None or text is not getattr(made, field):
+            soon = made.soon.pop(field, None) if text is getattr(made, field) else None
+            packed = soon.result() if soon is not None else CACHED_FLATE.encode(text)
+            if text is getattr(made, field):
+                made.packed[field] = packed
         return packed
 
     def decode(self, encoded: bytes) -> bytes:
