@@ -274,6 +274,37 @@ def test_a_rebuild_takes_unchanged_page_streams_from_the_last_build(empty_cache,
     assert sorted(pages_dir.rglob("*.bin")) == cache_before and len(cache_before) == 1
 
 
+def test_a_builds_print_and_screen_pdfs_take_unchanged_page_streams_from_the_last_build(empty_cache, monkeypatch):
+    # a build shares one PageReuse between its print and screen PDFs (line operators): their page
+    # streams still come from the last build; a watch session's own kept streams come first
+    from publish.pdf import render_screen_pdf
+    from publish.pdf.reuse import PageReuse
+
+    fonts = font_set("real")
+    document = sample_document(fonts)
+
+    def build() -> tuple[bytes, bytes]:
+        reuse = PageReuse()
+        return render_pdf(document, fonts, reuse=reuse), render_screen_pdf(document, fonts, reuse=reuse)
+
+    first = build()
+    pages_dir = empty_cache.parent / flate.PAGES_KIND
+    assert len(list(pages_dir.rglob("*.bin"))) == 2  # the print and the screen edition's
+    compressed = _page_compressions(monkeypatch)
+    assert build() == first
+    assert not [d for d in compressed if b" Tf" in d]  # no page stream of either compressed again
+    monkeypatch.setattr(flate, "zlib", zlib)
+    assert (render_pdf(document, fonts), render_screen_pdf(document, fonts)) == first  # (as without reuse)
+
+    session = PageReuse()  # a watch session: its second PDF of an edition takes its own streams
+    render_pdf(document, fonts, reuse=session)
+    opened = []
+    monkeypatch.setattr(flate.LastBuildStreams, "__init__",
+                        lambda self, name, _init=flate.LastBuildStreams.__init__: (opened.append(name), _init(self, name))[1])
+    assert render_pdf(document, fonts, reuse=session) == first[0]
+    assert session.holds_streams(screen=False) and not opened  # the cache was not read
+
+
 def test_a_damaged_or_foreign_page_stream_entry_is_never_embedded(empty_cache, monkeypatch):
     import marshal
 

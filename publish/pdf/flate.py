@@ -160,6 +160,24 @@ class StreamMemory(Protocol):
     def record(self, key: Any, packed: bytes, new: bool) -> None: ...
 
 
+class BothMemories:
+    """Two `StreamMemory`s as one: a stream is taken from the first that has it, and both are
+    told of each (a build's print and screen PDFs share a `PageReuse` for their line operators and
+    still take unchanged pages' streams from the last build)."""
+
+    def __init__(self, first: StreamMemory, second: StreamMemory) -> None:
+        self.first, self.second = first, second
+
+    def lookup(self, text: Any, data: bytes) -> tuple[Any, bytes | None]:
+        key1, packed = self.first.lookup(text, data)
+        key2, other = self.second.lookup(text, data)
+        return (key1, key2), packed if packed is not None else other
+
+    def record(self, key: Any, packed: bytes, new: bool) -> None:
+        self.first.record(key[0], packed, new)
+        self.second.record(key[1], packed, new)
+
+
 class PageStreams:
     """A ReportLab stream filter for one document's page streams: /FlateDecode, the bytes of
     `zlib.compress` (what `pdfdoc.PDFZCompress` writes), taken from `memory` when it has them.

@@ -62,6 +62,7 @@ class PageReuse:
         self._next: dict[int, _Kept] = {}
         self._streams: dict[str, bytes] = {}
         self._next_streams: dict[str, bytes] = {}
+        self._streams_screen: bool | None = None  # the edition `_streams` are of
         self.reused = 0  # pages drawn from kept operators in the last PDF (for tests and benchmarks)
         # The kept pages of the PDF being made, whose characters still go into the fonts (`flush`),
         # the fonts of their faces, and the characters of the last such sequence of pages, per face.
@@ -75,6 +76,7 @@ class PageReuse:
         if self._context is None or self._context[0] is not fonts:
             self._kept.clear()
             self._streams.clear()
+            self._streams_screen = None
         self._context = context
         self._next = {}
         self._next_streams = {}
@@ -86,6 +88,12 @@ class PageReuse:
         """The PDF is written: keep what it drew, drop what it did not use."""
         self._kept, self._next = self._next, {}
         self._streams, self._next_streams = self._next_streams, {}
+        self._streams_screen = self._context[1] if self._context is not None else None
+
+    def holds_streams(self, screen: bool) -> bool:
+        """Does it keep the page streams of an earlier PDF of this edition (a watch session's
+        last save), or none that the PDF now begun could take (a build's first PDF of each edition)?"""
+        return bool(self._streams) and self._streams_screen == screen
 
     # ── pages ────────────────────────────────────────────────────────────────────────────────
     def kept_parts(self, page: Page, font_of: Any, doc: Any) -> dict[tuple[int, int], tuple[int, str]] | None:

@@ -33,7 +33,7 @@ from publish.errors import BuildError, Problem
 from publish.paginate.pages import Document, OutlineEntry, Page, PlacedImage, Rule, TextLine
 from publish.pdf import fastformat, pdfx
 from publish.pdf.background import Lane
-from publish.pdf.flate import LastBuildStreams, PageStreams
+from publish.pdf.flate import BothMemories, LastBuildStreams, PageStreams, StreamMemory
 from publish.pdf.images import ImageConverter, ScreenImages
 from publish.pdf.reuse import PageReuse
 from publish.pdf.tags import ARTIFACT, EMC, Tagger
@@ -269,10 +269,21 @@ def _draw(canvas: Canvas, document: Document, fonts: Any, geometry: Geometry, pr
         images = ImageConverter(profile.data)
         if _PICTURES.threaded:
             images.prefetch(_picture_paths(document), _PICTURES)  # (those a build has not started already)
-    # a build: the last build's compressed page streams where a page is unchanged; a long-lived
-    # process (reuse): its own; each page's stream compressed on a thread while the next is drawn
-    last_build = LastBuildStreams(_page_streams_name(document, screen)) if reuse is None else None
-    streams = PageStreams(last_build if last_build is not None else reuse, _PAGES)
+    # Unchanged pages' compressed streams: a long-lived process's own of its last PDF of this
+    # edition (a watch session: `reuse`), else the last build's (`LastBuildStreams`) — also when a
+    # build's `reuse` only carries the print PDF's line operators over to the screen PDF. Each
+    # other page's stream is compressed on a thread while the next page is drawn.
+    last_build = None
+    if reuse is None or not reuse.holds_streams(screen):
+        last_build = LastBuildStreams(_page_streams_name(document, screen))
+    memory: StreamMemory
+    if last_build is None:
+        memory = reuse  # type: ignore[assignment]
+    elif reuse is None:
+        memory = last_build
+    else:
+        memory = BothMemories(reuse, last_build)
+    streams = PageStreams(memory, _PAGES)
     try:
         return _draw_pages(canvas, document, fonts, geometry, profile, screen, reuse, images, streams,
                            last_build)
