@@ -182,9 +182,10 @@ _PICTURES = Lane("publish-pdf-pictures")
 def start_pictures(*documents: Document) -> None:
     """Start converting and compressing the print pictures of `documents` on a worker thread, for
     `write_pdf`/`render_pdf` of the same documents to take when they place them — the same bytes
-    (`ImageConverter.prefetch`). A build calls it as soon as it knows the pages (the covers file's
-    pictures are then made while the issue's pages are drawn). Problems are left to the writer,
-    which reports them as it always does; with one thread (`PUBLISH_JOBS=1`) this does nothing."""
+    (`ImageConverter.prefetch`). The writer starts a document's pictures itself when it begins
+    drawing it; a caller that knows a document's pages earlier (a covers file written after other
+    work) can start them sooner. Problems are left to the writer, which reports them as it always
+    does; with one thread (`PUBLISH_JOBS=1`) this does nothing."""
     if not _PICTURES.threaded:
         return
     for document in documents:
