@@ -301,3 +301,30 @@ def test_font_programs_are_compressed_on_the_worker_thread_with_the_same_bytes(
     assert made[True][0] == made[False][0]
     assert made[False][1] == {"MainThread": made[False][1]["MainThread"]}
     assert made[True][1].get("publish-pdf-flate", 0) >= 2  # a font program and its ToUnicode at least
+
+
+def test_a_build_that_makes_the_covers_starts_their_pictures_before_it_draws_the_issue(
+        tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import publish.pdf
+    from publish.build import build
+    from publish.pdf import writer
+
+    threads(monkeypatch, True)
+    events: list[str] = []
+    started, drawn = writer.start_pictures, writer._render
+
+    def start(*documents):
+        events.append("start " + " ".join(p.name for d in documents for p in writer._picture_paths(d)))
+        return started(*documents)
+
+    def render(document, fonts, **kw):
+        events.append("draw " + ("screen" if kw.get("screen") else document.pages[0].kind))
+        return drawn(document, fonts, **kw)
+
+    monkeypatch.setattr(publish.pdf, "start_pictures", start)
+    monkeypatch.setattr(writer, "_render", render)
+    root = Path(__file__).resolve().parents[1]
+    result = build(root / "examples" / "bayannaoer-2025-01", tmp_path / "out", epub=False)  # no helper
+    assert events[0] == "start back.png front.png inside-front.png inside-back.png"
+    assert events[1:] == ["draw contents", "draw cover", "draw screen"]
+    assert result.cover_path is not None and result.cover_path.is_file()
