@@ -331,12 +331,10 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         # the same bytes) instead of being waited for after it; a helper that takes them still has
         # its EPUB to write, so it gets them only when it is free well before this process is.
         cover_here = want_cover and (cover_claim is None or cover_claim.take())
-        covers = None
         if cover_here:
             from publish.pdf import start_pictures
 
-            covers = _cover_document(issue, layout, fonts)
-            start_pictures(covers)
+            start_pictures(_cover_document(issue, layout, fonts))  # (~1 ms; made again when written)
         if pdf:
             from publish.pdf import render_pdf, write_pdf
 
@@ -346,13 +344,12 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             else:
                 pdf_bytes = render_pdf(document, fonts, reuse=reuse)
             report("pdf", 1, 1)
-        if covers is not None:
+        if cover_here:
             report("cover", 0, 1)
             if into is not None:
-                files["-cover.pdf"] = Path(str(_write_cover(issue, layout, fonts, into / f"{name}-cover.pdf",
-                                                            covers)))
+                files["-cover.pdf"] = Path(str(_write_cover(issue, layout, fonts, into / f"{name}-cover.pdf")))
             else:
-                cover_bytes = _render_cover(issue, layout, fonts, covers)
+                cover_bytes = _render_cover(issue, layout, fonts)
             report("cover", 1, 1)
         screen_bytes = None
         if screen:
@@ -426,17 +423,17 @@ def _cover_document(issue: Issue, layout: Layout, fonts: FontSet) -> Document:
     return cover_document(issue, layout, Setter(layout, fonts, cjk))
 
 
-def _write_cover(issue: Issue, layout: Layout, fonts: FontSet, path: Path, document: Document | None = None) -> Path:
-    """The cover file (`publish.paginate.cover`; `document`: made already) written at `path`."""
+def _write_cover(issue: Issue, layout: Layout, fonts: FontSet, path: Path) -> Path:
+    """The cover file (`publish.paginate.cover`) written at `path`."""
     from publish.pdf import write_pdf
 
-    return Path(str(write_pdf(document or _cover_document(issue, layout, fonts), fonts, path)))
+    return Path(str(write_pdf(_cover_document(issue, layout, fonts), fonts, path)))
 
 
-def _render_cover(issue: Issue, layout: Layout, fonts: FontSet, document: Document | None = None) -> bytes:
+def _render_cover(issue: Issue, layout: Layout, fonts: FontSet) -> bytes:
     from publish.pdf import render_pdf
 
-    return render_pdf(document or _cover_document(issue, layout, fonts), fonts)
+    return render_pdf(_cover_document(issue, layout, fonts), fonts)
 
 
 def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: bool,
