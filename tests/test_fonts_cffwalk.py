@@ -170,3 +170,13 @@ def test_an_index_reads_many_entries_as_it_reads_each(off_size):
         index.items([0, len(items)])
     with pytest.raises(IndexError):
         index.items([-1])
+
+
+@pytest.mark.parametrize(("sizes", "off_size"), [([3, 0, 7], 1), ([300] * 3, 2), ([40_000] * 2, 3), ([1 << 24], 4)])
+def test_an_index_written_reads_back_with_the_offset_size_its_length_needs(sizes, off_size):
+    items = [bytes([k % 251]) * size for k, size in enumerate(sizes)]
+    data = cffsubset._index(items)
+    assert data[2] == off_size
+    index = cffsubset.Index(data, 0)
+    assert [index[k] for k in range(len(items))] == items
+    assert index.end == len(data)

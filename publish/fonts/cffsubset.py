@@ -820,19 +820,25 @@ def _op(op: int) -> bytes:
 
 
 def _index(items: list[bytes]) -> bytes:
+    """A CFF INDEX of `items` (TN 5176 §5), its offsets packed at C speed (a CJK subset's
+    CharStrings and Subrs hold thousands of entries)."""
     if not items:
         return b"\x00\x00"
-    total = sum(len(x) for x in items) + 1
+    offsets = list(accumulate(map(len, items), initial=1))
+    total = offsets[-1]
     off_size = 1 if total < 1 << 8 else 2 if total < 1 << 16 else 3 if total < 1 << 24 else 4
-    out = bytearray(struct.pack(">HB", len(items), off_size))
-    pos = 1
-    out += pos.to_bytes(off_size, "big")
-    for x in items:
-        pos += len(x)
-        out += pos.to_bytes(off_size, "big")
-    for x in items:
-        out += x
-    return bytes(out)
+    if off_size == 1:
+        packed = bytes(offsets)
+    else:
+        wide = array.array("H" if off_size == 2 else "I", offsets)
+        if sys.byteorder == "little":
+            wide.byteswap()
+        packed = wide.tobytes()
+        if off_size == 3:  # big-endian 4-byte offsets without their (zero) first byte
+            cut = bytearray(packed)
+            del cut[0::4]
+            packed = bytes(cut)
+    return struct.pack(">HB", len(items), off_size) + packed + b"".join(items)
 
 
 def _rewrite(code: bytes, sites: list[Site], gnum: dict[int, bytes], lnum: dict[int, bytes]) -> bytes:
