@@ -60,6 +60,21 @@ def test_forty_renders_in_one_publisher_keep_memory_steady(tmp_path):
     assert (last.pdf, last.epub) == (first.pdf, first.epub)
 
 
+def test_a_publisher_gives_the_heap_back_after_every_render_and_build_even_a_failed_one(tmp_path, monkeypatch):
+    import publish.publisher as publisher_module
+
+    calls = []
+    monkeypatch.setattr(publisher_module, "give_back", lambda: calls.append(1))
+    with publish.Publisher(cache_dir=tmp_path / "cache", fork=False, source_date_epoch=EPOCH) as publisher:
+        publisher.render(SAMPLE, epub=False)
+        assert len(calls) == 1
+        publisher.build(SAMPLE, tmp_path / "out", epub=False)
+        assert len(calls) == 2
+        with pytest.raises(publish.SourceError):
+            publisher.render(tmp_path / "no-such-issue")
+        assert len(calls) == 3
+
+
 def test_publisher_options_are_its_own_and_change_nothing_process_wide(tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.delenv("PUBLISH_CACHE_DIR", raising=False)
