@@ -3,7 +3,7 @@
 In: a `Settings` value (what `publish.Publisher` and the API functions are given). Out: the values
 the stages consult while a build runs — the cache folder, whether helpers may be forked, whether the
 cycle collector is paused, the timestamp the editions carry. Each one left `None` falls back to its
-environment variable, as before: `PUBLISH_CACHE_DIR`, `PUBLISH_JOBS=1` (no forked helpers),
+environment variable, as before: `PUBLISH_CACHE_DIR`, `PUBLISH_JOBS=1` (no forked helpers, no writer threads),
 `SOURCE_DATE_EPOCH`.
 
 Why a context variable and not module globals or `os.environ`: a service renders issues in several
@@ -29,7 +29,10 @@ class Settings:
       cache folder); a cache that cannot be written is no error.
     - `fork`: may a build fork helper processes (the EPUB beside the pages, half of the
       composing)? Default: yes unless `PUBLISH_JOBS=1`; either way only on Linux, with more
-      than one usable core and no other threads running. The output is the same bytes.
+      than one usable core and no other threads running. `False` (or `PUBLISH_JOBS=1`) also keeps
+      the PDF writer's C work — zlib, picture conversion — on the build's own thread instead of
+      worker threads (`publish.pdf.background`; those run on every system with two cores or more).
+      The output is the same bytes either way.
     - `pause_gc`: pause Python's cycle collector during a build (default True: it would rescan
       the build's many small objects for nothing; cycles are collected afterwards).
     - `source_date_epoch`: the time (Unix seconds) the editions claim to be made (default
