@@ -62,7 +62,7 @@ def _face_index(path: Path, family: str) -> int | None:
     direct reader finds unusual is read by fontTools, as before."""
     import struct
 
-    from publish.fonts.discovery import _Unusual
+    from publish.fonts.names import Unusual as _Unusual
 
     try:
         return _face_index_direct(path, family)
@@ -80,7 +80,8 @@ def _face_index_direct(path: Path, family: str) -> int | None:
 def _index_in(data: bytes | mmap.mmap, family: str) -> int | None:
     import struct
 
-    from publish.fonts.discovery import _decode, _Unusual
+    from publish.fonts.names import Unusual as _Unusual
+    from publish.fonts.names import decode as _decode
 
     if data[:4] == b"ttcf":
         (count,) = struct.unpack_from(">I", data, 8)

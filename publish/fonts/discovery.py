@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publish import cache
-from publish.fonts.names import NAME_IDS as _NAME_IDS
 from publish.fonts.names import NAME_PREFERENCE, best_name
 from publish.fonts.names import Unusual as _Unusual
 from publish.fonts.names import best as _best
-from publish.fonts.names import decode as _decode
+from publish.fonts.names import records as _records
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 STYLE_WEIGHTS = {
@@ -144,21 +143,7 @@ def _read_records_direct(path: str) -> list[FaceRecord]:
             if b"name" not in tables:
                 raise _Unusual
             off, _ = tables[b"name"]
-            _fmt, n, strings = struct.unpack_from(">HHH", data, off)
-            names = []  # (platform, encoding, language, name id, text or None when undecodable)
-            for k in range(n):
-                pid, eid, lid, nid, length, at = struct.unpack_from(">HHHHHH", data, off + 6 + 12 * k)
-                if nid not in _NAME_IDS:
-                    continue  # never consulted (copyright, version, licence …): not decoded either
-                start = off + strings + at
-                raw = data[start : start + length]
-                if len(raw) != length:
-                    raise _Unusual
-                try:
-                    text: str | None = _decode(pid, eid, lid, raw)
-                except UnicodeError:
-                    text = None
-                names.append((pid, eid, lid, nid, text))
+            names = _records(data, off)
             display = (_best(names, (16, 1), NAME_PREFERENCE), _best(names, (17, 2), NAME_PREFERENCE))
             by_id: dict[int, set[str]] = {1: set(), 2: set(), 16: set(), 17: set(), 4: set(), 6: set()}
             for _pid, _eid, _lid, nid, text in names:

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish import cache
-from publish.fonts.names import NAME_IDS as _NAME_IDS
-from publish.fonts.names import NAME_PREFERENCE, Unusual, best, decode
+from publish.fonts.names import NAME_PREFERENCE, Unusual, best, records
 from publish.fonts.names import best_name as _best_name
 
 _MISS = object()
@@ -227,20 +226,7 @@ def _read_direct(path: Path, index: int, digest: str) -> FaceInfo:
         if version >= 2:
             (cap,) = struct.unpack_from(">h", os2, 88)
 
-    _fmt, count, strings = struct.unpack_from(">HHH", name, 0)
-    names = []  # (platform, encoding, language, name id, text or None when undecodable)
-    for k in range(count):
-        pid, eid, lid, nid, length, at = struct.unpack_from(">HHHHHH", name, 6 + 12 * k)
-        if nid not in _NAME_IDS:
-            continue
-        raw = name[strings + at : strings + at + length]
-        if len(raw) != length:
-            raise Unusual
-        try:
-            text: str | None = decode(pid, eid, lid, raw)
-        except UnicodeError:
-            text = None
-        names.append((pid, eid, lid, nid, text))
+    names = records(name)
     is_cff = b"CFF " in present
     post = tables.get(b"post", b"")
     return FaceInfo(

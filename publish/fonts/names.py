@@ -9,6 +9,9 @@ struct), face metrics (`faceinfo`) and the EPUB cover, so that each gives what f
 
 from __future__ import annotations
 
+import mmap
+import struct
+
 # (platform, encoding, language) of the name records preferred for display: Windows Unicode
 # US English, then Mac Roman English.
 NAME_PREFERENCE = ((3, 1, 0x409), (1, 0, 0))
@@ -75,3 +78,25 @@ def best(names: list, ids: tuple[int, ...], preference: tuple) -> str:
         if found:
             return found
     return ""
+
+
+def records(data: bytes | mmap.mmap, offset: int = 0) -> list[tuple[int, int, int, int, str | None]]:
+    """The records of the `name` table at `offset` in `data` whose ids are in `NAME_IDS`, as
+    (platform, encoding, language, name id, text — None when the text does not decode); a record
+    running past the data raises `Unusual`, a short table `struct.error`."""
+    _fmt, count, strings = struct.unpack_from(">HHH", data, offset)
+    out: list[tuple[int, int, int, int, str | None]] = []
+    for k in range(count):
+        pid, eid, lid, nid, length, at = struct.unpack_from(">HHHHHH", data, offset + 6 + 12 * k)
+        if nid not in NAME_IDS:
+            continue  # never consulted (copyright, version, licence …): not decoded either
+        start = offset + strings + at
+        raw = data[start : start + length]
+        if len(raw) != length:
+            raise Unusual
+        try:
+            text: str | None = decode(pid, eid, lid, raw)
+        except UnicodeError:
+            text = None
+        out.append((pid, eid, lid, nid, text))
+    return out

@@ -22,15 +22,22 @@ import sys
 from pathlib import Path
 
 
+def _face_offset(data: mmap.mmap, index: int) -> int:
+    """Where face `index`'s table directory starts: 0 in a single-face file, else the
+    collection's (`ttcf`) offset for it."""
+    if data[:4] != b"ttcf":
+        return 0
+    (num,) = struct.unpack_from(">I", data, 8)
+    if index >= num:
+        raise ValueError(f"face {index} not in a collection of {num}")
+    (base,) = struct.unpack_from(">I", data, 12 + 4 * index)
+    return int(base)
+
+
 def read_tables(path: Path, index: int, tags: tuple[bytes, ...]) -> dict[bytes, bytes]:
     """The raw bytes of the requested tables of face `index` (missing tables are left out)."""
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        base = 0
-        if data[:4] == b"ttcf":
-            (num,) = struct.unpack_from(">I", data, 8)
-            if index >= num:
-                raise ValueError(f"face {index} not in a collection of {num}")
-            (base,) = struct.unpack_from(">I", data, 12 + 4 * index)
+        base = _face_offset(data, index)
         (num_tables,) = struct.unpack_from(">H", data, base + 4)
         out = {}
         for k in range(num_tables):
@@ -45,12 +52,7 @@ def read_tables(path: Path, index: int, tags: tuple[bytes, ...]) -> dict[bytes, 
 def table_tags(path: Path, index: int) -> set[bytes]:
     """The tags of the tables face `index` has."""
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        base = 0
-        if data[:4] == b"ttcf":
-            (num,) = struct.unpack_from(">I", data, 8)
-            if index >= num:
-                raise ValueError(f"face {index} not in a collection of {num}")
-            (base,) = struct.unpack_from(">I", data, 12 + 4 * index)
+        base = _face_offset(data, index)
         (num_tables,) = struct.unpack_from(">H", data, base + 4)
         return {bytes(data[base + 12 + 16 * k : base + 16 + 16 * k]) for k in range(num_tables)}
 
