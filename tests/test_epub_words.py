@@ -1,5 +1,5 @@
-"""publish.epub.words cuts text exactly as jieba does (cut, HMM off), from a cached index of its
-dictionary, without importing jieba."""
+"""publish.epub.words cuts text exactly as jieba does (cut, HMM off), from the lines of its
+dictionary that can answer for the text, without importing jieba."""
 
 from __future__ import annotations
 
@@ -47,64 +47,117 @@ def test_cuts_like_jieba_on_the_examples_and_edge_cases(tmp_path, monkeypatch):
     tk = _tokenizer(None, tmp_path)
     expected = [list(tk.cut(t, HMM=False)) for t in texts]
     assert words.cut(texts) == expected
-    # the second time from the cached index: the same
+    # the second time with the total from the cache: the same
     assert words.cut(texts) == expected
 
 
-def test_small_dictionary_rules_match_jieba(tmp_path):
+def _total(dictionary: Path) -> int:
+    return sum(int(line.strip().decode().split(" ")[1]) for line in dictionary.read_bytes().split(b"\n") if line)
+
+
+# Dictionary files with the same words written two ways: in the plain form the fast reader takes
+# (`word digits[ tag]`), and in forms jieba also reads that send the file line by line through
+# jieba's own reading (spaces around a line, CR LF after a frequency, digits other than ASCII, signs).
+PLAIN = ["人大 50 n", "人大代表 30 n", "代表 40 n", "通讯员 8 n", "代表 2 n", "培训 9 v", "培训班 7 n",
+         "全市 20", "员 1 n", "ab 3 eng", "a 100 eng", "巴彦淖尔市 3 ns", "尔 0 x", "a\tb 3 n"]
+OTHER_FORMS = {
+    "spaces around": [" 培训班 7 n ", *PLAIN[1:]],
+    "crlf": [line + "\r" for line in PLAIN],
+    "tab at the start": ["\t人大 50 n", *PLAIN[1:]],
+    "crlf after a frequency": ["人大 50\r", *PLAIN[1:]],
+    "another digit": ["人大 ５0 n", *PLAIN[1:]],
+    "a sign": ["人大 +50 n", *PLAIN[1:]],
+}
+PLAIN_TOO = {"plain": PLAIN, "plain, no newline at the end": PLAIN, "plain, a trailing space": ["人大 50 ", *PLAIN[1:]],
+             "plain, crlf after a tag": [line + "\r" if " n" in line else line for line in PLAIN]}
+SMALL_TEXTS = ["全市人大代表通讯员培训班", "人大代表代表人大", "ab人大a员员", "培训班培训", "巴彦淖尔市人大常委会",
+               "尔尔", "a\tb人大", "代表人"]
+
+
+@pytest.mark.parametrize("form", [*PLAIN_TOO, *OTHER_FORMS])
+def test_small_dictionaries_cut_like_jieba(tmp_path, monkeypatch, form):
     # a word listed twice counts with its last line; a prefix of a word is in the graph with
-    # frequency 0; lines with two fields and extra spaces around are read as jieba reads them
-    lines = ["人大 50 n", "人大代表 30 n", "代表 40 n", "通讯员 8 n", "代表 2 n", "培训 9 v", " 培训班 7 n ",
-             "全市 20", "员 1 n", "ab 3 eng", "a 100 eng"]
-    dictionary = tmp_path / "dict.txt"
-    dictionary.write_bytes("\n".join(lines).encode("utf-8") + b"\n")
-    index = words.Index(words.build_index(dictionary.read_bytes()))
-    assert index.total == 50 + 30 + 40 + 8 + 2 + 9 + 7 + 20 + 1 + 3 + 100
-    assert index.lookup("代表") == 2
-    assert index.lookup("人大代") == 0  # a prefix only
-    assert index.lookup("培训班") == 7
-    assert index.lookup("大代表") is None
-    tk = _tokenizer(dictionary, tmp_path)
-    for text in ("全市人大代表通讯员培训班", "人大代表代表人大", "ab人大a员员", "培训班培训"):
-        assert words.cut([text], index) == [list(tk.cut(text, HMM=False))], text
-
-
-def test_the_index_of_lines_sorted_in_place_is_the_index_of_a_dict():
-    text = words.dictionary_file().read_bytes()
-    assert words.build_index(text) == words._build_index_unsorted(text)
-
-
-def test_a_word_with_a_control_byte_is_still_found(tmp_path):
-    # "a\tb 3" sorts before "a 5" although its word sorts after: the index is made the slow way
-    text = "a\tb 3 n\na 5 n\n人大 5 n\n人 1 n\n人大 7 n\n".encode()
-    index = words.Index(words.build_index(text))
-    assert [index.lookup(w) for w in ("a", "a\tb", "人大", "人", "b")] == [5, 3, 7, 1, None]
-    assert index.total == 21
-
-
-@pytest.mark.parametrize("bad", [b"word\n", b"\n", b"\xff\xfe 3 n\n", b"w x n\n"])
-def test_a_dictionary_jieba_would_refuse_is_refused(bad):
-    with pytest.raises(ValueError):
-        words.build_index("人大 5 n\n".encode() + bad)
-
-
-def test_a_damaged_index_is_made_again(tmp_path, monkeypatch):
+    # frequency 0; every line's frequency counts in the total
     monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
-    first = words.load_index()
-    assert first is not None
+    lines = OTHER_FORMS[form] if form in OTHER_FORMS else PLAIN_TOO[form]
+    dictionary = tmp_path / "dict.txt"
+    data = "\n".join(lines).encode("utf-8")
+    dictionary.write_bytes(data if form == "plain, no newline at the end" else data + b"\n")
+    plain = form in PLAIN_TOO
+    assert words._survey(dictionary.read_bytes()) == (_total(dictionary), plain)
+    tk = _tokenizer(dictionary, tmp_path)
+    for _ in range(2):  # the total read from the file, then from the cache
+        for text in SMALL_TEXTS:
+            assert words.cut([text], dictionary) == [list(tk.cut(text, HMM=False))], text
+    assert words.cut(SMALL_TEXTS, dictionary) == [list(tk.cut(text, HMM=False)) for text in SMALL_TEXTS]
+
+
+def test_what_the_dictionary_says_about_a_texts_substrings(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_bytes("\n".join(PLAIN).encode("utf-8") + b"\n")
+    found = words.read_dictionary(["全市人大代表通讯员培训班", "代表人"], dictionary)
+    assert found is not None
+    assert found.total == sum(int(line.split(" ")[1]) for line in PLAIN)
+    assert found.lookup("代表") == 2  # its last line
+    assert found.lookup("人大代") == 0  # a prefix only
+    assert found.lookup("培训班") == 7
+    assert found.lookup("大代表") is None
+    assert found.lookup("员") == 1
+    assert found.lookup("通讯") == 0
+    assert found.lookup("表人") is None
+
+
+def test_the_plain_reader_and_jiebas_reading_agree_on_the_whole_dictionary():
+    data = words.dictionary_file().read_bytes()
+    total, plain = words._survey(data)
+    assert plain, "jieba's own dictionary is read by the fast reader"
+    assert total == sum(freq for _, freq in words._jieba_entries(data))
+    texts = _example_texts()
+    blocks = words._blocks(texts)
+    singles = {ch for block in blocks for ch in block}
+    pairs = {block[k : k + 2] for block in blocks for k in range(len(block) - 1)}
+    fast = words._plain_lines(data, singles, pairs)
+    assert len(fast) > 10_000
+    assert fast == words._jieba_lines(data, singles, pairs)
+
+
+@pytest.mark.parametrize("bad", [b"word\n", b"\n", b"\xff\xfe 3 n\n", b"w x n\n", b"w 3 \xff\n", b"w  3\n",
+                                 b"w 3x\n"])
+def test_a_dictionary_jieba_would_refuse_is_refused(tmp_path, monkeypatch, bad):
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_bytes("人大 5 n\n".encode() + bad + "代表 3 n\n".encode())
+    with pytest.raises(ValueError):
+        _tokenizer(dictionary, tmp_path)
+    assert words.cut(["人大代表"], dictionary) is None
+
+
+def test_an_empty_dictionary_is_none(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    for data in (b"", b"a 0\n"):
+        dictionary = tmp_path / "dict.txt"
+        dictionary.write_bytes(data)
+        assert words.cut(["人大代表"], dictionary) is None
+
+
+def test_a_damaged_or_foreign_total_is_found_again(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    texts = ["全市人大代表通讯员培训班"]
+    first = words.cut(texts)
+    assert first == [["全市", "人大代表", "通讯员", "培训班"]]
     files = list((tmp_path / "cache" / "entries" / words.KIND).rglob("*.bin"))
     assert len(files) == 1
     data = bytearray(files[0].read_bytes())
     data[len(data) // 2] ^= 0xFF
     files[0].write_bytes(bytes(data))
-    again = words.load_index()
-    assert again is not None and again.total == first.total and again.count == first.count
-    assert words.cut(["全市人大代表"], again) == [["全市", "人大代表"]]
-
-
-def test_not_ours_under_the_right_key_is_refused():
-    with pytest.raises(ValueError):
-        words.Index(b"JIEBA-INDEX1\n" + b"\x05\x00\x00\x00" + b"\x00" * 8)
+    assert words.cut(texts) == first
+    # a sealed entry with the wrong shape or a wrong total (e.g. another version's) is not used
+    for foreign in ((0, True), (-5, True), ("60101967", True), (60101967,), (60101967, 1)):
+        words_key = f"{cache.file_digest(words.dictionary_file())}\0{cache.module_digest(words.__name__)}"
+        cache.put_value(words.KIND, words_key, foreign)
+        assert words.cut(texts) == first
+        assert cache.get_value(words.KIND, words_key) == (words._survey(words.dictionary_file().read_bytes()))
 
 
 def test_titles_are_cut_without_importing_jieba(tmp_path):
