@@ -233,7 +233,8 @@ def _face(fonts, which: str):
 
 
 def _fonttools_scan(font, tag):
-    """Per lookup: per subtable (trigger gids, output gids); the lookups each one calls."""
+    """Per lookup: per subtable (trigger gids, output gids, the lookups it calls); the lookups each
+    lookup calls."""
     import fontTools.subset  # noqa: F401  (collect_lookups)
 
     gid = font.getReverseGlyphMap()
@@ -262,7 +263,7 @@ def _fonttools_scan(font, tag):
                 trigger = set(st.Mark1Coverage.glyphs)
             else:
                 trigger = set(st.Coverage.glyphs)
-            subtables.append(({gid[g] for g in trigger}, {gid[g] for g in outputs}))
+            subtables.append(({gid[g] for g in trigger}, {gid[g] for g in outputs}, set(st.collect_lookups())))
         lookups.append(subtables)
         calls.append(set(lookup.collect_lookups()))
     return lookups, calls
@@ -283,7 +284,7 @@ def test_the_scan_reads_what_fonttools_decompiles(fonts, which):
         lookups, calls = _fonttools_scan(font, tag)
         assert len(scan.lookups) == len(lookups)
         for k, (ours, theirs) in enumerate(zip(scan.lookups, lookups, strict=True)):
-            assert [(set(st.trigger), set(st.outputs)) for st in ours] == theirs, (tag, k)
+            assert [(set(st.trigger), set(st.outputs), set(st.calls)) for st in ours] == theirs, (tag, k)
         assert [set(c) for c in scan.calls] == calls
         assert scan.nested == set().union(*calls)
 
@@ -350,6 +351,34 @@ def test_for_a_chinese_text_the_idle_subtables_are_left_out(fonts, monkeypatch):
     assert max(before) >= 200
     assert sum(after) < sum(before) - 200
     assert all(a <= b for a, b in zip(after, before, strict=True))
+
+
+def test_lookups_no_feature_reaches_are_not_read(fonts):
+    """The lookups that only idle subtables call (Noto CJK: those of the other scripts' `ccmp`
+    chains) are empty stand-ins when the subsetter starts: fontTools' check for extended formats
+    reads every subtable of every lookup before its first step drops them."""
+    import mmap
+
+    from fontTools import subset
+
+    info = fonts.face("body").info
+    with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        font, gid_of, _ = epubsubset._proxy(info, HANZI + PUNCTUATION, mapped)
+        try:
+            del font["CFF "]
+            epubsubset._use_reduced_layout(font, info, programs._epub_options(), "zh-CN")
+            epubsubset._leave_out_idle_subtables(font, gid_of)
+            lookups = font["GSUB"].table.LookupList.Lookup
+            # a stand-in is a Lookup read from no table (a face's lookups are read or to be read)
+            empty = [k for k, lookup in enumerate(lookups) if not {"reader", "LookupType"} & set(vars(lookup))]
+            sub = subset.Subsetter(programs._epub_options())
+            sub.populate(unicodes=sorted(map(ord, HANZI + PUNCTUATION)))
+            sub._prune_pre_subset(font)  # fontTools' own first step: the lookups nothing reaches go
+            kept = [k for k, lookup in enumerate(font["GSUB"].table.LookupList.Lookup) if lookup is not None]
+        finally:
+            epubsubset._release(font)
+    assert len(empty) >= 10
+    assert not set(empty) & set(kept), "a stand-in where the subsetter keeps a lookup"
 
 
 def test_the_glyph_name_lists_go_once_the_books_subsets_are_made(fonts, monkeypatch):

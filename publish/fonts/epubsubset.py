@@ -504,21 +504,46 @@ def _leave_out_idle_subtables(font: Any, gid_of: Mapping[str, int]) -> None:
                     bound.update(st.outputs)
             edges = left
     for tag, (table, scan, used) in scans.items():
-        if tag == "GPOS" and any(t in font for t in _CLOSED_AFTER_GSUB):
-            continue
-        nested = scan.nested
-        for k in sorted(used - nested):
-            if k >= len(scan.lookups):
-                continue
-            subtables = scan.lookups[k]
-            alive = [n for n, st in enumerate(subtables) if not bound.isdisjoint(st.trigger)]
-            if len(alive) == len(subtables):
-                continue
-            lookup = table.LookupList.Lookup[k]
-            if lookup is None or lookup.SubTableCount != len(subtables):
-                continue
-            lookup.SubTable = [lookup.SubTable[n] for n in alive]
-            lookup.SubTableCount = len(alive)
+        calls = list(scan.calls)  # per lookup, the lookups its subtables left in call
+        if not (tag == "GPOS" and any(t in font for t in _CLOSED_AFTER_GSUB)):
+            nested = scan.nested
+            for k in sorted(used - nested):
+                if k >= len(scan.lookups):
+                    continue
+                subtables = scan.lookups[k]
+                alive = [n for n, st in enumerate(subtables) if not bound.isdisjoint(st.trigger)]
+                if len(alive) == len(subtables):
+                    continue
+                lookup = table.LookupList.Lookup[k]
+                if lookup is None or lookup.SubTableCount != len(subtables):
+                    continue
+                lookup.SubTable = [lookup.SubTable[n] for n in alive]
+                lookup.SubTableCount = len(alive)
+                calls[k] = frozenset().union(*(subtables[n].calls for n in alive))
+        _stand_in_for_unreached(table, otlscan.LayoutScan(scan.lookups, tuple(calls)).reachable(used))
+
+
+def _stand_in_for_unreached(table: Any, reached: set[int]) -> None:
+    """Put an empty lookup in place of each lookup outside `reached` (the lookups the features
+    refer to, and those that the subtables left in them call, directly or through others).
+
+    The subsetter's first step (`prune_pre_subset` → `neuter_lookups`) sets exactly such lookups
+    to None, unread. But before that, fontTools (`beyond64k._compact_layout_tables`, at the start of
+    `Subsetter.subset`) reads every subtable of every lookup to see whether one has an extended
+    format: for Noto CJK, the lookups only the idle `ccmp` subtables call (their 672 alternate
+    sets, ~15 ms a face). An empty lookup has nothing to read there and is then set to None like
+    the lookup it stands in for: the same subset. None is replaced when feature variations can put
+    any lookup in a feature's place."""
+    from fontTools.ttLib.tables import otTables
+
+    lookups = table.LookupList.Lookup
+    if not isinstance(lookups, list) or getattr(table, "FeatureVariations", None) is not None:
+        return
+    for k in range(len(lookups)):
+        if k not in reached:
+            empty = otTables.Lookup()
+            empty.LookupFlag, empty.SubTable, empty.SubTableCount = 0, [], 0
+            lookups[k] = empty
 
 
 def _layout_key(info: FaceInfo, options: Any, language: str | None) -> str:

@@ -29,6 +29,7 @@ _BIG = sys.byteorder == "big"
 class SubtableScan:
     trigger: array.array  # glyph ids ('H')
     outputs: array.array  # glyph ids a substitution can produce ('H'); empty for GPOS and contexts
+    calls: frozenset[int] = frozenset()  # the lookups a context subtable's rules call
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ def _scan(data: bytes, gsub: bool) -> LayoutScan:
                 sub_kind = _u16(data, sub + 2)
                 (far,) = struct.unpack_from(">I", data, sub + 4)
                 sub += far
-            subtables.append(_subtable(data, sub, sub_kind, gsub, nested))
+            subtables.append(_subtable(data, sub, sub_kind, gsub))
+            nested.update(subtables[-1].calls)
         lookups.append(tuple(subtables))
         calls.append(frozenset(nested))
     return LayoutScan(tuple(lookups), tuple(calls))
@@ -124,10 +126,12 @@ def _scan(data: bytes, gsub: bool) -> LayoutScan:
 _NONE = array.array("H")
 
 
-def _subtable(data: bytes, at: int, kind: int, gsub: bool, nested: set[int]) -> SubtableScan:
+def _subtable(data: bytes, at: int, kind: int, gsub: bool) -> SubtableScan:
     fmt = _u16(data, at)
     if (gsub and kind in (5, 6)) or (not gsub and kind in (7, 8)):
-        return SubtableScan(_context(data, at, fmt, chained=kind in (6, 8), nested=nested), _NONE)
+        nested: set[int] = set()
+        trigger = _context(data, at, fmt, chained=kind in (6, 8), nested=nested)
+        return SubtableScan(trigger, _NONE, frozenset(nested))
     if not gsub:
         if kind not in range(1, 7):
             raise ValueError(f"GPOS lookup type {kind}")
