@@ -96,6 +96,9 @@ def prepare_epub(
         fonts = _load_fonts(issue)
     if cover is None:
         cover = _drawn_cover(issue, fonts)
+        from publish.heap import give_back
+
+        give_back()  # the drawing's freed memory, before the font subsets build up theirs
     cover_mod.image_type(cover)  # an unknown image type is an error here, before the pages wait on it
     from publish.epub.titles import title_words
 
