@@ -71,14 +71,14 @@ def test_the_sample_issue_paginates_identically_on_one_and_on_two_cores(monkeypa
     fonts = load_fonts(issue.root, dict(issue.fonts))
     monkeypatch.setattr(parallel, "MIN_CHARS", 0)
     calls = []
-    real = parallel.compose_all
+    real = parallel.compose_groups
 
-    def spy(jobs, *a, **kw):
-        out = real(jobs, *a, **kw)
-        calls.append((len(jobs), len(out)))
-        return out
+    def spy(groups, *a, **kw):
+        out, kept = real(groups, *a, **kw)
+        calls.append((sum(len(jobs) for jobs, _ in groups), len(out)))
+        return out, kept
 
-    monkeypatch.setattr(parallel, "compose_all", spy)
+    monkeypatch.setattr(parallel, "compose_groups", spy)
     # each run with an empty cache of composed text (publish.paginate.composed), so both compose
     monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "two"))
     two = paginate(issue, layout, fonts)
@@ -87,3 +87,72 @@ def test_the_sample_issue_paginates_identically_on_one_and_on_two_cores(monkeypa
     monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "one"))
     one = paginate(issue, layout, fonts)
     assert two == one
+
+
+# ── whole articles in the helper, which keeps their composed-text entries itself ───────────────
+GROUPS = [(TEXTS[k:k + 4], sum(len(t) for t in TEXTS[k:k + 4])) for k in range(0, len(TEXTS), 4)]
+
+
+@linux_fork
+def test_the_helper_keeps_each_of_its_groups_as_the_cache_would_store_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(parallel, "MIN_CHARS", 0)
+
+    def keep(index: int, data: bytes) -> None:  # runs in the helper: leaves a file per group
+        (tmp_path / f"group-{index}").write_bytes(data)
+
+    got, kept = parallel.compose_groups(GROUPS, compose_text, line_type=Line, run_type=GlyphRun, keep=keep)
+    assert kept and max(kept) == len(GROUPS) - 1 and min(kept) > 0  # the later groups, not this process's
+    assert {f"group-{k}" for k in kept} == {p.name for p in tmp_path.iterdir()}
+    for k in kept:
+        jobs = GROUPS[k][0]
+        # exactly what `composed.store` writes for those lines, and the lines handed back are equal
+        assert (tmp_path / f"group-{k}").read_bytes() == parallel.payload([compose_text(t) for t in jobs])
+        for t in jobs:
+            assert got[t] == compose_text(t) and all(type(ln.glyphs) is GlyphRun for ln in got[t])
+    for jobs, _ in GROUPS[:min(kept)]:
+        for t in jobs:
+            assert got[t] == compose_text(t)
+
+
+@linux_fork
+def test_a_helper_that_fails_to_keep_leaves_its_groups_here_unkept(monkeypatch, tmp_path):
+    monkeypatch.setattr(parallel, "MIN_CHARS", 0)
+
+    def keep(index: int, data: bytes) -> None:
+        raise OSError("the cache cannot be written")
+
+    got, kept = parallel.compose_groups(GROUPS, compose_text, line_type=Line, run_type=GlyphRun, keep=keep)
+    assert kept == set()  # nothing counts as kept: the caller stores every group itself
+    assert 0 < len(got) < len(TEXTS)
+
+
+@linux_fork
+def test_every_article_is_in_the_cache_after_a_build_composed_on_two_cores(monkeypatch, tmp_path):
+    import publish.cjk as cjk
+    from publish.fonts import load_fonts
+    from publish.layout import load_layout
+    from publish.paginate import composed, paginate
+    from publish.paginate.setting import Setter, text_job
+    from publish.sources import load_issue
+
+    issue = load_issue(SAMPLE)
+    layout = load_layout(issue.layout, issue.root)
+    fonts = load_fonts(issue.root, dict(issue.fonts))
+    monkeypatch.setattr(parallel, "MIN_CHARS", 0)
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    kept_here = []
+    real = composed.store
+    monkeypatch.setattr(composed, "store", lambda context, jobs, lines: (kept_here.append(jobs),
+                                                                         real(context, jobs, lines)))
+    document = paginate(issue, layout, fonts)
+    per_article = [[(e, inlines, layout.measure, None, None) for b in a.blocks if (job := text_job(b))
+                    for e, inlines in [job]] for a in issue.articles]
+    assert 0 < len(kept_here) < len(per_article)  # this process stored only its own articles
+    setter = Setter(layout, fonts, cjk)
+    context = composed.context_key(setter, [k[0] for keys in per_article for k in keys])
+    for keys in per_article:
+        lines = composed.load(context, keys)  # the helper's articles too
+        assert lines == [setter._compose(*k) for k in keys]
+    # and a second build takes every article from the cache: the same pages
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    assert paginate(issue, layout, fonts) == document

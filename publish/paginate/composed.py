@@ -105,10 +105,16 @@ def load(context: str, jobs: Sequence[tuple]) -> list[list] | None:
 
 def store(context: str, jobs: Sequence[tuple], lines: Sequence[list]) -> None:
     """Keep the lines of an article's jobs (in the order of `jobs`)."""
-    from publish import cache
-    from publish.paginate.parallel import to_columns
+    from publish.paginate.parallel import payload
 
-    cache.put_bytes(KIND, _key(context, jobs), marshal.dumps([to_columns(ls) for ls in lines]))
+    store_payload(context, jobs, payload(lines))
+
+
+def store_payload(context: str, jobs: Sequence[tuple], data: bytes) -> None:
+    """`store` of lines already in their stored form (`publish.paginate.parallel.payload`)."""
+    from publish import cache
+
+    cache.put_bytes(KIND, _key(context, jobs), data)
 
 
 # ── the other lines of a build: titles, bylines, running headers, folios, contents, captions … ──

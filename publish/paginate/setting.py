@@ -282,7 +282,7 @@ class Setter:
         (`publish.paginate.parallel`) and then kept in the cache."""
         from publish.cjk.style import Line
         from publish.paginate import composed
-        from publish.paginate.parallel import compose_all
+        from publish.paginate.parallel import compose_groups
 
         m = self.layout.measure
         per_article: list[list[tuple]] = []
@@ -316,15 +316,28 @@ class Setter:
                 ready.update(zip(keys, hit, strict=True))
         if memo is not None:
             ready.update((k, memo[k]) for keys in todo for k in keys if k in memo)
-        jobs = [(k, sum(len(r.text) for r in k[1])) for keys in todo for k in keys if k not in ready]
-        if jobs:
-            ready.update(compose_all(jobs, lambda key: self._compose(*key), line_type=Line, run_type=GlyphRun))
+        todo = [keys for keys in todo if keys]
+        # One group per article: a helper composing whole articles keeps their cache entries itself.
+        # (A build's group is the article's every job, even one whose lines another article's entry
+        # gave: that rare paragraph is composed again, and the entry stays the article's.)
+        groups = [(jobs, sum(len(r.text) for k in jobs for r in k[1]))
+                  for jobs in (keys if memo is None else [k for k in keys if k not in ready] for keys in todo)]
+        kept: set[int] = set()
+        if any(jobs for jobs, _ in groups):
+            keep = None
+            if context is not None and memo is None:
+                def keep(index: int, data: bytes, context: str = context) -> None:
+                    composed.store_payload(context, todo[index], data)
+            made, kept = compose_groups(groups, lambda key: self._compose(*key), line_type=Line, run_type=GlyphRun,
+                                        keep=keep)
+            ready.update(made)
         if context is not None:
-            for keys in filter(None, todo):
+            for index, keys in enumerate(todo):
                 for k in keys:
                     if k not in ready:  # not composed ahead (one core, a small issue, a failed child)
                         ready[k] = self._compose(*k)
-                self._write(partial(composed.store, context, keys, [ready[k] for k in keys]))
+                if index not in kept:
+                    self._write(partial(composed.store, context, keys, [ready[k] for k in keys]))
         if memo is not None:
             memo.update(ready)
         else:
