@@ -104,11 +104,18 @@ def get_bytes(kind: str, key: str) -> bytes | None:
     return None
 
 
-def put_bytes(kind: str, key: str, data: bytes) -> None:
+def put_bytes(kind: str, key: str, data: bytes, *, at_once: bool = False) -> None:
     """Store `data` under `key` atomically; a cache that cannot be written is not an error. Inside
-    `writes_held` (in the process that entered it) the write waits for its `flush`."""
+    `writes_held` (in the process that entered it) the write waits for its `flush`, unless
+    `at_once`: an entry the build's other process (the EPUB helper, forked before it was made)
+    can use while the build still runs, e.g. the CFF walks (`publish.fonts.cffsubset`)."""
     path = _entry_path(kind, key)
     held = _held.get()
+    if at_once:
+        if held is not None:
+            held[1].pop(path, None)  # an older value held for the same entry must not overwrite it
+        _write(path, kind, key, data)
+        return
     if held is not None and held[0] == os.getpid():
         held[1][path] = (kind, key, data if type(data) is bytes else bytes(data))
         return

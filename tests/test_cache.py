@@ -290,6 +290,16 @@ def test_held_writes_wait_for_the_flush_and_are_read_meanwhile(in_tmp):
     assert _on_disk("held", "d")
 
 
+def test_a_write_at_once_is_on_disk_during_a_hold_and_not_overwritten_by_an_older_held_value(in_tmp):
+    with cache.writes_held() as flush:
+        cache.put_bytes("held", "a", b"older, held")
+        cache.put_bytes("held", "a", b"newer, at once", at_once=True)
+        assert _on_disk("held", "a")
+        assert cache.get_bytes("held", "a") == b"newer, at once"
+        flush()
+    assert cache.get_bytes("held", "a") == b"newer, at once"
+
+
 def test_held_writes_are_dropped_when_the_block_fails(in_tmp):
     with pytest.raises(RuntimeError), cache.writes_held():
         cache.put_bytes("held", "a", b"data")

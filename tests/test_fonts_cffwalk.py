@@ -5,6 +5,7 @@ damaged or disagreeing record is never trusted."""
 from __future__ import annotations
 
 import mmap
+import os
 import random
 from itertools import accumulate
 
@@ -69,6 +70,36 @@ def test_subsets_from_kept_walks_are_the_bytes_of_full_walks(fonts, key, monkeyp
             assert new == second - first
         elif gids is not first:
             assert new == set()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_walks_kept_during_a_build_reach_its_helper_at_once(fonts, monkeypatch):
+    # A build holds its cache writes until its flush (`cache.writes_held`); its EPUB helper, forked
+    # before the PDF's subsets are made, subsets the same faces meanwhile and must find the walks
+    # instead of walking the same glyphs again.
+    from publish.worker import Worker
+
+    info = fonts.face("body").info
+    order = _order(range(200, 500))
+    walked = _walked(monkeypatch)
+
+    def helper(channel) -> None:
+        channel.receive()  # once the build's subset is made
+        walked.clear()
+        made = cffsubset.subset_cff_ordered(info.path, info.index, order, info.ps_name)
+        channel.reply((made, list(walked)))
+
+    with cache.writes_held():
+        child = Worker.start(helper)
+        if child is None:
+            pytest.skip("no helper process here (one core, or PUBLISH_JOBS=1)")
+        here = cffsubset.subset_cff_ordered(info.path, info.index, order, info.ps_name)
+        assert sorted(walked) == [0, *range(200, 500)]  # .notdef too
+        child.send("made")
+        there, walked_there = child.receive()
+        assert child.wait()
+    assert there == here
+    assert walked_there == []
 
 
 def test_a_damaged_record_is_walked_again(fonts, monkeypatch):

@@ -791,7 +791,10 @@ def _keep(face: str, walks: _Walks) -> None:
                 if c not in merged:
                     merged._added[c] = other.get(c)
             walks = merged
-    cache.put_bytes(CACHE_KIND, face, walks.encode())
+    # Written at once, not held for the build's flush (`cache.writes_held`): the EPUB helper subsets
+    # the same faces meanwhile, and finds these walks instead of walking the same glyphs again
+    # (a cold build: ~1,700 glyphs of the body face, ~0.07 s of the helper's CPU).
+    cache.put_bytes(CACHE_KIND, face, walks.encode(), at_once=True)
 
 
 # ── writing ────────────────────────────────────────────────────────────────────────────────────
