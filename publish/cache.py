@@ -152,6 +152,49 @@ def writes_held() -> Iterator[Callable[[], None]]:
         _held.reset(token)
 
 
+@contextmanager
+def making(kind: str, key: str, wait: float = 2.0) -> Iterator[None]:
+    """Hold the entry's advisory lock (POSIX `flock` on a `.lock` file beside it) while making it:
+    another process making the same entry waits, then finds it made instead of making it too.
+
+    Why: a build's EPUB helper subsets the same faces as the build at the same time; what one
+    walks (`publish.fonts.cffsubset`) the other need not walk again. The lock is only ever a
+    saving: where there is none (Windows, a read-only cache) or it is not free within `wait`
+    seconds (a stopped process holding it), the block runs anyway, and every write is atomic."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): each process makes it
+        yield
+        return
+    lock = _entry_path(kind, key).with_suffix(".lock")
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        deadline = None
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                # polled, not blocking: a lock never freed must not stop the build
+                import time
+
+                now = time.monotonic()
+                deadline = deadline or now + wait
+                if now >= deadline:
+                    break
+                time.sleep(0.002)
+            except OSError:  # a file system without locks
+                break
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def _write(path: Path, kind: str, key: str, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -369,5 +412,5 @@ def clear() -> Cleared:
 
 __all__ = [
     "ENV_VAR", "Cleared", "cache_dir", "clear", "code_digest", "decode", "encode", "file_digest",
-    "get_bytes", "get_value", "module_digest", "put_bytes", "put_value", "writes_held",
+    "get_bytes", "get_value", "making", "module_digest", "put_bytes", "put_value", "writes_held",
 ]  # fmt: skip

@@ -300,6 +300,42 @@ def test_a_write_at_once_is_on_disk_during_a_hold_and_not_overwritten_by_an_olde
     assert cache.get_bytes("held", "a") == b"newer, at once"
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_an_entry_being_made_elsewhere_is_waited_for_up_to_the_limit(in_tmp):
+    import time
+
+    from publish.worker import Worker
+
+    def other(channel) -> None:
+        with cache.making("lock", "a"):
+            channel.reply("making")
+            time.sleep(0.4)
+            cache.put_bytes("lock", "a", b"made elsewhere")
+
+    child = Worker.start(other)
+    if child is None:
+        pytest.skip("no helper process here (one core, or PUBLISH_JOBS=1)")
+    assert child.receive() == "making"
+    with cache.making("lock", "a"):
+        assert cache.get_bytes("lock", "a") == b"made elsewhere"
+    assert child.wait()
+
+    child = Worker.start(other)
+    assert child is not None and child.receive() == "making"
+    t = time.monotonic()
+    with cache.making("lock", "a", wait=0.05):  # held too long: made here anyway
+        assert time.monotonic() - t < 0.3
+    assert child.wait()
+
+
+def test_an_entry_is_made_where_no_lock_can_be_taken(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    (tmp_path / "cache").write_text("a file where the cache folder should be")
+    with cache.making("lock", "a"):
+        cache.put_bytes("lock", "a", b"x")  # not written (no folder), and no error
+    assert cache.get_bytes("lock", "a") is None
+
+
 def test_held_writes_are_dropped_when_the_block_fails(in_tmp):
     with pytest.raises(RuntimeError), cache.writes_held():
         cache.put_bytes("held", "a", b"data")

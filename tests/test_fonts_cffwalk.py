@@ -4,6 +4,7 @@ damaged or disagreeing record is never trusted."""
 
 from __future__ import annotations
 
+import importlib
 import mmap
 import os
 import random
@@ -100,6 +101,40 @@ def test_walks_kept_during_a_build_reach_its_helper_at_once(fonts, monkeypatch):
         assert child.wait()
     assert there == here
     assert walked_there == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_face_being_walked_by_the_helper_is_waited_for_not_walked_twice(fonts, monkeypatch):
+    # The EPUB helper and the PDF subset the same faces at about the same time: the one that comes
+    # second waits for the walk under way and walks only what it left.
+    import time
+
+    from publish.worker import Worker
+
+    info = fonts.face("body").info
+    order = _order(range(600, 900))
+    walked = _walked(monkeypatch)
+    real = cffsubset._Scan.glyph
+
+    def helper(channel) -> None:
+        def slow_glyph(self, gid, code, fd):
+            if not walked:
+                channel.reply("walking")
+                time.sleep(0.3)
+            walked.append(gid)
+            return real(self, gid, code, fd)
+
+        monkeypatch.setattr(cffsubset._Scan, "glyph", slow_glyph)
+        channel.reply(cffsubset.subset_cff_ordered(info.path, info.index, order, info.ps_name))
+
+    child = Worker.start(helper)
+    if child is None:
+        pytest.skip("no helper process here (one core, or PUBLISH_JOBS=1)")
+    assert child.receive() == "walking"
+    here = cffsubset.subset_cff_ordered(info.path, info.index, order, info.ps_name)
+    assert child.receive() == here
+    assert child.wait()
+    assert walked == []  # the helper's walks were waited for
 
 
 def test_a_damaged_record_is_walked_again(fonts, monkeypatch):
@@ -211,3 +246,50 @@ def test_an_index_written_reads_back_with_the_offset_size_its_length_needs(sizes
     index = cffsubset.Index(data, 0)
     assert [index[k] for k in range(len(items))] == items
     assert index.end == len(data)
+
+
+# ── walking ahead: the EPUB helper walks the print PDF's glyphs while the build sets the pages ──
+def _sample():
+    from fonts_support import EXAMPLES
+
+    return EXAMPLES / "sample"
+
+
+def test_the_glyphs_walked_ahead_are_those_the_print_pdf_subsets(fonts, tmp_path, monkeypatch):
+    builder = importlib.import_module("publish.build")  # (`publish.build` is also the function)
+
+    monkeypatch.setenv("PUBLISH_JOBS", "1")  # one process: the build's own subsets, after the walk
+    prepared = builder.prepare(_sample())
+    walked = _walked(monkeypatch)
+    builder._walk_print_glyphs(prepared.issue, prepared.layout, prepared.fonts)
+    ahead = len(walked)
+    walked.clear()
+    builder.build(_sample(), tmp_path / "out", pdf=True, epub=False, screen=True)
+    assert ahead > 500
+    # left for the build: only glyphs of its page furniture that no article text has (folio digits…)
+    assert len(walked) < 0.05 * ahead
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_the_epub_helper_walks_ahead_only_when_a_pdf_is_made(fonts, tmp_path, monkeypatch):
+    builder = importlib.import_module("publish.build")  # (`publish.build` is also the function)
+    from publish.fonts import programs
+
+    real = programs.walk_pdf_cff
+    parent = os.getpid()
+
+    def marked(info, chars):
+        if os.getpid() != parent:
+            (tmp_path / "walked-in-the-helper").touch()
+        return real(info, chars)
+
+    monkeypatch.setattr(programs, "walk_pdf_cff", marked)
+    monkeypatch.delenv("PUBLISH_JOBS", raising=False)
+    from publish.worker import usable
+
+    if not usable():
+        pytest.skip("no helper process here (one core, or threads running)")
+    builder.build(_sample(), tmp_path / "epub", pdf=False, epub=True, screen=False)
+    assert not (tmp_path / "walked-in-the-helper").exists()  # an EPUB alone: nothing to walk ahead
+    builder.build(_sample(), tmp_path / "out", pdf=True, epub=True, screen=False)
+    assert (tmp_path / "walked-in-the-helper").exists()

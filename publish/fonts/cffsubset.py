@@ -29,6 +29,7 @@ import mmap
 import struct
 import sys
 from bisect import bisect_right
+from collections.abc import Iterable
 from itertools import accumulate
 from pathlib import Path
 
@@ -737,19 +738,57 @@ class _Assembled:
         return [get(base | k) for k in ks]
 
 
+def _walked(cff: CFF, gids: Iterable[int], face: str) -> tuple[_Walks | None, int]:
+    """The face's kept walks, with those of the glyphs `gids` not yet there walked and kept, and
+    how many glyphs were walked here; None when a new walk disagrees with what is kept."""
+    from publish import cache
+
+    wanted = set(gids)
+    walks = _load_walks(face) or _Walks(set())
+    if wanted <= walks.glyphs:
+        return walks, 0
+    # The build's other process (the EPUB helper beside the PDF) may be walking this face right
+    # now: wait for it (`cache.making`), then walk only what its walks leave.
+    with cache.making(CACHE_KIND, face):
+        walks = _load_walks(face) or walks
+        new = sorted(wanted - walks.glyphs)
+        if new:
+            scan = _Scan(cff)
+            for gid, code in zip(new, cff.charstrings.items(new), strict=True):
+                scan.glyph(gid, code, cff.fd_of(gid))
+            if not walks.merge(scan.sites):
+                return None, len(new)
+            walks.glyphs.update(new)
+            _keep(face, walks)
+    return walks, len(new)
+
+
+def keep_walks(path: Path, face_index: int, gids: Iterable[int]) -> int:
+    """Walk the glyphs `gids` of a CFF face that no kept walk has, and keep their walks — for a
+    process with a core to spare before another makes the subset: the EPUB helper walks the
+    glyphs the print PDF will draw while the build sets its pages, so the build's subsets find
+    them walked (`publish.build`). The number of glyphs walked; 0 when nothing was new, or the
+    face is not one this module reads (then the subset finds out, as without this)."""
+    face = _face_key(path, face_index)
+    if face is None:
+        return 0
+    try:
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if data[:4] not in (b"OTTO", b"ttcf"):
+                return 0
+            cff = CFF(data, sfnt_table(data, face_index, b"CFF ")[0])
+            n = len(cff.charstrings)
+            return _walked(cff, (gid for gid in gids if 0 <= gid < n), face)[1]
+    except (Unsupported, OSError, ValueError, IndexError, struct.error):
+        return 0
+
+
 def _scan_cached(cff: CFF, codes: list[tuple[int, bytes, int]], face: str) -> _Assembled | None:
     """The subset's walk from the face's kept walks, walking (and keeping) only new glyphs; None
     when a new walk disagrees with what is kept."""
-    walks = _load_walks(face) or _Walks(set())
-    new = sorted({gid for gid, _, _ in codes if gid not in walks.glyphs})
-    if new:
-        scan = _Scan(cff)
-        for gid, code in zip(new, cff.charstrings.items(new), strict=True):
-            scan.glyph(gid, code, cff.fd_of(gid))
-        if not walks.merge(scan.sites):
-            return None
-        walks.glyphs.update(new)
-        _keep(face, walks)
+    walks, _ = _walked(cff, (gid for gid, _, _ in codes), face)
+    if walks is None:
+        return None
     # The subroutines used: those called from the glyphs' charstrings, and from those, …
     used_g: set[int] = set()
     used_l: dict[int, set[int]] = {}

@@ -9,6 +9,8 @@ face index and character set:
 * `pdf_cff(info, chars)` — path B: a CID-keyed CFF subset whose CIDs are the characters' code
   points, embedded as CIDFontType0C (FontFile3), the designer's outlines untouched. See
   `publish/fonts/cffsubset.py`.
+* `walk_pdf_cff(info, chars)` — the glyphs `pdf_cff` will need walked ahead, by a process with a core
+  to spare (the EPUB helper), so that the subset made later only assembles them.
 * `epub_subset(info, chars, reserved, language)` — a plain TTF/OTF subset for @font-face in the
   EPUB: all name records kept (the OFL notice lives in name IDs 13/14), OpenType layout features
   fontTools keeps by default (vertical forms, locl, kern, halt) for the document language's
@@ -19,6 +21,7 @@ face index and character set:
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 from publish import cache
 from publish.fonts.faceinfo import FaceInfo
@@ -258,6 +261,16 @@ def _apply_rename(font, family: str, info: FaceInfo) -> None:
         for attr, value in (("FullName", values[4]), ("FamilyName", family)):
             if hasattr(top, attr):
                 setattr(top, attr, value)
+
+
+def walk_pdf_cff(info: FaceInfo, chars: Iterable[str]) -> int:
+    """Walk ahead the glyphs `pdf_cff` will subset for `chars` of a CFF face (those no kept walk
+    has: `cffsubset.keep_walks`), so that the subset, made later by another process, only
+    assembles them. The number of glyphs walked."""
+    from publish.fonts.cffsubset import keep_walks
+
+    get = info.cmap.get
+    return keep_walks(info.path, info.index, sorted({0, *(get(ord(ch), 0) for ch in chars)}))
 
 
 def pdf_cff(info: FaceInfo, used: dict[int, str]) -> bytes:
