@@ -299,8 +299,7 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         # The PDF writer is imported before the fork: this process needs it anyway, and a helper
         # that takes the covers then finds it imported instead of importing it again (~50 ms).
         import publish.pdf.writer  # noqa: F401
-    epub_child = (_start_epub_child(issue, fonts, layout, epub_fonts, cover_claim, cover_file, walk_ahead=pdf or screen)
-                  if epub else None)
+    epub_child = _start_epub_child(issue, fonts, layout, epub_fonts, cover_claim, cover_file) if epub else None
     if epub_child is None and cover_claim is not None:
         cover_claim.close()  # no helper: the cover is made here
         cover_claim = None
@@ -439,21 +438,19 @@ def _render_cover(issue: Issue, layout: Layout, fonts: FontSet) -> bytes:
 
 
 def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: bool,
-                      cover_claim: Claim | None = None, cover_file: Path | None = None,
-                      walk_ahead: bool = False) -> Worker | None:
+                      cover_claim: Claim | None = None, cover_file: Path | None = None) -> Worker | None:
     """A helper (`publish.worker`) that prepares the EPUB's fonts, cover and stylesheet at once,
     makes the cover file at `cover_file` if it can `cover_claim` it first, then waits for the page
     starts and the path to write to; None: the EPUB is made here. The EPUB's modules are imported
-    in the helper: this process needs them only if the helper fails. `walk_ahead` (a PDF will be
-    made here): it first walks the glyphs this process's font subsets need (`_walk_print_glyphs`)."""
+    in the helper: this process needs them only if the helper fails. It first walks the glyphs
+    this process's PDF font subsets need (`_walk_print_glyphs`)."""
     from publish.worker import Channel, Worker
 
     def work(channel: Channel) -> None:
         from publish.epub.writer import prepare_epub, write_epub
         from publish.model import PageStart
 
-        if walk_ahead:
-            _walk_print_glyphs(issue, layout, fonts)
+        _walk_print_glyphs(issue, layout, fonts)
         prepared = prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, layout=layout)
         if cover_file is not None and cover_claim is not None and cover_claim.take():
             _write_cover(issue, layout, fonts, cover_file)
@@ -467,8 +464,9 @@ def _walk_print_glyphs(issue: Issue, layout: Layout, fonts: FontSet) -> None:
     """In the EPUB helper, first: walk the glyphs of the CFF faces the print PDF will subset (each
     character of the issue in the face its role sets it in), which this process would otherwise
     walk itself at the end of the print PDF, on the build's critical path (a cold build: ~2,300 CJK
-    glyphs, ~0.13 s). The helper's own EPUB subsets of the same faces then find them walked too.
-    Only a saving: whatever is not walked here is walked where the subset is made."""
+    glyphs, ~0.13 s). The helper's own EPUB subsets of the same faces then find them walked too,
+    so it costs the helper only the few glyphs its EPUB does not need (and, without a PDF, no
+    more than that). Only a saving: whatever is not walked here is walked where the subset is made."""
     from publish.coverage import coverage_report
     from publish.fonts.programs import walk_pdf_cff
     from publish.preflight import element_roles

@@ -271,25 +271,22 @@ def test_the_glyphs_walked_ahead_are_those_the_print_pdf_subsets(fonts, tmp_path
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_the_epub_helper_walks_ahead_only_when_a_pdf_is_made(fonts, tmp_path, monkeypatch):
+def test_the_epub_helper_walks_ahead(fonts, tmp_path, monkeypatch):
     builder = importlib.import_module("publish.build")  # (`publish.build` is also the function)
     from publish.fonts import programs
+    from publish.worker import usable
 
     real = programs.walk_pdf_cff
     parent = os.getpid()
 
     def marked(info, chars):
-        if os.getpid() != parent:
-            (tmp_path / "walked-in-the-helper").touch()
+        (tmp_path / ("walked-in-the-helper" if os.getpid() != parent else "walked-here")).touch()
         return real(info, chars)
 
     monkeypatch.setattr(programs, "walk_pdf_cff", marked)
     monkeypatch.delenv("PUBLISH_JOBS", raising=False)
-    from publish.worker import usable
-
     if not usable():
         pytest.skip("no helper process here (one core, or threads running)")
-    builder.build(_sample(), tmp_path / "epub", pdf=False, epub=True, screen=False)
-    assert not (tmp_path / "walked-in-the-helper").exists()  # an EPUB alone: nothing to walk ahead
     builder.build(_sample(), tmp_path / "out", pdf=True, epub=True, screen=False)
     assert (tmp_path / "walked-in-the-helper").exists()
+    assert not (tmp_path / "walked-here").exists()
