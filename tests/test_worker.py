@@ -195,9 +195,14 @@ def _all_bytes(source: Path, out: Path) -> dict[str, bytes]:
 
 def _pages_wait_for(marker: Path, monkeypatch) -> None:
     """Pagination starts only once `marker` exists (the helper has taken the cover file)."""
-    import publish.paginate
+    import sys
 
-    real_paginate = publish.paginate.paginate
+    import publish.paginate.paginate
+
+    # the module, not the package's attribute of the same name (the function), is where the
+    # build's pagination (`paginate.stored`) takes it from
+    module = sys.modules["publish.paginate.paginate"]
+    real_paginate = module.paginate
 
     def paginate_after_the_cover(*args, **kwargs):
         deadline = time.monotonic() + 60
@@ -205,7 +210,7 @@ def _pages_wait_for(marker: Path, monkeypatch) -> None:
             time.sleep(0.01)
         return real_paginate(*args, **kwargs)
 
-    monkeypatch.setattr(publish.paginate, "paginate", paginate_after_the_cover)
+    monkeypatch.setattr(module, "paginate", paginate_after_the_cover)
 
 
 @linux_fork
