@@ -195,13 +195,11 @@ def _all_bytes(source: Path, out: Path) -> dict[str, bytes]:
 
 def _pages_wait_for(marker: Path, monkeypatch) -> None:
     """Pagination starts only once `marker` exists (the helper has taken the cover file)."""
-    import sys
-
-    import publish.paginate.paginate
+    import importlib
 
     # the module, not the package's attribute of the same name (the function), is where the
     # build's pagination (`paginate.stored`) takes it from
-    module = sys.modules["publish.paginate.paginate"]
+    module = importlib.import_module("publish.paginate.paginate")
     real_paginate = module.paginate
 
     def paginate_after_the_cover(*args, **kwargs):
