@@ -197,3 +197,39 @@ def test_a_palette_image_converts_as_its_pixels_would(tmp_path: Path, fonts: UKa
     expected = converter._transform(icc or b"").apply(reopened.convert("RGB"))
     assert (got.width, got.height, got.color_space, got.filter) == (97, 61, "DeviceCMYK", "FlateDecode")
     assert zlib.decompress(got.data) == expected.tobytes()
+
+
+def test_a_palette_picture_is_recoloured_in_place_not_copied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A full-page palette picture (a cover) is 3 MB of pixels once decoded: the stream is made
+    # from that one decoded image (its palette replaced), never from a second whole copy of it —
+    # and the bytes are those of the pixels' own conversion, band after band.
+    import zlib
+
+    from publish.pdf.images import _BAND, ImageConverter
+
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    width, height = 53, 2 * _BAND + 7  # three bands, the last one short
+    im = Image.new("P", (width, height))
+    im.putpalette([0, 0, 0, 255, 255, 255, 200, 30, 40])
+    im.putdata([(x * 7 + y) % 3 for y in range(height) for x in range(width)])
+    path = tmp_path / "cover.png"
+    im.save(path)
+    profile = find_default_profile()
+    if profile is None:
+        pytest.skip("Ghostscript's default_cmyk.icc is not installed")
+    converter = ImageConverter(profile.read_bytes())
+    expected = converter._transform(b"").apply(Image.open(path).convert("RGB")).tobytes()
+
+    whole_copies: list[tuple[int, int]] = []
+    copy = Image.Image.copy
+
+    def counted_copy(self: Image.Image) -> Image.Image:
+        if self.size == (width, height):
+            whole_copies.append(self.size)
+        return copy(self)
+
+    monkeypatch.setattr(Image.Image, "copy", counted_copy)
+    got = converter.stream(path)
+    assert whole_copies == []
+    assert (got.width, got.height, got.color_space, got.filter) == (width, height, "DeviceCMYK", "FlateDecode")
+    assert zlib.decompress(got.data) == expected

@@ -197,7 +197,7 @@ class ImageConverter:
         except (OSError, ValueError):
             return None
         transform = self._transform(im.info.get("icc_profile") or b"")
-        recoloured = _recoloured(im, transform)
+        recoloured = _recoloured(im, transform, copy=False)  # (decoded here: no second 3 MB copy needed)
         compressor = zlib.compressobj()
         parts = []
         width, height = im.size
@@ -279,12 +279,13 @@ def _through_palette(im: Image.Image, transform: Any) -> Image.Image:
 _BAND = 128  # rows of a palette picture made and compressed at a time (`_palette_stream`)
 
 
-def _recoloured(im: Image.Image, transform: Any) -> Image.Image:
-    """`im` with its palette converted: each entry's C, M, Y, K as R, G, B, A."""
+def _recoloured(im: Image.Image, transform: Any, *, copy: bool = True) -> Image.Image:
+    """`im` with its palette converted: each entry's C, M, Y, K as R, G, B, A — a copy, or (`copy`
+    False: a picture only the caller holds) `im` itself, its palette replaced."""
     swatch = Image.frombytes("P", (256, 1), bytes(range(256)))
     swatch.putpalette(im.getpalette() or [])
     cmyk = transform.apply(swatch.convert("RGB")).tobytes()
-    recoloured = im.copy()
+    recoloured = im.copy() if copy else im
     recoloured.putpalette(cmyk, rawmode="RGBA")
     return recoloured
 
