@@ -55,3 +55,26 @@ def test_another_character_makes_a_new_subset_that_holds_it(monkeypatch):
     pdf = render_pdf(changed, fonts)
     assert made, "a PDF with new characters reused a subset without them"
     assert "鑫淼犇骉" in _text(pdf)
+
+
+def test_a_page_with_a_character_beyond_the_bmp_is_drawn_anew_for_the_screen_and_the_file_is_the_same():
+    """The screen PDF takes the print PDF's line operators page by page (`PageReuse`), except a page
+    with a character beyond the BMP (its code depends on the pages before it): that page is drawn
+    anew, the others are taken, and the screen PDF is the one drawn without any of it."""
+    from publish.pdf import render_screen_pdf
+    from publish.pdf.reuse import PageReuse
+
+    fonts = font_set("real")
+    document = sample_document(fonts)
+    assert fonts.fontset.uncovered("𠀋", "body") == ""  # U+2000B: the body face has it
+    page = document.pages[1]
+    beyond = set_line("𠀋山坡", 60, 60, 10.5, fonts, article="a1")
+    document = dataclasses.replace(document, pages=(document.pages[0],
+                                                    dataclasses.replace(page, items=(*page.items, beyond))))
+    alone = render_screen_pdf(document, fonts)
+    reuse = PageReuse()
+    render_pdf(document, fonts, reuse=reuse)
+    drawn = render_screen_pdf(document, fonts, reuse=reuse)
+    assert reuse.reused == len(document.pages) - 1  # all but the page with 𠀋
+    assert drawn == alone
+    assert "𠀋山坡" in _text(drawn)

@@ -30,22 +30,28 @@ page anew), rules, pictures, crop marks — is drawn as usual.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from publish.columns import columns
 from publish.paginate.pages import Page, TextLine
 from publish.pdf.fontobjects import SURROGATE_FIRST, SURROGATE_LAST, CIDSubsetFont
 
+# A character whose code depends on the pages before it (`CIDSubsetFont`): outside the BMP, or a
+# lone surrogate.
+_OUTSIDE_BMP = re.compile(f"[{chr(SURROGATE_FIRST)}-{chr(SURROGATE_LAST)}\U00010000-\U0010ffff]")
+
 
 class _Kept:
     """A drawn page: its items (held, so that their id names no other tuple while kept), the faces
-    in first-use order with their resource names, the characters per face (code → character), and
-    each line part's glyph count (-1: the part was the whole line) and operators by (item
-    index, part index)."""
+    in first-use order with their resource names, the characters per face (each once, in one string:
+    a page's some hundred distinct characters as one object, not as a dict of codes — ~1.8 MB less
+    for the complete example's PDF), and each line part's glyph count (-1: the part was the whole
+    line) and operators by (item index, part index)."""
 
     __slots__ = ("faces", "items", "parts", "used")
 
-    def __init__(self, items: tuple, faces: tuple[tuple[str, str], ...], used: dict[str, dict[int, str]],
+    def __init__(self, items: tuple, faces: tuple[tuple[str, str], ...], used: dict[str, str],
                  parts: dict[tuple[int, int], tuple[int, str]]) -> None:
         self.items = items
         self.faces = faces
@@ -122,10 +128,12 @@ class PageReuse:
         pending = tuple(self._pending)
         seen, union = self._union
         if len(seen) != len(pending) or any(a is not b for a, b in zip(seen, pending, strict=True)):
-            union = {}
+            chars: dict[str, set[str]] = {}
             for kept in pending:
-                for face, used in kept.used.items():
-                    union.setdefault(face, {}).update(used)
+                for face, text in kept.used.items():
+                    chars.setdefault(face, set()).update(text)
+            # code → character, as the fonts take them (the order does not matter: they are sorted)
+            union = {face: {ord(char): char for char in these} for face, these in chars.items()}
             self._union = (pending, union)  # (holds the entries: their ids name no others meanwhile)
         fonts = self._pending_fonts
         for face, used in union.items():
@@ -152,16 +160,16 @@ class PageReuse:
                 for face, char in zip(line_faces, line_chars, strict=True):
                     chars.setdefault(face, set()).add(char)
         faces = []
-        used: dict[str, dict[int, str]] = {}
+        used: dict[str, str] = {}
         for face in order:
             font = font_of(face)
             if type(font) is not CIDSubsetFont:
                 return  # a font of another kind may encode by subset: such a page is drawn each time
             faces.append((face, doc.getInternalFontName(font.fontName)))
-            codes = {ord(char): char for char in chars[face]}
-            if max(codes) > 0xFFFF or any(SURROGATE_FIRST <= c <= SURROGATE_LAST for c in codes):
+            text = "".join(chars[face])
+            if _OUTSIDE_BMP.search(text):
                 return  # its code depends on the pages before: such a page is drawn each time
-            used[face] = codes
+            used[face] = text
         self._next[id(page.items)] = _Kept(page.items, tuple(faces), used, parts)
 
     # ── page streams ─────────────────────────────────────────────────────────────────────────
