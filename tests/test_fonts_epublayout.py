@@ -381,6 +381,36 @@ def test_lookups_no_feature_reaches_are_not_read(fonts):
     assert not set(empty) & set(kept), "a stand-in where the subsetter keeps a lookup"
 
 
+@pytest.mark.parametrize("prefix", ["cid", "glyph"])
+def test_numbered_names_map_to_glyph_ids_as_a_dict_of_the_order_would(prefix):
+    import array
+
+    order = [".notdef", *(f"{prefix}{n:05d}" for n in range(1, 300))]
+    numbered = epubsubset._Numbered(prefix, order)
+    assert dict(numbered) == dict(zip(order, range(len(order)), strict=True))
+    assert len(numbered) == len(order) and list(numbered) == order
+    other = "glyph" if prefix == "cid" else "cid"
+    for name in (f"{prefix}00000", f"{prefix}00300", f"{prefix}1", f"{prefix}000001", f"{prefix}\uff10\uff10001",
+                 f"{other}00001", "A", "", ".notdef2"):
+        assert name not in numbered, name
+        with pytest.raises(KeyError):
+            numbered[name]
+    assert epubsubset._is_identity(array.array("H", range(300)))
+    assert not epubsubset._is_identity(array.array("H", [0, 2, 1, *range(3, 300)]))
+    assert not epubsubset._is_identity(array.array("H", [0, *range(2, 301)]))
+
+
+def test_the_names_by_arithmetic_give_the_subset_a_dict_of_names_gives(fonts, monkeypatch):
+    """Noto CJK's glyph n is CID n: its names and their glyph ids are arithmetic (`_Numbered`); the
+    general path (a CID order of its own, a dict) makes the same bytes."""
+    chars = "".join(sorted(set(HANZI + PUNCTUATION + LATIN + RARE)))
+    for key in ("body", "title"):
+        fast = _subset(fonts, key, chars, "zh-CN")
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(epubsubset, "_is_identity", lambda cids: False)
+            assert _subset(fonts, key, chars, "zh-CN") == fast, key
+
+
 def test_the_glyph_name_lists_go_once_the_books_subsets_are_made(fonts, monkeypatch):
     """The EPUB helper makes its subsets while the pages are set, then waits for them while the
     build makes the PDF: ~6 MB of glyph names must not wait with it, nor the heap pages the

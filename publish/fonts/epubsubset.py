@@ -182,7 +182,42 @@ def _names(prefix: str, count: int) -> list[str]:
     return names
 
 
-def _proxy(info: FaceInfo, chars: str, mapped: Any) -> tuple[Any, dict[str, int], array.array | None]:
+_IDENTITY: list[bytes] = []  # array("H", range(65536)) as bytes, made on first use
+
+
+def _is_identity(cids: array.array) -> bool:
+    """Whether glyph n has CID n for every glyph (one comparison of the arrays' bytes)."""
+    if not _IDENTITY:
+        _IDENTITY.append(array.array("H", range(0x10000)).tobytes())
+    return cids.tobytes() == _IDENTITY[0][: 2 * len(cids)]
+
+
+class _Numbered(Mapping):
+    """The glyph id of each name of a glyph order whose glyph n (n > 0) is named prefix + n in five
+    digits and glyph 0 ".notdef": what `dict(zip(order, range(len(order))))` holds, by arithmetic."""
+
+    def __init__(self, prefix: str, order: list[str]) -> None:
+        self._prefix = prefix
+        self._order = order
+
+    def __getitem__(self, name: str) -> int:
+        if name == ".notdef":
+            return 0
+        digits = name[len(self._prefix) :]
+        if len(digits) == 5 and name.startswith(self._prefix) and digits.isascii() and digits.isdigit():
+            gid = int(digits)
+            if 0 < gid < len(self._order):
+                return gid
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+def _proxy(info: FaceInfo, chars: str, mapped: Any) -> tuple[Any, Mapping[str, int], array.array | None]:
     """The face as a lazy `TTFont` with stand-in glyph order, cmap, hmtx and vmtx (see above)."""
     from fontTools.ttLib import TTFont, getTableClass, newTable
 
@@ -195,17 +230,26 @@ def _proxy(info: FaceInfo, chars: str, mapped: Any) -> tuple[Any, dict[str, int]
         raise Unsupported("neither CFF nor TrueType outlines")
     num_glyphs = font["maxp"].numGlyphs
     cids = _cff_charset(info, mapped) if "CFF " in font else None
-    if cids is not None:
+    gid_of: Mapping[str, int]
+    if cids is None or _is_identity(cids):
+        # Glyph n is named prefix + n (CID n = glyph n in Noto CJK and Source Han): the order is a
+        # slice of the shared list, the reverse map arithmetic (`_Numbered`).
+        prefix, count = ("glyph", num_glyphs) if cids is None else ("cid", len(cids))
+        if count < 1:
+            raise Unsupported("a face without glyphs")
+        order = _names(prefix, count)[:count]
+        order[0] = ".notdef"
+        gid_of = _Numbered(prefix, order)
+    else:
         names = _names("cid", 0x10000)  # CIDs are 16-bit (`_cff_charset`)
         order = [".notdef", *map(names.__getitem__, cids[1:])]
-    else:
-        order = [".notdef", *_names("glyph", num_glyphs)[1:num_glyphs]]
+        gid_of = dict(zip(order, range(len(order)), strict=True))
+        if len(gid_of) != len(order):
+            raise Unsupported("CFF charset names a CID twice")
     font.setGlyphOrder(order)
-    # fontTools' own reverse map is built name by name (15 ms for 65,535 glyphs); the same dict,
-    # made at C speed, is where getReverseGlyphMap looks first (it is rebuilt if ever missing).
-    gid_of = dict(zip(order, range(len(order)), strict=True))
-    if len(gid_of) != len(order):
-        raise Unsupported("CFF charset names a CID twice")
+    # fontTools' own reverse map is a dict built name by name (15 ms and ~4 MB for 65,535 glyphs);
+    # getReverseGlyphMap looks here first (the subsetter only looks names up in it, and makes its
+    # own once the subset's glyph order is set).
     font._reverseGlyphOrderDict = gid_of
     # The 'post' glyph names are never needed (the subset is written with post format 3): do not
     # decode a format 2 table's names (fontTools.subset.load_font does the same).
@@ -279,7 +323,7 @@ def _cmap(data: bytes, font: Any, info: FaceInfo, chars: str, order: list[str]) 
 
 
 @contextlib.contextmanager
-def proxied(info: FaceInfo, chars: str) -> Iterator[tuple[Any, dict[str, int], array.array | None]]:
+def proxied(info: FaceInfo, chars: str) -> Iterator[tuple[Any, Mapping[str, int], array.array | None]]:
     """The face as the subsetter's proxy (`_proxy`: font, glyph id by name, CIDs or None) for the
     duration of the block; the PDF's TrueType subsets use it too (`programs.pdf_truetype`)."""
     with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
@@ -565,6 +609,7 @@ def _reduced(font: Any, tag: str, options: Any, language: str | None) -> bytes |
     """The face's `tag` table with its script and feature lists as the subsetter would reduce
     them (see `_use_reduced_layout`) and its lookup list copied as it is; None: the face's own
     table is used (a table version or size this does not handle)."""
+    import copy
     import struct
 
     import fontTools.subset  # noqa: F401  (adds the subsetting methods to the table classes)
@@ -579,7 +624,12 @@ def _reduced(font: Any, tag: str, options: Any, language: str | None) -> bytes |
         return None
     table = font[tag]
     _keep_language_systems(table, language_systems(language))
-    table.prune_pre_subset(font, options)  # the features the options drop (lookups only marked)
+    # The options' tag lists as sets: the subsetter only asks whether a tag is in them, and a list
+    # of ~70 tags asked about each of Noto CJK's 483 feature records costs ~15 ms a face (Tag.__eq__).
+    sets = copy.copy(options)
+    sets.layout_features = frozenset(options.layout_features)
+    sets.layout_scripts = frozenset(options.layout_scripts)
+    table.prune_pre_subset(font, sets)  # the features the options drop (lookups only marked)
     table.prune_features()  # the features no language system refers to any more; duplicates merged
     lists = getattr(otTables, tag)()
     lists.Version = version
