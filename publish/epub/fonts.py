@@ -245,8 +245,9 @@ def plan_fonts(texts: RoleTexts, fonts: FontSetLike, language: str | None = None
             phys = _physical(fonts, run.face)
             rep.setdefault(phys, run.face)
             # Other spaces need no glyph of ours; NBSP is kept because it is text the sources contain.
+            # (each distinct character once: the runs hold the whole text, ~75,000 characters)
             face_chars.setdefault(phys, set()).update(
-                ch for ch in run.text if not ch.isspace() or ch in KEPT_SPACES)
+                ch for ch in set(run.text) if not ch.isspace() or ch in KEPT_SPACES)
             if run.face not in keys:
                 keys.append(run.face)
         keys.sort(key=_chain_index)
