@@ -84,7 +84,7 @@ def test_small_dictionaries_cut_like_jieba(tmp_path, monkeypatch, form):
     data = "\n".join(lines).encode("utf-8")
     dictionary.write_bytes(data if form == "plain, no newline at the end" else data + b"\n")
     plain = form in PLAIN_TOO
-    assert words._survey(dictionary.read_bytes()) == (_total(dictionary), plain)
+    assert words._survey(dictionary.read_bytes())[:2] == (_total(dictionary), plain)
     tk = _tokenizer(dictionary, tmp_path)
     for _ in range(2):  # the total read from the file, then from the cache
         for text in SMALL_TEXTS:
@@ -108,18 +108,33 @@ def test_what_the_dictionary_says_about_a_texts_substrings(tmp_path, monkeypatch
     assert found.lookup("表人") is None
 
 
+def _by_word(lines: list[tuple[str, int]]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for word, freq in lines:
+        out.setdefault(word, []).append(freq)
+    return out
+
+
 def test_the_plain_reader_and_jiebas_reading_agree_on_the_whole_dictionary():
     data = words.dictionary_file().read_bytes()
-    total, plain = words._survey(data)
+    total, plain, run_chars, bounds = words._survey(data)
     assert plain, "jieba's own dictionary is read by the fast reader"
     assert total == sum(freq for _, freq in words._jieba_entries(data))
+    # the runs cover the file line by line, each run's lines beginning with its character
+    offsets = words._uint32s(bounds)
+    assert len(offsets) == 2 * len(run_chars) > 10_000
+    assert offsets[0] == 0 and offsets[-1] == len(data.rstrip(b"\n"))
+    assert all(offsets[k] == offsets[k - 1] for k in range(2, len(offsets), 2))
+    lines = data.decode("utf-8").split("\n")
+    assert [line[0] for line in lines if line] == [
+        ch for k, ch in enumerate(run_chars) for _ in range(data.count(b"\n", offsets[2 * k], offsets[2 * k + 1]) + (k == 0))]
     texts = _example_texts()
     blocks = words._blocks(texts)
     singles = {ch for block in blocks for ch in block}
     pairs = {block[k : k + 2] for block in blocks for k in range(len(block) - 1)}
-    fast = words._plain_lines(data, singles, pairs)
+    fast = words._plain_lines(data, singles, pairs, words._spans(run_chars, bounds, singles))
     assert len(fast) > 10_000
-    assert fast == words._jieba_lines(data, singles, pairs)
+    assert _by_word(fast) == _by_word(words._jieba_lines(data, singles, pairs))
 
 
 @pytest.mark.parametrize("bad", [b"word\n", b"\n", b"\xff\xfe 3 n\n", b"w x n\n", b"w 3 \xff\n", b"w  3\n",
@@ -152,8 +167,13 @@ def test_a_damaged_or_foreign_total_is_found_again(tmp_path, monkeypatch):
     data[len(data) // 2] ^= 0xFF
     files[0].write_bytes(bytes(data))
     assert words.cut(texts) == first
-    # a sealed entry with the wrong shape or a wrong total (e.g. another version's) is not used
-    for foreign in ((0, True), (-5, True), ("60101967", True), (60101967,), (60101967, 1)):
+    # a sealed entry with the wrong shape (e.g. another version's) or runs beyond the file is not used
+    import struct
+
+    size = words.dictionary_file().stat().st_size
+    for foreign in ((0, True, "", b""), (-5, True, "人", b"\0" * 8), ("60101967", True, "", b""), (60101967, True),
+                    (60101967, 1, "", b""), (60101967, True, "人", b"\0" * 7), (60101967, True, "", b""),
+                    (60101967, True, "人", struct.pack("<II", 0, size + 1))):
         words_key = f"{cache.file_digest(words.dictionary_file())}\0{cache.module_digest(words.__name__)}"
         cache.put_value(words.KIND, words_key, foreign)
         assert words.cut(texts) == first

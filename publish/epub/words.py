@@ -10,13 +10,15 @@ Python dict of every word and every word prefix — ~0.56 s and ~87 MB — and `
 its HMM tables (~0.13 s), to cut some forty titles. The cut only ever asks the dictionary about
 substrings of the text: is it a word (and how frequent), does a word begin with it; and it needs
 the sum of all frequencies. So only the dictionary lines that can answer for *these* texts are
-read (`read_dictionary`): the lines whose word begins with two characters that follow each other
-in a text, and the one-character words that are characters of a text — a few thousand lines,
-picked out of the file's bytes by one regular expression (~35 ms). The total, and whether every
-line of the file has the plain form that expression reads (`word digits[ tag]`; jieba's own
-dictionary does), are found once per dictionary file with another pass over it (~0.1 s) and kept
-in the cache (kind "words", keyed by the file's content and this module's source); a file with
-other lines (spaces around, `\r\n`, other digits) is read line by line as jieba reads it.
+read (`read_dictionary`): the one-character words that are characters of a text, and the words
+that begin with two characters following each other in a text — a few thousand lines. jieba's
+`dict.txt` keeps the lines of each first character together (11,783 runs of lines), so they are
+found with `find` inside the runs of the texts' characters only (~10 ms for an issue's titles,
+the file mapped, not read). The runs, the total, and whether every line has the plain form this
+reads (`word digits[ tag]`; jieba's own dictionary does) are found once per dictionary file by
+two regular-expression passes over it (~0.1 s) and kept in the cache (kind "words", ~0.1 MB, keyed
+by the file's content and this module's source); a file with other lines (spaces around,
+CR LF after a frequency, other digits) is read line by line as jieba reads it.
 
 The arithmetic is jieba's, in the same order (`log(freq or 1) - log(total) + route`, ties to the
 longer word), so the floating-point scores and the chosen paths are the same;
@@ -25,13 +27,16 @@ longer word), so the floating-point scores and the chosen paths are the same;
 
 from __future__ import annotations
 
+import array
 import mmap
 import os
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
+from typing import TypeGuard
 
 KIND = "words"
 
@@ -47,6 +52,13 @@ _ENG = re.compile("[a-zA-Z0-9]", re.U)
 _PLAIN = re.compile(rb"\n[^\s][^ \n]* ([0-9]+)(?: [^\n]*)?(?=\n|\Z)")
 _PLAIN_FIRST = re.compile(rb"[^\s][^ \n]* ([0-9]+)(?: [^\n]*)?(?=\n|\Z)")
 _CHUNK = 1 << 20  # the file is read in pieces of whole lines: ~3 MB of match objects at a time
+# A run of lines whose words begin with the same character (jieba's dictionary holds its 349,046
+# lines in 11,783 such runs: by first character, in code point order after a short head), matched
+# whole from the newline before it: the character, then every line up to the next one that does
+# not begin with it. UTF-8 is prefix-free, so the bytes of the first character name it.
+_CHAR = rb"(?:[\x00-\x7f]|[\xc0-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf7][\x80-\xbf]{3})"
+_RUN = re.compile(rb"\n(" + _CHAR + rb")(?:[^\n]*\n\1)*[^\n]*")
+_RUN_FIRST = re.compile(rb"(" + _CHAR + rb")(?:[^\n]*\n\1)*[^\n]*")
 
 
 def dictionary_file() -> Path | None:
@@ -117,6 +129,13 @@ def read_dictionary(texts: Sequence[str], path: Path | None = None) -> Dictionar
         return None
 
 
+# What the cache keeps of a dictionary file (kind "words"): the total; whether every line has the
+# plain form; and, for a plain file, where its runs of lines with the same first character are (the
+# runs' characters in file order, and each run's (start, end) byte offsets as little-endian uint32
+# pairs; a run starts at the newline before its first line, or at 0).
+Survey = tuple[int, bool, str, bytes]
+
+
 def _read(data: mmap.mmap, texts: Sequence[str], key: str) -> Dictionary | None:
     from publish import cache
 
@@ -124,8 +143,7 @@ def _read(data: mmap.mmap, texts: Sequence[str], key: str) -> Dictionary | None:
     singles = {ch for block in blocks for ch in block}
     pairs = {block[k : k + 2] for block in blocks for k in range(len(block) - 1)}
     kept = cache.get_value(KIND, key)
-    if not (isinstance(kept, tuple) and len(kept) == 2 and type(kept[0]) is int and kept[0] > 0
-            and type(kept[1]) is bool):  # fmt: skip
+    if not _usable(kept, len(data)):
         try:
             kept = _survey(data[:])
         except ValueError:
@@ -133,9 +151,9 @@ def _read(data: mmap.mmap, texts: Sequence[str], key: str) -> Dictionary | None:
         if kept[0] <= 0:
             return None  # jieba fails on it too (log of the total)
         cache.put_value(KIND, key, kept)
-    total, plain = kept
+    total, plain, run_chars, bounds = kept
     if plain:
-        lines = _plain_lines(data, singles, pairs)
+        lines = _plain_lines(data, singles, pairs, _spans(run_chars, bounds, singles))
     else:
         try:
             lines = _jieba_lines(data[:], singles, pairs)
@@ -144,9 +162,38 @@ def _read(data: mmap.mmap, texts: Sequence[str], key: str) -> Dictionary | None:
     return _dictionary(total, lines, blocks)
 
 
-def _survey(data: bytes) -> tuple[int, bool]:
+def _usable(kept: object, size: int) -> TypeGuard[Survey]:
+    """Whether a cached survey has the shape `_survey` gives and fits a file of `size` bytes."""
+    if not (isinstance(kept, tuple) and len(kept) == 4 and type(kept[0]) is int and kept[0] > 0
+            and type(kept[1]) is bool and type(kept[2]) is str and type(kept[3]) is bytes):  # fmt: skip
+        return False
+    run_chars, bounds = kept[2], kept[3]
+    if len(bounds) != 8 * len(run_chars) or (kept[1] and not run_chars and size):
+        return False
+    return not bounds or _uint32s(bounds)[-1] <= size
+
+
+def _uint32s(data: bytes) -> array.array:
+    values = array.array("I")
+    if values.itemsize != 4:  # pragma: no cover - every platform Python runs on has 32-bit "I"
+        values = array.array("L")
+    values.frombytes(data)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
+
+
+def _spans(run_chars: str, bounds: bytes, singles: set[str]) -> list[tuple[int, int, str]]:
+    """The byte ranges of the runs whose lines begin with one of `singles`, with that character,
+    in file order."""
+    offsets = _uint32s(bounds)
+    return [(offsets[2 * k], offsets[2 * k + 1], ch) for k, ch in enumerate(run_chars) if ch in singles]
+
+
+def _survey(data: bytes) -> Survey:
     """(the sum of all the lines' frequencies, whether every line has the plain form `_PLAIN`
-    reads and the file is UTF-8). Raises ValueError for a dictionary jieba would refuse."""
+    reads and the file is UTF-8, and for such a file its runs: see `Survey`). Raises ValueError
+    for a dictionary jieba would refuse."""
     lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
     total = found = 0
     view = memoryview(data)
@@ -166,8 +213,25 @@ def _survey(data: bytes) -> tuple[int, bool]:
         total += sum(map(int, freqs))
         pos = end
     if found == lines:
-        return total, True
-    return sum(freq for _, freq in _jieba_entries(data)), False
+        return (total, True, *_runs(data))
+    return sum(freq for _, freq in _jieba_entries(data)), False, "", b""
+
+
+def _runs(data: bytes) -> tuple[str, bytes]:
+    """The runs of lines with the same first character of a plain dictionary (see `Survey`)."""
+    chars, offsets = [], array.array("I")
+    first = _RUN_FIRST.match(data)
+    if first is not None:
+        chars.append(first[1])
+        offsets.extend((0, first.end()))
+    for run in _RUN.finditer(data, first.end() if first is not None else 0):
+        if run.start() != offsets[-1]:
+            raise ValueError("lines between runs")  # (cannot be in a plain file)
+        chars.append(run[1])
+        offsets.extend(run.span())
+    if sys.byteorder == "big":
+        offsets.byteswap()
+    return b"".join(chars).decode("utf-8"), offsets.tobytes()
 
 
 def _jieba_entries(data: bytes) -> Iterable[tuple[str, int]]:
@@ -186,44 +250,38 @@ def _jieba_lines(data: bytes, singles: set[str], pairs: set[str]) -> list[tuple[
             if (word[:2] in pairs if len(word) > 1 else word in singles)]
 
 
-def _plain_lines(data: bytes | mmap.mmap, singles: set[str], pairs: set[str]) -> list[tuple[str, int]]:
+def _plain_lines(data: bytes | mmap.mmap, singles: set[str], pairs: set[str],
+                 spans: Iterable[tuple[int, int, str]]) -> list[tuple[str, int]]:
     """The lines of a dictionary in the plain form whose word is one of `singles` or begins with
-    one of `pairs`: (word, frequency), in the file's order."""
-    if not singles:
-        return []
-    keys = {ch.encode("utf-8"): True for ch in singles} | {pair.encode("utf-8"): False for pair in pairs}
-    word = b"(" + _trie(keys) + rb"[^ \n]*) ([0-9]+)"
-    first = re.compile(word).match(data)
-    found = ([first.groups()] if first is not None else []) + re.compile(b"\n" + word).findall(data)
-    return [(word.decode("utf-8"), int(freq)) for word, freq in found]
+    one of `pairs`, looked for in `spans` (the runs of lines beginning with each of `singles`):
+    (word, frequency), each word's lines in the file's order.
+
+    In a run of one character's lines, each key is found with `find`: a one-character word as
+    newline + character + space, a longer one as newline + its first two characters (UTF-8 is
+    prefix-free: bytes that begin with a character's bytes begin with that character)."""
+    keys: dict[str, list[bytes]] = {ch: [ch.encode("utf-8") + b" "] for ch in singles}
+    for pair in pairs:
+        keys[pair[0]].append(pair.encode("utf-8"))
+    found = []
+    for start, end, ch in spans:
+        for key in keys[ch]:
+            if start == 0 and data[: len(key)] == key:  # the file's first line
+                found.append(data[: _line_end(data, 0, end)])
+            needle = b"\n" + key
+            at = data.find(needle, start, end)
+            while at >= 0:
+                found.append(data[at + 1 : _line_end(data, at + 1, end)])
+                at = data.find(needle, at + len(needle), end)
+    lines = []
+    for line in found:
+        word, freq = line.split(b" ", 2)[:2]
+        lines.append((word.decode("utf-8"), int(freq)))
+    return lines
 
 
-def _trie(keys: dict[bytes, bool]) -> bytes:
-    """A regular expression matching the beginning of a word that is one of the keys marked True
-    (followed by the space after the word) or begins with one of those marked False. Written as a
-    trie of bytes, so that at each line the engine follows one branch a byte at a time instead of
-    trying every key (~35 ms for jieba's 349,000 lines and an issue's titles, 40 times faster)."""
-    root: dict = {}
-    for key, whole in keys.items():
-        node = root
-        for byte in key:
-            node = node.setdefault(byte, {})
-        node[-1 if whole else -2] = {}
-
-    def emit(node: dict) -> bytes:
-        if -2 in node:
-            return b""  # the key is a prefix: any word beginning with it (`[^ \n]*` follows)
-        by_rest: dict[bytes, list[int]] = {}
-        for byte in sorted(k for k in node if k >= 0):
-            by_rest.setdefault(emit(node[byte]), []).append(byte)
-        parts = [(re.escape(bytes(group)) if len(group) == 1 else
-                  b"[" + b"".join(re.escape(bytes([b])) for b in group) + b"]") + rest
-                 for rest, group in by_rest.items()]
-        if -1 in node:
-            parts.append(b"(?= )")  # the whole word
-        return parts[0] if len(parts) == 1 else b"(?:" + b"|".join(parts) + b")"
-
-    return emit(root)
+def _line_end(data: bytes | mmap.mmap, at: int, end: int) -> int:
+    stop = data.find(b"\n", at, end)
+    return end if stop < 0 else stop
 
 
 def _dictionary(total: int, lines: list[tuple[str, int]], blocks: Sequence[str]) -> Dictionary:
