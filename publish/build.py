@@ -299,10 +299,22 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         # The PDF writer is imported before the fork: this process needs it anyway, and a helper
         # that takes the covers then finds it imported instead of importing it again (~50 ms).
         import publish.pdf.writer  # noqa: F401
-    epub_child = _start_epub_child(issue, fonts, layout, epub_fonts, cover_claim, cover_file) if epub else None
+    # The titles' words of the EPUB (`publish.epub.titles`) do not depend on the pages either: cut
+    # by the helper once its fonts are made, or by this process if it is free first (a cold build:
+    # reading jieba's dictionary the first time, ~0.1 s, while this process would only wait for it).
+    words_claim = None
+    if epub and scratch is not None:
+        from publish.worker import Claim
+
+        words_claim = Claim()
+    epub_child = _start_epub_child(issue, fonts, layout, epub_fonts, cover_claim, cover_file,
+                                   words_claim) if epub else None  # fmt: skip
     if epub_child is None and cover_claim is not None:
         cover_claim.close()  # no helper: the cover is made here
         cover_claim = None
+    if epub_child is None and words_claim is not None:
+        words_claim.close()
+        words_claim = None
     try:
         from publish.paginate.stored import paginate_kept
 
@@ -373,6 +385,10 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         child_ok = False
         if epub:
             report("epub", 0, 1)
+            if epub_child is not None and words_claim is not None and words_claim.take():
+                from publish.epub.writer import titles_cut
+
+                epub_child.send([list(w) for w in titles_cut(issue)])  # the helper waits for them
             child_ok = epub_child is not None and epub_child.wait()
             if child_ok and child_file is not None and child_file.is_file():
                 if into is not None:
@@ -414,6 +430,8 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             epub_child.cancel()
         if cover_claim is not None:
             cover_claim.close()
+        if words_claim is not None:
+            words_claim.close()
 
 
 def _cover_document(issue: Issue, layout: Layout, fonts: FontSet) -> Document:
@@ -438,24 +456,35 @@ def _render_cover(issue: Issue, layout: Layout, fonts: FontSet) -> bytes:
 
 
 def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: bool,
-                      cover_claim: Claim | None = None, cover_file: Path | None = None) -> Worker | None:
+                      cover_claim: Claim | None = None, cover_file: Path | None = None,
+                      words_claim: Claim | None = None) -> Worker | None:
     """A helper (`publish.worker`) that prepares the EPUB's fonts, cover and stylesheet at once,
-    makes the cover file at `cover_file` if it can `cover_claim` it first, then waits for the page
-    starts and the path to write to; None: the EPUB is made here. The EPUB's modules are imported
-    in the helper: this process needs them only if the helper fails. It first walks the glyphs
-    this process's PDF font subsets need (`_walk_print_glyphs`)."""
+    cuts the titles' words if it can `words_claim` them first (else they follow the page starts:
+    this process cut them), makes the cover file at `cover_file` if it can `cover_claim` it first,
+    then waits for the page starts and the path to write to; None: the EPUB is made here. The
+    EPUB's modules are imported in the helper: this process needs them only if the helper fails.
+    It first walks the glyphs this process's PDF font subsets need (`_walk_print_glyphs`)."""
     from publish.worker import Channel, Worker
 
     def work(channel: Channel) -> None:
-        from publish.epub.writer import prepare_epub, write_epub
+        import dataclasses
+
+        from publish.epub.writer import prepare_epub, titles_cut, write_epub
         from publish.model import PageStart
 
         _walk_print_glyphs(issue, layout, fonts)
-        prepared = prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, layout=layout)
+        prepared = prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, layout=layout,
+                                title_words=words_claim is None)
+        words = prepared.title_words
+        if words_claim is not None and words_claim.take():
+            words = titles_cut(issue)
         if cover_file is not None and cover_claim is not None and cover_claim.take():
             _write_cover(issue, layout, fonts, cover_file)
         starts, path = channel.receive()
-        write_epub(issue, Path(path), page_starts=tuple(PageStart(*s) for s in starts), prepared=prepared)
+        if words is None:  # this process's to cut: they come after the page starts
+            words = tuple(tuple(w) for w in channel.receive())
+        write_epub(issue, Path(path), page_starts=tuple(PageStart(*s) for s in starts),
+                   prepared=dataclasses.replace(prepared, title_words=words))
 
     return Worker.start(work)
 

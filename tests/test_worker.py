@@ -281,3 +281,56 @@ def test_a_render_takes_the_cover_file_the_helper_made(tmp_path, monkeypatch):
     serial = render(root, screen=False, epub_fonts=False)
     assert beside.cover is not None and beside.cover == serial.cover
     assert beside.pdf == serial.pdf and beside.epub == serial.epub
+
+
+def _words_cut_by(marker: Path, monkeypatch) -> None:
+    """Each cut of the titles' words appends its process id to `marker`."""
+    from publish.epub import writer
+
+    real = writer.titles_cut
+
+    def spy(issue):
+        with marker.open("a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(issue)
+
+    monkeypatch.setattr(writer, "titles_cut", spy)
+
+
+@linux_fork
+def test_the_titles_words_cut_by_the_build_reach_the_helpers_epub(tmp_path, monkeypatch):
+    """A build whose helper is still busy when the PDF is made cuts the titles' words itself (a cold
+    build: jieba's dictionary read the first time) and sends them to the helper: the same EPUB."""
+    from publish.epub import writer
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    parent = os.getpid()
+    marker = tmp_path / "cut-by"
+    _words_cut_by(marker, monkeypatch)
+    real_prepare = writer.prepare_epub
+
+    def prepare_after_the_build_cut(*args, **kwargs):
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real_prepare(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "prepare_epub", prepare_after_the_build_cut)
+    beside = _build_bytes(tmp_path / "beside")
+    assert marker.read_text(encoding="utf-8").split() == [str(parent)]  # the build cut them, once
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    assert _build_bytes(tmp_path / "serial") == beside
+
+
+@linux_fork
+def test_the_titles_words_cut_by_the_helper_when_it_is_free_first(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    parent = os.getpid()
+    marker = tmp_path / "cut-by"
+    _words_cut_by(marker, monkeypatch)
+    _pages_wait_for(marker, monkeypatch)  # the pages wait until the helper has cut the words
+    beside = _build_bytes(tmp_path / "beside")
+    cut_by = marker.read_text(encoding="utf-8").split()
+    assert len(cut_by) == 1 and cut_by[0] != str(parent)  # the helper, and only the helper
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    assert _build_bytes(tmp_path / "serial") == beside
