@@ -317,20 +317,127 @@ def _decode(data: Any, known: Mapping[str, type]) -> Any:
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's content, memoised in the cache by (path, size, mtime).
 
-    Hashing the four default CJK faces (~80 MB) costs ~0.1 s; a warm run only stats them.
+    Hashing the four default CJK faces (~80 MB) costs ~0.07 s; a warm run only stats them. A file
+    `digest_soon` was given is taken from its thread (waited for).
     """
-    st = path.stat()
-    stat_key = f"{path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
+    stat_key = _stat_key(path)
     cached = get_bytes("digest", stat_key)
     if cached is not None and len(cached) == 64:
         return cached.decode("ascii")
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    digest = h.hexdigest()
+    digest = _hasher.take(stat_key)
+    if digest is None:
+        digest = _sha256_of(path)
     put_bytes("digest", stat_key, digest.encode("ascii"))
     return digest
+
+
+def known_digest(path: Path) -> str | None:
+    """`file_digest(path)` when it is memoised (a stat and a cache read, no hashing), else None
+    (also for a file that cannot be looked at: `file_digest` then says why)."""
+    try:
+        cached = get_bytes("digest", _stat_key(path))
+    except OSError:
+        return None
+    return cached.decode("ascii") if cached is not None and len(cached) == 64 else None
+
+
+def digest_soon(paths: Iterable[Path]) -> None:
+    """Start hashing these files (those whose digest is not memoised yet) on a thread, in order,
+    for `file_digest` to take later. Why: a cold build reads its faces' tables while the second
+    core has nothing to do yet — the EPUB helper starts after the fonts are checked — so the
+    faces' files (~80 MB, ~0.07 s) are hashed there meanwhile (hashlib and file reads leave the
+    GIL). `digests_done` must be called before the process forks."""
+    for path in paths:
+        try:
+            stat_key = _stat_key(path)
+        except OSError:
+            continue  # `file_digest` raises it where it is needed
+        if get_bytes("digest", stat_key) is None:
+            _hasher.add(stat_key, path)
+
+
+def digests_done() -> None:
+    """Wait for `digest_soon`'s thread and memoise what it hashed that nobody took: after this,
+    the process runs no thread of this module (a build forks its helpers next)."""
+    for stat_key, digest in _hasher.finish():
+        put_bytes("digest", stat_key, digest.encode("ascii"))
+
+
+def _stat_key(path: Path) -> str:
+    st = path.stat()
+    return f"{path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
+
+
+def _sha256_of(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+class _Hasher:
+    """One thread hashing queued files in order; `take` waits for one file's digest (None when it
+    was never queued, or could not be read: then the caller hashes it and meets the error)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._queue: list[tuple[str, Path]] = []
+        self._jobs: dict[str, Any] = {}  # stat key → threading.Event, set once hashed
+        self._done: dict[str, str | None] = {}
+        self._running = False
+        self._thread: Any = None  # the last thread started (joined by `finish`, even once it is done)
+
+    def add(self, stat_key: str, path: Path) -> None:
+        import threading
+
+        with self._lock:
+            if stat_key in self._jobs:
+                return
+            self._jobs[stat_key] = threading.Event()
+            self._queue.append((stat_key, path))
+            if not self._running:
+                self._running = True
+                self._thread = threading.Thread(target=self._run, name="publish-digests", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._running = False
+                    return
+                stat_key, path = self._queue.pop(0)
+            try:
+                digest: str | None = _sha256_of(path)
+            except OSError:
+                digest = None
+            with self._lock:
+                self._done[stat_key] = digest
+                self._jobs[stat_key].set()
+
+    def take(self, stat_key: str) -> str | None:
+        with self._lock:
+            job = self._jobs.get(stat_key)
+        if job is None:
+            return None
+        job.wait()
+        with self._lock:
+            del self._jobs[stat_key]
+            return self._done.pop(stat_key)
+
+    def finish(self) -> list[tuple[str, str]]:
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join()
+        with self._lock:
+            left = [(k, d) for k, d in self._done.items() if d is not None]
+            self._done.clear()
+            self._jobs.clear()
+            return left
+
+
+_hasher = _Hasher()
 
 
 @functools.cache
@@ -411,6 +518,7 @@ def clear() -> Cleared:
 
 
 __all__ = [
-    "ENV_VAR", "Cleared", "cache_dir", "clear", "code_digest", "decode", "encode", "file_digest",
-    "get_bytes", "get_value", "making", "module_digest", "put_bytes", "put_value", "writes_held",
+    "ENV_VAR", "Cleared", "cache_dir", "clear", "code_digest", "decode", "digest_soon", "digests_done", "encode",
+    "file_digest",
+    "get_bytes", "get_value", "known_digest", "making", "module_digest", "put_bytes", "put_value", "writes_held",
 ]  # fmt: skip

@@ -226,9 +226,7 @@ def _at_layout_line(problem: Problem, shown: Path) -> Problem:
 def _fonts(issue: Issue, layout: Layout | None, path: Path | str, strict_fonts: bool | None,
            found: _Found, choice: FontSet | Mapping[str, Sequence[str]] | None, load: Loaders,
            memo: dict | None = None) -> FontSet | None:
-    from publish.coverage import coverage
     from publish.fonts import FontSet
-    from publish.fonts.substitution import substitutions
 
     try:
         if isinstance(choice, FontSet):
@@ -244,6 +242,20 @@ def _fonts(issue: Issue, layout: Layout | None, path: Path | str, strict_fonts: 
     except FontError as err:  # a role none of whose fonts is installed
         found.add(err.problems, FontError)
         return None
+    try:
+        return _check_fonts(fonts, issue, layout, path, strict_fonts, found, memo)
+    finally:
+        from publish import cache
+
+        cache.digests_done()  # no thread left running: a build forks its helpers next
+
+
+def _check_fonts(fonts: FontSet, issue: Issue, layout: Layout | None, path: Path | str, strict_fonts: bool | None,
+                 found: _Found, memo: dict | None) -> FontSet:
+    from publish import cache
+    from publish.coverage import coverage
+    from publish.fonts.substitution import substitutions
+
     roles = None
     if layout is not None:
         unknown = [
@@ -255,6 +267,11 @@ def _fonts(issue: Issue, layout: Layout | None, path: Path | str, strict_fonts: 
         if unknown:
             return fonts  # coverage by a role that does not exist cannot be told
         roles = element_roles(layout)
+    # The files of the faces the layout's roles start with are read now (coverage): on a cold cache
+    # they are hashed on a thread meanwhile (`cache.digest_soon`). Fallback faces are read only if
+    # a character needs them.
+    used = fonts.roles.values() if roles is None else [fonts.roles[r] for r in dict.fromkeys(roles.values())]
+    cache.digest_soon(dict.fromkeys(role.face.path for role in used))
     if memo is None:
         found.add(coverage(fonts, issue, roles=roles), FontError)  # a character without a glyph
     else:

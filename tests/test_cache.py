@@ -363,3 +363,117 @@ def test_a_forked_helper_writes_at_once_and_reads_what_was_held_before(in_tmp):
         assert child.wait()
         assert not _on_disk("held", "parent")  # still held here
     assert _on_disk("held", "parent")
+
+
+# ── file digests hashed on a thread while a cold build reads its faces ───────────────────────
+def _digest_threads() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "publish-digests"]
+
+
+def _hashed_where(monkeypatch) -> list[str]:
+    import threading
+
+    where: list[str] = []
+    real = cache._sha256_of
+
+    def sha256_of(path):
+        where.append(threading.current_thread().name)
+        return real(path)
+
+    monkeypatch.setattr(cache, "_sha256_of", sha256_of)
+    return where
+
+
+def test_a_file_given_to_digest_soon_is_hashed_on_a_thread_and_taken_by_file_digest(in_tmp, monkeypatch):
+    import hashlib
+
+    files = [in_tmp / f"f{k}.bin" for k in range(3)]
+    for k, f in enumerate(files):
+        f.write_bytes(bytes([k]) * (3 << 20))
+    where = _hashed_where(monkeypatch)
+    cache.digest_soon(files)
+    assert cache.file_digest(files[1]) == hashlib.sha256(files[1].read_bytes()).hexdigest()
+    cache.digests_done()
+    assert where == ["publish-digests"] * 3  # none of them hashed here
+    assert not _digest_threads()  # nothing left running: the build may fork now
+    # the one nobody asked for is memoised too, and a memoised file is neither queued nor hashed
+    assert cache.known_digest(files[2]) == hashlib.sha256(files[2].read_bytes()).hexdigest()
+    cache.digest_soon(files)
+    assert [cache.file_digest(f) for f in files] == [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]
+    cache.digests_done()
+    assert len(where) == 3
+
+
+def test_a_file_the_thread_cannot_read_fails_where_its_digest_is_asked_for(in_tmp, monkeypatch):
+    f = in_tmp / "gone.bin"
+    f.write_bytes(b"x" * 4096)
+    real = cache._sha256_of
+
+    def unreadable(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(cache, "_sha256_of", unreadable)
+    cache.digest_soon([f])
+    with pytest.raises(OSError):
+        cache.file_digest(f)
+    cache.digests_done()
+    monkeypatch.setattr(cache, "_sha256_of", real)
+    assert cache.known_digest(f) is None  # nothing wrong was memoised
+    assert cache.known_digest(in_tmp / "missing.bin") is None
+
+
+def test_a_face_read_on_a_cold_cache_has_its_file_hashed_on_the_thread(in_tmp, monkeypatch):
+    import hashlib
+
+    from fonts_support import need_cjk_fonts
+
+    from publish.fonts import faceinfo, load_fonts
+
+    need_cjk_fonts()
+    path = load_fonts().face("body").path
+    monkeypatch.setattr(faceinfo, "_memo", {})
+    where = _hashed_where(monkeypatch)
+    info = faceinfo.face_info(path, load_fonts().face("body").index)
+    assert where == ["publish-digests"]
+    assert info.digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    cache.digests_done()
+    assert not _digest_threads()
+
+
+def test_a_cold_preflight_queues_its_font_files_before_reading_them_and_leaves_no_thread(in_tmp, monkeypatch):
+
+    from fonts_support import EXAMPLES, need_cjk_fonts
+
+    from publish.fonts import faceinfo
+    from publish.preflight import preflight
+
+    need_cjk_fonts()
+    monkeypatch.setattr(faceinfo, "_memo", {})
+    events: list[tuple[str, object]] = []
+    real_soon, real_read = cache.digest_soon, faceinfo._read
+
+    def soon(paths):
+        paths = list(paths)
+        events.append(("queued", {str(p) for p in paths}))
+        return real_soon(paths)
+
+    def read(path, index, digest):
+        events.append(("read", str(path)))
+        return real_read(path, index, digest)
+
+    monkeypatch.setattr(cache, "digest_soon", soon)
+    monkeypatch.setattr(faceinfo, "_read", read)
+    where = _hashed_where(monkeypatch)
+    checked = preflight(EXAMPLES / "sample")
+    assert checked.ok and where and set(where) == {"publish-digests"}
+    assert not _digest_threads()
+    # every file read was queued at once, before the first face was read
+    assert events[0][0] == "queued"
+    assert {f for kind, f in events if kind == "read"} <= events[0][1]
+    assert len(events[0][1]) >= 2
+    # what was read is kept under each file's digest: a second reading finds it
+    monkeypatch.setattr(faceinfo, "_memo", {})
+    monkeypatch.setattr(faceinfo, "_read", lambda *a: pytest.fail("read again"))
+    assert preflight(EXAMPLES / "sample").ok

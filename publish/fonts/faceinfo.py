@@ -12,6 +12,7 @@ the file's SHA-256 and the face index) ~5 ms.
 from __future__ import annotations
 
 import array
+import dataclasses
 import mmap
 import os
 import struct
@@ -374,9 +375,11 @@ def face_info(path: Path, index: int = 0) -> FaceInfo:
     hit = _memo.get(memo_key)
     if hit is not None:
         return hit
-    digest = cache.file_digest(path)
-    key = f"{digest}#{index}"
-    stored = cache.get_value("face", key)
+    # A file hashed before (its digest memoised under its path, size and mtime): the metrics kept
+    # under its digest. Else (a cold cache) the face is read while a thread hashes the file
+    # (`cache.digest_soon`): its digest is only needed to keep what was read.
+    digest = cache.known_digest(path)
+    stored = cache.get_value("face", f"{digest}#{index}") if digest is not None else None
     info: FaceInfo | None = None
     if isinstance(stored, dict):
         try:
@@ -391,7 +394,11 @@ def face_info(path: Path, index: int = 0) -> FaceInfo:
         except Exception:
             info = None
     if info is None:
-        info = _read(path, index, digest)
+        if digest is None:
+            cache.digest_soon([path])
+        info = _read(path, index, "")
+        digest = digest or cache.file_digest(path)
+        info = dataclasses.replace(info, digest=digest)
         fields = {
             k: getattr(info, k)
             for k in FaceInfo.__dataclass_fields__
@@ -399,7 +406,7 @@ def face_info(path: Path, index: int = 0) -> FaceInfo:
         }
         cache.put_value(
             "face",
-            key,
+            f"{digest}#{index}",
             {
                 "fields": fields,
                 "cmap_cps": info.cmap._cps.tobytes(),
