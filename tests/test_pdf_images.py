@@ -233,3 +233,39 @@ def test_a_palette_picture_is_recoloured_in_place_not_copied(tmp_path: Path, mon
     assert whole_copies == []
     assert (got.width, got.height, got.color_space, got.filter) == (width, height, "DeviceCMYK", "FlateDecode")
     assert zlib.decompress(got.data) == expected
+
+
+def test_the_output_profile_is_serialised_once_for_every_picture_a_converter_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pillow's transform writes the whole CMYK output profile, serialised anew, into every result's
+    # info (~2.6 ms even for a palette's 256-colour swatch); its bytes never change: made once.
+    import zlib
+
+    from PIL import ImageCms
+
+    from publish.pdf.images import ImageConverter
+
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    profile = find_default_profile()
+    if profile is None:
+        pytest.skip("Ghostscript's default_cmyk.icc is not installed")
+    serialised: list[int] = []
+    tobytes = ImageCms.ImageCmsProfile.tobytes
+
+    def counted(self: ImageCms.ImageCmsProfile) -> bytes:
+        serialised.append(1)
+        return tobytes(self)
+
+    monkeypatch.setattr(ImageCms.ImageCmsProfile, "tobytes", counted)
+    converter = ImageConverter(profile.read_bytes())
+    for n in range(3):
+        im = Image.new("P", (31, 17))
+        im.putpalette([40 * n, 200, 90, 255, 255 - 50 * n, 0])
+        im.putdata([(x + y) % 2 for y in range(17) for x in range(31)])
+        path = tmp_path / f"picture-{n}.png"
+        im.save(path)
+        got = converter.stream(path)
+        expected = converter._transform(b"").apply(Image.open(path).convert("RGB"))
+        assert zlib.decompress(got.data) == expected.tobytes()
+        assert expected.info["icc_profile"] == tobytes(converter._target)  # what Pillow writes there
+    assert len(serialised) == 1

@@ -262,8 +262,39 @@ class ImageConverter:
                 transform = ImageCms.buildTransform(
                     source, self._target, "RGB", "CMYK", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC
                 )
-            self._transforms[icc] = transform
+            self._transforms[icc] = _profile_serialised_once(transform)
         return self._transforms[icc]
+
+
+class _SerialisedOnce:
+    """An output profile whose `tobytes()` is made once (see `_profile_serialised_once`); anything
+    else is the profile's own."""
+
+    def __init__(self, profile: Any) -> None:
+        self._profile = profile
+        self._bytes: bytes | None = None
+
+    def tobytes(self) -> bytes:
+        if self._bytes is None:
+            self._bytes = self._profile.tobytes()
+        return self._bytes
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._profile, name)
+
+
+def _profile_serialised_once(transform: Any) -> Any:
+    """`transform`, its output profile serialised once instead of at every `apply`.
+
+    Why: Pillow's `ImageCmsTransform.apply` stores the output profile in each result's `info`,
+    serialising the whole CMYK profile anew every time (~2.6 ms, whatever the picture's size: a
+    palette's 256-pixel swatch costs that much). The bytes are the same each time, and the pixels
+    — all this module takes of a result — do not depend on them. A Pillow without the attribute is
+    left as it is."""
+    profile = getattr(transform, "output_profile", None)
+    if profile is not None and callable(getattr(profile, "tobytes", None)):
+        transform.output_profile = _SerialisedOnce(profile)
+    return transform
 
 
 def _through_palette(im: Image.Image, transform: Any) -> Image.Image:
