@@ -376,6 +376,11 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             else:
                 screen_bytes = render_screen_pdf(document, fonts, reuse=reuse)
             report("screen", 1, 1)
+        if epub_child is not None and words_claim is not None and words_claim.take():
+            # first, before the cache writes below: the helper will wait for them once its fonts are made
+            from publish.epub.writer import titles_cut
+
+            epub_child.send([list(w) for w in titles_cut(issue)])
         # the cache writes of this build (the pages kept, the composed text, the parsed articles,
         # the page streams …): made now, while the EPUB helper may still work
         if keep_pages is not None:
@@ -385,10 +390,6 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         child_ok = False
         if epub:
             report("epub", 0, 1)
-            if epub_child is not None and words_claim is not None and words_claim.take():
-                from publish.epub.writer import titles_cut
-
-                epub_child.send([list(w) for w in titles_cut(issue)])  # the helper waits for them
             child_ok = epub_child is not None and epub_child.wait()
             if child_ok and child_file is not None and child_file.is_file():
                 if into is not None:
