@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import struct
 from pathlib import Path
 
@@ -107,3 +108,69 @@ def test_a_format_12_table_cut_inside_a_group_is_refused():
     data = _cmap12([(0x41, 0x43, 5), (0x4E00, 0x4E01, 9)])
     with pytest.raises(struct.error):
         sfnt.parse_cmap(data[:-5])
+
+
+# ── the character map as ranges (what `FaceInfo.cmap` holds) ─────────────────────────────────
+def _charmap(data: bytes):
+    from publish.fonts.faceinfo import CharMap
+
+    return CharMap(*sfnt.parse_cmap_ranges(data))
+
+
+@pytest.mark.parametrize("groups", [
+    [(0x41, 0x43, 5), (0x4E00, 0x4E01, 9)],  # in order: kept as ranges
+    [(0x4E00, 0x4E01, 9), (0x41, 0x42, 0), (0x30, 0x30, 3)],  # out of order, on glyph 0
+    [(0x41, 0x44, 5), (0x43, 0x45, 20), (0x50, 0x4F, 30), (0x60, 0x60, 40)],  # overlapping, empty
+    [(0x20000, 0x2A6DF, 1000)],  # beyond the BMP
+])  # fmt: skip
+def test_the_ranges_look_up_as_the_spelled_out_map_does(groups):
+    data = _cmap12(groups)
+    cps, gids = sfnt.parse_cmap(data)
+    cmap = _charmap(data)
+    first = {}
+    for cp, gid in zip(cps, gids, strict=True):
+        first.setdefault(cp, gid)  # a code point mapped twice: the lookup took the first
+    assert dict(cmap.items()) == first and len(cmap) == len(first) and list(cmap) == sorted(first)
+    assert cmap.arrays() == (array.array("I", sorted(first)), array.array("H", [first[c] for c in sorted(first)]))
+    for cp in (0x2F, 0x30, 0x31, 0x41, 0x42, 0x45, 0x46, 0x4F, 0x50, 0x60, 0x4E01, 0x4E02, 0x1FFFF, 0x2A6DF, 0x2A6E0):
+        assert cmap.get(cp) == first.get(cp) and (cp in cmap) == (cp in first)
+    assert cmap.covered(set(range(0x2F, 0x62))) == {c for c in first if 0x2F <= c < 0x62}
+
+
+def test_every_installed_face_s_ranges_spell_out_its_map():
+    import glob
+
+    from publish.fonts import faceinfo
+
+    files = sorted(set(glob.glob("/usr/share/fonts/**/*.tt[fc]", recursive=True)
+                       + glob.glob("/usr/share/fonts/**/*.ot[fc]", recursive=True)))  # fmt: skip
+    if not files:
+        pytest.skip("no fonts installed under /usr/share/fonts")
+    faces = []
+    for path in map(Path, files):
+        with path.open("rb") as f:
+            head = f.read(12)
+        faces += [(path, k) for k in range(int.from_bytes(head[8:12], "big") if head[:4] == b"ttcf" else 1)]
+    for path, index in faces:
+        table = sfnt.read_tables(path, index, (b"cmap",)).get(b"cmap")
+        if table is None or sfnt.parse_cmap(table) is None:
+            continue
+        assert _charmap(table).arrays() == sfnt.parse_cmap(table), (path, index)
+        info = faceinfo._read(path, index, "")
+        kept = faceinfo.CharMap.from_parts(info.cmap.parts())
+        assert kept.arrays() == info.cmap.arrays() and kept._chosen == info.cmap._chosen
+
+
+def test_a_group_past_glyph_65535_is_refused():
+    with pytest.raises(struct.error):
+        sfnt.parse_cmap_ranges(_cmap12([(0x41, 0x50, 0xFFF8)]))
+
+
+def test_kept_ranges_that_do_not_agree_are_refused():
+    from publish.fonts.faceinfo import CharMap
+
+    parts = _charmap(_cmap12([(0x41, 0x43, 5), (0x4E00, 0x4E01, 9)])).parts()
+    for damaged in ({**parts, "ends": parts["ends"][:4]}, {**parts, "starts": parts["ends"], "ends": parts["starts"]},
+                    {**parts, "starts": parts["starts"][::-1]}, {**parts, "chosen": b"\0" * 4}):
+        with pytest.raises(ValueError):
+            CharMap.from_parts(damaged)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import array
 import dataclasses
+import itertools
 import mmap
+import operator
 import os
 import struct
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,44 +31,55 @@ _MISS = object()
 
 
 class CharMap(Mapping):
-    """Code point → glyph id, as two sorted arrays (loads in microseconds from the cache).
+    """Code point → glyph id, as the face's own ranges: code points `starts[k]`…`ends[k]` map to
+    glyph ids from `firsts[k]` on (a cmap format 12 group), and `chosen` replaces the glyph of a
+    few code points (the Chinese punctuation forms `_char_map` picks).
 
-    A CJK face maps ~45,000 code points; building a dict of them costs ~11 ms a face, while a
-    build looks up only the issue's ~2,000 distinct characters — so look up by bisection and
-    remember the answers.
+    A CJK face maps ~45,000 code points in ~15,600 ranges; spelling every code point out costs
+    ~8 ms a face on a cold build (and a dict ~11 ms), while a build looks up only the issue's
+    ~2,000 distinct characters — so look up by bisection and remember the answers. A map read
+    some other way (cmap format 4, fontTools) has one range per code point.
     """
 
-    def __init__(self, cps: array.array, gids: array.array) -> None:
-        self._cps = cps
-        self._gids = gids
+    def __init__(self, starts: array.array, ends: array.array, firsts: array.array,
+                 chosen: dict[int, int] | None = None) -> None:
+        self._starts = starts  # sorted, the ranges do not overlap
+        self._ends = ends
+        self._firsts = firsts
+        self._chosen = dict(chosen or {})
         self._memo: dict[int, int | None] = {}
+        self._len: int | None = None
+
+    @classmethod
+    def from_arrays(cls, cps: array.array, gids: array.array) -> CharMap:
+        """From sorted code points and their glyph ids (one range each; of a code point listed
+        twice, the first glyph)."""
+        if any(map(operator.eq, cps[1:], cps[:-1])):
+            keep = [i for i in range(len(cps)) if i == 0 or cps[i] != cps[i - 1]]
+            cps = array.array("I", (cps[i] for i in keep))
+            gids = array.array("H", (gids[i] for i in keep))
+        return cls(cps, cps, gids)
 
     @classmethod
     def from_dict(cls, mapping: dict[int, int]) -> CharMap:
         items = sorted(mapping.items())
-        return cls(array.array("I", (k for k, _ in items)), array.array("H", (v for _, v in items)))
+        return cls.from_arrays(array.array("I", (k for k, _ in items)), array.array("H", (v for _, v in items)))
 
     def _find(self, cp: int) -> int | None:
         gid = self._memo.get(cp, _MISS)
         if gid is _MISS:
-            cps = self._cps
-            i = bisect_left(cps, cp)
-            gid = self._gids[i] if i < len(cps) and cps[i] == cp else None
+            gid = self._chosen.get(cp)
+            if gid is None:
+                i = bisect_right(self._starts, cp) - 1
+                if i >= 0 and cp <= self._ends[i]:
+                    gid = self._firsts[i] + cp - self._starts[i]
             self._memo[cp] = gid
         return gid  # type: ignore[return-value]
 
     def covered(self, cps: set[int]) -> set[int]:
         """The code points of `cps` this map has (one call for a whole character set)."""
-        memo, arr, gids, n = self._memo, self._cps, self._gids, len(self._cps)
-        out = set()
-        for cp in cps:
-            gid = memo.get(cp, _MISS)
-            if gid is _MISS:
-                i = bisect_left(arr, cp)
-                gid = memo[cp] = gids[i] if i < n and arr[i] == cp else None
-            if gid is not None:
-                out.add(cp)
-        return out
+        memo, find = self._memo, self._find
+        return {cp for cp in cps if (memo[cp] if cp in memo else find(cp)) is not None}
 
     def __getitem__(self, cp: int) -> int:
         gid = self._find(cp)
@@ -82,10 +95,42 @@ class CharMap(Mapping):
         return default if gid is None else gid
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._cps)
+        return itertools.chain.from_iterable(map(range, self._starts, map((1).__add__, self._ends)))
 
     def __len__(self) -> int:
-        return len(self._cps)
+        if self._len is None:
+            self._len = sum(self._ends) - sum(self._starts) + len(self._starts)
+        return self._len
+
+    def arrays(self) -> tuple[array.array, array.array]:
+        """Every code point and its glyph id, in code point order (spelled out)."""
+        cps = array.array("I", self)
+        stops = map((1).__add__, self._ends)
+        gid_stops = map(operator.add, self._firsts, map(operator.sub, stops, self._starts))
+        gids = array.array("H", itertools.chain.from_iterable(map(range, self._firsts, gid_stops)))
+        for cp, gid in self._chosen.items():
+            gids[bisect_left(cps, cp)] = gid
+        return cps, gids
+
+    def parts(self) -> dict[str, bytes]:
+        """The map as bytes (`from_parts` reads them back): what the face cache keeps."""
+        chosen = sorted(self._chosen.items())
+        return {"starts": self._starts.tobytes(), "ends": self._ends.tobytes(), "firsts": self._firsts.tobytes(),
+                "chosen": array.array("I", itertools.chain.from_iterable(chosen)).tobytes()}
+
+    @classmethod
+    def from_parts(cls, parts: dict[str, bytes]) -> CharMap:
+        """The map `parts` gave; ValueError when they do not make one (a damaged or foreign entry)."""
+        starts, ends, firsts, chosen = (array.array(t) for t in "IIHI")
+        starts.frombytes(parts["starts"])
+        ends.frombytes(parts["ends"])
+        firsts.frombytes(parts["firsts"])
+        chosen.frombytes(parts["chosen"])
+        if not len(starts) == len(ends) == len(firsts) or len(chosen) % 2:
+            raise ValueError("a character map's parts do not agree")
+        if any(map(operator.gt, starts, ends)) or any(map(operator.ge, ends[:-1], starts[1:])):
+            raise ValueError("a character map's ranges overlap")
+        return cls(starts, ends, firsts, dict(zip(chosen[0::2], chosen[1::2], strict=True)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,13 +206,13 @@ def _char_map(tables: dict[bytes, bytes], advances, lsb, upem: int, num_glyphs: 
     cmap format `sfnt` does not read, else the face has none."""
     from publish.fonts import sfnt
 
-    parsed = sfnt.parse_cmap(tables[b"cmap"]) if b"cmap" in tables else None
+    parsed = sfnt.parse_cmap_ranges(tables[b"cmap"]) if b"cmap" in tables else None
     if parsed is None:
         if best_cmap is None:
             raise ValueError("a cmap format read only by fontTools")
-        parsed = best_cmap()
-    cps, gids = parsed
-    cmap = CharMap(cps, gids)
+        cmap = CharMap.from_arrays(*best_cmap())
+    else:
+        cmap = CharMap(*parsed)
     chosen: dict[int, int] = {}
     wanted = {cp: cmap[cp] for cp in FULL_WIDTH_FORMS if cp in cmap}
     if wanted and b"GSUB" in tables:
@@ -182,9 +227,7 @@ def _char_map(tables: dict[bytes, bytes], advances, lsb, upem: int, num_glyphs: 
                 chosen[cp] = alt
     current = {cp: chosen.get(cp, cmap.get(cp)) for cp in (0x2014, 0x2015, 0x2500)}
     chosen.update(_continuous_dashes(current, advances, lsb, upem))
-    for cp, gid in chosen.items():
-        gids[bisect_left(cps, cp)] = gid
-    return CharMap(cps, gids)
+    return CharMap(cmap._starts, cmap._ends, cmap._firsts, chosen)
 
 
 # OS/2 table sizes by version (OpenType OS/2; fontTools refuses shorter ones).
@@ -368,6 +411,12 @@ def _decodable(rec) -> bool:
 _memo: dict[tuple[str, int, int, int], FaceInfo] = {}
 
 
+def _face_key(digest: str, index: int) -> str:
+    # "ranges": entries hold the character map as ranges (`CharMap.parts`), not as the code
+    # points the format before held
+    return f"{digest}#{index}\0ranges"
+
+
 def face_info(path: Path, index: int = 0) -> FaceInfo:
     """The `FaceInfo` of face `index` in `path`, from memory, the disk cache, or the font itself."""
     st = os.stat(path)
@@ -379,18 +428,14 @@ def face_info(path: Path, index: int = 0) -> FaceInfo:
     # under its digest. Else (a cold cache) the face is read while a thread hashes the file
     # (`cache.digest_soon`): its digest is only needed to keep what was read.
     digest = cache.known_digest(path)
-    stored = cache.get_value("face", f"{digest}#{index}") if digest is not None else None
+    stored = cache.get_value("face", _face_key(digest, index)) if digest is not None else None
     info: FaceInfo | None = None
     if isinstance(stored, dict):
         try:
-            cps = array.array("I")
-            cps.frombytes(stored["cmap_cps"])
-            gids = array.array("H")
-            gids.frombytes(stored["cmap_gids"])
             adv = array.array("H")
             adv.frombytes(stored["advances"])
             fields = dict(stored["fields"])
-            info = FaceInfo(path=path, cmap=CharMap(cps, gids), advances=adv, **fields)
+            info = FaceInfo(path=path, cmap=CharMap.from_parts(stored["cmap"]), advances=adv, **fields)
         except Exception:
             info = None
     if info is None:
@@ -406,13 +451,8 @@ def face_info(path: Path, index: int = 0) -> FaceInfo:
         }
         cache.put_value(
             "face",
-            f"{digest}#{index}",
-            {
-                "fields": fields,
-                "cmap_cps": info.cmap._cps.tobytes(),
-                "cmap_gids": info.cmap._gids.tobytes(),
-                "advances": info.advances.tobytes(),
-            },
+            _face_key(digest, index),
+            {"fields": fields, "cmap": info.cmap.parts(), "advances": info.advances.tobytes()},
         )
     _memo[memo_key] = info
     return info
