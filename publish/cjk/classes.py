@@ -115,6 +115,8 @@ def _special_pattern() -> re.Pattern[str]:
 
 
 SPECIAL_RE = _special_pattern()
+# The characters of the 2-em units (——, ……): a text without any needs no look at its classes' runs.
+UNIT_MARKS_RE = re.compile("[" + "".join(sorted(ch for ch, c in _EXPLICIT.items() if c in (DASH, ELLIPSIS))) + "]")
 
 _CACHE: dict[str, int] = {}
 

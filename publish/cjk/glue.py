@@ -57,6 +57,7 @@ from publish.cjk.classes import (
     SPACE,
     SPECIAL_RE,
     STOP,
+    UNIT_MARKS_RE,
     WESTERN_ALNUM,
     WORDISH,
     classify,
@@ -79,7 +80,7 @@ class Prepared:
     """A paragraph ready for breaking: per-character sequences (index k) and prefix sums (index 0..n)."""
 
     text: str
-    faces: list[str]  # face key of each character
+    faces: tuple[str, ...]  # face key of each character
     cls: list[int]
     em: list[float]  # em of each character's face, pt
     base_em: float  # em of the paragraph's first run: indent and thresholds are in this unit
@@ -106,7 +107,7 @@ class Prepared:
     SG3: list[int]
     EG3: list[int]
     orphan_after: int  # a last line starting after this position would be a 孤字
-    chars: list[str]  # the text as one string object per character
+    chars: tuple[str, ...]  # the text as one string object per character (tuples: a line's glyphs are slices)
     lead: list[float]  # left space kept by character j when it starts a line
     hang: list[bool]  # hang[i]: the mark before break i hangs past the measure
     _G4: list[int] | None = None
@@ -392,7 +393,7 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
             x3[k + 1] = X3[c][b]
             x4[k + 1] = X4[c][b]
             ok[k + 1] = brk[c][b]
-    if DASH in cls or ELLIPSIS in cls:
+    if UNIT_MARKS_RE.search(text) and (DASH in cls or ELLIPSIS in cls):  # (a text scan first: rarely any)
         fix_unit_runs(ok, cls, brk)
     ok[n] = True
 
@@ -482,8 +483,8 @@ def prepare(runs: Sequence[Run], metrics: Metrics, style: Style) -> Prepared:
                 EG3[k + 1] -= x3[k]
 
     return Prepared(
-        text=text, faces=faces, cls=cls, em=em, base_em=base_em, box=box, dlg=dlg, lg=lg, rg=rg,
+        text=text, faces=tuple(faces), cls=cls, em=em, base_em=base_em, box=box, dlg=dlg, lg=lg, rg=rg,
         gpr=gpr, hl=hl, x3=x3, x4=x4, ok=ok, special=special, nat=nat, C=C, S=S, E=E, SSH=SSH, ESH=ESH,
-        SST=SST, EST=EST, SG3=[*G3[1:], G3[n]], EG3=EG3, orphan_after=orphan_after, chars=chars, lead=lead,
-        hang=hang,
+        SST=SST, EST=EST, SG3=[*G3[1:], G3[n]], EG3=EG3, orphan_after=orphan_after, chars=tuple(chars),
+        lead=lead, hang=hang,
     )

@@ -112,7 +112,7 @@ def set_line(
         gaps = None
     if gaps is not None and hung and i - j > 1:
         gaps[-1] = 0.0  # a hung mark stays attached to the character before it
-    offs = [0.0] * (i - j)
+    offs: list[float] | None = None  # made for the first glyph drawn left of its set box
     shifted = []  # (t, offset) of glyphs drawn left of their set box: opening marks, interpuncts
     hl_factor = 1.0 - 0.5 * f[P_HANLATIN] + hl_st_f
     dlg = p.dlg
@@ -136,6 +136,8 @@ def set_line(
         ws[t] = left + b + right
         off = dlg[k] - left
         if off:
+            if offs is None:
+                offs = [0.0] * (i - j)
             offs[t] = off
             shifted.append((t, off))
         h = hl[k]
@@ -158,13 +160,22 @@ def set_line(
             shift = diff
     # set-box starts: start, then each previous width plus the gap before; pens = starts − offsets
     if gaps is None:
-        xs = list(accumulate(ws[:-1], initial=shift + indent))
+        starts = accumulate(ws[:-1], initial=shift + indent)
     else:
-        xs = list(accumulate(map(add, ws, gaps), initial=shift + indent))
-    line_end = xs[-1] if hung else xs[-1] + ws[-1]
-    for t, off in shifted:
-        xs[t] -= off
-    glyphs = GlyphRun(tuple(p.chars[j:i]), tuple(xs), tuple(ws), tuple(p.faces[j:i]), tuple(offs))
+        starts = accumulate(map(add, ws, gaps), initial=shift + indent)
+    xs: tuple[float, ...]
+    if offs is None:  # (most lines) the starts are the pens: made as the tuple they end as
+        xs = tuple(starts)
+        line_end = xs[-1] if hung else xs[-1] + ws[-1]
+        offsets: tuple[float, ...] = (0.0,) * (i - j)
+    else:
+        pens = list(starts)
+        line_end = pens[-1] if hung else pens[-1] + ws[-1]
+        for t, off in shifted:
+            pens[t] -= off
+        xs = tuple(pens)
+        offsets = tuple(offs)
+    glyphs = GlyphRun(p.chars[j:i], xs, tuple(ws), p.faces[j:i], offsets)
     return Line(
         glyphs=glyphs,
         natural=indent + nat,

@@ -132,9 +132,15 @@ def line_text(line) -> str:
     """The source characters of a composed line (any composer's `Line`: only `glyphs` is relied
     on): note marks (face keys ending in `@sup`) are made by the edition, not source text."""
     chars, faces = columns(line.glyphs, "chars", "faces")
-    if faces and (len(set(faces)) > 1 or MARK in faces[0]):
+    if faces and _has_marks(faces):
         return "".join(c for c, f in zip(chars, faces, strict=True) if MARK not in f)
     return "".join(chars)
+
+
+def _has_marks(faces) -> bool:
+    # nearly every line is in one face: counting the first is a C-level pass by identity
+    first = faces[0]
+    return MARK in first or (faces.count(first) != len(faces) and any(MARK in f for f in set(faces)))
 
 
 def byline_text(byline) -> str:
