@@ -307,8 +307,15 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         from publish.worker import Claim
 
         words_claim = Claim()
+    # The cache writes of the reading so far (the parsed articles …) are the EPUB helper's to make:
+    # it has time to spare, this process has the pages and the PDFs to make (`cache.hand_over`).
+    from publish.cache import hand_over, take_back
+
+    handed = hand_over() if epub else []
     epub_child = _start_epub_child(issue, fonts, layout, epub_fonts, cover_claim, cover_file,
-                                   words_claim) if epub else None  # fmt: skip
+                                   words_claim, handed) if epub else None  # fmt: skip
+    if epub_child is None:
+        take_back(handed)
     if epub_child is None and cover_claim is not None:
         cover_claim.close()  # no helper: the cover is made here
         cover_claim = None
@@ -391,6 +398,8 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         if epub:
             report("epub", 0, 1)
             child_ok = epub_child is not None and epub_child.wait()
+            if not child_ok:
+                take_back(handed)  # made by this build's last flush after all
             if child_ok and child_file is not None and child_file.is_file():
                 if into is not None:
                     files[".epub"] = child_file
@@ -458,18 +467,20 @@ def _render_cover(issue: Issue, layout: Layout, fonts: FontSet) -> bytes:
 
 def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: bool,
                       cover_claim: Claim | None = None, cover_file: Path | None = None,
-                      words_claim: Claim | None = None) -> Worker | None:
+                      words_claim: Claim | None = None, handed: Sequence[Path] = ()) -> Worker | None:
     """A helper (`publish.worker`) that prepares the EPUB's fonts, cover and stylesheet at once,
     cuts the titles' words if it can `words_claim` them first (else they follow the page starts:
     this process cut them), makes the cover file at `cover_file` if it can `cover_claim` it first,
-    then waits for the page starts and the path to write to; None: the EPUB is made here. The
-    EPUB's modules are imported in the helper: this process needs them only if the helper fails.
+    then waits for the page starts and the path to write to, and last makes the cache writes
+    `handed` over to it (`publish.cache.hand_over`); None: the EPUB is made here. The EPUB's
+    modules are imported in the helper: this process needs them only if the helper fails.
     It first walks the glyphs this process's PDF font subsets need (`_walk_print_glyphs`)."""
     from publish.worker import Channel, Worker
 
     def work(channel: Channel) -> None:
         import dataclasses
 
+        from publish.cache import write_handed
         from publish.epub.writer import prepare_epub, titles_cut, write_epub
         from publish.model import PageStart
 
@@ -486,6 +497,7 @@ def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: 
             words = tuple(tuple(w) for w in channel.receive())
         write_epub(issue, Path(path), page_starts=tuple(PageStart(*s) for s in starts),
                    prepared=dataclasses.replace(prepared, title_words=words))
+        write_handed(handed)  # the build's cache writes handed over to this helper (`cache.hand_over`)
 
     return Worker.start(work)
 

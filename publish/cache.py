@@ -114,17 +114,53 @@ def put_bytes(kind: str, key: str, data: bytes, *, at_once: bool = False) -> Non
     if at_once:
         if held is not None:
             held[1].pop(path, None)  # an older value held for the same entry must not overwrite it
+            held[2].discard(path)
         _write(path, kind, key, data)
         return
     if held is not None and held[0] == os.getpid():
         held[1][path] = (kind, key, data if type(data) is bytes else bytes(data))
+        held[2].discard(path)  # written again: this process's to make, whatever was handed over
         return
     _write(path, kind, key, data)
 
 
-# The writes `writes_held` holds: (the process that holds them, entry path → (kind, key, data)).
-_held: ContextVar[tuple[int, dict[Path, tuple[str, str, bytes]]] | None] = ContextVar(
+# The writes `writes_held` holds: (the process that holds them, entry path → (kind, key, data), the
+# paths handed over to a helper: `hand_over`).
+_held: ContextVar[tuple[int, dict[Path, tuple[str, str, bytes]], set[Path]] | None] = ContextVar(
     "publish_cache_held", default=None)
+
+
+def hand_over() -> list[Path]:
+    """Leave the writes held so far to a helper forked next, which makes them (`write_handed`,
+    given what this returns): this process's flush passes them by — they stay held, and read —
+    until `take_back`. Why: a build's helper that has time to spare (the EPUB helper) makes the
+    writes of the build's reading (the parsed articles, some dozens of files) instead of the build.
+    (An entry written `at_once` is never held, so it is never handed over: the helper's copy of a
+    handed entry is the last value this process held for it.)"""
+    held = _held.get()
+    if held is None or held[0] != os.getpid():
+        return []
+    paths = [p for p in held[1] if p not in held[2]]
+    held[2].update(paths)
+    return paths
+
+
+def take_back(paths: Iterable[Path]) -> None:
+    """The helper the writes `paths` were handed over to failed: they are this process's to make."""
+    held = _held.get()
+    if held is not None and held[0] == os.getpid():
+        held[2].difference_update(paths)
+
+
+def write_handed(paths: Iterable[Path]) -> None:
+    """In a helper: make the writes its parent handed over to it (`hand_over`), as held at the fork."""
+    held = _held.get()
+    if held is None:
+        return
+    for path in paths:
+        entry = held[1].get(path)
+        if entry is not None:
+            _write(path, *entry)
 
 
 @contextmanager
@@ -135,15 +171,21 @@ def writes_held() -> Iterator[Callable[[], None]]:
     Why: a build writes some dozens of entries (parsed articles, composed text, pages, page
     streams, pictures) on its critical path, while later it only waits for its EPUB helper; the
     build flushes them then. A helper forked meanwhile reads what was held before the fork and
-    writes its own entries at once (it is another process: the hold is this process's only).
+    writes its own entries at once (it is another process: the hold is this process's only); the
+    writes held before the fork can be left to it (`hand_over`).
     """
     held: dict[Path, tuple[str, str, bytes]] = {}
-    token = _held.set((os.getpid(), held))
+    handed: set[Path] = set()  # left to a helper (`hand_over`): passed by, but kept for reading
+    token = _held.set((os.getpid(), held, handed))
 
     def flush() -> None:
-        while held:  # one at a time: a worker thread running in this context may still add some
-            path, (kind, key, data) = held.popitem()
-            _write(path, kind, key, data)
+        while True:  # again until none is left: a worker thread in this context may add some
+            todo = [p for p in held if p not in handed]
+            if not todo:
+                return
+            for path in todo:
+                kind, key, data = held.pop(path)
+                _write(path, kind, key, data)
 
     try:
         yield flush

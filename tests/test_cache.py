@@ -336,6 +336,46 @@ def test_an_entry_is_made_where_no_lock_can_be_taken(tmp_path, monkeypatch):
     assert cache.get_bytes("lock", "a") is None
 
 
+def test_writes_handed_over_are_passed_by_by_the_flush_made_by_the_helper_or_taken_back(in_tmp):
+    from publish.worker import Worker
+
+    with cache.writes_held() as flush:
+        cache.put_bytes("held", "read", b"parsed")
+        handed = cache.hand_over()
+        assert len(handed) == 1 and cache.hand_over() == []  # nothing new to hand over
+        cache.put_bytes("held", "paged", b"pages")  # after the hand-over: this process's
+
+        def work(channel) -> None:
+            cache.write_handed(handed)
+            channel.reply(_on_disk("held", "read"))
+
+        child = Worker.start(work)
+        if child is None:
+            pytest.skip("no helper process here")
+        assert child.receive() is True and child.wait()
+        flush()
+        assert _on_disk("held", "paged")
+        assert cache.get_bytes("held", "read") == b"parsed"  # still held here, and read
+
+    # a helper that failed: the flush makes them after all
+    (in_tmp / "entries").rename(in_tmp / "old")
+    with cache.writes_held() as flush:
+        cache.put_bytes("held", "read", b"parsed")
+        handed = cache.hand_over()
+        flush()
+        assert not _on_disk("held", "read")  # passed by: the helper's
+        cache.take_back(handed)
+        flush()
+        assert _on_disk("held", "read")
+    # written again after the hand-over: this process's again
+    with cache.writes_held() as flush:
+        cache.put_bytes("held", "again", b"one")
+        cache.hand_over()
+        cache.put_bytes("held", "again", b"two")
+        flush()
+    assert cache.get_bytes("held", "again") == b"two" and _on_disk("held", "again")
+
+
 def test_held_writes_are_dropped_when_the_block_fails(in_tmp):
     with pytest.raises(RuntimeError), cache.writes_held():
         cache.put_bytes("held", "a", b"data")

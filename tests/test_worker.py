@@ -162,6 +162,64 @@ def test_a_failed_epub_child_leaves_the_epub_to_the_build(tmp_path, monkeypatch)
     assert rescued == _build_bytes(tmp_path / "serial")
 
 
+def _parent_writes(monkeypatch) -> list[str]:
+    """The kinds of the cache entries this process writes from now on (a helper's are its own);
+    the articles read earlier in this process are forgotten, so that the build parses them."""
+    from collections import OrderedDict
+
+    from publish import cache
+    from publish.sources import article
+
+    monkeypatch.setattr(article, "_KEPT", OrderedDict())
+
+    kinds: list[str] = []
+    real = cache._write
+    parent = os.getpid()
+
+    def spy(path, kind, key, data):
+        if os.getpid() == parent:
+            kinds.append(kind)
+        real(path, kind, key, data)
+
+    monkeypatch.setattr(cache, "_write", spy)
+    return kinds
+
+
+def _articles_on_disk(cache_dir: Path) -> int:
+    return len(list((cache_dir / "entries" / "articles").rglob("*.bin")))
+
+
+@linux_fork
+def test_the_epub_helper_makes_the_cache_writes_of_the_builds_reading(tmp_path, monkeypatch):
+    from publish.sources import load_issue
+
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    kinds = _parent_writes(monkeypatch)
+    _build_bytes(tmp_path / "out")
+    # every parsed article is kept — by the helper, not by the build, which wrote its own entries
+    assert _articles_on_disk(tmp_path / "cache") == len(load_issue(SAMPLE).articles)
+    assert "articles" not in kinds and "paginated" in kinds
+
+
+@linux_fork
+def test_a_failed_epub_helper_leaves_the_cache_writes_handed_to_it_to_the_build(tmp_path, monkeypatch):
+    from publish.sources import load_issue
+
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+
+    def failing_child(*args):
+        def work(channel: Channel) -> None:
+            raise RuntimeError("the child fails")
+
+        return Worker.start(work)
+
+    monkeypatch.setattr(build_mod, "_start_epub_child", failing_child)
+    kinds = _parent_writes(monkeypatch)
+    _build_bytes(tmp_path / "out")
+    assert _articles_on_disk(tmp_path / "cache") == len(load_issue(SAMPLE).articles)
+    assert kinds.count("articles") == len(load_issue(SAMPLE).articles)
+
+
 @linux_fork
 def test_an_epub_error_is_raised_by_the_build_and_nothing_is_written(tmp_path, monkeypatch):
     import publish.epub.writer as writer
