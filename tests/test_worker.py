@@ -383,6 +383,10 @@ def test_the_titles_words_cut_by_the_build_reach_the_helpers_epub(tmp_path, monk
 @linux_fork
 def test_the_titles_words_cut_by_the_helper_when_it_is_free_first(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    # A cache of its own: with the suite's, an earlier build of the sample leaves its pages stored
+    # (`paginate.stored`), the pagination below is never called, the pages do not wait, and the build
+    # may be free first and cut the words itself.
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
     parent = os.getpid()
     marker = tmp_path / "cut-by"
     _words_cut_by(marker, monkeypatch)
