@@ -120,7 +120,8 @@ class CharMap(Mapping):
 
     @classmethod
     def from_parts(cls, parts: dict[str, bytes]) -> CharMap:
-        """The map `parts` gave; ValueError when they do not make one (a damaged or foreign entry)."""
+        """The map `parts` gave; ValueError when their sizes do not agree. (The cache's seal vouches
+        for the bytes `parts` wrote; their order is not checked again: ~1 ms a face, every build.)"""
         starts, ends, firsts, chosen = (array.array(t) for t in "IIHI")
         starts.frombytes(parts["starts"])
         ends.frombytes(parts["ends"])
@@ -128,8 +129,6 @@ class CharMap(Mapping):
         chosen.frombytes(parts["chosen"])
         if not len(starts) == len(ends) == len(firsts) or len(chosen) % 2:
             raise ValueError("a character map's parts do not agree")
-        if any(map(operator.gt, starts, ends)) or any(map(operator.ge, ends[:-1], starts[1:])):
-            raise ValueError("a character map's ranges overlap")
         return cls(starts, ends, firsts, dict(zip(chosen[0::2], chosen[1::2], strict=True)))
 
 
