@@ -68,8 +68,22 @@ def _u16_array(data: bytes, offset: int, count: int) -> array.array:
 def parse_cmap(data: bytes) -> tuple[array.array, array.array] | None:
     """(code points, glyph ids), sorted, from the best Unicode subtable; None if unsupported.
 
-    Preference as fontTools' getBestCmap: (3,10), (0,6), (0,4), (3,1), (0,3), (0,2), (0,1), (0,0).
+    Preference as fontTools' getBestCmap (`_best_subtable`).
     """
+    best = _best_subtable(data)
+    if best is None:
+        return None
+    fmt, offset = best
+    if fmt == 12:
+        return _cmap12(data, offset)
+    if fmt == 4:
+        return _cmap4(data, offset)
+    return None
+
+
+def _best_subtable(data: bytes) -> tuple[int, int] | None:
+    """(format, offset) of the Unicode subtable fontTools' getBestCmap would take, by preference
+    (3,10), (0,6), (0,4), (3,1), (0,3), (0,2), (0,1), (0,0); None when the cmap has none of them."""
     _, num = struct.unpack_from(">HH", data, 0)
     subtables: dict[tuple[int, int], int] = {}
     for k in range(num):
@@ -79,11 +93,7 @@ def parse_cmap(data: bytes) -> tuple[array.array, array.array] | None:
         if key in subtables:
             offset = subtables[key]
             (fmt,) = struct.unpack_from(">H", data, offset)
-            if fmt == 12:
-                return _cmap12(data, offset)
-            if fmt == 4:
-                return _cmap4(data, offset)
-            return None
+            return fmt, offset
     return None
 
 
@@ -91,33 +101,27 @@ def parse_cmap_ranges(data: bytes) -> tuple[array.array, array.array, array.arra
     """As `parse_cmap`, as ranges: (first code points, last code points, first glyph ids), sorted
     and not overlapping — a format 12 subtable's own groups when they are so (every font that
     follows the specification), else one range per code point. None if unsupported."""
-    _, num = struct.unpack_from(">HH", data, 0)
-    subtables: dict[tuple[int, int], int] = {}
-    for k in range(num):
-        platform, encoding, offset = struct.unpack_from(">HHI", data, 4 + 8 * k)
-        subtables.setdefault((platform, encoding), offset)
-    for key in ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0)):
-        if key in subtables:
-            offset = subtables[key]
-            (fmt,) = struct.unpack_from(">H", data, offset)
-            if fmt == 12:
-                starts, ends, glyphs = _groups12(data, offset)
-                # (three passes at C speed: ~15,600 groups in a CJK face)
-                ordered = 0 not in glyphs and all(map(operator.gt, starts[1:], ends[:-1]))
-                if ordered and all(map(operator.le, starts, ends)):
-                    if max(map(operator.sub, map(operator.add, glyphs, ends), starts), default=0) > 0xFFFF:
-                        raise struct.error("a cmap format 12 group beyond glyph 65535")
-                    return starts, ends, array.array("H", glyphs)
-                cps, gids = _cmap12(data, offset)
-            elif fmt == 4:
-                cps, gids = _cmap4(data, offset)
-            else:
-                return None
-            keep = [i for i in range(len(cps)) if i == 0 or cps[i] != cps[i - 1]]  # of a code point twice, the first
-            if len(keep) != len(cps):
-                cps, gids = array.array("I", (cps[i] for i in keep)), array.array("H", (gids[i] for i in keep))
-            return cps, cps, gids
-    return None
+    best = _best_subtable(data)
+    if best is None:
+        return None
+    fmt, offset = best
+    if fmt == 12:
+        starts, ends, glyphs = _groups12(data, offset)
+        # (three passes at C speed: ~15,600 groups in a CJK face)
+        ordered = 0 not in glyphs and all(map(operator.gt, starts[1:], ends[:-1]))
+        if ordered and all(map(operator.le, starts, ends)):
+            if max(map(operator.sub, map(operator.add, glyphs, ends), starts), default=0) > 0xFFFF:
+                raise struct.error("a cmap format 12 group beyond glyph 65535")
+            return starts, ends, array.array("H", glyphs)
+        cps, gids = _cmap12(data, offset)
+    elif fmt == 4:
+        cps, gids = _cmap4(data, offset)
+    else:
+        return None
+    keep = [i for i in range(len(cps)) if i == 0 or cps[i] != cps[i - 1]]  # of a code point twice, the first
+    if len(keep) != len(cps):
+        cps, gids = array.array("I", (cps[i] for i in keep)), array.array("H", (gids[i] for i in keep))
+    return cps, cps, gids
 
 
 def _groups12(data: bytes, offset: int) -> tuple[array.array, array.array, array.array]:
