@@ -36,6 +36,7 @@ import importlib.util
 import marshal
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -223,8 +224,6 @@ def making(kind: str, key: str, wait: float = 2.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 # polled, not blocking: a lock never freed must not stop the build
-                import time
-
                 now = time.monotonic()
                 deadline = deadline or now + wait
                 if now >= deadline:
@@ -371,6 +370,70 @@ def file_digest(path: Path) -> str:
         digest = _sha256_of(path)
     put_bytes("digest", stat_key, digest.encode("ascii"))
     return digest
+
+
+# A file whose last change (of its content: mtime; of anything: ctime) is older than this has
+# settled: a later change gets a later timestamp even where the file system keeps them to the
+# second or to two (FAT's modification times), so its identity can be told from `os.stat`.
+SETTLED_S = 3.0
+
+
+def file_identity(path: Path) -> str:
+    """What a result computed from a file's content is kept under (a font's metrics, its glyph
+    walks and subsets): for a settled file (`SETTLED_S`) what the file system vouches for — the
+    resolved path, device, inode, size, modification and change times —, else its content digest
+    (`file_digest`).
+
+    Why not always the digest: hashing a book's faces (~80 MB) cost a cold build ~0.06 s of CPU,
+    and the build waited for it before forking its helpers; a warm build already trusted the file
+    system for it (the digest is memoised by path, size and mtime). The change time is stricter
+    than that memo: the system sets it at every write and `utime` cannot set it back, so a font
+    rewritten in place — same size, old modification time put back — has another identity, and
+    a renamed-in file (an upgrade) another inode. A file changed in the last seconds could change
+    again within the same timestamp tick unseen: it is identified by its content. (On Windows
+    `st_ctime` is the creation time: there, as for the memo everywhere, a same-size rewrite with
+    its modification time put back would not be seen.) Raises OSError for a file that cannot be
+    looked at."""
+    st = path.stat()
+    if _settled(st):
+        return _stat_identity(path, st)
+    return file_digest(path)
+
+
+def known_identity(path: Path) -> str | None:
+    """`file_identity(path)` when it needs no hashing (a settled file, or a memoised digest), else
+    None (also for a file that cannot be looked at: `file_identity` then says why)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if _settled(st):
+        return _stat_identity(path, st)
+    return known_digest(path)
+
+
+def identities_soon(paths: Iterable[Path]) -> None:
+    """`digest_soon` for the files whose `file_identity` will need their content hashed (those
+    not settled); `digests_done` must be called before the process forks."""
+    fresh = []
+    for path in paths:
+        try:
+            if _settled(path.stat()):
+                continue
+        except OSError:
+            pass  # `digest_soon` skips it; `file_identity` raises where it is needed
+        fresh.append(path)
+    if fresh:
+        digest_soon(fresh)
+
+
+def _settled(st: os.stat_result) -> bool:
+    return time.time() - max(st.st_mtime, st.st_ctime) > SETTLED_S
+
+
+def _stat_identity(path: Path, st: os.stat_result) -> str:
+    fields = (str(path.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return "stat-" + hashlib.sha256(repr(fields).encode("utf-8")).hexdigest()
 
 
 def known_digest(path: Path) -> str | None:

@@ -268,10 +268,11 @@ def _check_fonts(fonts: FontSet, issue: Issue, layout: Layout | None, path: Path
             return fonts  # coverage by a role that does not exist cannot be told
         roles = element_roles(layout)
     # The files of the faces the layout's roles start with are read now (coverage): on a cold cache
-    # they are hashed on a thread meanwhile (`cache.digest_soon`). Fallback faces are read only if
-    # a character needs them.
+    # those changed in the last seconds are hashed on a thread meanwhile (`cache.identities_soon`;
+    # a settled file's identity needs no hashing). Fallback faces are read only if a character
+    # needs them.
     used = fonts.roles.values() if roles is None else [fonts.roles[r] for r in dict.fromkeys(roles.values())]
-    cache.digest_soon(dict.fromkeys(role.face.path for role in used))
+    cache.identities_soon(dict.fromkeys(role.face.path for role in used))
     if memo is None:
         found.add(coverage(fonts, issue, roles=roles), FontError)  # a character without a glyph
     else:

@@ -464,7 +464,7 @@ def test_a_file_the_thread_cannot_read_fails_where_its_digest_is_asked_for(in_tm
     assert cache.known_digest(in_tmp / "missing.bin") is None
 
 
-def test_a_face_read_on_a_cold_cache_has_its_file_hashed_on_the_thread(in_tmp, monkeypatch):
+def test_a_face_changed_in_the_last_seconds_is_read_while_its_file_is_hashed_on_the_thread(in_tmp, monkeypatch):
     import hashlib
 
     from fonts_support import need_cjk_fonts
@@ -472,17 +472,129 @@ def test_a_face_read_on_a_cold_cache_has_its_file_hashed_on_the_thread(in_tmp, m
     from publish.fonts import faceinfo, load_fonts
 
     need_cjk_fonts()
-    path = load_fonts().face("body").path
+    face = load_fonts().face("body")
+    path = in_tmp / face.path.name
+    shutil.copyfile(face.path, path)  # written just now: not settled
     monkeypatch.setattr(faceinfo, "_memo", {})
     where = _hashed_where(monkeypatch)
-    info = faceinfo.face_info(path, load_fonts().face("body").index)
+    info = faceinfo.face_info(path, face.index)
     assert where == ["publish-digests"]
-    assert info.digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert info.identity == hashlib.sha256(path.read_bytes()).hexdigest()
     cache.digests_done()
     assert not _digest_threads()
 
 
-def test_a_cold_preflight_queues_its_font_files_before_reading_them_and_leaves_no_thread(in_tmp, monkeypatch):
+# ── a settled file's identity, told by the file system ──────────────────────────────────────
+def _aged(monkeypatch) -> None:
+    """Every file counts as settled (as if its last change were an hour older)."""
+    monkeypatch.setattr(cache, "SETTLED_S", -3600.0)
+
+
+def _never_hashed(monkeypatch) -> None:
+    monkeypatch.setattr(cache, "_sha256_of", lambda path: pytest.fail(f"{path} hashed"))
+
+
+def _rewritten_unseen_by_mtime(path: Path, data: bytes) -> None:
+    """`data` written over `path` in place (same inode), with its old modification time put back;
+    waits until the system's change time has moved (its clock ticks in steps)."""
+    before = path.stat()
+    deadline = time.monotonic() + 5
+    while True:
+        with path.open("r+b") as f:
+            f.write(data)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        now = path.stat()
+        if now.st_ctime_ns != before.st_ctime_ns or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    assert (now.st_size, now.st_mtime_ns, now.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+
+
+def test_a_settled_files_identity_is_told_without_reading_it_and_changes_with_every_write(in_tmp, monkeypatch):
+    f = in_tmp / "face.otf"
+    f.write_bytes(b"A" * 70000)
+    _aged(monkeypatch)
+    _never_hashed(monkeypatch)
+    first = cache.file_identity(f)
+    assert first == cache.file_identity(f) == cache.known_identity(f)  # stable, and known without hashing
+    assert first.startswith("stat-") and cache.known_digest(f) is None
+    # the same size, the old modification time put back: the change time (which utime cannot
+    # set) still tells the write
+    _rewritten_unseen_by_mtime(f, b"B" * 70000)
+    assert cache.file_identity(f) != first
+    # another file, the same bytes: another identity (a kept result is never taken for a file
+    # the system does not vouch is the same one)
+    g = in_tmp / "copy.otf"
+    shutil.copy2(f, g)
+    assert cache.file_identity(g) not in (first, cache.file_identity(f))
+    with pytest.raises(OSError):
+        cache.file_identity(in_tmp / "missing.otf")
+    assert cache.known_identity(in_tmp / "missing.otf") is None
+
+
+def test_a_file_changed_in_the_last_seconds_is_identified_by_its_content(in_tmp, monkeypatch):
+    import hashlib
+
+    f = in_tmp / "face.otf"
+    f.write_bytes(b"A" * 70000)
+    assert cache.known_identity(f) is None  # not settled, not hashed yet
+    where = _hashed_where(monkeypatch)
+    cache.identities_soon([f, in_tmp / "missing.otf"])
+    assert cache.file_identity(f) == hashlib.sha256(b"A" * 70000).hexdigest()
+    cache.digests_done()
+    assert where == ["publish-digests"]
+    _aged(monkeypatch)
+    cache.identities_soon([f])  # settled now: nothing to hash
+    cache.digests_done()
+    assert where == ["publish-digests"] and cache.file_identity(f).startswith("stat-")
+
+
+def test_a_settled_font_rewritten_in_place_unseen_by_size_and_mtime_is_read_again(in_tmp, monkeypatch):
+    from fontTools.fontBuilder import FontBuilder
+
+    from publish.fonts import faceinfo
+
+    def font(family: str, advance: int) -> bytes:
+        fb = FontBuilder(1000, isTTF=False)
+        fb.setupGlyphOrder([".notdef", "uni4E00"])
+        fb.setupCharacterMap({0x4E00: "uni4E00"})
+        from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+        pen = T2CharStringPen(advance, None)
+        pen.moveTo((0, 0))
+        pen.lineTo((500, 0))
+        pen.lineTo((250, 700))
+        pen.closePath()
+        fb.setupCFF(f"{family}-Regular", {"FullName": f"{family} Regular"},
+                    {".notdef": pen.getCharString(), "uni4E00": pen.getCharString()}, {})
+        fb.setupHorizontalMetrics({".notdef": (advance, 0), "uni4E00": (advance, 0)})
+        fb.setupHorizontalHeader(ascent=880, descent=-120)
+        fb.setupNameTable({"familyName": family, "styleName": "Regular"})
+        fb.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWeightClass=400)
+        fb.setupPost()
+        path = in_tmp / "built.otf"
+        fb.save(str(path))
+        return path.read_bytes()
+
+    one, two = font("Probe", 1000), font("Other", 900)
+    size = max(len(one), len(two)) + 64
+    one, two = one.ljust(size, b"\0"), two.ljust(size, b"\0")  # tables are found by offset: padding is ignored
+    path = in_tmp / "face.otf"
+    path.write_bytes(one)
+    _aged(monkeypatch)
+    _never_hashed(monkeypatch)
+    monkeypatch.setattr(faceinfo, "_memo", {})
+    first = faceinfo.face_info(path)
+    assert (first.family, first.advance_units("一")) == ("Probe", 1000)
+    monkeypatch.setattr(faceinfo, "_memo", {})
+    assert faceinfo.face_info(path).identity == first.identity  # kept: found again, not read
+    _rewritten_unseen_by_mtime(path, two)
+    monkeypatch.setattr(faceinfo, "_memo", {})
+    second = faceinfo.face_info(path)
+    assert (second.family, second.advance_units("一")) == ("Other", 900)
+
+
+def test_a_cold_preflight_queues_its_fresh_font_files_before_reading_them_and_leaves_no_thread(in_tmp, monkeypatch):
 
     from fonts_support import EXAMPLES, need_cjk_fonts
 
@@ -490,6 +602,7 @@ def test_a_cold_preflight_queues_its_font_files_before_reading_them_and_leaves_n
     from publish.preflight import preflight
 
     need_cjk_fonts()
+    monkeypatch.setattr(cache, "SETTLED_S", 1e12)  # every font file as if changed just now
     monkeypatch.setattr(faceinfo, "_memo", {})
     events: list[tuple[str, object]] = []
     real_soon, real_read = cache.digest_soon, faceinfo._read
@@ -499,9 +612,9 @@ def test_a_cold_preflight_queues_its_font_files_before_reading_them_and_leaves_n
         events.append(("queued", {str(p) for p in paths}))
         return real_soon(paths)
 
-    def read(path, index, digest):
+    def read(path, index, identity):
         events.append(("read", str(path)))
-        return real_read(path, index, digest)
+        return real_read(path, index, identity)
 
     monkeypatch.setattr(cache, "digest_soon", soon)
     monkeypatch.setattr(faceinfo, "_read", read)
@@ -514,6 +627,27 @@ def test_a_cold_preflight_queues_its_font_files_before_reading_them_and_leaves_n
     assert {f for kind, f in events if kind == "read"} <= events[0][1]
     assert len(events[0][1]) >= 2
     # what was read is kept under each file's digest: a second reading finds it
+    monkeypatch.setattr(faceinfo, "_memo", {})
+    monkeypatch.setattr(faceinfo, "_read", lambda *a: pytest.fail("read again"))
+    assert preflight(EXAMPLES / "sample").ok
+
+
+def test_a_cold_preflight_of_settled_font_files_hashes_none_of_them(in_tmp, monkeypatch):
+    from fonts_support import EXAMPLES, need_cjk_fonts
+
+    from publish.fonts import faceinfo
+    from publish.preflight import preflight
+
+    need_cjk_fonts()
+    _aged(monkeypatch)
+    _never_hashed(monkeypatch)
+    monkeypatch.setattr(faceinfo, "_memo", {})
+    read: list[str] = []
+    real_read = faceinfo._read
+    monkeypatch.setattr(faceinfo, "_read", lambda path, *a: read.append(str(path)) or real_read(path, *a))
+    assert preflight(EXAMPLES / "sample").ok
+    assert len(set(read)) >= 2 and not _digest_threads()
+    # kept under each file's identity: a second reading finds it
     monkeypatch.setattr(faceinfo, "_memo", {})
     monkeypatch.setattr(faceinfo, "_read", lambda *a: pytest.fail("read again"))
     assert preflight(EXAMPLES / "sample").ok

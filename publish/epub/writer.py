@@ -261,7 +261,7 @@ def _drawn_cover(issue: Issue, fonts: Any | None) -> bytes:
 
         raster = (pillow, features.version("freetype2"), features.version("raqm"))
         code = hashlib.sha256(Path(cover_mod.__file__).read_bytes()).hexdigest()
-        font_ids = [(cache.file_digest(f.path), f.index) for f in (faces.display, faces.label)]
+        font_ids = [(cache.file_identity(f.path), f.index) for f in (faces.display, faces.label)]
     except (ImportError, OSError):
         return cover_mod.draw_cover(issue, faces)
     key = repr((issue.magazine, issue.label, issue.date.isoformat(), issue.publisher,

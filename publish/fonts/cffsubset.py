@@ -593,10 +593,10 @@ def _face_key(path: Path, face_index: int) -> str | None:
     from publish import cache
 
     try:
-        digest = cache.file_digest(Path(path))
+        identity = cache.file_identity(Path(path))
     except OSError:
         return None
-    return f"{digest}#{face_index}\0{cache.module_digest(__name__)}"
+    return f"{identity}#{face_index}\0{cache.module_digest(__name__)}"
 
 
 def _owner_code(owner: tuple) -> int:

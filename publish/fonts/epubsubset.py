@@ -597,7 +597,7 @@ def _layout_key(info: FaceInfo, options: Any, language: str | None) -> str:
 
     systems = language_systems(language)
     return "\0".join((
-        f"{info.digest}#{info.index}",
+        f"{info.identity}#{info.index}",
         ",".join(sorted(systems)) if systems else "*",
         repr(sorted(vars(options).items())),  # every option, so that no change of them is missed
         f"fontTools {fontTools.version}",

@@ -138,7 +138,7 @@ class FaceInfo:
 
     path: Path
     index: int
-    digest: str  # SHA-256 of the font file
+    identity: str  # the font file's identity (`cache.file_identity`): what kept results are keyed by
     family: str  # preferred (typographic) family, English if present
     style: str  # preferred subfamily, e.g. "Regular", "Bold"
     full_name: str
@@ -190,12 +190,12 @@ class FaceInfo:
         return f"{self.family} {self.style} ({where})"
 
 
-def _read(path: Path, index: int, digest: str) -> FaceInfo:
+def _read(path: Path, index: int, identity: str) -> FaceInfo:
     """The face's `FaceInfo` read with struct (`_read_direct`); fontTools reads what that leaves."""
     try:
-        return _read_direct(path, index, digest)
+        return _read_direct(path, index, identity)
     except (Unusual, struct.error, ValueError, LookupError, IndexError):  # LookupError: an unknown codec
-        return _read_fonttools(path, index, digest)
+        return _read_fonttools(path, index, identity)
 
 
 def _char_map(tables: dict[bytes, bytes], advances, lsb, upem: int, num_glyphs: int,
@@ -233,7 +233,7 @@ def _char_map(tables: dict[bytes, bytes], advances, lsb, upem: int, num_glyphs: 
 _OS2_SIZE = {0: 78, 1: 86, 2: 96, 3: 96, 4: 96, 5: 100}
 
 
-def _read_direct(path: Path, index: int, digest: str) -> FaceInfo:
+def _read_direct(path: Path, index: int, identity: str) -> FaceInfo:
     """`_read_fonttools` with struct: head, hhea, maxp, OS/2, post and name read straight from the
     file (OpenType 1.9), names decoded as fontTools decodes them (`names.decode`). Checked
     equal to the fontTools reader on every installed face; anything unusual raises, and fontTools
@@ -275,7 +275,7 @@ def _read_direct(path: Path, index: int, digest: str) -> FaceInfo:
     return FaceInfo(
         path=path,
         index=index,
-        digest=digest,
+        identity=identity,
         family=best(names, (16, 1), NAME_PREFERENCE),
         style=best(names, (17, 2), NAME_PREFERENCE),
         full_name=best(names, (4,), NAME_PREFERENCE),
@@ -297,7 +297,7 @@ def _read_direct(path: Path, index: int, digest: str) -> FaceInfo:
     )
 
 
-def _read_fonttools(path: Path, index: int, digest: str) -> FaceInfo:
+def _read_fonttools(path: Path, index: int, identity: str) -> FaceInfo:
     from fontTools.ttLib import TTFont
 
     from publish.fonts import sfnt
@@ -328,7 +328,7 @@ def _read_fonttools(path: Path, index: int, digest: str) -> FaceInfo:
     return FaceInfo(
         path=path,
         index=index,
-        digest=digest,
+        identity=identity,
         family=_best_name(name, (16, 1)),
         style=_best_name(name, (17, 2)),
         full_name=_best_name(name, (4,)),
@@ -410,10 +410,10 @@ def _decodable(rec) -> bool:
 _memo: dict[tuple[str, int, int, int], FaceInfo] = {}
 
 
-def _face_key(digest: str, index: int) -> str:
+def _face_key(identity: str, index: int) -> str:
     # "ranges": entries hold the character map as ranges (`CharMap.parts`), not as the code
     # points the format before held
-    return f"{digest}#{index}\0ranges"
+    return f"{identity}#{index}\0ranges"
 
 
 def face_info(path: Path, index: int = 0) -> FaceInfo:
@@ -423,11 +423,11 @@ def face_info(path: Path, index: int = 0) -> FaceInfo:
     hit = _memo.get(memo_key)
     if hit is not None:
         return hit
-    # A file hashed before (its digest memoised under its path, size and mtime): the metrics kept
-    # under its digest. Else (a cold cache) the face is read while a thread hashes the file
-    # (`cache.digest_soon`): its digest is only needed to keep what was read.
-    digest = cache.known_digest(path)
-    stored = cache.get_value("face", _face_key(digest, index)) if digest is not None else None
+    # A settled file (or one hashed before): the metrics kept under its identity. Else (a file
+    # changed in the last seconds, on a cold cache) the face is read while a thread hashes the
+    # file (`cache.digest_soon`): its identity is only needed to keep what was read.
+    identity = cache.known_identity(path)
+    stored = cache.get_value("face", _face_key(identity, index)) if identity is not None else None
     info: FaceInfo | None = None
     if isinstance(stored, dict):
         try:
@@ -438,11 +438,11 @@ def face_info(path: Path, index: int = 0) -> FaceInfo:
         except Exception:
             info = None
     if info is None:
-        if digest is None:
+        if identity is None:
             cache.digest_soon([path])
         info = _read(path, index, "")
-        digest = digest or cache.file_digest(path)
-        info = dataclasses.replace(info, digest=digest)
+        identity = identity or cache.file_identity(path)
+        info = dataclasses.replace(info, identity=identity)
         fields = {
             k: getattr(info, k)
             for k in FaceInfo.__dataclass_fields__
@@ -450,7 +450,7 @@ def face_info(path: Path, index: int = 0) -> FaceInfo:
         }
         cache.put_value(
             "face",
-            _face_key(digest, index),
+            _face_key(identity, index),
             {"fields": fields, "cmap": info.cmap.parts(), "advances": info.advances.tobytes()},
         )
     _memo[memo_key] = info

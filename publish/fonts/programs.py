@@ -30,7 +30,7 @@ PDF_DROP_TABLES = ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG
 
 
 def _chars_key(info: FaceInfo, chars: str, what: str) -> str:
-    return f"{what}\0{info.digest}#{info.index}\0{''.join(sorted(set(chars)))}"
+    return f"{what}\0{info.identity}#{info.index}\0{''.join(sorted(set(chars)))}"
 
 
 def _subsetter_font(info: FaceInfo):
@@ -284,7 +284,7 @@ def pdf_cff(info: FaceInfo, used: dict[int, str]) -> bytes:
     items = sorted(used.items())
     # Codes are code points except outside the BMP: the characters in code order say it all.
     astral = [(c, ch) for c, ch in items if ord(ch) != c]
-    key = f"pdf-cff\0{info.digest}#{info.index}\0{''.join(ch for _, ch in items)}\0{astral!r}"
+    key = f"pdf-cff\0{info.identity}#{info.index}\0{''.join(ch for _, ch in items)}\0{astral!r}"
     hit = cache.get_bytes("pdf", key)
     if hit is not None:
         return hit
