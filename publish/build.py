@@ -129,7 +129,7 @@ def build(
     from publish.cache import writes_held
 
     out = Path(out_dir)
-    with _gc_paused(), writes_held() as flush_cache:
+    with _gc_paused(), writes_held() as flush_cache, _made_ahead(epub):
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders, out=out,
                            strict_fonts=strict_fonts, pdf=pdf, allow_outside=allow_outside)
@@ -174,7 +174,7 @@ def render(
     """
     from publish.cache import writes_held
 
-    with _gc_paused(), writes_held() as flush_cache:
+    with _gc_paused(), writes_held() as flush_cache, _made_ahead(epub):
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders,
                            strict_fonts=strict_fonts, pdf=pdf, allow_outside=allow_outside)
@@ -218,6 +218,32 @@ class _gc_paused:
     def __exit__(self, *exc: object) -> None:
         if self.was_enabled:
             gc.enable()
+
+
+@contextmanager
+def _made_ahead(epub: bool) -> Iterator[None]:
+    """What a cold cache lacks and no issue decides, made by a helper forked now, while this
+    process reads and checks the issue on one core (`publish.worker`; the EPUB helper is forked
+    after that): jieba's dictionary surveyed for the EPUB's title words
+    (`publish.epub.words.keep_survey`, ~0.1 s of CPU), which the EPUB helper — the last process of
+    a cold build to finish — would otherwise make. Only where it was never made: the dictionary's
+    digest is not memoised (a stat and a cache read). The helper is waited for when the block
+    ends; without it (no fork, or it failed) the survey is made where it is needed, as before."""
+    helper = None
+    if epub:
+        from publish import cache
+        from publish.epub import words
+
+        path = words.dictionary_file()
+        if path is not None and cache.known_digest(path) is None:
+            from publish.worker import Worker
+
+            helper = Worker.start(lambda channel: words.keep_survey(path))
+    try:
+        yield
+    finally:
+        if helper is not None:
+            helper.wait()
 
 
 def prepare(

@@ -193,3 +193,88 @@ def test_titles_are_cut_without_importing_jieba(tmp_path):
                              check=True).stdout.split("\n")
         assert out[0] == "[['全市', '人大代表', '通讯员', '培训班']]"
         assert out[1] == "False False"
+
+
+# ── the survey made ahead (a cold build's first helper) ─────────────────────────────────────
+def _counting_surveys(monkeypatch, log: Path | None = None) -> list[int]:
+    """Every survey made from now on, by process id (also in processes forked later, which append
+    to `log`)."""
+    import os
+
+    made: list[int] = []
+    real = words._survey
+
+    def survey(data):
+        made.append(os.getpid())
+        if log is not None:
+            with log.open("a") as f:
+                f.write(f"{os.getpid()}\n")
+        return real(data)
+
+    monkeypatch.setattr(words, "_survey", survey)
+    return made
+
+
+def test_a_survey_kept_ahead_is_what_the_cut_reads(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    made = _counting_surveys(monkeypatch)
+    words.keep_survey()
+    words.keep_survey()  # kept already: not made again
+    assert len(made) == 1
+    assert words.cut(["全市人大代表通讯员培训班"]) == [["全市", "人大代表", "通讯员", "培训班"]]
+    assert len(made) == 1
+
+
+def test_a_survey_being_made_by_another_process_is_waited_for_not_made_again(tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    path = words.dictionary_file()
+    key = f"{cache.file_digest(path)}\0{cache.module_digest(words.__name__)}"
+    survey = words._survey(path.read_bytes())
+    made = _counting_surveys(monkeypatch)
+    got: list = []
+    with cache.making(words.KIND, key):  # (a lock on another open file: as another process's)
+        reader = threading.Thread(target=lambda: got.append(words.cut(["人大代表"])))
+        reader.start()
+        reader.join(0.3)
+        assert reader.is_alive() and not got  # waiting for the survey being made
+        cache.put_value(words.KIND, key, survey)
+    reader.join()
+    assert got == [[["人大代表"]]] and made == []
+
+
+def test_a_cold_forked_build_surveys_the_dictionary_once_in_a_helper_forked_before_the_fonts(tmp_path, monkeypatch):
+    import importlib
+    import os
+
+    from publish import worker
+
+    build_mod = importlib.import_module("publish.build")  # the module (`publish.build` is the function)
+
+    if not worker.usable():
+        pytest.skip("no helper processes here (one core, or forking not allowed)")
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    log = tmp_path / "surveys.log"
+    _counting_surveys(monkeypatch, log)
+    forks: list[str] = []
+    real_start, real_prepare = worker.Worker.start.__func__, build_mod.prepare
+
+    def start(cls, work):
+        forks.append("helper")
+        return real_start(cls, work)
+
+    def prepare(*a, **k):
+        forks.append("prepare")
+        return real_prepare(*a, **k)
+
+    monkeypatch.setattr(worker.Worker, "start", classmethod(start))
+    monkeypatch.setattr(build_mod, "prepare", prepare)
+    build_mod.build(ROOT / "examples" / "sample", tmp_path / "out", screen=False)
+    surveyors = log.read_text().split()
+    assert len(surveyors) == 1 and int(surveyors[0]) != os.getpid()  # once, in a helper
+    assert forks[:2] == ["helper", "prepare"]  # forked before the issue is read
+    # a second build (the dictionary known): no survey, no helper for it
+    forks.clear()
+    build_mod.build(ROOT / "examples" / "sample", tmp_path / "out2", screen=False)
+    assert len(log.read_text().split()) == 1 and forks[0] == "prepare"

@@ -17,7 +17,8 @@ found with `find` inside the runs of the texts' characters only (~10 ms for an i
 the file mapped, not read). The runs, the total, and whether every line has the plain form this
 reads (`word digits[ tag]`; jieba's own dictionary does) are found once per dictionary file by
 two regular-expression passes over it (~0.1 s) and kept in the cache (kind "words", ~0.1 MB, keyed
-by the file's content and this module's source); a file with other lines (spaces around,
+by the file's content and this module's source) — on a cold cache by a helper a build forks
+before it reads the issue (`keep_survey`); a file with other lines (spaces around,
 CR LF after a frequency, other digits) is read line by line as jieba reads it.
 
 The arithmetic is jieba's, in the same order (`log(freq or 1) - log(total) + route`, ties to the
@@ -32,13 +33,14 @@ import mmap
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
-from typing import TypeGuard
+from typing import TypeGuard, TypeVar
 
 KIND = "words"
+_T = TypeVar("_T")
 
 # jieba 0.42's own patterns (`re_han_default`, `re_skip_default`, `re_eng`).
 _HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
@@ -111,6 +113,21 @@ def read_dictionary(texts: Sequence[str], path: Path | None = None) -> Dictionar
     """What the dictionary at `path` (jieba's own when None) says about the substrings of `texts`;
     None without a dictionary, or for one jieba would refuse (a line without a frequency, a
     frequency that is no number, bytes that are not UTF-8)."""
+    return _mapped(path, lambda data, key: _read(data, texts, key))
+
+
+def keep_survey(path: Path | None = None) -> None:
+    """Survey the dictionary at `path` (jieba's own when None) and keep the survey, unless it is
+    kept already: what `read_dictionary` reads first, made ahead. Why: on a cold cache the survey
+    (~0.1 s) is the larger part of cutting an issue's titles, and it depends on no issue: a build
+    has it made by a helper forked before it reads the issue, while the second core is idle
+    (`publish.build`), instead of by its EPUB helper, the last process to finish."""
+    _mapped(path, _kept_survey)
+
+
+def _mapped(path: Path | None, use: Callable[[mmap.mmap, str], _T]) -> _T | None:
+    """`use(the dictionary file's bytes, its cache key)`; None without a dictionary, for an empty
+    one (no words, total 0: jieba fails on it too, log of 0) or one that cannot be read."""
     from publish import cache
 
     if path is None:
@@ -121,10 +138,10 @@ def read_dictionary(texts: Sequence[str], path: Path | None = None) -> Dictionar
         key = f"{cache.file_digest(path)}\0{cache.module_digest(__name__)}"
         with open(path, "rb") as f:
             if os.fstat(f.fileno()).st_size == 0:
-                return None  # no words, total 0: jieba fails on it too (log of 0)
+                return None
             # mapped, not read: the file's pages are the system's page cache, not this process's heap
             with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                return _read(data, texts, key)
+                return use(data, key)
     except OSError:
         return None
 
@@ -137,20 +154,12 @@ Survey = tuple[int, bool, str, bytes]
 
 
 def _read(data: mmap.mmap, texts: Sequence[str], key: str) -> Dictionary | None:
-    from publish import cache
-
     blocks = _blocks(texts)
     singles = {ch for block in blocks for ch in block}
     pairs = {block[k : k + 2] for block in blocks for k in range(len(block) - 1)}
-    kept = cache.get_value(KIND, key)
-    if not _usable(kept, len(data)):
-        try:
-            kept = _survey(data[:])
-        except ValueError:
-            return None
-        if kept[0] <= 0:
-            return None  # jieba fails on it too (log of the total)
-        cache.put_value(KIND, key, kept)
+    kept = _kept_survey(data, key)
+    if kept is None:
+        return None
     total, plain, run_chars, bounds = kept
     if plain:
         lines = _plain_lines(data, singles, pairs, _spans(run_chars, bounds, singles))
@@ -160,6 +169,29 @@ def _read(data: mmap.mmap, texts: Sequence[str], key: str) -> Dictionary | None:
         except ValueError:
             return None
     return _dictionary(total, lines, blocks)
+
+
+def _kept_survey(data: mmap.mmap, key: str) -> Survey | None:
+    """The dictionary's survey, from the cache or made (and kept); None for a dictionary jieba
+    would refuse. A survey being made by another process (`keep_survey`) is waited for
+    (`cache.making`) and then found instead of being made twice."""
+    from publish import cache
+
+    kept = cache.get_value(KIND, key)
+    if _usable(kept, len(data)):
+        return kept
+    with cache.making(KIND, key):
+        kept = cache.get_value(KIND, key)
+        if _usable(kept, len(data)):
+            return kept
+        try:
+            made = _survey(data[:])
+        except ValueError:
+            return None
+        if made[0] <= 0:
+            return None  # jieba fails on it too (log of the total)
+        cache.put_value(KIND, key, made)
+    return made
 
 
 def _usable(kept: object, size: int) -> TypeGuard[Survey]:
