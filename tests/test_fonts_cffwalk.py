@@ -238,6 +238,75 @@ def test_an_index_reads_many_entries_as_it_reads_each(off_size):
         index.items([-1])
 
 
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="os.pread: entries are read through the mapping here")
+def test_an_index_over_an_open_file_reads_its_entries_from_the_file_as_slices_would(tmp_path):
+    rng = random.Random(7)
+    items = [bytes(rng.randrange(256) for _ in range(rng.randrange(0, 9))) for _ in range(40)]
+    offsets = list(accumulate(map(len, items), initial=1))
+    data = (b"junk" + len(items).to_bytes(2, "big") + b"\x02"
+            + b"".join(o.to_bytes(2, "big") for o in offsets) + b"".join(items))
+    # the file ends inside the last entry: a read gives what is there, as a slice of the map does
+    path = tmp_path / "index.bin"
+    path.write_bytes(data[:-3])
+    reads: list[tuple[int, int]] = []
+    real = os.pread
+
+    def pread(fd, n, at):
+        reads.append((n, at))
+        return real(fd, n, at)
+
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        by_slices = cffsubset.Index(mapped, 4)
+        by_reads = cffsubset.Index(mapped, 4, f.fileno())
+        ks = [rng.randrange(len(items)) for _ in range(30)] + [len(items) - 1]
+        expected = [mapped[by_slices.base + offsets[k] : by_slices.base + offsets[k + 1]] for k in ks]
+        os_pread = cffsubset._pread
+        cffsubset._pread = pread
+        try:
+            assert by_reads.items(ks) == by_slices.items(ks) == expected
+            assert [by_reads[k] for k in ks] == [by_slices[k] for k in ks] == expected
+        finally:
+            cffsubset._pread = os_pread
+    assert len(reads) == 2 * len(ks)  # every entry came from the file, none through the mapping
+    assert expected[-1] == items[-1][:-3]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="a process's mappings are read from /proc (Linux)")
+def test_a_cjk_subset_maps_little_of_the_font_file_while_it_is_made(fonts, monkeypatch):
+    """Reading a byte of a mapped file maps the 64 KB around it into the process (the kernel's
+    fault-around): a subset's charstrings, read through the mapping, would map most of a CJK face's
+    CharStrings INDEX — ~12 MB of Noto Serif CJK, counted in the build's memory while it is made.
+    They are read from the file instead (`Index`'s `fd`)."""
+    info = fonts.face("body").info
+    rng = random.Random(3)
+    gids = sorted(rng.sample(range(1, max(info.cmap.values()) + 1), 2000))
+    mapped_kb: list[int] = []
+    real = cffsubset._build
+
+    def build(*args, **kwargs):
+        out = real(*args, **kwargs)
+        # still inside the `with mmap` of subset_cff_ordered: what the subset left mapped
+        mapped_kb.append(_mapped_kb(str(info.path)))
+        return out
+
+    monkeypatch.setattr(cffsubset, "_build", build)
+    cffsubset.subset_cff_ordered(info.path, info.index, _order(gids), info.ps_name)
+    assert mapped_kb and mapped_kb[0] < 2 * 1024, f"{mapped_kb[0]} KB of {info.path.name} mapped"
+
+
+def _mapped_kb(path: str) -> int:
+    """Rss (KB) of this process's mappings of `path`."""
+    total, inside = 0, False
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            first = line.split(maxsplit=1)[0]
+            if "-" in first and not first.endswith(":"):
+                inside = line.rstrip("\n").endswith(path)
+            elif inside and first == "Rss:":
+                total += int(line.split()[1])
+    return total
+
+
 @pytest.mark.parametrize(("sizes", "off_size"), [([3, 0, 7], 1), ([300] * 3, 2), ([40_000] * 2, 3), ([1 << 24], 4)])
 def test_an_index_written_reads_back_with_the_offset_size_its_length_needs(sizes, off_size):
     items = [bytes([k % 251]) * size for k, size in enumerate(sizes)]
