@@ -74,3 +74,17 @@ def pdffonts(path: Path) -> list[dict[str, str]]:
         parts = row.split()
         fonts.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3], "row": row})
     return fonts
+
+
+def mapped_kb(path: str | Path) -> int:
+    """How much of the file at `path` this process has mapped in, KB (the Rss of its mappings in
+    /proc/self/smaps: Linux only)."""
+    name, total, inside = str(path), 0, False
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            first = line.split(maxsplit=1)[0]
+            if "-" in first and not first.endswith(":"):
+                inside = line.rstrip("\n").endswith(name)
+            elif inside and first == "Rss:":
+                total += int(line.split()[1])
+    return total

@@ -10,6 +10,7 @@ import os
 import random
 from itertools import accumulate
 
+import fonts_support
 import pytest
 from fonts_support import need_cjk_fonts
 
@@ -280,31 +281,18 @@ def test_a_cjk_subset_maps_little_of_the_font_file_while_it_is_made(fonts, monke
     info = fonts.face("body").info
     rng = random.Random(3)
     gids = sorted(rng.sample(range(1, max(info.cmap.values()) + 1), 2000))
-    mapped_kb: list[int] = []
+    left_mapped: list[int] = []
     real = cffsubset._build
 
     def build(*args, **kwargs):
         out = real(*args, **kwargs)
         # still inside the `with mmap` of subset_cff_ordered: what the subset left mapped
-        mapped_kb.append(_mapped_kb(str(info.path)))
+        left_mapped.append(fonts_support.mapped_kb(info.path))
         return out
 
     monkeypatch.setattr(cffsubset, "_build", build)
     cffsubset.subset_cff_ordered(info.path, info.index, _order(gids), info.ps_name)
-    assert mapped_kb and mapped_kb[0] < 2 * 1024, f"{mapped_kb[0]} KB of {info.path.name} mapped"
-
-
-def _mapped_kb(path: str) -> int:
-    """Rss (KB) of this process's mappings of `path`."""
-    total, inside = 0, False
-    with open("/proc/self/smaps") as f:
-        for line in f:
-            first = line.split(maxsplit=1)[0]
-            if "-" in first and not first.endswith(":"):
-                inside = line.rstrip("\n").endswith(path)
-            elif inside and first == "Rss:":
-                total += int(line.split()[1])
-    return total
+    assert left_mapped and left_mapped[0] < 2 * 1024, f"{left_mapped[0]} KB of {info.path.name} mapped"
 
 
 @pytest.mark.parametrize(("sizes", "off_size"), [([3, 0, 7], 1), ([300] * 3, 2), ([40_000] * 2, 3), ([1 << 24], 4)])

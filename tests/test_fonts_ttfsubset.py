@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import fonts_support
 import pytest
 
 from publish import cache
@@ -295,3 +296,36 @@ def test_name_records_are_kept_sorted_and_shared_as_fonttools_writes_them():
     table.decompile(data, None)
     table.names = [n for n in table.names if n.nameID in (1, 2, 3, 4, 6) and n.isUnicode() and n.langID == 0x409]
     assert ttfsubset._name(data) == table.compile(None)
+
+
+LXGW = Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="a process's mappings are read from /proc (Linux)")
+def test_a_cjk_subsets_glyphs_are_read_from_the_file_not_through_its_mapping(monkeypatch):
+    """Reading a byte of a mapped file maps the 64 KB around it (the kernel's fault-around): the
+    glyphs of a CJK subset, scattered over the face's glyf table, would map most of it into the
+    process making the subset. Both TrueType paths — `ttfsubset` and the subsetter's proxy
+    (`epubsubset._Glyphs`) — read each glyph from the file instead."""
+    if not LXGW.exists():
+        pytest.skip("LXGW WenKai is not installed (make setup installs fonts-lxgw-wenkai)")
+    info = face_info(LXGW, 0)
+    cps = sorted(random.Random(5).sample([cp for cp in info.cmap if 0x4E00 <= cp <= 0x9FFF], 1500))
+    left_mapped: list[int] = []
+    real = ttfsubset._subset
+
+    def subset(*args, **kwargs):
+        out = real(*args, **kwargs)
+        left_mapped.append(fonts_support.mapped_kb(LXGW))  # still inside pdf_subset's mapping
+        return out
+
+    monkeypatch.setattr(ttfsubset, "_subset", subset)
+    _ours(info, cps)
+    with proxied(info, "".join(map(chr, cps))) as (font, _, _):
+        glyphs = font["glyf"].glyphs
+        order = font.getGlyphOrder()
+        for cp in cps:
+            glyphs[order[info.cmap[cp]]]
+        left_mapped.append(fonts_support.mapped_kb(LXGW))
+    assert len(left_mapped) == 2
+    assert max(left_mapped) < 2 * 1024, f"{left_mapped} KB of {LXGW.name} mapped"

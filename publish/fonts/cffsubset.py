@@ -95,9 +95,7 @@ class Index:
         offsets = self._offsets or self._decode_offsets()
         start, end = self.base + offsets[k], self.base + offsets[k + 1]
         if self.fd is not None:
-            assert _pread is not None
-            # the same bytes as the slice: fewer at the file's end, none for a reversed range
-            return _pread(self.fd, max(0, end - start), start)
+            return read_range(self.fd, start, end)
         return bytes(self.data[start:end])
 
     def items(self, ks: list[int]) -> list[bytes]:
@@ -126,9 +124,17 @@ _pread = getattr(os, "pread", None)
 
 
 def entry_reader(file: Any) -> int | None:
-    """The file descriptor for `Index`/`CFF`'s `fd` of an open font file, or None where entries
-    are read through the mapping (no `os.pread`)."""
+    """The file descriptor to read an open font file's scattered pieces from (`Index`/`CFF`'s
+    `fd`; `ttfsubset`'s and `epubsubset`'s TrueType glyphs), or None where they are read through
+    the mapping (no `os.pread`)."""
     return file.fileno() if _pread is not None else None
+
+
+def read_range(fd: int, start: int, end: int) -> bytes:
+    """Bytes `start:end` of the file `fd` (an `entry_reader`), as a slice of its mapping gives
+    them: fewer at the file's end, none when `end` < `start`."""
+    assert _pread is not None
+    return _pread(fd, max(0, end - start), start)
 
 
 def _offset_array(data, at: int, n: int, size: int) -> array.array:

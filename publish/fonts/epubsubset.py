@@ -46,7 +46,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from publish.fonts import sfnt
-from publish.fonts.cffsubset import Unsupported
+from publish.fonts.cffsubset import Unsupported, entry_reader, read_range
 from publish.fonts.faceinfo import FaceInfo
 
 
@@ -71,15 +71,20 @@ class _Metrics(Mapping):
 
 
 class _Glyphs(Mapping):
-    """`glyf.glyphs` by glyph name, each `Glyph` cut from the mapped file when first asked for:
-    fontTools' own `glyf.decompile` copies every glyph of the face (15 MB for LXGW WenKai)."""
+    """`glyf.glyphs` by glyph name, each `Glyph` cut from the font file when first asked for:
+    fontTools' own `glyf.decompile` copies every glyph of the face (15 MB for LXGW WenKai).
+    `data`: the glyf table's bytes (a memoryview of the mapped file); with `fd`
+    (`cffsubset.entry_reader`) each glyph is read from the file at `at` (the table's offset)
+    instead, as reading through the mapping maps the 64 KB around each glyph (`cffsubset.Index`)."""
 
-    def __init__(self, data: Any, offsets: array.array, order: list[str], gid_of: Mapping[str, int]) -> None:
-        self._data = data  # the glyf table's bytes (a memoryview of the mapped file)
+    def __init__(self, data: Any, offsets: array.array, order: list[str], gid_of: Mapping[str, int],
+                 fd: int | None = None, at: int = 0) -> None:
+        self._data = data
         self._offsets = offsets
         self._order = order
         self._gid_of = gid_of
         self._made: dict[str, Any] = {}
+        self._fd, self._at = fd, at
 
     def __getitem__(self, name: str) -> Any:
         glyph = self._made.get(name)
@@ -90,7 +95,10 @@ class _Glyphs(Mapping):
             start, end = self._offsets[gid], self._offsets[gid + 1]
             if not start <= end <= len(self._data):
                 raise Unsupported("loca points outside glyf")
-            glyph = self._made[name] = Glyph(bytes(self._data[start:end]))
+            if self._fd is not None:
+                glyph = self._made[name] = Glyph(read_range(self._fd, self._at + start, self._at + end))
+            else:
+                glyph = self._made[name] = Glyph(bytes(self._data[start:end]))
         return glyph
 
     def __iter__(self) -> Iterator[str]:
@@ -103,8 +111,9 @@ class _Glyphs(Mapping):
         self._data.release()
 
 
-def _glyf(font: Any, info: FaceInfo, mapped: Any, order: list[str], gid_of: Mapping[str, int]) -> Any:
-    """A `glyf` table reading glyphs on demand from the mapped font file (see `_Glyphs`)."""
+def _glyf(font: Any, info: FaceInfo, mapped: Any, order: list[str], gid_of: Mapping[str, int],
+          fd: int | None = None) -> Any:
+    """A `glyf` table reading glyphs on demand from the font file (see `_Glyphs`)."""
     import struct
 
     from fontTools.ttLib import newTable
@@ -125,7 +134,7 @@ def _glyf(font: Any, info: FaceInfo, mapped: Any, order: list[str], gid_of: Mapp
     table = newTable("glyf")
     table.glyphOrder = order
     table._reverseGlyphOrder = {}
-    table.glyphs = _Glyphs(memoryview(mapped)[glyf_at : glyf_at + glyf_len], offsets, order, gid_of)
+    table.glyphs = _Glyphs(memoryview(mapped)[glyf_at : glyf_at + glyf_len], offsets, order, gid_of, fd, glyf_at)
     return table
 
 
@@ -217,8 +226,10 @@ class _Numbered(Mapping):
         return len(self._order)
 
 
-def _proxy(info: FaceInfo, chars: str, mapped: Any) -> tuple[Any, Mapping[str, int], array.array | None]:
-    """The face as a lazy `TTFont` with stand-in glyph order, cmap, hmtx and vmtx (see above)."""
+def _proxy(info: FaceInfo, chars: str, mapped: Any,
+           fd: int | None = None) -> tuple[Any, Mapping[str, int], array.array | None]:
+    """The face as a lazy `TTFont` with stand-in glyph order, cmap, hmtx and vmtx (see above);
+    `mapped`: the font file mapped, `fd`: the same file to read its glyphs from (`_Glyphs`)."""
     from fontTools.ttLib import TTFont, getTableClass, newTable
 
     font = TTFont(
@@ -277,7 +288,7 @@ def _proxy(info: FaceInfo, chars: str, mapped: Any) -> tuple[Any, Mapping[str, i
         font[tag] = table
     font["cmap"] = _cmap(raw[b"cmap"], font, info, chars, order)
     if "glyf" in font:
-        font["glyf"] = _glyf(font, info, mapped, order, gid_of)
+        font["glyf"] = _glyf(font, info, mapped, order, gid_of, fd)
     return font, gid_of, cids
 
 
@@ -327,7 +338,7 @@ def proxied(info: FaceInfo, chars: str) -> Iterator[tuple[Any, Mapping[str, int]
     """The face as the subsetter's proxy (`_proxy`: font, glyph id by name, CIDs or None) for the
     duration of the block; the PDF's TrueType subsets use it too (`programs.pdf_truetype`)."""
     with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-        font, gid_of, cids = _proxy(info, chars, mapped)
+        font, gid_of, cids = _proxy(info, chars, mapped, entry_reader(f))
         try:
             yield font, gid_of, cids
         finally:
@@ -351,15 +362,15 @@ def epub_subset_fast(info: FaceInfo, chars: str, options: Any, rename: str, appl
     general path uses, `apply_rename(font, family, info)` renames a Reserved Font Name, `language`
     (BCP 47) the only language the subset's text is in (see `keep_language_systems`)."""
     with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-        return _subset(info, chars, options, rename, apply_rename, language, mapped)
+        return _subset(info, chars, options, rename, apply_rename, language, mapped, entry_reader(f))
 
 
 def _subset(info: FaceInfo, chars: str, options: Any, rename: str, apply_rename: Any, language: str | None,
-            mapped: Any) -> bytes:
+            mapped: Any, fd: int | None = None) -> bytes:
     from fontTools import subset
     from fontTools.ttLib.tables.DefaultTable import DefaultTable
 
-    font, gid_of, cids = _proxy(info, chars, mapped)
+    font, gid_of, cids = _proxy(info, chars, mapped, fd)
     try:
         is_cff = "CFF " in font
         if is_cff:

@@ -34,7 +34,7 @@ from bisect import bisect
 from collections.abc import Callable
 from pathlib import Path
 
-from publish.fonts.cffsubset import Unsupported
+from publish.fonts.cffsubset import Unsupported, entry_reader, read_range
 
 # Tables copied or rewritten here, and those the PDF subset drops (fontTools' default drop list and
 # `programs.PDF_DROP_TABLES`); a face with any other table is left to fontTools.
@@ -55,12 +55,13 @@ def pdf_subset(path: Path, index: int, cps: list[int], gid_of: Callable[[int], i
     and code point → glyph id in the subset."""
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
         try:
-            return _subset(data, index, cps, gid_of)
+            return _subset(data, index, cps, gid_of, entry_reader(f))
         except (struct.error, IndexError, ValueError, OverflowError) as e:  # a face too odd for this path
             raise Unsupported(f"TrueType subset: {e}") from None
 
 
-def _subset(data, index: int, cps: list[int], gid_of: Callable[[int], int]) -> tuple[bytes, dict[int, int]]:
+def _subset(data, index: int, cps: list[int], gid_of: Callable[[int], int],
+            fd: int | None = None) -> tuple[bytes, dict[int, int]]:
     base = 0
     if data[:4] == b"ttcf":
         (count,) = struct.unpack_from(">I", data, 8)
@@ -110,7 +111,7 @@ def _subset(data, index: int, cps: list[int], gid_of: Callable[[int], int]) -> t
         gid = todo.pop()
         if gid >= num_glyphs:
             raise Unsupported("a glyph id beyond numGlyphs")
-        source[gid] = _glyph(data, glyf, loca_at, long_loca, gid)
+        source[gid] = _glyph(data, glyf, loca_at, long_loca, gid, fd)
         todo.extend(c for c in _components(source[gid]) if c not in source and c not in todo)
     keep = sorted(source)
     new_gid = {g: n for n, g in enumerate(keep)}
@@ -169,13 +170,17 @@ def _check_metrics(where: dict[bytes, tuple[int, int]], data, num_glyphs: int) -
             raise Unsupported(f"short {tag!r}")
 
 
-def _glyph(data, glyf: tuple[int, int], loca_at: int, long_loca: bool, gid: int) -> bytes:
+def _glyph(data, glyf: tuple[int, int], loca_at: int, long_loca: bool, gid: int, fd: int | None = None) -> bytes:
+    """Glyph `gid`'s bytes; with `fd` (`cffsubset.entry_reader`) read from the file rather than
+    through the mapping, which would map the 64 KB around each glyph (see `cffsubset.Index`)."""
     if long_loca:
         start, end = struct.unpack_from(">II", data, loca_at + 4 * gid)
     else:
         start, end = (2 * v for v in struct.unpack_from(">HH", data, loca_at + 2 * gid))
     if not start <= end <= glyf[1]:
         raise Unsupported("loca points outside glyf")
+    if fd is not None:
+        return read_range(fd, glyf[0] + start, glyf[0] + end)
     return bytes(data[glyf[0] + start : glyf[0] + end])
 
 
