@@ -76,3 +76,46 @@ def test_the_drawings_memory_is_given_back_before_the_subsets_are_made(tmp_path,
     issue = make_issue(tmp_path)
     writer.prepare_epub(issue)
     assert drawn and events[:2] == ["give back", "subsets"]
+
+
+def test_each_face_is_let_go_once_its_text_is_drawn(tmp_path, monkeypatch):
+    """FreeType maps a face's file and keeps every page it read mapped until the face is closed: a
+    face kept to the end of the drawing holds its pages (with the others') through the palette
+    quantisation. Each face goes as soon as its last text is drawn — never more than the two of
+    the contents list alive at once, none at the quantisation — and the cover is the same bytes."""
+    import weakref
+
+    from PIL import Image, ImageDraw
+
+    need_cjk_fonts()
+    issue = make_issue(tmp_path)
+    faces = cover.find_cover_fonts()
+    before = cover.draw_cover(issue, faces)
+    made: list[weakref.ref] = []
+    alive_at_text: list[int] = []
+    alive_at_quantize: list[int] = []
+    real_font, real_text, real_quantize = cover._font, ImageDraw.ImageDraw.text, Image.Image.quantize
+
+    def alive() -> int:
+        return sum(ref() is not None for ref in made)
+
+    def font(face, size):
+        f = real_font(face, size)
+        made.append(weakref.ref(f))
+        return f
+
+    def text(self, *args, **kwargs):
+        alive_at_text.append(alive())
+        return real_text(self, *args, **kwargs)
+
+    def quantize(self, *args, **kwargs):
+        alive_at_quantize.append(alive())
+        return real_quantize(self, *args, **kwargs)
+
+    monkeypatch.setattr(cover, "_font", font)
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", text)
+    monkeypatch.setattr(Image.Image, "quantize", quantize)
+    after = cover.draw_cover(issue, faces)
+    assert after == before
+    assert len(made) >= 5 and alive_at_text and max(alive_at_text) <= 2
+    assert alive_at_quantize == [0]

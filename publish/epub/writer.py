@@ -92,7 +92,7 @@ def prepare_epub(
 
         layout = load_layout(issue.layout, issue.root)
     styles = dict(getattr(layout, "styles", {}) or {})
-    # The cover first: drawing it needs ~40 MB for a moment (a 1280 × 1800 canvas, FreeType's CJK
+    # The cover first: drawing it needs ~28 MB for a moment (a 1280 × 1800 canvas, FreeType's CJK
     # faces), given back before the font subsets build up their tables, which stay until the end.
     if embed_fonts and fonts is None:
         fonts = _load_fonts(issue)
@@ -244,7 +244,7 @@ def titles_cut(issue: Issue) -> tuple[tuple[str, ...], ...]:
 def _drawn_cover(issue: Issue, fonts: Any | None) -> bytes:
     """The typographic cover's PNG, from the font cache when the same cover was drawn before.
 
-    Drawing it takes ~0.2 s and ~45 MB at its peak (a 1280 × 1800 RGB canvas, the palette
+    Drawing it takes ~0.2 s and ~28 MB at its peak (a 1280 × 1800 RGB canvas, the palette
     quantisation, FreeType faces of 20 MB CJK collections) — in a warm build, the EPUB step's
     largest cost. The PNG is a pure function of what the key holds: the cover's text (magazine,
     label, date, publisher, the highlighted sections and titles), the font files (content hash and
