@@ -129,7 +129,8 @@ def build(
     from publish.cache import writes_held
 
     out = Path(out_dir)
-    with _gc_paused(), writes_held() as flush_cache, _made_ahead(epub):
+    with _gc_paused(), writes_held() as flush_cache, _made_ahead(source, pdf=pdf, epub=epub, layout=layout,
+                                                                   loaders=loaders, allow_outside=allow_outside):
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders, out=out,
                            strict_fonts=strict_fonts, pdf=pdf, allow_outside=allow_outside)
@@ -174,7 +175,8 @@ def render(
     """
     from publish.cache import writes_held
 
-    with _gc_paused(), writes_held() as flush_cache, _made_ahead(epub):
+    with _gc_paused(), writes_held() as flush_cache, _made_ahead(source, pdf=pdf, epub=epub, layout=layout,
+                                                                   loaders=loaders, allow_outside=allow_outside):
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders,
                            strict_fonts=strict_fonts, pdf=pdf, allow_outside=allow_outside)
@@ -221,29 +223,54 @@ class _gc_paused:
 
 
 @contextmanager
-def _made_ahead(epub: bool) -> Iterator[None]:
-    """What a cold cache lacks and no issue decides, made by a helper forked now, while this
-    process reads and checks the issue on one core (`publish.worker`; the EPUB helper is forked
-    after that): jieba's dictionary surveyed for the EPUB's title words
-    (`publish.epub.words.keep_survey`, ~0.1 s of CPU), which the EPUB helper — the last process of
-    a cold build to finish — would otherwise make. Only where it was never made: the dictionary's
-    digest is not memoised (a stat and a cache read). The helper is waited for when the block
-    ends; without it (no fork, or it failed) the survey is made where it is needed, as before."""
-    helper = None
-    if epub:
+def _made_ahead(source: Source, *, pdf: bool, epub: bool, layout: LayoutChoice, loaders: Loaders | None,
+                allow_outside: bool) -> Iterator[None]:
+    """What no article decides, made by one helper forked now, while this process reads and checks
+    the issue on one core (`publish.worker`; the EPUB helper is forked after that, and until then
+    the second core has nothing to do):
+    - on a cold cache, jieba's dictionary surveyed for the EPUB's title words
+      (`publish.epub.words.keep_survey`, ~0.1 s of CPU), which the EPUB helper — the last process
+      of a cold build to finish — would otherwise make; only where it was never made (the
+      dictionary's digest is not memoised: a stat and a cache read);
+    - the print pictures issue.toml names, converted into the build cache (`publish.pdf.ahead`:
+      a covers file's four full pages are ~0.2 s of CPU), which this process would otherwise
+      convert while it draws the print PDF, when both cores are busy.
+    Each is a saving only: what the helper did not make (no fork, it failed, it guessed wrong) is
+    made where it is needed, as before, and one in the making is waited for (`cache.making`), not
+    made twice. The helper is waited for when the block ends, or stopped if the build failed."""
+    from publish.worker import Worker, usable
+
+    jobs: list[Callable[[], None]] = []
+    if epub and usable():
         from publish import cache
         from publish.epub import words
 
         path = words.dictionary_file()
         if path is not None and cache.known_digest(path) is None:
-            from publish.worker import Worker
+            jobs.append(lambda: words.keep_survey(path))
+    if pdf and isinstance(source, str | os.PathLike) and usable():
+        from publish.pdf.ahead import pictures_job
 
-            helper = Worker.start(lambda channel: words.keep_survey(path))
+        job = pictures_job(Path(source), layout=layout, loaders=loaders, allow_outside=allow_outside)
+        if job is not None:
+            jobs.append(job)
+    helper = Worker.start(lambda channel: _run_each(jobs)) if jobs else None
+    failed = True
     try:
         yield
+        failed = False
     finally:
         if helper is not None:
-            helper.wait()
+            helper.cancel() if failed else helper.wait()
+
+
+def _run_each(jobs: Sequence[Callable[[], None]]) -> None:
+    """Run every job, each whatever the others did (a job's error is the build's to find)."""
+    for job in jobs:
+        try:
+            job()
+        except Exception:
+            continue
 
 
 def prepare(

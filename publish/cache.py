@@ -105,6 +105,16 @@ def get_bytes(kind: str, key: str) -> bytes | None:
     return None
 
 
+def has_entry(kind: str, key: str) -> bool:
+    """Is there an entry for `key` (held, or a file; not read, so not checked: `get_bytes` of a
+    damaged one is a miss)? For a process deciding whether to make an entry for another to take."""
+    path = _entry_path(kind, key)
+    held = _held.get()
+    if held is not None and path in held[1]:
+        return True
+    return path.is_file()
+
+
 def put_bytes(kind: str, key: str, data: bytes, *, at_once: bool = False) -> None:
     """Store `data` under `key` atomically; a cache that cannot be written is not an error. Inside
     `writes_held` (in the process that entered it) the write waits for its `flush`, unless
@@ -277,13 +287,14 @@ def get_value(kind: str, key: str, types_: Iterable[type] = ()) -> Any | None:
         return None
 
 
-def put_value(kind: str, key: str, value: Any) -> None:
-    """Store a plain value (see `encode`); a value that cannot be encoded is simply not stored."""
+def put_value(kind: str, key: str, value: Any, *, at_once: bool = False) -> None:
+    """Store a plain value (see `encode`); a value that cannot be encoded is simply not stored.
+    `at_once`: as `put_bytes`."""
     try:
         data = marshal.dumps(encode(value))
     except (TypeError, ValueError):
         return
-    put_bytes(kind, key, data)
+    put_bytes(kind, key, data, at_once=at_once)
 
 
 # Tags of the encoded form: a list is always [tag, ...], so plain scalars need no tag.

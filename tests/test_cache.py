@@ -651,3 +651,15 @@ def test_a_cold_preflight_of_settled_font_files_hashes_none_of_them(in_tmp, monk
     monkeypatch.setattr(faceinfo, "_memo", {})
     monkeypatch.setattr(faceinfo, "_read", lambda *a: pytest.fail("read again"))
     assert preflight(EXAMPLES / "sample").ok
+
+
+def test_has_entry_sees_held_and_written_entries_without_reading_them(in_tmp):
+    assert not cache.has_entry("k", "a")
+    with cache.writes_held():
+        cache.put_bytes("k", "a", b"held")
+        assert cache.has_entry("k", "a")  # held for the flush, not on disk yet
+        assert not cache.has_entry("k", "b")
+    cache.put_bytes("k", "b", b"written")
+    assert cache.has_entry("k", "b")
+    cache._entry_path("k", "b").write_bytes(b"damaged")
+    assert cache.has_entry("k", "b") and cache.get_bytes("k", "b") is None  # taking it checks it

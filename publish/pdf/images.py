@@ -76,6 +76,17 @@ def _as_stream(converted: ImageReader | str, encoded: Image.Image | bytes | None
     return _stream(encoded.width, encoded.height, space, "FlateDecode", zlib.compress(encoded.tobytes()), False)
 
 
+def _cached(key: str) -> ImageStream | None:
+    """The stream the build cache holds under `key`, if a whole one."""
+    from publish import cache
+
+    hit = cache.get_value("pdf-image", key)
+    if isinstance(hit, list | tuple) and len(hit) == 6:
+        width, height, space, filter_, data, inverted = hit
+        return _stream(width, height, space, filter_, data, inverted)
+    return None
+
+
 # Streams being made on a worker thread (`ImageConverter.prefetch`), by build-cache key: the key
 # names the picture's content, the profile and this code, so whoever takes a stream takes the one
 # `stream` would make. Taken once; at most `_AHEAD_LIMIT` are kept waiting.
@@ -121,6 +132,16 @@ class ImageConverter:
         self._streams[path] = result
         return result
 
+    def cache_stream(self, path: Path) -> None:
+        """Make the picture's stream and put it in the build cache (unless an entry is there:
+        read and checked by whoever takes it), for another process to take (`publish.pdf.ahead`);
+        kept nowhere here."""
+        from publish import cache
+
+        key = self._key(Path(path))
+        if key and not cache.has_entry("pdf-image", key):
+            self._made(Path(path), key)
+
     def _key(self, path: Path) -> str:
         """The picture's build-cache key ("" for a file that cannot be read: `_convert` names it)."""
         from publish import cache
@@ -140,10 +161,25 @@ class ImageConverter:
         """The stream from the build cache, or converted and compressed (and then cached)."""
         from publish import cache
 
-        hit = cache.get_value("pdf-image", key) if key else None
-        if isinstance(hit, list | tuple) and len(hit) == 6:
-            width, height, space, filter_, data, inverted = hit
-            return _stream(width, height, space, filter_, data, inverted)
+        if not key:
+            return self._made_here(path)
+        hit = _cached(key)
+        if hit is not None:
+            return hit
+        # A picture another process is making (`publish.pdf.ahead`: the helper forked as the
+        # build starts) is waited for, then taken from the cache, rather than made twice.
+        with cache.making("pdf-image", key):
+            hit = _cached(key)
+            if hit is not None:
+                return hit
+            result = self._made_here(path)
+            # written at once, not held for the build's flush: the other process may look for it
+            cache.put_value("pdf-image", key, (result.width, result.height, result.color_space,
+                                               result.filter, result.data, result.inverted), at_once=True)
+        return result
+
+    def _made_here(self, path: Path) -> ImageStream:
+        """The stream converted and compressed in this process."""
         streamed = self._palette_stream(path)
         if streamed is not None:
             result = streamed
@@ -152,9 +188,6 @@ class ImageConverter:
             result = _as_stream(converted, encoded)
             # the converted pixels (a full page: 12 MB of CMYK) are not needed once compressed
             del converted, encoded
-        if key:
-            cache.put_value("pdf-image", key, (result.width, result.height, result.color_space,
-                                               result.filter, result.data, result.inverted))
         return result
 
     def prefetch(self, paths: Iterable[Path], lane: Lane) -> None:

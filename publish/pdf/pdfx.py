@@ -104,8 +104,14 @@ def find_default_profile() -> Path | None:
 
 def load_output_profile(document: Document) -> OutputProfile:
     """Read and check the layout's CMYK output profile (or Ghostscript's SWOP stand-in)."""
-    if document.output_intent:
-        path = Path(document.output_intent)
+    return output_profile(document.output_intent, document.output_condition)
+
+
+def output_profile(output_intent: str, output_condition: str = "") -> OutputProfile:
+    """The CMYK output profile at `output_intent` (a layout's; "": Ghostscript's SWOP stand-in),
+    read and checked; `output_condition` names the printing condition ("": "Custom")."""
+    if output_intent:
+        path = Path(output_intent)
         if not path.is_file():
             raise BuildError(
                 Problem(
@@ -136,7 +142,7 @@ def load_output_profile(document: Document) -> OutputProfile:
             )
         )
     description = _profile_description(data) or path.stem
-    identifier = document.output_condition or "Custom"
+    identifier = output_condition or "Custom"
     return OutputProfile(
         path=path,
         data=data,
