@@ -192,7 +192,7 @@ def test_no_helper_outlives_the_build(tmp_path, own_cache, monkeypatch):
 
     monkeypatch.setattr(Worker, "start", classmethod(start))
     build(root, tmp_path / "out", screen=False, epub_fonts=False)
-    assert len(helpers) == 3  # the pictures', the composing and the EPUB helper
+    assert len(helpers) >= 2  # the pictures', the EPUB helper (and one composing, for a longer issue)
     for helper in helpers:
         with pytest.raises(ChildProcessError):  # reaped by the build: no zombie, nothing running
             os.waitpid(helper.pid, os.WNOHANG)
@@ -201,8 +201,7 @@ def test_no_helper_outlives_the_build(tmp_path, own_cache, monkeypatch):
 @linux_fork
 def test_damaged_entries_the_helper_finds_are_made_again_by_the_build(tmp_path, own_cache, monkeypatch):
     root = _issue_with_covers(tmp_path)
-    helper = ahead.start(root)
-    assert helper is not None and helper.wait()
+    assert _helper(root).wait()
     entries = sorted((own_cache / "entries" / "pdf-image").rglob("*"))
     entries = [e for e in entries if e.is_file() and e.suffix != ".lock"]
     assert len(entries) == 4
