@@ -438,9 +438,9 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             report("screen", 1, 1)
         if epub_child is not None and words_claim is not None and words_claim.take():
             # first, before the cache writes below: the helper will wait for them once its fonts are made
-            from publish.epub.writer import titles_cut
+            from publish.epub import titles  # (not the writer: ebooklib is the helper's to import)
 
-            epub_child.send([list(w) for w in titles_cut(issue)])
+            epub_child.send([list(w) for w in titles.titles_cut(issue)])
         # the cache writes of this build (the pages kept, the composed text, the parsed articles,
         # the page streams …): made now, while the EPUB helper may still work
         if keep_pages is not None:
@@ -534,7 +534,8 @@ def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: 
         import dataclasses
 
         from publish.cache import write_handed
-        from publish.epub.writer import prepare_epub, titles_cut, write_epub
+        from publish.epub import titles
+        from publish.epub.writer import prepare_epub, write_epub
         from publish.model import PageStart
 
         _walk_print_glyphs(issue, layout, fonts)
@@ -542,7 +543,7 @@ def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: 
                                 title_words=words_claim is None)
         words = prepared.title_words
         if words_claim is not None and words_claim.take():
-            words = titles_cut(issue)
+            words = titles.titles_cut(issue)
         if cover_file is not None and cover_claim is not None and cover_claim.take():
             _write_cover(issue, layout, fonts, cover_file)
         starts, path = channel.receive()

@@ -343,16 +343,16 @@ def test_a_render_takes_the_cover_file_the_helper_made(tmp_path, monkeypatch):
 
 def _words_cut_by(marker: Path, monkeypatch) -> None:
     """Each cut of the titles' words appends its process id to `marker`."""
-    from publish.epub import writer
+    from publish.epub import titles
 
-    real = writer.titles_cut
+    real = titles.titles_cut
 
     def spy(issue):
         with marker.open("a", encoding="utf-8") as f:
             f.write(f"{os.getpid()}\n")
         return real(issue)
 
-    monkeypatch.setattr(writer, "titles_cut", spy)
+    monkeypatch.setattr(titles, "titles_cut", spy)
 
 
 @linux_fork

@@ -7,6 +7,9 @@ page-break markers), `ebook` (ebooklib 0.20 subclassed: reproducible zip, nav, N
 `inspect` (reading a built EPUB back, for tests and checks).
 """
 
-from publish.epub.writer import write_epub
+from publish.lazy import lazy_exports
 
 __all__ = ["write_epub"]
+# (lazily: the build's process imports `publish.epub.titles` for the titles' words, without
+# ebooklib and lxml, which only the EPUB helper needs)
+__getattr__, __dir__ = lazy_exports(globals(), {"write_epub": "publish.epub.writer"})

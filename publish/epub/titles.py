@@ -25,6 +25,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from publish.model import Issue
 
 KIND = "title-words"
 _VERSION = "2"
@@ -106,3 +110,8 @@ def word_ends(words: Sequence[str]) -> set[int]:
         ends.add(pos)
     ends.discard(pos)
     return ends
+
+
+def titles_cut(issue: Issue) -> tuple[tuple[str, ...], ...]:
+    """Each article's title cut into words (`title_words`), as the EPUB's `PreparedEpub` holds them."""
+    return tuple(tuple(w) for w in title_words([a.title for a in issue.articles]))

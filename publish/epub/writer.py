@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 from ebooklib import epub
 
 from publish.epub import cover as cover_mod
+from publish.epub import titles
 from publish.epub.css import DEFAULT_STYLES, element_roles, stylesheet
 from publish.epub.ebook import PageTarget, ReproducibleWriter, ZhHtml
 from publish.epub.fonts import FontPlan, collect, plan_fonts
@@ -102,7 +103,7 @@ def prepare_epub(
 
         give_back()  # the drawing's freed memory, before the font subsets build up theirs
     cover_mod.image_type(cover)  # an unknown image type is an error here, before the pages wait on it
-    words = titles_cut(issue) if title_words else None
+    words = titles.titles_cut(issue) if title_words else None
     if embed_fonts:
         assert fonts is not None  # loaded above
         plan = plan_fonts(collect(issue, element_roles({**DEFAULT_STYLES, **styles})), fonts,
@@ -160,7 +161,7 @@ def write_epub(
         prepared = prepare_epub(issue, fonts=fonts, embed_fonts=embed_fonts, cover=cover, layout=layout)
     words = prepared.title_words
     if words is None or len(words) != len(articles):
-        words = titles_cut(issue)
+        words = titles.titles_cut(issue)
     styles, plan, cover = prepared.styles, prepared.plan, prepared.cover
     files = article_file_names(articles)
     docs = [render_article(a, i, by_article.get(a.slug, ()), lang=lang, stylesheet=f"../{CSS_FILE}",
@@ -232,13 +233,6 @@ def write_epub(
         _write(buffer, book, modified, targets)
         out_path.write(buffer.getvalue())
     return out_path
-
-
-def titles_cut(issue: Issue) -> tuple[tuple[str, ...], ...]:
-    """Each article's title cut into words (`publish.epub.titles`), as `PreparedEpub` holds them."""
-    from publish.epub.titles import title_words
-
-    return tuple(tuple(w) for w in title_words([a.title for a in issue.articles]))
 
 
 def _drawn_cover(issue: Issue, fonts: Any | None) -> bytes:
