@@ -13,8 +13,8 @@ the sum of all frequencies. So only the dictionary lines that can answer for *th
 read (`read_dictionary`): the one-character words that are characters of a text, and the words
 that begin with two characters following each other in a text — a few thousand lines. jieba's
 `dict.txt` keeps the lines of each first character together (11,783 runs of lines), so they are
-found with `find` inside the runs of the texts' characters only (~10 ms for an issue's titles,
-the file mapped, not read). The runs, the total, and whether every line has the plain form this
+found with `find` inside the runs of the texts' characters only (~10 ms for an issue's titles;
+those runs read from the file, ~1.3 MB, the rest of it never touched). The runs, the total, and whether every line has the plain form this
 reads (`word digits[ tag]`; jieba's own dictionary does) are found once per dictionary file by
 two regular-expression passes over it (~0.1 s) and kept in the cache (kind "words", ~0.1 MB, keyed
 by the file's content and this module's source) — on a cold cache by a helper a build forks
@@ -113,7 +113,7 @@ def read_dictionary(texts: Sequence[str], path: Path | None = None) -> Dictionar
     """What the dictionary at `path` (jieba's own when None) says about the substrings of `texts`;
     None without a dictionary, or for one jieba would refuse (a line without a frequency, a
     frequency that is no number, bytes that are not UTF-8)."""
-    return _mapped(path, lambda data, key: _read(data, texts, key))
+    return _mapped(path, lambda data, key, fd: _read(data, texts, key, fd))
 
 
 def keep_survey(path: Path | None = None) -> None:
@@ -122,11 +122,12 @@ def keep_survey(path: Path | None = None) -> None:
     (~0.1 s) is the larger part of cutting an issue's titles, and it depends on no issue: a build
     has it made by a helper forked before it reads the issue, while the second core is idle
     (`publish.build`), instead of by its EPUB helper, the last process to finish."""
-    _mapped(path, _kept_survey)
+    _mapped(path, lambda data, key, fd: _kept_survey(data, key))
 
 
-def _mapped(path: Path | None, use: Callable[[mmap.mmap, str], _T]) -> _T | None:
-    """`use(the dictionary file's bytes, its cache key)`; None without a dictionary, for an empty
+def _mapped(path: Path | None, use: Callable[[mmap.mmap, str, int | None], _T]) -> _T | None:
+    """`use(the dictionary file's bytes, its cache key, the open file's descriptor to read pieces
+    of it with os.pread, or None where there is none)`; None without a dictionary, for an empty
     one (no words, total 0: jieba fails on it too, log of 0) or one that cannot be read."""
     from publish import cache
 
@@ -141,7 +142,7 @@ def _mapped(path: Path | None, use: Callable[[mmap.mmap, str], _T]) -> _T | None
                 return None
             # mapped, not read: the file's pages are the system's page cache, not this process's heap
             with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                return use(data, key)
+                return use(data, key, f.fileno() if hasattr(os, "pread") else None)
     except OSError:
         return None
 
@@ -153,7 +154,7 @@ def _mapped(path: Path | None, use: Callable[[mmap.mmap, str], _T]) -> _T | None
 Survey = tuple[int, bool, str, bytes]
 
 
-def _read(data: mmap.mmap, texts: Sequence[str], key: str) -> Dictionary | None:
+def _read(data: mmap.mmap, texts: Sequence[str], key: str, fd: int | None = None) -> Dictionary | None:
     blocks = _blocks(texts)
     singles = {ch for block in blocks for ch in block}
     pairs = {block[k : k + 2] for block in blocks for k in range(len(block) - 1)}
@@ -162,7 +163,7 @@ def _read(data: mmap.mmap, texts: Sequence[str], key: str) -> Dictionary | None:
         return None
     total, plain, run_chars, bounds = kept
     if plain:
-        lines = _plain_lines(data, singles, pairs, _spans(run_chars, bounds, singles))
+        lines = _plain_lines(data, singles, pairs, _spans(run_chars, bounds, singles), fd)
     else:
         try:
             lines = _jieba_lines(data[:], singles, pairs)
@@ -283,27 +284,34 @@ def _jieba_lines(data: bytes, singles: set[str], pairs: set[str]) -> list[tuple[
 
 
 def _plain_lines(data: bytes | mmap.mmap, singles: set[str], pairs: set[str],
-                 spans: Iterable[tuple[int, int, str]]) -> list[tuple[str, int]]:
+                 spans: Iterable[tuple[int, int, str]], fd: int | None = None) -> list[tuple[str, int]]:
     """The lines of a dictionary in the plain form whose word is one of `singles` or begins with
     one of `pairs`, looked for in `spans` (the runs of lines beginning with each of `singles`):
     (word, frequency), each word's lines in the file's order.
 
     In a run of one character's lines, each key is found with `find`: a one-character word as
     newline + character + space, a longer one as newline + its first two characters (UTF-8 is
-    prefix-free: bytes that begin with a character's bytes begin with that character)."""
+    prefix-free: bytes that begin with a character's bytes begin with that character).
+
+    `fd`: the file `data` maps, from which each run is read (os.pread) and searched as bytes.
+    Searched through the mapping, every page of the runs and the 64 KB around each read page
+    would stay mapped into the process while the titles are cut (the kernel's fault-around):
+    4.7 MB of jieba's dictionary for an issue's 1.3 MB of runs, at the build's largest moment."""
     keys: dict[str, list[bytes]] = {ch: [ch.encode("utf-8") + b" "] for ch in singles}
     for pair in pairs:
         keys[pair[0]].append(pair.encode("utf-8"))
     found = []
     for start, end, ch in spans:
+        run = os.pread(fd, end - start, start) if fd is not None else data[start:end]
+        size = len(run)
         for key in keys[ch]:
-            if start == 0 and data[: len(key)] == key:  # the file's first line
-                found.append(data[: _line_end(data, 0, end)])
+            if start == 0 and run[: len(key)] == key:  # the file's first line
+                found.append(run[: _line_end(run, 0, size)])
             needle = b"\n" + key
-            at = data.find(needle, start, end)
+            at = run.find(needle)
             while at >= 0:
-                found.append(data[at + 1 : _line_end(data, at + 1, end)])
-                at = data.find(needle, at + len(needle), end)
+                found.append(run[at + 1 : _line_end(run, at + 1, size)])
+                at = run.find(needle, at + len(needle))
     lines = []
     for line in found:
         word, freq = line.split(b" ", 2)[:2]
