@@ -482,6 +482,10 @@ class Tagger:
             stack.extend(reversed([k for k in e.kids if isinstance(k, Elem)]))
         for e in order:
             rl_doc.Reference(self._elem_dict(e, page_ref), e.name)
+        # Written: the parent links go, so that the tree (each kid → its parent → its kids) is no
+        # reference cycle left to the cycle collector, paused for the build (`publish.build`).
+        for e in order:
+            e.parent = None
         nums: list[Any] = []
         for i, owners in enumerate(self.mcids):
             if owners:

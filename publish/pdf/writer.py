@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar, Protocol
@@ -621,6 +622,28 @@ def _without_a85(image: Any) -> None:
         image._filters = filters[1:]
 
 
+def _font_of(fonts: PdfFonts, canvas: Canvas, faces: dict[str, Any]) -> Callable[[str], Any]:
+    """face → the ReportLab font drawing it (registered with `canvas` on first use, then kept in
+    `faces`). A function of its own, not a method of the `_PageDrawer`: the drawer's `GlyphEncoder`
+    holds it, and drawer → encoder → drawer would be a reference cycle, which the paused cycle
+    collector (`publish.build._gc_paused`) never frees — and through the encoder it would keep the
+    whole ReportLab document of each PDF (~4 MB for the example issue's print PDF) to the end of
+    the build."""
+
+    def font(face: str) -> Any:
+        if face not in faces:
+            try:
+                name = fonts.pdf_font(canvas, face)
+            except KeyError:
+                raise BuildError(
+                    Problem(f"no font for face {face!r}", fix="check the font roles (`publish fonts`)")
+                ) from None
+            faces[face] = pdfmetrics.getFont(name)
+        return faces[face]
+
+    return font
+
+
 class _PageDrawer:
     def __init__(self, canvas: Canvas, fonts: PdfFonts, geometry: Geometry, images: Any, tagger: Tagger,
                  *, screen: bool = False, reuse: PageReuse | None = None) -> None:
@@ -632,7 +655,7 @@ class _PageDrawer:
         self.tagger = tagger
         self.screen = screen
         self._faces: dict[str, Any] = {}
-        self.encoder = GlyphEncoder(canvas._doc, self.font, canvas._escape)
+        self.encoder = GlyphEncoder(canvas._doc, _font_of(fonts, canvas, self._faces), canvas._escape)
         # The marks are the same on every page: format their path once.
         self._crop_path = (
             " ".join(f"{num(x1)} {num(y1)} m {num(x2)} {num(y2)} l" for x1, y1, x2, y2 in geometry.crop_marks())
@@ -640,15 +663,7 @@ class _PageDrawer:
         )
 
     def font(self, face: str) -> Any:
-        if face not in self._faces:
-            try:
-                name = self.fonts.pdf_font(self.canvas, face)
-            except KeyError:
-                raise BuildError(
-                    Problem(f"no font for face {face!r}", fix="check the font roles (`publish fonts`)")
-                ) from None
-            self._faces[face] = pdfmetrics.getFont(name)
-        return self._faces[face]
+        return self.encoder.font_for_face(face)
 
     def draw(self, page: Page) -> None:
         c = self.canvas
