@@ -535,11 +535,16 @@ def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: 
 
         from publish.cache import write_handed
         from publish.epub import titles
-        from publish.epub.writer import prepare_epub, write_epub
+        from publish.epub.writer import drawn_cover, prepare_epub, write_epub
         from publish.model import PageStart
 
+        # The EPUB's cover first: drawing it needs ~28 MB for a moment (Pillow's octree quantisation
+        # copies the 1280 × 1800 canvas twice), best taken while this helper holds least — before
+        # the walk's records and modules (~6–9 MB) — as the build and its early helper are working
+        # too. The walk still ends long before the build's print PDF needs it.
+        cover = drawn_cover(issue, fonts)
         _walk_print_glyphs(issue, layout, fonts)
-        prepared = prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, layout=layout,
+        prepared = prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, cover=cover, layout=layout,
                                 title_words=words_claim is None)
         words = prepared.title_words
         if words_claim is not None and words_claim.take():

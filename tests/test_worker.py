@@ -396,3 +396,36 @@ def test_the_titles_words_cut_by_the_helper_when_it_is_free_first(tmp_path, monk
     assert len(cut_by) == 1 and cut_by[0] != str(parent)  # the helper, and only the helper
     monkeypatch.setenv("PUBLISH_JOBS", "1")
     assert _build_bytes(tmp_path / "serial") == beside
+
+
+@linux_fork
+def test_the_epub_helper_draws_the_epub_cover_before_it_walks_the_print_glyphs(tmp_path, monkeypatch):
+    """Drawing the EPUB's cover needs ~28 MB for a moment: the helper draws it first, while it holds
+    least, and walks the print PDF's glyphs after (the walk's records and modules stay)."""
+    from publish.epub import writer
+    from publish.fonts import programs
+
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    parent = os.getpid()
+    steps = tmp_path / "steps"
+    real_cover, real_walk = writer._drawn_cover, programs.walk_pdf_cff
+
+    def step(name: str) -> None:
+        with steps.open("a", encoding="utf-8") as f:
+            f.write(f"{name} {'helper' if os.getpid() != parent else 'build'}\n")
+
+    def cover(*args, **kwargs):
+        step("cover")
+        return real_cover(*args, **kwargs)
+
+    def walk(*args, **kwargs):
+        step("walk")
+        return real_walk(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "_drawn_cover", cover)
+    monkeypatch.setattr(programs, "walk_pdf_cff", walk)
+    build(SAMPLE, tmp_path / "out", pdf=True, epub=True, screen=False)
+    lines = steps.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "cover helper" and "walk helper" in lines[1:]
+    assert lines.count("cover helper") == 1
