@@ -318,3 +318,17 @@ def test_cutting_titles_maps_little_of_the_dictionary(tmp_path, monkeypatch):
     monkeypatch.setattr(words, "_plain_lines", plain_lines)
     assert words.read_dictionary(texts, path) is not None
     assert mapped and mapped[0] < 512, f"{mapped[0]} KB of {path.name} mapped"
+def test_looking_at_the_dictionary_imports_no_epub_writer():
+    # what a cold build's process does before it forks its helpers (`build._made_ahead`): the EPUB
+    # writer, ebooklib and the content documents' modules (~0.03 s) are its EPUB helper's to import
+    code = ("import sys\n"
+            "import publish.epub.words as words\n"
+            "words.dictionary_file()\n"
+            "print(sorted(m for m in ('publish.epub.writer', 'ebooklib', 'publish.epub.xhtml') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    import importlib
+
+    import publish.epub
+
+    assert publish.epub.write_epub is importlib.import_module("publish.epub.writer").write_epub  # on first use
