@@ -274,6 +274,25 @@ def test_a_rebuild_takes_unchanged_page_streams_from_the_last_build(empty_cache,
     assert sorted(pages_dir.rglob("*.bin")) == cache_before and len(cache_before) == 1
 
 
+def test_a_page_edited_in_place_to_the_same_length_is_compressed_anew(empty_cache, monkeypatch):
+    name = "an edition"
+    lines = [b"BT /F1 10.5 Tf 1 0 0 1 72 %d Tm <4e2d6587> Tj ET\n" % (700 - 12 * i) for i in range(50)]
+    page = b"".join(lines)
+    edits = [page.replace(b"<4e2d6587>", b"<4e2e6587>", 1),  # one character code
+             b"".join([lines[0], lines[7], *lines[2:7], lines[1], *lines[8:]]),  # two lines swapped
+             page.replace(b"72 700", b"72 701")]  # a line moved
+    first = flate.LastBuildStreams(name)
+    first.encode(page)
+    first.store()
+    for edited in edits:
+        assert len(edited) == len(page) and edited != page
+        memory = flate.LastBuildStreams(name)
+        compressed = _page_compressions(monkeypatch)
+        assert memory.encode(edited) == zlib.compress(edited) and compressed == [edited]
+        assert memory.encode(page) == zlib.compress(page) and compressed == [edited]  # the kept one
+        monkeypatch.setattr(flate, "zlib", zlib)
+
+
 def test_a_builds_print_and_screen_pdfs_take_unchanged_page_streams_from_the_last_build(empty_cache, monkeypatch):
     # a build shares one PageReuse between its print and screen PDFs (line operators): their page
     # streams still come from the last build; a watch session's own kept streams come first
