@@ -213,3 +213,27 @@ def test_damaged_entries_the_helper_finds_are_made_again_by_the_build(tmp_path, 
     monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "another-cache"))
     monkeypatch.setenv("PUBLISH_JOBS", "1")
     assert _files(build(root, tmp_path / "serial", screen=False, epub_fonts=False)) == damaged
+
+
+@linux_fork
+def test_a_build_that_fails_stops_its_helper_and_writes_nothing(tmp_path, own_cache, monkeypatch):
+    from publish.errors import SourceError
+
+    root = _issue_with_covers(tmp_path)
+    article = sorted((root / "articles").glob("*.md"))[0]
+    article.write_text('+++\ntitle = "unclosed\n+++\n正文。\n', encoding="utf-8")  # a source error
+    helpers: list[Worker] = []
+    real_start = Worker.start.__func__
+
+    def start(cls, work):
+        helpers.append(real_start(cls, work))
+        return helpers[-1]
+
+    monkeypatch.setattr(Worker, "start", classmethod(start))
+    out = tmp_path / "out"
+    with pytest.raises(SourceError):
+        build(root, out)
+    assert len(helpers) == 1  # the pictures' helper, forked before the issue was read
+    with pytest.raises(ChildProcessError):  # stopped and reaped
+        os.waitpid(helpers[0].pid, os.WNOHANG)
+    assert not out.exists() or list(out.iterdir()) == []
