@@ -265,12 +265,16 @@ def _made_ahead(source: Source, *, pdf: bool, epub: bool, layout: LayoutChoice, 
 
 
 def _run_each(jobs: Sequence[Callable[[], None]]) -> None:
-    """Run every job, each whatever the others did (a job's error is the build's to find)."""
+    """Run every job, each whatever the others did (a job's error is the build's to find), giving
+    the memory each freed back to the system before the next (`publish.heap`)."""
+    from publish.heap import give_back
+
     for job in jobs:
         try:
             job()
         except Exception:
-            continue
+            pass
+        give_back()
 
 
 def prepare(

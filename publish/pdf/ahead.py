@@ -100,9 +100,15 @@ def _convert(paths: list[Path], folder: Path, choice: Any, loaders: Any) -> None
         from publish.layout import load_layout
 
         layout = load_layout(choice, folder)
+    from publish.heap import give_back
+
     converter = ImageConverter(output_profile(layout.output_intent, layout.output_condition).data)
     for path in paths:
         try:
             converter.cache_stream(path)
         except Exception:  # a picture that cannot be converted: the build names it
-            continue
+            pass
+        # a picture's buffers (~7 MB of a full page's pixels and stream, freed into the C heap)
+        # returned to the system at once: this helper lives on while the build draws its PDF,
+        # when the build's whole process tree is largest
+        give_back()
