@@ -446,10 +446,17 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
 
             epub_child.send([list(w) for w in titles.titles_cut(issue)])
         # the cache writes of this build (the pages kept, the composed text, the parsed articles,
-        # the page streams …): made now, while the EPUB helper may still work
-        if keep_pages is not None:
-            keep_pages()
+        # the page streams …): made now, while the EPUB helper may still work. The pages are kept
+        # once the helper has made its font subsets and given their memory back (it says so): encoding
+        # and marshalling them takes ~5 MB for a moment, which on top of the helper's subsets was the
+        # peak of a cold build's process tree. The helper's last step, writing the EPUB, is longer
+        # than keeping the pages, so the build does not end later for it.
         flush_cache()
+        if keep_pages is not None:
+            if epub_child is not None:
+                epub_child.receive()  # its fonts are made (None: it ended or failed: nothing to wait for)
+            keep_pages()
+            flush_cache()
         epub_bytes = None
         child_ok = False
         if epub:
@@ -531,7 +538,9 @@ def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: 
     then waits for the page starts and the path to write to, and last makes the cache writes
     `handed` over to it (`publish.cache.hand_over`); None: the EPUB is made here. The EPUB's
     modules are imported in the helper: this process needs them only if the helper fails.
-    It first walks the glyphs this process's PDF font subsets need (`_walk_print_glyphs`)."""
+    It first draws the EPUB's cover and walks the glyphs this process's PDF font subsets need
+    (`_walk_print_glyphs`), and replies once its font subsets are made (this process keeps its
+    pages then: `_make`)."""
     from publish.worker import Channel, Worker
 
     def work(channel: Channel) -> None:
@@ -550,6 +559,10 @@ def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: 
         _walk_print_glyphs(issue, layout, fonts)
         prepared = prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, cover=cover, layout=layout,
                                 title_words=words_claim is None)
+        try:
+            channel.reply("fonts made")  # the build keeps its pages now (`_make`)
+        except OSError:
+            pass  # the build kept none and no longer listens
         words = prepared.title_words
         if words_claim is not None and words_claim.take():
             words = titles.titles_cut(issue)

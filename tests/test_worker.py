@@ -429,3 +429,37 @@ def test_the_epub_helper_draws_the_epub_cover_before_it_walks_the_print_glyphs(t
     lines = steps.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "cover helper" and "walk helper" in lines[1:]
     assert lines.count("cover helper") == 1
+
+
+@linux_fork
+def test_the_build_keeps_its_pages_once_the_epub_helpers_fonts_are_made(tmp_path, monkeypatch):
+    """Keeping the pages (encoding and marshalling them: ~5 MB for a moment) on top of the EPUB
+    helper's font subsets was a cold build's memory peak: the build waits for the helper to say
+    its fonts are made. Here the helper's fonts take long; the pages are kept after them all the same."""
+    from publish.epub import writer
+    from publish.paginate import stored
+
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    parent = os.getpid()
+    steps = tmp_path / "steps"
+    real_prepare, real_store = writer.prepare_epub, stored.store
+
+    def step(name: str) -> None:
+        with steps.open("a", encoding="utf-8") as f:
+            f.write(f"{name} {'helper' if os.getpid() != parent else 'build'}\n")
+
+    def slow_prepare(*args, **kwargs):
+        prepared = real_prepare(*args, **kwargs)
+        time.sleep(1.0)  # the build is done with its PDFs long before
+        step("fonts")
+        return prepared
+
+    def store(*args, **kwargs):
+        step("pages kept")
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "prepare_epub", slow_prepare)
+    monkeypatch.setattr(stored, "store", store)
+    build(SAMPLE, tmp_path / "out", pdf=True, epub=True, screen=False)
+    assert steps.read_text(encoding="utf-8").splitlines() == ["fonts helper", "pages kept build"]
