@@ -266,9 +266,13 @@ def _made_ahead(source: Source, *, pdf: bool, epub: bool, layout: LayoutChoice, 
 
 def _run_each(jobs: Sequence[Callable[[], None]]) -> None:
     """Run every job, each whatever the others did (a job's error is the build's to find), giving
-    the memory each freed back to the system before the next (`publish.heap`)."""
+    the memory each freed back to the system before the next (`publish.heap`). Silent: a warning
+    (Pillow's about a huge picture) is the build's to give, once, when it meets the same input."""
+    import warnings
+
     from publish.heap import give_back
 
+    warnings.simplefilter("ignore")  # (this helper's own process only)
     for job in jobs:
         try:
             job()

@@ -238,3 +238,31 @@ def test_a_build_that_fails_stops_its_helper_and_writes_nothing(tmp_path, own_ca
     with pytest.raises(ChildProcessError):  # stopped and reaped
         os.waitpid(helpers[0].pid, os.WNOHANG)
     assert not out.exists() or list(out.iterdir()) == []
+
+
+@linux_fork
+def test_the_helper_prints_nothing_of_its_own(tmp_path, own_cache):
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    root = _issue_with_covers(tmp_path)
+    Image.new("P", (10000, 9000)).save(root / "covers" / "front.png")  # Pillow warns of its size
+    script = f"""
+import importlib, sys
+from pathlib import Path
+from publish.pdf import ahead
+from publish.worker import Worker
+build_mod = importlib.import_module("publish.build")
+job = ahead.pictures_job(Path({str(root)!r}))
+run = build_mod._run_each if sys.argv[1] == "helper" else lambda jobs: [j() for j in jobs]
+helper = Worker.start(lambda channel: run([job]))
+assert helper.wait()
+"""
+    def stderr_of(how: str) -> str:  # a process of its own: pytest records the warnings of its own
+        return subprocess.run([sys.executable, "-c", script, how], capture_output=True, text=True,
+                              check=True).stderr
+
+    assert "DecompressionBombWarning" in stderr_of("bare")  # the job alone would print it
+    assert stderr_of("helper") == ""
