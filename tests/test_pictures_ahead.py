@@ -47,6 +47,19 @@ def _helper(root: Path, **choices) -> Worker:
     return helper
 
 
+def _helpers_started(monkeypatch) -> list[Worker]:
+    """Every helper this process starts from now on."""
+    helpers: list[Worker] = []
+    real_start = Worker.start.__func__
+
+    def start(cls, work):
+        helpers.append(real_start(cls, work))
+        return helpers[-1]
+
+    monkeypatch.setattr(Worker, "start", classmethod(start))
+    return helpers
+
+
 def _png(path: Path) -> None:
     from PIL import Image
 
@@ -183,14 +196,7 @@ def test_no_pictures_ahead_without_fork_or_without_a_print_edition(tmp_path, own
 @linux_fork
 def test_no_helper_outlives_the_build(tmp_path, own_cache, monkeypatch):
     root = _issue_with_covers(tmp_path)
-    helpers: list[Worker] = []
-    real_start = Worker.start.__func__
-
-    def start(cls, work):
-        helpers.append(real_start(cls, work))
-        return helpers[-1]
-
-    monkeypatch.setattr(Worker, "start", classmethod(start))
+    helpers = _helpers_started(monkeypatch)
     build(root, tmp_path / "out", screen=False, epub_fonts=False)
     assert len(helpers) >= 2  # the pictures', the EPUB helper (and one composing, for a longer issue)
     for helper in helpers:
@@ -223,14 +229,7 @@ def test_a_build_that_fails_stops_its_helper_and_writes_nothing(tmp_path, own_ca
     root = _issue_with_covers(tmp_path)
     article = sorted((root / "articles").glob("*.md"))[0]
     article.write_text('+++\ntitle = "unclosed\n+++\n正文。\n', encoding="utf-8")  # a source error
-    helpers: list[Worker] = []
-    real_start = Worker.start.__func__
-
-    def start(cls, work):
-        helpers.append(real_start(cls, work))
-        return helpers[-1]
-
-    monkeypatch.setattr(Worker, "start", classmethod(start))
+    helpers = _helpers_started(monkeypatch)
     out = tmp_path / "out"
     with pytest.raises(SourceError):
         build(root, out)
