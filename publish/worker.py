@@ -36,10 +36,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Channel", "Claim", "Worker", "usable"]
+__all__ = ["Channel", "Claim", "Worker", "spare_cores", "usable"]
 
 _LENGTH = struct.Struct("<Q")
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_RUNNING: dict[int, Worker] = {}  # this process's helpers not yet known to have exited, by pid
 
 
 class Channel:
@@ -97,7 +98,9 @@ class Worker:
                 os._exit(status)
         os.close(down_r)
         os.close(up_w)
-        return cls(pid, down_w, up_r)
+        worker = cls(pid, down_w, up_r)
+        _RUNNING[pid] = worker
+        return worker
 
     def send(self, message: Any) -> bool:
         """Give the child a message; False when the child is already gone. A message larger than
@@ -134,11 +137,26 @@ class Worker:
 
     def wait(self) -> bool:
         """Wait for the child to exit; True when its work returned without an error."""
+        self.close_input()
+        self._close_output()  # first, so that a child still replying gets a broken pipe
         if self._status is None:
-            self.close_input()
-            self._close_output()  # first, so that a child still replying gets a broken pipe
             _, self._status = os.waitpid(self.pid, 0)
+            _RUNNING.pop(self.pid, None)
         return self._status == 0
+
+    def running(self) -> bool:
+        """Is the child still there (working, or waiting for a message)? A child that has exited
+        is reaped here (its status kept for `wait`)."""
+        if self._status is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped elsewhere (a caller's own waitpid(-1))
+                pid, status = self.pid, 1
+            if pid == 0:
+                return True
+            self._status = status
+            _RUNNING.pop(self.pid, None)
+        return False
 
     def cancel(self) -> None:
         """Stop the child if it is still running (the caller failed or will not use its work)."""
@@ -201,6 +219,26 @@ def usable() -> bool:
         return len(os.sched_getaffinity(0)) > 1
     except (AttributeError, OSError):  # pragma: no cover - Linux always has it
         return (os.cpu_count() or 1) > 1
+
+
+def spare_cores() -> int:
+    """How many more processes could run now without taking a core from one already running:
+    the usable cores less this process and its helpers that have not exited (0 where `usable`
+    is False).
+
+    Why: a build is CPU-bound. A helper that only shares its work with this process (composing half
+    the text) is worth its fork, its messages and its rebuilt lines only on a core nobody else
+    uses; on two cores with the EPUB helper running it takes that core's time from the EPUB helper
+    and adds its overhead (measured on the example issue: a new issue's tree 1.32 → 1.28 s of CPU
+    and 0.745 → 0.716 s of wall without it)."""
+    if not usable():
+        return 0
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - Linux always has it
+        cores = os.cpu_count() or 1
+    busy = sum(1 for worker in list(_RUNNING.values()) if worker.running())
+    return max(0, cores - 1 - busy)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -156,3 +156,26 @@ def test_every_article_is_in_the_cache_after_a_build_composed_on_two_cores(monke
     # and a second build takes every article from the cache: the same pages
     monkeypatch.setenv("PUBLISH_JOBS", "1")
     assert paginate(issue, layout, fonts) == document
+
+
+@linux_fork
+def test_no_text_is_composed_in_a_helper_while_another_helper_has_the_only_spare_core(monkeypatch):
+    # a build on two cores whose EPUB helper is running: composing in a third process would only
+    # take that helper's core (and add the fork's and the messages' cost)
+    from publish.worker import Worker
+
+    monkeypatch.setattr(parallel, "MIN_CHARS", 0)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    jobs = [(t, len(t)) for t in TEXTS]
+    other = Worker.start(lambda channel: channel.receive())
+    assert other is not None
+    try:
+        assert parallel.compose_all(jobs, compose_text, line_type=Line, run_type=GlyphRun) == {}
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2})  # a third core is free
+        got = parallel.compose_all(jobs, compose_text, line_type=Line, run_type=GlyphRun)
+        assert set(got) == set(TEXTS)
+    finally:
+        other.send("done")
+        assert other.wait()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert set(parallel.compose_all(jobs, compose_text, line_type=Line, run_type=GlyphRun)) == set(TEXTS)

@@ -463,3 +463,55 @@ def test_the_build_keeps_its_pages_once_the_epub_helpers_fonts_are_made(tmp_path
     monkeypatch.setattr(stored, "store", store)
     build(SAMPLE, tmp_path / "out", pdf=True, epub=True, screen=False)
     assert steps.read_text(encoding="utf-8").splitlines() == ["fonts helper", "pages kept build"]
+
+
+# ── spare cores: a helper that only shares this process's work is started on a free core only ──
+def _cores(monkeypatch, n: int) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(n)))
+
+
+@linux_fork
+def test_a_running_helper_takes_a_core_and_gives_it_back_when_it_exits(monkeypatch):
+    from publish.worker import spare_cores
+
+    _cores(monkeypatch, 2)
+    assert spare_cores() == 1
+    child = Worker.start(lambda channel: channel.receive())  # waits for a message: still there
+    assert child is not None
+    try:
+        assert spare_cores() == 0
+        _cores(monkeypatch, 4)
+        assert spare_cores() == 2
+        _cores(monkeypatch, 2)
+    finally:
+        child.send("go")
+    deadline = time.monotonic() + 10
+    while spare_cores() == 0 and time.monotonic() < deadline:  # exited: reaped, no longer counted
+        time.sleep(0.01)
+    assert spare_cores() == 1
+    assert child.wait()  # its status was kept when it was reaped
+
+
+@linux_fork
+def test_a_helper_that_failed_before_it_was_waited_for_still_reports_failure(monkeypatch):
+    from publish.worker import spare_cores
+
+    _cores(monkeypatch, 2)
+
+    def fails(channel: Channel) -> None:
+        raise RuntimeError("no")
+
+    child = Worker.start(fails)
+    assert child is not None
+    deadline = time.monotonic() + 10
+    while spare_cores() == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert spare_cores() == 1
+    assert not child.wait()
+
+
+def test_no_spare_core_where_helpers_are_not_forked(monkeypatch):
+    from publish.worker import spare_cores
+
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    assert spare_cores() == 0

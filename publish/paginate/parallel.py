@@ -11,8 +11,10 @@ this process rebuilds the same `Line`s, so the result is identical to composing 
 compare the documents). The helper composes whole articles and keeps their composed-text cache
 entries itself (`compose_groups(keep=)`): its reply is those very entries' bytes.
 
-When it is not used: wherever `publish.worker` starts no helper, and for small issues (the fork
-costs more than it saves). If the helper fails for any reason, its half is simply composed here on
+When it is not used: wherever `publish.worker` starts no helper, for small issues (the fork
+costs more than it saves), and when no core is spare (`publish.worker.spare_cores`: on two cores
+while the build's EPUB helper runs, the second core is the EPUB helper's, and a composing helper
+would only slow it down and add its own overhead). If the helper fails for any reason, its half is simply composed here on
 demand: the build never depends on it.
 """
 
@@ -22,7 +24,7 @@ import marshal
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
-from publish.worker import Channel, Worker, usable
+from publish.worker import Channel, Worker, spare_cores, usable
 
 __all__ = ["MIN_CHARS", "compose_all", "compose_groups", "payload", "usable"]
 
@@ -51,7 +53,7 @@ def compose_groups(groups: Sequence[tuple[Sequence[Job], int]], compose: Callabl
     process's to keep, as its own are)."""
     total = sum(n for _, n in groups)
     out: dict[Job, list] = {}
-    if total < MIN_CHARS or not usable():
+    if total < MIN_CHARS or spare_cores() < 1:  # (a core no other helper of the build is using)
         return out, set()
     # split where half the characters are done: the helper takes the rest
     acc, cut = 0, len(groups)
