@@ -171,7 +171,8 @@ def test_a_converted_picture_comes_from_the_build_cache_until_the_file_changes(t
 def test_a_palette_image_converts_as_its_pixels_would(tmp_path: Path, fonts: UKaiFonts, colours: int,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     # a palette image's colours are converted once each (fast); every pixel must come out as the
-    # per-pixel conversion of the same image in RGB makes it
+    # per-pixel conversion of the same image in RGB makes it. (A TIFF: a palette PNG is embedded
+    # from its own rows instead, tests/test_pdf_png_rows.py.)
     import random
     import zlib
 
@@ -184,8 +185,8 @@ def test_a_palette_image_converts_as_its_pixels_would(tmp_path: Path, fonts: UKa
     im = Image.new("P", (97, 61))
     im.putpalette([rng.randrange(256) for _ in range(3 * colours)])
     im.putdata([rng.randrange(colours) for _ in range(97 * 61)])
-    path = tmp_path / "palette.png"
-    # one with an embedded profile, as a PNG may carry one
+    path = tmp_path / "palette.tif"
+    # one with an embedded profile, as a picture may carry one
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes() if colours == 17 else None
     im.save(path, icc_profile=icc)
     profile = find_default_profile()
@@ -202,7 +203,8 @@ def test_a_palette_image_converts_as_its_pixels_would(tmp_path: Path, fonts: UKa
 def test_a_palette_picture_is_recoloured_in_place_not_copied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A full-page palette picture (a cover) is 3 MB of pixels once decoded: the stream is made
     # from that one decoded image (its palette replaced), never from a second whole copy of it —
-    # and the bytes are those of the pixels' own conversion, band after band.
+    # and the bytes are those of the pixels' own conversion, band after band. (A TIFF: a palette
+    # PNG's own rows are embedded instead, tests/test_pdf_png_rows.py.)
     import zlib
 
     from publish.pdf.images import _BAND, ImageConverter
@@ -212,7 +214,7 @@ def test_a_palette_picture_is_recoloured_in_place_not_copied(tmp_path: Path, mon
     im = Image.new("P", (width, height))
     im.putpalette([0, 0, 0, 255, 255, 255, 200, 30, 40])
     im.putdata([(x * 7 + y) % 3 for y in range(height) for x in range(width)])
-    path = tmp_path / "cover.png"
+    path = tmp_path / "cover.tif"
     im.save(path)
     profile = find_default_profile()
     if profile is None:
@@ -262,7 +264,7 @@ def test_the_output_profile_is_serialised_once_for_every_picture_a_converter_mak
         im = Image.new("P", (31, 17))
         im.putpalette([40 * n, 200, 90, 255, 255 - 50 * n, 0])
         im.putdata([(x + y) % 2 for y in range(17) for x in range(31)])
-        path = tmp_path / f"picture-{n}.png"
+        path = tmp_path / f"picture-{n}.tif"  # (converted: a palette PNG's lookup is, the same way)
         im.save(path)
         got = converter.stream(path)
         expected = converter._transform(b"").apply(Image.open(path).convert("RGB"))

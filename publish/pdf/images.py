@@ -1,4 +1,5 @@
-"""Raster images → something a CMYK press can print: DeviceCMYK or DeviceGray, never DeviceRGB.
+"""Raster images → something a CMYK press can print: DeviceCMYK, DeviceGray, or Indexed over one of
+them — never DeviceRGB.
 
 In: the path of a JPEG, PNG, TIFF or WebP, or a one-page PDF (as placed by pagination) and the output
 intent's CMYK ICC profile.
@@ -17,12 +18,29 @@ its own defaults.
 — and keeps it in the build cache (`publish.cache`, kind "pdf-image"), keyed by the file's content
 digest, the output profile and this code: a warm build neither converts nor compresses a picture
 again (a full-page cover: ~0.5 s of colour conversion, zlib and ReportLab's MD5 naming).
+
+A palette PNG (a drawn cover, an advertisement) or a grayscale PNG is embedded from the file's own
+compressed data (`_png_stream`), as img2pdf does: the PNG's IDAT chunks joined are one zlib stream
+of filtered rows, which is what a PDF FlateDecode stream with PNG predictors holds (ISO 32000-1
+§7.4.4.4 and Table 8: `/DecodeParms << /Predictor 15 /Colors 1 /BitsPerComponent n /Columns w >>`,
+each row led by its PNG filter-type byte). A palette picture's colour space is
+`[/Indexed /DeviceCMYK hival lookup]` (ISO 32000-1 §8.6.6.3), the lookup being its palette
+converted to CMYK by the same transform (the picture's ICC profile or sRGB into the output profile,
+perceptual) that converts its pixels otherwise — each pixel prints the CMYK it would get converted
+one by one; a grayscale one's is DeviceGray. PDF/X-4 (ISO 15930-7 §6.2.4) allows an Indexed space
+whose base is DeviceCMYK or DeviceGray under a CMYK output intent. No pixel is decoded, converted or
+compressed: a cover costs a few milliseconds instead of ~50 ms. The file is never trusted: every
+chunk's CRC is checked and the image data inflated once (cheap next to compressing it) to check its
+length and each row's filter byte; a PNG that fails any check, or one this cannot keep exact
+(transparency, interlacing, 16-bit samples, RGB), takes the conversion path, which reports a
+damaged file as it always did.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import threading
 import zlib
 from collections.abc import Iterable
@@ -42,21 +60,38 @@ from publish.pdf.pictures import open_picture
 class ImageStream:
     """An image XObject's stream: pixel size, colour space, filter, the encoded bytes; `inverted`:
     an Adobe CMYK JPEG (its samples stored inverted, drawn with /Decode [1 0 1 0 1 0 1 0]);
-    `digest`: of all of it (the XObject's name, so equal pictures are embedded once)."""
+    `bits`: bits per sample; `lookup`: when not empty, the samples are indexes into it and the
+    colour space is `[/Indexed /DeviceCMYK hival lookup]` (4 bytes an entry);
+    `png_rows`: the data is a PNG's (`_png_stream`): rows each led by a PNG filter byte
+    (`/DecodeParms` with /Predictor 15); `digest`: of all of it (the XObject's name, so equal
+    pictures are embedded once)."""
 
     width: int
     height: int
-    color_space: str  # "DeviceCMYK" or "DeviceGray"
+    color_space: str  # "DeviceCMYK" or "DeviceGray" (the base of an Indexed space when `lookup`)
     filter: str  # "DCTDecode" or "FlateDecode"
     data: bytes
     inverted: bool = False
     digest: str = ""
+    bits: int = 8
+    lookup: bytes = b""
+    png_rows: bool = False
+
+    @property
+    def hival(self) -> int:
+        """The highest index of an Indexed space's lookup (over DeviceCMYK: 4 bytes an entry)."""
+        return len(self.lookup) // 4 - 1
 
 
-def _stream(width: int, height: int, color_space: str, filter_: str, data: bytes, inverted: bool) -> ImageStream:
-    h = hashlib.sha256(f"{width}x{height} {color_space} {filter_} {inverted}\0".encode())
+def _stream(width: int, height: int, color_space: str, filter_: str, data: bytes, inverted: bool,
+            bits: int = 8, lookup: bytes = b"", png_rows: bool = False) -> ImageStream:
+    head = f"{width}x{height} {color_space} {filter_} {inverted}"
+    if (bits, lookup, png_rows) != (8, b"", False):  # (a converted picture is named as it always was)
+        head += f" {bits} {png_rows} {lookup.hex()}"
+    h = hashlib.sha256(f"{head}\0".encode())
     h.update(data)
-    return ImageStream(width, height, color_space, filter_, data, inverted, h.hexdigest()[:32])
+    return ImageStream(width, height, color_space, filter_, data, inverted, h.hexdigest()[:32],
+                       bits, lookup, png_rows)
 
 
 def _as_stream(converted: ImageReader | str, encoded: Image.Image | bytes | None) -> ImageStream:
@@ -76,15 +111,29 @@ def _as_stream(converted: ImageReader | str, encoded: Image.Image | bytes | None
     return _stream(encoded.width, encoded.height, space, "FlateDecode", zlib.compress(encoded.tobytes()), False)
 
 
+def _entry(stream: ImageStream) -> tuple[Any, ...]:
+    """What the build cache keeps of a stream (`_cached` reads it back)."""
+    return (stream.width, stream.height, stream.color_space, stream.filter, stream.data, stream.inverted,
+            stream.bits, stream.lookup, stream.png_rows)
+
+
 def _cached(key: str) -> ImageStream | None:
-    """The stream the build cache holds under `key`, if a whole one."""
+    """The stream the build cache holds under `key`, if a whole one of the right shape (the entry
+    itself is sealed against damage by `publish.cache`; its fields are checked here all the same)."""
     from publish import cache
 
     hit = cache.get_value("pdf-image", key)
-    if isinstance(hit, list | tuple) and len(hit) == 6:
-        width, height, space, filter_, data, inverted = hit
-        return _stream(width, height, space, filter_, data, inverted)
-    return None
+    if not isinstance(hit, list | tuple) or len(hit) not in (6, 9):
+        return None
+    width, height, space, filter_, data, inverted, *more = hit
+    bits, lookup, png_rows = more or (8, b"", False)
+    if not (isinstance(width, int) and isinstance(height, int) and space in ("DeviceCMYK", "DeviceGray")
+            and filter_ in ("DCTDecode", "FlateDecode") and isinstance(data, bytes)
+            and isinstance(inverted, bool) and bits in (1, 2, 4, 8) and isinstance(lookup, bytes)
+            and isinstance(png_rows, bool) and (png_rows or (bits == 8 and not lookup))
+            and (not lookup or (space == "DeviceCMYK" and len(lookup) == 4 << bits))):
+        return None
+    return _stream(width, height, space, filter_, data, inverted, bits, lookup, png_rows)
 
 
 # Streams being made on a worker thread (`ImageConverter.prefetch`), by build-cache key: the key
@@ -174,13 +223,12 @@ class ImageConverter:
                 return hit
             result = self._made_here(path)
             # written at once, not held for the build's flush: the other process may look for it
-            cache.put_value("pdf-image", key, (result.width, result.height, result.color_space,
-                                               result.filter, result.data, result.inverted), at_once=True)
+            cache.put_value("pdf-image", key, _entry(result), at_once=True)
         return result
 
     def _made_here(self, path: Path) -> ImageStream:
-        """The stream converted and compressed in this process."""
-        streamed = self._palette_stream(path)
+        """The stream converted and compressed in this process (or a PNG's own, `_png_stream`)."""
+        streamed = self._png_stream(path) or self._palette_stream(path)
         if streamed is not None:
             result = streamed
         else:
@@ -212,6 +260,42 @@ class ImageConverter:
                 _AHEAD[key] = lane.submit(worker._made, path, key)
                 while len(_AHEAD) > _AHEAD_LIMIT:  # never taken (a build that failed): the oldest go
                     del _AHEAD[next(iter(_AHEAD))]
+
+    def _png_stream(self, path: Path) -> ImageStream | None:
+        """A palette or grayscale PNG's stream made of the file's own compressed rows (see the
+        module docstring): a palette one Indexed over DeviceCMYK, its lookup the palette converted
+        as `_palette_stream` converts it — the same CMYK for every pixel; a grayscale one DeviceGray,
+        as `_convert` keeps it. None for any other file, and for one whose data fails a check
+        (`_png_data`): the conversion then decides, and names what is wrong."""
+        if path.suffix.lower() == ".pdf":
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        png = _png_data(data)
+        if png is None:
+            return None
+        width, height, depth, colour_type, palette, idat = png
+        try:
+            # The header read as the conversion reads it (Pillow stops before the image data): what
+            # it refuses is refused here too, and a palette picture's ICC profile is the one it
+            # converts with. The palette is the PLTE chunk's, which is what Pillow's `getpalette`
+            # gives — asking Pillow would decode every pixel first.
+            with Image.open(io.BytesIO(data)) as im:
+                if im.size != (width, height) or "transparency" in im.info:
+                    return None
+                if colour_type == 0:
+                    if im.mode not in ("1", "L"):
+                        return None
+                    return _stream(width, height, "DeviceGray", "FlateDecode", idat, False, depth, b"", True)
+                if im.mode != "P" or im.palette is None or im.palette.mode != "RGB":
+                    return None
+                icc = im.info.get("icc_profile") or b""
+        except (OSError, ValueError):
+            return None
+        lookup = _palette_cmyk(palette, self._transform(icc))[: 4 << depth]  # (n bits: 2**n entries)
+        return _stream(width, height, "DeviceCMYK", "FlateDecode", idat, False, depth, lookup, True)
 
     def _palette_stream(self, path: Path) -> ImageStream | None:
         """A palette picture (a PNG advertisement, a drawn cover) as `stream` makes it through
@@ -346,12 +430,104 @@ _BAND = 128  # rows of a palette picture made and compressed at a time (`_palett
 def _recoloured(im: Image.Image, transform: Any, *, copy: bool = True) -> Image.Image:
     """`im` with its palette converted: each entry's C, M, Y, K as R, G, B, A — a copy, or (`copy`
     False: a picture only the caller holds) `im` itself, its palette replaced."""
-    swatch = Image.frombytes("P", (256, 1), bytes(range(256)))
-    swatch.putpalette(im.getpalette() or [])
-    cmyk = transform.apply(swatch.convert("RGB")).tobytes()
     recoloured = im.copy() if copy else im
-    recoloured.putpalette(cmyk, rawmode="RGBA")
+    recoloured.putpalette(_palette_cmyk(im.getpalette() or [], transform), rawmode="RGBA")
     return recoloured
+
+
+def _palette_cmyk(palette: bytes | list[int], transform: Any) -> bytes:
+    """The CMYK (4 bytes) of each of the 256 indexes of a palette (R, G, B a colour, as Pillow's
+    `getpalette` gives it): a swatch of them converted as a picture's pixels would be."""
+    swatch = Image.frombytes("P", (256, 1), bytes(range(256)))
+    swatch.putpalette(palette)
+    cmyk: bytes = transform.apply(swatch.convert("RGB")).tobytes()
+    return cmyk
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_INFLATE_PIECE = 1 << 20  # bytes of rows inflated at a time while checking (`_png_data`)
+
+
+def _png_data(data: bytes) -> tuple[int, int, int, int, bytes, bytes] | None:
+    """(width, height, bit depth, colour type, PLTE, the IDAT chunks joined) of a PNG whose data a
+    PDF reader can take as it is (`_png_stream`): a grayscale (type 0) or palette (type 3) picture
+    of 1, 2, 4 or 8 bits, not interlaced, without transparency (tRNS), whole and sound — each
+    chunk's CRC right, the IDATs one run, the zlib stream complete with nothing after it, inflating
+    to exactly a filter byte and the packed samples per row, each filter byte 0–4 (PNG §9.2) —
+    and no critical chunk it does not know. None otherwise (the file is then decoded and converted,
+    which names what is wrong with it, or copes as it always did)."""
+    if not data.startswith(_PNG_SIGNATURE):
+        return None
+    pos, end = len(_PNG_SIGNATURE), len(data)
+    header: tuple[int, ...] | None = None
+    idat: list[bytes] = []
+    idat_ended = False
+    palette = b""
+    while True:
+        if pos + 12 > end:
+            return None  # truncated: no IEND
+        length, kind = struct.unpack_from(">I4s", data, pos)
+        body_end = pos + 8 + length
+        if length > 0x7FFFFFFF or body_end + 4 > end:
+            return None
+        if zlib.crc32(data[pos + 4:body_end]) != int.from_bytes(data[body_end:body_end + 4], "big"):
+            return None
+        if header is None and kind != b"IHDR":
+            return None
+        if kind == b"IHDR":
+            if header is not None or length != 13:
+                return None
+            header = struct.unpack_from(">IIBBBBB", data, pos + 8)
+        elif kind == b"IDAT":
+            if idat_ended:
+                return None  # IDAT chunks must follow one another (PNG §5.6)
+            idat.append(data[pos + 8:body_end])
+        elif kind == b"tRNS":
+            return None  # transparency: flattened on white by the conversion
+        elif kind == b"PLTE":
+            if palette or idat or length % 3 or not 0 < length <= 768:
+                return None  # one palette of 1–256 colours, before the data (PNG §11.2.3)
+            palette = data[pos + 8:body_end]
+        elif kind == b"IEND":
+            break
+        elif not kind[0] & 0x20:
+            return None  # a critical chunk not known here: a decoder must not guess (PNG §5.4)
+        if idat and kind != b"IDAT":
+            idat_ended = True
+        pos = body_end + 4
+    assert header is not None
+    width, height, depth, colour_type, compression, filter_method, interlace = header
+    if (not idat or width == 0 or height == 0 or depth not in (1, 2, 4, 8) or colour_type not in (0, 3)
+            or (colour_type == 3) != bool(palette) or (compression, filter_method, interlace) != (0, 0, 0)):
+        return None
+    joined = b"".join(idat)
+    stride = 1 + (width * depth + 7) // 8  # a row: its filter byte, then its packed samples
+    if not _rows_sound(joined, stride, height * stride):
+        return None
+    return width, height, depth, colour_type, palette, joined
+
+
+def _rows_sound(stream: bytes, stride: int, expected: int) -> bool:
+    """Whether `stream` is one whole zlib stream, nothing after it, inflating to `expected` bytes
+    of rows of `stride` bytes whose first (the filter type) is 0–4. Inflated a piece at a time and
+    dropped: the check holds a megabyte, never the whole picture."""
+    inflater = zlib.decompressobj()
+    done = 0
+    pending = stream
+    try:
+        while not inflater.eof:
+            piece = inflater.decompress(pending, _INFLATE_PIECE)
+            if not piece and len(inflater.unconsumed_tail) == len(pending):
+                return False  # the stream ends early (or zlib cannot go on)
+            pending = inflater.unconsumed_tail
+            if done + len(piece) > expected:
+                return False
+            if max(piece[(-done) % stride::stride], default=0) > 4:
+                return False
+            done += len(piece)
+    except zlib.error:
+        return False
+    return done == expected and not inflater.unused_data and not pending
 
 
 def _flatten_on_white(im: Image.Image) -> Image.Image:

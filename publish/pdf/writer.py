@@ -786,8 +786,8 @@ class _PageDrawer:
         name = f"img{stream.digest}"
         reg = doc.getXObjectName(name)
         if doc.idToObject.get(reg) is None:
-            obj = pdfdoc.PDFImageXObject(name)
-            obj.width, obj.height, obj.bitsPerComponent = stream.width, stream.height, 8
+            obj = _PngImageXObject(name, stream) if stream.png_rows else pdfdoc.PDFImageXObject(name)
+            obj.width, obj.height, obj.bitsPerComponent = stream.width, stream.height, stream.bits
             obj.colorSpace = stream.color_space
             obj._filters = (stream.filter,)
             obj.streamContent = stream.data
@@ -812,3 +812,36 @@ class _PageDrawer:
         c._code.append(ARTIFACT)  # printer's marks are not content (ISO 32000-1 §14.8.2.2)
         c._code.append(self._crop_path)
         c._code.append(EMC)
+
+
+class _PngImageXObject(pdfdoc.PDFImageXObject):
+    """An image XObject whose data is a PNG's own rows (`ImageStream.png_rows`): ReportLab's
+    writes its colour space as a name and no /DecodeParms; this one writes
+    `[/Indexed /DeviceCMYK hival <lookup>]` (ISO 32000-1 §8.6.6.3) when the stream has a lookup,
+    and the PNG predictor parameters of its FlateDecode filter (§7.4.4.4, Table 8)."""
+
+    def __init__(self, name: str, stream: Any) -> None:
+        super().__init__(name)
+        self._stream = stream
+
+    def format(self, document: Any) -> bytes:
+        stream = self._stream
+        pdf = pdfdoc.PDFStream(content=self.streamContent)
+        d = pdf.dictionary
+        d["Type"] = pdfdoc.PDFName("XObject")
+        d["Subtype"] = pdfdoc.PDFName("Image")
+        d["Width"] = stream.width
+        d["Height"] = stream.height
+        d["BitsPerComponent"] = stream.bits
+        base = pdfdoc.PDFName(stream.color_space)
+        if stream.lookup:
+            # the lookup as a hexadecimal string: plain ASCII, no escaping of its bytes needed
+            lookup = b"<" + stream.lookup.hex().upper().encode() + b">"
+            d["ColorSpace"] = pdfdoc.PDFArray([pdfdoc.PDFName("Indexed"), base, stream.hival, lookup])
+        else:
+            d["ColorSpace"] = base
+        d["Filter"] = pdfdoc.PDFName(stream.filter)
+        d["DecodeParms"] = pdfdoc.PDFDictionary({"Predictor": 15, "Colors": 1,
+                                                 "BitsPerComponent": stream.bits, "Columns": stream.width})
+        result: bytes = pdf.format(document)
+        return result
