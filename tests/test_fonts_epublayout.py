@@ -486,3 +486,158 @@ def test_substitutions_by_feature_variation_bound_what_is_left_out(tmp_path, mon
     assert len(TTFont(io.BytesIO(left_out)).getGlyphOrder()) == 5
     _no_leaving_out(monkeypatch)
     assert left_out == subset()
+
+
+# ── reading what the subsetter would read, faster (`_class_def`, `_cff_charset`, `_names`) ──────────
+def _class_defs(font) -> list:
+    """Every ClassDef of the face's GDEF and of every GSUB/GPOS subtable, in one fixed order."""
+    found = []
+    if "GDEF" in font:
+        found += [getattr(font["GDEF"].table, f, None) for f in epubsubset._GDEF_CLASS_DEFS]
+    for tag in epubsubset.LAYOUT_TAGS:
+        if tag not in font:
+            continue
+        for lookup in font[tag].table.LookupList.Lookup:
+            for st in lookup.SubTable:
+                st = getattr(st, "ExtSubTable", st)
+                found += [getattr(st, f, None) for f in epubsubset._CLASS_DEF_FIELDS]
+    return [c for c in found if c is not None]
+
+
+@pytest.mark.parametrize("which", ["body", "title", "byline", "dejavu"])
+def test_class_definitions_read_from_the_bytes_are_fonttools_own(fonts, which):
+    """Every class definition of the face (GDEF's, kerning's, contexts'): the same glyph → class
+    entries, in the same order, as fontTools' own reading of the same bytes."""
+    from fontTools.ttLib import TTFont
+
+    info = _face(fonts, which)
+    number = info.index if info.path.suffix.lower() in (".ttc", ".otc") else -1
+    ours_font = TTFont(str(info.path), fontNumber=number, lazy=True)
+    theirs_font = TTFont(str(info.path), fontNumber=number, lazy=True)
+    ours, theirs = _class_defs(ours_font), _class_defs(theirs_font)
+    assert len(ours) == len(theirs)
+    taken = 0
+    for mine, own in zip(ours, theirs, strict=True):
+        epubsubset._class_def(mine, ours_font.getGlyphOrder())
+        taken += "reader" not in mine.__dict__
+        assert list(mine.classDefs.items()) == list(own.classDefs.items())
+    if which in ("body", "title"):  # Noto CJK: kerning by classes, GDEF
+        assert taken == len(ours) >= 3
+
+
+def _class_def_from(data: bytes, order: list[str]):
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables import otTables
+    from fontTools.ttLib.tables.otBase import OTTableReader
+
+    font = TTFont()
+    font.setGlyphOrder(order)
+    font.lazy = True
+    class_def = otTables.ClassDef()
+    class_def.reader, class_def.font = OTTableReader(data, tableTag="GPOS"), font
+    return class_def
+
+
+@pytest.mark.parametrize(
+    "data, taken",
+    [
+        (bytes.fromhex("0001 0003 0005 0001 0000 0002 0002 0007"), True),  # format 1, a class 0 among them
+        (bytes.fromhex("0002 0003 0001 0002 0003 0005 0009 0000 0004 0003 0001"), True),  # class 0 range, overlap
+        (bytes.fromhex("0002 0002 0007 0004 0002 0001 0001 0005"), True),  # a range that ends before it starts
+        (bytes.fromhex("0002 0000"), True),  # no ranges
+        (bytes.fromhex("0002 0001 0008 000c 0001"), False),  # beyond the glyph order: fontTools' names
+        (bytes.fromhex("0002 0001 0008 000a 0001"), False),  # one glyph beyond it
+        (bytes.fromhex("0001 0008 0004 0001 0001 0001 0001"), False),  # format 1 beyond the glyph order
+        (bytes.fromhex("0001 0008 0003 0001 0001 0001"), False),  # one glyph beyond it
+        (bytes.fromhex("0002 0002 0001 0002 0003"), False),  # a range record cut short
+        (bytes.fromhex("0003 0001 0002"), False),  # another format
+    ],
+)
+def test_a_class_definition_is_read_as_fonttools_reads_it_or_left_to_it(data, taken):
+    order = [".notdef", *(f"g{n}" for n in range(1, 10))]
+    mine, own = _class_def_from(data, order), _class_def_from(data, order)
+    epubsubset._class_def(mine, order)
+    assert ("reader" not in mine.__dict__) is taken
+    try:
+        expected = list(own.classDefs.items())
+    except Exception as err:  # fontTools refuses it: then so does the ClassDef left to it
+        with pytest.raises(type(err)):
+            assert mine.classDefs is None, "fontTools refused it"
+    else:
+        assert list(mine.classDefs.items()) == expected
+
+
+@pytest.mark.parametrize("which", ["body", "title", "byline", "dejavu"])
+def test_subsets_with_the_class_definitions_fonttools_reads_are_the_same_bytes(fonts, which, monkeypatch):
+    info = _face(fonts, which)
+    chars = "".join(sorted(set(LATIN + COMBINING + GREEK_CYRILLIC + HANZI + PUNCTUATION + VERTICAL_FORMS)))
+
+    def subset() -> bytes:
+        return epubsubset.epub_subset_fast(info, chars, programs._epub_options(), "", programs._apply_rename, "zh-CN")
+
+    read = subset()
+    monkeypatch.setattr(epubsubset, "_read_class_defs", lambda font: None)
+    assert read == subset()
+
+
+def test_the_subsetters_glyph_lists_are_logged_when_its_log_is_on(fonts, caplog):
+    """The glyph lists are skipped only while nobody listens; with INFO on they are logged, the
+    subset is the same, and the logger keeps its own method either way."""
+    import logging
+
+    from fontTools import subset as ft_subset
+
+    own = ft_subset.log.glyphs
+    chars = "".join(sorted(set(HANZI + PUNCTUATION + LATIN)))
+    quiet = _subset(fonts, "body", chars, "zh-CN")
+    assert ft_subset.log.glyphs == own
+    with caplog.at_level(logging.INFO, logger="fontTools.subset"):
+        assert _subset(fonts, "body", chars, "zh-CN") == quiet
+    assert "Glyph names:" in caplog.text and "Glyph IDs:" in caplog.text
+    assert ft_subset.log.glyphs == own
+
+
+def test_the_cids_of_a_cff_charset_are_fonttools_own(fonts, tmp_path):
+    """Noto CJK (one range from CID 1): the identity, as a range; a subset's charset (format 0,
+    as cffsubset writes it; and as fontTools writes it, in ranges): its CIDs as fontTools names them."""
+    import mmap
+
+    from fontTools.ttLib import TTFont
+
+    from publish.fonts.faceinfo import face_info
+
+    def cids(path):
+        info = face_info(path, 0) if path.suffix != ".ttc" else fonts.face("body").info
+        with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return epubsubset._cff_charset(info, mapped)
+
+    body = fonts.face("body").info
+    identity = cids(body.path)
+    assert isinstance(identity, range) and identity == range(TTFont(str(body.path), fontNumber=body.index)["maxp"].numGlyphs)
+    chars = "".join(sorted(set(HANZI + PUNCTUATION + LATIN + RARE + VERTICAL_FORMS)))
+    ours = tmp_path / "ours.otf"
+    ours.write_bytes(_subset(fonts, "body", chars, "zh-CN"))
+    theirs = tmp_path / "theirs.otf"
+    font = TTFont(str(ours))
+    assert font["CFF "].cff.topDictIndex[0].charset  # decompiled: fontTools writes the charset its own way
+    font.save(str(theirs))
+    for path, fmt in ((ours, 0), (theirs, None)):
+        font = TTFont(str(path))
+        top = font["CFF "].cff.topDictIndex[0]
+        expected = [0, *(int(name[3:]) for name in font.getGlyphOrder()[1:])]
+        got = cids(path)
+        assert not isinstance(got, range) and list(got) == expected
+        raw = font.reader["CFF "]
+        assert fmt is None or raw[top.rawDict["charset"]] == fmt
+    assert TTFont(str(theirs)).reader["CFF "][TTFont(str(theirs))["CFF "].cff.topDictIndex[0].rawDict["charset"]] in (1, 2)
+
+
+@pytest.mark.parametrize("count", [1, 99, 100, 101, 4321, 65536])
+def test_the_shared_glyph_names_are_the_numbered_names(count):
+    epubsubset.forget_names()
+    try:
+        epubsubset._names("glyph", 150)
+        names = epubsubset._names("glyph", count)
+        assert len(names) >= count and names == [f"glyph{n:05d}" for n in range(len(names))]
+    finally:
+        epubsubset.forget_names()
