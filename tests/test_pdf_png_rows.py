@@ -484,3 +484,24 @@ def test_ghostscript_prints_the_same_plates_as_from_the_converted_picture(
     converted_pdf = one_image_pdf(tmp_path, fonts, path, "converted.pdf")
     assert [("/DecodeParms" in image) for image, _ in written_images(converted_pdf)] == [False]
     assert separations(own_rows, tmp_path / "rows.tif") == separations(converted_pdf, tmp_path / "converted.tif")
+
+
+def test_the_example_covers_are_indexed_cmyk_over_their_own_rows_and_nothing_is_rgb(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from publish.build import build
+
+    if find_default_profile() is None:
+        pytest.skip("Ghostscript's default_cmyk.icc is not installed")
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    issue = Path(__file__).resolve().parents[1] / "examples" / "bayannaoer-2025-01"
+    result = build(issue, tmp_path / "out", screen=False, epub=False)
+    assert result.cover_path is not None
+    covers = {idat_of(p.read_bytes()) for p in (issue / "covers").glob("*.png")}
+    images = written_images(result.cover_path)
+    assert len(images) == len(covers) == 4
+    for image, data in images:
+        space = image["/ColorSpace"]
+        assert space[:3] == ["/Indexed", "/DeviceCMYK", 255] and len(space[3]) == 4 * 256
+        assert data in covers  # each picture's own compressed rows
+    for pdf in (result.cover_path, result.pdf_path):
+        assert "/DeviceRGB" not in str(qpdf_json(pdf)["objects"])

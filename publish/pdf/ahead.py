@@ -50,8 +50,15 @@ def pictures_job(folder: Path, *, layout: Any = None, loaders: Any = None,
     choice = layout if layout is not None else issue_layout
     # imported before the fork: the build needs them for its PDF anyway, and the helper then finds
     # them imported instead of importing them again (~0.04 s)
+    from PIL import Image
+
     import publish.pdf.images
     import publish.pdf.pdfx  # noqa: F401
+
+    # Pillow's common format plugins (PNG, JPEG, …: ~0.01 s), loaded by the first `Image.open`:
+    # the build opens these pictures anyway (pagination reads their sizes), the helper reads a
+    # PNG's header with it (`ImageConverter._png_stream`) — loaded once, not in both processes
+    Image.preinit()
 
     return lambda: _convert(paths, folder, choice, loaders)
 
