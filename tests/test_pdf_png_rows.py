@@ -12,7 +12,7 @@ Specification:
   file, a chunk whose CRC is wrong, data after the zlib stream) is never embedded as it is: the
   picture is decoded and converted as before, which reports what Pillow cannot read;
 - what cannot be kept exact takes the conversion as before: transparency (tRNS, alpha), interlacing,
-  16-bit samples, RGB;
+  16-bit samples, RGB, animation (APNG);
 - such a stream is kept in the build cache and taken from it whole; the print PDF has no DeviceRGB.
 """
 
@@ -342,8 +342,17 @@ def kept_cases() -> dict[str, Callable[[Path], None]]:
     def gray_alpha(path: Path) -> None:
         Image.new("LA", (21, 11), (90, 128)).save(path)
 
+    def animated(path: Path) -> None:
+        frames = []
+        for shift in (0, 3):
+            frame = Image.new("P", (21, 11))
+            frame.putpalette(list(rgb_palette(6)))
+            frame.putdata([(v + shift) % 6 for row in pixels for v in row])
+            frames.append(frame)
+        frames[0].save(path, save_all=True, append_images=frames[1:])
+
     return {"a palette with transparency": transparent, "an interlaced palette": interlaced, "RGB": rgb,
-            "16-bit grayscale": gray16, "grayscale with alpha": gray_alpha}
+            "16-bit grayscale": gray16, "grayscale with alpha": gray_alpha, "an animated palette": animated}
 
 
 @pytest.mark.parametrize("case", list(kept_cases()))

@@ -29,11 +29,12 @@ converted to CMYK by the same transform (the picture's ICC profile or sRGB into 
 perceptual) that converts its pixels otherwise — each pixel prints the CMYK it would get converted
 one by one; a grayscale one's is DeviceGray. PDF/X-4 (ISO 15930-7 §6.2.4) allows an Indexed space
 whose base is DeviceCMYK or DeviceGray under a CMYK output intent. No pixel is decoded, converted or
-compressed: a cover costs a few milliseconds instead of ~50 ms. The file is never trusted: every
-chunk's CRC is checked and the image data inflated once (cheap next to compressing it) to check its
-length and each row's filter byte; a PNG that fails any check, or one this cannot keep exact
-(transparency, interlacing, 16-bit samples, RGB), takes the conversion path, which reports a
-damaged file as it always did.
+compressed: a cover costs a few milliseconds instead of ~50 ms. (gAMA, cHRM and sRGB chunks play
+no part, as they play none in the conversion: Pillow does not apply them.) The file is never
+trusted: every chunk's CRC is checked and the image data inflated once (cheap next to compressing
+it) to check its length and each row's filter byte; a PNG that fails any check, or one this cannot
+keep exact (transparency, interlacing, 16-bit samples, RGB, animation), takes the conversion path,
+which reports a damaged file as it always did.
 """
 
 from __future__ import annotations
@@ -484,6 +485,8 @@ def _png_data(data: bytes) -> tuple[int, int, int, int, bytes, bytes] | None:
             idat.append(data[pos + 8:body_end])
         elif kind == b"tRNS":
             return None  # transparency: flattened on white by the conversion
+        elif kind == b"acTL":
+            return None  # an animated PNG: which frame Pillow shows first is Pillow's to say
         elif kind == b"PLTE":
             if palette or idat or length % 3 or not 0 < length <= 768:
                 return None  # one palette of 1–256 colours, before the data (PNG §11.2.3)
