@@ -387,14 +387,21 @@ def test_numbered_names_map_to_glyph_ids_as_a_dict_of_the_order_would(prefix):
 
     order = [".notdef", *(f"{prefix}{n:05d}" for n in range(1, 300))]
     numbered = epubsubset._Numbered(prefix, order)
-    assert dict(numbered) == dict(zip(order, range(len(order)), strict=True))
-    assert len(numbered) == len(order) and list(numbered) == order
+    whole = dict(zip(order, range(len(order)), strict=True))
+    assert numbered[f"{prefix}00007"] == 7 and numbered.get(f"{prefix}00007") == 7  # asked for before the rest
+    assert dict(numbered) == whole and {**numbered} == whole and numbered.copy() == whole
+    assert numbered == whole and whole == numbered and numbered != {**whole, ".notdef": 1}
+    assert len(numbered) == len(order) and list(numbered) == order == list(numbered.keys())
+    assert list(numbered.items()) == list(whole.items()) and list(numbered.values()) == list(range(len(order)))
+    assert all(name in numbered and numbered.get(name) == gid for name, gid in whole.items())
     other = "glyph" if prefix == "cid" else "cid"
     for name in (f"{prefix}00000", f"{prefix}00300", f"{prefix}1", f"{prefix}000001", f"{prefix}\uff10\uff10001",
                  f"{other}00001", "A", "", ".notdef2"):
         assert name not in numbered, name
+        assert numbered.get(name, -1) == -1
         with pytest.raises(KeyError):
             numbered[name]
+    assert 1 not in numbered and None not in numbered
     assert epubsubset._is_identity(array.array("H", range(300)))
     assert not epubsubset._is_identity(array.array("H", [0, 2, 1, *range(3, 300)]))
     assert not epubsubset._is_identity(array.array("H", [0, *range(2, 301)]))
@@ -489,8 +496,9 @@ def test_substitutions_by_feature_variation_bound_what_is_left_out(tmp_path, mon
 
 
 # ── reading what the subsetter would read, faster (`_class_def`, `_cff_charset`, `_names`) ──────────
-def _class_defs(font) -> list:
-    """Every ClassDef of the face's GDEF and of every GSUB/GPOS subtable, in one fixed order."""
+def _glyph_sets(font) -> list:
+    """Every ClassDef of the face's GDEF, every ClassDef and Coverage of every GSUB/GPOS subtable,
+    in one fixed order."""
     found = []
     if "GDEF" in font:
         found += [getattr(font["GDEF"].table, f, None) for f in epubsubset._GDEF_CLASS_DEFS]
@@ -501,41 +509,59 @@ def _class_defs(font) -> list:
             for st in lookup.SubTable:
                 st = getattr(st, "ExtSubTable", st)
                 found += [getattr(st, f, None) for f in epubsubset._CLASS_DEF_FIELDS]
+                for f in epubsubset._COVERAGE_FIELDS:
+                    value = getattr(st, f, None)
+                    found += value if isinstance(value, list) else [value]
     return [c for c in found if c is not None]
 
 
+def _read(item):
+    return list(item.classDefs.items()) if hasattr(item, "classDefs") else item.glyphs
+
+
 @pytest.mark.parametrize("which", ["body", "title", "byline", "dejavu"])
-def test_class_definitions_read_from_the_bytes_are_fonttools_own(fonts, which):
-    """Every class definition of the face (GDEF's, kerning's, contexts'): the same glyph → class
-    entries, in the same order, as fontTools' own reading of the same bytes."""
+def test_glyph_sets_read_from_the_bytes_are_fonttools_own(fonts, which):
+    """Every class definition (GDEF's, kerning's, contexts') and coverage of the face: the same
+    glyph → class entries and glyph lists, in the same order, as fontTools' own reading."""
     from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables import otTables
 
     info = _face(fonts, which)
     number = info.index if info.path.suffix.lower() in (".ttc", ".otc") else -1
     ours_font = TTFont(str(info.path), fontNumber=number, lazy=True)
     theirs_font = TTFont(str(info.path), fontNumber=number, lazy=True)
-    ours, theirs = _class_defs(ours_font), _class_defs(theirs_font)
+    ours, theirs = _glyph_sets(ours_font), _glyph_sets(theirs_font)
     assert len(ours) == len(theirs)
-    taken = 0
+    taken = {otTables.ClassDef: 0, otTables.Coverage: 0}
     for mine, own in zip(ours, theirs, strict=True):
-        epubsubset._class_def(mine, ours_font.getGlyphOrder())
-        taken += "reader" not in mine.__dict__
-        assert list(mine.classDefs.items()) == list(own.classDefs.items())
+        if isinstance(mine, otTables.ClassDef):
+            epubsubset._class_def(mine, ours_font.getGlyphOrder())
+        else:
+            epubsubset._coverage(mine, ours_font.getGlyphOrder())
+        taken[type(mine)] += "reader" not in mine.__dict__
+        assert _read(mine) == _read(own)
+    assert sum(taken.values()) == len(ours)
     if which in ("body", "title"):  # Noto CJK: kerning by classes, GDEF
-        assert taken == len(ours) >= 3
+        assert taken[otTables.ClassDef] >= 3 and taken[otTables.Coverage] >= 500
 
 
-def _class_def_from(data: bytes, order: list[str]):
+def _lazy(cls, data: bytes, order: list[str]):
     from fontTools.ttLib import TTFont
-    from fontTools.ttLib.tables import otTables
     from fontTools.ttLib.tables.otBase import OTTableReader
 
     font = TTFont()
     font.setGlyphOrder(order)
     font.lazy = True
-    class_def = otTables.ClassDef()
-    class_def.reader, class_def.font = OTTableReader(data, tableTag="GPOS"), font
-    return class_def
+    item = cls()
+    item.reader, item.font = OTTableReader(data, tableTag="GPOS"), font
+    return item
+
+
+def _read_or_refused(item):
+    try:
+        return _read(item)
+    except Exception as err:  # fontTools refuses it
+        return type(err)
 
 
 @pytest.mark.parametrize(
@@ -554,21 +580,42 @@ def _class_def_from(data: bytes, order: list[str]):
     ],
 )
 def test_a_class_definition_is_read_as_fonttools_reads_it_or_left_to_it(data, taken):
+    from fontTools.ttLib.tables import otTables
+
     order = [".notdef", *(f"g{n}" for n in range(1, 10))]
-    mine, own = _class_def_from(data, order), _class_def_from(data, order)
+    mine, own = _lazy(otTables.ClassDef, data, order), _lazy(otTables.ClassDef, data, order)
     epubsubset._class_def(mine, order)
     assert ("reader" not in mine.__dict__) is taken
-    try:
-        expected = list(own.classDefs.items())
-    except Exception as err:  # fontTools refuses it: then so does the ClassDef left to it
-        with pytest.raises(type(err)):
-            assert mine.classDefs is None, "fontTools refused it"
-    else:
-        assert list(mine.classDefs.items()) == expected
+    assert _read_or_refused(mine) == _read_or_refused(own)
+
+
+@pytest.mark.parametrize(
+    "data, taken",
+    [
+        (bytes.fromhex("0001 0003 0002 0005 0009"), True),  # format 1
+        (bytes.fromhex("0001 0000"), True),  # empty
+        (bytes.fromhex("0002 0002 0001 0003 0000 0006 0009 0003"), True),  # two ranges
+        (bytes.fromhex("0002 0002 0006 0009 0003 0001 0003 0000"), False),  # ranges out of order: fontTools sorts
+        (bytes.fromhex("0002 0001 0005 0004 0000"), True),  # a range that ends before it starts
+        (bytes.fromhex("0002 0001 0008 000a 0000"), False),  # one glyph beyond the glyph order
+        (bytes.fromhex("0001 0002 0003 000a"), False),  # format 1 beyond it
+        (bytes.fromhex("0001 0003 0002 0005"), False),  # the array cut short
+        (bytes.fromhex("0002 0002 0001 0003 0000 0006"), False),  # a range record cut short
+        (bytes.fromhex("0003 0001 0002"), False),  # another format
+    ],
+)
+def test_a_coverage_is_read_as_fonttools_reads_it_or_left_to_it(data, taken):
+    from fontTools.ttLib.tables import otTables
+
+    order = [".notdef", *(f"g{n}" for n in range(1, 10))]
+    mine, own = _lazy(otTables.Coverage, data, order), _lazy(otTables.Coverage, data, order)
+    epubsubset._coverage(mine, order)
+    assert ("reader" not in mine.__dict__) is taken
+    assert _read_or_refused(mine) == _read_or_refused(own)
 
 
 @pytest.mark.parametrize("which", ["body", "title", "byline", "dejavu"])
-def test_subsets_with_the_class_definitions_fonttools_reads_are_the_same_bytes(fonts, which, monkeypatch):
+def test_subsets_with_the_glyph_sets_fonttools_reads_are_the_same_bytes(fonts, which, monkeypatch):
     info = _face(fonts, which)
     chars = "".join(sorted(set(LATIN + COMBINING + GREEK_CYRILLIC + HANZI + PUNCTUATION + VERTICAL_FORMS)))
 
@@ -576,7 +623,7 @@ def test_subsets_with_the_class_definitions_fonttools_reads_are_the_same_bytes(f
         return epubsubset.epub_subset_fast(info, chars, programs._epub_options(), "", programs._apply_rename, "zh-CN")
 
     read = subset()
-    monkeypatch.setattr(epubsubset, "_read_class_defs", lambda font: None)
+    monkeypatch.setattr(epubsubset, "_read_glyph_sets", lambda font: None)
     assert read == subset()
 
 
