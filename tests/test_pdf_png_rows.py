@@ -6,7 +6,8 @@ Specification:
   data is the PNG's IDAT data unchanged, with PNG predictors (/Predictor 15) in /DecodeParms; its
   lookup is the palette converted by the same transform as the picture's pixels (sRGB or the PNG's
   own ICC profile into the output profile), so every pixel decodes to the CMYK the per-pixel
-  conversion gives — read back by qpdf, and printed identically by Ghostscript's CMYK separations;
+  conversion gives — read back by qpdf and pikepdf, and printed identically by Ghostscript's CMYK
+  separations;
 - a grayscale PNG without alpha (1, 2, 4, 8 bits) is DeviceGray the same way;
 - a damaged PNG (bad zlib data, rows too short or too long, a filter type above 4, a truncated
   file, a chunk whose CRC is wrong, data after the zlib stream) is never embedded as it is: the
@@ -514,3 +515,13 @@ def test_the_example_covers_are_indexed_cmyk_over_their_own_rows_and_nothing_is_
         assert data in covers  # each picture's own compressed rows
     for pdf in (result.cover_path, result.pdf_path):
         assert "/DeviceRGB" not in str(qpdf_json(pdf)["objects"])
+    # pikepdf decodes the front cover to the CMYK the conversion gives it, pixel for pixel
+    front = idat_of((issue / "covers" / "front.png").read_bytes())
+    with pikepdf.open(result.cover_path) as opened:
+        [xobject] = [o for o in opened.objects if isinstance(o, pikepdf.Stream)
+                     and o.get("/Subtype") == "/Image" and o.read_raw_bytes() == front]
+        decoded = pikepdf.PdfImage(xobject).as_pil_image()
+    assert decoded.mode == "CMYK"
+    profile = find_default_profile()
+    assert profile is not None
+    assert decoded.tobytes() == converted_pixels(ImageConverter(profile.read_bytes()), issue / "covers" / "front.png")
