@@ -623,7 +623,7 @@ def test_subsets_with_the_glyph_sets_fonttools_reads_are_the_same_bytes(fonts, w
         return epubsubset.epub_subset_fast(info, chars, programs._epub_options(), "", programs._apply_rename, "zh-CN")
 
     read = subset()
-    monkeypatch.setattr(epubsubset, "_read_glyph_sets", lambda font: None)
+    monkeypatch.setattr(epubsubset, "_read_glyph_sets", lambda font, reduced: None)
     assert read == subset()
 
 
@@ -688,3 +688,34 @@ def test_the_shared_glyph_names_are_the_numbered_names(count):
         assert len(names) >= count and names == [f"glyph{n:05d}" for n in range(len(names))]
     finally:
         epubsubset.forget_names()
+
+
+def test_only_the_reduced_tables_glyph_sets_are_read_ahead(fonts):
+    """The features of a reduced table are those the subsetter keeps: every subtable read ahead is
+    one it reads itself. A face's own table may hold features it drops unread (a damaged subtable
+    there must stay unread): its class definitions are left to fontTools."""
+    import mmap
+
+    from fontTools.ttLib.tables import otTables
+
+    def kern_class_defs(font) -> list:
+        found = []
+        for lookup in font["GPOS"].table.LookupList.Lookup:
+            for st in lookup.SubTable:
+                st = getattr(st, "ExtSubTable", st)
+                if getattr(st, "Format", None) == 2 and type(st).__name__ == "PairPos":
+                    found += [st.__dict__["ClassDef1"], st.__dict__["ClassDef2"]]
+        return found
+
+    info = fonts.face("body").info
+    for reduced, read in ((frozenset(), False), (frozenset({"GSUB", "GPOS"}), True)):
+        with open(info.path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            font, _, _ = epubsubset._proxy(info, LATIN, mapped)
+            try:
+                assert epubsubset._use_reduced_layout(font, info, programs._epub_options(), "zh-CN") == {"GSUB", "GPOS"}
+                epubsubset._read_glyph_sets(font, reduced)
+                class_defs = kern_class_defs(font)
+                assert class_defs and all(isinstance(c, otTables.ClassDef) for c in class_defs)
+                assert all(("reader" not in c.__dict__) is read for c in class_defs), reduced
+            finally:
+                epubsubset._release(font)

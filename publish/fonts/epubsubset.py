@@ -45,7 +45,7 @@ import contextlib
 import io
 import logging
 import mmap
-from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from publish.fonts import sfnt
@@ -448,10 +448,10 @@ def _subset(info: FaceInfo, chars: str, options: Any, rename: str, apply_rename:
         is_cff = "CFF " in font
         if is_cff:
             del font["CFF "]
-        _use_reduced_layout(font, info, options, language)
+        reduced = _use_reduced_layout(font, info, options, language)
         keep_language_systems(font, language)  # nothing left to drop in reduced tables; kept for clarity
         _leave_out_idle_subtables(font, gid_of)
-        _read_glyph_sets(font)
+        _read_glyph_sets(font, reduced or ())
         if "name" in font:
             font["name"].prune_post_subset = _prune_names  # this face's only (see `_prune_names`)
         sub = subset.Subsetter(options)
@@ -555,7 +555,7 @@ def language_systems(language: str | None) -> frozenset[str] | None:
 LAYOUT_TAGS = ("GSUB", "GPOS")
 
 
-def _use_reduced_layout(font: Any, info: FaceInfo, options: Any, language: str | None) -> None:
+def _use_reduced_layout(font: Any, info: FaceInfo, options: Any, language: str | None) -> frozenset[str]:
     """Put the face's GSUB and GPOS, with their script and feature lists reduced to what `options`
     and `language` can ever keep, in place of the face's own (kept in the cache, kind
     "epub-layout"; made and kept on a miss).
@@ -568,24 +568,28 @@ def _use_reduced_layout(font: Any, info: FaceInfo, options: Any, language: str |
     them, as it does on the face. The subset is the same, byte for byte: the reduction is the
     subsetter's own first step (`prune_pre_subset`) and its last (`prune_features`: dropping
     features no language system refers to, merging duplicates), and every renumbering in them
-    keeps the order (tested on installed faces)."""
+    keeps the order (tested on installed faces). Returns the tags of the tables reduced (a table
+    `_reduced` does not handle stays the face's own)."""
     tags = [tag for tag in LAYOUT_TAGS if tag in font]
     if not tags:
-        return
+        return frozenset()
     from publish import cache
 
     key = _layout_key(info, options, language)
-    if not _install(font, tags, cache.get_value("epub-layout", key)):
+    reduced = _install(font, tags, cache.get_value("epub-layout", key))
+    if reduced is None:
         made = tuple((tag, _reduced(font, tag, options, language)) for tag in tags)
         cache.put_value("epub-layout", key, made)
-        if not _install(font, tags, made):
+        reduced = _install(font, tags, made)
+        if reduced is None:
             raise Unsupported("GSUB/GPOS reduced to what cannot be read back")
+    return reduced
 
 
-def _install(font: Any, tags: list[str], entry: Any) -> bool:
-    """Put the reduced tables of `entry` in the font; False (the font as it was) when the entry
-    does not fit the face: another shape, another lookup list than the face's own, or script or
-    feature lists that do not decompile."""
+def _install(font: Any, tags: list[str], entry: Any) -> frozenset[str] | None:
+    """Put the reduced tables of `entry` in the font and return their tags; None (the font as it
+    was) when the entry does not fit the face: another shape, another lookup list than the face's
+    own, or script or feature lists that do not decompile."""
     import struct
 
     from fontTools.ttLib import newTable
@@ -593,29 +597,29 @@ def _install(font: Any, tags: list[str], entry: Any) -> bool:
     if not (isinstance(entry, tuple) and len(entry) == len(tags)
             and all(isinstance(t, tuple) and len(t) == 2 and t[0] == tag and isinstance(t[1], (bytes, type(None)))
                     for t, tag in zip(entry, tags, strict=True))):  # fmt: skip
-        return False
+        return None
     tables = {}
     for tag, data in entry:
         if data is None:  # the face's own table is used (see `_reduced`)
             continue
         own = font.reader[tag]
         if len(data) < 10 or len(own) < 10 or data[:4] != b"\0\1\0\0":
-            return False
+            return None
         (at,) = struct.unpack_from(">H", data, 8)
         (own_at,) = struct.unpack_from(">H", own, 8)
         if data[at:] != own[own_at:]:
-            return False
+            return None
         table = newTable(tag)
         try:
             table.decompile(data, font)  # lazily: the lookups are read when the subsetter asks
             table.table.ScriptList.ensureDecompiled(recurse=True)
             table.table.FeatureList.ensureDecompiled(recurse=True)
         except Exception:  # whatever a damaged table raises, it is not used
-            return False
+            return None
         tables[tag] = table
     for tag, table in tables.items():
         font[tag] = table
-    return True
+    return frozenset(tables)
 
 
 # Tables whose glyph closure the subsetter runs after GSUB's (composite glyphs, colour layers, …):
@@ -703,9 +707,14 @@ _COVERAGE_FIELDS = ("Coverage", "MarkCoverage", "BaseCoverage", "LigatureCoverag
 _GDEF_CLASS_DEFS = ("GlyphClassDef", "MarkAttachClassDef")
 
 
-def _read_glyph_sets(font: Any) -> None:
-    """Read the class definitions and coverages of the layout subtables the features use (and
-    GDEF's class definitions) from their bytes, before the subsetter reads them record by record.
+def _read_glyph_sets(font: Any, reduced: Iterable[str]) -> None:
+    """Read the class definitions and coverages of the subtables the features of the `reduced`
+    layout tables use (and GDEF's class definitions) from their bytes, before the subsetter reads
+    them record by record.
+
+    Only reduced tables (`_use_reduced_layout`): their features are those the subsetter keeps, so
+    every subtable read here is one it reads itself. A face's own table may hold features it drops
+    unread, and a damaged subtable there must stay unread, as it did.
 
     fontTools decompiles a ClassDef's or a Coverage's ranges as objects, ~13 µs a range: Noto
     CJK's kerning (`kern`, `vkrn`: PairPos format 2, which the Latin in any issue keeps) has ~2,600
@@ -720,7 +729,7 @@ def _read_glyph_sets(font: Any) -> None:
         gdef = font["GDEF"].table
         found += [gdef.__dict__.get(field) for field in _GDEF_CLASS_DEFS]
     for tag in LAYOUT_TAGS:
-        if tag not in font:
+        if tag not in font or tag not in reduced:
             continue
         table = font[tag].table
         if table.FeatureList is None or table.LookupList is None:
