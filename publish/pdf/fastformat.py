@@ -56,6 +56,12 @@ def _value(value: Any, document: Any) -> bytes:
     return pdfdoc.format(value, document)
 
 
+def value(value: Any, document: Any) -> bytes:
+    """`pdfdoc.format(value, document)` for a value inside a dictionary or array (not an indirect
+    object's own): the same bytes, the values this module knows written by it."""
+    return _value(value, document)
+
+
 def _dictionary(d: Any, document: Any) -> bytes:
     """`PDFDictionary.format` (its `dict` is a plain dict: keys sorted)."""
     if (d.multiline and rl_config.pdfMultiLine) or d.multiline == "forced" or type(d.dict) is not dict:

@@ -32,11 +32,13 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 from publish.columns import columns
 from publish.model import note_mark
 from publish.paginate.pages import ArticleTags, Document, PlacedImage, PlacedRun, Rule, TextLine
+from publish.pdf import fastformat
 from publish.pdf.text import num
 
 ARTIFACT_HEADER = "/Artifact <</Type /Pagination /Subtype /Header>> BDC"
@@ -481,7 +483,7 @@ class Tagger:
             order.append(e)
             stack.extend(reversed([k for k in e.kids if isinstance(k, Elem)]))
         for e in order:
-            rl_doc.Reference(self._elem_dict(e, page_ref), e.name)
+            rl_doc.Reference(_StructElem(e), e.name)
         # Written: the parent links go, so that the tree (each kid → its parent → its kids) is no
         # reference cycle left to the cycle collector, paused for the build (`publish.build`).
         for e in order:
@@ -575,38 +577,123 @@ class Tagger:
                 self.mcids[page][mcid] = last
             e.kids = kids
 
-    def _elem_dict(self, e: Elem, page_ref: list[Any]) -> pdfdoc.PDFDictionary:
-        ref = pdfdoc.PDFObjectReference
+class _StructElem(pdfdoc.PDFObject):
+    """A structure element's dictionary (`Elem` → /StructElem, ISO 32000-1 §14.7.2, Table 323),
+    written straight to its bytes: exactly those ReportLab (and `fastformat`) write for the
+    `PDFDictionary` that `plain` makes, without making it. Each element of the tree (~700 a PDF
+    for the example issue) was a dictionary of names, references and arrays made only to be
+    formatted once. Made when the tree is named (its parent's and kids' names are final then)."""
+
+    def __init__(self, e: Elem) -> None:
+        self.elem = e
+        self.parent = e.parent.name if e.parent is not None else "StructTreeRoot"
+
+    def _first_page(self) -> int | None:
+        return next((k[0] for k in self.elem.kids if isinstance(k, tuple) and k[0] != "annot"), None)
+
+    def _attributes(self) -> pdfdoc.PDFDictionary | None:
+        """/A: a table header cell's scope, replaced by a figure's layout box when it has one."""
+        e = self.elem
+        a = None
+        if e.scope:
+            a = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(e.scope)})
+        if e.type == "Figure" and e.bbox is not None:
+            a = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Layout"),
+                                      "BBox": pdfdoc.PDFArray([float(num(v)) for v in e.bbox])})
+        return a
+
+    def plain(self) -> pdfdoc.PDFDictionary:
+        """The element as ReportLab's dictionary (what `format` writes the bytes of)."""
+        e, ref = self.elem, pdfdoc.PDFObjectReference
         d: dict[str, Any] = {"Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(e.type),
-                             "P": ref(e.parent.name) if e.parent is not None else ref("StructTreeRoot")}
-        first_page = next((k[0] for k in e.kids if isinstance(k, tuple) and k[0] != "annot"), None)
+                             "P": ref(self.parent)}
+        first_page = self._first_page()
         if first_page is not None:
-            d["Pg"] = page_ref[first_page]
+            d["Pg"] = ref(_page_name(first_page))
         kids: list[Any] = []
         for k in e.kids:
             if isinstance(k, Elem):
                 kids.append(ref(k.name))
             elif k[0] == "annot":
                 kids.append(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("OBJR"), "Obj": ref(k[1]),
-                                                  "Pg": page_ref[k[2]]}))
+                                                  "Pg": ref(_page_name(k[2]))}))
             elif k[0] == first_page:
                 kids.append(k[1])
             else:
-                kids.append(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("MCR"), "Pg": page_ref[k[0]],
+                kids.append(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("MCR"), "Pg": ref(_page_name(k[0])),
                                                   "MCID": k[1]}))
         d["K"] = pdfdoc.PDFArray(kids) if len(kids) != 1 else kids[0]
         if e.title:
             d["T"] = pdfdoc.PDFString(e.title)
         if e.id:
             d["ID"] = pdfdoc.PDFString(e.id)
-        if e.scope:
-            d["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(e.scope)})
         if e.type == "Figure":
             d["Alt"] = pdfdoc.PDFString(e.alt or "插图")
-            if e.bbox is not None:
-                d["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Layout"),
-                                               "BBox": pdfdoc.PDFArray([float(num(v)) for v in e.bbox])})
+        a = self._attributes()
+        if a is not None:
+            d["A"] = a
         return pdfdoc.PDFDictionary(d)
+
+    def format(self, document: Any) -> bytes:
+        if not fastformat.usable() or rl_config.pdfMultiLine:
+            # ReportLab adds comments, or writes an entry a line: its own formatting, then
+            return pdfdoc.format(self.plain(), document, toplevel=1)
+        e = self.elem
+        numbers = document.idToObjectNumberAndVersion
+        first_page = self._first_page()
+        kids: list[bytes] = []
+        for k in e.kids:
+            if isinstance(k, Elem):
+                kids.append(b"%d %d R" % numbers[k.name])
+            elif k[0] == "annot":
+                kids.append(b"<<\n/Obj %d %d R /Pg %d %d R /Type /OBJR\n>>"
+                            % (*numbers[k[1]], *numbers[_page_name(k[2])]))
+            elif k[0] == first_page:
+                kids.append(b"%d" % k[1])
+            else:
+                kids.append(b"<<\n/MCID %d /Pg %d %d R /Type /MCR\n>>" % (k[1], *numbers[_page_name(k[0])]))
+        if len(kids) == 1:
+            k_value = kids[0]
+        else:  # an array: a line break after every ten elements, as `PDFArray.format` writes it
+            for i in reversed(range(10, len(kids), 10)):
+                kids.insert(i, b"\n ")
+            k_value = b"[ " + b" ".join(kids) + b" ]"
+        # the keys in sorted order, as a dictionary is written: A Alt ID K P Pg S T Type
+        items: list[bytes] = []
+        a = self._attributes()
+        if a is not None:
+            items.append(b"/A " + fastformat.value(a, document))
+        if e.type == "Figure":
+            items.append(b"/Alt " + pdfdoc.format(pdfdoc.PDFString(e.alt or "插图"), document))
+        if e.id:
+            items.append(b"/ID " + pdfdoc.format(pdfdoc.PDFString(e.id), document))
+        items.append(b"/K " + k_value)
+        items.append(b"/P %d %d R" % numbers[self.parent])
+        if first_page is not None:
+            items.append(b"/Pg %d %d R" % numbers[_page_name(first_page)])
+        items.append(b"/S " + _type_name(e.type))
+        if e.title:
+            items.append(b"/T " + pdfdoc.format(pdfdoc.PDFString(e.title), document))
+        items.append(b"/Type /StructElem")
+        for i in reversed(range(6, len(items), 6)):  # a line break after every six entries
+            items.insert(i, b"\n ")
+        return b"<<\n" + b" ".join(items) + b"\n>>"
+
+
+def _page_name(index: int) -> str:
+    """ReportLab's name of the page object at `index` (its `PDFObjectReference`)."""
+    return f"Page{index + 1}"
+
+
+_TYPE_NAMES: dict[str, bytes] = {}
+
+
+def _type_name(kind: str) -> bytes:
+    """A structure type as a PDF name's bytes (`/P`), as ReportLab formats `PDFName(kind)`."""
+    b = _TYPE_NAMES.get(kind)
+    if b is None:
+        b = _TYPE_NAMES[kind] = pdfdoc.PDFName(kind).encode("extpdfdoc")
+    return b
 
 
 def _glyph_range(line: TextLine, start: int, end: int) -> TextLine:
