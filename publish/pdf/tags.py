@@ -111,6 +111,7 @@ class Tagger:
         self._ref_at: dict[tuple[str, int], tuple[int, float, float]] = {}
         self._note_prefix: dict[tuple[str, int], int] = {}  # mark + en space before a note's text
         self._spans: set[Elem] = set()  # the Spans `_split_across_pages` made
+        self._maps: dict[tuple[str, str], dict[int, Any]] = {}  # (slug, field) → `_by_block`
 
     @property
     def has_content(self) -> bool:
@@ -122,6 +123,15 @@ class Tagger:
         self.page = index
         while len(self.mcids) <= index:
             self.mcids.append([])
+
+    def _by_block(self, tags: ArticleTags, field: str) -> dict[int, Any]:
+        """An article's per-block table (`ArticleTags.links`, `labels`, `cells`, `refs`,
+        `note_links`) as a dict, made once per article, not once per line looked up."""
+        key = (tags.slug, field)
+        table = self._maps.get(key)
+        if table is None:
+            table = self._maps[key] = dict(getattr(tags, field))
+        return table
 
     def _mcid(self, elem: Elem) -> str:
         page = self.mcids[self.page]
@@ -211,7 +221,7 @@ class Tagger:
         if (tags is None or line.kind in ("footnote", "noteref") or line.offset != 0
                 or not 0 <= line.block < len(tags.blocks) or tags.blocks[line.block] != "LI"):
             return 0
-        n = dict(tags.labels).get(line.block, 0)
+        n = self._by_block(tags, "labels").get(line.block, 0)
         return n if 0 < n < len(line.glyphs) else 0
 
     def _lbl(self, line: TextLine, body: Elem) -> Elem:
@@ -263,9 +273,9 @@ class Tagger:
                     cuts.append((0, k, (line.article, -1 - line.note, "back"),
                                  ("ref", note, f"返回正文中注{''.join(chars[:k])}的引用处")))
             base -= self._note_prefix.get(note, 0)
-            found = dict(tags.note_links).get(line.note, ())
+            found = self._by_block(tags, "note_links").get(line.note, ())
         elif line.block >= 0:
-            found = dict(tags.links).get(line.block, ())
+            found = self._by_block(tags, "links").get(line.block, ())
         else:
             return cuts
         n = len(line.glyphs)
@@ -287,7 +297,7 @@ class Tagger:
         """A run of note marks (`①②`) as one `Reference` → `Link` per note, each linked to its
         note; [] when the marks cannot be matched to the block's references."""
         tags = self.tags.get(line.article)
-        refs = dict(tags.refs).get(line.block, ()) if tags is not None else ()
+        refs = self._by_block(tags, "refs").get(line.block, ()) if tags is not None else ()
         numbers = [n for at, n in refs if at == line.offset]
         chars = "".join(columns(line.glyphs, "chars")[0])
         for style in ("circled", "arabic"):
@@ -374,7 +384,7 @@ class Tagger:
         """Table → Caption · TR → TH/TD: the cell a line is in, from its offset in the table's text."""
         tags = self.tags.get(line.article)
         table = self._article_elem(line.article, line.block, "")
-        cells = dict(tags.cells).get(line.block, ()) if tags is not None else ()
+        cells = self._by_block(tags, "cells").get(line.block, ()) if tags is not None else ()
         mark = line.kind == "noteref"  # a note mark: its offset is where it stands in the table's text
         if line.kind == "table-caption" or (mark and cells and line.offset <= cells[0][0] and cells[0][0] > 0):
             key = (line.article, line.block, "table-caption")
