@@ -78,3 +78,28 @@ def test_a_page_with_a_character_beyond_the_bmp_is_drawn_anew_for_the_screen_and
     assert reuse.reused == len(document.pages) - 1  # all but the page with 𠀋
     assert drawn == alone
     assert "𠀋山坡" in _text(drawn)
+
+
+def test_the_characters_of_a_line_in_two_faces_join_both_subsets_when_its_page_is_taken():
+    """A kept page's characters are added to the screen PDF's subsets (`PageReuse.keep`/`flush`):
+    those of a line set in two faces too, each in its own face's subset — characters found on no
+    other line of the document — so the screen PDF drawn from the print PDF's operators is the one
+    drawn alone, and its text reads back."""
+    from publish.pdf import render_screen_pdf
+    from publish.pdf.reuse import PageReuse
+
+    fonts = font_set("real")
+    document = sample_document(fonts)
+    page = document.pages[0]
+    line = set_line("鑫淼犇骉", 60, 60, 10.5, fonts, article="a1")
+    glyphs = tuple(dataclasses.replace(g, face="title" if k % 2 else "body") for k, g in enumerate(line.glyphs))
+    mixed = dataclasses.replace(line, glyphs=glyphs)
+    document = dataclasses.replace(document, pages=(dataclasses.replace(page, items=(*page.items, mixed)),
+                                                    *document.pages[1:]))
+    alone = render_screen_pdf(document, fonts)
+    reuse = PageReuse()
+    render_pdf(document, fonts, reuse=reuse)
+    drawn = render_screen_pdf(document, fonts, reuse=reuse)
+    assert reuse.reused == len(document.pages)
+    assert drawn == alone
+    assert "鑫淼犇骉" in _text(drawn)

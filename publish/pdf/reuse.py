@@ -31,6 +31,7 @@ page anew), rules, pictures, crop marks — is drawn as usual.
 from __future__ import annotations
 
 import re
+from itertools import chain
 from typing import Any
 
 from publish.columns import columns
@@ -143,22 +144,34 @@ class PageReuse:
 
     def keep(self, page: Page, font_of: Any, doc: Any, parts: dict[tuple[int, int], tuple[int, str]]) -> None:
         """Remember a page just drawn: `parts` are its line parts' (glyph count, operators)."""
-        order: dict[str, None] = {}
-        chars: dict[str, set[str]] = {}
+        order: dict[str, None] = {}  # the faces in first-use order
+        # per face: the characters of its one-face lines (nearly all), as the lines hold them — one
+        # set made of them all at the end, not one updated line by line — and of the other lines
+        whole: dict[str, list[Any]] = {}
+        mixed: dict[str, set[str]] = {}
         for item in page.items:
-            if type(item) is not TextLine or not len(item.glyphs):
+            if type(item) is not TextLine:
                 continue
             line_chars, line_faces = columns(item.glyphs, "chars", "faces")
-            distinct = dict.fromkeys(line_faces)
-            if len(distinct) == 1:
-                face = line_faces[0]
-                order.setdefault(face)
-                chars.setdefault(face, set()).update(line_chars)
+            if not line_faces:
+                continue
+            face = line_faces[0]
+            if line_faces.count(face) == len(line_faces):
+                got = whole.get(face)
+                if got is None:
+                    whole[face] = [line_chars]
+                    order.setdefault(face)
+                else:
+                    got.append(line_chars)
             else:
-                for face in distinct:
+                for face in line_faces:
                     order.setdefault(face)
                 for face, char in zip(line_faces, line_chars, strict=True):
-                    chars.setdefault(face, set()).add(char)
+                    mixed.setdefault(face, set()).add(char)
+        chars: dict[str, set[str]] = {}
+        for face in order:
+            these = chars[face] = set(chain.from_iterable(whole.get(face, ())))
+            these.update(mixed.get(face, ()))
         faces = []
         used: dict[str, str] = {}
         for face in order:
