@@ -268,8 +268,47 @@ def test_an_index_over_an_open_file_reads_its_entries_from_the_file_as_slices_wo
             assert [by_reads[k] for k in ks] == [by_slices[k] for k in ks] == expected
         finally:
             cffsubset._pread = os_pread
-    assert len(reads) == 2 * len(ks)  # every entry came from the file, none through the mapping
+    # every entry came from the file, none through the mapping: the entries `items` asks for lie
+    # close together, so one read for them all, and one for each entry asked for by index
+    assert len(reads) == len(ks) + 1
     assert expected[-1] == items[-1][:-3]
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="os.pread: entries are read through the mapping here")
+@pytest.mark.parametrize("dense", [True, False])
+def test_entries_read_at_once_or_one_by_one_are_the_bytes_slices_give_even_from_a_damaged_index(
+        tmp_path, monkeypatch, dense):
+    """`Index.items` over a file reads close entries with one read and cuts them from it, else
+    each with its own: either way the bytes of the mapping's slices, also when the offsets go
+    backwards (a damaged INDEX: an entry before the span or of negative length) or past the file's end."""
+    rng = random.Random(11)
+    items = [bytes(rng.randrange(256) for _ in range(rng.randrange(0, 30))) for _ in range(60)]
+    offsets = list(accumulate(map(len, items), initial=1))
+    offsets[17] = offsets[40]  # entry 16 runs far ahead, 17 goes backwards
+    offsets[30] = 1  # entries 29 and 30 reach back before the others
+    data = (b"junk" + len(items).to_bytes(2, "big") + b"\x02"
+            + b"".join(o.to_bytes(2, "big") for o in offsets) + b"".join(items))
+    path = tmp_path / "index.bin"
+    path.write_bytes(data[:-5])  # the file ends inside the last entry
+    monkeypatch.setattr(cffsubset, "_DENSE_GAP", 1024 if dense else 0)
+    reads: list[int] = []
+    real = os.pread
+    monkeypatch.setattr(cffsubset, "_pread", lambda fd, n, at: reads.append(n) or real(fd, n, at))
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        by_slices = cffsubset.Index(mapped, 4)
+        by_reads = cffsubset.Index(mapped, 4, f.fileno())
+        for _ in range(40):
+            ks = sorted(rng.sample(range(len(items)), rng.randrange(1, 25)))
+            if rng.random() < 0.3:
+                rng.shuffle(ks)
+            reads.clear()
+            assert by_reads.items(ks) == by_slices.items(ks)
+            if not dense:
+                assert len(reads) == len(ks)
+            elif not {16, 17, 29, 30} & set(ks):
+                assert len(reads) == 1
+        assert by_reads.items([0, 59]) == by_slices.items([0, 59])
+        assert by_reads.items([16, 17, 29, 30, 59]) == by_slices.items([16, 17, 29, 30, 59])
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="a process's mappings are read from /proc (Linux)")

@@ -102,14 +102,24 @@ class Index:
         """Entries `ks` (each 0 ≤ k < count)."""
         if not ks:
             return []
-        if min(ks) < 0 or max(ks) >= self.count:
-            raise IndexError(max(ks))
+        first, last = min(ks), max(ks)
+        if first < 0 or last >= self.count:
+            raise IndexError(last)
         offsets = self._offsets or self._decode_offsets()
         data, base, fd = self.data, self.base, self.fd
         if fd is not None:
             assert _pread is not None
             pread = _pread
-            return [pread(fd, max(0, offsets[k + 1] - offsets[k]), base + offsets[k]) for k in ks]
+            lo, hi = offsets[first], offsets[last + 1]
+            if not 0 <= hi - lo <= min(_DENSE_SPAN, len(ks) * _DENSE_GAP):
+                return [pread(fd, max(0, offsets[k + 1] - offsets[k]), base + offsets[k]) for k in ks]
+            # Close together (a subset's subroutines, mostly): read at once, each entry cut from
+            # it — the bytes its own read would give (an entry outside the span, as a damaged
+            # INDEX's out-of-order offsets may put it, is read alone).
+            chunk = pread(fd, hi - lo, base + lo)
+            at = offsets.__getitem__
+            return [chunk[s - lo : e - lo] if lo <= s <= e <= hi else pread(fd, max(0, e - s), base + s)
+                    for s, e in zip(map(at, ks), map(at, [k + 1 for k in ks]), strict=True)]
         return [data[base + offsets[k] : base + offsets[k + 1]] for k in ks]
 
     def _decode_offsets(self) -> array.array:
@@ -118,6 +128,12 @@ class Index:
         self._offsets = _offset_array(self.data, self.offsets_at, self.count + 1, self.off_size)
         return self._offsets
 
+
+# `Index.items` reads the entries asked for at once when they lie within this many bytes in all
+# and this many bytes an entry on average (dense enough that the bytes read between them cost less
+# than a read each: ~0.6 µs a call), else one read an entry.
+_DENSE_SPAN = 1 << 20
+_DENSE_GAP = 1024
 
 # `os.pread` where the system has it (not on Windows: there entries are read through the mapping).
 _pread = getattr(os, "pread", None)
