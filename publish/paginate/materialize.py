@@ -185,7 +185,18 @@ def _text_line(line, x: float, y: float, size: float, kind: str, article: str, c
     # the composer's columns are shared, not copied: no object per glyph (publish.columns)
     chars, xs, widths, faces = columns(line.glyphs, "chars", "xs", "widths", "faces")
     run = PlacedRun(tuple(chars), tuple(xs), tuple(widths), tuple(faces))
-    return TextLine(x, y, size, run, kind, article, column, block, "", offset, repeat, note)
+    # `TextLine(x, y, size, run, kind, article, column, block, "", offset, repeat, note)`, made
+    # without the frozen dataclass's `__init__` (one object.__setattr__ a field: ~1 µs a line of
+    # the issue, this ~0.4) — the same instance, its fields in field order
+    # (tests/test_paginate_records.py)
+    made = _new(TextLine)
+    made.__dict__.update({"x": x, "y": y, "size": size, "glyphs": run, "kind": kind, "article": article,
+                          "column": column, "block": block, "target": "", "offset": offset,
+                          "repeat": repeat, "note": note})
+    return made
+
+
+_new = object.__new__
 
 
 def _shift(line: TextLine, dx: float) -> TextLine:
