@@ -37,6 +37,16 @@ def test_cache_dir_follows_the_environment_variable(in_tmp):
     assert any((in_tmp / "entries").rglob("*.bin"))
 
 
+def test_the_entries_of_a_kind_are_files_in_one_folder_with_no_folder_made_per_entry(in_tmp):
+    """A new entry is one new file: the kind's folder holds the entries themselves (a folder per
+    digest prefix would make most new entries of a build a new folder too)."""
+    for n in range(40):
+        cache.put_bytes("t", f"key {n}", b"data %d" % n)
+    folder = in_tmp / "entries" / "t"
+    assert sorted(p.suffix for p in folder.iterdir()) == [".bin"] * 40
+    assert [cache.get_bytes("t", f"key {n}") for n in range(40)] == [b"data %d" % n for n in range(40)]
+
+
 def test_clear_removes_everything(in_tmp):
     cache.put_bytes("t", "a", b"1")
     cache.put_bytes("t", "b", b"2")

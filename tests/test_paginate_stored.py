@@ -143,7 +143,7 @@ def test_a_figure_picture_or_the_house_advertisements_change_the_key(issue_dir):
 
 
 def entry_file(tmp_path: Path) -> Path:
-    files = list((tmp_path / "cache").rglob(f"{stored.KIND}/*/*.bin"))
+    files = list((tmp_path / "cache").rglob(f"{stored.KIND}/*.bin"))
     assert len(files) == 1  # one entry per issue
     return files[0]
 
@@ -226,7 +226,7 @@ def test_the_cache_writes_of_a_pagination_wait_for_keep(issue_dir, tmp_path):
     assert keep is not None
 
     def kinds() -> set[str]:
-        return {p.parent.parent.name for p in (tmp_path / "cache").rglob("*.bin")}
+        return {p.parent.name for p in (tmp_path / "cache").rglob("*.bin")}
 
     assert not kinds() & {"composed", "composed-lines", stored.KIND}
     keep()
