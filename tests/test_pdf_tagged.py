@@ -299,3 +299,32 @@ def pdfplumber_agrees(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str
         for el in PDFStructTree(pdf):
             walk(el)
     return ours, theirs
+
+
+def test_a_block_s_later_line_with_a_link_or_a_label_is_cut_as_the_first_lines_were_not():
+    """The tagger remembers the element of a block whose lines are one part each (`Tagger.parts`),
+    but never for a block with a link somewhere (a later line's linked words are their own `Link`)
+    nor for a list item (its label line is cut in two whatever line of it came first)."""
+    from types import SimpleNamespace
+
+    from publish.paginate.pages import ArticleTags, PlacedRun, TextLine
+    from publish.pdf.tags import Tagger
+
+    tags = ArticleTags("a", 0, "标题", ("P", "LI"), ("", ""), labels=((1, 2),),
+                       links=((0, ((30, 34, "uri", "https://example.org/"),)),))
+    document = SimpleNamespace(articles=(tags,), sections=("栏目",))
+
+    def line(block: int, offset: int, n: int = 20) -> TextLine:
+        run = PlacedRun(("字",) * n, tuple(10.0 * k for k in range(n)), (10.0,) * n, ("body",) * n)
+        return TextLine(50.0, 700.0 - offset, 10.0, run, "body", "a", 0, block, "", offset)
+
+    for links in (True, False):
+        tagger = Tagger(document, links=links, offset=0.0)
+        tagger.start_page(0)
+        first, second, third = (tagger.parts(line(0, at)) for at in (0, 20, 40))
+        assert len(first) == len(third) == 1
+        assert [len(part.glyphs) for _, part in second] == ([10, 4, 6] if links else [20])
+        later, label_line = tagger.parts(line(1, 20)), tagger.parts(line(1, 0))
+        assert len(later) == 1
+        assert [len(part.glyphs) for _, part in label_line] == [2, 18]
+        assert label_line[0][0].startswith("/Lbl ")

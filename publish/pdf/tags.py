@@ -47,6 +47,9 @@ ARTIFACT = "/Artifact BMC"
 EMC = "EMC"
 
 _TITLE_BLOCK_TYPES = {"title": "H1", "subtitle": "P", "byline": "P"}
+# Lines whose element depends on more than their block and kind (`Tagger._always_plain`).
+_NOT_PLAIN = frozenset({"toc", "footnote", "noteref", "table-cell", "table-header", "table-caption",
+                        "header", "folio"})
 
 
 @dataclass(eq=False)
@@ -112,6 +115,7 @@ class Tagger:
         self._note_prefix: dict[tuple[str, int], int] = {}  # mark + en space before a note's text
         self._spans: set[Elem] = set()  # the Spans `_split_across_pages` made
         self._maps: dict[tuple[str, str], dict[int, Any]] = {}  # (slug, field) → `_by_block`
+        self._plain: dict[tuple[str, int, str], Elem] = {}  # (article, block, kind) → owner (`parts`)
 
     @property
     def has_content(self) -> bool:
@@ -145,6 +149,14 @@ class Tagger:
         line of a list item, whose label (`1.`) is its own `Lbl` before the item's `LBody`; and in
         the screen edition, linked text (a `Link` element per link, one annotation per line part),
         each note mark (`Reference` → `Link` to the note) and a note's own mark (`Link` back)."""
+        # Nearly every line is one part owned by its block's element, as every other line of the
+        # block is: found by (article, block, kind) once the block's first line was looked up
+        # (`_plain`), without asking again what kind of line it is.
+        key = (line.article, line.block, line.kind)
+        plain = self._plain.get(key)
+        if plain is not None and not line.repeat:
+            self.first_page.setdefault(line.article, self.page)
+            return [(self._mcid(plain), line)]
         owner = self._owner(line)
         if isinstance(owner, str):
             return [(owner, line)]
@@ -162,6 +174,8 @@ class Tagger:
         if self.links:
             cuts += self._link_cuts(line, owner, label)
         if not cuts:
+            if self._always_plain(line):
+                self._plain[key] = owner
             return [(self._mcid(owner), line)]
         out: list[tuple[str, TextLine]] = []
         at, n = 0, len(line.glyphs)
@@ -181,6 +195,19 @@ class Tagger:
                     self._add_link(want, part, elem)
             at = max(at, g1)
         return out
+
+    def _always_plain(self, line: TextLine) -> bool:
+        """Is every line of `line`'s block (of its kind) one part, owned by the element `_owner`
+        gives `line` — no element looked up by the line's place (a contents entry, a note, a note
+        mark, a table cell), no list item's label, no link in the block?"""
+        if line.kind in _NOT_PLAIN:
+            return False
+        tags = self.tags.get(line.article)
+        if tags is None:
+            return True
+        if 0 <= line.block < len(tags.blocks) and tags.blocks[line.block] == "LI":
+            return False
+        return not (self.links and self._by_block(tags, "links").get(line.block))
 
     def line(self, line: TextLine) -> str:
         """The operator opening `line`'s marked content (closed by `EMC`), the line as one part."""
