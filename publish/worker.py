@@ -86,6 +86,7 @@ class Worker:
             return None
         if pid == 0:  # the child: never returns into the caller's code
             status = 1
+            _RUNNING.clear()  # the parent's helpers are not this child's
             try:
                 os.close(down_w)
                 os.close(up_r)
@@ -165,7 +166,7 @@ class Worker:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            self.wait()
+        self.wait()  # (its pipes closed even when `running` reaped it already)
 
 
 class Claim:
@@ -215,10 +216,15 @@ def usable() -> bool:
         return False
     if threading.active_count() > 1:
         return False
+    return _cores() > 1
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
     try:
-        return len(os.sched_getaffinity(0)) > 1
+        return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - Linux always has it
-        return (os.cpu_count() or 1) > 1
+        return os.cpu_count() or 1
 
 
 def spare_cores() -> int:
@@ -233,12 +239,8 @@ def spare_cores() -> int:
     and 0.745 → 0.716 s of wall without it)."""
     if not usable():
         return 0
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - Linux always has it
-        cores = os.cpu_count() or 1
     busy = sum(1 for worker in list(_RUNNING.values()) if worker.running())
-    return max(0, cores - 1 - busy)
+    return max(0, _cores() - 1 - busy)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -515,3 +515,21 @@ def test_no_spare_core_where_helpers_are_not_forked(monkeypatch):
 
     monkeypatch.setenv("PUBLISH_JOBS", "1")
     assert spare_cores() == 0
+
+
+@linux_fork
+def test_a_helper_reaped_while_counting_cores_is_cancelled_with_its_pipes_closed(monkeypatch):
+    from publish.worker import spare_cores
+
+    _cores(monkeypatch, 2)
+    child = Worker.start(lambda channel: None)  # exits at once
+    assert child is not None
+    deadline = time.monotonic() + 10
+    while spare_cores() == 0 and time.monotonic() < deadline:  # reaped here, not waited for
+        time.sleep(0.01)
+    assert spare_cores() == 1
+    ends = (child._to_child, child._from_child)
+    child.cancel()
+    for fd in ends:
+        with pytest.raises(OSError):
+            os.fstat(fd)

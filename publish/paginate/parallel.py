@@ -14,8 +14,8 @@ entries itself (`compose_groups(keep=)`): its reply is those very entries' bytes
 When it is not used: wherever `publish.worker` starts no helper, for small issues (the fork
 costs more than it saves), and when no core is spare (`publish.worker.spare_cores`: on two cores
 while the build's EPUB helper runs, the second core is the EPUB helper's, and a composing helper
-would only slow it down and add its own overhead). If the helper fails for any reason, its half is simply composed here on
-demand: the build never depends on it.
+would only slow it down and add its own overhead). If the helper fails for any reason, its half is
+simply composed here on demand: the build never depends on it.
 """
 
 from __future__ import annotations
