@@ -4,6 +4,16 @@
 SHELL := /bin/bash
 VENV  := .venv
 PY    := $(VENV)/bin/python
+# The interpreter the .venv is made from: the distribution's own python3 where it is 3.11 or later,
+# else python3 on PATH (override: `make PYTHON=…`; an existing .venv is kept — remove it to switch).
+# Distribution builds (Debian's, like python.org's installers) are compiled with profile-guided
+# optimisation and link the interpreter statically; a pyenv build made without
+# --enable-optimizations (a shared libpython) ran a new issue's build ~9 % slower in CPU on the same
+# machine (docs/benchmarks.md, "The interpreter").
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(firstword $(shell for p in /usr/bin/python3 python3; do \
+  $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo $$p; done) python3)
+endif
 # System packages: CJK fonts (Song/Hei: Noto CJK; Kai: AR PL UKai, LXGW WenKai), Poppler and qpdf
 # (pdffonts/pdfinfo/qpdf --check in tests), Ghostscript (its CMYK ICC profile for the PDF/X
 # OutputIntent), a JRE (EPUBCheck), Chromium (EPUB render test; the watch preview test drives it
@@ -36,7 +46,7 @@ $(ACE):
 
 system:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
@@ -46,7 +56,7 @@ system:
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
-	@test -x $(PY) || python3 -m venv $(VENV)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
