@@ -550,6 +550,11 @@ def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: 
     def work(channel: Channel) -> None:
         import dataclasses
 
+        from publish.lazy import defer_package_body
+
+        # this process's imports are ours and it ends with its work: fontTools.subset's two
+        # variation-store modules without the variable-font builder its package imports (~10 ms)
+        defer_package_body("fontTools.varLib")
         from publish.cache import write_handed
         from publish.epub import titles
         from publish.epub.writer import drawn_cover, prepare_epub, write_epub

@@ -290,3 +290,49 @@ def test_css_limits_the_line_length_keeps_widows_and_orphans_and_spaces_headings
     small = css[css.index("@media (max-width: 30em)"):]
     assert "h1 { font-size: 1.5em; }" in small[: small.index("\n}\n")]
     assert "@media (min-width: 60em)" in css
+
+
+def test_names_are_split_and_filed_as_the_han_gap_expressions_say():
+    """split_names and file_as find the white space between two Han characters without compiling
+    a class of the Han ranges (~0.9 ms each): the same runs as these expressions, on random fields
+    of Han (both planes), Latin letters, list punctuation and every kind of white space."""
+    import random
+    import re
+
+    from publish.epub.metadata import _NAME_SEPARATORS, file_as, split_names
+
+    han = "\u3400-\u9fff\U00020000-\U0002ffff"
+    gap = re.compile(rf"(?<=[{han}])[\s\u3000]+(?=[{han}])")
+    bmp_gap = re.compile(r"(?<=[\u3400-\u9fff])[\s\u3000]+(?=[\u3400-\u9fff])")
+
+    def split_by_expression(field: str) -> list[str]:  # split_names as it was written with `gap`
+        out: list[str] = []
+        for piece in _NAME_SEPARATORS.split(field):
+            piece = piece.strip()
+            if not piece:
+                continue
+            tokens, at = [], 0
+            for m in gap.finditer(piece):
+                tokens.append((at, m.start()))
+                at = m.end()
+            tokens.append((at, len(piece)))
+            i = 0
+            while i < len(tokens):
+                start, end = tokens[i]
+                if end - start == 1 and i + 1 < len(tokens) and tokens[i + 1][1] - tokens[i + 1][0] == 1:
+                    out.append(piece[start:tokens[i + 1][1]])
+                    i += 2
+                else:
+                    out.append(piece[start:end])
+                    i += 1
+        return out
+
+    alphabet = ["杨", "菁", "张", "\u3400", "\u9fff", "\u33ff", "\ua000", "\U00020000", "\U0002ffff",
+                "\U0001ffff", "\U00030000", "a", "Z", "·", "、", ";", "/", " ", "\u3000", "\t", "\n",
+                "\xa0", "\u2003", "\x1c"]
+    rng = random.Random(19)
+    fields = ["杨 菁　薛 博", " 杨 菁 ", "\U00020000 \U00020001", "㐀 䶿"]
+    fields += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(4000)]
+    for field in fields:
+        assert split_names(field) == split_by_expression(field), ascii(field)
+        assert file_as(field) == bmp_gap.sub("", field).strip(), ascii(field)
