@@ -7,6 +7,7 @@ file and the line (invalid UTF-8: the line of the first bad byte; bad TOML: the 
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -147,10 +148,21 @@ def _outside_strings(line: str) -> str:
 
 def key_line(lines: list[str], key: str, first_line: int, start: int = 0) -> int:
     """The file line where `key = …` (or a `[key]` table) is written; `first_line` if not found."""
-    pattern = re.compile(
-        rf"""^\s*(?:\[\[?\s*{re.escape(key)}\s*\]\]?|["']?{re.escape(key)}["']?\s*=)|[{{,]\s*["']?{re.escape(key)}["']?\s*="""
-    )
+    pattern = None
     for index in range(start, len(lines)):
-        if pattern.search(lines[index]):
+        line = lines[index]
+        if key not in line:  # (the pattern needs the key itself: most lines are passed by without it)
+            continue
+        if pattern is None:
+            pattern = _key_pattern(key)
+        if pattern.search(line):
             return first_line + index
     return first_line
+
+
+@functools.lru_cache(maxsize=256)
+def _key_pattern(key: str) -> re.Pattern[str]:
+    """`key = …`, `[key]`, `[[key]]` or `{…, key = …}` in a TOML line (`key_line`)."""
+    return re.compile(
+        rf"""^\s*(?:\[\[?\s*{re.escape(key)}\s*\]\]?|["']?{re.escape(key)}["']?\s*=)|[{{,]\s*["']?{re.escape(key)}["']?\s*="""
+    )
