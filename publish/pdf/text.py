@@ -15,7 +15,7 @@ a line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from publish.columns import columns
@@ -104,6 +104,53 @@ class GlyphEncoder:
         )
 
 
+def _one_font_line(encoder: GlyphEncoder, face: str, chars: Sequence[str], xs: Sequence[float], x0: float,
+                   scale: float) -> tuple[str, str] | None:
+    """(font, its `TJ`/`Tj` operator) of a line of one face whose glyphs are each encoded as one
+    part, all in the first glyph's font (a subset); else None, and `line_operators`' general loop
+    writes the line. The same operator, to the byte, as the general loop makes: the same pen
+    arithmetic in the same order. Why a loop of its own: ~12 % less time for the lines it takes —
+    nearly all (a C-level pass over the columns with `map`/`accumulate` was measured slower).
+    Glyphs met for the first time are encoded first, in the order the general loop encodes them
+    (which decides their codes in a subset), so that it takes the first lines of a PDF too."""
+    get = encoder.single(face).get
+    ones = list(map(get, chars))
+    if None in ones:
+        encode = encoder.encode
+        for char, one in zip(chars, ones, strict=True):
+            if one is None:
+                encode(face, char)
+        ones = list(map(get, chars))
+        if None in ones:
+            return None  # a glyph in several parts
+    font = ones[0][0]  # type: ignore[index]  # (no None)
+    array: list[str] = []
+    pending: list[str] = []
+    append_pending = pending.append
+    pen = 0.0
+    eps, neg = _EPSILON, -_EPSILON
+    for (f, string, width), x in zip(ones, xs, strict=False):  # type: ignore[misc]  # (ones is made from the chars)
+        gap = (x - x0) * scale - pen
+        if f is font and neg < gap < eps:
+            append_pending(string)
+            pen += width
+            continue
+        if f != font:
+            return None
+        if gap >= eps or gap <= neg:
+            written = num(-gap)
+            if written != "0":
+                if pending:
+                    array.append("(" + "".join(pending) + ")")
+                    pending.clear()
+                array.append(written)
+                pen -= float(written)
+        append_pending(string)
+        pen += width
+    array.append("(" + "".join(pending) + ")")
+    return font, "[" + " ".join(array) + "] TJ" if len(array) > 1 else array[0] + " Tj"
+
+
 def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
     """The `BT … ET` text object drawing `line` (coordinates as given: the caller sets the CTM)."""
     glyphs = line.glyphs
@@ -116,8 +163,15 @@ def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
         )
     chars, xs, faces = columns(glyphs, "chars", "xs", "faces")  # pagination's: read directly
     x0 = xs[0]
-    out: list[str] = ["BT", f"1 0 0 1 {num(line.x + x0)} {num(line.y)} Tm"]
+    head = f"1 0 0 1 {num(line.x + x0)} {num(line.y)} Tm"
     size_text = num(size)
+    face = faces[0]
+    if faces.count(face) == len(faces):  # nearly every line: one face, one font (a shorter loop)
+        one_font = _one_font_line(encoder, face, chars, xs, x0, 1000.0 / size)
+        if one_font is not None:
+            font, shown = one_font
+            return "\n".join(("BT", head, f"{font} {size_text} Tf", shown, "ET"))
+    out: list[str] = ["BT", head]
     array: list[str] = []  # the current TJ array's elements
     pending: list[str] = []  # escaped glyph strings waiting to become one PDF string
     append_pending = pending.append
