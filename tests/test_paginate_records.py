@@ -1,7 +1,8 @@
 """Pagination makes its most numerous records — each line's `SetLine` and `Row`, each placed
-line's `TextLine` — without the frozen dataclasses' `__init__`: those records are the very ones the
-dataclasses make (equal, hashing and printing the same, every field set, in field order), so a
-field added to a dataclass and not to its fast maker fails here."""
+line's `TextLine` — and the composer each composed `Line` without the frozen dataclasses'
+`__init__`: those records are the very ones the dataclasses make (equal, hashing and printing the
+same, every field set, in field order), so a field added to a dataclass and not to its fast maker
+fails here."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from publish.paginate.flow import Row
 from publish.paginate.materialize import _text_line
 from publish.paginate.pages import PlacedRun, TextLine
-from publish.paginate.setting import SetLine, _line_row, _set_line
+from publish.paginate.setting import SetLine, _line_row, _row_copy, _set_line
 
 
 def _same(made, expected) -> None:
@@ -51,3 +52,22 @@ def test_a_placed_line_is_the_dataclass_own(text, x, y, size, kind, article, col
     _same(made, TextLine(x, y, size, line.glyphs, kind, article, column, block, "", offset, repeat, note))
     assert dataclasses.replace(made, x=x + 1) == TextLine(x + 1, y, size, line.glyphs, kind, article, column,
                                                           block, "", offset, repeat, note)
+
+
+@given(numbers, numbers, numbers, st.booleans(), numbers, st.sampled_from(["justify", "left", "center"]),
+       st.booleans())
+def test_a_composed_line_is_the_dataclass_own(natural, width, ratio, last, indent, align, hung):
+    from publish.cjk.style import GlyphRun, Line, make_line
+
+    glyphs = GlyphRun(("人", "。"), (0.0, 10.5), (10.5, 5.25), ("body", "body"), (0.0, 0.0))
+    _same(make_line(glyphs, natural, width, ratio, last, indent, align, hung),
+          Line(glyphs, natural, width, ratio, last, indent, align, hung))
+
+
+@given(st.integers(0, 9), st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.booleans())
+def test_an_articles_row_handed_on_is_the_dataclass_own(height, breakable, space, span, repeats, banded):
+    header = Row(1, False, False, ("header",))
+    row = Row(height, not breakable, space, ("payload",), span, header if repeats else None, ("rule",) if span else None,
+              (header,) if banded else None)
+    _same(_row_copy(row, breakable),
+          Row(row.height, breakable, row.space, row.payload, row.span, row.repeat, row.closing))

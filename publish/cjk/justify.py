@@ -27,7 +27,7 @@ from operator import add
 
 from publish.cjk.classes import HAN, MIDDOT, NEWLINE, SPACE
 from publish.cjk.glue import P_HANLATIN, P_SPACE, Prepared
-from publish.cjk.style import GlyphRun, Line
+from publish.cjk.style import GlyphRun, Line, make_line
 
 
 def set_line(
@@ -176,13 +176,4 @@ def set_line(
         xs = tuple(pens)
         offsets = tuple(offs)
     glyphs = GlyphRun(p.chars[j:i], xs, tuple(ws), p.faces[j:i], offsets)
-    return Line(
-        glyphs=glyphs,
-        natural=indent + nat,
-        width=line_end - shift,
-        ratio=ratio,
-        last=last,
-        indent=indent,
-        align=align,
-        hung=hung,
-    )
+    return make_line(glyphs, indent + nat, line_end - shift, ratio, last, indent, align, hung)

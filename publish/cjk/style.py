@@ -138,3 +138,18 @@ class Line:
     @property
     def text(self) -> str:
         return "".join(columns(self.glyphs, "chars")[0])
+
+
+_new_object = object.__new__
+
+
+def make_line(glyphs: Sequence[Glyph], natural: float, width: float, ratio: float, last: bool, indent: float,
+              align: str, hung: bool) -> Line:
+    """`Line(glyphs, natural, width, ratio, last, indent, align, hung)`, made without the frozen
+    dataclass's `__init__` (one `object.__setattr__` per field: ~1 µs of the composer's time per
+    line, some 3,800 lines an issue): the same instance, every field set in field order
+    (tests/test_paginate_records.py holds it to the dataclass's own)."""
+    made = _new_object(Line)
+    made.__dict__.update({"glyphs": glyphs, "natural": natural, "width": width, "ratio": ratio, "last": last,
+                          "indent": indent, "align": align, "hung": hung})
+    return made

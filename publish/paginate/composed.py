@@ -88,7 +88,7 @@ def _key(context: str, jobs: Sequence[tuple]) -> str:
 def load(context: str, jobs: Sequence[tuple]) -> list[list] | None:
     """The lines of each job, or None when this article was not stored in this context."""
     from publish import cache
-    from publish.cjk.style import GlyphRun, Line
+    from publish.cjk.style import GlyphRun, make_line
     from publish.paginate.parallel import from_columns
 
     data = cache.get_bytes(KIND, _key(context, jobs))
@@ -98,7 +98,7 @@ def load(context: str, jobs: Sequence[tuple]) -> list[list] | None:
         stored = marshal.loads(data)
         if not isinstance(stored, list) or len(stored) != len(jobs):
             return None
-        return [[from_columns(cols, Line, GlyphRun) for cols in lines] for lines in stored]
+        return [[from_columns(cols, make_line, GlyphRun) for cols in lines] for lines in stored]
     except Exception:  # verified, yet not what this code stores (a hand-made entry): a miss
         return None
 
@@ -147,11 +147,11 @@ def load_lines(context: str, name: str) -> dict[str, tuple]:
 
 def lines_from(stored: Any) -> list | None:
     """A stored entry's lines (None when it is not what `store_lines` writes)."""
-    from publish.cjk.style import GlyphRun, Line
+    from publish.cjk.style import GlyphRun, make_line
     from publish.paginate.parallel import from_columns
 
     try:
-        return [from_columns(cols, Line, GlyphRun) for cols in stored]
+        return [from_columns(cols, make_line, GlyphRun) for cols in stored]
     except Exception:  # a hand-made entry: composed again instead
         return None
 

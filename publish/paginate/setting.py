@@ -153,6 +153,16 @@ def _line_row(height: int, breakable: bool, item: SetLine) -> Row:
     return made
 
 
+def _row_copy(row: Row, breakable: bool) -> Row:
+    """`Row(row.height, breakable, row.space, row.payload, row.span, row.repeat, row.closing)`: an
+    article's rows as `Setter.body` hands them on, one per line (its band is not carried over)."""
+    made = _new(Row)
+    made.__dict__.update({"height": row.height, "breakable": breakable, "space": row.space,
+                          "payload": row.payload, "span": row.span, "repeat": row.repeat,
+                          "closing": row.closing, "band": None})
+    return made
+
+
 def line_text(line) -> str:
     """The source characters of a composed line (any composer's `Line`: only `glyphs` is relied
     on): note marks (face keys ending in `@sup`) are made by the edition, not source text."""
@@ -311,7 +321,7 @@ class Setter:
         Articles composed by an earlier build in the same context come from the cache
         (`publish.paginate.composed`); the others are composed on two cores where possible
         (`publish.paginate.parallel`) and then kept in the cache."""
-        from publish.cjk.style import Line
+        from publish.cjk.style import make_line
         from publish.paginate import composed
         from publish.paginate.parallel import compose_groups
 
@@ -359,7 +369,7 @@ class Setter:
             if context is not None and memo is None:
                 def keep(index: int, data: bytes, context: str = context) -> None:
                     composed.store_payload(context, todo[index], data)
-            made, kept = compose_groups(groups, lambda key: self._compose(*key), line_type=Line, run_type=GlyphRun,
+            made, kept = compose_groups(groups, lambda key: self._compose(*key), line_type=make_line, run_type=GlyphRun,
                                         keep=keep)
             ready.update(made)
         if context is not None:
@@ -460,7 +470,7 @@ class Setter:
                     keep_next -= 1
                 if rows and rows[-1].space and k == 0:
                     breakable = False  # the space belongs to the heading after it
-                rows.append(Row(row.height, breakable, row.space, row.payload, row.span, row.repeat, row.closing))
+                rows.append(_row_copy(row, breakable))
             if isinstance(block, Heading):
                 keep_next = L.keep_heading_with
         return rows
