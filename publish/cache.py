@@ -576,22 +576,40 @@ def module_digest(*names: str) -> str:
     return h.hexdigest()
 
 
-def _module_sources(name: str) -> list[tuple[str, bytes]]:
+@functools.cache
+def _module_sources(name: str) -> tuple[tuple[str, bytes], ...]:
+    """(relative path, content) of each source file of a module or package, in path order.
+    Remembered per name, like `module_digest`: several digests of one build name the same
+    packages (the composed text's and the kept pages' both name the composer, the model, the
+    layout, the fonts and pagination), and each file is read once."""
     try:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
         spec = None
     if spec is None or not spec.origin or not os.path.isfile(spec.origin):
-        return []
+        return ()
     origin = Path(spec.origin)
     if spec.submodule_search_locations is None:  # a module: its one file
-        return [(origin.name, origin.read_bytes())]
+        return ((origin.name, origin.read_bytes()),)
     out = []
     for folder in spec.submodule_search_locations:
-        base = Path(folder)
-        for f in sorted(base.rglob("*.py")):
-            out.append((f.relative_to(base).as_posix(), f.read_bytes()))
-    return out
+        for rel in sorted(_py_files(folder, ""), key=lambda rel: rel.split("/")):
+            with open(os.path.join(folder, rel), "rb") as f:
+                out.append((rel, f.read()))
+    return tuple(out)
+
+
+def _py_files(folder: str, prefix: str) -> Iterator[str]:
+    """The `.py` files below `folder` as `prefix`-relative POSIX paths: what `Path.rglob("*.py")`
+    finds (folders reached through a symbolic link are not entered), from `os.scandir` — pathlib's
+    walk cost ~0.8 ms of a digest's ~1.6 ms."""
+    with os.scandir(folder) as entries:
+        found = list(entries)
+    for entry in found:
+        if entry.name.endswith(".py") and entry.is_file():
+            yield prefix + entry.name
+        elif entry.is_dir() and not entry.is_symlink():
+            yield from _py_files(entry.path, prefix + entry.name + "/")
 
 
 def code_digest(files: Iterable[Path | str]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import hashlib
 import multiprocessing
 import os
 import pickle
@@ -167,11 +168,36 @@ def test_module_digest_covers_every_file_of_a_package(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     before = cache.module_digest.__wrapped__("digestpkg")
     (pkg / "sub" / "deep.py").write_text("X = 2\n")
+    cache._module_sources.cache_clear()  # (a process reads a package's sources once, like the digest)
     assert cache.module_digest.__wrapped__("digestpkg") != before
     (pkg / "sub" / "new.py").write_text("")  # a module split off: still part of the identity
+    cache._module_sources.cache_clear()
     assert cache.module_digest.__wrapped__("digestpkg") not in (before,)
     assert cache.module_digest.__wrapped__("no_such_module_here") == cache.module_digest.__wrapped__(
         "no_such_module_here")
+
+
+def test_a_packages_sources_are_the_py_files_pathlib_finds_in_the_same_order(tmp_path, monkeypatch):
+    pkg = tmp_path / "walkpkg"
+    for rel in ("__init__.py", "a.py", "B.py", "a/z.py", "a/b/c.py", "a-b/x.py", ".hidden/h.py", "ab.py",
+                "notes.txt", "data/x.pyc", "a/b/.py"):
+        (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
+        (pkg / rel).write_text(f"# {rel}\n")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "far.py").write_text("")
+    (pkg / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)  # not entered
+    monkeypatch.syspath_prepend(str(tmp_path))
+    cache._module_sources.cache_clear()
+    expected = [(f.relative_to(pkg).as_posix(), f.read_bytes()) for f in sorted(pkg.rglob("*.py"))]
+    assert list(cache._module_sources("walkpkg")) == expected
+    names = [rel for rel, _ in expected]
+    assert len(names) == 9 and ".hidden/h.py" in names and "a/b/.py" in names and "linked/far.py" not in names
+    h = hashlib.sha256()
+    h.update(b"\0module walkpkg\0")
+    for rel, data in expected:
+        h.update(f"\0{rel}\0{len(data)}\0".encode())
+        h.update(data)
+    assert cache.module_digest.__wrapped__("walkpkg") == h.hexdigest()
 
 
 def _writer(args):
