@@ -60,6 +60,7 @@ class _Reading:
     problems: list[Problem] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     allow_outside: bool = False
+    _real_root: Path | None = None  # `root` resolved, once asked for (`inside`)
 
     @property
     def toml_path(self) -> Path:
@@ -67,6 +68,20 @@ class _Reading:
 
     def problem(self, message: str, line: int | None, fix: str, code: str = "") -> None:
         self.problems.append(Problem(message, self.toml_path, line, fix, code))
+
+    def inside(self, path: Path) -> bool:
+        """`_inside(path, self.root)`, with the root resolved once for the whole reading (an issue
+        asks for each article file, picture and figure: ~50 `Path.resolve` calls less, ~1 ms)."""
+        if self._real_root is None:
+            try:
+                self._real_root = self.root.resolve()
+            except OSError:
+                return False
+        try:
+            Path(path).resolve().relative_to(self._real_root)
+            return True
+        except (ValueError, OSError):
+            return False
 
     def line_of(self, key: str, start: int = 0) -> int:
         return key_line(self.lines, key, 1, start)
@@ -292,7 +307,7 @@ def _picture(value: Any, where: str, line: int, reading: _Reading) -> Path | Non
     if not path.is_file():
         reading.problem(f"{where}: file not found: {value}", line, f"put the file at {reading.shown_root / value}", code="covers-file-not-found")
         return None
-    if not reading.allow_outside and not _inside(path, reading.root):
+    if not reading.allow_outside and not reading.inside(path):
         reading.problems.append(Problem(
             f"{where}: {value} is outside the issue folder ({path.resolve()})", reading.toml_path, line,
             "copy it into the issue folder, or build with --allow-outside", "path-outside-issue"))
@@ -549,7 +564,7 @@ def _article(
         why = err.strerror if isinstance(err, OSError) else err
         reading.problem(f"unusable article path {entry[:60]!r} ({why})", line, "list the article's .md file", code="article-bad-path")
         return None
-    if not reading.allow_outside and not _inside(path, reading.root):
+    if not reading.allow_outside and not reading.inside(path):
         reading.problems.append(Problem(
             f"article {entry} is outside the issue folder ({path})", reading.toml_path, line,
             "copy it into the issue's articles/ folder, or build with --allow-outside", "path-outside-issue"))
@@ -589,7 +604,7 @@ def _article(
     if article is not None and not reading.allow_outside:
         for block in article.blocks:
             image = getattr(block, "image", None)
-            if isinstance(image, Path) and not _inside(image, reading.root):
+            if isinstance(image, Path) and not reading.inside(image):
                 reading.problems.append(Problem(
                     f"image {image.name} is outside the issue folder ({image})", shown, block.line or None,
                     "copy it into the issue's images/ folder, or build with --allow-outside",
