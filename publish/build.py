@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from publish.layout import Layout
     from publish.model import Issue
     from publish.paginate.pages import Document
-    from publish.worker import Claim, Worker
+    from publish.worker import Claim, Done, Worker
 
 # progress(stage, done, total): called with done == 0 when a stage starts and done == total when
 # it ends; pagination also reports each article set.
@@ -130,13 +130,13 @@ def build(
 
     out = Path(out_dir)
     with _gc_paused(), writes_held() as flush_cache, _made_ahead(source, pdf=pdf, epub=epub, layout=layout,
-                                                                   loaders=loaders, allow_outside=allow_outside):
+                                                                   loaders=loaders, allow_outside=allow_outside) as cover:
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders, out=out,
                            strict_fonts=strict_fonts, pdf=pdf, allow_outside=allow_outside)
         with _scratch(out) as tmp:
             made, files = _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts,
-                                report=report, into=tmp, flush_cache=flush_cache)
+                                report=report, into=tmp, flush_cache=flush_cache, cover_ahead=cover)
             finals = {suffix: out / path.name for suffix, path in files.items()}
             _install(tmp, list(finals.values()))
         return result_of(made, finals)
@@ -176,7 +176,7 @@ def render(
     from publish.cache import writes_held
 
     with _gc_paused(), writes_held() as flush_cache, _made_ahead(source, pdf=pdf, epub=epub, layout=layout,
-                                                                   loaders=loaders, allow_outside=allow_outside):
+                                                                   loaders=loaders, allow_outside=allow_outside) as cover:
         report = progress or _no_progress
         prepared = prepare(source, layout=layout, fonts=fonts, report=report, loaders=loaders,
                            strict_fonts=strict_fonts, pdf=pdf, allow_outside=allow_outside)
@@ -187,7 +187,7 @@ def render(
         root = Path(tempfile.gettempdir()) / "publish-render"
         with _scratch(root) as tmp:
             return _make(prepared, pdf=pdf, screen=screen, epub=epub, epub_fonts=epub_fonts, report=report,
-                         child_dir=tmp, flush_cache=flush_cache)[0]
+                         child_dir=tmp, flush_cache=flush_cache, cover_ahead=cover)[0]
 
 
 def edition_files(made: Rendered) -> dict[str, bytes]:
@@ -224,7 +224,7 @@ class _gc_paused:
 
 @contextmanager
 def _made_ahead(source: Source, *, pdf: bool, epub: bool, layout: LayoutChoice, loaders: Loaders | None,
-                allow_outside: bool) -> Iterator[None]:
+                allow_outside: bool) -> Iterator[Done | None]:
     """What no article decides, made by one helper forked now, while this process reads and checks
     the issue on one core (`publish.worker`; the EPUB helper is forked after that, and until then
     the second core has nothing to do):
@@ -234,11 +234,16 @@ def _made_ahead(source: Source, *, pdf: bool, epub: bool, layout: LayoutChoice, 
       dictionary's digest is not memoised: a stat and a cache read);
     - the print pictures issue.toml names, converted into the build cache (`publish.pdf.ahead`:
       a covers file's four full pages are ~0.2 s of CPU), which this process would otherwise
-      convert while it draws the print PDF, when both cores are busy.
+      convert while it draws the print PDF, when both cores are busy;
+    - last, the EPUB's drawn cover, from what the helper reads of issue.toml and of the front matter
+      of the articles the cover names (`publish.epub.ahead`, ~0.06 s of CPU), which the EPUB helper
+      would otherwise draw first (it waits for this one: `cover.made_ahead`).
     Each is a saving only: what the helper did not make (no fork, it failed, it guessed wrong) is
     made where it is needed, as before, and one in the making is waited for (`cache.making`), not
-    made twice. The helper is waited for when the block ends, or stopped if the build failed."""
-    from publish.worker import Worker, usable
+    made twice. The helper is waited for when the block ends, or stopped if the build failed.
+    Yields what the EPUB helper waits for before it looks for the cover (`Done`; None: no cover is
+    drawn ahead)."""
+    from publish.worker import Done, Worker, usable
 
     jobs: list[Callable[[], None]] = []
     if epub and usable():
@@ -254,14 +259,38 @@ def _made_ahead(source: Source, *, pdf: bool, epub: bool, layout: LayoutChoice, 
         job = pictures_job(Path(source), layout=layout, loaders=loaders, allow_outside=allow_outside)
         if job is not None:
             jobs.append(job)
+    cover = None
+    if epub and isinstance(source, str | os.PathLike) and usable():
+        # last: the EPUB helper waits for it as it starts (`_start_epub_child`), and it takes longer
+        # than the time left before that fork. Drawn first, the pictures would be converted after
+        # the fork instead, three processes on two cores, and the build process would wait too.
+        from publish.epub.ahead import cover_job
+
+        cover = Done()
+        jobs.append(_then(cover_job(Path(source)), cover.done))
     helper = Worker.start(lambda channel: _run_each(jobs)) if jobs else None
+    if cover is not None:
+        cover.started()
     failed = True
     try:
-        yield
+        yield cover
         failed = False
     finally:
         if helper is not None:
             helper.cancel() if failed else helper.wait()
+        if cover is not None:
+            cover.close()
+
+
+def _then(job: Callable[[], None], after: Callable[[], None]) -> Callable[[], None]:
+    """`job`, then `after` whatever the job did."""
+    def both() -> None:
+        try:
+            job()
+        finally:
+            after()
+
+    return both
 
 
 def _run_each(jobs: Sequence[Callable[[], None]]) -> None:
@@ -334,12 +363,14 @@ def _scratch(folder: Path) -> Iterator[Path]:
 
 def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts: bool,
           report: Progress, into: Path | None = None, child_dir: Path | None = None,
-          flush_cache: Callable[[], None] = lambda: None) -> tuple[Rendered, dict[str, Path]]:
+          flush_cache: Callable[[], None] = lambda: None,
+          cover_ahead: Done | None = None) -> tuple[Rendered, dict[str, Path]]:
     """Paginate and make the editions: as bytes in the `Rendered`, or — with `into` — as files
     `into/<slug><suffix>` (then returned by suffix, and the `Rendered` holds no bytes). The EPUB
     helper writes into `into` or `child_dir`; without either, the EPUB is made here. `flush_cache`
     makes the cache writes held so far (`publish.cache.writes_held`): called once this process's
-    own editions are made, while the helper may still work."""
+    own editions are made, while the helper may still work. `cover_ahead`: the EPUB's cover is being
+    drawn by the first helper (`_made_ahead`); the EPUB helper waits for it."""
     issue, layout, fonts = prepared.issue, prepared.layout, prepared.fonts
     name = issue.slug
     files: dict[str, Path] = {}
@@ -374,7 +405,7 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
 
     handed = hand_over() if epub else []
     epub_child = _start_epub_child(issue, fonts, layout, epub_fonts, cover_claim, cover_file,
-                                   words_claim, handed) if epub else None  # fmt: skip
+                                   words_claim, handed, cover_ahead) if epub else None  # fmt: skip
     if epub_child is None:
         take_back(handed)
     if epub_child is None and cover_claim is not None:
@@ -535,36 +566,50 @@ def _render_cover(issue: Issue, layout: Layout, fonts: FontSet) -> bytes:
 
 def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: bool,
                       cover_claim: Claim | None = None, cover_file: Path | None = None,
-                      words_claim: Claim | None = None, handed: Sequence[Path] = ()) -> Worker | None:
+                      words_claim: Claim | None = None, handed: Sequence[Path] = (),
+                      cover_ahead: Done | None = None) -> Worker | None:
     """A helper (`publish.worker`) that prepares the EPUB's fonts, cover and stylesheet at once,
     cuts the titles' words if it can `words_claim` them first (else they follow the page starts:
     this process cut them), makes the cover file at `cover_file` if it can `cover_claim` it first,
     then waits for the page starts and the path to write to, and last makes the cache writes
     `handed` over to it (`publish.cache.hand_over`); None: the EPUB is made here. The EPUB's
     modules are imported in the helper: this process needs them only if the helper fails.
-    It first draws the EPUB's cover and walks the glyphs this process's PDF font subsets need
-    (`_walk_print_glyphs`), and replies once its font subsets are made (this process keeps its
-    pages then: `_make`)."""
+    It first takes the EPUB's cover (drawn by the first helper when `cover_ahead`: waited for; else,
+    or when that helper drew none, it draws it),
+    walks the glyphs this process's PDF font subsets need (`_walk_print_glyphs`), and replies once
+    its font subsets are made (this process keeps its pages then: `_make`)."""
     from publish.worker import Channel, Worker
 
     def work(channel: Channel) -> None:
         import dataclasses
+
+        # The EPUB's cover first. A new issue's is usually being drawn by the build's first helper
+        # (`_made_ahead`) when this one starts: waited for before anything else — the modules
+        # below are ~0.02 s of CPU, which the build process would share its core with meanwhile.
+        cover = None
+        if cover_ahead is not None:
+            from publish.epub.cover import made_ahead
+
+            cover_ahead.wait()
+            cover = made_ahead(issue, fonts)
 
         from publish.lazy import defer_package_body
 
         # this process's imports are ours and it ends with its work: fontTools.subset's two
         # variation-store modules without the variable-font builder its package imports (~10 ms)
         defer_package_body("fontTools.varLib")
+
         from publish.cache import write_handed
         from publish.epub import titles
         from publish.epub.writer import drawn_cover, prepare_epub, write_epub
         from publish.model import PageStart
 
-        # The EPUB's cover first: drawing it needs ~28 MB for a moment (Pillow's octree quantisation
+        # Else drawn here, first: drawing it needs ~28 MB for a moment (Pillow's octree quantisation
         # copies the 1280 × 1800 canvas twice), best taken while this helper holds least — before
         # the walk's records and modules (~6–9 MB) — as the build and its early helper are working
         # too. The walk still ends long before the build's print PDF needs it.
-        cover = drawn_cover(issue, fonts)
+        if cover is None:
+            cover = drawn_cover(issue, fonts)
         _walk_print_glyphs(issue, layout, fonts)
         prepared = prepare_epub(issue, fonts=fonts, embed_fonts=epub_fonts, cover=cover, layout=layout,
                                 title_words=words_claim is None)

@@ -36,7 +36,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Channel", "Claim", "Worker", "spare_cores", "usable"]
+__all__ = ["Channel", "Claim", "Done", "Worker", "spare_cores", "usable"]
 
 _LENGTH = struct.Struct("<Q")
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -203,6 +203,51 @@ class Claim:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+class Done:
+    """A piece of work one helper does that processes forked after it wait for: `wait()` returns once
+    that helper has said `done()`, or has exited (finished, failed or killed) — never earlier.
+
+    Why: a helper forked later (the EPUB helper) can take what an earlier one (the build's first
+    helper) makes, if it knows when to look; it cannot wait for a sibling, only for a file
+    descriptor. How: a pipe whose writing end only the working helper keeps — made before that
+    helper's `Worker.start`, the parent gives up its own end with `started()` right after, so helpers
+    forked later never hold it — and which nobody writes: `wait` reads end-of-file once every
+    writing end is closed, by `done()` or by the helper's exit."""
+
+    def __init__(self) -> None:
+        read_fd, write_fd = os.pipe()
+        self._read_fd: int | None = read_fd
+        self._write_fd: int | None = write_fd
+
+    def started(self) -> None:
+        """In the parent, once the working helper is forked (or could not be): only it holds on."""
+        self.done()
+
+    def done(self) -> None:
+        """In the working helper: the work is done (what waits goes on)."""
+        if self._write_fd is not None:
+            os.close(self._write_fd)
+            self._write_fd = None
+
+    def wait(self) -> None:
+        """Until the work is done (at once when this process holds the writing end itself: there is
+        no one else to wait for)."""
+        if self._write_fd is not None or self._read_fd is None:
+            return
+        try:
+            while os.read(self._read_fd, 1):
+                pass  # (nobody writes: a byte would only be a mistake to pass over)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        """This process will not wait (again)."""
+        self.done()
+        if self._read_fd is not None:
+            os.close(self._read_fd)
+            self._read_fd = None
 
 
 def usable() -> bool:

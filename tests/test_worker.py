@@ -15,7 +15,7 @@ import pytest
 
 from publish.build import build
 from publish.errors import BuildError
-from publish.worker import Channel, Claim, Worker, usable
+from publish.worker import Channel, Claim, Done, Worker, usable
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample"
@@ -108,6 +108,63 @@ def test_a_claim_once_taken_or_given_up_is_not_taken_again():
     given_up = Claim()
     given_up.close()
     assert not given_up.take()
+
+
+@linux_fork
+def test_done_is_waited_for_until_the_working_helper_says_so():
+    done = Done()
+    helper = Worker.start(lambda channel: (time.sleep(0.3), done.done(), time.sleep(5)))
+    assert helper is not None
+    done.started()
+    began = time.monotonic()
+    done.wait()
+    assert 0.25 <= time.monotonic() - began < 4  # after done(), long before the helper ends
+    assert helper.running()
+    helper.cancel()
+    done.close()
+
+
+@linux_fork
+def test_done_is_over_when_the_working_helper_fails_or_is_killed():
+    for ending in ("fails", "killed"):
+        done = Done()
+
+        def work(channel, ending=ending):
+            if ending == "fails":
+                raise RuntimeError("the work failed")
+            time.sleep(60)
+
+        helper = Worker.start(work)
+        assert helper is not None
+        done.started()
+        if ending == "killed":
+            helper.cancel()
+        began = time.monotonic()
+        done.wait()
+        assert time.monotonic() - began < 5
+        helper.wait()
+        done.close()
+
+
+@linux_fork
+def test_helpers_forked_after_the_working_one_wait_for_it_too(tmp_path):
+    done = Done()
+    working = Worker.start(lambda channel: (time.sleep(0.3), (tmp_path / "made").write_text("x")))
+    assert working is not None
+    done.started()
+    later = Worker.start(lambda channel: (done.wait(), channel.reply((tmp_path / "made").exists())))
+    assert later is not None
+    assert later.receive() is True
+    assert working.wait() and later.wait()
+    done.close()
+
+
+def test_without_a_working_helper_there_is_nothing_to_wait_for():
+    done = Done()
+    done.wait()  # this process holds the writing end: returns at once
+    done.started()  # (no helper was forked)
+    done.wait()
+    done.close()
 
 
 def test_publish_jobs_1_or_a_single_core_means_no_child(monkeypatch):
@@ -222,12 +279,14 @@ def test_a_failed_epub_helper_leaves_the_cache_writes_handed_to_it_to_the_build(
 
 @linux_fork
 def test_an_epub_error_is_raised_by_the_build_and_nothing_is_written(tmp_path, monkeypatch):
+    import publish.epub.cover as cover
     import publish.epub.writer as writer
 
     def bad_cover(issue, fonts):
         return b"GIF89a not a cover the EPUB takes"
 
     monkeypatch.setattr(writer, "_drawn_cover", bad_cover)  # the child inherits the patch too
+    monkeypatch.setattr(cover, "made_ahead", bad_cover)  # (the cover drawn ahead: `build._made_ahead`)
     out = tmp_path / "out"
     with pytest.raises(BuildError, match="cover"):
         build(SAMPLE, out)
@@ -400,10 +459,13 @@ def test_the_titles_words_cut_by_the_helper_when_it_is_free_first(tmp_path, monk
 
 @linux_fork
 def test_the_epub_helper_draws_the_epub_cover_before_it_walks_the_print_glyphs(tmp_path, monkeypatch):
-    """Drawing the EPUB's cover needs ~28 MB for a moment: the helper draws it first, while it holds
-    least, and walks the print PDF's glyphs after (the walk's records and modules stay)."""
-    from publish.epub import writer
+    """Drawing the EPUB's cover needs ~28 MB for a moment: when the build's first helper has not
+    drawn it (`publish.epub.ahead`: here it draws none), the EPUB helper draws it first, while it
+    holds least, and walks the print PDF's glyphs after (the walk's records and modules stay)."""
+    from publish.epub import ahead, writer
     from publish.fonts import programs
+
+    monkeypatch.setattr(ahead, "cover_job", lambda folder: lambda: None)
 
     monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")

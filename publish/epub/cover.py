@@ -16,11 +16,12 @@ embedded, so no licence question arises for the EPUB.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from publish.errors import BuildError, Problem
 from publish.model import Issue
@@ -28,6 +29,7 @@ from publish.model import Issue
 if TYPE_CHECKING:
     import mmap
 
+T = TypeVar("T")
 WIDTH, HEIGHT = 1280, 1800
 RED = (166, 27, 27)
 PAPER = (247, 242, 232)
@@ -41,6 +43,23 @@ _SANS = [("NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"), ("NotoSansCJKsc-Regula
          ("SourceHanSansSC-Regular.otf", "Source Han Sans SC")]
 _FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
               Path.home() / ".fonts", Path("/Library/Fonts"), Path("/System/Library/Fonts")]
+
+
+@dataclass(frozen=True)
+class CoverText:
+    """Everything of the issue the drawn cover shows (with its two faces, all the drawing depends
+    on): made from an `Issue` (`of`), or guessed from the sources before they are read
+    (`publish.epub.ahead`)."""
+
+    magazine: str
+    label: str
+    date: dt.date
+    publisher: str
+    highlights: tuple[tuple[str, str], ...]  # (section, article title), as `highlights` picks them
+
+    @classmethod
+    def of(cls, issue: Issue) -> CoverText:
+        return cls(issue.magazine, issue.label, issue.date, issue.publisher, tuple(highlights(issue)))
 
 
 @dataclass(frozen=True)
@@ -171,13 +190,25 @@ def find_cover_fonts(fonts: object | None = None) -> CoverFonts:
 
 def highlights(issue: Issue, limit: int = 7) -> list[tuple[str, str]]:
     """(section, article title) pairs for the cover: each section's lead article first."""
+    chosen = highlights_of([(s.title, s.articles) for s in issue.sections], lambda a: a.title_text, limit)
+    assert chosen is not None  # (every article has a title)
+    return list(chosen)
+
+
+def highlights_of(sections: Sequence[tuple[str, Sequence[T]]], title_of: Callable[[T], str | None],
+                  limit: int = 7) -> tuple[tuple[str, str], ...] | None:
+    """`highlights` of sections given as (title, articles), each article's title `title_of` it —
+    asked only for the articles chosen; None when it answers None for one of them."""
     chosen: list[tuple[str, str]] = []
-    rounds = max((len(s.articles) for s in issue.sections), default=0)
+    rounds = max((len(articles) for _, articles in sections), default=0)
     for r in range(rounds):
-        for section in issue.sections:
-            if r < len(section.articles) and len(chosen) < limit:
-                chosen.append((section.title, section.articles[r].title_text))
-    return chosen
+        for section, articles in sections:
+            if r < len(articles) and len(chosen) < limit:
+                title = title_of(articles[r])
+                if title is None:
+                    return None
+                chosen.append((section, title))
+    return tuple(chosen)
 
 
 def cover_text(issue: Issue) -> str:
@@ -203,10 +234,11 @@ def _fit(draw, text: str, font, width: int) -> str:  # type: ignore[no-untyped-d
     return text + "……"
 
 
-def draw_cover(issue: Issue, fonts: CoverFonts) -> bytes:
-    """The cover as PNG bytes (deterministic: same issue and fonts → same bytes)."""
+def draw_cover(issue: Issue | CoverText, fonts: CoverFonts) -> bytes:
+    """The cover as PNG bytes (deterministic: same issue — or cover text — and fonts → same bytes)."""
     from PIL import Image, ImageDraw
 
+    items = issue.highlights if isinstance(issue, CoverText) else highlights(issue)
     img = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     d = ImageDraw.Draw(img)
     # Each face is let go as soon as its last text is drawn: FreeType maps the font file and keeps
@@ -235,7 +267,7 @@ def draw_cover(issue: Issue, fonts: CoverFonts) -> bytes:
     y += 110
     section_font = _font(fonts.label, 34)
     item_font = _font(fonts.display, 48)
-    for section, title in highlights(issue):
+    for section, title in items:
         if y > HEIGHT - 230:
             break
         d.text((margin, y), section, font=section_font, fill=RED, anchor="ls")
@@ -256,6 +288,47 @@ def draw_cover(issue: Issue, fonts: CoverFonts) -> bytes:
     out = io.BytesIO()
     img.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, format="PNG")
     return out.getvalue()
+
+
+def cover_key(text: CoverText, fonts: CoverFonts) -> str | None:
+    """The cache key (kind "cover") of the cover `draw_cover` makes of `text` with `fonts`: what it
+    shows, the font files (content hash and face index), the drawing code (this module's source)
+    and the rasteriser (Pillow, FreeType, raqm); None when one of them cannot be known (then the
+    cover is drawn, not kept)."""
+    import hashlib
+
+    from publish import cache
+
+    try:
+        from PIL import __version__ as pillow
+        from PIL import features
+
+        raster = (pillow, features.version("freetype2"), features.version("raqm"))
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+        font_ids = [(cache.file_identity(f.path), f.index) for f in (fonts.display, fonts.label)]
+    except (ImportError, OSError):
+        return None
+    return repr((text.magazine, text.label, text.date.isoformat(), text.publisher, list(text.highlights),
+                 font_ids, code, raster))
+
+
+def made_ahead(issue: Issue, fonts: object | None) -> bytes | None:
+    """The cover of `issue` with the faces `find_cover_fonts(fonts)` picks, as the build cache holds
+    it — drawn ahead by the helper a build forks first (`publish.epub.ahead`), or by an earlier
+    build — or None."""
+    from publish import cache
+
+    try:
+        key = cover_key(CoverText.of(issue), find_cover_fonts(fonts))
+    except BuildError:
+        return None
+    png = cache.get_bytes("cover", key) if key is not None else None
+    return png if png is not None and is_png(png) else None
+
+
+def is_png(data: bytes) -> bool:
+    """Does `data` look like a whole PNG file (its signature first, its IEND chunk last)?"""
+    return data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82")
 
 
 def image_type(data: bytes) -> tuple[str, str]:

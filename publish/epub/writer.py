@@ -246,30 +246,19 @@ def drawn_cover(issue: Issue, fonts: Any | None) -> bytes:
 def _drawn_cover(issue: Issue, fonts: Any | None) -> bytes:
     """The typographic cover's PNG, from the font cache when the same cover was drawn before.
 
-    Drawing it takes ~0.2 s and ~28 MB at its peak (a 1280 × 1800 RGB canvas, the palette
+    Drawing it takes ~0.06 s and ~28 MB at its peak (a 1280 × 1800 RGB canvas, the palette
     quantisation, FreeType faces of 20 MB CJK collections) — in a warm build, the EPUB step's
-    largest cost. The PNG is a pure function of what the key holds: the cover's text (magazine,
-    label, date, publisher, the highlighted sections and titles), the font files (content hash and
-    face index), the drawing code (cover.py's source) and the rasteriser (Pillow, FreeType, raqm).
+    largest cost. The PNG is a pure function of what its key holds (`cover.cover_key`: the text,
+    the font files, the drawing code, the rasteriser).
     """
-    import hashlib
-
     from publish import cache
 
     faces = cover_mod.find_cover_fonts(fonts)
-    try:
-        from PIL import __version__ as pillow
-        from PIL import features
-
-        raster = (pillow, features.version("freetype2"), features.version("raqm"))
-        code = hashlib.sha256(Path(cover_mod.__file__).read_bytes()).hexdigest()
-        font_ids = [(cache.file_identity(f.path), f.index) for f in (faces.display, faces.label)]
-    except (ImportError, OSError):
+    key = cover_mod.cover_key(cover_mod.CoverText.of(issue), faces)
+    if key is None:
         return cover_mod.draw_cover(issue, faces)
-    key = repr((issue.magazine, issue.label, issue.date.isoformat(), issue.publisher,
-                cover_mod.highlights(issue), font_ids, code, raster))
     png = cache.get_bytes("cover", key)
-    if png is None or not (png.startswith(b"\x89PNG\r\n\x1a\n") and png.endswith(b"IEND\xaeB`\x82")):
+    if png is None or not cover_mod.is_png(png):
         png = cover_mod.draw_cover(issue, faces)
         cache.put_bytes("cover", key, png)
     return png
