@@ -274,10 +274,11 @@ def test_a_cold_forked_build_surveys_the_dictionary_once_in_a_helper_forked_befo
     surveyors = log.read_text().split()
     assert len(surveyors) == 1 and int(surveyors[0]) != os.getpid()  # once, in a helper
     assert forks[:2] == ["helper", "prepare"]  # forked before the issue is read
-    # a second build (the dictionary known): no survey, no helper for it
+    # a second build (the dictionary known): no survey (its first helper, forked for the EPUB's cover
+    # — `publish.epub.ahead` —, surveys nothing)
     forks.clear()
     build_mod.build(ROOT / "examples" / "sample", tmp_path / "out2", screen=False)
-    assert len(log.read_text().split()) == 1 and forks[0] == "prepare"
+    assert len(log.read_text().split()) == 1 and "prepare" in forks
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "pread"), reason="os.pread: the runs are searched through the mapping")
