@@ -23,7 +23,8 @@ locals. The method is then the same code with the same globals, closure values a
 the file name and line numbers a traceback shows differ. `install` first checks on one case of
 each kind of method that the text it builds gives exactly the code the running Python's own
 `_create_fn` gives, and installs nothing when it does not (another Python version: 3.13 has no
-`_create_fn`; a patched one).
+`_create_fn`; a patched one), nor when the table has no .pyc and none may be written
+(PYTHONDONTWRITEBYTECODE): compiling the table's source costs more than it spares.
 
 Only in a process that is ours (the `publish` executable and the helpers it forks): the stdlib
 function is replaced for the process, for every library's dataclasses (theirs miss the table and
@@ -36,6 +37,7 @@ import dataclasses
 import sys
 import types
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 __all__ = ["install", "installed", "uninstall"]
@@ -99,14 +101,46 @@ def installed() -> bool:
 def install() -> bool:
     """Make `dataclasses` take its methods' code from the table in this process, if the running
     Python builds them as this module does (see the module docstring); True when installed."""
-    if _REAL is None or sys.implementation.name != "cpython" or sys.version_info[:2] not in ((3, 11), (3, 12)):
-        return False
     if installed():
         return True
-    if not all(_same(_REAL, case) for case in _CASES):
+    # The table's worth is its .pyc: compiling its source (~37 ms) costs more than the methods it
+    # spares; without one that Python may write (PYTHONDONTWRITEBYTECODE, a read-only install
+    # without .pyc files) every process would compile it again.
+    if sys.dont_write_bytecode and not compiled_ahead(Path(__file__).with_name("dcmethods_table.py")):
+        return False
+    if not builds_alike():
         return False
     dataclasses._create_fn = _create_fn  # type: ignore[attr-defined]
     return True
+
+
+def builds_alike() -> bool:
+    """Whether the running Python's dataclasses makes its methods from texts built as this module
+    builds them (CPython 3.11 and 3.12, checked on one case of each kind of method)."""
+    if _REAL is None or sys.implementation.name != "cpython" or sys.version_info[:2] not in ((3, 11), (3, 12)):
+        return False
+    return all(_same(_REAL, case) for case in _CASES)
+
+
+def compiled_ahead(source: Path) -> bool:
+    """Whether `source` has a .pyc that the import system will load instead of compiling the
+    source: this Python's magic number and, for a timestamp-based one, the source's size and
+    modification time (a hash-based one is checked or trusted by the import system itself)."""
+    import importlib.util
+
+    try:
+        with open(importlib.util.cache_from_source(str(source)), "rb") as f:
+            header = f.read(16)
+        stat = source.stat()
+    except (OSError, NotImplementedError, ValueError):
+        return False
+    if len(header) < 16 or header[:4] != importlib.util.MAGIC_NUMBER:
+        return False
+    flags = int.from_bytes(header[4:8], "little")
+    if flags & 1:
+        return True  # hash-based
+    return (int.from_bytes(header[8:12], "little") == int(stat.st_mtime) & 0xFFFFFFFF
+            and int.from_bytes(header[12:16], "little") == stat.st_size & 0xFFFFFFFF)
 
 
 def uninstall() -> None:
@@ -198,7 +232,6 @@ def write_table(path: Any) -> int:
     interpreter (so that no module is imported yet); the number of texts."""
     import json
     import subprocess
-    from pathlib import Path
 
     # this module loaded on its own first (importing it as `publish.dcmethods` would import the
     # package, and make its first classes, before the recording starts)
@@ -224,7 +257,5 @@ def write_table(path: Any) -> int:
 
 
 if __name__ == "__main__":
-    from pathlib import Path
-
     count = write_table(Path(__file__).with_name("dcmethods_table.py"))
     print(f"{count} method texts written")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -26,9 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "publish" / "dcmethods_table.py"
 
 needs_table_python = pytest.mark.skipif(
-    sys.version_info[:2] not in ((3, 11), (3, 12)) or not dcmethods.install(),
+    not dcmethods.builds_alike(),
     reason="the table is used on CPython 3.11/3.12 whose dataclasses builds methods as publish.dcmethods does")
-dcmethods.uninstall()
+# The new interpreters may write the table's .pyc (else `install` declines: see the last test).
+WRITING = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 # In a new interpreter: every dataclass of every module of `publish` (imported with the table
 # installed or not), each generated method's fingerprint: where its code comes from, and all that
@@ -77,7 +79,7 @@ print(json.dumps(out))
 
 def _fingerprints(how: str) -> dict:
     done = subprocess.run([sys.executable, "-c", _FINGERPRINTS, how], capture_output=True, text=True,
-                          check=False, cwd=ROOT)
+                          check=False, cwd=ROOT, env=WRITING)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -153,7 +155,8 @@ def test_model_classes_made_from_the_table_compare_hash_print_and_refuse_changes
     """)
     out = {}
     for how in ("table", "plain"):
-        done = subprocess.run([sys.executable, "-c", code, how], capture_output=True, text=True, check=False, cwd=ROOT)
+        done = subprocess.run([sys.executable, "-c", code, how], capture_output=True, text=True, check=False,
+                              cwd=ROOT, env=WRITING)
         assert done.returncode == 0, done.stderr
         out[how] = done.stdout.splitlines()
     assert out["table"][:-1] == out["plain"][:-1]
@@ -178,6 +181,7 @@ def test_nothing_is_installed_where_dataclasses_builds_its_methods_otherwise(mon
     assert dataclasses._create_fn is real  # type: ignore[attr-defined]
 
 
+@needs_table_python
 def test_the_executable_installs_the_table_and_a_library_import_does_not():
     code = textwrap.dedent("""
         import sys
@@ -187,12 +191,13 @@ def test_the_executable_installs_the_table_and_a_library_import_does_not():
         from publish.cli import run
         import publish.cli as cli
         def command():
-            print("run", dcmethods.installed() == dcmethods.install())
+            print("run", dcmethods.installed())
         cli.main = command
         sys.argv = ["publish"]
         run()
     """)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT,
+                          env=WRITING)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["import False", "run True"]
 
@@ -207,3 +212,25 @@ def test_the_table_is_generated_code_of_method_texts_only():
         inner = [c for c in fn.__code__.co_consts if hasattr(c, "co_name")]
         assert len(inner) == 1 and inner[0].co_name in {"__init__", "__repr__", "__eq__", "__hash__", "__setattr__",
                                                     "__delattr__", "__lt__", "__le__", "__gt__", "__ge__"}
+
+
+def test_the_table_is_used_only_with_its_compiled_form_when_none_may_be_written(tmp_path, monkeypatch):
+    import importlib.util
+    import py_compile
+
+    source = tmp_path / "mod.py"
+    source.write_text("X = 1\n")
+    assert dcmethods.compiled_ahead(source) is False  # no .pyc
+    py_compile.compile(str(source), cfile=importlib.util.cache_from_source(str(source)))
+    assert dcmethods.compiled_ahead(source) is True
+    source.write_text("X = 12\n")  # changed since: the import system would compile the source
+    assert dcmethods.compiled_ahead(source) is False
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    monkeypatch.setattr(dcmethods, "compiled_ahead", lambda path: False)
+    assert dcmethods.install() is False and not dcmethods.installed()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # its .pyc is written at the first import
+    try:
+        assert dcmethods.install() is dcmethods.builds_alike()
+    finally:
+        dcmethods.uninstall()
