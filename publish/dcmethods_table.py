@@ -1432,6 +1432,52 @@ def __create_fn__(cls, FrozenInstanceError):
  return __delattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'role\',\'candidates\',\'faces\',\'missing\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
 
+def __create_fn__(_type_magazine, _type_label, _type_date, _type_publisher, _type_highlights, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,magazine:_type_magazine,label:_type_label,date:_type_date,publisher:_type_publisher,highlights:_type_highlights)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'magazine',magazine)
+  __dataclass_builtins_object__.__setattr__(self,'label',label)
+  __dataclass_builtins_object__.__setattr__(self,'date',date)
+  __dataclass_builtins_object__.__setattr__(self,'publisher',publisher)
+  __dataclass_builtins_object__.__setattr__(self,'highlights',highlights)
+ return __init__
+TABLE["def __create_fn__(_type_magazine, _type_label, _type_date, _type_publisher, _type_highlights, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,magazine:_type_magazine,label:_type_label,date:_type_date,publisher:_type_publisher,highlights:_type_highlights)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'magazine',magazine)\n  __dataclass_builtins_object__.__setattr__(self,'label',label)\n  __dataclass_builtins_object__.__setattr__(self,'date',date)\n  __dataclass_builtins_object__.__setattr__(self,'publisher',publisher)\n  __dataclass_builtins_object__.__setattr__(self,'highlights',highlights)\n return __init__"] = __create_fn__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(magazine={self.magazine!r}, label={self.label!r}, date={self.date!r}, publisher={self.publisher!r}, highlights={self.highlights!r})"
+ return __repr__
+TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(magazine={self.magazine!r}, label={self.label!r}, date={self.date!r}, publisher={self.publisher!r}, highlights={self.highlights!r})"\n return __repr__'] = __create_fn__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.magazine,self.label,self.date,self.publisher,self.highlights,)==(other.magazine,other.label,other.date,other.publisher,other.highlights,)
+  return NotImplemented
+ return __eq__
+TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.magazine,self.label,self.date,self.publisher,self.highlights,)==(other.magazine,other.label,other.date,other.publisher,other.highlights,)\n  return NotImplemented\n return __eq__'] = __create_fn__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('magazine','label','date','publisher','highlights',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'magazine\',\'label\',\'date\',\'publisher\',\'highlights\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('magazine','label','date','publisher','highlights',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'magazine\',\'label\',\'date\',\'publisher\',\'highlights\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.magazine,self.label,self.date,self.publisher,self.highlights,))
+ return __hash__
+TABLE['def __create_fn__():\n def __hash__(self):\n  return hash((self.magazine,self.label,self.date,self.publisher,self.highlights,))\n return __hash__'] = __create_fn__
+
 def __create_fn__(_type_path, _type_index, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_index, _return_type):
  def __init__(self,path:_type_path,index:_type_index=_dflt_index)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'path',path)
