@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,6 @@ class _Reading:
     problems: list[Problem] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     allow_outside: bool = False
-    _real_root: Path | None = None  # `root` resolved, once asked for (`inside`)
 
     @property
     def toml_path(self) -> Path:
@@ -69,16 +69,17 @@ class _Reading:
     def problem(self, message: str, line: int | None, fix: str, code: str = "") -> None:
         self.problems.append(Problem(message, self.toml_path, line, fix, code))
 
+    # (not a field: the dataclass's methods stay those `publish.dcmethods` has compiled ahead)
+    @cached_property
+    def real_root(self) -> Path:
+        """`root` resolved (symbolic links followed), once for the whole reading (`inside`)."""
+        return self.root.resolve()
+
     def inside(self, path: Path) -> bool:
         """`_inside(path, self.root)`, with the root resolved once for the whole reading (an issue
         asks for each article file, picture and figure: ~50 `Path.resolve` calls less, ~1 ms)."""
-        if self._real_root is None:
-            try:
-                self._real_root = self.root.resolve()
-            except OSError:
-                return False
         try:
-            Path(path).resolve().relative_to(self._real_root)
+            Path(path).resolve().relative_to(self.real_root)
             return True
         except (ValueError, OSError):
             return False
