@@ -4071,30 +4071,29 @@ def __create_fn__():
  return __hash__
 TABLE['def __create_fn__():\n def __hash__(self):\n  return hash((self.level,self.line,self.text,))\n return __hash__'] = __create_fn__
 
-def __create_fn__(_type_root, _type_shown_root, _type_problems, _type_lines, _type_allow_outside, _type__real_root, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_problems, _dflt_lines, _dflt_allow_outside, _dflt__real_root, _return_type):
- def __init__(self,root:_type_root,shown_root:_type_shown_root,problems:_type_problems=_HAS_DEFAULT_FACTORY,lines:_type_lines=_HAS_DEFAULT_FACTORY,allow_outside:_type_allow_outside=_dflt_allow_outside,_real_root:_type__real_root=_dflt__real_root)->_return_type:
+def __create_fn__(_type_root, _type_shown_root, _type_problems, _type_lines, _type_allow_outside, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_problems, _dflt_lines, _dflt_allow_outside, _return_type):
+ def __init__(self,root:_type_root,shown_root:_type_shown_root,problems:_type_problems=_HAS_DEFAULT_FACTORY,lines:_type_lines=_HAS_DEFAULT_FACTORY,allow_outside:_type_allow_outside=_dflt_allow_outside)->_return_type:
   self.root=root
   self.shown_root=shown_root
   self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems
   self.lines=_dflt_lines() if lines is _HAS_DEFAULT_FACTORY else lines
   self.allow_outside=allow_outside
-  self._real_root=_real_root
  return __init__
-TABLE['def __create_fn__(_type_root, _type_shown_root, _type_problems, _type_lines, _type_allow_outside, _type__real_root, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_problems, _dflt_lines, _dflt_allow_outside, _dflt__real_root, _return_type):\n def __init__(self,root:_type_root,shown_root:_type_shown_root,problems:_type_problems=_HAS_DEFAULT_FACTORY,lines:_type_lines=_HAS_DEFAULT_FACTORY,allow_outside:_type_allow_outside=_dflt_allow_outside,_real_root:_type__real_root=_dflt__real_root)->_return_type:\n  self.root=root\n  self.shown_root=shown_root\n  self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems\n  self.lines=_dflt_lines() if lines is _HAS_DEFAULT_FACTORY else lines\n  self.allow_outside=allow_outside\n  self._real_root=_real_root\n return __init__'] = __create_fn__
+TABLE['def __create_fn__(_type_root, _type_shown_root, _type_problems, _type_lines, _type_allow_outside, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_problems, _dflt_lines, _dflt_allow_outside, _return_type):\n def __init__(self,root:_type_root,shown_root:_type_shown_root,problems:_type_problems=_HAS_DEFAULT_FACTORY,lines:_type_lines=_HAS_DEFAULT_FACTORY,allow_outside:_type_allow_outside=_dflt_allow_outside)->_return_type:\n  self.root=root\n  self.shown_root=shown_root\n  self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems\n  self.lines=_dflt_lines() if lines is _HAS_DEFAULT_FACTORY else lines\n  self.allow_outside=allow_outside\n return __init__'] = __create_fn__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(root={self.root!r}, shown_root={self.shown_root!r}, problems={self.problems!r}, lines={self.lines!r}, allow_outside={self.allow_outside!r}, _real_root={self._real_root!r})"
+  return self.__class__.__qualname__ + f"(root={self.root!r}, shown_root={self.shown_root!r}, problems={self.problems!r}, lines={self.lines!r}, allow_outside={self.allow_outside!r})"
  return __repr__
-TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, shown_root={self.shown_root!r}, problems={self.problems!r}, lines={self.lines!r}, allow_outside={self.allow_outside!r}, _real_root={self._real_root!r})"\n return __repr__'] = __create_fn__
+TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, shown_root={self.shown_root!r}, problems={self.problems!r}, lines={self.lines!r}, allow_outside={self.allow_outside!r})"\n return __repr__'] = __create_fn__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.root,self.shown_root,self.problems,self.lines,self.allow_outside,self._real_root,)==(other.root,other.shown_root,other.problems,other.lines,other.allow_outside,other._real_root,)
+   return (self.root,self.shown_root,self.problems,self.lines,self.allow_outside,)==(other.root,other.shown_root,other.problems,other.lines,other.allow_outside,)
   return NotImplemented
  return __eq__
-TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.root,self.shown_root,self.problems,self.lines,self.allow_outside,self._real_root,)==(other.root,other.shown_root,other.problems,other.lines,other.allow_outside,other._real_root,)\n  return NotImplemented\n return __eq__'] = __create_fn__
+TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.root,self.shown_root,self.problems,self.lines,self.allow_outside,)==(other.root,other.shown_root,other.problems,other.lines,other.allow_outside,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 
 def __create_fn__(_type_name, _type_enabled, _type_fn, _type_alt, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,name:_type_name,enabled:_type_enabled,fn:_type_fn,alt:_type_alt)->_return_type:
