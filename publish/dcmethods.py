@@ -74,7 +74,11 @@ def _create_fn(name: str, args: Any, body: Any, *, globals: dict[str, Any] | Non
         ns: dict[str, Any] = {}
         exec(_compiled(txt), globals, ns)  # what dataclasses does: a text the table does not have
         return ns["__create_fn__"](**locals)
-    return types.FunctionType(made.__code__, globals)(**locals)
+    # each method its own code object, as compiling the text gives it (the interpreter adapts a
+    # method's code to the classes it meets: classes with the same fields must not share it)
+    code = made.__code__
+    code = code.replace(co_consts=tuple(c.replace() if isinstance(c, types.CodeType) else c for c in code.co_consts))
+    return types.FunctionType(code, globals)(**locals)
 
 
 def _compiled(txt: str) -> types.CodeType:

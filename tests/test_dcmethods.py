@@ -137,6 +137,22 @@ def test_a_class_the_table_does_not_know_is_compiled_as_always_and_behaves_the_s
 
 
 @needs_table_python
+def test_classes_with_the_same_fields_get_methods_of_their_own():
+    from publish.model import Note, Paragraph, Salutation  # (fields `runs` and `line` each)
+
+    assert dcmethods.install()
+    try:
+        made = [dataclasses.dataclass(frozen=True)(type(cls.__name__, (), {"__annotations__": {"runs": "tuple",
+                "line": "int"}, "line": 0, "__module__": cls.__module__})) for cls in (Paragraph, Salutation, Note)]
+    finally:
+        dcmethods.uninstall()
+    for name in ("__init__", "__eq__", "__hash__", "__setattr__"):
+        codes = [getattr(cls, name).__code__ for cls in made]
+        assert codes[0].co_filename.endswith("dcmethods_table.py"), name  # from the table: the same text
+        assert len({id(code) for code in codes}) == 3 and codes[0] == codes[1] == codes[2], name
+
+
+@needs_table_python
 def test_model_classes_made_from_the_table_compare_hash_print_and_refuse_changes_as_before():
     code = textwrap.dedent("""
         import dataclasses, sys
