@@ -267,7 +267,7 @@ def _made_ahead(source: Source, *, pdf: bool, epub: bool, layout: LayoutChoice, 
         from publish.epub.ahead import cover_job
 
         cover = Done()
-        jobs.append(_then(cover_job(Path(source)), cover.done))
+        jobs.append(_then(cover_job(Path(source), allow_outside=allow_outside), cover.done))
     helper = Worker.start(lambda channel: _run_each(jobs)) if jobs else None
     if cover is not None:
         cover.started()

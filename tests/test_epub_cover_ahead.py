@@ -89,6 +89,18 @@ def test_titles_on_several_lines_normal_forms_byte_order_marks_and_line_ends_are
     assert ahead.guess_cover_text(folder) == cover.CoverText.of(issue)
 
 
+def test_an_article_outside_the_issue_folder_is_read_only_when_the_build_allows_it(tmp_path):
+    folder = _copy(EXAMPLES[0], tmp_path)
+    lead = _lead_article(folder)
+    outside = tmp_path / "elsewhere.md"
+    lead.rename(outside)
+    entry = lead.relative_to(folder).as_posix()
+    _edit(folder / "issue.toml", f'"{entry}"', '"../elsewhere.md"')
+    assert ahead.guess_cover_text(folder) is None  # the reader refuses it
+    allowed = ahead.guess_cover_text(folder, allow_outside=True)
+    assert allowed == cover.CoverText.of(load_issue(folder, allow_outside=True))
+
+
 @pytest.mark.parametrize("damage", ["toml", "missing article", "title not text", "date as text"])
 def test_what_cannot_be_read_as_the_reader_reads_it_is_no_guess(tmp_path, damage):
     folder = _copy(EXAMPLES[0], tmp_path)
@@ -228,7 +240,7 @@ def test_a_build_draws_its_cover_once_in_its_first_helper_and_the_same_epub_come
 
     # without the job (another cache): the EPUB helper draws it (tests/test_worker.py), the same bytes
     monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache2"))
-    monkeypatch.setattr(ahead, "cover_job", lambda folder: lambda: None)
+    monkeypatch.setattr(ahead, "cover_job", lambda folder, **kw: lambda: None)
     steps.unlink()
     build(EXAMPLES[0], tmp_path / "own", screen=False)
     lines = steps.read_text(encoding="utf-8").splitlines()

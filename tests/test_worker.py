@@ -465,7 +465,7 @@ def test_the_epub_helper_draws_the_epub_cover_before_it_walks_the_print_glyphs(t
     from publish.epub import ahead, writer
     from publish.fonts import programs
 
-    monkeypatch.setattr(ahead, "cover_job", lambda folder: lambda: None)
+    monkeypatch.setattr(ahead, "cover_job", lambda folder, **kw: lambda: None)
 
     monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")

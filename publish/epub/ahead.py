@@ -34,19 +34,20 @@ if TYPE_CHECKING:
 __all__ = ["cover_job", "guess_cover_text"]
 
 
-def cover_job(folder: Path) -> Callable[[], None]:
+def cover_job(folder: Path, *, allow_outside: bool = False) -> Callable[[], None]:
     """The job for a helper forked after this returns: the cover of the issue in `folder` drawn into
     the build cache (nothing when its text cannot be guessed, no cover font is installed, or the
-    cache has it). All the reading is the helper's."""
-    return lambda: _draw_ahead(folder)
+    cache has it). All the reading is the helper's; `allow_outside`: as the build's (an article
+    outside the issue folder is otherwise not read: no guess)."""
+    return lambda: _draw_ahead(folder, allow_outside)
 
 
-def _draw_ahead(folder: Path) -> None:
+def _draw_ahead(folder: Path, allow_outside: bool = False) -> None:
     from publish import cache
     from publish.epub import cover
     from publish.errors import BuildError
 
-    text = guess_cover_text(folder)
+    text = guess_cover_text(folder, allow_outside=allow_outside)
     if text is None:
         return
     try:
@@ -63,14 +64,16 @@ def _draw_ahead(folder: Path) -> None:
         cache.put_bytes("cover", key, cover.draw_cover(text, faces), at_once=True)
 
 
-def guess_cover_text(folder: Path) -> CoverText | None:
+def guess_cover_text(folder: Path, *, allow_outside: bool = False) -> CoverText | None:
     """What the cover of the issue in `folder` will show (`cover.CoverText`), read as the issue's
     reader reads it — `issue.toml` with its Unicode normal form, the articles' front matter `title`
     (a string, or a list of printed lines) — for the articles the cover names only; None when a
-    part of it cannot be read that way (the reader would then find a problem, or knows better)."""
+    part of it cannot be read that way (the reader would then find a problem, or knows better) —
+    also when a named article lies outside the issue folder and not `allow_outside` (the reader
+    refuses it: not read here either)."""
     from publish.epub.cover import CoverText, highlights_of
     from publish.sources.files import LINE_BREAK, NORMAL_FORMS, normalize
-    from publish.sources.issue import ISSUE_FILE, _find_root
+    from publish.sources.issue import ISSUE_FILE, _find_root, _inside
 
     try:
         root = _find_root(folder)[0]
@@ -100,7 +103,10 @@ def guess_cover_text(folder: Path) -> CoverText | None:
         def title_of(entry: Any) -> str | None:
             if not isinstance(entry, str):
                 return None
-            lines = LINE_BREAK.split(normalize(_text(root / entry), form))
+            path = root / entry
+            if not allow_outside and not _inside(path, root):
+                return None
+            lines = LINE_BREAK.split(normalize(_text(path), form))
             if not lines or lines[0].rstrip(" \t") != "+++":
                 return None
             closing = next((i for i in range(1, len(lines)) if lines[i].rstrip(" \t") == "+++"), None)
