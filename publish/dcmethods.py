@@ -23,8 +23,10 @@ locals. The method is then the same code with the same globals, closure values a
 the file name and line numbers a traceback shows differ. `install` first checks on one case of
 each kind of method that the text it builds gives exactly the code the running Python's own
 `_create_fn` gives, and installs nothing when it does not (another Python version: 3.13 has no
-`_create_fn`; a patched one), nor when the table has no .pyc and none may be written
-(PYTHONDONTWRITEBYTECODE): compiling the table's source costs more than it spares.
+`_create_fn`; a patched one), nor when the table was written by a Python whose dataclasses
+writes other texts (another version may name the texts' locals otherwise: every look-up would miss), nor
+when the table has no .pyc and none may be written (PYTHONDONTWRITEBYTECODE): compiling the
+table's source costs more than it spares.
 
 Only in a process that is ours (the `publish` executable and the helpers it forks): the stdlib
 function is replaced for the process, for every library's dataclasses (theirs miss the table and
@@ -112,7 +114,7 @@ def install() -> bool:
     # without .pyc files) every process would compile it again.
     if sys.dont_write_bytecode and not compiled_ahead(Path(__file__).with_name("dcmethods_table.py")):
         return False
-    if not builds_alike():
+    if not builds_alike() or not table_matches():
         return False
     dataclasses._create_fn = _create_fn  # type: ignore[attr-defined]
     return True
@@ -189,17 +191,53 @@ def _same(real: Callable[..., Any], case: tuple[str, tuple[str, ...], tuple[str,
 def same_function(a: Any, b: Any) -> bool:
     """Whether two functions made from dataclass texts are the same method: the same code (but
     for its file name and line numbers), globals, defaults, annotations and closure values."""
-    ca, cb = a.__code__, b.__code__
+    return (_same_code(a.__code__, b.__code__)
+            and a.__globals__ is b.__globals__ and a.__defaults__ == b.__defaults__
+            and a.__kwdefaults__ == b.__kwdefaults__ and a.__annotations__ == b.__annotations__
+            and a.__name__ == b.__name__ and a.__qualname__ == b.__qualname__
+            and [c.cell_contents for c in a.__closure__ or ()] == [c.cell_contents for c in b.__closure__ or ()])
+
+
+def _same_code(ca: types.CodeType, cb: types.CodeType) -> bool:
+    """The same code but for its file name and line numbers."""
     return (ca.co_code == cb.co_code and ca.co_consts == cb.co_consts and ca.co_names == cb.co_names
             and ca.co_varnames == cb.co_varnames and ca.co_freevars == cb.co_freevars
             and ca.co_cellvars == cb.co_cellvars and ca.co_argcount == cb.co_argcount
             and ca.co_kwonlyargcount == cb.co_kwonlyargcount and ca.co_posonlyargcount == cb.co_posonlyargcount
             and ca.co_flags == cb.co_flags and ca.co_name == cb.co_name and ca.co_qualname == cb.co_qualname
-            and ca.co_exceptiontable == cb.co_exceptiontable and ca.co_stacksize == cb.co_stacksize
-            and a.__globals__ is b.__globals__ and a.__defaults__ == b.__defaults__
-            and a.__kwdefaults__ == b.__kwdefaults__ and a.__annotations__ == b.__annotations__
-            and a.__name__ == b.__name__ and a.__qualname__ == b.__qualname__
-            and [c.cell_contents for c in a.__closure__ or ()] == [c.cell_contents for c in b.__closure__ or ()])
+            and ca.co_exceptiontable == cb.co_exceptiontable and ca.co_stacksize == cb.co_stacksize)
+
+
+def _inner(outer: Any) -> types.CodeType | None:
+    """The method's code in a table entry (`__create_fn__`'s one nested function)."""
+    return next((c for c in outer.__code__.co_consts if isinstance(c, types.CodeType)), None)
+
+
+def table_matches() -> bool:
+    """Whether the table was written by a Python whose dataclasses writes the texts this one does:
+    `publish.errors.Problem`, made by `import publish` before the table can be installed, has the
+    `__init__` the table's entry for it (`PROBE`) holds. Another version may write other texts
+    (name their locals otherwise, say): then every look-up would miss."""
+    from publish.dcmethods_table import PROBE
+    from publish.errors import Problem
+
+    entry = _table().get(PROBE)
+    inner = _inner(entry) if entry is not None else None
+    return inner is not None and _same_code(inner, Problem.__init__.__code__)
+
+
+def _probe(found: list[str]) -> str:
+    """The text of `publish.errors.Problem.__init__` among `found` (see `table_matches`)."""
+    from publish.errors import Problem
+
+    for txt in found:
+        if txt.split("\n", 2)[1].startswith(" def __init__("):
+            ns: dict[str, Any] = {}
+            exec(_compiled(txt), {}, ns)
+            inner = _inner(ns["__create_fn__"])
+            if inner is not None and _same_code(inner, Problem.__init__.__code__):
+                return txt
+    raise LookupError("publish.errors.Problem.__init__'s text was not made")
 
 
 def texts() -> list[str]:
@@ -240,10 +278,11 @@ def write_table(path: Any) -> int:
     # this module loaded on its own first (importing it as `publish.dcmethods` would import the
     # package, and make its first classes, before the recording starts)
     code = ("import importlib.util, json, sys; spec = importlib.util.spec_from_file_location('_dcm', sys.argv[1]); "
-            "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); print(json.dumps(m.texts()))")
+            "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); found = m.texts(); "
+            "print(json.dumps([found, m._probe(found)]))")
     done = subprocess.run([sys.executable, "-c", code, __file__], capture_output=True, text=True, check=True)
 
-    found = json.loads(done.stdout)
+    found, probe = json.loads(done.stdout)
     lines = [
         '"""Generated by `python -m publish.dcmethods` from the dataclasses of `publish` (and of the',
         "libraries it imports): each method text `dataclasses` compiles, compiled here once",
@@ -252,6 +291,8 @@ def write_table(path: Any) -> int:
         "# mypy: ignore-errors",
         "# (no `from __future__ import annotations`: the annotations are evaluated, as in the texts)",
         "",
+        f"PYTHON = {tuple(sys.version_info[:2])!r}  # the Python it was written by",
+        f"PROBE = {probe!r}  # publish.errors.Problem.__init__ (publish.dcmethods.table_matches)",
         "TABLE = {}",
     ]
     for txt in found:

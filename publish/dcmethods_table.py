@@ -5,6 +5,8 @@ libraries it imports): each method text `dataclasses` compiles, compiled here on
 # mypy: ignore-errors
 # (no `from __future__ import annotations`: the annotations are evaluated, as in the texts)
 
+PYTHON = (3, 11)  # the Python it was written by
+PROBE = "def __create_fn__(_type_message, _type_path, _type_line, _type_fix, _type_code, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_path, _dflt_line, _dflt_fix, _dflt_code, _return_type):\n def __init__(self,message:_type_message,path:_type_path=_dflt_path,line:_type_line=_dflt_line,fix:_type_fix=_dflt_fix,code:_type_code=_dflt_code)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'message',message)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'fix',fix)\n  __dataclass_builtins_object__.__setattr__(self,'code',code)\n return __init__"  # publish.errors.Problem.__init__ (publish.dcmethods.table_matches)
 TABLE = {}
 
 def __create_fn__(_type_removed, _type_failed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_failed, _return_type):

@@ -26,9 +26,18 @@ from publish import dcmethods
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "publish" / "dcmethods_table.py"
 
+def _table_python() -> tuple[int, int]:
+    from publish.dcmethods_table import PYTHON
+
+    return PYTHON
+
+
+# On the Python version the table was written by, a table that does not match is stale (the tests
+# fail: write it again); on another version it may only have been written from other texts.
 needs_table_python = pytest.mark.skipif(
-    not dcmethods.builds_alike(),
-    reason="the table is used on CPython 3.11/3.12 whose dataclasses builds methods as publish.dcmethods does")
+    not dcmethods.builds_alike() or sys.version_info[:2] != _table_python(),
+    reason="the table was written by another Python version, or this one's dataclasses builds methods "
+           "otherwise than publish.dcmethods does")
 # The new interpreters may write the table's .pyc (else `install` declines: see the last test).
 WRITING = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
@@ -86,6 +95,7 @@ def _fingerprints(how: str) -> dict:
 
 @needs_table_python
 def test_every_dataclass_method_comes_from_the_table_and_is_the_method_dataclasses_makes():
+    assert dcmethods.table_matches(), "the table is stale: python -m publish.dcmethods"
     table, plain = _fingerprints("table"), _fingerprints("plain")
     assert table.keys() == plain.keys() and len(table) > 80
     stale = []
@@ -250,3 +260,16 @@ def test_the_table_is_used_only_with_its_compiled_form_when_none_may_be_written(
         assert dcmethods.install() is dcmethods.builds_alike()
     finally:
         dcmethods.uninstall()
+
+
+@needs_table_python
+def test_a_table_written_from_other_texts_is_not_installed(monkeypatch):
+    import publish.dcmethods_table as table
+
+    assert table.PROBE.split("\n")[1].startswith(" def __init__(self,message:")  # publish.errors.Problem's
+    other = next(t for t in table.TABLE if t.split("\n")[1].startswith(" def __init__(") and t != table.PROBE)
+    monkeypatch.setattr(table, "PROBE", other)  # as if Problem's text were another: written elsewhere
+    assert dcmethods.table_matches() is False
+    assert dcmethods.install() is False and not dcmethods.installed()
+    monkeypatch.setattr(table, "PROBE", "def __create_fn__():\n def __init__(self):\n  pass\n return __init__")
+    assert dcmethods.table_matches() is False
