@@ -380,7 +380,7 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
     # once it is sent where the pages start (`publish.worker`; None: it is all done here,
     # after the PDF). The cover file does not depend on the pages either: it is made by whichever
     # of the two is free first (`Claim`) — the helper when its EPUB work leaves it time (a warm
-    # build, small fonts), else this process after the print PDF.
+    # build, a new issue), else this process after its own PDFs.
     want_cover = pdf and issue.covers is not None
     cover_claim = cover_file = None
     if want_cover and epub and scratch is not None:
@@ -436,13 +436,16 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             from publish.pdf.reuse import PageReuse
 
             reuse = PageReuse()
-        # The covers are their own print file (printed on other paper): made here unless the
-        # helper has taken them by now (then they are in `cover_file` once it has ended well).
-        # Asked for before the print PDF is drawn: if they are this process's, their pictures — four
-        # full pages of C work — are converted on a thread meanwhile (`publish.pdf.start_pictures`,
-        # the same bytes) instead of being waited for after it; a helper that takes them still has
-        # its EPUB to write, so it gets them only when it is free well before this process is.
-        cover_here = want_cover and (cover_claim is None or cover_claim.take())
+        # The covers are their own print file (printed on other paper). Made here (without a
+        # helper, or when their pictures are not in the cache yet), their pictures — four full pages
+        # of C work — are converted on a thread while the print PDF is drawn
+        # (`publish.pdf.start_pictures`, the same bytes). When the first helper has converted them
+        # (`_made_ahead`), they are asked for only at the end, once this process's PDFs are drawn and
+        # its pages kept: the EPUB helper takes them if it is free first (then they are in
+        # `cover_file` once it has ended well). In a new issue it mostly is, and this process, the
+        # longer of the two, is spared the cover file (~12 ms of CPU).
+        cover_here = want_cover and (cover_claim is None or (
+            not _cover_pictures_ready(issue, layout, fonts) and cover_claim.take()))
         if cover_here:
             from publish.pdf import start_pictures
 
@@ -456,13 +459,8 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             else:
                 pdf_bytes = render_pdf(document, fonts, reuse=reuse)
             report("pdf", 1, 1)
-        if cover_here:
-            report("cover", 0, 1)
-            if into is not None:
-                files["-cover.pdf"] = Path(str(_write_cover(issue, layout, fonts, into / f"{name}-cover.pdf")))
-            else:
-                cover_bytes = _render_cover(issue, layout, fonts)
-            report("cover", 1, 1)
+        if cover_here:  # (no helper to ask: made where it always was, its pictures converted meanwhile)
+            cover_bytes = _cover_into(files, issue, layout, fonts, into, name, report)
         screen_bytes = None
         if screen:
             from publish.pdf import render_screen_pdf, write_screen_pdf
@@ -492,6 +490,10 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
                 epub_child.receive()  # its fonts are made (None: it ended or failed: nothing to wait for)
             keep_pages()
             flush_cache()
+        if want_cover and cover_claim is not None and not cover_here:
+            cover_here = cover_claim.take()  # (last: the helper asks once its fonts are made)
+            if cover_here:
+                cover_bytes = _cover_into(files, issue, layout, fonts, into, name, report)
         epub_bytes = None
         child_ok = False
         if epub:
@@ -549,6 +551,38 @@ def _cover_document(issue: Issue, layout: Layout, fonts: FontSet) -> Document:
     from publish.paginate.setting import Setter
 
     return cover_document(issue, layout, Setter(layout, fonts, cjk))
+
+
+def _cover_pictures_ready(issue: Issue, layout: Layout, fonts: FontSet) -> bool:
+    """Are the cover file's pictures in the build cache (converted ahead by the first helper,
+    `publish.pdf.ahead`), so that whichever process makes the cover file only takes them?"""
+    from publish import cache
+    from publish.pdf import pdfx
+    from publish.pdf.images import ImageConverter
+    from publish.pdf.writer import _picture_paths
+
+    document = _cover_document(issue, layout, fonts)
+    paths = _picture_paths(document)
+    try:
+        converter = ImageConverter(pdfx.load_output_profile(document).data)
+    except BuildError:
+        return False  # (the writer reports it)
+    keys = [converter._key(path) for path in paths]
+    return all(key and cache.has_entry("pdf-image", key) for key in keys)
+
+
+def _cover_into(files: dict[str, Path], issue: Issue, layout: Layout, fonts: FontSet, into: Path | None,
+                name: str, report: Progress) -> bytes | None:
+    """The cover file made here: written into `into` (and named in `files`; None returned), or
+    its bytes when there is no `into`."""
+    report("cover", 0, 1)
+    made = None
+    if into is not None:
+        files["-cover.pdf"] = Path(str(_write_cover(issue, layout, fonts, into / f"{name}-cover.pdf")))
+    else:
+        made = _render_cover(issue, layout, fonts)
+    report("cover", 1, 1)
+    return made
 
 
 def _write_cover(issue: Issue, layout: Layout, fonts: FontSet, path: Path) -> Path:

@@ -353,6 +353,70 @@ def test_the_cover_file_made_by_the_epub_helper_equals_the_one_made_by_the_build
 
 
 @linux_fork
+def test_the_build_asks_for_the_cover_file_only_once_its_own_pdfs_are_made(tmp_path, monkeypatch):
+    """A helper that is free only after the build has drawn its print PDF still takes the cover
+    file when its pictures were converted ahead: the build, the longer of the two in a new issue,
+    asks for it last. (It used to ask before drawing the print PDF, and made the cover itself here.)"""
+    import importlib
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    root = _issue_with_covers(tmp_path)
+    from publish.pdf import ahead
+
+    job = ahead.pictures_job(root)  # the covers' pictures converted into the cache, as the first
+    assert job is not None  # helper of a new issue does
+    job()
+    parent = os.getpid()
+    drawn = tmp_path / "print-pdf-drawn"
+    made_by = tmp_path / "made-by"
+    real_cover = build_mod._write_cover
+
+    def cover_spy(*args, **kwargs):
+        with made_by.open("a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real_cover(*args, **kwargs)
+
+    pdf = importlib.import_module("publish.pdf")
+    real_write_pdf = pdf.write_pdf
+
+    def write_pdf_then_mark(*args, **kwargs):
+        written = real_write_pdf(*args, **kwargs)
+        if os.getpid() == parent:
+            drawn.touch()  # the build's print PDF is drawn
+        return written
+
+    writer = importlib.import_module("publish.epub.writer")
+    real_prepare = writer.prepare_epub
+
+    def prepare_after_the_print_pdf(*args, **kwargs):  # the helper: free only once it is drawn
+        deadline = time.monotonic() + 60
+        while not drawn.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real_prepare(*args, **kwargs)
+
+    stored = importlib.import_module("publish.paginate.stored")
+    real_store = stored.store
+
+    def store_once_the_cover_is_begun(*args, **kwargs):  # the build's last step before it asks
+        deadline = time.monotonic() + 60
+        while not made_by.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
+    monkeypatch.setattr(pdf, "write_pdf", write_pdf_then_mark)
+    monkeypatch.setattr(writer, "prepare_epub", prepare_after_the_print_pdf)
+    monkeypatch.setattr(stored, "store", store_once_the_cover_is_begun)
+    beside = _all_bytes(root, tmp_path / "beside")
+    assert drawn.exists()
+    makers = made_by.read_text(encoding="utf-8").split()
+    assert len(makers) == 1 and makers[0] != str(parent)  # the helper made it, and only the helper
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    assert _all_bytes(root, tmp_path / "serial") == beside
+
+
+@linux_fork
 def test_a_cover_file_the_helper_took_but_did_not_finish_is_made_by_the_build(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
     root = _issue_with_covers(tmp_path)
