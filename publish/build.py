@@ -556,19 +556,9 @@ def _cover_document(issue: Issue, layout: Layout, fonts: FontSet) -> Document:
 def _cover_pictures_ready(issue: Issue, layout: Layout, fonts: FontSet) -> bool:
     """Are the cover file's pictures in the build cache (converted ahead by the first helper,
     `publish.pdf.ahead`), so that whichever process makes the cover file only takes them?"""
-    from publish import cache
-    from publish.pdf import pdfx
-    from publish.pdf.images import ImageConverter
-    from publish.pdf.writer import _picture_paths
+    from publish.pdf.writer import pictures_cached
 
-    document = _cover_document(issue, layout, fonts)
-    paths = _picture_paths(document)
-    try:
-        converter = ImageConverter(pdfx.load_output_profile(document).data)
-    except BuildError:
-        return False  # (the writer reports it)
-    keys = [converter._key(path) for path in paths]
-    return all(key and cache.has_entry("pdf-image", key) for key in keys)
+    return pictures_cached(_cover_document(issue, layout, fonts))
 
 
 def _cover_into(files: dict[str, Path], issue: Issue, layout: Layout, fonts: FontSet, into: Path | None,

@@ -186,11 +186,21 @@ class ImageConverter:
         """Make the picture's stream and put it in the build cache (unless an entry is there:
         read and checked by whoever takes it), for another process to take (`publish.pdf.ahead`);
         kept nowhere here."""
+        key = self._key(Path(path))
+        if key and not self._has_entry(key):
+            self._made(Path(path), key)
+
+    def is_cached(self, path: Path) -> bool:
+        """Is the picture's stream in the build cache (made ahead by another process, or by an
+        earlier build)? Looked for, not read: whoever takes it checks it."""
+        key = self._key(Path(path))
+        return bool(key) and self._has_entry(key)
+
+    @staticmethod
+    def _has_entry(key: str) -> bool:
         from publish import cache
 
-        key = self._key(Path(path))
-        if key and not cache.has_entry("pdf-image", key):
-            self._made(Path(path), key)
+        return cache.has_entry("pdf-image", key)
 
     def _key(self, path: Path) -> str:
         """The picture's build-cache key ("" for a file that cannot be read: `_convert` names it)."""

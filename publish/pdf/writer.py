@@ -200,6 +200,20 @@ def start_pictures(*documents: Document) -> None:
         ImageConverter(profile.data).prefetch(paths, _PICTURES)
 
 
+def pictures_cached(document: Document) -> bool:
+    """Are all the print pictures of `document` in the build cache (converted ahead by the build's
+    first helper, `publish.pdf.ahead`), so that whoever writes it only takes them? False when its
+    output profile cannot be loaded (the writer reports it)."""
+    paths = _picture_paths(document)
+    if not paths:
+        return True
+    try:
+        converter = ImageConverter(pdfx.load_output_profile(document).data)
+    except BuildError:
+        return False
+    return all(converter.is_cached(path) for path in paths)
+
+
 def _picture_paths(document: Document) -> list[Path]:
     """The pictures placed on `document`'s pages, in the order they are drawn."""
     return [item.path for page in document.pages for item in page.items
