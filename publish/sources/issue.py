@@ -79,10 +79,10 @@ class _Reading:
         """`_inside(path, self.root)`, with the root resolved once for the whole reading (an issue
         asks for each article file, picture and figure: ~50 `Path.resolve` calls less, ~1 ms)."""
         try:
-            Path(path).resolve().relative_to(self.real_root)
-            return True
-        except (ValueError, OSError):
+            real_root = self.real_root
+        except OSError:
             return False
+        return _under(path, real_root)
 
     def line_of(self, key: str, start: int = 0) -> int:
         return key_line(self.lines, key, 1, start)
@@ -625,7 +625,16 @@ def _article(
 def _inside(path: Path, root: Path) -> bool:
     """Is `path` (symbolic links followed) inside the folder `root`?"""
     try:
-        Path(path).resolve().relative_to(root.resolve())
+        real_root = root.resolve()
+    except OSError:
+        return False
+    return _under(path, real_root)
+
+
+def _under(path: Path, real_root: Path) -> bool:
+    """Is `path` (symbolic links followed) inside `real_root`, a folder already resolved?"""
+    try:
+        Path(path).resolve().relative_to(real_root)
         return True
     except (ValueError, OSError):
         return False
