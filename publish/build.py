@@ -420,7 +420,8 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         total = len(issue.articles)
         report("paginate", 0, total)
         # the pages of the last build of these very inputs when there was one (`paginate.stored`);
-        # new pages are kept below, while the EPUB helper still works
+        # the composed text of new pages (or, in a rebuild, the pages) is kept below, while the EPUB
+        # helper still works
         document, keep_pages = paginate_kept(issue, layout, fonts,
                                              progress=lambda done: report("paginate", done, total))
         report("paginate", total, total)
@@ -478,7 +479,7 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             from publish.epub import titles  # (not the writer: ebooklib is the helper's to import)
 
             epub_child.send([list(w) for w in titles.titles_cut(issue)])
-        # the cache writes of this build (the pages kept, the composed text, the parsed articles,
+        # the cache writes of this build (the composed text or the pages, the parsed articles,
         # the page streams …): made now, while the EPUB helper may still work. The pages are kept
         # once the helper has made its font subsets and given their memory back (it says so): encoding
         # and marshalling them takes ~5 MB for a moment, which on top of the helper's subsets was the

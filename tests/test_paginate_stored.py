@@ -1,5 +1,6 @@
-"""The last pagination of an issue kept in the cache (publish.paginate.stored): a rebuild of the same
-inputs takes the kept pages — equal to paginating afresh — and sets nothing; a change to anything
+"""The last pagination of an issue kept in the cache (publish.paginate.stored): the first pagination of
+new texts keeps their composed lines only; a rebuild that composes nothing anew keeps the pages, and
+later rebuilds of the same inputs take them — equal to paginating afresh — and set nothing; a change to anything
 the pages depend on (an article's text, the layout, a font file, a figure's picture, the house
 advertisements, the code) paginates again; a damaged, foreign or malformed entry is a miss, and
 the next pagination replaces it. The kept form gives back the same values, types and all."""
@@ -59,19 +60,29 @@ def counting_paginations(monkeypatch) -> list[int]:
 
 
 def kept(issue, layout, fonts) -> tuple[Document, bool]:
-    """The pages and whether they were made here (and then kept)."""
+    """The pages and whether they were made here (and then their cache writes made)."""
     document, keep = stored.paginate_kept(issue, layout, fonts)
     if keep is not None:
         keep()
     return document, keep is not None
 
 
-def test_a_rebuild_of_the_same_inputs_takes_the_kept_pages(issue_dir, monkeypatch):
+def kinds_in(cache_dir: Path) -> set[str]:
+    return {p.parent.name for p in cache_dir.rglob("*.bin")}
+
+
+def test_a_rebuild_keeps_the_pages_and_the_next_takes_them(issue_dir, monkeypatch, tmp_path):
     issue, layout, fonts = loaded(issue_dir)
     first, made = kept(issue, layout, fonts)
     assert made
+    # new texts: their composed lines are kept, not the pages
+    assert {"composed", "composed-lines"} <= kinds_in(tmp_path / "cache")
+    assert stored.KIND not in kinds_in(tmp_path / "cache")
+    second, made = kept(*loaded(issue_dir))  # read again, as a new build does
+    assert made and second == first  # paginated again, from the composed lines: now the pages are kept
+    assert stored.KIND in kinds_in(tmp_path / "cache")
     calls = counting_paginations(monkeypatch)
-    again, made = kept(*loaded(issue_dir))  # read again, as a new build does
+    again, made = kept(*loaded(issue_dir))
     assert not made and calls == []
     assert again == first == paginate(issue, layout, fonts)
     assert [type(it.glyphs) for p in again.pages for it in p.items if isinstance(it, TextLine)] == \
@@ -80,7 +91,7 @@ def test_a_rebuild_of_the_same_inputs_takes_the_kept_pages(issue_dir, monkeypatc
 
 def test_progress_is_told_every_article_either_way(issue_dir):
     issue, layout, fonts = loaded(issue_dir)
-    for _ in range(2):  # made, then kept
+    for _ in range(3):  # made, made and kept, taken
         told: list[int] = []
         _doc, keep = stored.paginate_kept(issue, layout, fonts, progress=told.append)
         if keep is not None:
@@ -95,6 +106,8 @@ def edit_first_article(root: Path, added: str) -> None:
 
 def test_edited_text_is_paginated_again(issue_dir, monkeypatch):
     kept(*loaded(issue_dir))
+    kept(*loaded(issue_dir))  # the rebuild that keeps the pages
+    assert kept(*loaded(issue_dir))[1] is False  # the next takes them
     edit_first_article(issue_dir, "新加的一段话，只在这一篇里。")
     calls = counting_paginations(monkeypatch)
     issue, layout, fonts = loaded(issue_dir)
@@ -106,6 +119,8 @@ def test_edited_text_is_paginated_again(issue_dir, monkeypatch):
 def test_another_layout_or_font_file_or_code_is_paginated_again(issue_dir, monkeypatch, tmp_path):
     issue, layout, fonts = loaded(issue_dir)
     kept(issue, layout, fonts)
+    kept(issue, layout, fonts)  # the rebuild that keeps the pages
+    assert kept(issue, layout, fonts)[1] is False
     before = stored.inputs_key(issue, layout, fonts)
     assert before is not None and stored.inputs_key(*loaded(issue_dir)) == before  # stable
     smaller = replace(layout, styles={**layout.styles, "title": replace(layout.styles["title"],
@@ -152,6 +167,7 @@ def entry_file(tmp_path: Path) -> Path:
 def test_a_damaged_entry_is_a_miss_and_is_replaced(issue_dir, tmp_path, monkeypatch, damage):
     issue, layout, fonts = loaded(issue_dir)
     first, _ = kept(issue, layout, fonts)
+    kept(issue, layout, fonts)  # the rebuild that keeps the pages
     entry = entry_file(tmp_path)
     data = entry.read_bytes()
     if damage == "truncated":
@@ -211,23 +227,25 @@ def test_a_build_with_kept_pages_writes_the_same_files(issue_dir, tmp_path, monk
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
     first = build(issue_dir, tmp_path / "first", epub_fonts=False)
+    second = build(issue_dir, tmp_path / "second", epub_fonts=False)  # keeps the pages
     calls = counting_paginations(monkeypatch)
-    second = build(issue_dir, tmp_path / "second", epub_fonts=False)
+    third = build(issue_dir, tmp_path / "third", epub_fonts=False)
     assert calls == []
-    for a, b in ((first.pdf_path, second.pdf_path), (first.screen_path, second.screen_path),
-                 (first.epub_path, second.epub_path)):
-        assert a is not None and b is not None and a.read_bytes() == b.read_bytes()
+    for made in (second, third):
+        for a, b in ((first.pdf_path, made.pdf_path), (first.screen_path, made.screen_path),
+                     (first.epub_path, made.epub_path)):
+            assert a is not None and b is not None and a.read_bytes() == b.read_bytes()
 
 
 def test_the_cache_writes_of_a_pagination_wait_for_keep(issue_dir, tmp_path):
-    """A build makes them while it waits for its EPUB helper: the pages, and the composed text."""
+    """A build makes them after its own editions: the composed text of new texts, the pages of a rebuild."""
     issue, layout, fonts = loaded(issue_dir)
     _document, keep = stored.paginate_kept(issue, layout, fonts)
     assert keep is not None
-
-    def kinds() -> set[str]:
-        return {p.parent.name for p in (tmp_path / "cache").rglob("*.bin")}
-
-    assert not kinds() & {"composed", "composed-lines", stored.KIND}
+    assert not kinds_in(tmp_path / "cache") & {"composed", "composed-lines", stored.KIND}
     keep()
-    assert {"composed", "composed-lines", stored.KIND} <= kinds()
+    assert {"composed", "composed-lines"} <= kinds_in(tmp_path / "cache")
+    _document, keep = stored.paginate_kept(*loaded(issue_dir))
+    assert keep is not None and stored.KIND not in kinds_in(tmp_path / "cache")
+    keep()
+    assert stored.KIND in kinds_in(tmp_path / "cache")

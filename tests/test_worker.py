@@ -255,7 +255,7 @@ def test_the_epub_helper_makes_the_cache_writes_of_the_builds_reading(tmp_path, 
     _build_bytes(tmp_path / "out")
     # every parsed article is kept — by the helper, not by the build, which wrote its own entries
     assert _articles_on_disk(tmp_path / "cache") == len(load_issue(SAMPLE).articles)
-    assert "articles" not in kinds and "paginated" in kinds
+    assert "articles" not in kinds and "composed-lines" in kinds
 
 
 @linux_fork
@@ -396,18 +396,23 @@ def test_the_build_asks_for_the_cover_file_only_once_its_own_pdfs_are_made(tmp_p
         return real_prepare(*args, **kwargs)
 
     stored = importlib.import_module("publish.paginate.stored")
-    real_store = stored.store
+    real_kept = stored.paginate_kept
 
-    def store_once_the_cover_is_begun(*args, **kwargs):  # the build's last step before it asks
-        deadline = time.monotonic() + 60
-        while not made_by.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return real_store(*args, **kwargs)
+    def keep_once_the_cover_is_begun(*args, **kwargs):  # the build's last step before it asks
+        document, keep = real_kept(*args, **kwargs)
+
+        def wait_then_keep() -> None:
+            deadline = time.monotonic() + 60
+            while not made_by.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            keep()
+
+        return document, None if keep is None else wait_then_keep
 
     monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
     monkeypatch.setattr(pdf, "write_pdf", write_pdf_then_mark)
     monkeypatch.setattr(writer, "prepare_epub", prepare_after_the_print_pdf)
-    monkeypatch.setattr(stored, "store", store_once_the_cover_is_begun)
+    monkeypatch.setattr(stored, "paginate_kept", keep_once_the_cover_is_begun)
     beside = _all_bytes(root, tmp_path / "beside")
     assert drawn.exists()
     makers = made_by.read_text(encoding="utf-8").split()
@@ -561,7 +566,8 @@ def test_the_epub_helper_draws_the_epub_cover_before_it_walks_the_print_glyphs(t
 def test_the_build_keeps_its_pages_once_the_epub_helpers_fonts_are_made(tmp_path, monkeypatch):
     """Keeping the pages (encoding and marshalling them: ~5 MB for a moment) on top of the EPUB
     helper's font subsets was a cold build's memory peak: the build waits for the helper to say
-    its fonts are made. Here the helper's fonts take long; the pages are kept after them all the same."""
+    its fonts are made. Here, in a rebuild (which keeps the pages: `paginate.stored`), the helper's
+    fonts take long; the pages are kept after them all the same."""
     from publish.epub import writer
     from publish.paginate import stored
 
@@ -585,6 +591,7 @@ def test_the_build_keeps_its_pages_once_the_epub_helpers_fonts_are_made(tmp_path
         step("pages kept")
         return real_store(*args, **kwargs)
 
+    build(SAMPLE, tmp_path / "first", pdf=True, epub=True, screen=False)  # new texts: no pages kept
     monkeypatch.setattr(writer, "prepare_epub", slow_prepare)
     monkeypatch.setattr(stored, "store", store)
     build(SAMPLE, tmp_path / "out", pdf=True, epub=True, screen=False)

@@ -21,6 +21,12 @@ What the pages depend on, all of it in the key:
 - the code that paginates (`publish.cache.module_digest` of the composer, columns, model, layout,
   fonts, links and pagination packages), the Python version (the entry is `marshal` data) and this
   module's format.
+When: the pages are kept by a pagination that composed nothing anew — every paragraph's lines
+came from the composed-text cache, so these texts were set before: a rebuild. The first build of new
+texts (the month's first build, a build after an edit) keeps only the composed text: encoding and
+writing the pages (~20 ms of CPU for the real issue) would be spent on its critical path for an
+unchanged rebuild that may never come, while the next rebuild paginates from the composed text
+(~60 ms, then keeps them) and every later one takes them.
 One entry per issue (slug and folder), replaced when the inputs change, so the cache does not
 grow with every edit; the entry holds the key it was made for, and an entry made for other inputs
 is a miss. The cache checks each entry's digest (`publish.cache`); a damaged, truncated or
@@ -86,10 +92,10 @@ def _code_digest() -> str:
 def paginate_kept(issue: Any, layout: Any, fonts: Any, *, progress: Callable[[int], None] | None = None,
                   ) -> tuple[Document, Callable[[], None] | None]:
     """The issue's pages (`publish.paginate.paginate`, same arguments) — kept ones when the inputs
-    are those they were made from — and a function that keeps newly made ones, with the composed
-    text's cache writes of the pagination (None when there is nothing to keep). Why the caller
-    keeps them: writing costs some tens of milliseconds, which a build spends while it waits for its
-    EPUB helper anyway."""
+    are those they were made from — and a function that makes the pagination's cache writes: the
+    composed text it set anew, or — when it set nothing anew (a rebuild: see the module docstring)
+    — the pages (None when there is nothing to keep). Why the caller makes them: writing costs some
+    milliseconds, which a build spends after its own editions, while its EPUB helper may still work."""
     from publish.paginate.paginate import paginate
 
     key = inputs_key(issue, layout, fonts)
@@ -104,9 +110,10 @@ def paginate_kept(issue: Any, layout: Any, fonts: Any, *, progress: Callable[[in
     document = paginate(issue, layout, fonts, progress=progress, deferred=writes)
 
     def keep() -> None:
-        for write in writes:
-            write()
-        if key is not None:
+        if writes:  # new texts: their composed lines only
+            for write in writes:
+                write()
+        elif key is not None:
             store(issue, key, document)
 
     return document, keep
