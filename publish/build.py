@@ -379,8 +379,8 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
     # made while the pages are set, and the child then writes the EPUB itself (into `scratch`)
     # once it is sent where the pages start (`publish.worker`; None: it is all done here,
     # after the PDF). The cover file does not depend on the pages either: it is made by whichever
-    # of the two is free first (`Claim`) — the helper when its EPUB work leaves it time (a warm
-    # build, a new issue), else this process after its own PDFs.
+    # of the two is free first (`Claim`): the helper once it has written the EPUB, this process
+    # after its own PDFs.
     want_cover = pdf and issue.covers is not None
     cover_claim = cover_file = None
     if want_cover and epub and scratch is not None:
@@ -442,9 +442,8 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         # of C work — are converted on a thread while the print PDF is drawn
         # (`publish.pdf.start_pictures`, the same bytes). When the first helper has converted them
         # (`_made_ahead`), they are asked for only at the end, once this process's PDFs are drawn and
-        # its pages kept: the EPUB helper takes them if it is free first (then they are in
-        # `cover_file` once it has ended well). In a new issue it mostly is, and this process, the
-        # longer of the two, is spared the cover file (~12 ms of CPU).
+        # its cache writes made: the EPUB helper takes them if it has written the EPUB first (then
+        # they are in `cover_file` once it has ended well), else they are made here.
         cover_here = want_cover and (cover_claim is None or (
             not _cover_pictures_ready(issue, layout, fonts) and cover_claim.take()))
         if cover_here:
@@ -492,7 +491,7 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             keep_pages()
             flush_cache()
         if want_cover and cover_claim is not None and not cover_here:
-            cover_here = cover_claim.take()  # (last: the helper asks once its fonts are made)
+            cover_here = cover_claim.take()  # (last: the helper asks once it has written the EPUB)
             if cover_here:
                 cover_bytes = _cover_into(files, issue, layout, fonts, into, name, report)
         epub_bytes = None
@@ -595,9 +594,9 @@ def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: 
                       cover_ahead: Done | None = None) -> Worker | None:
     """A helper (`publish.worker`) that prepares the EPUB's fonts, cover and stylesheet at once,
     cuts the titles' words if it can `words_claim` them first (else they follow the page starts:
-    this process cut them), makes the cover file at `cover_file` if it can `cover_claim` it first,
-    then waits for the page starts and the path to write to, and last makes the cache writes
-    `handed` over to it (`publish.cache.hand_over`); None: the EPUB is made here. The EPUB's
+    this process cut them), then waits for the page starts and the path to write to, writes the
+    EPUB, makes the cover file at `cover_file` if it can `cover_claim` it first, and last makes the
+    cache writes `handed` over to it (`publish.cache.hand_over`); None: the EPUB is made here. The EPUB's
     modules are imported in the helper: this process needs them only if the helper fails.
     It first takes the EPUB's cover (drawn by the first helper when `cover_ahead`: waited for; else,
     or when that helper drew none, it draws it),
@@ -645,13 +644,16 @@ def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: 
         words = prepared.title_words
         if words_claim is not None and words_claim.take():
             words = titles.titles_cut(issue)
-        if cover_file is not None and cover_claim is not None and cover_claim.take():
-            _write_cover(issue, layout, fonts, cover_file)
         starts, path = channel.receive()
         if words is None:  # this process's to cut: they come after the page starts
             words = tuple(tuple(w) for w in channel.receive())
         write_epub(issue, Path(path), page_starts=tuple(PageStart(*s) for s in starts),
                    prepared=dataclasses.replace(prepared, title_words=words))
+        # The cover file once the EPUB is written, if the build has not taken it: whichever of the
+        # two is free first makes it. (Asked for before the EPUB, it lengthened this helper's chain
+        # by ~15 ms in a new issue while the build, done first, waited for it.)
+        if cover_file is not None and cover_claim is not None and cover_claim.take():
+            _write_cover(issue, layout, fonts, cover_file)
         write_handed(handed)  # the build's cache writes handed over to this helper (`cache.hand_over`)
 
     return Worker.start(work)

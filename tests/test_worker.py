@@ -328,9 +328,39 @@ def _pages_wait_for(marker: Path, monkeypatch) -> None:
     monkeypatch.setattr(module, "paginate", paginate_after_the_cover)
 
 
+def _build_ends_after(marker: Path, root: Path, monkeypatch) -> None:
+    """The covers' pictures of `root` converted into the cache first (as the first helper of a new
+    issue does: the build then asks for the cover file only at its end), and the build's last step
+    before it asks — its cache writes (`paginate.stored.paginate_kept`'s keep) — waits until
+    `marker` exists: the helper, which asks once it has written the EPUB, is free first."""
+    import importlib
+
+    from publish.pdf import ahead
+
+    job = ahead.pictures_job(root)
+    assert job is not None
+    job()
+    stored = importlib.import_module("publish.paginate.stored")
+    real_kept = stored.paginate_kept
+
+    def keep_once_marked(*args, **kwargs):
+        document, keep = real_kept(*args, **kwargs)
+
+        def wait_then_keep() -> None:
+            deadline = time.monotonic() + 60
+            while not marker.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            if keep is not None:
+                keep()
+
+        return document, wait_then_keep
+
+    monkeypatch.setattr(stored, "paginate_kept", keep_once_marked)
+
+
 @linux_fork
 def test_the_cover_file_made_by_the_epub_helper_equals_the_one_made_by_the_build(tmp_path, monkeypatch):
-    """The helper takes the cover file when it is free first: here the pages wait until it has."""
+    """The helper takes the cover file when it is free first: here the build's end waits until it has."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
     root = _issue_with_covers(tmp_path)
     parent = os.getpid()
@@ -343,7 +373,7 @@ def test_the_cover_file_made_by_the_epub_helper_equals_the_one_made_by_the_build
         return real_cover(*args, **kwargs)
 
     monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
-    _pages_wait_for(made_by, monkeypatch)
+    _build_ends_after(made_by, root, monkeypatch)
     beside = _all_bytes(root, tmp_path / "beside")
     makers = made_by.read_text(encoding="utf-8").split()
     assert len(makers) == 1 and makers[0] != str(parent)  # the helper made it, and only the helper
@@ -362,11 +392,6 @@ def test_the_build_asks_for_the_cover_file_only_once_its_own_pdfs_are_made(tmp_p
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
     monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
     root = _issue_with_covers(tmp_path)
-    from publish.pdf import ahead
-
-    job = ahead.pictures_job(root)  # the covers' pictures converted into the cache, as the first
-    assert job is not None  # helper of a new issue does
-    job()
     parent = os.getpid()
     drawn = tmp_path / "print-pdf-drawn"
     made_by = tmp_path / "made-by"
@@ -395,28 +420,53 @@ def test_the_build_asks_for_the_cover_file_only_once_its_own_pdfs_are_made(tmp_p
             time.sleep(0.01)
         return real_prepare(*args, **kwargs)
 
-    stored = importlib.import_module("publish.paginate.stored")
-    real_kept = stored.paginate_kept
-
-    def keep_once_the_cover_is_begun(*args, **kwargs):  # the build's last step before it asks
-        document, keep = real_kept(*args, **kwargs)
-
-        def wait_then_keep() -> None:
-            deadline = time.monotonic() + 60
-            while not made_by.exists() and time.monotonic() < deadline:
-                time.sleep(0.01)
-            keep()
-
-        return document, None if keep is None else wait_then_keep
-
     monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
     monkeypatch.setattr(pdf, "write_pdf", write_pdf_then_mark)
     monkeypatch.setattr(writer, "prepare_epub", prepare_after_the_print_pdf)
-    monkeypatch.setattr(stored, "paginate_kept", keep_once_the_cover_is_begun)
+    _build_ends_after(made_by, root, monkeypatch)
     beside = _all_bytes(root, tmp_path / "beside")
     assert drawn.exists()
     makers = made_by.read_text(encoding="utf-8").split()
     assert len(makers) == 1 and makers[0] != str(parent)  # the helper made it, and only the helper
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    assert _all_bytes(root, tmp_path / "serial") == beside
+
+
+@linux_fork
+def test_the_helper_asks_for_the_cover_file_only_once_it_has_written_the_epub(tmp_path, monkeypatch):
+    """A build done with its own editions while its helper still writes the EPUB makes the cover
+    file itself: the helper asks for it only after the EPUB (it used to ask once its fonts were
+    made, and lengthened its chain — the longer of the two in a new issue — by the cover file)."""
+    from publish.epub import writer
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    root = _issue_with_covers(tmp_path)
+    from publish.pdf import ahead
+
+    job = ahead.pictures_job(root)  # converted ahead: the build asks for the cover file at its end
+    assert job is not None
+    job()
+    parent = os.getpid()
+    made_by = tmp_path / "made-by"
+    real_cover, real_write = build_mod._write_cover, writer.write_epub
+
+    def cover_spy(*args, **kwargs):
+        with made_by.open("a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real_cover(*args, **kwargs)
+
+    def write_epub_once_the_cover_is_made(*args, **kwargs):  # the helper's EPUB: slow
+        if os.getpid() != parent:
+            deadline = time.monotonic() + 20
+            while not made_by.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
+    monkeypatch.setattr(writer, "write_epub", write_epub_once_the_cover_is_made)
+    beside = _all_bytes(root, tmp_path / "beside")
+    assert made_by.read_text(encoding="utf-8").split() == [str(parent)]  # the build, once
     monkeypatch.setenv("PUBLISH_JOBS", "1")
     assert _all_bytes(root, tmp_path / "serial") == beside
 
@@ -437,7 +487,7 @@ def test_a_cover_file_the_helper_took_but_did_not_finish_is_made_by_the_build(tm
         return real_cover(issue, layout, fonts, path)
 
     monkeypatch.setattr(build_mod, "_write_cover", cover_dies_in_the_helper)
-    _pages_wait_for(tried, monkeypatch)
+    _build_ends_after(tried, root, monkeypatch)
     rescued = _all_bytes(root, tmp_path / "rescued")
     assert tried.exists()  # the helper took the cover, then failed
     monkeypatch.setenv("PUBLISH_JOBS", "1")
@@ -460,7 +510,7 @@ def test_a_render_takes_the_cover_file_the_helper_made(tmp_path, monkeypatch):
         return real_cover(*args, **kwargs)
 
     monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
-    _pages_wait_for(made_by, monkeypatch)
+    _build_ends_after(made_by, root, monkeypatch)
     beside = render(root, screen=False, epub_fonts=False)
     assert made_by.read_text(encoding="utf-8") != str(parent)
     monkeypatch.setenv("PUBLISH_JOBS", "1")
