@@ -1,7 +1,7 @@
 """The code `re` compiles for the regular expressions a build uses, compiled ahead (CPython 3.11/3.12).
 
-In: nothing; `install()` is called by the `publish` executable's own process (`publish.cli.run`)
-before it builds. Out: while installed, a pattern `re` has to compile (`re.compile`, `re.match` …
+In: nothing; `install()` is called as the command line is imported (`publish.cli`, before click:
+the `publish` executable and `python -m publish` import it first). Out: while installed, a pattern `re` has to compile (`re.compile`, `re.match` …
 with a pattern not in `re`'s own cache) whose text and flags are in `publish/regexcode_table.py` is
 made from the code stored there instead of being parsed and compiled again; any other pattern (another
 library's, one changed since the table was written, one whose compiling warns) is compiled as `re`
@@ -27,8 +27,9 @@ it; nor when the table has no .pyc and none may be written (compiling the table'
 cost more than it spares). A compiled pattern compares equal (`==`: flags, code, text) to the one
 `re` makes; tests/test_regexcode.py checks every entry so.
 
-Only in a process that is ours (the `publish` executable and the helpers it forks): the stdlib
-function is replaced for the process, for every library's patterns.
+Only in a process that runs our command line (the `publish` executable, the helpers it forks, a
+test of the command line): the stdlib function is replaced for the process, for every library's
+patterns; `import publish` alone installs nothing.
 """
 
 from __future__ import annotations
@@ -158,14 +159,10 @@ def uninstall() -> None:
 PROBE = (r"(?P<word>[a-zà-ÿ]+)(?<=\w)\s{2,5}(\d*?)$", re.IGNORECASE.value)
 
 
-def patterns(examples: Path) -> list[tuple[str | bytes, int]]:
-    """The patterns (text, flags) `re` compiles from the start of a new interpreter through a
-    cold and a warm `publish build` of each example issue under `examples` (on one core, so that
-    every helper's work is done in this process), in the order first compiled. Call it in a new
-    interpreter with this module loaded on its own (see `write_table`)."""
-    import os
-    import tempfile
-
+def recorder() -> Callable[[], list[tuple[str | bytes, int]]]:
+    """Start recording every pattern `re` compiles in this process (with `install` declining: the
+    compiler is no longer the one it knows); the function returned stops and gives them (text,
+    flags), in the order first compiled."""
     assert _compiler is not None and _REAL is not None
     seen: dict[tuple[type, str | bytes, int], None] = {}
     real = _REAL
@@ -175,43 +172,57 @@ def patterns(examples: Path) -> list[tuple[str | bytes, int]]:
             seen[type(p), p, int(flags)] = None
         return real(p, flags)
 
-    _compiler.compile = recording
-    work = tempfile.mkdtemp(prefix="regexcode-")
-    os.environ.update(PUBLISH_JOBS="1", PUBLISH_CACHE_DIR=str(Path(work, "cache")),
-                      SOURCE_DATE_EPOCH="1700000000")
-    try:
-        from publish.cli import main
-
-        for issue in ("sample", "bayannaoer-2025-01"):
-            for _ in range(2):  # cold, then warm
-                try:
-                    main(["build", str(examples / issue), "-o", str(Path(work, "out")), "-q"])
-                except SystemExit as exit:
-                    if exit.code:
-                        raise
-    finally:
+    def stop() -> list[tuple[str | bytes, int]]:
         _compiler.compile = real
-        import shutil
+        return [(p, flags) for _, p, flags in seen]
 
-        shutil.rmtree(work, ignore_errors=True)
-    return [(p, flags) for _, p, flags in seen]
+    _compiler.compile = recording
+    return stop
+
+
+# Run by `write_table` in a new interpreter: this module loaded on its own (importing it as
+# `publish.regexcode` would import the package, and compile its first patterns, before the
+# recording starts), then a cold and a warm `publish build` of each example issue on one core (every
+# helper's work done in this process), as the command line runs them.
+_RECORD = """
+import importlib.util, os, pathlib, shutil, sys, tempfile
+spec = importlib.util.spec_from_file_location("_rxc", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+stop = m.recorder()
+work = tempfile.mkdtemp(prefix="regexcode-")
+os.environ.update(PUBLISH_JOBS="1", PUBLISH_CACHE_DIR=os.path.join(work, "cache"), SOURCE_DATE_EPOCH="1700000000")
+from publish.cli import main
+for issue in ("sample", "bayannaoer-2025-01"):
+    for _ in range(2):
+        try:
+            main(["build", str(pathlib.Path(sys.argv[2], issue)), "-o", os.path.join(work, "out"), "-q"])
+        except SystemExit as exit:
+            if exit.code:
+                raise
+found = stop()
+shutil.rmtree(work, ignore_errors=True)
+print(repr(found))
+"""
 
 
 def write_table(path: Path, examples: Path) -> int:
-    """Write the table module (`publish/regexcode_table.py`) from `patterns(examples)`, recorded in
-    a new interpreter; the number of patterns."""
+    """Write the table module (`publish/regexcode_table.py`) from the patterns a cold and a warm
+    build of each example issue under `examples` compile (recorded in a new interpreter: `_RECORD`);
+    the number of patterns."""
+    import ast
+    import os
     import subprocess
 
-    # this module loaded on its own first (importing it as `publish.regexcode` would import the
-    # package, and compile its first patterns, before the recording starts)
-    code = ("import importlib.util, sys; spec = importlib.util.spec_from_file_location('_rxc', sys.argv[1]); "
-            "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); "
-            "print(repr(m.patterns(__import__('pathlib').Path(sys.argv[2]))))")
-    done = subprocess.run([sys.executable, "-c", code, __file__, str(examples)], capture_output=True, text=True,
-                          check=True)
-    import ast
-
-    found: list[tuple[str | bytes, int]] = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    # Recorded twice, under two string-hash seeds: a pattern whose text depends on the seed (made
+    # from a set's items, in their order) is left out — it would not be met again.
+    runs = []
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", _RECORD, __file__, str(examples)], capture_output=True,
+                              text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        runs.append(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+    again = set(runs[1])
+    found: list[tuple[str | bytes, int]] = [pattern for pattern in runs[0] if pattern in again]
     text: dict[tuple[str, int], tuple[Any, ...]] = {}
     binary: dict[tuple[bytes, int], tuple[Any, ...]] = {}
     for p, flags in [*found, PROBE]:

@@ -4,8 +4,8 @@ What is specified: every pattern in the table, made from it, is the pattern `re`
 (equal: the same flags, code and text; the same groups); once installed, a pattern the table holds
 is not compiled again and any other is compiled as always (warnings included); nothing is installed
 where the running Python, its `re` sources or the table's check pattern differ from what the table
-was written by, nor where the table has no compiled form and none may be written; the `publish`
-executable installs it and a library import does not; and the table is up to date with our own
+was written by, nor where the table has no compiled form and none may be written; the command
+line installs it (before click is imported) and a library import does not; and the table is up to date with our own
 patterns (else write it again with `python -m publish.regexcode`).
 """
 
@@ -131,25 +131,39 @@ def test_the_table_is_used_only_with_its_compiled_form_when_none_may_be_written(
     assert not regexcode.install()
 
 
-def test_the_executable_installs_the_table_and_a_library_import_does_not():
+def test_the_command_line_installs_the_table_before_click_and_a_library_import_does_not():
     code = textwrap.dedent("""
         import sys
         import publish, publish.build
         from publish import regexcode
-        print("import", regexcode.installed())
-        from publish.cli import run
-        import publish.cli as cli
-        def command():
-            print("run", regexcode.installed())
-        cli.main = command
-        sys.argv = ["publish"]
-        run()
-    """)
+        print("import", regexcode.installed(), "click" in sys.modules)
+        import publish.cli
+        print("cli", regexcode.installed())
+        print("click's own", re.compile(r"\\033\\[[0-?]*[ -/]*[@-~]") is not None)
+    """).replace("import sys", "import re, sys")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT,
                           env=WRITING)
     assert done.returncode == 0, done.stderr
     expected = "True" if _table().FINGERPRINT == regexcode.fingerprint() else "False"
-    assert done.stdout.splitlines() == ["import False", f"run {expected}"]
+    assert done.stdout.splitlines() == ["import False False", f"cli {expected}", "click's own True"]
+
+
+@needs_table_python
+def test_the_patterns_click_compiles_as_it_is_imported_come_from_the_table():
+    code = textwrap.dedent("""
+        import re
+        from publish import regexcode
+        real = re._compiler._parser.parse  # (what compiling a pattern not in the table calls)
+        missed = []
+        re._compiler._parser.parse = lambda p, flags=0, state=None: missed.append(p) or real(p, flags, state)
+        import publish.cli
+        assert regexcode.installed()
+        print(repr([p for p in missed if p != regexcode.PROBE[0]]))  # (install's own check compiles it)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT,
+                          env=WRITING)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 _MISSES = """
