@@ -399,13 +399,20 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         from publish.worker import Claim
 
         words_claim = Claim()
-    # The cache writes of the reading so far (the parsed articles …) are the EPUB helper's to make:
-    # it has time to spare, this process has the pages and the PDFs to make (`cache.hand_over`).
+    # The cache writes of the reading so far (the parsed articles …) are left to the end, for
+    # whichever process is free first (`cache.hand_over`, `Claim`): the EPUB helper once it has
+    # written the EPUB and asked for the cover file, or this process once it has made its own
+    # editions and cache writes (~10 ms in a new issue: on the longer chain they lengthened it).
     from publish.cache import hand_over, take_back
 
     handed = hand_over() if epub else []
+    handed_claim = None
+    if handed:
+        from publish.worker import Claim
+
+        handed_claim = Claim()
     epub_child = _start_epub_child(issue, fonts, layout, epub_fonts, cover_claim, cover_file,
-                                   words_claim, handed, cover_ahead) if epub else None  # fmt: skip
+                                   words_claim, handed, cover_ahead, handed_claim) if epub else None  # fmt: skip
     if epub_child is None:
         take_back(handed)
     if epub_child is None and cover_claim is not None:
@@ -494,6 +501,9 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             cover_here = cover_claim.take()  # (last: the helper asks once it has written the EPUB)
             if cover_here:
                 cover_bytes = _cover_into(files, issue, layout, fonts, into, name, report)
+        if handed_claim is not None and handed_claim.take():
+            take_back(handed)  # free before the helper: the writes handed over to it are made here
+            flush_cache()
         epub_bytes = None
         child_ok = False
         if epub:
@@ -543,6 +553,8 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
             cover_claim.close()
         if words_claim is not None:
             words_claim.close()
+        if handed_claim is not None:
+            handed_claim.close()
 
 
 def _cover_document(issue: Issue, layout: Layout, fonts: FontSet) -> Document:
@@ -591,12 +603,13 @@ def _render_cover(issue: Issue, layout: Layout, fonts: FontSet) -> bytes:
 def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: bool,
                       cover_claim: Claim | None = None, cover_file: Path | None = None,
                       words_claim: Claim | None = None, handed: Sequence[Path] = (),
-                      cover_ahead: Done | None = None) -> Worker | None:
+                      cover_ahead: Done | None = None, handed_claim: Claim | None = None) -> Worker | None:
     """A helper (`publish.worker`) that prepares the EPUB's fonts, cover and stylesheet at once,
     cuts the titles' words if it can `words_claim` them first (else they follow the page starts:
     this process cut them), then waits for the page starts and the path to write to, writes the
     EPUB, makes the cover file at `cover_file` if it can `cover_claim` it first, and last makes the
-    cache writes `handed` over to it (`publish.cache.hand_over`); None: the EPUB is made here. The EPUB's
+    cache writes `handed` over to it (`publish.cache.hand_over`) if it can `handed_claim` them first
+    (without a claim: always); None: the EPUB is made here. The EPUB's
     modules are imported in the helper: this process needs them only if the helper fails.
     It first takes the EPUB's cover (drawn by the first helper when `cover_ahead`: waited for; else,
     or when that helper drew none, it draws it),
@@ -654,7 +667,8 @@ def _start_epub_child(issue: Issue, fonts: FontSet, layout: Layout, epub_fonts: 
         # by ~15 ms in a new issue while the build, done first, waited for it.)
         if cover_file is not None and cover_claim is not None and cover_claim.take():
             _write_cover(issue, layout, fonts, cover_file)
-        write_handed(handed)  # the build's cache writes handed over to this helper (`cache.hand_over`)
+        if handed_claim is None or handed_claim.take():
+            write_handed(handed)  # the build's cache writes handed over to this helper (`cache.hand_over`)
 
     return Worker.start(work)
 

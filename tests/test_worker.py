@@ -9,6 +9,7 @@ import importlib
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -247,15 +248,43 @@ def _articles_on_disk(cache_dir: Path) -> int:
 
 
 @linux_fork
-def test_the_epub_helper_makes_the_cache_writes_of_the_builds_reading(tmp_path, monkeypatch):
+def test_the_epub_helper_makes_the_cache_writes_of_the_builds_reading_when_it_is_free_first(tmp_path, monkeypatch):
     from publish.sources import load_issue
 
+    articles = len(load_issue(SAMPLE).articles)  # (read before the build's cache is chosen: none kept there)
     monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
     kinds = _parent_writes(monkeypatch)
+    _build_end_waits(lambda: _articles_on_disk(tmp_path / "cache") == articles, monkeypatch)
     _build_bytes(tmp_path / "out")
     # every parsed article is kept — by the helper, not by the build, which wrote its own entries
-    assert _articles_on_disk(tmp_path / "cache") == len(load_issue(SAMPLE).articles)
+    assert _articles_on_disk(tmp_path / "cache") == articles
     assert "articles" not in kinds and "composed-lines" in kinds
+
+
+@linux_fork
+def test_the_build_makes_the_writes_handed_to_its_helper_when_it_is_free_first(tmp_path, monkeypatch):
+    from publish.epub import writer
+    from publish.sources import load_issue
+
+    articles = len(load_issue(SAMPLE).articles)  # (read before the build's cache is chosen: none kept there)
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    kinds = _parent_writes(monkeypatch)
+    parent = os.getpid()
+    real_write = writer.write_epub
+
+    def write_epub_once_the_articles_are_kept(*args, **kwargs):  # the helper's EPUB: slow
+        if os.getpid() != parent:
+            deadline = time.monotonic() + 20
+            while _articles_on_disk(tmp_path / "cache") < articles and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "write_epub", write_epub_once_the_articles_are_kept)
+    beside = _build_bytes(tmp_path / "out")
+    assert _articles_on_disk(tmp_path / "cache") == articles
+    assert kinds.count("articles") == articles  # all of them by the build, once
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
+    assert _build_bytes(tmp_path / "serial") == beside
 
 
 @linux_fork
@@ -328,18 +357,12 @@ def _pages_wait_for(marker: Path, monkeypatch) -> None:
     monkeypatch.setattr(module, "paginate", paginate_after_the_cover)
 
 
-def _build_ends_after(marker: Path, root: Path, monkeypatch) -> None:
-    """The covers' pictures of `root` converted into the cache first (as the first helper of a new
-    issue does: the build then asks for the cover file only at its end), and the build's last step
-    before it asks — its cache writes (`paginate.stored.paginate_kept`'s keep) — waits until
-    `marker` exists: the helper, which asks once it has written the EPUB, is free first."""
+def _build_end_waits(until: Callable[[], bool], monkeypatch) -> None:
+    """The build's last step before it asks for the cover file and the writes handed to its helper
+    — its own cache writes (`paginate.stored.paginate_kept`'s keep) — waits until `until()`: the
+    helper, which asks once it has written the EPUB, is free first."""
     import importlib
 
-    from publish.pdf import ahead
-
-    job = ahead.pictures_job(root)
-    assert job is not None
-    job()
     stored = importlib.import_module("publish.paginate.stored")
     real_kept = stored.paginate_kept
 
@@ -348,7 +371,7 @@ def _build_ends_after(marker: Path, root: Path, monkeypatch) -> None:
 
         def wait_then_keep() -> None:
             deadline = time.monotonic() + 60
-            while not marker.exists() and time.monotonic() < deadline:
+            while not until() and time.monotonic() < deadline:
                 time.sleep(0.01)
             if keep is not None:
                 keep()
@@ -356,6 +379,18 @@ def _build_ends_after(marker: Path, root: Path, monkeypatch) -> None:
         return document, wait_then_keep
 
     monkeypatch.setattr(stored, "paginate_kept", keep_once_marked)
+
+
+def _build_ends_after(marker: Path, root: Path, monkeypatch) -> None:
+    """The covers' pictures of `root` converted into the cache first (as the first helper of a new
+    issue does: the build then asks for the cover file only at its end), and the build's end waits
+    until `marker` exists (`_build_end_waits`)."""
+    from publish.pdf import ahead
+
+    job = ahead.pictures_job(root)
+    assert job is not None
+    job()
+    _build_end_waits(marker.exists, monkeypatch)
 
 
 @linux_fork
