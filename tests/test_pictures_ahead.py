@@ -265,3 +265,28 @@ assert helper.wait()
 
     assert "DecompressionBombWarning" in stderr_of("bare")  # the job alone would print it
     assert stderr_of("helper") == ""
+
+
+def test_the_job_and_its_conversion_need_no_reportlab(tmp_path, own_cache):
+    """The modules imported before the first helper's fork are the ones it converts with: ReportLab
+    (the PDF writer's) is not among them, and converting does not import it either — so it does not
+    delay the fork; the build imports it after, where it writes its PDF."""
+    import subprocess
+    import sys
+
+    root = _issue_with_covers(tmp_path)
+    script = f"""
+import sys
+from pathlib import Path
+from publish.pdf import ahead
+job = ahead.pictures_job(Path({str(root)!r}))
+print(sorted({{m.split(".")[0] for m in sys.modules if m.startswith(("reportlab", "publish.paginate"))}}))
+job()
+print(sorted({{m.split(".")[0] for m in sys.modules if m.startswith("reportlab")}}))
+from publish import cache
+print(sum(1 for _ in (cache.cache_dir() / "pdf-image").iterdir()))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    before, after, made = done.stdout.split("\n")[:3]
+    assert (before, after) == ("[]", "[]")
+    assert int(made) > 0  # (it did convert: the pictures are in the cache)

@@ -47,14 +47,18 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
-from reportlab.lib.utils import ImageReader
 
 from publish.errors import BuildError, Problem
 from publish.pdf.background import Job, Lane
 from publish.pdf.pictures import open_picture
+
+if TYPE_CHECKING:
+    # (imported where a reader is made: the build's first helper imports this module before it
+    # is forked and converts its pictures without ReportLab — `publish.pdf.ahead`)
+    from reportlab.lib.utils import ImageReader
 
 
 @dataclass(frozen=True)
@@ -95,11 +99,11 @@ def _stream(width: int, height: int, color_space: str, filter_: str, data: bytes
                        bits, lookup, png_rows)
 
 
-def _as_stream(converted: ImageReader | str, encoded: Image.Image | bytes | None) -> ImageStream:
-    """The stream of what `_convert` produced: a JPEG file to embed as is, a JPEG it encoded, or
-    an image to compress losslessly."""
-    if isinstance(converted, str):
-        data = Path(converted).read_bytes()
+def _as_stream(kept: str | None, encoded: Image.Image | bytes | None) -> ImageStream:
+    """The stream of what `_converted` produced: a JPEG file to embed as is (`kept`), a JPEG it
+    encoded, or an image to compress losslessly."""
+    if kept is not None:
+        data = Path(kept).read_bytes()
         with Image.open(io.BytesIO(data)) as im:
             cmyk = im.mode == "CMYK"
             return _stream(im.width, im.height, "DeviceCMYK" if cmyk else "DeviceGray", "DCTDecode", data, cmyk)
@@ -243,10 +247,10 @@ class ImageConverter:
         if streamed is not None:
             result = streamed
         else:
-            converted, encoded = self._converted(path)
-            result = _as_stream(converted, encoded)
+            kept, encoded = self._converted(path)
+            result = _as_stream(kept, encoded)
             # the converted pixels (a full page: 12 MB of CMYK) are not needed once compressed
-            del converted, encoded
+            del kept, encoded
         return result
 
     def prefetch(self, paths: Iterable[Path], lane: Lane) -> None:
@@ -342,11 +346,12 @@ class ImageConverter:
         return self._done[path]
 
     def _convert(self, path: Path) -> ImageReader | str:
-        return self._converted(path)[0]
+        kept, encoded = self._converted(path)
+        return kept if kept is not None else _reader(encoded)
 
-    def _converted(self, path: Path) -> tuple[ImageReader | str, Image.Image | bytes | None]:
-        """A reader of the converted picture (or the path of a JPEG to embed as it is), and what
-        `_as_stream` embeds of it (`_encode`)."""
+    def _converted(self, path: Path) -> tuple[str | None, Image.Image | bytes | None]:
+        """The path of a JPEG to embed as it is (then None), or None and what `_as_stream` embeds
+        of the converted picture (`_encoded`; its reader is `_reader`'s: a stream needs none)."""
         try:
             im = open_picture(path)  # a one-page PDF (a cover, an advertisement) is rendered first
         except FileNotFoundError:
@@ -373,7 +378,7 @@ class ImageConverter:
                 out = _through_palette(im, transform)
             else:
                 out = transform.apply(im.convert("RGB"))  # what ImageCms.applyTransform does (not in place)
-        return _encode(out, is_jpeg)
+        return None, _encoded(out, is_jpeg)
 
     def _transform(self, icc: bytes) -> Any:
         from PIL import ImageCms
@@ -564,13 +569,28 @@ def _to_8bit_gray(im: Image.Image) -> Image.Image:
 
 def _encode(im: Image.Image, as_jpeg: bool) -> tuple[ImageReader, Image.Image | bytes]:
     """A reader of the image, and what `ImageStream` embeds: the JPEG bytes, or the image."""
+    encoded = _encoded(im, as_jpeg)
+    return _reader(encoded), encoded
+
+
+def _encoded(im: Image.Image, as_jpeg: bool) -> Image.Image | bytes:
+    """What `ImageStream` embeds of the image: the JPEG bytes, or the image."""
     if as_jpeg:
         buffer = io.BytesIO()
         # Pillow writes Adobe-style (inverted) CMYK JPEGs, which is what ReportLab's /Decode assumes.
         im.save(buffer, format="JPEG", quality=95, subsampling=0, optimize=False)
-        data = buffer.getvalue()
-        return ImageReader(io.BytesIO(data)), data
-    return ImageReader(im), im
+        return buffer.getvalue()
+    return im
+
+
+def _reader(encoded: Image.Image | bytes | None) -> ImageReader:
+    """ReportLab's reader of what `_encoded` made. (ReportLab is imported here, not with this
+    module: converting into the cache needs no reader, and the build's first helper converts —
+    `publish.pdf.ahead` — without importing it.)"""
+    from reportlab.lib.utils import ImageReader
+
+    assert encoded is not None
+    return ImageReader(io.BytesIO(encoded)) if isinstance(encoded, bytes) else ImageReader(encoded)
 
 
 class ScreenImages:
@@ -610,6 +630,8 @@ class ScreenImages:
 
     @staticmethod
     def _convert(path: Path) -> ImageReader | str:
+        from reportlab.lib.utils import ImageReader
+
         try:
             with Image.open(path) as opened:
                 opened.load()

@@ -18,19 +18,25 @@ Dates come from `SOURCE_DATE_EPOCH` when set (reproducible builds), else from th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import glob
 import hashlib
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from reportlab.pdfbase import pdfdoc
+from typing import TYPE_CHECKING, Any
 
 from publish.errors import BuildError, Problem
-from publish.paginate.pages import Document
 from publish.pdf.flate import CACHED_FLATE
 from publish.version import __version__
+
+if TYPE_CHECKING:
+    from publish.paginate.pages import Document
+
+# ReportLab (`reportlab.pdfbase.pdfdoc`) is imported where the document is written, not with this
+# module: the build's first helper imports this module before it is forked, for the output profile
+# its picture conversion needs (`publish.pdf.ahead`), and never writes a PDF — ReportLab's ~10 ms
+# of imports would only delay that fork.
 
 PDFX_VERSION = "PDF/X-4"
 
@@ -184,22 +190,29 @@ def xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
-class _PdfxInfo(pdfdoc.PDFInfo):
-    """ReportLab's Info dictionary, with fixed dates and the PDF/X version key."""
+@functools.cache
+def _info_class() -> type:
+    """`_PdfxInfo`, made once ReportLab is wanted (see the imports above)."""
+    from reportlab.pdfbase import pdfdoc
 
-    def __init__(self, entries: dict[str, Any]) -> None:
-        super().__init__()
-        self._entries = entries
+    class _PdfxInfo(pdfdoc.PDFInfo):
+        """ReportLab's Info dictionary, with fixed dates and the PDF/X version key."""
 
-    def digest(self, md5object: Any) -> None:
-        for key in sorted(self._entries):
-            md5object.update(repr((key, self._entries[key])).encode("utf-8"))
+        def __init__(self, entries: dict[str, Any]) -> None:
+            super().__init__()
+            self._entries = entries
 
-    def format(self, document: Any) -> bytes:
-        items: dict[str, Any] = {}
-        for key, value in self._entries.items():
-            items[key] = pdfdoc.PDFName(value[1:]) if key == "Trapped" else pdfdoc.PDFString(value)
-        return pdfdoc.PDFDictionary(items).format(document)
+        def digest(self, md5object: Any) -> None:
+            for key in sorted(self._entries):
+                md5object.update(repr((key, self._entries[key])).encode("utf-8"))
+
+        def format(self, document: Any) -> bytes:
+            items: dict[str, Any] = {}
+            for key, value in self._entries.items():
+                items[key] = pdfdoc.PDFName(value[1:]) if key == "Trapped" else pdfdoc.PDFString(value)
+            return pdfdoc.PDFDictionary(items).format(document)
+
+    return _PdfxInfo
 
 
 @dataclass(frozen=True)
@@ -328,6 +341,8 @@ def xmp_packet(meta: Metadata, *, pdfx: bool = True, ua: bool = False) -> bytes:
 
 
 def _metadata_stream(packet: bytes) -> Any:
+    from reportlab.pdfbase import pdfdoc
+
     return pdfdoc.PDFStream(
         dictionary=pdfdoc.PDFDictionary(
             {"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}
@@ -339,13 +354,15 @@ def _metadata_stream(packet: bytes) -> Any:
 
 def apply_screen(rl_doc: Any, meta: Metadata, *, ua: bool = False) -> None:
     """Info and XMP of the screen edition: as the print's, without the PDF/X identification."""
-    rl_doc.info = _PdfxInfo(info_entries(meta, pdfx=False))
+    rl_doc.info = _info_class()(info_entries(meta, pdfx=False))
     rl_doc.Catalog.Metadata = _metadata_stream(xmp_packet(meta, pdfx=False, ua=ua))
 
 
 def apply_pdfx(rl_doc: Any, meta: Metadata, profile: OutputProfile, *, ua: bool = False) -> None:
     """Put Info, XMP and the output intent on ReportLab's document before it is serialised."""
-    rl_doc.info = _PdfxInfo(info_entries(meta))
+    from reportlab.pdfbase import pdfdoc
+
+    rl_doc.info = _info_class()(info_entries(meta))
 
     metadata = _metadata_stream(xmp_packet(meta, ua=ua))
     icc = pdfdoc.PDFStream(
