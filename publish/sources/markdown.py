@@ -115,6 +115,18 @@ def _detector() -> MarkdownIt:
 DETECT = _detector()
 # Text that may hold such markup (most articles hold none: they are not parsed twice).
 _SUSPECT = re.compile(r"[<>`~]|^ {0,3}(?:\[[^\]\n]*\]:|(?:[-*_=][ \t]*)+$)", re.M)
+# A chunk of plain paragraphs and headings: no character a rule of `MD` reads (emphasis, links, note
+# references, images, entities, escapes, table pipes) nor one of the markup `DETECT` looks for, no
+# line that could open another block (a list item, a rule: `-`, `+`, `*`, `=`, `:`, `1.`, `1)` first)
+# or that starts or ends with white space (markdown-it strips it, or reads it as indentation or a
+# line break), and a line starting with `#` only as `## text` or `### text` with no other `#`.
+# markdown-it makes such a chunk a heading per such line and a paragraph per run of other lines,
+# each one text (a paragraph's lines joined with nothing); `_plain` makes the same blocks without it
+# (~0.15 ms a chunk, most of an issue's articles), anything else goes to markdown-it.
+# tests/test_markdown_plain.py holds `_plain` to markdown-it's reading on generated text and on the
+# examples.
+_NOT_PLAIN = re.compile(r"[\\*_\[\]!&<>`~|\t\r\x00]|^(?:[+*=:-]|[0-9]+[.)]|[^\S\n])|[^\S\n]$", re.M)
+_PLAIN_HEADING = re.compile(r"(##|###) ([^#]+)")
 HTML_FIX = ("these sources take no HTML: write the text alone (*…* for emphasis, a blank line for a new "
             "paragraph), or escape the < as \\< to print it as typed")
 
@@ -286,6 +298,9 @@ class BodyReader:
     def markdown(self, text: str, first_line: int) -> list[Block]:
         if not text.strip():
             return []
+        plain = _plain(text, first_line)
+        if plain is not None:
+            return plain
         self.unsupported(text, first_line)
         tokens = MD.parse(text)
         blocks: list[Block] = []
@@ -587,6 +602,36 @@ class BodyReader:
             else:  # pragma: no cover - every enabled rule is handled above
                 self.problem(f"unsupported Markdown ({kind})", line, "escape the punctuation with \\", code="markdown-unsupported")
         return merge_runs(runs)
+
+
+def _plain(text: str, first_line: int) -> list[Block] | None:
+    """The paragraphs and headings of a chunk of plain text as markdown-it reads them (see
+    `_NOT_PLAIN`), each at the file line of its first line; None when the chunk is not plain
+    (markdown-it decides)."""
+    if _NOT_PLAIN.search(text):
+        return None
+    blocks: list[Block] = []
+    lines: list[str] = []
+    start = 0
+    for index, line in enumerate(text.split("\n")):
+        if line[:1] == "#":
+            heading = _PLAIN_HEADING.fullmatch(line)
+            if heading is None or heading.group(2)[0].isspace():  # (its end is not white: `_NOT_PLAIN`)
+                return None
+            if lines:  # a heading ends the paragraph above it
+                blocks.append(Paragraph((Text("".join(lines)),), first_line + start))
+                lines = []
+            blocks.append(Heading(len(heading.group(1)) - 1, (Text(heading.group(2)),), first_line + index))
+        elif line:
+            if not lines:
+                start = index
+            lines.append(line)
+        elif lines:
+            blocks.append(Paragraph((Text("".join(lines)),), first_line + start))
+            lines = []
+    if lines:
+        blocks.append(Paragraph((Text("".join(lines)),), first_line + start))
+    return blocks
 
 
 def _shown(html: str) -> str:
