@@ -493,9 +493,13 @@ def _make(prepared: Prepared, *, pdf: bool, screen: bool, epub: bool, epub_fonts
         # than keeping the pages, so the build does not end later for it.
         flush_cache()
         if keep_pages is not None:
+            # Time to spare for the pages of new texts (`paginate.stored`): the helper has not
+            # made its fonts yet, so the EPUB — longer than keeping the pages — is still ahead of it
+            # (a cold build); else they would lengthen the build (a new issue: kept by the rebuild).
+            spare = epub_child is not None and not epub_child.replied()
             if epub_child is not None:
                 epub_child.receive()  # its fonts are made (None: it ended or failed: nothing to wait for)
-            keep_pages()
+            keep_pages(spare)
             flush_cache()
         if want_cover and cover_claim is not None and not cover_here:
             cover_here = cover_claim.take()  # (last: the helper asks once it has written the EPUB)

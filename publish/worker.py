@@ -131,6 +131,15 @@ class Worker:
             return None
         return got[0]
 
+    def replied(self) -> bool:
+        """Is a reply (or the child's end) there to `receive` without waiting? False while the
+        child is still working towards its next reply."""
+        if self._from_child is None:
+            return True
+        import select
+
+        return bool(select.select([self._from_child], [], [], 0)[0])
+
     def _close_output(self) -> None:
         if self._from_child is not None:
             os.close(self._from_child)

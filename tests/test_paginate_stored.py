@@ -89,6 +89,17 @@ def test_a_rebuild_keeps_the_pages_and_the_next_takes_them(issue_dir, monkeypatc
            [type(it.glyphs) for p in first.pages for it in p.items if isinstance(it, TextLine)]
 
 
+def test_a_caller_with_time_to_spare_keeps_the_pages_of_new_texts_at_once(issue_dir, monkeypatch, tmp_path):
+    issue, layout, fonts = loaded(issue_dir)
+    first, keep = stored.paginate_kept(issue, layout, fonts)
+    assert keep is not None
+    keep(True)
+    assert {"composed", "composed-lines", stored.KIND} <= kinds_in(tmp_path / "cache")
+    calls = counting_paginations(monkeypatch)
+    again, made = kept(*loaded(issue_dir))
+    assert not made and calls == [] and again == first
+
+
 def test_progress_is_told_every_article_either_way(issue_dir):
     issue, layout, fonts = loaded(issue_dir)
     for _ in range(3):  # made, made and kept, taken

@@ -369,12 +369,12 @@ def _build_end_waits(until: Callable[[], bool], monkeypatch) -> None:
     def keep_once_marked(*args, **kwargs):
         document, keep = real_kept(*args, **kwargs)
 
-        def wait_then_keep() -> None:
+        def wait_then_keep(spare: bool = False) -> None:
             deadline = time.monotonic() + 60
             while not until() and time.monotonic() < deadline:
                 time.sleep(0.01)
             if keep is not None:
-                keep()
+                keep(spare)
 
         return document, wait_then_keep
 
@@ -651,8 +651,8 @@ def test_the_epub_helper_draws_the_epub_cover_before_it_walks_the_print_glyphs(t
 def test_the_build_keeps_its_pages_once_the_epub_helpers_fonts_are_made(tmp_path, monkeypatch):
     """Keeping the pages (encoding and marshalling them: ~5 MB for a moment) on top of the EPUB
     helper's font subsets was a cold build's memory peak: the build waits for the helper to say
-    its fonts are made. Here, in a rebuild (which keeps the pages: `paginate.stored`), the helper's
-    fonts take long; the pages are kept after them all the same."""
+    its fonts are made. Here the helper's fonts take long (as in a cold build): the build, which has
+    time to spare, keeps the pages of these new texts — after the fonts all the same."""
     from publish.epub import writer
     from publish.paginate import stored
 
@@ -676,11 +676,72 @@ def test_the_build_keeps_its_pages_once_the_epub_helpers_fonts_are_made(tmp_path
         step("pages kept")
         return real_store(*args, **kwargs)
 
-    build(SAMPLE, tmp_path / "first", pdf=True, epub=True, screen=False)  # new texts: no pages kept
     monkeypatch.setattr(writer, "prepare_epub", slow_prepare)
     monkeypatch.setattr(stored, "store", store)
     build(SAMPLE, tmp_path / "out", pdf=True, epub=True, screen=False)
     assert steps.read_text(encoding="utf-8").splitlines() == ["fonts helper", "pages kept build"]
+
+
+@linux_fork
+def test_a_build_whose_helper_has_made_its_fonts_keeps_no_pages_of_new_texts(tmp_path, monkeypatch):
+    """When the helper has made its fonts before the build is done with its PDFs (a new issue), the
+    pages would lengthen the build: only the composed text is kept, and the first rebuild keeps the
+    pages (`paginate.stored`)."""
+    import importlib
+
+    from publish.epub import writer
+    from publish.paginate import stored
+
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1737331200")
+    fonts_made = tmp_path / "fonts-made"
+    kept: list[int] = []
+    real_prepare, real_store = writer.prepare_epub, stored.store
+
+    def prepare_then_mark(*args, **kwargs):
+        prepared = real_prepare(*args, **kwargs)
+        fonts_made.touch()
+        return prepared
+
+    def store(*args, **kwargs):
+        kept.append(1)
+        return real_store(*args, **kwargs)
+
+    module = importlib.import_module("publish.paginate.paginate")  # (see `_pages_wait_for`)
+    real_paginate = module.paginate
+
+    def paginate_once_the_fonts_are_made(*args, **kwargs):
+        deadline = time.monotonic() + 60
+        while not fonts_made.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)  # (the helper replies right after `prepare_epub`)
+        return real_paginate(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "prepare_epub", prepare_then_mark)
+    monkeypatch.setattr(stored, "store", store)
+    monkeypatch.setattr(module, "paginate", paginate_once_the_fonts_are_made)
+    first = _build_bytes(tmp_path / "first")
+    assert kept == []  # the composed text only
+    assert {p.parent.name for p in (tmp_path / "cache").rglob("*.bin")} >= {"composed", "composed-lines"}
+    assert _build_bytes(tmp_path / "second") == first
+    assert kept == [1]  # the first rebuild keeps them
+
+
+@linux_fork
+def test_replied_says_whether_a_reply_is_there_without_waiting():
+    child = Worker.start(lambda channel: channel.reply(("got", channel.receive())))
+    assert child is not None
+    try:
+        assert not child.replied()  # it waits for a message: no reply yet
+        child.send("go")
+        deadline = time.monotonic() + 10
+        while not child.replied() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert child.replied() and child.receive() == ("got", "go")
+        assert child.wait()
+        assert child.replied()  # ended: receive returns at once (None)
+    finally:
+        child.cancel()
 
 
 # ── spare cores: a helper that only shares this process's work is started on a free core only ──

@@ -22,11 +22,12 @@ What the pages depend on, all of it in the key:
   fonts, links and pagination packages), the Python version (the entry is `marshal` data) and this
   module's format.
 When: the pages are kept by a pagination that composed nothing anew — every paragraph's lines
-came from the composed-text cache, so these texts were set before: a rebuild. The first build of new
-texts (the month's first build, a build after an edit) keeps only the composed text: encoding and
-writing the pages (~20 ms of CPU for the real issue) would be spent on its critical path for an
-unchanged rebuild that may never come, while the next rebuild paginates from the composed text
-(~60 ms, then keeps them) and every later one takes them.
+came from the composed-text cache, so these texts were set before: a rebuild —, or when the caller
+says it has time to spare (a build whose EPUB helper still has most of its work ahead: a cold
+build). The first build of new texts otherwise (the month's first build, a build after an edit)
+keeps only the composed text: encoding and writing the pages (~20 ms of CPU for the real issue)
+would be spent on its critical path for an unchanged rebuild that may never come, while the next
+rebuild paginates from the composed text (~60 ms, then keeps them) and every later one takes them.
 One entry per issue (slug and folder), replaced when the inputs change, so the cache does not
 grow with every edit; the entry holds the key it was made for, and an entry made for other inputs
 is a miss. The cache checks each entry's digest (`publish.cache`); a damaged, truncated or
@@ -90,12 +91,13 @@ def _code_digest() -> str:
 
 
 def paginate_kept(issue: Any, layout: Any, fonts: Any, *, progress: Callable[[int], None] | None = None,
-                  ) -> tuple[Document, Callable[[], None] | None]:
+                  ) -> tuple[Document, Callable[[bool], None] | None]:
     """The issue's pages (`publish.paginate.paginate`, same arguments) — kept ones when the inputs
-    are those they were made from — and a function that makes the pagination's cache writes: the
-    composed text it set anew, or — when it set nothing anew (a rebuild: see the module docstring)
-    — the pages (None when there is nothing to keep). Why the caller makes them: writing costs some
-    milliseconds, which a build spends after its own editions, while its EPUB helper may still work."""
+    are those they were made from — and a function `keep(spare=False)` that makes the pagination's
+    cache writes: the composed text it set anew, and the pages when it set nothing anew (a rebuild)
+    or when `spare` (see the module docstring); None when there is nothing to keep. Why the caller
+    makes them: writing costs some milliseconds, which a build spends after its own editions, while
+    its EPUB helper may still work."""
     from publish.paginate.paginate import paginate
 
     key = inputs_key(issue, layout, fonts)
@@ -109,11 +111,10 @@ def paginate_kept(issue: Any, layout: Any, fonts: Any, *, progress: Callable[[in
     writes: list[Callable[[], None]] = []  # the composed text's cache writes, made by `keep` too
     document = paginate(issue, layout, fonts, progress=progress, deferred=writes)
 
-    def keep() -> None:
-        if writes:  # new texts: their composed lines only
-            for write in writes:
-                write()
-        elif key is not None:
+    def keep(spare: bool = False) -> None:
+        for write in writes:  # the composed lines of new texts
+            write()
+        if key is not None and (spare or not writes):
             store(issue, key, document)
 
     return document, keep
