@@ -719,3 +719,116 @@ def test_only_the_reduced_tables_glyph_sets_are_read_ahead(fonts):
                 assert all(("reader" not in c.__dict__) is read for c in class_defs), reduced
             finally:
                 epubsubset._release(font)
+
+
+def _closure_states(monkeypatch) -> list[dict]:
+    """What the subsetter holds right after its glyph closure, for each subset made."""
+    states: list[dict] = []
+    cls = epubsubset._proxy_subsetter(__import__("fontTools.subset", fromlist=["Subsetter"]))
+    real = cls._closure_glyphs
+
+    def recorded(self, font):
+        real(self, font)
+        state = dict(vars(self))
+        state["options"] = vars(state["options"])
+        states.append(state)
+
+    monkeypatch.setattr(cls, "_closure_glyphs", recorded)
+    return states
+
+
+def _closure_sets(fonts, which: str) -> dict[str, str]:
+    sets = {
+        "chinese": HANZI + PUNCTUATION + RARE,
+        "latin": LATIN + COMBINING,
+        "everything": HANZI + PUNCTUATION + VERTICAL_FORMS + LATIN + COMBINING + GREEK_CYRILLIC + RARE,
+        "one character": "A",
+        "a character the face lacks": "人\U0010fffd",
+    }
+    if which != "dejavu":
+        sets.update({k: v for k, v in _char_sets(fonts, which).items() if k in ("variation sequences", "rare and astral")})
+    return {name: "".join(sorted(set(chars))) for name, chars in sets.items()}
+
+
+def _installed(family: str):
+    from pathlib import Path
+
+    from publish.fonts.discovery import FontIndex, system_font_dirs
+    from publish.fonts.faceinfo import face_info
+
+    found = FontIndex(system_font_dirs()).find(family)
+    if found is None:
+        pytest.skip(f"{family} is not installed")
+    return face_info(Path(found.path), found.index)
+
+
+# TrueType faces without a MATH table (DejaVu Sans has one: the subsetter's own closure runs there)
+_TRUETYPE = {"dejavu mono": "DejaVu Sans Mono", "ukai": "AR PL UKai CN"}
+
+
+@pytest.mark.parametrize("which", ["body", "title", "byline", "dejavu mono", "ukai"])
+def test_the_proxys_glyph_closure_is_fonttools_own(fonts, which, monkeypatch):
+    """`_ProxySubsetter` closes the glyph list without passing over the whole glyph order: every
+    attribute the subsetter holds afterwards, and the subset, equal those of fontTools' own
+    `_closure_glyphs` (run instead when the release is not one it follows)."""
+    import fontTools
+
+    if fontTools.version not in epubsubset._CLOSURE_FOLLOWED:
+        pytest.skip(f"fontTools {fontTools.version}: the subsetter's own closure runs")
+    info = _installed(_TRUETYPE[which]) if which in _TRUETYPE else _face(fonts, which)
+    sets = _closure_sets(fonts, "dejavu" if which in _TRUETYPE else which)
+    followed = []
+    real = epubsubset._close_on_proxy
+    monkeypatch.setattr(epubsubset, "_close_on_proxy", lambda *a: (followed.append(1), real(*a))[1])
+
+    def subsets(language: str | None) -> tuple[dict[str, bytes], list[dict]]:
+        options = programs._epub_options()
+        options.recommended_glyphs = language is None  # (a TrueType face's first four glyphs kept)
+        with pytest.MonkeyPatch.context() as mp:
+            states = _closure_states(mp)
+            made = {name: epubsubset.epub_subset_fast(info, chars, options, "", programs._apply_rename, language)
+                    for name, chars in sets.items()}
+        return made, states
+
+    for language in ("zh-CN", None):
+        ours, our_states = subsets(language)
+        assert len(followed) == len(sets), "the proxy's closure ran"
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(epubsubset, "_CLOSURE_FOLLOWED", frozenset())
+            own, own_states = subsets(language)
+        assert len(followed) == len(sets), "fontTools' own ran"
+        followed.clear()
+        assert ours == own, language
+        assert len(our_states) == len(own_states) == len(sets)
+        for name, mine, theirs in zip(sets, our_states, own_states, strict=True):
+            assert sorted(mine) == sorted(theirs), name
+            for attr in theirs:
+                assert mine[attr] == theirs[attr], (name, language, attr)
+                assert type(mine[attr]) is type(theirs[attr]), (name, language, attr)
+
+
+def test_the_subsetters_own_closure_runs_for_what_the_proxys_does_not_follow(fonts, monkeypatch):
+    """Glyphs asked for by name, or a table whose closure it does not have: fontTools' own."""
+    from fontTools import subset as ft_subset
+
+    followed = []
+    monkeypatch.setattr(epubsubset, "_close_on_proxy", lambda *a: followed.append(1))
+    dejavu = _dejavu()
+    with epubsubset.proxied(dejavu, "x=y") as (font, _gid_of, _cids):
+        assert "MATH" in font
+        sub = epubsubset._proxy_subsetter(ft_subset)(programs._epub_options())
+        sub.populate(unicodes=[ord(c) for c in "x=y"])
+        sub._closure_glyphs(font)
+        assert not followed and sub.glyphs_retained
+    info = fonts.face("body").info
+    with epubsubset.proxied(info, "人。") as (font, _gid_of, _cids):
+        sub = epubsubset._proxy_subsetter(ft_subset)(programs._epub_options())
+        sub.populate(unicodes=[ord("人")], glyphs=[".notdef"])
+        sub._closure_glyphs(font)
+        assert not followed and sub.glyphs_retained
+    with epubsubset.proxied(info, "人。") as (font, _gid_of, _cids):
+        sub = epubsubset._proxy_subsetter(ft_subset)(programs._epub_options())
+        sub.populate(unicodes=[ord("人")])
+        assert "CFF " in font  # (the proxy of a CFF face: its CFF is left out before subsetting)
+        sub._closure_glyphs(font)
+        assert not followed
