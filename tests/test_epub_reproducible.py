@@ -92,3 +92,35 @@ def test_publish_build_gives_the_same_epub_in_two_time_zones(tmp_path):
         (epub,) = out.glob("*.epub")
         shas.append(_sha(epub))
     assert shas[0] == shas[1]
+
+
+def test_the_manifest_media_types_are_given_not_looked_up_in_the_systems_tables(tmp_path, monkeypatch):
+    """Every item is made with its media type (`ebook.Cover`, `ZhHtml`): ebooklib never asks
+    `mimetypes`, whose first use reads the machine's mime.types (time, and a manifest that would
+    follow that file), and the manifest says what ebooklib's guesses said."""
+    import mimetypes
+
+    import ebooklib.utils
+
+    sys.path.insert(0, str(TESTS))
+    from epub_cases import make_issue, page_starts
+
+    from publish.epub import write_epub
+
+    def refused(*args, **kwargs):
+        raise AssertionError("mimetypes was asked")
+
+    monkeypatch.setattr(ebooklib.utils, "mimetype_initialised", False)
+    monkeypatch.setattr(mimetypes, "init", refused)
+    issue = make_issue(tmp_path)
+    write_epub(issue, tmp_path / "x.epub", page_starts=page_starts(issue), embed_fonts=False)
+    with zipfile.ZipFile(tmp_path / "x.epub") as z:
+        opf = z.read(next(n for n in z.namelist() if n.endswith(".opf")))
+    from lxml import etree
+
+    items = {item.get("href"): item.get("media-type")
+             for item in etree.fromstring(opf).iter("{http://www.idpf.org/2007/opf}item")}
+    assert items["images/cover.png"] == "image/png"
+    pages = [href for href in items if href.endswith(".xhtml")]
+    assert "text/cover.xhtml" in pages and "nav.xhtml" in pages and len(pages) > 3
+    assert {items[href] for href in pages} == {"application/xhtml+xml"}

@@ -832,3 +832,25 @@ def test_the_subsetters_own_closure_runs_for_what_the_proxys_does_not_follow(fon
         assert "CFF " in font  # (the proxy of a CFF face: its CFF is left out before subsetting)
         sub._closure_glyphs(font)
         assert not followed
+
+
+@pytest.mark.parametrize("which", ["body", "title", "dejavu"])
+def test_equal_cmap_subtables_are_compiled_once_to_the_same_bytes(fonts, which, monkeypatch):
+    """Subtables of one format and language with equal mappings share a dict after subsetting
+    (`_share_equal_cmaps`): compiled once, the same subset as with a dict each."""
+    from fontTools.ttLib.tables import _c_m_a_p
+
+    info = _face(fonts, which)
+    chars = "".join(sorted(set(HANZI + PUNCTUATION + LATIN)))
+    compiled = []
+    real = _c_m_a_p.cmap_format_4.compile
+    monkeypatch.setattr(_c_m_a_p.cmap_format_4, "compile", lambda self, font: (compiled.append(self), real(self, font))[1])
+    shared = epubsubset.epub_subset_fast(info, chars, programs._epub_options(), "", programs._apply_rename, "zh-CN")
+    once = len(compiled)
+    compiled.clear()
+    monkeypatch.setattr(epubsubset, "_share_equal_cmaps", lambda font: None)
+    own = epubsubset.epub_subset_fast(info, chars, programs._epub_options(), "", programs._apply_rename, "zh-CN")
+    assert shared == own
+    assert once == 1 and len(compiled) >= 1
+    if which != "dejavu":
+        assert len(compiled) == 2  # Noto CJK: (0,3) and (3,1)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import zipfile
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -32,6 +33,7 @@ NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XHTML_TYPE = "application/xhtml+xml"
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,34 @@ class ZhHtml(epub.EpubHtml):
     """
 
     def __init__(self, *, uid: str, file_name: str, title: str, lang: str, document: bytes) -> None:
-        super().__init__(uid=uid, file_name=file_name, title=title, lang=lang)
+        # the media type given (see `Cover`): ebooklib's `add_item` would ask `mimetypes` for it
+        super().__init__(uid=uid, file_name=file_name, title=title, lang=lang, media_type=XHTML_TYPE)
         self.document = document
         self.content = document  # what ebooklib's own helpers (get_body_content) would parse
 
     def get_content(self, default: bytes | None = None) -> bytes:
         return self.document
+
+
+class Cover(epub.EpubCover):
+    """The cover image item, its media type given (PNG or JPEG: `publish.epub.cover.image_type`).
+
+    ebooklib's `set_cover` makes it without one, and `add_item` then asks `mimetypes`, whose first
+    use reads the system's mime.types (~1.8 ms of the EPUB helper, and a media type that would
+    follow whatever that file says). With every item's type given (`ZhHtml`, and ebooklib's own
+    navigation, NCX and image items), the EPUB's manifest says what it said, read from nowhere."""
+
+    def __init__(self, *, file_name: str, content: bytes, media_type: str) -> None:
+        super().__init__(file_name=file_name)
+        self.media_type = media_type
+        self.content = content
+
+
+def set_cover(book: epub.EpubBook, cover: Cover) -> None:
+    """What `book.set_cover(file_name, content, create_page=False)` does, with a `Cover`: the
+    cover-image item and the EPUB 2 `<meta name="cover">`."""
+    book.add_item(cover)
+    book.add_metadata(None, "meta", "", OrderedDict([("name", "cover"), ("content", "cover-img")]))
 
 
 class _FixedTimeZip:

@@ -31,7 +31,7 @@ from ebooklib import epub
 from publish.epub import cover as cover_mod
 from publish.epub import titles
 from publish.epub.css import DEFAULT_STYLES, element_roles, stylesheet
-from publish.epub.ebook import PageTarget, ReproducibleWriter, ZhHtml
+from publish.epub.ebook import Cover, PageTarget, ReproducibleWriter, ZhHtml, set_cover
 from publish.epub.fonts import FontPlan, collect, plan_fonts
 from publish.epub.metadata import Contents, apply_metadata, build_time
 from publish.epub.xhtml import (
@@ -168,7 +168,7 @@ def write_epub(
     # The table and note rules go into the stylesheet only when the issue has tables or notes.
     has_tables = any(isinstance(b, Table) for a in articles for b in a.blocks)
     has_notes = any(a.notes for a in articles)
-    cover_ext, _ = cover_mod.image_type(cover)
+    cover_ext, cover_type = cover_mod.image_type(cover)
 
     figures = [fig for d in docs for _, fig in d.images]
     contents = Contents(
@@ -200,9 +200,9 @@ def write_epub(
         book.add_item(epub.EpubItem(uid=f"font-{n:02d}", file_name=face.file_name, media_type=face.media_type,
                                     content=face.data))
     # set_cover(create_page=False): ebooklib's own cover page is non-linear and loses its style
-    # (defect #15); ours is the linear cover.xhtml above. This adds the cover-image item and the
-    # EPUB 2 `<meta name="cover">`.
-    book.set_cover(f"images/cover{cover_ext}", cover, create_page=False)
+    # (defect #15); ours is the linear cover.xhtml above. This adds the cover-image item (its
+    # media type given: `ebook.Cover`) and the EPUB 2 `<meta name="cover">`.
+    set_cover(book, Cover(file_name=f"images/cover{cover_ext}", content=cover, media_type=cover_type))
     for d in docs:
         for name, fig in d.images:  # names are unique: a01-fig1, a01-fig2, …
             book.add_item(epub.EpubImage(uid=Path(name).stem, file_name=name, media_type=_image_type(name),

@@ -459,6 +459,7 @@ def _subset(info: FaceInfo, chars: str, options: Any, rename: str, apply_rename:
         with _glyph_lists_unlogged(subset.log):
             sub.subset(font)
         del sub
+        _share_equal_cmaps(font)
         if rename:
             apply_rename(font, rename, info)
         if is_cff:
@@ -477,6 +478,23 @@ def _subset(info: FaceInfo, chars: str, options: Any, rename: str, apply_rename:
         return _saved(font)
     finally:
         _release(font)
+
+
+def _share_equal_cmaps(font: Any) -> None:
+    """Let cmap subtables of the same format and language whose mappings are equal share one dict.
+
+    The subsetter gives each subtable its own dict, and compiling the cmap then compiles Noto's
+    (0,3) and (3,1) format 4 subtables both (~0.4 ms a face) before finding the same bytes and
+    writing them once. fontTools compiles a dict shared by several subtables once (by identity):
+    the same table, compiled once."""
+    if "cmap" not in font:
+        return
+    first: dict[tuple[int, int], Any] = {}
+    for st in font["cmap"].tables:
+        if st.format in (4, 12) and isinstance(getattr(st, "cmap", None), dict):
+            kept = first.setdefault((st.format, st.language), st.cmap)
+            if kept is not st.cmap and kept == st.cmap:
+                st.cmap = kept
 
 
 def _prune_names(font: Any, options: Any) -> bool:
