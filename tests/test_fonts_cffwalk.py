@@ -386,3 +386,62 @@ def test_the_epub_helper_walks_ahead(fonts, tmp_path, monkeypatch):
     builder.build(_sample(), tmp_path / "out", pdf=True, epub=True, screen=False)
     assert (tmp_path / "walked-in-the-helper").exists()
     assert not (tmp_path / "walked-here").exists()
+
+
+def _decodes(monkeypatch) -> list[int]:
+    decoded: list[int] = []
+    real = cffsubset._Walks.decode.__func__
+
+    def decode(cls, data):
+        decoded.append(len(data))
+        return real(cls, data)
+
+    monkeypatch.setattr(cffsubset._Walks, "decode", classmethod(decode))
+    return decoded
+
+
+def test_a_record_read_again_unchanged_is_not_decoded_again(fonts, monkeypatch):
+    """A subset with new glyphs reads the face's record three times (to see what is walked, again
+    once it may walk, and before keeping its own): decoded once while the bytes are the same."""
+    info = fonts.face("body").info
+    cffsubset.subset_cff_ordered(info.path, info.index, _order(range(300, 500)), info.ps_name)
+    decoded = _decodes(monkeypatch)
+    walked = _walked(monkeypatch)
+    made = cffsubset.subset_cff_ordered(info.path, info.index, _order(range(400, 700)), info.ps_name)
+    assert sorted(walked) == list(range(500, 700))
+    assert len(decoded) == 1
+    assert made == _plain(info, _order(range(400, 700)))
+    face = cffsubset._face_key(info.path, info.index)
+    assert cffsubset._load_walks(face).glyphs == {0, *range(300, 700)}
+
+
+def test_a_record_another_process_extended_meanwhile_is_read_and_merged(fonts, monkeypatch):
+    """The record changes between the first look and the walk (another process kept its walks):
+    it is decoded again, and both processes' glyphs are kept."""
+    info = fonts.face("body").info
+    face = cffsubset._face_key(info.path, info.index)
+    cffsubset.subset_cff_ordered(info.path, info.index, _order(range(300, 400)), info.ps_name)
+    real_making = cache.making
+    other = _order(range(500, 650))
+
+    def making(kind, key, *args, **kwargs):
+        if kind == cffsubset.CACHE_KIND:  # another process keeps its walks just before this one walks
+            monkeypatch.setattr(cache, "making", real_making)
+            cffsubset.subset_cff_ordered(info.path, info.index, other, info.ps_name)
+        return real_making(kind, key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "making", making)
+    decoded = _decodes(monkeypatch)
+    walked = _walked(monkeypatch)
+    made = cffsubset.subset_cff_ordered(info.path, info.index, _order(range(350, 600)), info.ps_name)
+    assert len(decoded) > 1
+    assert sorted(set(walked) - set(range(500, 650))) == list(range(400, 500))  # not what the other walked
+    assert made == _plain(info, _order(range(350, 600)))
+    assert cffsubset._load_walks(face).glyphs == {0, *range(300, 650)}
+
+
+def test_a_record_with_an_owner_of_no_known_kind_is_refused():
+    data = cffsubset._Walks({1}, {(3 << 24) | 1: [(0, 1, 0, 0)]}).encode()
+    with pytest.raises(ValueError):
+        cffsubset._Walks.decode(data)
+    assert cffsubset._Walks.decode(cffsubset._Walks({1}, {(2 << 24) | 1: [(0, 1, 0, 0)]}).encode()).glyphs == {1}

@@ -9,6 +9,7 @@ damaged or disagreeing entry is never used but made again.
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
@@ -854,3 +855,28 @@ def test_equal_cmap_subtables_are_compiled_once_to_the_same_bytes(fonts, which, 
     assert once == 1 and len(compiled) >= 1
     if which != "dejavu":
         assert len(compiled) == 2  # Noto CJK: (0,3) and (3,1)
+
+
+def test_table_identifiers_are_remembered_only_while_a_subset_is_made(fonts, monkeypatch):
+    """fontTools' `tagToIdentifier` answers from memory during a subset (the same answers: the
+    same subset), and is fontTools' own function again afterwards."""
+    import fontTools.subset  # noqa: F401  (its import asks for every table class it extends)
+    from fontTools.ttLib import ttFont
+
+    own = ttFont.tagToIdentifier
+    asked: list = []
+    monkeypatch.setattr(ttFont, "tagToIdentifier", lambda tag: (asked.append(tag), own(tag))[1])
+    counted = ttFont.tagToIdentifier
+    monkeypatch.setattr(epubsubset, "_IDENTIFIERS", {})
+    info = fonts.face("body").info
+    chars = "".join(sorted(set(HANZI + PUNCTUATION + LATIN)))
+    remembered = _subset(fonts, "body", chars, "zh-CN")
+    assert ttFont.tagToIdentifier is counted  # put back
+    assert asked and len(asked) == len(set(asked)), "each tag asked once"
+    assert all(epubsubset._IDENTIFIERS[tag] == own(tag) for tag in asked)
+    asked.clear()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(epubsubset, "_table_identifiers_remembered", contextlib.nullcontext)
+        assert remembered == epubsubset.epub_subset_fast(info, chars, programs._epub_options(), "",
+                                                         programs._apply_rename, "zh-CN")
+    assert len(asked) > len(set(asked))  # without: asked again and again

@@ -31,7 +31,7 @@ import struct
 import sys
 from bisect import bisect_right
 from collections.abc import Iterable
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 
@@ -682,6 +682,7 @@ class _Walks:
         self._codes = array.array("I")
         self._counts = array.array("H")
         self._flat = array.array("H")
+        self.record: bytes | None = None  # the bytes decoded (`decode`), while nothing is added
 
     def __contains__(self, code: int) -> bool:
         return code in self._at or code in self._added
@@ -718,7 +719,7 @@ class _Walks:
         gids = array.array("H", sorted(self.glyphs))
         codes = self._codes + array.array("I", new)
         counts = self._counts + array.array("H", map(len, lists))
-        flat = self._flat + array.array("H", [v for sites in lists for site in sites for v in site])
+        flat = self._flat + array.array("H", chain.from_iterable(chain.from_iterable(lists)))
         parts = [gids, codes, counts, flat]
         if sys.byteorder == "big":
             for a in parts:
@@ -744,9 +745,10 @@ class _Walks:
             arrays.append(a)
             at += size
         gids, codes, counts, flat = arrays
-        if at != len(data) or 4 * sum(counts) != n_flat or any(c >> 24 > 2 for c in codes):
+        if at != len(data) or 4 * sum(counts) != n_flat or max(codes, default=0) >> 24 > 2:
             raise ValueError("damaged walk record")
         walks = cls(set(gids))
+        walks.record = data
         walks._codes, walks._counts, walks._flat = codes, counts, flat
         starts = list(accumulate(counts, initial=0))[:-1]
         walks._at = dict(zip(codes, zip(starts, counts, strict=True), strict=True))
@@ -755,12 +757,17 @@ class _Walks:
         return walks
 
 
-def _load_walks(face: str) -> _Walks | None:
+def _load_walks(face: str, read: _Walks | None = None, unless: bytes | None = None) -> _Walks | None:
+    """The face's kept walks; `read` itself when the entry holds the very bytes `read` was decoded
+    from, None when it holds `unless` (the entry is read and checked all the same: only decoding
+    what is known already is spared)."""
     from publish import cache
 
     data = cache.get_bytes(CACHE_KIND, face)
-    if data is None:
+    if data is None or (unless is not None and data == unless):
         return None
+    if read is not None and read.record is not None and read.record == data:
+        return read
     try:
         return _Walks.decode(data)
     except ValueError:
@@ -802,16 +809,18 @@ def _walked(cff: CFF, gids: Iterable[int], face: str) -> tuple[_Walks | None, in
     # The build's other process (the EPUB helper beside the PDF) may be walking this face right
     # now: wait for it (`cache.making`), then walk only what its walks leave.
     with cache.making(CACHE_KIND, face):
-        walks = _load_walks(face) or walks
+        walks = _load_walks(face, walks) or walks
         new = sorted(wanted - walks.glyphs)
         if new:
             scan = _Scan(cff)
             for gid, code in zip(new, cff.charstrings.items(new), strict=True):
                 scan.glyph(gid, code, cff.fd_of(gid))
+            read = walks.record
             if not walks.merge(scan.sites):
                 return None, len(new)
             walks.glyphs.update(new)
-            _keep(face, walks)
+            walks.record = None  # (no longer what it was decoded from)
+            _keep(face, walks, read)
     return walks, len(new)
 
 
@@ -869,12 +878,14 @@ def _scan_cached(cff: CFF, codes: list[tuple[int, bytes, int]], face: str) -> _A
     return _Assembled(walks, used_g, used_l)
 
 
-def _keep(face: str, walks: _Walks) -> None:
+def _keep(face: str, walks: _Walks, read: bytes | None = None) -> None:
+    """Keep `walks`, made from the record `read` (None: from nothing kept) and the walks since."""
     from publish import cache
 
     # Another build (the EPUB helper beside the PDF) may have kept walks meanwhile: merged, when
-    # they agree, so neither loses the other's glyphs.
-    other = _load_walks(face)
+    # they agree, so neither loses the other's glyphs. (The record `walks` was made from, still
+    # there, has nothing more: not decoded again.)
+    other = _load_walks(face, unless=read)
     if other is not None and other.glyphs - walks.glyphs:
         merged = _Walks(walks.glyphs | other.glyphs, {c: walks.get(c) for c in walks.codes()})
         if all(c not in merged or merged.get(c) == other.get(c) for c in other.codes()):
