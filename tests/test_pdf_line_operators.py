@@ -121,3 +121,22 @@ def test_a_glyph_exactly_half_a_thousandth_of_an_em_away_is_moved_by_both_loops(
         general = _general(line, Encoder())
         assert "[(<007A>) " in general  # the gap is written (as ±0.001, rounded to 3 decimals)
         assert line_operators(line, encoder) == general
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
+                | st.sampled_from([0.0, -0.0, 0.0004, -0.0004, 0.0005, -0.0005, 12.3455, 1e-9]),
+                min_size=1, max_size=60))
+def test_a_remembered_head_number_is_the_number_num_writes(values):
+    # a line's x, y and size are formatted once each (`head_num`) and remembered: the very text
+    # `num` writes, whatever value came first (0.0 and -0.0 are one key and write "0" both)
+    for v in [*values, *reversed(values)]:
+        assert text.head_num(v) == text.num(v)
+
+
+def test_the_remembered_head_numbers_stay_bounded(monkeypatch):
+    monkeypatch.setattr(text, "_HEAD_NUMS_MAX", 8)
+    monkeypatch.setattr(text, "_head_nums", {})
+    for k in range(100):
+        assert text.head_num(k + 0.5) == text.num(k + 0.5)
+        assert len(text._head_nums) <= 8

@@ -33,6 +33,25 @@ def num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+# `num` of the numbers every line's head repeats — its x (a column's left edge), its y (a grid
+# line) and its font size: an issue's ~3,900 lines have ~330 distinct ones, so each is formatted
+# once (a dict lookup instead of formatting and two strips: ~1 ms a build). Equal floats give equal
+# text, so the memo changes no byte. Emptied when it grows past `_HEAD_NUMS_MAX` (a long-lived
+# process drawing many issues keeps no more than that).
+_head_nums: dict[float, str] = {}
+_HEAD_NUMS_MAX = 4096
+
+
+def head_num(value: float) -> str:
+    """`num(value)`, remembered (for values that repeat: a line's position and size)."""
+    text = _head_nums.get(value)
+    if text is None:
+        if len(_head_nums) >= _HEAD_NUMS_MAX:
+            _head_nums.clear()
+        text = _head_nums[value] = num(value)
+    return text
+
+
 class _Encoded:
     """One glyph (or the part of it in one font subset) as the PDF needs it."""
 
@@ -163,8 +182,8 @@ def line_operators(line: TextLine, encoder: GlyphEncoder) -> str:
         )
     chars, xs, faces = columns(glyphs, "chars", "xs", "faces")  # pagination's: read directly
     x0 = xs[0]
-    head = f"1 0 0 1 {num(line.x + x0)} {num(line.y)} Tm"
-    size_text = num(size)
+    head = f"1 0 0 1 {head_num(line.x + x0)} {head_num(line.y)} Tm"
+    size_text = head_num(size)
     face = faces[0]
     if faces.count(face) == len(faces):  # nearly every line: one face, one font (a shorter loop)
         one_font = _one_font_line(encoder, face, chars, xs, x0, 1000.0 / size)
