@@ -116,6 +116,34 @@ def test_when_the_contents_cannot_precede_first_folio_the_body_follows_it():
     assert doc.toc[1].folio == first_body.folio
 
 
+def _contents_settings(monkeypatch, issue) -> list[dict[str, int]]:
+    """The folios each setting of the contents was given, paginating `issue`."""
+    import publish.paginate.folios as folios
+
+    given: list[dict[str, int]] = []
+    real = folios.set_contents
+
+    def counting(issue, layout, setter, items, folio_of):
+        given.append(dict(folio_of))
+        return real(issue, layout, setter, items, folio_of)
+
+    monkeypatch.setattr(folios, "set_contents", counting)
+    run(issue)
+    return given
+
+
+def test_the_contents_are_set_once_when_they_take_the_folios_before_the_body(monkeypatch):
+    # the first round's page count leaves the body where it was: the same folios, the same pages
+    given = _contents_settings(monkeypatch, seed_like_issue())
+    assert len(given) == 1
+
+
+def test_the_contents_are_set_again_when_the_body_follows_them(monkeypatch):
+    # first_folio 1: the contents push the body on, so its folios (and the entries) change
+    given = _contents_settings(monkeypatch, dataclasses.replace(seed_like_issue(), first_folio=1))
+    assert len(given) == 2 and given[0] != given[1]
+
+
 def test_contents_spill_onto_more_pages_and_folios_stay_right():
     arts = [article(f"a{k}", [50], title=f"第{k}篇很长很长的文章标题用来撑满目录") for k in range(60)]
     issue = make_issue([("工作动态", arts[:30]), ("代表风采", arts[30:])], first_folio=1)

@@ -44,10 +44,17 @@ def assign_folios(issue: Issue, layout: Layout, setter: Setter, drafts: list[Pag
     contents = set_contents if warm is None else warm.contents
     n_contents = 0
     contents_pages: list[list[TextLine]] = []
+    set_for: dict[str, int] | None = None  # the folios `contents_pages` were set with
     for _ in range(4):  # converges in one or two rounds: folio text width does not change line count
         first_contents, first_body = _folios(issue.first_folio, n_contents)
         folio_of = {slug: first_body + i for slug, i in _opening_pages(drafts).items()}
-        contents_pages = contents(issue, layout, setter, items, folio_of)
+        # The contents are set from the entries and these folios alone: when the first round's
+        # count of contents pages did not move the body (they take the folios before
+        # `first_folio`), the folios are the same and so would the pages be — not set again
+        # (half of this step's time: the contents' every title and byline composed).
+        if folio_of != set_for:
+            contents_pages = contents(issue, layout, setter, items, folio_of)
+            set_for = folio_of
         if len(contents_pages) == n_contents:
             break
         n_contents = len(contents_pages)
