@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 from pathlib import Path
 
@@ -179,3 +180,36 @@ def test_no_text_is_composed_in_a_helper_while_another_helper_has_the_only_spare
         assert other.wait()
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     assert set(parallel.compose_all(jobs, compose_text, line_type=Line, run_type=GlyphRun)) == set(TEXTS)
+
+
+def _line(chars: tuple, faces: tuple, offsets: tuple | None = None) -> Line:
+    n = len(chars)
+    xs = tuple(10.0 * k + 0.25 for k in range(n))
+    return Line(GlyphRun(chars, xs, (10.0,) * n, faces, offsets if offsets is not None else (0.0,) * n),
+                10.0 * n, 10.0 * n, 0.125, False, 0.0, "justify", False)
+
+
+@pytest.mark.parametrize("line", [
+    _line(("人", "大", "，", "a"), ("body",) * 4),  # one face, one character a glyph: the short forms
+    _line(("人", "大", "1"), ("body", "body", "latin~1")),  # two faces: the faces as they are
+    _line(("——", "", "人"), ("body",) * 3),  # a glyph of two characters, one of none (the lengths add up)
+    _line(("ab", "人"), ("body", "body")),
+    _line(("人", "『"), ("body", "body@sup"), (0.0, -2.5)),
+    _line((), ()),  # no glyphs
+], ids=["one-face", "two-faces", "two-and-none", "two-chars", "offsets", "empty"])
+def test_a_line_stored_as_columns_comes_back_equal_with_tuple_columns(line):
+    stored = parallel.to_columns([line])
+    back = parallel.from_columns(marshal.loads(marshal.dumps(stored))[0], Line, GlyphRun)
+    assert back == line
+    assert back.glyphs.chars == line.glyphs.chars and type(back.glyphs.chars) is tuple
+    assert back.glyphs.faces == line.glyphs.faces and type(back.glyphs.faces) is tuple
+    assert (back.natural, back.width, back.ratio, back.last, back.indent, back.align, back.hung) == \
+        (line.natural, line.width, line.ratio, line.last, line.indent, line.align, line.hung)
+
+
+def test_a_composed_paragraph_is_stored_with_its_characters_as_one_string_and_one_face_key():
+    lines = compose_text(TEXTS[7])
+    stored = parallel.to_columns(lines)
+    assert [cols[0] for cols in stored] == ["".join(ln.glyphs.chars) for ln in lines]
+    assert {cols[3] for cols in stored} == {"body"}
+    assert [parallel.from_columns(cols, Line, GlyphRun) for cols in stored] == lines

@@ -105,16 +105,31 @@ def payload(lines: Sequence[list]) -> bytes:
 
 
 def to_columns(lines: list) -> list[tuple]:
-    """A composed paragraph as plain values (for the helper's reply and the cache)."""
+    """A composed paragraph as plain values (for the helper's reply and the cache): per line, its
+    glyphs' columns and the line's numbers. Two columns in a shorter form when they allow it — the
+    characters as one string when every glyph is one character (a composer's always are), the
+    faces as one key when the line is in one face (nearly every line) — which `marshal` writes in
+    three quarters of the time and size of tuples of one-character strings and reads in half the
+    time (a new issue's composed text: 2.5 → 1.8 MB, ~1.5 ms less to write); `from_columns` makes
+    equal tuples again."""
     out = []
     for ln in lines:
         g = ln.glyphs
-        out.append((g.chars, g.xs, g.widths, g.faces, g.offsets, ln.natural, ln.width, ln.ratio, ln.last,
-                    ln.indent, ln.align, ln.hung))
+        chars, faces = tuple(g.chars), tuple(g.faces)  # (the columns are tuples: `publish.columns`)
+        text = "".join(chars)
+        first = faces[0] if faces else None
+        out.append((chars if len(text) != len(chars) or "" in chars else text,  # (a glyph of several characters)
+                    g.xs, g.widths, first if first is not None and faces.count(first) == len(faces) else faces,
+                    g.offsets, ln.natural, ln.width, ln.ratio, ln.last, ln.indent, ln.align, ln.hung))
     return out
 
 
 def from_columns(cols: tuple, line_type: Any, run_type: Any) -> Any:
-    chars, xs, widths, roles, offsets, natural, width, ratio, last, indent, align, hung = cols
-    return line_type(run_type(chars, xs, widths, roles, offsets), natural, width, ratio, last, indent, align,
+    """The line `to_columns` wrote `cols` for (`line_type`, `run_type`: the composer's `Line`, `GlyphRun`)."""
+    chars, xs, widths, faces, offsets, natural, width, ratio, last, indent, align, hung = cols
+    if type(chars) is str:
+        chars = tuple(chars)
+    if type(faces) is str:
+        faces = (faces,) * len(xs)
+    return line_type(run_type(chars, xs, widths, faces, offsets), natural, width, ratio, last, indent, align,
                      hung)
