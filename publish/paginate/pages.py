@@ -54,6 +54,9 @@ class PlacedRun(Columns):
                  faces: tuple[str, ...]) -> None:
         self.chars, self.xs, self.widths, self.faces = chars, xs, widths, faces
 
+    def __len__(self) -> int:  # (the base class's, without looking up the first column's name: a PDF asks ~4,000 times)
+        return len(self.chars)
+
     def _make(self, values: tuple) -> PlacedGlyph:
         return frozen_record(PlacedGlyph, PLACED_GLYPH_FIELDS, values)
 

@@ -155,8 +155,15 @@ class Tagger:
         key = (line.article, line.block, line.kind)
         plain = self._plain.get(key)
         if plain is not None and not line.repeat:
-            self.first_page.setdefault(line.article, self.page)
-            return [(self._mcid(plain), line)]
+            # `_mcid(plain)`, written out: nearly every line of both PDFs comes this way
+            page = self.page
+            if line.article not in self.first_page:
+                self.first_page[line.article] = page
+            owners = self.mcids[page]
+            mcid = len(owners)
+            owners.append(plain)
+            plain.kids.append((page, mcid))
+            return [(f"/{plain.type} <</MCID {mcid}>> BDC", line)]
         owner = self._owner(line)
         if isinstance(owner, str):
             return [(owner, line)]

@@ -683,6 +683,7 @@ class _PageDrawer:
         c = self.canvas
         code = c._code
         tagger = self.tagger
+        encoder = self.encoder
         # an unchanged page's line operators as drawn last time (`publish.pdf.reuse`), by (item,
         # part of it), each used when its part has the glyph count it had; `drawn` collects them
         # for the next time
@@ -711,6 +712,13 @@ class _PageDrawer:
                 # each line is one marked-content sequence of its structure element (tags.py); a
                 # list item's first line two: its label and the rest
                 parts = tagger.parts(item)
+                if kept is None and len(parts) == 1:  # (nearly every line drawn: the loop below, shorter)
+                    opening, part = parts[0]
+                    operators = line_operators(part, encoder)
+                    code.extend((opening, operators, EMC))
+                    if drawn is not None:
+                        drawn[(i, 0)] = (-1 if part is item else len(part.glyphs), operators)
+                    continue
                 for j, (opening, part) in enumerate(parts):
                     code.append(opening)
                     known = kept.get((i, j)) if kept is not None else None
@@ -719,7 +727,7 @@ class _PageDrawer:
                     if known is not None and (known[0] == -1 if part is item else known[0] == len(part.glyphs)):
                         code.append(known[1])
                     else:
-                        operators = line_operators(part, self.encoder)
+                        operators = line_operators(part, encoder)
                         code.append(operators)
                         if drawn is not None:
                             drawn[(i, j)] = (-1 if part is item else len(part.glyphs), operators)
