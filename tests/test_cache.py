@@ -38,6 +38,30 @@ def test_cache_dir_follows_the_environment_variable(in_tmp):
     assert any((in_tmp / "entries").rglob("*.bin"))
 
 
+def test_entries_follow_the_cache_folder_wherever_it_is_moved_to_between_calls(tmp_path, monkeypatch):
+    """The kinds' folders are remembered by what names the cache folder (settings, environment):
+    a folder given later — another $PUBLISH_CACHE_DIR, a Publisher's `cache_dir` — is used at once,
+    and the first is used again when it is given again."""
+    from publish import settings as publish_settings
+
+    first, second, third = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(first))
+    cache.put_bytes("t", "k", b"one")
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(second))
+    assert cache.get_bytes("t", "k") is None
+    cache.put_bytes("t", "k", b"two")
+    with publish_settings.using(publish_settings.Settings(cache_dir=third)):
+        assert cache.get_bytes("t", "k") is None
+        cache.put_bytes("t", "k", b"three")
+        assert cache.get_bytes("t", "k") == b"three"
+    assert cache.get_bytes("t", "k") == b"two"
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(first))
+    assert cache.get_bytes("t", "k") == b"one"
+    for folder, data in ((first, b"one"), (second, b"two"), (third, b"three")):
+        (entry,) = (folder / "entries" / "t").glob("*.bin")
+        assert entry.read_bytes().endswith(data)
+
+
 def test_the_entries_of_a_kind_are_files_in_one_folder_with_no_folder_made_per_entry(in_tmp):
     """A new entry is one new file: the kind's folder holds the entries themselves (a folder per
     digest prefix would make most new entries of a build a new folder too)."""
