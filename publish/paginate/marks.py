@@ -18,8 +18,9 @@ MARK = "@sup"
 def split_marks(line: TextLine, scale: float) -> tuple[TextLine, ...]:
     """`line` split into text and raised marks (the line itself when it has no marks)."""
     chars, xs, widths, faces = columns(line.glyphs, "chars", "xs", "widths", "faces")
-    if not any(MARK in face for face in set(faces)):  # nearly every line: one set of faces
-        return (line,)
+    first = faces[0] if faces else ""
+    if MARK not in first and (faces.count(first) == len(faces) or not any(MARK in face for face in set(faces))):
+        return (line,)  # (nearly every line is in one face, told by one C-level count)
     rows = list(zip(chars, xs, widths, faces, strict=True))
     small = line.size * scale
     rise = 0.88 * (line.size - small)  # tops of the two em boxes level (baseline at 0.88 em)

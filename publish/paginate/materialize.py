@@ -138,8 +138,11 @@ def _body_items(d: PageDraft, L: Layout, side: str) -> tuple[list, dict[str, flo
     y of each opening title."""
     out: list = []
     title_ys: dict[str, float] = {}
+    lefts: dict[int, float] = {}  # column → its left edge on this page (the layout's, worked out once)
     for p in d.placed:
-        x0 = L.block_left(side) if p.column == SPAN else L.column_x(p.column, side)
+        x0 = lefts.get(p.column)
+        if x0 is None:
+            x0 = lefts[p.column] = L.block_left(side) if p.column == SPAN else L.column_x(p.column, side)
         if p.column == SPAN:
             title_ys.setdefault(p.article, L.slot_top(p.slot))  # the title: its first spanning row
         for item in p.row.payload or ():
