@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reportlab.pdfbase import pdfdoc
 
-from publish.pdf.fastformat import FastDictionary, speed_up
+from publish.pdf.fastformat import FastDictionary, FastDocument, speed_up
 
 
 class _True(pdfdoc.PDFObject):
@@ -70,3 +70,66 @@ def test_speed_up_turns_only_plain_top_level_dictionaries():
     speed_up(doc)
     assert type(doc.idToObject["Obj0"]) is FastDictionary
     assert type(doc.idToObject["Stream"]) is pdfdoc.PDFStream
+
+
+class _RefersToNewObject(pdfdoc.PDFObject):
+    """An object that, when written, references an object nobody registered before: written
+    after the others (ReportLab's loop runs until no object is left)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def format(self, document):
+        extra = document.Reference(pdfdoc.PDFDictionary({"Late": self.n, "Name": pdfdoc.PDFName("X")}))
+        return b"<< /Points " + extra.format(document) + b" >>"
+
+
+def _pdf(fast: bool, pages: int = 3, change=None) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(None, invariant=1, pageCompression=0)
+    for page in range(pages):
+        canvas.drawString(72, 720, f"page {page}: (text) \\ with escapes")
+        canvas.line(72, 700, 300, 700 - page)
+        canvas.showPage()
+    doc = canvas._doc
+    for n in range(3):
+        doc.Reference(_RefersToNewObject(n), f"Late{n}")
+    doc.Reference(pdfdoc.PDFStream(content=b"stream bytes\n" * 7), "AStream")
+    doc.Reference(b"raw bytes object", "Raw")  # not a PDFObject: written by ReportLab's dispatch
+    if change is not None:
+        change(doc)
+    if fast:
+        doc.__class__ = FastDocument
+    return canvas.getpdfdata()
+
+
+def test_a_fast_document_is_the_file_reportlab_writes():
+    # objects in number order, objects made while writing, streams, non-PDFObject values, the
+    # cross-reference table with every offset, the trailer
+    for pages in (1, 3, 12):
+        assert _pdf(True, pages) == _pdf(False, pages)
+
+
+def test_speed_up_makes_a_plain_document_a_fast_one():
+    doc = _document()
+    speed_up(doc)
+    assert type(doc) is FastDocument
+
+
+def test_a_fast_document_with_comments_is_written_by_reportlab(monkeypatch):
+    from reportlab import rl_config
+
+    monkeypatch.setattr(rl_config, "invariant", 0)
+    monkeypatch.setattr(rl_config, "pdfComments", 1)
+    written = _pdf(True)
+    assert b"\n% 'Late0': class _RefersToNewObject" in written  # ReportLab's comments: its own writing
+    assert written == _pdf(False)
+
+
+def test_objects_not_numbered_in_order_get_reportlabs_own_table():
+    def swap(doc: pdfdoc.PDFDocument) -> None:
+        numbers = doc.idToObjectNumberAndVersion
+        numbers["Late0"], numbers["Late1"] = numbers["Late1"], numbers["Late0"]
+
+    assert _pdf(True, change=swap) == _pdf(False, change=swap)
