@@ -25,8 +25,10 @@ would reduce them to for the book's language and our options (made once per face
 "epub-layout"; `_use_reduced_layout`), and the lookup subtables that cannot act on the subset's
 glyphs are taken out (`_leave_out_idle_subtables`, bounds from `otlscan`): the same bytes come out,
 with a fraction of the layout tables decompiled. The class definitions of the subtables left in
-(kerning by classes) and their coverages are read from their bytes (`_read_glyph_sets`), and the subsetter's glyph
-lists for its log are not formatted while nothing logs them (`_glyph_lists_unlogged`).
+(kerning by classes) and their coverages are read from their bytes (`_read_glyph_sets`), the subsetter's glyph
+lists for its log are not formatted while nothing logs them (`_glyph_lists_unlogged`), its glyph closure
+asks the proxy for glyph ids instead of passing over the whole glyph order (`_ProxySubsetter`), and the
+table names it looks classes up by are remembered while it works (`_table_identifiers_remembered`).
 
 Everything else — the layout closure and subsetting of GSUB/GPOS/GDEF/BASE (`vert`, `locl`, `kern`,
 `halt`, … which the reading systems apply), VORG, OS/2 ranges, name, head, composite glyphs — is
