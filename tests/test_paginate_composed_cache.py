@@ -160,3 +160,23 @@ def test_a_stand_in_composer_is_never_cached(sample):
         Style = None
 
     assert composed.context_key(Setter(layout, fonts, StandIn), ["paragraph"]) is None
+
+
+def test_an_article_missed_then_stored_is_found_by_its_jobs_and_never_by_changed_ones(tmp_path, monkeypatch):
+    # `load` remembers the key of the article it missed for the `store` that follows: the very
+    # same jobs only — a list changed in between is keyed by what it holds then
+    from publish.cjk.style import GlyphRun, make_line
+
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path))
+    line = make_line(GlyphRun(("人", "大"), (0.0, 10.0), (10.0, 10.0), ("body", "body"), (0.0, 0.0)),
+                     20.0, 20.0, 0.0, True, 0.0, "justify", False)
+    jobs = [("paragraph", ("人大",), 200.0, None, None)]
+    assert composed.load("ctx", jobs) is None
+    jobs[0] = ("paragraph", ("人民",), 200.0, None, None)  # changed after the miss
+    composed.store("ctx", jobs, [[line]])
+    assert composed.load("ctx", [("paragraph", ("人大",), 200.0, None, None)]) is None
+    assert composed.load("ctx", [("paragraph", ("人民",), 200.0, None, None)]) == [[line]]
+    same = [("paragraph", ("人大",), 200.0, None, None)]
+    assert composed.load("ctx", same) is None
+    composed.store("ctx", same, [[line]])
+    assert composed.load("ctx", list(same)) == [[line]]

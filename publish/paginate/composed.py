@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import operator
 import os
 import sys
 from collections.abc import Sequence
@@ -81,8 +82,20 @@ def fonts_signature(fonts: Any) -> tuple[list, str] | None:
         return None
 
 
+# The key of each article `load` missed, by its jobs list (which `Setter.precompose` stores under
+# again): the article's repr — its whole text — made and hashed once, not again for `store`. Kept
+# with the list and its jobs as they were: the key is taken again only for the very same jobs.
+_missed: dict[int, tuple[Sequence[tuple], tuple, str, str]] = {}
+
+
 def _key(context: str, jobs: Sequence[tuple]) -> str:
-    return context + "\0" + repr(list(jobs))
+    # the jobs' repr (an article's every inline run) as its SHA-256: the entry's path, its seal and
+    # a later look-up hash a short key
+    got = _missed.get(id(jobs))
+    if (got is not None and got[0] is jobs and got[2] == context and len(got[1]) == len(jobs)
+            and all(map(operator.is_, got[1], jobs))):
+        return got[3]
+    return context + "\0" + hashlib.sha256(repr(list(jobs)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def load(context: str, jobs: Sequence[tuple]) -> list[list] | None:
@@ -91,8 +104,12 @@ def load(context: str, jobs: Sequence[tuple]) -> list[list] | None:
     from publish.cjk.style import GlyphRun, make_line
     from publish.paginate.parallel import from_columns
 
-    data = cache.get_bytes(KIND, _key(context, jobs))
+    key = _key(context, jobs)
+    data = cache.get_bytes(KIND, key)
     if data is None:
+        if len(_missed) >= 256:  # (stored or not, a long-lived process keeps no more)
+            _missed.clear()
+        _missed[id(jobs)] = (jobs, tuple(jobs), context, key)  # (holds the list: its id names no other)
         return None
     try:
         stored = marshal.loads(data)
@@ -114,7 +131,9 @@ def store_payload(context: str, jobs: Sequence[tuple], data: bytes) -> None:
     """`store` of lines already in their stored form (`publish.paginate.parallel.payload`)."""
     from publish import cache
 
-    cache.put_bytes(KIND, _key(context, jobs), data)
+    key = _key(context, jobs)
+    _missed.pop(id(jobs), None)
+    cache.put_bytes(KIND, key, data)
 
 
 # ── the other lines of a build: titles, bylines, running headers, folios, contents, captions … ──
