@@ -686,16 +686,21 @@ class _StructElem(pdfdoc.PDFObject):
         numbers = document.idToObjectNumberAndVersion
         first_page = self._first_page()
         kids: list[bytes] = []
+        append = kids.append
         for k in e.kids:
-            if isinstance(k, Elem):
-                kids.append(b"%d %d R" % numbers[k.name])
-            elif k[0] == "annot":
-                kids.append(b"<<\n/Obj %d %d R /Pg %d %d R /Type /OBJR\n>>"
-                            % (*numbers[k[1]], *numbers[_page_name(k[2])]))
-            elif k[0] == first_page:
-                kids.append(b"%d" % k[1])
-            else:
-                kids.append(b"<<\n/MCID %d /Pg %d %d R /Type /MCR\n>>" % (k[1], *numbers[_page_name(k[0])]))
+            if type(k) is tuple:
+                page = k[0]
+                if page == first_page:  # (most kids: marked content on the element's first page)
+                    append(b"%d" % k[1])
+                elif page == "annot":
+                    append(b"<<\n/Obj %d %d R /Pg %d %d R /Type /OBJR\n>>"
+                           % (*numbers[k[1]], *numbers[_page_name(k[2])]))
+                else:
+                    append(b"<<\n/MCID %d /Pg %d %d R /Type /MCR\n>>" % (k[1], *numbers[_page_name(page)]))
+            elif isinstance(k, Elem):
+                append(b"%d %d R" % numbers[k.name])
+            else:  # pragma: no cover - a kid is an element, an MCID (page, mcid) or an annotation
+                raise TypeError(f"a structure element's kid: {k!r}")
         if len(kids) == 1:
             k_value = kids[0]
         else:  # an array: a line break after every ten elements, as `PDFArray.format` writes it
