@@ -84,6 +84,23 @@ def test_metrics_give_em_and_advances_in_points(fonts):
         m.em("byline")
 
 
+def test_each_face_key_is_measured_at_its_own_size_whatever_was_asked_first(fonts):
+    # a face's size is looked up once per face key (`FontMetrics` remembers it): the raised note
+    # marks' variant ("body@sup") keeps its own size, before or after the plain face was asked
+    m = fonts.metrics({"body": 10.5, "body@sup": 6.3, "title": 22})
+    first = [m.advance("人", "body@sup"), m.advance("人", "body"), m.advance("1", "body@sup"),
+             m.advance("1", "body"), m.advance("大", "title")]
+    n = fonts.metrics({"body": 10.5, "body@sup": 6.3, "title": 22})
+    second = [n.advance("人", "body@sup"), n.advance("人", "body"), n.advance("1", "body@sup"),
+              n.advance("1", "body"), n.advance("大", "title")]
+    assert first == second
+    assert first[0] == pytest.approx(first[1] * 6.3 / 10.5) and first[2] == pytest.approx(first[3] * 6.3 / 10.5)
+    with pytest.raises(KeyError):
+        m.advance("人", "byline")  # no size given for the role: an error each time it is asked
+    with pytest.raises(KeyError):
+        m.advance("大", "byline")
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("人大代表GDP 5%，。·—\u00a0撖磴\U00013000")), max_size=30))
 def test_runs_cover_the_text_exactly_in_order(text):
