@@ -22,8 +22,9 @@ the real function. What the compiler makes of a text depends only on the text, t
 Python (its `_sre` engine, its Unicode tables) and the `re` package's sources: the table records
 them (`fingerprint`: the version, `_sre`'s constants and a checksum of `re`'s compiler, parser,
 constants and case-folding sources), and `install` installs nothing unless the running Python's
-are the same, and unless the table's check pattern (`PROBE`) compiles to what the table holds for
-it; nor when the table has no .pyc and none may be written (compiling the table's source would
+are the same, unless the table's file has the checksum it was written with (`DIGEST`: an entry
+changed by hand or by a merge of two tables is never used), and unless the table's check pattern
+(`PROBE`) compiles to what the table holds for it; nor when the table has no .pyc and none may be written (compiling the table's source would
 cost more than it spares). A compiled pattern compares equal (`==`: flags, code, text) to the one
 `re` makes; tests/test_regexcode.py checks every entry so.
 
@@ -55,9 +56,14 @@ _SOURCES = ("_parser", "_compiler", "_constants", "_casefix")
 
 def _compile(p: Any, flags: int = 0) -> Any:
     """`re._compiler.compile`, taking the compiled code from the table when it has the text and
-    flags (a str and a bytes pattern are looked up apart: comparing them would warn under -b)."""
+    flags (a str and a bytes pattern are looked up apart: comparing them would warn under -b).
+    Only an int is looked up as flags (what `re.compile` hands over): a direct caller's 2.0 or
+    Decimal(2) equals 2 as a key, and re's own compiler refuses it."""
     kind = type(p)
-    entry = _TEXT.get((p, flags)) if kind is str else _BYTES.get((p, flags)) if kind is bytes else None
+    if type(flags) is not int:
+        entry = None
+    else:
+        entry = _TEXT.get((p, flags)) if kind is str else _BYTES.get((p, flags)) if kind is bytes else None
     if entry is None:
         return _REAL(p, flags)  # type: ignore[misc]
     return _made(p, entry)
@@ -73,10 +79,13 @@ def _made(p: str | bytes, entry: tuple[Any, ...]) -> Any:
 def entry_of(p: str | bytes, flags: int) -> tuple[Any, ...] | None:
     """What the running compiler passes to `_sre.compile` for `p` and `flags` (but the text): the
     final flags, the code, the number of groups, the group names both ways; None when compiling it
-    warns (the warning is `re`'s to give, each time it compiles the text)."""
+    warns (the warning is `re`'s to give, each time it compiles the text) or when `flags` asks for
+    re.DEBUG (re prints the parse each time it compiles the text)."""
     import warnings
 
     assert _compiler is not None
+    if flags & re.DEBUG.value:
+        return None
     parser = _compiler._parser
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -134,7 +143,7 @@ def install() -> bool:
         return False
     from publish import regexcode_table as table
 
-    if table.FINGERPRINT != fingerprint():
+    if table.FINGERPRINT != fingerprint() or not _unchanged(table):
         return False
     text: dict[tuple[str, int], tuple[Any, ...]] = table.TEXT
     probe = text.get(table.PROBE)
@@ -144,6 +153,19 @@ def install() -> bool:
     _BYTES.update(table.BYTES)
     _compiler.compile = _compile
     return True
+
+
+def _unchanged(table: Any) -> bool:
+    """Whether the table's file is the one the generator wrote: its bytes up to the `DIGEST` line
+    have the checksum that line gives (an entry changed by hand or by a merge of two tables would
+    make its pattern match otherwise; ~20 µs)."""
+    try:
+        with open(table.__file__, "rb") as f:
+            data = f.read()
+    except (OSError, TypeError, AttributeError):
+        return False
+    end = data.rfind(b"\nDIGEST = ")
+    return end >= 0 and zlib.crc32(data[:end + 1]) == getattr(table, "DIGEST", None)
 
 
 def uninstall() -> None:
@@ -250,7 +272,9 @@ def write_table(path: Path, examples: Path) -> int:
         *(f"    {key!r}: {entry!r}," for key, entry in binary.items()),
         "}",
     ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    # (written as bytes, so the checksum is of the file's own bytes wherever it is written)
+    path.write_bytes(data + f"DIGEST = {zlib.crc32(data)}  # crc32 of the bytes above (install checks it)\n".encode())
     return len(text) + len(binary)
 
 
