@@ -36,6 +36,7 @@ are compiled as before).
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 import types
 from collections.abc import Callable
@@ -112,7 +113,7 @@ def install() -> bool:
     # The table's worth is its .pyc: compiling its source (~37 ms) costs more than the methods it
     # spares; without one that Python may write (PYTHONDONTWRITEBYTECODE, a read-only install
     # without .pyc files) every process would compile it again.
-    if sys.dont_write_bytecode and not compiled_ahead(Path(__file__).with_name("dcmethods_table.py")):
+    if not loads_compiled(Path(__file__).with_name("dcmethods_table.py")):
         return False
     if not builds_alike() or not table_matches():
         return False
@@ -126,6 +127,26 @@ def builds_alike() -> bool:
     if _REAL is None or sys.implementation.name != "cpython" or sys.version_info[:2] not in ((3, 11), (3, 12)):
         return False
     return all(_same(_REAL, case) for case in _CASES)
+
+
+def loads_compiled(source: Path) -> bool:
+    """Whether importing `source` loads a .pyc: one is there (`compiled_ahead`), or the import
+    system may write one (bytecode writing on, its __pycache__ folder writable): a table's first
+    import compiles it once. False for PYTHONDONTWRITEBYTECODE or a read-only install without
+    .pyc files, where every process would compile the table's source again."""
+    import importlib.util
+
+    if compiled_ahead(source):
+        return True
+    if sys.dont_write_bytecode:
+        return False
+    try:
+        folder = Path(importlib.util.cache_from_source(str(source))).parent
+    except (NotImplementedError, ValueError):
+        return False
+    while not folder.exists() and folder != folder.parent:  # (made by the import: its parent written)
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
 
 
 def compiled_ahead(source: Path) -> bool:

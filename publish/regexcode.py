@@ -136,10 +136,10 @@ def install() -> bool:
         return False
     if getattr(_REAL, "__module__", None) != "re._compiler" or _compiler.compile is not _REAL:
         return False  # (not the function this module knows, or replaced by someone else)
-    from publish.dcmethods import compiled_ahead
+    from publish.dcmethods import loads_compiled
 
     # The table's worth is its .pyc (see `publish.dcmethods.install`).
-    if sys.dont_write_bytecode and not compiled_ahead(_TABLE):
+    if not loads_compiled(_TABLE):
         return False
     from publish import regexcode_table as table
 

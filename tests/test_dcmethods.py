@@ -273,3 +273,21 @@ def test_a_table_written_from_other_texts_is_not_installed(monkeypatch):
     assert dcmethods.install() is False and not dcmethods.installed()
     monkeypatch.setattr(table, "PROBE", "def __create_fn__():\n def __init__(self):\n  pass\n return __init__")
     assert dcmethods.table_matches() is False
+
+
+def test_the_table_is_not_used_without_its_compiled_form_where_none_can_be_written(monkeypatch):
+    # (a read-only install without .pyc files: every process would compile the table's source again)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(dcmethods, "compiled_ahead", lambda path: False)
+    monkeypatch.setattr(os, "access", lambda path, mode, **kwargs: False)  # (as root, a chmod would not do)
+    try:
+        assert dcmethods.install() is False and not dcmethods.installed()
+    finally:
+        dcmethods.uninstall()
+    monkeypatch.undo()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(dcmethods, "compiled_ahead", lambda path: False)  # may be written: it is, once
+    try:
+        assert dcmethods.install() is dcmethods.builds_alike()
+    finally:
+        dcmethods.uninstall()

@@ -260,3 +260,15 @@ def test_nothing_is_installed_from_a_table_file_changed_since_it_was_written(uni
         assert regexcode.install() is installs
         assert regexcode.installed() is installs
         regexcode.uninstall()
+
+
+@needs_table_python
+def test_the_table_is_not_used_without_its_compiled_form_where_none_can_be_written(uninstalled, monkeypatch):
+    from publish import dcmethods
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(dcmethods, "compiled_ahead", lambda source: False)
+    monkeypatch.setattr(os, "access", lambda path, mode, **kwargs: False)  # a read-only install without .pyc
+    assert not regexcode.install()
+    monkeypatch.setattr(os, "access", lambda path, mode, **kwargs: True)  # written at the first import
+    assert regexcode.install()
