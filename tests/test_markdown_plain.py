@@ -119,3 +119,69 @@ def test_the_examples_plain_chunks_read_as_markdown_it_reads_them():
     for text, first_line in plain:
         assert _by_plain(text, first_line) == _by_markdown_it(text, first_line)
     assert LINE_BREAK  # (the chunks are the reader's own: lines split as it splits them)
+
+
+# Every white space character (Python's, which holds CommonMark's and markdown-it's trimming set) and
+# the invisible ones markdown-it does not trim, at the places it trims or reads indentation.
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) != "\n"] + ["\ufeff", "\u200b", "\u200d",
+                                                                                      "\u2060", "\u180e", "\x00"]
+
+
+@pytest.mark.parametrize("form", ["{c}文", "文{c}", "文{c}字", "## {c}文", "## 文{c}", "### 文{c}字", "一\n{c}二",
+                                  "一{c}\n二", "{c}", "一\n\n{c}\n\n二", "{c}## 文", "##{c}文"])
+def test_white_space_where_markdown_it_trims_or_indents_reads_as_markdown_it_reads_it(form):
+    for c in _SPACES:
+        text = form.format(c=c)
+        ours = _by_plain(text, 3)
+        if ours is not None:
+            assert ours == _by_markdown_it(text, 3), repr(text)
+
+
+# Block openers, breaks, escapes, entities and marks CommonMark reads, as they come in articles.
+_ADVERSARIAL = [
+    "一\n===", "一\n---", "一\n= = =", "一\n***", "***", "___", "- - -", "* * *", "_ _ _", "一\n\n---\n二",
+    "    码", "\t码", "一\n    二", "一  \n二", "一\\\n二", "一 \n二", "\\*一", "一\\", "&amp;", "&#x4e2d;", "&nbsp;",
+    "&#20013;", "<b>一</b>", "<https://a.b>", "<a@b.c>", "*一*", "_一_", "**一**", "`一`", "[一](a.md)", "![一](a.jpg)",
+    "~~一~~", "一~二", "## 一 ##", "#一", "####### 一", " ## 一", "   ### 一", "    ## 一", "## 一\n===",
+    "1. 一", "1) 一", "- 一", "+ 一", "* 一", "10. 一", "1234567890. 一", "> 一", "一\n> 二", "| 一 | 二 |\n|---|---|",
+    "一|二", "　一", "一　", "\u00a0一", "一\u00a0", "一\t二", "一\r\n二", "一\r二", "一\u2028二", "一\u2029二",
+    "\u2028一", "一\u2029", "一\x0c二", "\x0c", "一\x0b", "一\u200b二", "一\x00二", "一\ud800二", "\udfff",
+    "一" * 20000, ("一" * 300 + "\n") * 100, "", "\n", "\n\n一\n\n", "一\n", "+++", "一\n+++\n二", ":::", "一: 二",
+    "2024年12月", "一.二", "1.5 二", "一 1. 二", "## ０１", "# ", "##", "## ", "###", "文\n## 标\n文",
+]
+
+
+@pytest.mark.parametrize("text", _ADVERSARIAL)
+def test_block_openers_breaks_escapes_and_odd_characters_read_as_markdown_it_reads_them(text):
+    ours = _by_plain(text, 5)
+    if ours is not None:
+        assert ours == _by_markdown_it(text, 5)
+
+
+_ARTICLE_LINE = st.one_of(st.text(_PLAIN_CHARS, min_size=1, max_size=10), st.just(""),
+                          st.builds(lambda a, b: a + b, st.sampled_from(["## ", "### "]), st.text(_PLAIN_CHARS, min_size=1, max_size=8)),
+                          st.sampled_from(["::: note", "::: salutation", ":::", "::: signature", "[^1]: 注", "文[^1]", "===",
+                                           "---", "- 项", "1. 项", "    码", "尾  ", "&amp;", "<b>", "## 标 #", "#标", "> 引"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ARTICLE_LINE, max_size=12), st.sampled_from(["\n", "\r\n", "\r"]), st.sampled_from(["", "\n", "\r\n\r\n"]))
+def test_a_whole_article_reads_the_same_with_and_without_plain_chunks(lines, newline, tail):
+    """The blocks, notes and every problem (path:line) of a whole article (front matter, containers,
+    note definitions, any line ending, a last line without one) are those without `_plain`."""
+    from publish.sources import article as article_mod
+
+    text = newline.join(['+++', 'title = "标题"', '+++', *lines]) + tail
+
+    def read(plain):
+        problems: list = []
+        real = markdown._plain
+        if not plain:
+            markdown._plain = lambda text, first_line: None
+        try:
+            result = article_mod._parse_article(text, Path("a.md"), None, problems, "a", None)
+        finally:
+            markdown._plain = real
+        return result, [str(p) for p in problems]
+
+    assert read(True) == read(False)
