@@ -6,6 +6,7 @@ ReportLab's own formatting is asked for (comments, one entry a line) it is used.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from reportlab import rl_config
@@ -65,3 +66,23 @@ def test_with_one_entry_a_line_reportlabs_formatting_is_used(monkeypatch):
     plain = _StructElem(e).plain()
     assert _StructElem(e).format(doc) == plain.format(doc)
     assert b"\n " in plain.format(doc)
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+@pytest.mark.parametrize("count", [0, 1, 9, 10, 11, 20, 21, 73])
+def test_a_pages_parent_tree_entry_is_the_array_of_references_reportlab_writes(monkeypatch, count, multiline):
+    from publish.pdf import fastformat
+    from publish.pdf.tags import _OwnerArray
+
+    monkeypatch.setattr(rl_config, "pdfMultiLine", int(multiline))
+    doc = pdfdoc.PDFDocument(invariant=1)
+    names = [f"SE{k + 1}" for k in range(25)]
+    for name in names:
+        doc.Reference(pdfdoc.PDFDictionary({"N": 1}), name)
+    owners = [names[(k * 7) % 25] for k in range(count)]  # an element owns several of a page's ids
+    plain = pdfdoc.PDFArray([pdfdoc.PDFObjectReference(n) for n in owners])
+    assert _OwnerArray(owners).format(doc) == plain.format(doc)
+    # inside the parent tree's /Nums, written by fastformat or by ReportLab
+    tree = {"Nums": pdfdoc.PDFArray([0, _OwnerArray(owners), 1, _OwnerArray(owners[:3])])}
+    expected = {"Nums": pdfdoc.PDFArray([0, plain, 1, pdfdoc.PDFArray(plain.sequence[:3])])}
+    assert fastformat.FastDictionary(tree).format(doc) == pdfdoc.PDFDictionary(expected).format(doc)

@@ -536,7 +536,7 @@ class Tagger:
         for i, owners in enumerate(self.mcids):
             if owners:
                 pages[i].StructParents = i
-                nums += [i, pdfdoc.PDFArray([ref(e.name) for e in owners])]
+                nums += [i, _OwnerArray([e.name for e in owners])]
         for n, e in enumerate(annot_parents):
             nums += [len(pages) + n, ref(e.name)]
         for i, refs in annots.items():
@@ -727,6 +727,25 @@ class _StructElem(pdfdoc.PDFObject):
         for i in reversed(range(6, len(items), 6)):  # a line break after every six entries
             items.insert(i, b"\n ")
         return b"<<\n" + b" ".join(items) + b"\n>>"
+
+
+class _OwnerArray(pdfdoc.PDFObject):
+    """A page's entry in the parent tree: the structure elements owning its marked-content ids, in
+    MCID order, as the array of references `PDFArray([PDFObjectReference(name), …])` writes —
+    formatted straight from the elements' names (a page of the example issue has ~70: ~3,900
+    reference objects a PDF, each made and then formatted through a generic dispatch)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
+        numbers = document.idToObjectNumberAndVersion
+        items = [b"%d %d R" % numbers[name] for name in self.names]
+        if rl_config.pdfMultiLine:  # (a PDFArray is multi-line: then one element a line)
+            return b"[ " + IND.join(items) + b" ]"
+        for i in reversed(range(10, len(items), 10)):  # a line break after every ten elements
+            items.insert(i, b"\n ")
+        return b"[ " + b" ".join(items) + b" ]"
 
 
 def _page_name(index: int) -> str:
