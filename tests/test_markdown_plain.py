@@ -185,3 +185,14 @@ def test_a_whole_article_reads_the_same_with_and_without_plain_chunks(lines, new
         return result, [str(p) for p in problems]
 
     assert read(True) == read(False)
+
+
+@pytest.mark.parametrize("blank", ["\u3000\u3000", "\u00a0", "\u3000 \u3000", " \u2028 ", "\u3000\u00a0\u3000"])
+def test_a_line_of_white_space_only_between_paragraphs_is_a_blank_line_not_an_empty_paragraph(blank):
+    from publish.model import Paragraph
+
+    text = f"第一段。\n\n{blank}\n\n第二段。\n"
+    for blocks, problems in (_by_markdown_it(text, 1), (BodyReader("a.md", None, []).markdown(text, 1), [])):
+        assert problems == []
+        assert [type(b) for b in blocks] == [Paragraph, Paragraph]
+        assert [b.runs[0].text for b in blocks] == ["第一段。", "第二段。"]

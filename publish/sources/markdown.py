@@ -365,7 +365,9 @@ class BodyReader:
                     if figure is not None:
                         blocks.append(figure)
                     else:
-                        blocks.append(Paragraph(self.runs(inline, line), line))
+                        runs = self.runs(inline, line)
+                        if runs:  # (a line of white space only — U+3000, NBSP … — is a blank line)
+                            blocks.append(Paragraph(runs, line))
             index += 1
         return blocks
 
