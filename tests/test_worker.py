@@ -333,6 +333,18 @@ def _issue_with_covers(tmp_path: Path) -> Path:
     return root
 
 
+def _covers_made_by(marker: Path, monkeypatch) -> None:
+    """Each cover file made appends its process id to `marker`."""
+    real_cover = build_mod._write_cover
+
+    def cover_spy(*args, **kwargs):
+        with marker.open("a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real_cover(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
+
+
 def _all_bytes(source: Path, out: Path) -> dict[str, bytes]:
     result = build(source, out, screen=False, epub_fonts=False)
     assert result.cover_path is not None
@@ -400,14 +412,8 @@ def test_the_cover_file_made_by_the_epub_helper_equals_the_one_made_by_the_build
     root = _issue_with_covers(tmp_path)
     parent = os.getpid()
     made_by = tmp_path / "made-by"
-    real_cover = build_mod._write_cover
+    _covers_made_by(made_by, monkeypatch)
 
-    def cover_spy(*args, **kwargs):
-        with made_by.open("a", encoding="utf-8") as f:
-            f.write(f"{os.getpid()}\n")
-        return real_cover(*args, **kwargs)
-
-    monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
     _build_ends_after(made_by, root, monkeypatch)
     beside = _all_bytes(root, tmp_path / "beside")
     makers = made_by.read_text(encoding="utf-8").split()
@@ -430,12 +436,7 @@ def test_the_build_asks_for_the_cover_file_only_once_its_own_pdfs_are_made(tmp_p
     parent = os.getpid()
     drawn = tmp_path / "print-pdf-drawn"
     made_by = tmp_path / "made-by"
-    real_cover = build_mod._write_cover
-
-    def cover_spy(*args, **kwargs):
-        with made_by.open("a", encoding="utf-8") as f:
-            f.write(f"{os.getpid()}\n")
-        return real_cover(*args, **kwargs)
+    _covers_made_by(made_by, monkeypatch)
 
     pdf = importlib.import_module("publish.pdf")
     real_write_pdf = pdf.write_pdf
@@ -455,7 +456,6 @@ def test_the_build_asks_for_the_cover_file_only_once_its_own_pdfs_are_made(tmp_p
             time.sleep(0.01)
         return real_prepare(*args, **kwargs)
 
-    monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
     monkeypatch.setattr(pdf, "write_pdf", write_pdf_then_mark)
     monkeypatch.setattr(writer, "prepare_epub", prepare_after_the_print_pdf)
     _build_ends_after(made_by, root, monkeypatch)
@@ -484,12 +484,8 @@ def test_the_helper_asks_for_the_cover_file_only_once_it_has_written_the_epub(tm
     job()
     parent = os.getpid()
     made_by = tmp_path / "made-by"
-    real_cover, real_write = build_mod._write_cover, writer.write_epub
-
-    def cover_spy(*args, **kwargs):
-        with made_by.open("a", encoding="utf-8") as f:
-            f.write(f"{os.getpid()}\n")
-        return real_cover(*args, **kwargs)
+    real_write = writer.write_epub
+    _covers_made_by(made_by, monkeypatch)
 
     def write_epub_once_the_cover_is_made(*args, **kwargs):  # the helper's EPUB: slow
         if os.getpid() != parent:
@@ -498,7 +494,6 @@ def test_the_helper_asks_for_the_cover_file_only_once_it_has_written_the_epub(tm
                 time.sleep(0.01)
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
     monkeypatch.setattr(writer, "write_epub", write_epub_once_the_cover_is_made)
     beside = _all_bytes(root, tmp_path / "beside")
     assert made_by.read_text(encoding="utf-8").split() == [str(parent)]  # the build, once
@@ -538,16 +533,11 @@ def test_a_render_takes_the_cover_file_the_helper_made(tmp_path, monkeypatch):
     root = _issue_with_covers(tmp_path)
     parent = os.getpid()
     made_by = tmp_path / "made-by"
-    real_cover = build_mod._write_cover
-
-    def cover_spy(*args, **kwargs):
-        made_by.write_text(str(os.getpid()), encoding="utf-8")
-        return real_cover(*args, **kwargs)
-
-    monkeypatch.setattr(build_mod, "_write_cover", cover_spy)
+    _covers_made_by(made_by, monkeypatch)
     _build_ends_after(made_by, root, monkeypatch)
     beside = render(root, screen=False, epub_fonts=False)
-    assert made_by.read_text(encoding="utf-8") != str(parent)
+    makers = made_by.read_text(encoding="utf-8").split()
+    assert len(makers) == 1 and makers[0] != str(parent)  # the helper made it
     monkeypatch.setenv("PUBLISH_JOBS", "1")
     serial = render(root, screen=False, epub_fonts=False)
     assert beside.cover is not None and beside.cover == serial.cover
